@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs what the tests need if it is missing, builds, runs the xunit
+# suites, then runs our scenarios through the `sluice` CLI as a user would.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# kcat: a test produces to the embedded broker with it, as the README tells users to.
+if ! command -v kcat >/dev/null 2>&1; then
+  echo "Installing kcat (Debian package) for the kcat test..."
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq kcat >/dev/null
+fi
+
+dotnet build Orleans.sln -c Release -warnaserror
+dotnet test Orleans.sln -c Release --no-build --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=3000000
+
+echo "== sluice scenario run tests/scenarios/stateless"
+dotnet src/Cli/bin/Release/net10.0/sluice.dll scenario run tests/scenarios/stateless

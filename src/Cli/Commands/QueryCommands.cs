@@ -1,0 +1,93 @@
+using System.CommandLine;
+using Sluice.Client;
+using Sluice.Contracts;
+using Sluice.Progress;
+using Sluice.Spec;
+using Spectre.Console;
+
+namespace Sluice.Cli.Commands;
+
+/// <summary><c>submit</c>, <c>list</c>, <c>stop</c>, <c>progress</c>: queries on a running silo.</summary>
+internal static class QueryCommands
+{
+    public static Command Submit()
+    {
+        var file = new Argument<FileInfo>("SPEC") { Description = "A query spec (JSON)" };
+        var silo = CliOptions.Silo();
+        var command = new Command("submit", "Start a query from a JSON spec") { file, silo };
+        command.SetAction(async (parse, _) =>
+        {
+            var spec = SpecReader.Read(await File.ReadAllTextAsync(parse.GetValue(file)!.FullName));
+            return await WithClientAsync(parse.GetValue(silo)!, async client =>
+            {
+                var query = await client.StartAsync(spec);
+                Console.WriteLine($"Started query '{query.Name}' [id = {query.Id}, runId = {query.RunId}]");
+            });
+        });
+        return command;
+    }
+
+    public static Command List()
+    {
+        var silo = CliOptions.Silo();
+        var command = new Command("list", "List the active queries") { silo };
+        command.SetAction(async (parse, _) => await WithClientAsync(parse.GetValue(silo)!, async client =>
+        {
+            var queries = await client.Cluster.GetGrain<IQueryManagerGrain>(0).ListAsync();
+            var table = new Table().AddColumns("name", "id", "runId", "status", "last batch", "sink");
+            foreach (var q in queries)
+            {
+                table.AddRow(Markup.Escape(q.Name), q.Id.ToString(), q.RunId.ToString(), Markup.Escape(q.Message), q.LastCommittedBatchId.ToString(), q.SinkKind);
+            }
+            AnsiConsole.Write(table);
+            Console.WriteLine($"{queries.Count} active");
+        }));
+        return command;
+    }
+
+    public static Command Stop()
+    {
+        var name = new Argument<string>("NAME") { Description = "The query's name" };
+        var silo = CliOptions.Silo();
+        var command = new Command("stop", "Stop a query") { name, silo };
+        command.SetAction(async (parse, _) => await WithClientAsync(parse.GetValue(silo)!, async client =>
+        {
+            await client.StopAsync(parse.GetValue(name)!);
+            Console.WriteLine($"Stopped '{parse.GetValue(name)}'");
+        }));
+        return command;
+    }
+
+    public static Command Progress()
+    {
+        var name = new Argument<string>("NAME") { Description = "The query's name" };
+        var silo = CliOptions.Silo();
+        var command = new Command("progress", "Print a query's last progress report (Spark's StreamingQueryProgress JSON)") { name, silo };
+        command.SetAction(async (parse, _) => await WithClientAsync(parse.GetValue(silo)!, async client =>
+        {
+            var query = await client.GetQueryAsync(parse.GetValue(name)!)
+                ?? throw new InvalidOperationException($"No query named '{parse.GetValue(name)}' (see 'sluice list').");
+            var status = await query.StatusAsync();
+            Console.WriteLine($"{query} {status.State}: {status.Message}{(status.Error is null ? "" : " - " + status.Error)}");
+            var last = await query.LastProgressAsync();
+            Console.WriteLine(last is null ? "(no batch has run yet)" : ProgressJson.Write(last));
+        }));
+        return command;
+    }
+
+    /// <summary>Runs an action with a connected client; errors print as one line and exit 1.</summary>
+    public static async Task<int> WithClientAsync(string silo, Func<SluiceClient, Task> action)
+    {
+        try
+        {
+            await using var client = await SluiceClient.ConnectAsync(silo);
+            await action(client);
+            return 0;
+        }
+        catch (Exception e) when (e is QueryStartException or SpecException or InvalidOperationException or KeyNotFoundException or StreamingQueryException)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sluice.Client;
+using Sluice.Contracts;
+using Sluice.Spec;
+
+namespace Sluice.Cli.Scenarios;
+
+/// <summary>Runs one scenario against a <see cref="ScenarioSilo"/>, writing one line per step.</summary>
+internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
+{
+    private readonly ProgressLedger _ledger = new();
+    private QuerySpec? _spec;
+    private StreamingQuery? _query;
+    private string? _startError;
+    private int _seenRows;
+    private string _prefix = "";
+
+    /// <summary>True when every step held.</summary>
+    public async Task<bool> RunAsync(Scenario scenario, int index)
+    {
+        output.WriteLine($"scenario {scenario.Name} ({Path.GetFileName(scenario.File)})");
+        _prefix = $"s{index}-{Guid.NewGuid():N}"[..12] + "-";
+        await StartAsync(scenario, index);
+        var passed = true;
+        try
+        {
+            for (var i = 0; i < scenario.Steps.Count; i++)
+            {
+                var step = scenario.Steps[i];
+                var kind = step.ValueKind == JsonValueKind.Object ? step.EnumerateObject().FirstOrDefault().Name ?? "?" : "?";
+                string? failure;
+                try
+                {
+                    failure = await RunStepAsync(kind, step);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    failure = $"{e.GetType().Name}: {e.Message}";
+                }
+                output.WriteLine(failure is null ? $"  ok    step {i + 1} {kind}" : $"  FAIL  step {i + 1} {kind}: {failure}");
+                passed &= failure is null;
+            }
+        }
+        finally
+        {
+            if (_query is not null && await _query.IsActiveAsync())
+            {
+                await _query.StopAsync();
+            }
+        }
+        return passed;
+    }
+
+    private async Task StartAsync(Scenario scenario, int index)
+    {
+        try
+        {
+            var spec = SpecReader.ReadQuery(new Node(scenario.Query, "$.query"));
+            _spec = spec with
+            {
+                Source = spec.Source with { Name = StreamName(spec.Source.Name) },
+                Trigger = TriggerSpec.Manual,
+                CheckpointLocation = $"scenario-{index}-{Guid.NewGuid():N}",
+            };
+            _query = await silo.Client.StartAsync(_spec);
+        }
+        catch (Exception e) when (e is SpecException or QueryStartException)
+        {
+            _startError = e.Message;
+        }
+    }
+
+    private string StreamName(string? name) => _prefix + (name ?? "input");
+
+    private async Task<string?> RunStepAsync(string kind, JsonElement step)
+    {
+        if (kind == "expectError")
+        {
+            var text = step.GetProperty("expectError").GetString()!;
+            return _startError is null ? $"the query started; expected an error containing '{text}'"
+                : _startError.Contains(text, StringComparison.OrdinalIgnoreCase) ? null
+                : $"the error '{_startError}' does not contain '{text}'";
+        }
+        if (_query is null || _spec is null)
+        {
+            return $"the query did not start: {_startError}";
+        }
+        switch (kind)
+        {
+            case "addData":
+                var source = step.TryGetProperty("source", out var s) ? s.GetString() : null;
+                var rows = step.GetProperty("addData").EnumerateArray().Select(r => r.GetRawText()).ToArray();
+                await silo.Client.AddDataAsync(source is null ? _spec.Source.Name! : StreamName(source), rows);
+                return null;
+            case "processAllAvailable":
+                await ProcessAllAvailableAsync();
+                return null;
+            case "checkNewAnswer":
+                return await CheckAsync(step.GetProperty("checkNewAnswer"), onlyNew: true);
+            case "checkAnswer":
+                return await CheckAsync(step.GetProperty("checkAnswer"), onlyNew: false);
+            case "advanceClock":
+                silo.Clock.Advance(Durations.Parse(step.GetProperty("advanceClock").GetString()!));
+                return null;
+            case "restart":
+                _ledger.Add(await _query.RecentProgressAsync());
+                await _query.StopAsync();
+                _query = await silo.Client.StartAsync(_spec);
+                return null;
+            case "assertProgress":
+                await ProcessAllAvailableAsync();
+                return _ledger.Assert(step.GetProperty("assertProgress"));
+            default:
+                return $"unknown step '{kind}'";
+        }
+    }
+
+    private async Task ProcessAllAvailableAsync()
+    {
+        await _query!.ProcessAllAvailableAsync();
+        _ledger.Add(await _query.RecentProgressAsync());
+    }
+
+    private async Task<string?> CheckAsync(JsonElement expected, bool onlyNew)
+    {
+        await ProcessAllAvailableAsync();
+        var all = await silo.Client.ReadMemorySinkJsonAsync(_spec!.Name);
+        IReadOnlyList<JsonObject> actual = onlyNew && _spec.OutputMode != OutputMode.Complete ? all.Skip(_seenRows).ToList() : all;
+        _seenRows = all.Count;
+        return RowMatcher.Compare(expected.EnumerateArray().ToList(), actual);
+    }
+}

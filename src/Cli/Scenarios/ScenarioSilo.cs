@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Sluice.Client;
+using Sluice.Silo.Hosting;
+
+namespace Sluice.Cli.Scenarios;
+
+/// <summary>An in-process silo for scenarios: a manual clock at 0 ms, no Kafka, checkpoints in a temp folder.</summary>
+internal sealed class ScenarioSilo : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ScenarioSilo(IHost host, FakeTimeProvider clock, string checkpointRoot)
+    {
+        _host = host;
+        Clock = clock;
+        CheckpointRoot = checkpointRoot;
+        Client = new SluiceClient(host.Services.GetRequiredService<IClusterClient>());
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public SluiceClient Client { get; }
+
+    public string CheckpointRoot { get; }
+
+    public static async Task<ScenarioSilo> StartAsync()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var root = Path.Combine(Path.GetTempPath(), "sluice-scenarios", Guid.NewGuid().ToString("N"));
+        string[] args =
+        [
+            "--quiet",
+            $"--Silo:SiloPort={FreePort()}",
+            $"--Silo:GatewayPort={FreePort()}",
+            "--Kafka:Embedded=false",
+            $"--Sluice:CheckpointRoot={root}",
+            "--Logging:LogLevel:Default=Error",
+            "--Logging:LogLevel:Sluice=Error",
+            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Error",
+        ];
+        var host = SluiceHost.CreateBuilder(args, clock).Build();
+        await host.StartAsync();
+        return new ScenarioSilo(host, clock, root);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        try
+        {
+            Directory.Delete(CheckpointRoot, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}

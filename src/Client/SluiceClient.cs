@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Sluice.Contracts;
+using Sluice.Data;
+using Sluice.Spec;
+
+namespace Sluice.Client;
+
+/// <summary>
+/// The entry point for users: connects to a Sluice silo, builds and starts streaming queries
+/// (<see cref="ReadStream"/>, like Spark's <c>spark.readStream</c>), lists them, and reads memory sinks.
+/// </summary>
+public sealed class SluiceClient : IAsyncDisposable
+{
+    private readonly IHost? _host;
+
+    /// <summary>Wraps an Orleans client that is already connected (for example the one inside an in-process silo).</summary>
+    public SluiceClient(IClusterClient cluster) => Cluster = cluster;
+
+    private SluiceClient(IHost host) : this(host.Services.GetRequiredService<IClusterClient>()) => _host = host;
+
+    /// <summary>The underlying Orleans client.</summary>
+    public IClusterClient Cluster { get; }
+
+    /// <summary>Connects to a silo's gateway, <c>host:port</c> (default <c>localhost:30000</c>, the embedded silo).</summary>
+    public static async Task<SluiceClient> ConnectAsync(string gateway = "localhost:30000", CancellationToken cancellationToken = default)
+    {
+        var endpoint = ParseEndpoint(gateway);
+        var host = Host.CreateDefaultBuilder()
+            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .UseOrleansClient(client => client.UseStaticClustering(endpoint))
+            .Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            host.Dispose();
+            throw new InvalidOperationException(
+                $"Could not connect to a Sluice silo at {gateway}: {e.Message}. Start one with 'dotnet run --project src/Silo', or pass --silo host:port.", e);
+        }
+        return new SluiceClient(host);
+    }
+
+    /// <summary>Starts describing a stream to read (Spark's <c>readStream</c>).</summary>
+    public DataStreamReader ReadStream() => new(this);
+
+    /// <summary>Starts a query from a spec (what <see cref="DataStreamWriter.StartAsync"/> and <c>sluice submit</c> send).</summary>
+    /// <exception cref="QueryStartException">The spec is invalid, a rule is broken, or the name or checkpoint is in use.</exception>
+    public async Task<StreamingQuery> StartAsync(QuerySpec spec)
+    {
+        var info = await Manager.StartAsync(spec);
+        return new StreamingQuery(this, info);
+    }
+
+    /// <summary>The active queries (Spark's <c>spark.streams.active</c>).</summary>
+    public async Task<IReadOnlyList<StreamingQuery>> ListActiveAsync() =>
+        (await Manager.ListAsync()).Select(info => new StreamingQuery(this, info)).ToList();
+
+    /// <summary>A query by name, active or ended while the silo has run; null when unknown.</summary>
+    public async Task<StreamingQuery?> GetQueryAsync(string name) =>
+        await Manager.FindAsync(name) is { } info ? new StreamingQuery(this, info) : null;
+
+    /// <summary>Stops the query with this name.</summary>
+    public Task StopAsync(string name) => Manager.StopAsync(name);
+
+    /// <summary>The rows of a query's memory sink (all rows so far; in complete mode the latest result table).</summary>
+    public async Task<MemorySinkContents> ReadMemorySinkAsync(string queryName) =>
+        await Cluster.GetGrain<IMemorySinkGrain>(queryName).ReadAsync();
+
+    /// <summary>The rows of a query's memory sink as JSON objects (timestamps as ISO-8601 UTC strings).</summary>
+    public async Task<IReadOnlyList<JsonObject>> ReadMemorySinkJsonAsync(string queryName)
+    {
+        var contents = await ReadMemorySinkAsync(queryName);
+        return contents.Rows.Select(r => RowJson.ToJson(contents.Schema, r)).ToList();
+    }
+
+    /// <summary>The rows of a query's memory sink deserialized as <typeparamref name="T"/> (by column name).</summary>
+    public async Task<IReadOnlyList<T>> ReadMemorySinkAsync<T>(string queryName) =>
+        (await ReadMemorySinkJsonAsync(queryName)).Select(o => o.Deserialize<T>(JsonOptions)!).ToList();
+
+    /// <summary>Appends rows to a memory source named <paramref name="streamName"/>; each row is serialized as a JSON object.</summary>
+    public Task<long> AddDataAsync(string streamName, params object[] rows) =>
+        Cluster.GetGrain<IMemorySourceGrain>(streamName).AddDataAsync(rows.Select(r => r as string ?? JsonSerializer.Serialize(r, r.GetType(), JsonOptions)).ToList());
+
+    internal IQueryManagerGrain Manager => Cluster.GetGrain<IQueryManagerGrain>(0);
+
+    internal static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true };
+
+    private static IPEndPoint ParseEndpoint(string gateway)
+    {
+        var text = gateway.Contains(':', StringComparison.Ordinal) ? gateway : gateway + ":30000";
+        var colon = text.LastIndexOf(':');
+        var hostName = text[..colon];
+        if (!int.TryParse(text[(colon + 1)..], out var port))
+        {
+            throw new ArgumentException($"'{gateway}' is not host:port");
+        }
+        var address = IPAddress.TryParse(hostName, out var ip)
+            ? ip
+            : Dns.GetHostAddresses(hostName).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+              ?? throw new ArgumentException($"cannot resolve '{hostName}'");
+        return new IPEndPoint(address, port);
+    }
+
+    /// <summary>Disconnects (when this client made its own connection).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Orleans.Concurrency;
+using Sluice.Progress;
+using Sluice.Spec;
+
+namespace Sluice.Contracts;
+
+/// <summary>The micro-batch loop of one query (key: the query id, stable across restarts).</summary>
+[Alias("sluice.coordinator")]
+public interface IBatchCoordinatorGrain : IGrainWithGuidKey
+{
+    /// <summary>Starts a run: recovers from the checkpoint, then runs batches per the trigger.</summary>
+    Task StartAsync(QuerySpec spec, Guid runId, string checkpointPath);
+
+    /// <summary>Stops the run after the batch in flight; returns when it has stopped.</summary>
+    [AlwaysInterleave]
+    Task StopAsync();
+
+    [AlwaysInterleave]
+    Task<QueryInfo> GetInfoAsync();
+
+    [AlwaysInterleave]
+    Task<QueryProgress?> GetLastProgressAsync();
+
+    [AlwaysInterleave]
+    Task<IReadOnlyList<QueryProgress>> GetRecentProgressAsync();
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the run to end; the info tells how it ended (or that it still runs).</summary>
+    [AlwaysInterleave]
+    Task<QueryInfo> AwaitTerminationAsync(TimeSpan timeout);
+
+    /// <summary>Runs (or waits for) batches until all data available now is processed and no batch is pending.</summary>
+    [AlwaysInterleave]
+    Task ProcessAllAvailableAsync();
+}

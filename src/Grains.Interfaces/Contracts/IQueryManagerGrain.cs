@@ -1,0 +1,27 @@
+using Sluice.Spec;
+
+namespace Sluice.Contracts;
+
+/// <summary>The registry of queries (one per cluster, key 0): start, stop, list.</summary>
+[Alias("sluice.query-manager")]
+public interface IQueryManagerGrain : IGrainWithIntegerKey
+{
+    /// <summary>Validates the spec (types, output mode, checkpoint), then starts the query. Fails with a
+    /// <see cref="QueryStartException"/> that names the problem and the fix.</summary>
+    Task<QueryInfo> StartAsync(QuerySpec spec);
+
+    Task StopAsync(string name);
+
+    /// <summary>The active queries.</summary>
+    Task<IReadOnlyList<QueryInfo>> ListAsync();
+
+    /// <summary>A query by name, active or ended in this cluster's lifetime; null when unknown.</summary>
+    Task<QueryInfo?> FindAsync(string name);
+
+    /// <summary>The Kafka bootstrap servers the silo's sources use by default (its embedded broker in embedded mode); null if none.</summary>
+    Task<string?> GetKafkaBootstrapServersAsync();
+
+    /// <summary>Called by a coordinator when its run ends.</summary>
+    [Orleans.Concurrency.OneWay]
+    Task OnTerminatedAsync(QueryInfo info);
+}

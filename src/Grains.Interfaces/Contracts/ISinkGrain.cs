@@ -1,0 +1,25 @@
+using Orleans.Concurrency;
+using Sluice.Data;
+using Sluice.Spec;
+
+namespace Sluice.Contracts;
+
+/// <summary>
+/// A sink writer: output for batch N is staged by each writer (staging again replaces that writer's rows),
+/// then committed once; a commit of a batch already committed is ignored, so a replayed batch adds nothing.
+/// </summary>
+public interface ISinkGrain : IGrainWithStringKey
+{
+    Task StageAsync(long batchId, string writerId, Immutable<RowBatch> rows);
+
+    /// <summary>Makes batch <paramref name="batchId"/> visible; returns the rows it added (0 when already committed).</summary>
+    Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema);
+}
+
+/// <summary>The console sink of a query (key: query name): prints each committed batch as Spark does.</summary>
+[Alias("sluice.sink.console")]
+public interface IConsoleSinkGrain : ISinkGrain
+{
+    /// <summary>Rows printed per batch (Spark's <c>numRows</c>).</summary>
+    Task ConfigureAsync(int numRows);
+}

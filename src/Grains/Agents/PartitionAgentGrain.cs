@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Sluice.Contracts;
+using Sluice.Data;
+using Sluice.Planning;
+using Sluice.Sinks;
+using Sluice.Sources;
+
+namespace Sluice.Agents;
+
+/// <summary>
+/// Reads one source partition for one query: exactly the planned [start, end) per batch (manual assignment,
+/// never a consumer-group rebalance), runs the stateless operators, and stages the batch's output at the sink
+/// in one call. The reader (a Kafka consumer) and the compiled plan are kept across batches of a run.
+/// </summary>
+internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger<PartitionAgentGrain> logger) : Grain, IPartitionAgentGrain
+{
+    private Guid _runId;
+    private QueryPlan? _plan;
+    private IPartitionReader? _reader;
+
+    public async Task<AgentBatchResult> ExecuteAsync(Immutable<AgentBatchRequest> immutableRequest)
+    {
+        var request = immutableRequest.Value;
+        var id = PartitionAgentId.Parse(this.GetPrimaryKeyString());
+        EnsureRun(request, id);
+
+        var rows = new List<object?[]>((int)Math.Min(request.End - request.Start, 1 << 16));
+        var read = await _reader!.ReadAsync(request.Start, request.End, rows, CancellationToken.None);
+        var context = new BatchContext(request.BatchId, request.WatermarkMs, request.BatchTimestampMs);
+        _plan!.Apply(rows, context);
+
+        if (rows.Count > 0)
+        {
+            var sink = SinkTargets.Resolve(GrainFactory, request.Spec.Sink, request.Spec.Name);
+            await sink.StageAsync(request.BatchId, id.ToString(), new Immutable<RowBatch>(new RowBatch(_plan.OutputSchema, rows)));
+        }
+        LogBatch(logger, request.Spec.Name, request.BatchId, id.Partition, read.RecordsRead, rows.Count);
+        return new AgentBatchResult
+        {
+            RecordsRead = read.RecordsRead,
+            Malformed = read.Malformed,
+            DroppedMalformed = read.Dropped,
+            RowsOutput = rows.Count,
+            EventTime = context.EventTime,
+        };
+    }
+
+    public Task ReleaseAsync()
+    {
+        CloseReader();
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        CloseReader();
+        return Task.CompletedTask;
+    }
+
+    private void EnsureRun(AgentBatchRequest request, PartitionAgentId id)
+    {
+        if (_plan is not null && _runId == request.RunId)
+        {
+            return;
+        }
+        CloseReader();
+        _plan = QueryPlanner.Plan(request.Spec);
+        _reader = sources.CreateReader(request.Spec.Source, request.Spec.Name, id.Partition, _plan.SourceSchema, request.ReaderContext);
+        _runId = request.RunId;
+    }
+
+    private void CloseReader()
+    {
+        _reader?.Dispose();
+        _reader = null;
+        _plan = null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Query {QueryName} batch {BatchId} partition {Partition}: read {Records} records, output {Rows} rows")]
+    private static partial void LogBatch(ILogger logger, string queryName, long batchId, int partition, long records, int rows);
+}

@@ -1,0 +1,57 @@
+namespace Sluice.Checkpointing;
+
+/// <summary>A checkpoint in a local (or shared) folder. Writes go to a temp file, then a no-overwrite move.</summary>
+internal sealed class FolderCheckpointStore(string root) : ICheckpointStore
+{
+    public string Location { get; } = Path.GetFullPath(root);
+
+    public async Task<bool> TryCreateAsync(string path, string content, CancellationToken cancellationToken = default)
+    {
+        var target = Resolve(path);
+        if (File.Exists(target))
+        {
+            return false;
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+        await using (var writer = new StreamWriter(stream))
+        {
+            await writer.WriteAsync(content.AsMemory(), cancellationToken);
+        }
+        try
+        {
+            // The move fails if the target appeared meanwhile: the first writer wins and nothing is overwritten.
+            File.Move(temp, target, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            File.Delete(temp);
+            return false;
+        }
+    }
+
+    public async Task<string?> ReadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var file = Resolve(path);
+        return File.Exists(file) ? await File.ReadAllTextAsync(file, cancellationToken) : null;
+    }
+
+    public Task<IReadOnlyList<string>> ListAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        var dir = Resolve(directory);
+        IReadOnlyList<string> names = Directory.Exists(dir)
+            ? Directory.EnumerateFiles(dir).Select(Path.GetFileName).Where(n => !n!.StartsWith('.')).Select(n => n!).ToList()
+            : [];
+        return Task.FromResult(names);
+    }
+
+    public Task DeleteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        File.Delete(Resolve(path));
+        return Task.CompletedTask;
+    }
+
+    private string Resolve(string path) => Path.Combine(Location, path.Replace('/', Path.DirectorySeparatorChar));
+}

@@ -1,0 +1,181 @@
+using Microsoft.Extensions.Logging;
+using Sluice.Contracts;
+using Sluice.Spec;
+
+namespace Sluice.Coordinator;
+
+/// <summary>The trigger loop: when batches run, and how a run ends.</summary>
+internal sealed partial class BatchCoordinatorGrain
+{
+    private async Task RunLoopAsync(QueryRun run, CancellationToken stop)
+    {
+        var trigger = run.Spec.Trigger;
+        var end = QueryState.Stopped;
+        string? error = null;
+        try
+        {
+            await Task.Yield();
+            end = trigger.Kind switch
+            {
+                TriggerKind.AvailableNow => await RunAvailableNowAsync(run, stop, run.Spec.Source.MaxOffsetsPerTrigger),
+                TriggerKind.Once => await RunAvailableNowAsync(run, stop, maxOffsets: null),
+                _ => await RunContinuouslyAsync(run, trigger, stop),
+            };
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            end = QueryState.Stopped;
+        }
+        catch (Exception e)
+        {
+            end = QueryState.Failed;
+            error = $"Query {run.Spec.Name} [id = {run.QueryId}, runId = {run.RunId}] terminated with exception: {e.Message}";
+            LogFailed(logger, e, run.Spec.Name, run.QueryId);
+        }
+        await TerminateAsync(run, end, error);
+    }
+
+    /// <summary>Default, processingTime and manual triggers: batches until stopped.</summary>
+    private async Task<QueryState> RunContinuouslyAsync(QueryRun run, TriggerSpec trigger, CancellationToken stop)
+    {
+        while (true)
+        {
+            stop.ThrowIfCancellationRequested();
+            if (trigger.Kind == TriggerKind.Manual && _waiters.Count == 0)
+            {
+                SetMessage("Waiting for a request to process data");
+                await WaitForWakeAsync(Timeout.InfiniteTimeSpan, stop);
+                continue;
+            }
+            var started = time.GetUtcNow();
+            var ran = await RunOneBatchAsync(run, run.Spec.Source.MaxOffsetsPerTrigger, target: null, stop);
+            if (!ran)
+            {
+                ReleaseWaiters();
+            }
+            var delay = trigger.Kind switch
+            {
+                TriggerKind.ProcessingTime => NextTriggerDelay(started, trigger.Interval),
+                TriggerKind.Default when !ran => options.Value.PollingDelay,
+                _ => TimeSpan.Zero,
+            };
+            if (delay > TimeSpan.Zero)
+            {
+                await WaitForWakeAsync(delay, stop);
+            }
+        }
+    }
+
+    /// <summary>availableNow (and once, without a batch-size limit): everything present at start, then stop.</summary>
+    private async Task<QueryState> RunAvailableNowAsync(QueryRun run, CancellationToken stop, long? maxOffsets)
+    {
+        var target = await run.LatestOffsetsAsync(stop);
+        while (await RunOneBatchAsync(run, maxOffsets, target, stop))
+        {
+            stop.ThrowIfCancellationRequested();
+        }
+        return QueryState.Completed;
+    }
+
+    private async Task<bool> RunOneBatchAsync(QueryRun run, long? maxOffsets, IReadOnlyDictionary<int, long>? target, CancellationToken stop)
+    {
+        var started = time.GetUtcNow();
+        SetMessage("Processing new data");
+        var outcome = await run.RunNextBatchAsync(maxOffsets, target, stop);
+        if (outcome is null)
+        {
+            SetMessage("Waiting for data to arrive");
+            return false;
+        }
+        var progress = _progress!.Report(outcome, started);
+        _info = _info with { LastCommittedBatchId = outcome.BatchId };
+        LogBatch(logger, run.Spec.Name, outcome.BatchId, progress.NumInputRows, progress.BatchDuration);
+        return true;
+    }
+
+    /// <summary>Spark's ProcessingTimeExecutor: the next multiple of the interval; at once if the batch overran it.</summary>
+    private TimeSpan NextTriggerDelay(DateTimeOffset batchStart, TimeSpan interval)
+    {
+        var startMs = batchStart.ToUnixTimeMilliseconds();
+        var intervalMs = (long)interval.TotalMilliseconds;
+        var nextMs = ((startMs / intervalMs) + 1) * intervalMs;
+        return TimeSpan.FromMilliseconds(Math.Max(0, nextMs - time.GetUtcNow().ToUnixTimeMilliseconds()));
+    }
+
+    /// <summary>Waits for the delay, or less when a stop or a ProcessAllAvailable request wakes the loop.</summary>
+    private async Task WaitForWakeAsync(TimeSpan delay, CancellationToken stop)
+    {
+        var wake = _wake.Task;
+        if (!wake.IsCompleted)
+        {
+            if (delay == Timeout.InfiniteTimeSpan)
+            {
+                await wake.WaitAsync(stop);
+            }
+            else
+            {
+                await Task.WhenAny(wake, Task.Delay(delay, time, stop));
+            }
+        }
+        if (wake.IsCompleted)
+        {
+            _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    private void ReleaseWaiters()
+    {
+        foreach (var waiter in _waiters)
+        {
+            waiter.TrySetResult();
+        }
+        _waiters.Clear();
+    }
+
+    private async Task TerminateAsync(QueryRun run, QueryState end, string? error)
+    {
+        try
+        {
+            await run.ReleaseAgentsAsync();
+        }
+        catch (Exception e)
+        {
+            LogReleaseFailed(logger, e, run.Spec.Name);
+        }
+        run.Dispose();
+        _run = null;
+        _info = _info with { State = end, Error = error, Message = end == QueryState.Failed ? "Failed" : "Stopped" };
+        foreach (var waiter in _waiters)
+        {
+            if (error is null)
+            {
+                waiter.TrySetResult();
+            }
+            else
+            {
+                waiter.TrySetException(new StreamingQueryException(error));
+            }
+        }
+        _waiters.Clear();
+        _terminated.TrySetResult();
+        LogTerminated(logger, run.Spec.Name, end);
+        await GrainFactory.GetGrain<IQueryManagerGrain>(0).OnTerminatedAsync(_info);
+    }
+
+    private void SetMessage(string message) => _info = _info with { Message = message };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Query {QueryName} [id {QueryId}, runId {RunId}] started at batch {BatchId} (re-running a pending batch: {Pending})")]
+    private static partial void LogStarted(ILogger logger, string queryName, Guid queryId, Guid runId, long batchId, bool pending);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Query {QueryName} committed batch {BatchId}: {Rows} input rows in {DurationMs} ms")]
+    private static partial void LogBatch(ILogger logger, string queryName, long batchId, long rows, long durationMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Query {QueryName} [id {QueryId}] failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string queryName, Guid queryId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Query {QueryName}: releasing partition agents failed")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string queryName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Query {QueryName} terminated: {State}")]
+    private static partial void LogTerminated(ILogger logger, string queryName, QueryState state);
+}

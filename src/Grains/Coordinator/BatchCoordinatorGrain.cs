@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Sluice.Contracts;
+using Sluice.Hosting;
+using Sluice.Progress;
+using Sluice.Sources;
+using Sluice.Spec;
+
+namespace Sluice.Coordinator;
+
+/// <summary>
+/// The micro-batch loop of one query. The protocol that makes every batch count exactly once:
+/// <code>
+/// start:   lock the checkpoint; read metadata; resolve startingOffsets once into sources/0/0
+///          N  = latest offsets/N;  C = latest commits/C
+///          if no offsets:        next batch is 0, from sources/0/0
+///          elif C == N:          next batch is N+1, from offsets/N, watermark from commits/N
+///          elif C == N-1:        batch N is pending: re-run it with exactly offsets/N (same end offsets,
+///                                same batchWatermarkMs and batchTimestampMs), so it outputs the same rows
+///          else:                 the checkpoint is corrupt: stop with an error, never start over
+/// batch N: constructNextBatch   latest offsets, capped (maxOffsetsPerTrigger, availableNow target);
+///                               no new data: no batch. Write offsets/N (create-if-absent).
+///          runBatch             agents read [start, end) of their partition, run operators, stage at the sink
+///          commitBatch          sink commits batch N (once: a replayed batch adds nothing), then commits/N
+///                               with the next watermark
+/// </code>
+/// Each phase is timed under its <c>durationMs</c> key. The loop runs as a task on this activation, so
+/// status, progress and stop requests interleave with it between awaits.
+/// </summary>
+[KeepAlive]
+internal sealed partial class BatchCoordinatorGrain(
+    SourceFactory sources,
+    SluiceClock time,
+    IOptions<SluiceOptions> options,
+    ILogger<BatchCoordinatorGrain> logger) : Grain, IBatchCoordinatorGrain
+{
+    private QueryRun? _run;
+    private ProgressReporter? _progress;
+    private CancellationTokenSource? _stop;
+    private Task _loop = Task.CompletedTask;
+    private TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<TaskCompletionSource> _waiters = [];
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private QueryInfo _info = new();
+
+    public async Task StartAsync(QuerySpec spec, Guid runId, string checkpointPath)
+    {
+        if (_run is not null)
+        {
+            throw new QueryStartException(
+                $"Checkpoint '{checkpointPath}' is in use by the active query '{_info.Name}' (runId {_info.RunId}). " +
+                "Stop that query first, or give this one another checkpointLocation.");
+        }
+        var queryId = this.GetPrimaryKey();
+        _run = await QueryRun.OpenAsync(spec, queryId, runId, checkpointPath, sources, GrainFactory, time);
+        _progress = new ProgressReporter(_run, options.Value.RecentProgressCount);
+        _stop = new CancellationTokenSource();
+        _terminated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _info = new QueryInfo
+        {
+            Id = queryId,
+            RunId = runId,
+            Name = spec.Name,
+            State = QueryState.Active,
+            CheckpointLocation = checkpointPath,
+            Message = "Initializing sources",
+            LastCommittedBatchId = _run.NextBatchId - 1,
+            SinkKind = spec.Sink.Kind,
+        };
+        if (spec.Sink.Kind == "console")
+        {
+            await GrainFactory.GetGrain<IConsoleSinkGrain>(spec.Name).ConfigureAsync(spec.Sink.NumRows);
+        }
+        LogStarted(logger, spec.Name, queryId, runId, _run.NextBatchId, _run.HasPendingBatch);
+        _loop = RunLoopAsync(_run, _stop.Token);
+    }
+
+    public async Task StopAsync()
+    {
+        if (_stop is null)
+        {
+            return;
+        }
+        await _stop.CancelAsync();
+        _wake.TrySetResult();
+        await _loop;
+    }
+
+    public Task<QueryInfo> GetInfoAsync() => Task.FromResult(_info);
+
+    public Task<QueryProgress?> GetLastProgressAsync() => Task.FromResult(_progress?.Last);
+
+    public Task<IReadOnlyList<QueryProgress>> GetRecentProgressAsync() =>
+        Task.FromResult(_progress?.Recent ?? (IReadOnlyList<QueryProgress>)[]);
+
+    public async Task<QueryInfo> AwaitTerminationAsync(TimeSpan timeout)
+    {
+        if (_info.IsActive)
+        {
+            await Task.WhenAny(_terminated.Task, Task.Delay(timeout, time));
+        }
+        return _info;
+    }
+
+    public Task ProcessAllAvailableAsync()
+    {
+        if (!_info.IsActive)
+        {
+            return _info.State == QueryState.Failed ? Task.FromException(new StreamingQueryException(_info.Error!)) : Task.CompletedTask;
+        }
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters.Add(waiter);
+        _wake.TrySetResult();
+        return waiter.Task;
+    }
+}

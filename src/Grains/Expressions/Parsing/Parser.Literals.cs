@@ -1,0 +1,104 @@
+using System.Globalization;
+using Sluice.Data;
+using Sluice.Expressions.Evaluation;
+using Sluice.Spec;
+
+namespace Sluice.Expressions.Parsing;
+
+internal sealed partial class Parser
+{
+    private static readonly HashSet<string> IntervalUnits = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "minute", "minutes",
+        "second", "seconds", "millisecond", "milliseconds", "microsecond", "microseconds",
+    };
+
+    /// <summary>Spark's numeric literals: an int when it fits, else a bigint; <c>10L</c> is a bigint; 1.5, 1e3 and 2D are doubles.</summary>
+    private Literal NumberLiteral(Token token, bool negative)
+    {
+        var text = negative ? "-" + token.Text : token.Text;
+        if (token.Kind == TokenKind.Decimal)
+        {
+            var digits = text[^1] is 'D' or 'd' or 'F' or 'f' ? text[..^1] : text;
+            return new Literal(double.Parse(digits, NumberStyles.Float, CultureInfo.InvariantCulture), DataType.Double);
+        }
+        if (text[^1] is 'L' or 'l')
+        {
+            return long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big)
+                ? new Literal(big, DataType.Long)
+                : throw Error($"bigint literal {text} is out of range at position {token.Start} in '{_text}'", token.Start);
+        }
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var small))
+        {
+            return new Literal(small, DataType.Int);
+        }
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var wide)
+            ? new Literal(wide, DataType.Long)
+            : new Literal(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture), DataType.Double);
+    }
+
+    private Literal TimestampLiteral(Token token) =>
+        TimestampText.TryParse(token.Text, out var value)
+            ? new Literal(value, DataType.Timestamp)
+            : throw Error($"invalid timestamp literal '{token.Text}' at position {token.Start} in '{_text}'", token.Start);
+
+    /// <summary>
+    /// The body of an interval literal after INTERVAL: <c>'5 seconds'</c>, <c>'5' SECOND</c>, <c>5 minutes</c>,
+    /// <c>1 hour 30 minutes</c>. Units of months and years are rejected: their length varies.
+    /// </summary>
+    private TimeSpan ParseIntervalBody()
+    {
+        var start = Current.Start;
+        if (Current.Kind == TokenKind.String)
+        {
+            var text = Advance().Text;
+            if (Current.Kind == TokenKind.Identifier && IntervalUnits.Contains(Current.Text))
+            {
+                text += " " + Advance().Text;
+            }
+            return ToDuration(text, "interval", start);
+        }
+        var total = TimeSpan.Zero;
+        do
+        {
+            var partStart = Current.Start;
+            var sign = Accept(TokenKind.Minus) ? "-" : "";
+            var amount = Current.Kind is TokenKind.Integer or TokenKind.Decimal ? Advance().Text : throw Expected("a number");
+            var unit = Current.Kind == TokenKind.Identifier && IntervalUnits.Contains(Current.Text)
+                ? Advance().Text
+                : throw Expected("an interval unit such as SECONDS or MINUTES");
+            total += ToDuration($"{sign}{amount} {unit}", "interval", partStart);
+        }
+        while (Current.Kind is TokenKind.Integer or TokenKind.Decimal or TokenKind.Minus);
+        return total;
+    }
+
+    /// <summary>A duration argument of window() or session_window(): a string literal or an interval literal.</summary>
+    private TimeSpan ParseDuration(string what)
+    {
+        var start = Current.Start;
+        if (Current.Kind == TokenKind.String)
+        {
+            return ToDuration(Advance().Text, what, start);
+        }
+        if (AcceptKeyword("INTERVAL"))
+        {
+            return ParseIntervalBody();
+        }
+        throw Expected($"a {what} as a string such as '10 minutes'");
+    }
+
+    private TimeSpan ToDuration(string text, string what, int position)
+    {
+        var trimmed = text.Trim();
+        var negative = trimmed.StartsWith('-');
+        if (Durations.TryParse(negative ? trimmed[1..] : trimmed, out var duration))
+        {
+            return negative ? -duration : duration;
+        }
+        var hint = trimmed.Contains("month", StringComparison.OrdinalIgnoreCase) || trimmed.Contains("year", StringComparison.OrdinalIgnoreCase)
+            ? "months and years are not supported because their length varies"
+            : $"expected {Durations.Expected}";
+        throw Error($"invalid {what} '{text}' at position {position} in '{_text}'; {hint}", position);
+    }
+}

@@ -1,0 +1,204 @@
+using Sluice.Data;
+
+namespace Sluice.Expressions.Parsing;
+
+internal sealed partial class Parser
+{
+    private static readonly HashSet<string> AggregateNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "count", "sum", "avg", "mean", "min", "max", "first", "last", "approx_count_distinct",
+    };
+
+    private Expr ParsePrimary()
+    {
+        var token = Current;
+        switch (token.Kind)
+        {
+            case TokenKind.Integer or TokenKind.Decimal:
+                Advance();
+                return Spanned(NumberLiteral(token, negative: false), token.Start);
+            case TokenKind.String:
+                Advance();
+                return Spanned(new Literal(token.Text, DataType.String), token.Start);
+            case TokenKind.QuotedIdentifier:
+                Advance();
+                return Spanned(new ColumnRef(token.Text), token.Start);
+            case TokenKind.LeftParen:
+                Advance();
+                var inner = ParseExpression();
+                Expect(TokenKind.RightParen, "')'");
+                return inner;
+            case TokenKind.Identifier:
+                return ParseWord(token);
+            default:
+                throw Expected("an expression");
+        }
+    }
+
+    private Expr ParseWord(Token token)
+    {
+        var next = Peek(1);
+        var word = token.Text.ToUpperInvariant();
+        switch (word)
+        {
+            case "TRUE" or "FALSE":
+                Advance();
+                return Spanned(new Literal(word == "TRUE", DataType.Boolean), token.Start);
+            case "NULL":
+                Advance();
+                return Spanned(new Literal(null, DataType.Null), token.Start);
+            case "CASE":
+                Advance();
+                return ParseCase(token.Start);
+            case "CAST" when next.Kind == TokenKind.LeftParen:
+                Advance();
+                return ParseCast(token.Start);
+            case "INTERVAL" when next.Kind is TokenKind.String or TokenKind.Integer or TokenKind.Decimal or TokenKind.Minus:
+                Advance();
+                return Spanned(new IntervalLiteral(ParseIntervalBody()), token.Start);
+            case "TIMESTAMP" when next.Kind == TokenKind.String:
+                Advance();
+                return Spanned(TimestampLiteral(Advance()), token.Start);
+        }
+        if (Reserved.Contains(word))
+        {
+            throw Expected("an expression");
+        }
+        Advance();
+        if (!Accept(TokenKind.LeftParen))
+        {
+            return Spanned(new ColumnRef(token.Text), token.Start);
+        }
+        var name = token.Text.ToLowerInvariant();
+        Expr call = name switch
+        {
+            _ when AggregateNames.Contains(name) => ParseAggregate(name),
+            "window" => ParseWindow(),
+            "session_window" => ParseSessionWindow(),
+            _ => new FunctionCall(name, ParseArguments()),
+        };
+        return Spanned(call, token.Start);
+    }
+
+    /// <summary>The arguments after '(' up to and including ')'.</summary>
+    private List<Expr> ParseArguments()
+    {
+        var arguments = new List<Expr>();
+        if (Accept(TokenKind.RightParen))
+        {
+            return arguments;
+        }
+        if (IsKeyword(Current, "DISTINCT"))
+        {
+            throw Error($"DISTINCT is only allowed in an aggregate function, at position {Current.Start} in '{_text}'", Current.Start);
+        }
+        do
+        {
+            arguments.Add(ParseExpression());
+        }
+        while (Accept(TokenKind.Comma));
+        Expect(TokenKind.RightParen, "')' or ','");
+        return arguments;
+    }
+
+    private AggregateCall ParseAggregate(string name)
+    {
+        if (name == "count" && Accept(TokenKind.Star))
+        {
+            Expect(TokenKind.RightParen, "')'");
+            return new AggregateCall(name, null, Distinct: false);
+        }
+        var distinct = AcceptKeyword("DISTINCT");
+        var argument = ParseExpression();
+        if (Current.Kind == TokenKind.Comma)
+        {
+            throw Error($"aggregate function {name} takes exactly one argument, at position {Current.Start} in '{_text}'", Current.Start);
+        }
+        Expect(TokenKind.RightParen, "')'");
+        return new AggregateCall(name, argument, distinct);
+    }
+
+    private WindowExpr ParseWindow()
+    {
+        var timeColumn = ParseExpression();
+        Expect(TokenKind.Comma, "',' and a window duration");
+        var sizeAt = Current.Start;
+        var size = ParseDuration("window duration");
+        var slide = Accept(TokenKind.Comma) ? ParseDuration("slide duration") : size;
+        var offset = Accept(TokenKind.Comma) ? ParseDuration("start time") : TimeSpan.Zero;
+        Expect(TokenKind.RightParen, "')'");
+        if (size <= TimeSpan.Zero || slide <= TimeSpan.Zero)
+        {
+            throw Error($"window durations must be positive, at position {sizeAt} in '{_text}'", sizeAt);
+        }
+        if (slide > size)
+        {
+            throw Error($"the slide duration must be less than or equal to the window duration, at position {sizeAt} in '{_text}'", sizeAt);
+        }
+        if (offset.Duration() >= slide)
+        {
+            throw Error($"the absolute value of the start time must be less than the slide duration, at position {sizeAt} in '{_text}'", sizeAt);
+        }
+        return new WindowExpr(timeColumn, size, slide, offset);
+    }
+
+    private SessionWindowExpr ParseSessionWindow()
+    {
+        var timeColumn = ParseExpression();
+        Expect(TokenKind.Comma, "',' and a gap duration");
+        var gapAt = Current.Start;
+        var gap = ParseDuration("gap duration");
+        Expect(TokenKind.RightParen, "')'");
+        return gap > TimeSpan.Zero
+            ? new SessionWindowExpr(timeColumn, gap)
+            : throw Error($"the session gap must be positive, at position {gapAt} in '{_text}'", gapAt);
+    }
+
+    private CaseExpr ParseCase(int start)
+    {
+        var operand = IsKeyword(Current, "WHEN") ? null : ParseExpression();
+        var branches = new List<WhenClause>();
+        while (AcceptKeyword("WHEN"))
+        {
+            var condition = ParseExpression();
+            ExpectKeyword("THEN");
+            branches.Add(new WhenClause(condition, ParseExpression()));
+        }
+        if (branches.Count == 0)
+        {
+            throw Expected("WHEN");
+        }
+        var otherwise = AcceptKeyword("ELSE") ? ParseExpression() : null;
+        ExpectKeyword("END");
+        return Spanned(new CaseExpr(operand, branches, otherwise), start);
+    }
+
+    private CastExpr ParseCast(int start)
+    {
+        Expect(TokenKind.LeftParen, "'('");
+        var operand = ParseExpression();
+        ExpectKeyword("AS");
+        var typeToken = Expect(TokenKind.Identifier, "a type name");
+        if (Accept(TokenKind.LeftParen))
+        {
+            while (Current.Kind is TokenKind.Integer or TokenKind.Comma)
+            {
+                Advance();
+            }
+            Expect(TokenKind.RightParen, "')'");
+        }
+        var typeText = _text[typeToken.Start..PreviousEnd];
+        var name = typeToken.Text.ToLowerInvariant();
+        var known = name is "varchar" or "char" ? DataType.String
+            : PreviousEnd == typeToken.End && DataType.TryParse(name, out var parsed) ? parsed
+            : null;
+        if (known is null)
+        {
+            throw Error(
+                $"unsupported type '{typeText}' in CAST at position {typeToken.Start} in '{_text}'; supported types: {DataType.ValidNames}",
+                typeToken.Start);
+        }
+        Expect(TokenKind.RightParen, "')'");
+        return Spanned(new CastExpr(operand, known), start);
+    }
+}

@@ -1,0 +1,34 @@
+namespace Sluice.Hosting;
+
+/// <summary>Engine settings of a silo (configuration section <c>Sluice</c>).</summary>
+public sealed class SluiceOptions
+{
+    /// <summary>Folder under which relative <c>checkpointLocation</c>s resolve; a query without one uses <c>&lt;root&gt;/&lt;name&gt;</c>.</summary>
+    public string CheckpointRoot { get; set; } = "checkpoints";
+
+    /// <summary>Kafka bootstrap servers for sources that name none. Empty means the embedded broker.</summary>
+    public string? KafkaBootstrapServers { get; set; }
+
+    /// <summary>How long the default trigger waits before looking for new data again when there was none.</summary>
+    public TimeSpan PollingDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Progress reports kept per query (Spark's <c>spark.sql.streaming.numRecentProgressUpdates</c>).</summary>
+    public int RecentProgressCount { get; set; } = 100;
+
+    /// <summary>Fails with a message naming the setting to fix.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(CheckpointRoot))
+        {
+            throw new InvalidOperationException("Sluice:CheckpointRoot must name a folder (default 'checkpoints').");
+        }
+        if (PollingDelay <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Sluice:PollingDelay must be positive, e.g. '00:00:00.050'.");
+        }
+        if (RecentProgressCount < 1)
+        {
+            throw new InvalidOperationException("Sluice:RecentProgressCount must be at least 1.");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sluice.Sources;
+
+namespace Sluice.Hosting;
+
+/// <summary>Wires Sluice's engine into an Orleans silo.</summary>
+public static class SluiceSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds the engine's services (sources, options). A <see cref="SluiceClock"/> registered before this call
+    /// (a manual clock in tests and scenarios) drives triggers and batch timestamps; otherwise the system clock.
+    /// </summary>
+    public static ISiloBuilder AddSluice(this ISiloBuilder builder, Action<SluiceOptions>? configure = null)
+    {
+        var services = builder.Services;
+        var optionsBuilder = services.AddOptions<SluiceOptions>();
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+        optionsBuilder.Validate(o =>
+        {
+            o.Validate();
+            return true;
+        });
+        services.TryAddSingleton(SluiceClock.Default);
+        services.TryAddSingleton<SourceFactory>();
+        return builder;
+    }
+}

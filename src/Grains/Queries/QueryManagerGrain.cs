@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Sluice.Checkpointing;
+using Sluice.Contracts;
+using Sluice.Hosting;
+using Sluice.Planning;
+using Sluice.Spec;
+
+namespace Sluice.Queries;
+
+/// <summary>
+/// The registry of queries: validates and starts them (one active query per name, one per checkpoint),
+/// stops them, lists them, and remembers how ended ones ended.
+/// </summary>
+[KeepAlive]
+internal sealed partial class QueryManagerGrain(IOptions<SluiceOptions> options, ILogger<QueryManagerGrain> logger) : Grain, IQueryManagerGrain
+{
+    private readonly Dictionary<string, QueryInfo> _queries = new(StringComparer.Ordinal);
+
+    public async Task<QueryInfo> StartAsync(QuerySpec spec)
+    {
+        if (_queries.TryGetValue(spec.Name, out var existing) && existing.IsActive)
+        {
+            throw new QueryStartException(
+                $"Cannot start query with name {spec.Name} as a query with that name is already active (id {existing.Id}, runId {existing.RunId}). " +
+                "Stop it first, or give the new query another name.");
+        }
+        var plan = QueryPlanner.Plan(spec);
+        var checkpointPath = CheckpointPath(spec);
+        var checkpoint = new Checkpoint(new FolderCheckpointStore(checkpointPath));
+        var (metadata, isNew) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, KeyGroups(spec));
+        var owner = _queries.Values.FirstOrDefault(q => q.IsActive && q.Id == metadata.Id);
+        if (owner is not null)
+        {
+            throw new QueryStartException(
+                $"Checkpoint '{checkpointPath}' is in use by the active query '{owner.Name}' (runId {owner.RunId}). " +
+                "Stop that query first, or give this one another checkpointLocation.");
+        }
+        if (isNew && spec.Sink.Kind == "memory")
+        {
+            await GrainFactory.GetGrain<IMemorySinkGrain>(spec.Name).ResetAsync();
+        }
+        var runId = Guid.NewGuid();
+        var coordinator = GrainFactory.GetGrain<IBatchCoordinatorGrain>(metadata.Id);
+        await coordinator.StartAsync(spec, runId, checkpointPath);
+        var info = await coordinator.GetInfoAsync();
+        _queries[spec.Name] = info;
+        LogStarted(logger, spec.Name, metadata.Id, runId, checkpointPath, plan.OutputSchema.Describe());
+        return info;
+    }
+
+    public async Task StopAsync(string name)
+    {
+        if (!_queries.TryGetValue(name, out var info))
+        {
+            throw new KeyNotFoundException($"No query named '{name}'. Active queries: {string.Join(", ", _queries.Values.Where(q => q.IsActive).Select(q => q.Name))}");
+        }
+        var coordinator = GrainFactory.GetGrain<IBatchCoordinatorGrain>(info.Id);
+        await coordinator.StopAsync();
+        _queries[name] = await coordinator.GetInfoAsync();
+    }
+
+    public async Task<IReadOnlyList<QueryInfo>> ListAsync()
+    {
+        var active = new List<QueryInfo>();
+        foreach (var info in _queries.Values.Where(q => q.IsActive).ToList())
+        {
+            var current = await GrainFactory.GetGrain<IBatchCoordinatorGrain>(info.Id).GetInfoAsync();
+            _queries[info.Name] = current;
+            if (current.IsActive)
+            {
+                active.Add(current);
+            }
+        }
+        return active.OrderBy(q => q.Name, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<QueryInfo?> FindAsync(string name)
+    {
+        if (!_queries.TryGetValue(name, out var info))
+        {
+            return null;
+        }
+        return info.IsActive ? await GrainFactory.GetGrain<IBatchCoordinatorGrain>(info.Id).GetInfoAsync() : info;
+    }
+
+    public Task<string?> GetKafkaBootstrapServersAsync() => Task.FromResult(options.Value.KafkaBootstrapServers);
+
+    public Task OnTerminatedAsync(QueryInfo info)
+    {
+        if (_queries.TryGetValue(info.Name, out var known) && known.RunId == info.RunId)
+        {
+            _queries[info.Name] = info;
+        }
+        return Task.CompletedTask;
+    }
+
+    private string CheckpointPath(QuerySpec spec) =>
+        Path.GetFullPath(Path.Combine(options.Value.CheckpointRoot, spec.CheckpointLocation ?? spec.Name));
+
+    private static int KeyGroups(QuerySpec spec)
+    {
+        if (!spec.Options.TryGetValue("keyGroups", out var text))
+        {
+            return 200;
+        }
+        return int.TryParse(text, out var n) && n > 0
+            ? n
+            : throw new QueryStartException(new SpecException("$.options.keyGroups", $"expected a positive whole number, found '{text}'").Message);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started query {QueryName} [id {QueryId}, runId {RunId}] on checkpoint {Checkpoint}; output {Schema}")]
+    private static partial void LogStarted(ILogger logger, string queryName, Guid queryId, Guid runId, string checkpoint, string schema);
+}

@@ -1,0 +1,57 @@
+using Sluice.Data;
+
+namespace Sluice.Sinks;
+
+/// <summary>
+/// The staging half of a sink writer: rows per batch per writer (staging again replaces a writer's rows, so
+/// a retried agent does not double them) and the id of the last batch committed, so a replay commits nothing.
+/// </summary>
+internal sealed class StagedBatches
+{
+    private readonly SortedDictionary<long, Dictionary<string, RowBatch>> _staged = [];
+
+    public long LastCommittedBatchId { get; private set; } = -1;
+
+    public void Stage(long batchId, string writerId, RowBatch rows)
+    {
+        if (batchId <= LastCommittedBatchId)
+        {
+            return;
+        }
+        if (!_staged.TryGetValue(batchId, out var writers))
+        {
+            _staged[batchId] = writers = [];
+        }
+        writers[writerId] = rows;
+    }
+
+    /// <summary>The rows staged for <paramref name="batchId"/>, in writer order, or null when it was committed before.</summary>
+    public List<object?[]>? TakeForCommit(long batchId)
+    {
+        if (batchId <= LastCommittedBatchId)
+        {
+            _staged.Remove(batchId);
+            return null;
+        }
+        var rows = new List<object?[]>();
+        if (_staged.Remove(batchId, out var writers))
+        {
+            foreach (var (_, batch) in writers.OrderBy(w => w.Key, StringComparer.Ordinal))
+            {
+                rows.AddRange(batch.Rows);
+            }
+        }
+        foreach (var stale in _staged.Keys.Where(id => id < batchId).ToList())
+        {
+            _staged.Remove(stale);
+        }
+        LastCommittedBatchId = batchId;
+        return rows;
+    }
+
+    public void Reset()
+    {
+        _staged.Clear();
+        LastCommittedBatchId = -1;
+    }
+}

@@ -1,0 +1,148 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using ErrorCode = Confluent.Kafka.ErrorCode;
+using Sluice.Spec;
+
+namespace Sluice.Sources.Kafka;
+
+/// <summary>
+/// The planning side of a Kafka source: the topic's partitions (from metadata, so partitions added later show up),
+/// where the first batch starts (<c>startingOffsets</c>) and how far each partition goes (its high watermark).
+/// Never joins a consumer group; every broker call is bounded by a timeout and fails with a message naming the brokers.
+/// </summary>
+internal sealed class KafkaStreamSource : IStreamSource
+{
+    public static readonly TimeSpan DefaultBrokerTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly SourceSpec _spec;
+    private readonly string _topic;
+    private readonly string _bootstrapServers;
+    private readonly TimeSpan _timeout;
+    private readonly Confluent.Kafka.IsolationLevel _isolation;
+    private readonly IConsumer<Ignore, Ignore> _consumer;
+    private readonly IAdminClient _admin;
+
+    /// <param name="brokerTimeout">How long one metadata or offsets request may wait for the brokers; 10 s by default.</param>
+    public KafkaStreamSource(SourceSpec spec, string bootstrapServers, TimeSpan? brokerTimeout = null)
+    {
+        _spec = spec;
+        _topic = KafkaClientConfig.TopicOf(spec);
+        _bootstrapServers = bootstrapServers;
+        _timeout = brokerTimeout ?? DefaultBrokerTimeout;
+        var config = KafkaClientConfig.ForConsumer(spec, bootstrapServers, [new("client.id", $"sluice-planner-{_topic}")]);
+        _isolation = config.IsolationLevel ?? Confluent.Kafka.IsolationLevel.ReadUncommitted;
+        _consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build();
+        _admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
+    }
+
+    public string Description => $"KafkaV2[Subscribe[{_topic}]]";
+
+    public string OffsetKey => _topic;
+
+    public async Task<IReadOnlyDictionary<int, long>> InitialOffsetsAsync(CancellationToken cancellationToken)
+    {
+        var partitions = await PartitionsAsync(cancellationToken);
+        var offsets = KafkaStartingOffsets.Parse(_spec.StartingOffsets, _topic, partitions);
+        await ResolveMarkerAsync(offsets, KafkaStartingOffsets.EarliestMarker, OffsetSpec.Earliest(), cancellationToken);
+        await ResolveMarkerAsync(offsets, KafkaStartingOffsets.LatestMarker, OffsetSpec.Latest(), cancellationToken);
+        return offsets;
+    }
+
+    public async Task<IReadOnlyDictionary<int, long>> LatestOffsetsAsync(CancellationToken cancellationToken)
+    {
+        var partitions = await PartitionsAsync(cancellationToken);
+        return await ListOffsetsAsync(partitions, OffsetSpec.Latest(), cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _admin.Dispose();
+        _consumer.Dispose();
+    }
+
+    /// <summary>The topic's partition numbers, in order.</summary>
+    public Task<IReadOnlyList<int>> PartitionsAsync(CancellationToken cancellationToken) =>
+        Task.Run<IReadOnlyList<int>>(() =>
+        {
+            Metadata metadata;
+            try
+            {
+                metadata = _admin.GetMetadata(_topic, _timeout);
+            }
+            catch (KafkaException e)
+            {
+                throw Unreachable(e.Error);
+            }
+            var topic = metadata.Topics.Find(t => t.Topic == _topic);
+            if (topic is null || topic.Error.Code == ErrorCode.UnknownTopicOrPart || (!topic.Error.IsError && topic.Partitions.Count == 0))
+            {
+                throw new InvalidOperationException(
+                    $"Kafka topic '{_topic}' does not exist on {_bootstrapServers}; create it (the embedded broker creates topics listed in " +
+                    "Sluice:Kafka:Topics) or fix the source's topic.");
+            }
+            if (topic.Error.IsError)
+            {
+                throw new InvalidOperationException($"Kafka at {_bootstrapServers} reported an error for topic '{_topic}': {topic.Error.Reason} ({topic.Error.Code}).");
+            }
+            var partitions = new List<int>(topic.Partitions.Count);
+            foreach (var partition in topic.Partitions)
+            {
+                partitions.Add(partition.PartitionId);
+            }
+            partitions.Sort();
+            return partitions;
+        }, cancellationToken);
+
+    private async Task ResolveMarkerAsync(Dictionary<int, long> offsets, long marker, OffsetSpec spec, CancellationToken cancellationToken)
+    {
+        var partitions = offsets.Where(p => p.Value == marker).Select(p => p.Key).ToList();
+        if (partitions.Count == 0)
+        {
+            return;
+        }
+        foreach (var (partition, offset) in await ListOffsetsAsync(partitions, spec, cancellationToken))
+        {
+            offsets[partition] = offset;
+        }
+    }
+
+    /// <summary>One ListOffsets request per leader broker for all partitions, rather than one round trip per partition.</summary>
+    private async Task<Dictionary<int, long>> ListOffsetsAsync(IReadOnlyList<int> partitions, OffsetSpec spec, CancellationToken cancellationToken)
+    {
+        var request = new List<TopicPartitionOffsetSpec>(partitions.Count);
+        foreach (var partition in partitions)
+        {
+            request.Add(new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition(_topic, partition), OffsetSpec = spec });
+        }
+        ListOffsetsResult result;
+        try
+        {
+            result = await _admin.ListOffsetsAsync(request, new ListOffsetsOptions { RequestTimeout = _timeout, IsolationLevel = _isolation })
+                .WaitAsync(_timeout + _timeout, cancellationToken);
+        }
+        catch (ListOffsetsException e)
+        {
+            var failed = e.Result.ResultInfos.First(r => r.TopicPartitionOffsetError.Error.IsError).TopicPartitionOffsetError;
+            throw new InvalidOperationException(
+                $"Kafka at {_bootstrapServers} could not list offsets of topic '{_topic}' partition {failed.Partition.Value}: {failed.Error.Reason} ({failed.Error.Code}).", e);
+        }
+        catch (KafkaException e)
+        {
+            throw Unreachable(e.Error);
+        }
+        catch (TimeoutException)
+        {
+            throw Unreachable(new Error(ErrorCode.Local_TimedOut));
+        }
+        var offsets = new Dictionary<int, long>(partitions.Count);
+        foreach (var info in result.ResultInfos)
+        {
+            offsets[info.TopicPartitionOffsetError.Partition.Value] = info.TopicPartitionOffsetError.Offset.Value;
+        }
+        return offsets;
+    }
+
+    private TimeoutException Unreachable(Error error) => new(
+        $"Could not reach Kafka at {_bootstrapServers} within {_timeout.TotalSeconds:0.#} s to read topic '{_topic}' ({error.Reason}); " +
+        "check the source's bootstrapServers (or the silo's Kafka settings) and that the brokers are running.");
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Sluice.Hosting;
+using Sluice.Silo.Demo;
+using Sluice.Sources.Kafka;
+
+namespace Sluice.Silo.Hosting;
+
+/// <summary>
+/// Builds a Sluice silo host. Embedded mode (the default): localhost clustering, memory grain storage, a local
+/// checkpoint folder and, when no Kafka bootstrap servers are configured, the embedded Kafka broker.
+/// Configuration comes from appsettings.json, environment variables (<c>Sluice__CheckpointRoot</c>) and the
+/// command line (<c>--Kafka:BootstrapServers=host:9092</c>).
+/// </summary>
+public static class SluiceHost
+{
+    public static HostApplicationBuilder CreateBuilder(string[] args, TimeProvider? time = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args.Where(a => a != "--quiet").Select(a => a == "--demo" ? "--Demo:Enabled=true" : a).ToArray(),
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var silo = builder.Configuration.GetSection("Silo").Get<SiloSettings>() ?? new SiloSettings();
+        var kafka = builder.Configuration.GetSection("Kafka").Get<KafkaSettings>() ?? new KafkaSettings();
+        var demo = builder.Configuration.GetSection("Demo").Get<DemoSettings>() ?? new DemoSettings();
+
+        var bootstrap = string.IsNullOrWhiteSpace(kafka.BootstrapServers) ? null : kafka.BootstrapServers;
+        if (bootstrap is null && kafka.Embedded)
+        {
+            var embedded = EmbeddedKafka.Start(kafka.EmbeddedBrokers);
+            foreach (var topic in kafka.Topics)
+            {
+                embedded.CreateTopic(topic.Name, topic.Partitions);
+            }
+            builder.Services.AddSingleton(embedded);
+            bootstrap = embedded.BootstrapServers;
+        }
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(new SluiceClock(time));
+        }
+        builder.Services.AddSingleton(new KafkaEndpoint(bootstrap ?? "(none)", bootstrap is not null && string.IsNullOrWhiteSpace(kafka.BootstrapServers)));
+        builder.UseOrleans(orleans =>
+        {
+            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
+            orleans.AddMemoryGrainStorageAsDefault();
+            orleans.AddSluice(options =>
+            {
+                builder.Configuration.GetSection("Sluice").Bind(options);
+                options.KafkaBootstrapServers = bootstrap;
+            });
+        });
+        if (!args.Contains("--quiet"))
+        {
+            builder.Services.AddHostedService<StartupBanner>();
+        }
+        if (demo.Enabled)
+        {
+            builder.Services.AddSingleton(demo);
+            builder.Services.AddHostedService<ClickEventGenerator>();
+            builder.Services.AddHostedService<DemoQueries>();
+        }
+        return builder;
+    }
+}
+
+/// <summary>The Kafka the silo's sources use by default, and whether it is the embedded broker.</summary>
+public sealed record KafkaEndpoint(string BootstrapServers, bool Embedded);

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Sluice.Silo.Hosting;
+
+/// <summary>Prints where to reach the silo and its Kafka once the silo is up.</summary>
+internal sealed class StartupBanner(KafkaEndpoint kafka, IHostApplicationLifetime lifetime) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            Console.WriteLine($"Sluice silo is up. Kafka bootstrap servers: {kafka.BootstrapServers}{(kafka.Embedded ? " (embedded broker)" : "")}");
+            Console.WriteLine($"  produce:  sluice produce --topic events --bootstrap {kafka.BootstrapServers} < events.jsonl");
+            Console.WriteLine($"  kcat:     echo '{{\"user_id\":\"u1\",\"event_type\":\"purchase\",\"amount\":9.5}}' | kcat -P -b {kafka.BootstrapServers} -t events");
+            Console.WriteLine("  queries:  sluice list    (Ctrl+C stops the silo)");
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+

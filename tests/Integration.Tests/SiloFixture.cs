@@ -1,0 +1,87 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Sluice.Cli.Scenarios;
+using Sluice.Client;
+using Sluice.Silo.Hosting;
+using Sluice.Sources.Kafka;
+
+namespace Sluice.IntegrationTests;
+
+/// <summary>One real silo for the integration tests, in this process, with the embedded Kafka (4-partition topics).</summary>
+public sealed class SiloFixture : IAsyncLifetime
+{
+    private IHost? _host;
+
+    public SluiceClient Client { get; private set; } = null!;
+
+    public string BootstrapServers { get; private set; } = "";
+
+    public string CheckpointRoot { get; } = Path.Combine(Path.GetTempPath(), "sluice-it", Guid.NewGuid().ToString("N"));
+
+    public int GatewayPort { get; } = ScenarioSilo.FreePort();
+
+    private EmbeddedKafka Kafka => _host!.Services.GetRequiredService<EmbeddedKafka>();
+
+    public async Task InitializeAsync()
+    {
+        string[] args =
+        [
+            "--quiet",
+            $"--Silo:SiloPort={ScenarioSilo.FreePort()}",
+            $"--Silo:GatewayPort={GatewayPort}",
+            $"--Sluice:CheckpointRoot={CheckpointRoot}",
+            "--Sluice:PollingDelay=00:00:00.020",
+            "--Logging:LogLevel:Default=Warning",
+        ];
+        _host = SluiceHost.CreateBuilder(args).Build();
+        await _host.StartAsync();
+        Client = new SluiceClient(_host.Services.GetRequiredService<IClusterClient>());
+        BootstrapServers = _host.Services.GetRequiredService<KafkaEndpoint>().BootstrapServers;
+    }
+
+    /// <summary>A new topic with a unique name, so tests do not see each other's records.</summary>
+    public string CreateTopic(int partitions = 4)
+    {
+        var topic = "t" + Guid.NewGuid().ToString("N")[..10];
+        Kafka.CreateTopic(topic, partitions);
+        return topic;
+    }
+
+    /// <summary>Produces values to explicit partitions and waits until all are acknowledged.</summary>
+    public async Task ProduceAsync(string topic, IEnumerable<(int Partition, string Value)> records)
+    {
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = BootstrapServers, LingerMs = 1 }).Build();
+        foreach (var (partition, value) in records)
+        {
+            producer.Produce(new TopicPartition(topic, partition), new Message<Null, string> { Value = value });
+        }
+        producer.Flush(TimeSpan.FromSeconds(30));
+        await Task.CompletedTask;
+    }
+
+    /// <summary>Produces <paramref name="count"/> JSON events <c>{"id": i, "kind": ...}</c> round-robin over partitions.</summary>
+    public Task ProduceEventsAsync(string topic, int from, int count, int partitions = 4) =>
+        ProduceAsync(topic, Enumerable.Range(from, count).Select(i => (i % partitions, Event(i))));
+
+    public static string Event(int id) => $"{{\"id\": {id}, \"kind\": \"{(id % 3 == 0 ? "purchase" : "view")}\", \"amount\": {id}.5}}";
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+        if (Directory.Exists(CheckpointRoot))
+        {
+            Directory.Delete(CheckpointRoot, recursive: true);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SiloCollection : ICollectionFixture<SiloFixture>
+{
+    public const string Name = "silo";
+}
