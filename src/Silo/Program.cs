@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Sluice.Silo.Hosting;
 
 // A Sluice silo. With no Kafka configured it runs in embedded mode; `--demo` adds the click-event demo.

@@ -56,7 +56,7 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
     {
         try
         {
-            var spec = SpecReader.ReadQuery(new Node(scenario.Query, "$.query"));
+            var spec = SpecReader.ReadQuery(new Node(scenario.Query, "$"));
             _spec = spec with
             {
                 Source = spec.Source with { Name = StreamName(spec.Source.Name) },

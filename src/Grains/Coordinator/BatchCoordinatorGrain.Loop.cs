@@ -48,10 +48,11 @@ internal sealed partial class BatchCoordinatorGrain
                 continue;
             }
             var started = time.GetUtcNow();
+            var iteration = ++_iteration;
             var ran = await RunOneBatchAsync(run, run.Spec.Source.MaxOffsetsPerTrigger, target: null, stop);
             if (!ran)
             {
-                ReleaseWaiters();
+                ReleaseWaiters(iteration);
             }
             var delay = trigger.Kind switch
             {
@@ -123,13 +124,14 @@ internal sealed partial class BatchCoordinatorGrain
         }
     }
 
-    private void ReleaseWaiters()
+    /// <summary>Releases the waiters registered before <paramref name="iteration"/> began: it found nothing left to do.</summary>
+    private void ReleaseWaiters(long iteration)
     {
-        foreach (var waiter in _waiters)
+        foreach (var waiter in _waiters.Where(w => w.Iteration < iteration))
         {
-            waiter.TrySetResult();
+            waiter.Done.TrySetResult();
         }
-        _waiters.Clear();
+        _waiters.RemoveAll(w => w.Iteration < iteration);
     }
 
     private async Task TerminateAsync(QueryRun run, QueryState end, string? error)
@@ -145,7 +147,7 @@ internal sealed partial class BatchCoordinatorGrain
         run.Dispose();
         _run = null;
         _info = _info with { State = end, Error = error, Message = end == QueryState.Failed ? "Failed" : "Stopped" };
-        foreach (var waiter in _waiters)
+        foreach (var (waiter, _) in _waiters)
         {
             if (error is null)
             {
@@ -159,7 +161,15 @@ internal sealed partial class BatchCoordinatorGrain
         _waiters.Clear();
         _terminated.TrySetResult();
         LogTerminated(logger, run.Spec.Name, end);
-        await GrainFactory.GetGrain<IQueryManagerGrain>(0).OnTerminatedAsync(_info);
+        try
+        {
+            await GrainFactory.GetGrain<IQueryManagerGrain>(0).OnTerminatedAsync(_info);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or InvalidOperationException)
+        {
+            // The silo is shutting down; the manager's registry goes with it.
+            LogReleaseFailed(logger, e, run.Spec.Name);
+        }
     }
 
     private void SetMessage(string message) => _info = _info with { Message = message };

@@ -39,7 +39,8 @@ internal sealed partial class BatchCoordinatorGrain(
     private CancellationTokenSource? _stop;
     private Task _loop = Task.CompletedTask;
     private TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<TaskCompletionSource> _waiters = [];
+    private readonly List<(TaskCompletionSource Done, long Iteration)> _waiters = [];
+    private long _iteration;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private QueryInfo _info = new();
 
@@ -86,6 +87,15 @@ internal sealed partial class BatchCoordinatorGrain(
         await _loop;
     }
 
+    /// <summary>Silo shutdown (Ctrl+C, SIGTERM): the run stops after its batch in flight; an unfinished batch re-runs at the next start.</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_run is not null)
+        {
+            await StopAsync();
+        }
+    }
+
     public Task<QueryInfo> GetInfoAsync() => Task.FromResult(_info);
 
     public Task<QueryProgress?> GetLastProgressAsync() => Task.FromResult(_progress?.Last);
@@ -109,7 +119,8 @@ internal sealed partial class BatchCoordinatorGrain(
             return _info.State == QueryState.Failed ? Task.FromException(new StreamingQueryException(_info.Error!)) : Task.CompletedTask;
         }
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiters.Add(waiter);
+        // Only an iteration that starts after this call may say all available data is processed.
+        _waiters.Add((waiter, _iteration));
         _wake.TrySetResult();
         return waiter.Task;
     }

@@ -29,8 +29,15 @@ internal sealed class DemoQueries(IGrainFactory grains, IHostApplicationLifetime
         var manager = grains.GetGrain<IQueryManagerGrain>(0);
         foreach (var spec in Specs)
         {
-            var info = await manager.StartAsync(spec);
-            Console.WriteLine($"Demo query '{info.Name}' started (id {info.Id}) -> {spec.Sink.Kind} sink");
+            try
+            {
+                var info = await manager.StartAsync(spec);
+                Console.WriteLine($"Demo query '{info.Name}' started (id {info.Id}) -> {spec.Sink.Kind} sink");
+            }
+            catch (Exception e) when (e is QueryStartException or InvalidOperationException or OrleansException)
+            {
+                Console.Error.WriteLine($"Demo query '{spec.Name}' did not start: {e.Message}");
+            }
         }
     }
 

@@ -42,6 +42,26 @@ internal static class KafkaTestData
         Assert.Empty(failures);
     }
 
+    /// <summary>
+    /// Writes <paramref name="values"/> in one committed transaction: the broker appends a commit marker after them,
+    /// which takes an offset no consumer ever receives (a gap).
+    /// </summary>
+    public static void ProduceTransaction(string bootstrapServers, string topic, int partition, params string[] values)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            TransactionalId = $"test-{topic}-{partition}-{Guid.NewGuid():N}",
+        }).Build();
+        producer.InitTransactions(FlushTimeout);
+        producer.BeginTransaction();
+        foreach (var value in values)
+        {
+            producer.Produce(new TopicPartition(topic, partition), new Message<byte[]?, byte[]?> { Value = Encoding.UTF8.GetBytes(value) });
+        }
+        producer.CommitTransaction(FlushTimeout);
+    }
+
     /// <summary>Values <c>{"id":first}</c> ... <c>{"id":first+count-1}</c>.</summary>
     public static string[] Ids(int first, int count) =>
         Enumerable.Range(first, count).Select(i => $$"""{"id":{{i}}}""").ToArray();

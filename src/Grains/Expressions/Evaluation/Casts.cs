@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Sluice.Data;
 using Sluice.Expressions.Binding;
-using static Sluice.Data.DataTypeKind;
+using TypeKind = Sluice.Data.DataTypeKind;
 
 namespace Sluice.Expressions.Evaluation;
 
@@ -14,12 +14,12 @@ namespace Sluice.Expressions.Evaluation;
 internal static class Casts
 {
     public static bool IsSupported(DataType from, DataType to) =>
-        from.Equals(to) || from.Kind == Null || (from.Kind, to.Kind) switch
+        from.Equals(to) || from.Kind == TypeKind.Null || (from.Kind, to.Kind) switch
         {
-            (Int or Long or Double or Boolean or String, Int or Long or Double or Boolean or String) => true,
-            (Int or Long or Double or String, Timestamp) => true,
-            (Timestamp, Int or Long or Double or String) => true,
-            (String, Binary) or (Binary, String) => true,
+            (TypeKind.Int or TypeKind.Long or TypeKind.Double or TypeKind.Boolean or TypeKind.String, TypeKind.Int or TypeKind.Long or TypeKind.Double or TypeKind.Boolean or TypeKind.String) => true,
+            (TypeKind.Int or TypeKind.Long or TypeKind.Double or TypeKind.String, TypeKind.Timestamp) => true,
+            (TypeKind.Timestamp, TypeKind.Int or TypeKind.Long or TypeKind.Double or TypeKind.String) => true,
+            (TypeKind.String, TypeKind.Binary) or (TypeKind.Binary, TypeKind.String) => true,
             _ => false,
         };
 
@@ -30,7 +30,7 @@ internal static class Casts
         {
             return value;
         }
-        if (value.Type.Kind == Null)
+        if (value.Type.Kind == TypeKind.Null)
         {
             return BoundExpression.Constant(to, null);
         }
@@ -41,72 +41,72 @@ internal static class Casts
 
     private static Delegate? Build(BoundExpression value, DataTypeKind to) => value.Type.Kind switch
     {
-        Int => FromInt(value.As<int?>(), to),
-        Long => FromLong(value.As<long?>(), to),
-        Double => FromDouble(value.As<double?>(), to),
-        Boolean => FromBoolean(value.As<bool?>(), to),
-        String => FromString(value.As<string?>(), to),
-        Timestamp => FromTimestamp(value.As<DateTime?>(), to),
-        Binary when to == String => Lift.RR(value.As<byte[]?>(), static v => Encoding.UTF8.GetString(v)),
+        TypeKind.Int => FromInt(value.As<int?>(), to),
+        TypeKind.Long => FromLong(value.As<long?>(), to),
+        TypeKind.Double => FromDouble(value.As<double?>(), to),
+        TypeKind.Boolean => FromBoolean(value.As<bool?>(), to),
+        TypeKind.String => FromString(value.As<string?>(), to),
+        TypeKind.Timestamp => FromTimestamp(value.As<DateTime?>(), to),
+        TypeKind.Binary when to == TypeKind.String => Lift.RR(value.As<byte[]?>(), static v => Encoding.UTF8.GetString(v)),
         _ => null,
     };
 
     private static Delegate? FromInt(Func<object?[], int?> f, DataTypeKind to) => to switch
     {
-        Long => Lift.VV(f, static v => (long?)v),
-        Double => Lift.VV(f, static v => (double?)v),
-        Boolean => Lift.VV(f, static v => (bool?)(v != 0)),
-        String => Lift.VR(f, static v => v.ToString(CultureInfo.InvariantCulture)),
-        Timestamp => Lift.VV(f, static v => Timestamps.FromSeconds(v)),
+        TypeKind.Long => Lift.VV(f, static v => (long?)v),
+        TypeKind.Double => Lift.VV(f, static v => (double?)v),
+        TypeKind.Boolean => Lift.VV(f, static v => (bool?)(v != 0)),
+        TypeKind.String => Lift.VR(f, static v => v.ToString(CultureInfo.InvariantCulture)),
+        TypeKind.Timestamp => Lift.VV(f, static v => Timestamps.FromSeconds(v)),
         _ => null,
     };
 
     private static Delegate? FromLong(Func<object?[], long?> f, DataTypeKind to) => to switch
     {
-        Int => Lift.VV(f, static v => (int?)unchecked((int)v)),
-        Double => Lift.VV(f, static v => (double?)v),
-        Boolean => Lift.VV(f, static v => (bool?)(v != 0)),
-        String => Lift.VR(f, static v => v.ToString(CultureInfo.InvariantCulture)),
-        Timestamp => Lift.VV(f, static v => Timestamps.FromSeconds(v)),
+        TypeKind.Int => Lift.VV(f, static v => (int?)unchecked((int)v)),
+        TypeKind.Double => Lift.VV(f, static v => (double?)v),
+        TypeKind.Boolean => Lift.VV(f, static v => (bool?)(v != 0)),
+        TypeKind.String => Lift.VR(f, static v => v.ToString(CultureInfo.InvariantCulture)),
+        TypeKind.Timestamp => Lift.VV(f, static v => Timestamps.FromSeconds(v)),
         _ => null,
     };
 
     private static Delegate? FromDouble(Func<object?[], double?> f, DataTypeKind to) => to switch
     {
-        Int => Lift.VV(f, static v => (int?)SaturatingToInt(v)),
-        Long => Lift.VV(f, static v => (long?)SaturatingToLong(v)),
-        Boolean => Lift.VV(f, static v => (bool?)(v != 0)),
-        String => Lift.VR(f, DoubleText.Format),
-        Timestamp => Lift.VV(f, static v => Timestamps.FromSeconds(v)),
+        TypeKind.Int => Lift.VV(f, static v => (int?)SaturatingToInt(v)),
+        TypeKind.Long => Lift.VV(f, static v => (long?)SaturatingToLong(v)),
+        TypeKind.Boolean => Lift.VV(f, static v => (bool?)(v != 0)),
+        TypeKind.String => Lift.VR(f, DoubleText.Format),
+        TypeKind.Timestamp => Lift.VV(f, static v => Timestamps.FromSeconds(v)),
         _ => null,
     };
 
     private static Delegate? FromBoolean(Func<object?[], bool?> f, DataTypeKind to) => to switch
     {
-        Int => Lift.VV(f, static v => (int?)(v ? 1 : 0)),
-        Long => Lift.VV(f, static v => (long?)(v ? 1L : 0L)),
-        Double => Lift.VV(f, static v => (double?)(v ? 1.0 : 0.0)),
-        String => Lift.VR(f, static v => v ? "true" : "false"),
+        TypeKind.Int => Lift.VV(f, static v => (int?)(v ? 1 : 0)),
+        TypeKind.Long => Lift.VV(f, static v => (long?)(v ? 1L : 0L)),
+        TypeKind.Double => Lift.VV(f, static v => (double?)(v ? 1.0 : 0.0)),
+        TypeKind.String => Lift.VR(f, static v => v ? "true" : "false"),
         _ => null,
     };
 
     private static Delegate? FromString(Func<object?[], string?> f, DataTypeKind to) => to switch
     {
-        Int => Lift.RV(f, StringConversions.ToInt),
-        Long => Lift.RV(f, StringConversions.ToLong),
-        Double => Lift.RV(f, StringConversions.ToDouble),
-        Boolean => Lift.RV(f, StringConversions.ToBoolean),
-        Timestamp => Lift.RV(f, static v => TimestampText.TryParse(v, out var t) ? t : (DateTime?)null),
-        Binary => Lift.RR(f, static v => Encoding.UTF8.GetBytes(v)),
+        TypeKind.Int => Lift.RV(f, StringConversions.ToInt),
+        TypeKind.Long => Lift.RV(f, StringConversions.ToLong),
+        TypeKind.Double => Lift.RV(f, StringConversions.ToDouble),
+        TypeKind.Boolean => Lift.RV(f, StringConversions.ToBoolean),
+        TypeKind.Timestamp => Lift.RV(f, static v => TimestampText.TryParse(v, out var t) ? t : (DateTime?)null),
+        TypeKind.Binary => Lift.RR(f, static v => Encoding.UTF8.GetBytes(v)),
         _ => null,
     };
 
     private static Delegate? FromTimestamp(Func<object?[], DateTime?> f, DataTypeKind to) => to switch
     {
-        Int => Lift.VV(f, static v => (int?)unchecked((int)Timestamps.ToSeconds(v))),
-        Long => Lift.VV(f, static v => (long?)Timestamps.ToSeconds(v)),
-        Double => Lift.VV(f, static v => (double?)Timestamps.ToFractionalSeconds(v)),
-        String => Lift.VR(f, TimestampText.Format),
+        TypeKind.Int => Lift.VV(f, static v => (int?)unchecked((int)Timestamps.ToSeconds(v))),
+        TypeKind.Long => Lift.VV(f, static v => (long?)Timestamps.ToSeconds(v)),
+        TypeKind.Double => Lift.VV(f, static v => (double?)Timestamps.ToFractionalSeconds(v)),
+        TypeKind.String => Lift.VR(f, TimestampText.Format),
         _ => null,
     };
 

@@ -21,7 +21,7 @@ internal sealed class KafkaPartitionReader : IPartitionReader
 {
     public static readonly TimeSpan DefaultStallTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan WatermarkTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxWatermarkTimeout = TimeSpan.FromSeconds(5);
 
     private readonly string _topic;
     private readonly int _partition;
@@ -220,7 +220,7 @@ internal sealed class KafkaPartitionReader : IPartitionReader
     {
         try
         {
-            var marks = _consumer.QueryWatermarkOffsets(_topicPartition, WatermarkTimeout);
+            var marks = _consumer.QueryWatermarkOffsets(_topicPartition, _stallTimeout < MaxWatermarkTimeout ? _stallTimeout : MaxWatermarkTimeout);
             return (marks.Low.Value, marks.High.Value);
         }
         catch (KafkaException)

@@ -77,8 +77,8 @@ internal sealed class KafkaStreamSource : IStreamSource
             if (topic is null || topic.Error.Code == ErrorCode.UnknownTopicOrPart || (!topic.Error.IsError && topic.Partitions.Count == 0))
             {
                 throw new InvalidOperationException(
-                    $"Kafka topic '{_topic}' does not exist on {_bootstrapServers}; create it (the embedded broker creates topics listed in " +
-                    "Sluice:Kafka:Topics) or fix the source's topic.");
+                    $"Kafka topic '{_topic}' does not exist on {_bootstrapServers}; create it (the embedded broker creates the topics listed in the silo's " +
+                    "Kafka:Topics setting) or fix the source's topic.");
             }
             if (topic.Error.IsError)
             {
@@ -122,9 +122,10 @@ internal sealed class KafkaStreamSource : IStreamSource
         }
         catch (ListOffsetsException e)
         {
-            var failed = e.Result.ResultInfos.First(r => r.TopicPartitionOffsetError.Error.IsError).TopicPartitionOffsetError;
+            var failed = e.Result.ResultInfos.Select(r => r.TopicPartitionOffsetError).FirstOrDefault(r => r.Error.IsError);
             throw new InvalidOperationException(
-                $"Kafka at {_bootstrapServers} could not list offsets of topic '{_topic}' partition {failed.Partition.Value}: {failed.Error.Reason} ({failed.Error.Code}).", e);
+                $"Kafka at {_bootstrapServers} could not list offsets of topic '{_topic}'" +
+                (failed is null ? $": {e.Message}" : $" partition {failed.Partition.Value}: {failed.Error.Reason} ({failed.Error.Code})."), e);
         }
         catch (KafkaException e)
         {
