@@ -17,17 +17,13 @@ internal sealed class CheckpointLock : IDisposable
         try
         {
             var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            file.SetLength(0);
-            using (var writer = new StreamWriter(file, leaveOpen: true))
-            {
-                writer.Write($"{queryName} pid {Environment.ProcessId} since {DateTime.UtcNow:O}\n");
-            }
-            file.Flush();
+            // The locked file cannot be read by others, so who holds it goes in a file beside it.
+            File.WriteAllText(OwnerPath(folder), $"query '{queryName}', process {Environment.ProcessId}, since {DateTime.UtcNow:O}");
             return new CheckpointLock(file);
         }
         catch (IOException)
         {
-            var owner = TryReadOwner(path);
+            var owner = TryReadOwner(OwnerPath(folder));
             throw new Contracts.QueryStartException(
                 $"Checkpoint '{Path.GetFullPath(folder)}' is in use by a running query{(owner is null ? "" : $" ({owner})")}. " +
                 "Stop that query first, or give this one another checkpointLocation.");
@@ -38,14 +34,15 @@ internal sealed class CheckpointLock : IDisposable
     {
         try
         {
-            using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-            return reader.ReadLine();
+            return File.ReadAllText(path);
         }
         catch (IOException)
         {
             return null;
         }
     }
+
+    private static string OwnerPath(string folder) => Path.Combine(folder, ".lock-owner");
 
     public void Dispose() => _file.Dispose();
 }

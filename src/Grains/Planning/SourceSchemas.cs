@@ -13,7 +13,7 @@ internal static class SourceSchemas
     public static StreamSchema For(SourceSpec source) => source.Kind switch
     {
         "rate" => Rate,
-        "kafka" when source.Format == "raw" => KafkaRawSchema.Schema,
+        "kafka" => KafkaSchemas.For(source),
         _ => FromSpec(source.Schema),
     };
 

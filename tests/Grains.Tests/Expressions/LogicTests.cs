@@ -109,7 +109,7 @@ public class LogicTests
     [InlineData("id AND flag", "the left operand of AND must be of type boolean, but 'id' is of type int in 'id AND flag'")]
     [InlineData("flag OR 'x'", "the right operand of OR must be of type boolean, but ''x'' is of type string in 'flag OR 'x''")]
     [InlineData("NOT id", "the operand of NOT must be of type boolean, but 'id' is of type int in 'NOT id'")]
-    [InlineData("ts IN (1, 2)", "cannot compare timestamp with int in 'ts IN (1, 2)' in 'ts IN (1, 2)'")]
+    [InlineData("ts IN (1, 2)", "cannot compare timestamp with int ('1') in 'ts IN (1, 2)'")]
     [InlineData("name LIKE 'a!b' ESCAPE '!'", "the escape character is not allowed to precede 'b' in the pattern 'a!b' in 'name LIKE 'a!b' ESCAPE '!''")]
     [InlineData("window LIKE 'a'", "the left operand of LIKE must be of type string, but 'window' is of type struct<start:timestamp,end:timestamp> in 'window LIKE 'a''")]
     public void Logic_OnWrongTypes_IsACompileError(string expression, string message) => Assert.Equal(message, Eval.Error(expression));

@@ -50,14 +50,17 @@ public class SpecReaderTests
         var again = SpecReader.Read(SpecWriter.Write(spec));
 
         Assert.Equal(SpecWriter.Write(spec), SpecWriter.Write(again));
-        Assert.Equal(spec.Operators, again.Operators);
+        Assert.Equal(spec.Operators[0], again.Operators[0]);
+        Assert.Equal(spec.Operators[1], again.Operators[1]);
         Assert.Equal(spec.Trigger, again.Trigger);
     }
 
     [Fact]
     public void Write_PerPartitionStartingOffsets_KeepsThemAsJson()
     {
-        var spec = SpecReader.Read(Minimal.Replace("\"kind\": \"memory\", \"schema\"", "\"kind\": \"kafka\", \"topic\": \"t\", \"startingOffsets\": {\"t\": {\"0\": 5}}, \"schema\"", StringComparison.Ordinal));
+        var json = Minimal.Replace("OPS", "", StringComparison.Ordinal)
+            .Replace("\"kind\": \"memory\", \"schema\"", "\"kind\": \"kafka\", \"topic\": \"t\", \"startingOffsets\": {\"t\": {\"0\": 5}}, \"schema\"", StringComparison.Ordinal);
+        var spec = SpecReader.Read(json);
 
         Assert.Equal("""{"t": {"0": 5}}""", spec.Source.StartingOffsets);
         Assert.Equal(spec.Source.StartingOffsets, SpecReader.Read(SpecWriter.Write(spec)).Source.StartingOffsets);

@@ -13,7 +13,7 @@ internal sealed partial class Binder
         for (var i = 0; i < items.Length; i++)
         {
             type = TypeCoercion.ComparisonType(type, items[i].Type)
-                ?? throw Error(@in.List[i], $"cannot compare {value.Type} with {items[i].Type} in {Quote(@in)}");
+                ?? throw Error(@in.List[i], $"cannot compare {type} with {items[i].Type} ({Quote(@in.List[i])})");
         }
         if (type.Kind is DataTypeKind.Binary or DataTypeKind.Array)
         {

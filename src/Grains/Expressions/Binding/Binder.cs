@@ -29,7 +29,7 @@ internal sealed partial class Binder(StreamSchema schema, string? text)
         FunctionCall f => FunctionRegistry.Bind(this, f),
         WindowExpr w => BindWindow(w),
         IntervalLiteral i => throw Error(i, $"the interval {Quote(i)} can only be added to or subtracted from a timestamp"),
-        AggregateCall a => throw Error(a, $"aggregate function {Quote(a, quoted: false)} is not allowed here; use a groupBy operator"),
+        AggregateCall a => throw Error(a, $"aggregate function {Quote(a, quoted: false)} is not allowed here", "use a groupBy operator"),
         SessionWindowExpr s => throw Error(s, $"{Quote(s, quoted: false)} is only allowed as a groupBy key"),
         AliasExpr a => throw Error(a, $"an alias ('AS {a.Name}') is only allowed at the top of a select column"),
         _ => throw new ArgumentOutOfRangeException(nameof(expr), expr.GetType().Name, "unknown expression node"),

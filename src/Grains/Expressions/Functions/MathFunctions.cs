@@ -66,6 +66,10 @@ internal static class MathFunctions
     private static BoundExpression Round(FunctionArguments a)
     {
         var value = a.Numeric(0);
+        if (a.Count > 1 && a[1].IsConstant && a[1].ConstantValue is null)
+        {
+            return BoundExpression.Constant(value.Type, null);
+        }
         var scale = a.Count > 1 ? a.Constant<int>(1, DataType.Int, "the scale") : 0;
         return value.Type.Kind switch
         {

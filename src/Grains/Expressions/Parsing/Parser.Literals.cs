@@ -69,8 +69,17 @@ internal sealed partial class Parser
                 : throw Expected("an interval unit such as SECONDS or MINUTES");
             total += ToDuration($"{sign}{amount} {unit}", "interval", partStart);
         }
-        while (Current.Kind is TokenKind.Integer or TokenKind.Decimal or TokenKind.Minus);
+        while (StartsIntervalPart());
         return total;
+    }
+
+    /// <summary>Whether the next tokens are another <c>[-]number unit</c> pair (and not, say, a binary minus).</summary>
+    private bool StartsIntervalPart()
+    {
+        var at = Current.Kind == TokenKind.Minus ? 1 : 0;
+        var unit = Peek(at + 1);
+        return Peek(at).Kind is TokenKind.Integer or TokenKind.Decimal
+            && unit.Kind == TokenKind.Identifier && IntervalUnits.Contains(unit.Text);
     }
 
     /// <summary>A duration argument of window() or session_window(): a string literal or an interval literal.</summary>

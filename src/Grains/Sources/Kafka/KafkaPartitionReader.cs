@@ -83,10 +83,25 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         // librdkafka's calls block; keep them off the caller's (a grain's) scheduler thread.
         return start == end
             ? Task.FromResult(default(ReadResult))
-            : Task.Run(() => Read(start, end, output, cancellationToken), cancellationToken);
+            : Task.Run(() => ReadOrForget(start, end, output, cancellationToken), cancellationToken);
     }
 
     public void Dispose() => _consumer.Dispose();
+
+    /// <summary>A read that fails or is cancelled leaves the consumer somewhere inside the range: the next read must seek.</summary>
+    private ReadResult ReadOrForget(long start, long end, List<object?[]> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Read(start, end, output, cancellationToken);
+        }
+        catch
+        {
+            _next = -1;
+            _readAhead = null;
+            throw;
+        }
+    }
 
     private ReadResult Read(long start, long end, List<object?[]> output, CancellationToken cancellationToken)
     {
@@ -112,16 +127,13 @@ internal sealed class KafkaPartitionReader : IPartitionReader
             }
             catch (ConsumeException e)
             {
-                ForgetPosition();
                 throw KafkaReadErrors.Failed(_topic, _partition, start, end, TryWatermarks(), _bootstrapServers, e);
             }
             if (record is null)
             {
                 if (Stopwatch.GetElapsedTime(lastProgress) > _stallTimeout)
                 {
-                    var unread = Math.Max(start, _next);
-                    ForgetPosition();
-                    throw KafkaReadErrors.Stalled(_topic, _partition, unread, end, TryWatermarks(), _bootstrapServers, _stallTimeout);
+                    throw KafkaReadErrors.Stalled(_topic, _partition, Math.Max(start, _next), end, TryWatermarks(), _bootstrapServers, _stallTimeout);
                 }
                 continue;
             }
@@ -227,13 +239,6 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         {
             return null;
         }
-    }
-
-    /// <summary>After a failure the consumer's position is unknown: the next read seeks.</summary>
-    private void ForgetPosition()
-    {
-        _next = -1;
-        _readAhead = null;
     }
 
     private static KeyValuePair<string, string>[] ReaderDefaults(string topic, int partition) =>

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using ErrorCode = Confluent.Kafka.ErrorCode;
 using Sluice.Spec;
+using ErrorCode = Confluent.Kafka.ErrorCode;
 
 namespace Sluice.Sources.Kafka;
 
