@@ -136,13 +136,17 @@ internal sealed partial class BatchCoordinatorGrain
 
     private async Task TerminateAsync(QueryRun run, QueryState end, string? error)
     {
-        try
+        // When the silo shuts down, agents close their readers as they deactivate, and the registry goes too.
+        if (!_siloStopping)
         {
-            await run.ReleaseAgentsAsync();
-        }
-        catch (Exception e)
-        {
-            LogReleaseFailed(logger, e, run.Spec.Name);
+            try
+            {
+                await run.ReleaseAgentsAsync();
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                LogReleaseFailed(logger, e, run.Spec.Name);
+            }
         }
         run.Dispose();
         _run = null;
@@ -161,14 +165,9 @@ internal sealed partial class BatchCoordinatorGrain
         _waiters.Clear();
         _terminated.TrySetResult();
         LogTerminated(logger, run.Spec.Name, end);
-        try
+        if (!_siloStopping)
         {
             await GrainFactory.GetGrain<IQueryManagerGrain>(0).OnTerminatedAsync(_info);
-        }
-        catch (Exception e) when (e is OrleansException or TimeoutException or InvalidOperationException)
-        {
-            // The silo is shutting down; the manager's registry goes with it.
-            LogReleaseFailed(logger, e, run.Spec.Name);
         }
     }
 

@@ -41,6 +41,7 @@ internal sealed partial class BatchCoordinatorGrain(
     private TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<(TaskCompletionSource Done, long Iteration)> _waiters = [];
     private long _iteration;
+    private bool _siloStopping;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private QueryInfo _info = new();
 
@@ -92,6 +93,7 @@ internal sealed partial class BatchCoordinatorGrain(
     {
         if (_run is not null)
         {
+            _siloStopping = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
             await StopAsync();
         }
     }

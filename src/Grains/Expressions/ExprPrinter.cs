@@ -16,7 +16,7 @@ internal static class ExprPrinter
     public static string AutoName(Expr expr, StreamSchema? schema) => expr switch
     {
         AliasExpr a => a.Name,
-        FieldAccess f => f.Field,
+        FieldAccess f => FieldName(f, schema),
         WindowExpr => "window",
         SessionWindowExpr => "session_window",
         _ => Print(expr, schema),
@@ -27,7 +27,7 @@ internal static class ExprPrinter
         Literal l => PrintLiteral(l),
         IntervalLiteral i => $"INTERVAL '{Durations.Format(i.Value)}'",
         ColumnRef c => schema is not null && schema.IndexOf(c.Name) is >= 0 and var index ? schema[index].Name : c.Name,
-        FieldAccess f => $"{Print(f.Target, schema)}.{f.Field}",
+        FieldAccess f => $"{Print(f.Target, schema)}.{FieldName(f, schema)}",
         UnaryExpr { Operator: UnaryOperator.Negate } u => $"(- {Print(u.Operand, schema)})",
         UnaryExpr u => $"(NOT {Print(u.Operand, schema)})",
         BinaryExpr { Operator: BinaryOperator.Concat } b => $"concat({Print(b.Left, schema)}, {Print(b.Right, schema)})",
@@ -47,6 +47,19 @@ internal static class ExprPrinter
         AliasExpr a => $"{Print(a.Inner, schema)} AS {a.Name}",
         _ => throw new ArgumentOutOfRangeException(nameof(expr), expr.GetType().Name, "unknown expression node"),
     };
+
+    /// <summary>The field's name as its struct type spells it, when the struct is a column or a window.</summary>
+    private static string FieldName(FieldAccess access, StreamSchema? schema)
+    {
+        var type = access.Target switch
+        {
+            WindowExpr => DataType.Window,
+            ColumnRef c when schema is not null && schema.IndexOf(c.Name) is >= 0 and var index => schema[index].Type,
+            _ => null,
+        };
+        var field = type?.Fields.FirstOrDefault(f => string.Equals(f.Name, access.Field, StringComparison.OrdinalIgnoreCase));
+        return field?.Name ?? access.Field;
+    }
 
     private static string PrintLiteral(Literal literal) => literal.Value switch
     {

@@ -1,5 +1,6 @@
 using Sluice.Data;
 using Sluice.Expressions.Binding;
+using Sluice.Expressions.Evaluation;
 using Sluice.Expressions.Parsing;
 
 namespace Sluice.Expressions;
@@ -16,12 +17,12 @@ internal static class ExpressionCompiler
     /// <summary>A scalar expression; aggregates, session windows, sliding windows and aliases are rejected.</summary>
     public static CompiledExpression Compile(string text, StreamSchema input) => Compile(Parse(text), input, text);
 
-    /// <summary>Compiles a syntax tree, e.g. part of one a groupBy took apart. <paramref name="text"/> is quoted in errors.</summary>
-    public static CompiledExpression Compile(Expr syntax, StreamSchema input, string? text = null)
-    {
-        var binder = new Binder(input, text ?? syntax.ToString());
-        return new CompiledExpression(syntax, binder.Bind(syntax));
-    }
+    /// <summary>
+    /// Compiles a syntax tree, e.g. a part of one a groupBy took apart. <paramref name="text"/> is the text the tree
+    /// was parsed from, quoted in errors; without it errors quote the tree's SQL.
+    /// </summary>
+    public static CompiledExpression Compile(Expr syntax, StreamSchema input, string? text = null) =>
+        new(syntax, Bind(syntax, input, text));
 
     /// <summary>
     /// A select column, <c>expr [AS alias]</c>. Its name is the alias or Spark's automatic name: a column keeps its
@@ -38,16 +39,21 @@ internal static class ExpressionCompiler
     /// <summary>A filter condition: must be boolean (or NULL).</summary>
     public static CompiledExpression CompilePredicate(string text, StreamSchema input)
     {
-        var compiled = Compile(text, input);
-        return compiled.Type.Kind is DataTypeKind.Boolean
-            ? compiled
-            : compiled.Type.Kind is DataTypeKind.Null
-                ? Compile($"CAST({text} AS boolean)", input)
-                : throw new ExpressionException($"filter condition '{text}' is of type {compiled.Type}, not boolean", text, 0);
+        var syntax = Parse(text);
+        var bound = Bind(syntax, input, text);
+        return bound.Type.Kind switch
+        {
+            DataTypeKind.Boolean => new CompiledExpression(syntax, bound),
+            DataTypeKind.Null => new CompiledExpression(syntax, Casts.Apply(bound, DataType.Boolean)),
+            _ => throw new ExpressionException($"filter condition '{text}' is of type {bound.Type}, not boolean", text, 0),
+        };
     }
 
     /// <summary>True when the expression contains an aggregate call anywhere (so it belongs in a groupBy).</summary>
     public static bool ContainsAggregate(Expr expr) => ExprTree.Any(expr, static e => e is AggregateCall);
+
+    private static BoundExpression Bind(Expr syntax, StreamSchema input, string? text) =>
+        new Binder(input, text, text ?? syntax.ToString()).Bind(syntax);
 
     /// <summary>The output column name Spark gives <paramref name="expr"/> (the alias, when it has one).</summary>
     public static string AutoName(Expr expr, StreamSchema input) => ExprPrinter.AutoName(expr, input);

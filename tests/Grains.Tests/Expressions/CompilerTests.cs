@@ -66,6 +66,15 @@ public class CompilerTests
     }
 
     [Fact]
+    public void Compile_SyntaxTreeWithoutText_QuotesItsSql()
+    {
+        var tree = ExpressionCompiler.Parse("upper(nope) || name");
+        var error = Assert.Throws<ExpressionException>(() => ExpressionCompiler.Compile(tree, Small));
+        Assert.Equal("unknown column 'nope' in 'concat(upper(nope), name)'; available columns: id, name", error.Message);
+        Assert.Null(error.Position);
+    }
+
+    [Fact]
     public void Evaluate_HostileData_NeverThrows()
     {
         var schema = new StreamSchema([new Column("s", DataType.String), new Column("n", DataType.Long), new Column("d", DataType.Double)]);

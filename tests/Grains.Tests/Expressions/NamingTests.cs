@@ -10,7 +10,7 @@ public class NamingTests
     [InlineData("ID", "id")]
     [InlineData("`weird name`", "weird name")]
     [InlineData("window.start", "start")]
-    [InlineData("window.END", "END")]
+    [InlineData("window.END", "end")]
     [InlineData("upper(name)", "upper(name)")]
     [InlineData("UPPER(Name)", "upper(name)")]
     [InlineData("amount * 2", "(amount * 2)")]

@@ -83,6 +83,7 @@ public class ParserTests
     {
         Assert.Equal("timestamp", Assert.IsType<ColumnRef>(ExpressionCompiler.Parse("timestamp")).Name);
         Assert.Equal("(interval + 1)", ExpressionCompiler.Parse("interval + 1").ToString());
+        Assert.Equal("(interval - 1)", ExpressionCompiler.Parse("interval - 1").ToString());
     }
 
     [Fact]

@@ -8,10 +8,12 @@ namespace Sluice.Expressions.Binding;
 /// Resolves columns against the input schema, type-checks and inserts Spark's implicit casts, and compiles each
 /// node to a delegate. Every type error surfaces here, before the first row: evaluation only ever yields nulls.
 /// </summary>
-internal sealed partial class Binder(StreamSchema schema, string? text)
+/// <param name="schema">The input columns.</param>
+/// <param name="source">The text the syntax tree was parsed from (node positions refer to it), or null.</param>
+/// <param name="text">The expression text quoted in messages.</param>
+internal sealed partial class Binder(StreamSchema schema, string? source, string text)
 {
-    /// <summary>The expression text quoted in messages.</summary>
-    public string Text { get; } = text ?? "";
+    public string Text => text;
 
     public BoundExpression Bind(Expr expr) => expr switch
     {
@@ -38,12 +40,12 @@ internal sealed partial class Binder(StreamSchema schema, string? text)
     /// <summary>The source text of <paramref name="expr"/>, quoted: <c>'amount * 2'</c>.</summary>
     public string Quote(Expr expr, bool quoted = true)
     {
-        var source = text is not null && expr.End > expr.Start && expr.End <= text.Length ? text[expr.Start..expr.End] : expr.ToString();
-        return quoted ? $"'{source}'" : source;
+        var slice = source is not null && expr.End > expr.Start && expr.End <= source.Length ? source[expr.Start..expr.End] : expr.ToString();
+        return quoted ? $"'{slice}'" : slice;
     }
 
     public ExpressionException Error(Expr at, string problem, string? hint = null) =>
-        new($"{problem} in '{Text}'{(hint is null ? "" : "; " + hint)}", Text, at.Start);
+        new($"{problem} in '{text}'{(hint is null ? "" : "; " + hint)}", text, source is null ? null : at.Start);
 
     /// <summary>Casts a value to <paramref name="to"/> where Spark would do so implicitly; otherwise a type error.</summary>
     public BoundExpression ImplicitCast(BoundExpression value, DataType to, Expr at, string role) =>

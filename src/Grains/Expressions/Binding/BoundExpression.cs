@@ -11,6 +11,8 @@ namespace Sluice.Expressions.Binding;
 internal sealed class BoundExpression
 {
     private static readonly object?[] NoRow = [];
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
 
     private BoundExpression(DataType type, Delegate evaluator, bool isConstant)
     {
@@ -31,8 +33,16 @@ internal sealed class BoundExpression
     /// <summary>The typed evaluator; <typeparamref name="T"/> must be the representation of <see cref="Type"/>.</summary>
     public Func<object?[], T> As<T>() => (Func<object?[], T>)Evaluator;
 
-    public Func<object?[], object?> Boxed() =>
-        (Func<object?[], object?>)Representation.Dispatch(Type, new Boxer(Evaluator));
+    public Func<object?[], object?> Boxed()
+    {
+        if (Type.Kind == DataTypeKind.Boolean)
+        {
+            // Filters box a boolean per row: reuse two boxes instead of allocating.
+            var predicate = As<bool?>();
+            return row => predicate(row) is bool b ? (b ? BoxedTrue : BoxedFalse) : null;
+        }
+        return (Func<object?[], object?>)Representation.Dispatch(Type, new Boxer(Evaluator));
+    }
 
     public static BoundExpression Constant(DataType type, object? value) =>
         new(type, Representation.Dispatch(type, new ConstantBuilder(value)), isConstant: true);

@@ -74,9 +74,9 @@ internal sealed partial class Parser
     }
 
     /// <summary>Whether the next tokens are another <c>[-]number unit</c> pair (and not, say, a binary minus).</summary>
-    private bool StartsIntervalPart()
+    private bool StartsIntervalPart(int ahead = 0)
     {
-        var at = Current.Kind == TokenKind.Minus ? 1 : 0;
+        var at = Peek(ahead).Kind == TokenKind.Minus ? ahead + 1 : ahead;
         var unit = Peek(at + 1);
         return Peek(at).Kind is TokenKind.Integer or TokenKind.Decimal
             && unit.Kind == TokenKind.Identifier && IntervalUnits.Contains(unit.Text);

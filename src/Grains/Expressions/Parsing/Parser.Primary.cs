@@ -53,7 +53,7 @@ internal sealed partial class Parser
             case "CAST" when next.Kind == TokenKind.LeftParen:
                 Advance();
                 return ParseCast(token.Start);
-            case "INTERVAL" when next.Kind is TokenKind.String or TokenKind.Integer or TokenKind.Decimal or TokenKind.Minus:
+            case "INTERVAL" when next.Kind == TokenKind.String || StartsIntervalPart(ahead: 1):
                 Advance();
                 return Spanned(new IntervalLiteral(ParseIntervalBody()), token.Start);
             case "TIMESTAMP" when next.Kind == TokenKind.String:
