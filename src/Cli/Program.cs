@@ -1,15 +1,4 @@
-using System.CommandLine;
-using Sluice.Cli.Commands;
-using Sluice.Cli.Scenarios;
+using Sluice.Cli;
 
 // The `sluice` command: submit, list, stop and watch queries on a silo; produce to Kafka; run scenarios.
-var root = new RootCommand("Sluice: Spark Structured Streaming semantics on Microsoft Orleans")
-{
-    QueryCommands.Submit(),
-    QueryCommands.List(),
-    QueryCommands.Stop(),
-    QueryCommands.Progress(),
-    ProduceCommand.Create(),
-    ScenarioCommand.Create(),
-};
-return await root.Parse(args).InvokeAsync();
+return await SluiceCli.Build().Parse(args).InvokeAsync();

@@ -26,12 +26,15 @@ public sealed class SluiceClient : IAsyncDisposable
     /// <summary>The underlying Orleans client.</summary>
     public IClusterClient Cluster { get; }
 
-    /// <summary>Connects to a silo's gateway, <c>host:port</c> (default <c>localhost:30000</c>, the embedded silo).</summary>
+    /// <summary>
+    /// Connects to a silo's gateway, <c>host:port</c> (default <c>localhost:30000</c>, the embedded silo). The client
+    /// writes no logs of its own; failures surface as exceptions.
+    /// </summary>
     public static async Task<SluiceClient> ConnectAsync(string gateway = "localhost:30000", CancellationToken cancellationToken = default)
     {
         var endpoint = ParseEndpoint(gateway);
         var host = Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .ConfigureLogging(logging => logging.ClearProviders())
             .UseOrleansClient(client => client.UseStaticClustering(endpoint))
             .Build();
         try

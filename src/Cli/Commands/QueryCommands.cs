@@ -39,7 +39,13 @@ internal static class QueryCommands
             {
                 table.AddRow(Markup.Escape(q.Name), q.Id.ToString(), q.RunId.ToString(), Markup.Escape(q.Message), q.LastCommittedBatchId.ToString(), q.SinkKind);
             }
-            AnsiConsole.Write(table);
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+            if (Console.IsOutputRedirected)
+            {
+                // Piped output (scripts, grep) gets whole lines rather than a table wrapped at 80 columns.
+                console.Profile.Width = 400;
+            }
+            console.Write(table);
             Console.WriteLine($"{queries.Count} active");
         }));
         return command;

@@ -53,7 +53,8 @@ internal sealed record FunctionCall(string Name, IReadOnlyList<Expr> Arguments) 
 
 /// <summary>
 /// An aggregate (<c>count</c>, <c>sum</c>, <c>avg</c>, <c>min</c>, <c>max</c>, <c>first</c>, <c>last</c>,
-/// <c>approx_count_distinct</c>); <see cref="Argument"/> is null for <c>count(*)</c>. Only a groupBy evaluates these.
+/// <c>approx_count_distinct</c>; <c>mean</c> is kept as written and means avg); <see cref="Argument"/> is null for
+/// <c>count(*)</c>. Only a groupBy evaluates these.
 /// </summary>
 internal sealed record AggregateCall(string Name, Expr? Argument, bool Distinct) : Expr;
 

@@ -10,7 +10,7 @@ internal sealed class FilterOperator(CompiledExpression condition) : IRowOperato
         var kept = 0;
         for (var i = 0; i < rows.Count; i++)
         {
-            if (condition.Evaluate(rows[i]) is true)
+            if (condition.IsTrue(rows[i]))
             {
                 rows[kept++] = rows[i];
             }

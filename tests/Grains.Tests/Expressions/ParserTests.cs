@@ -174,6 +174,7 @@ public class ParserTests
     [InlineData("upper(DISTINCT a)", "DISTINCT is only allowed in an aggregate function")]
     [InlineData("TIMESTAMP '2024-02-30 00:00:00'", "invalid timestamp literal '2024-02-30 00:00:00' at position 10")]
     [InlineData("2147483648000000000000L", "bigint literal 2147483648000000000000L is out of range")]
+    [InlineData("interval 99999999999999 weeks", "interval '99999999999999 weeks' at position 9 in 'interval 99999999999999 weeks' is too large")]
     public void Parse_InvalidSpecialForm_ExplainsTheProblem(string text, string expectedStart) =>
         Assert.StartsWith(expectedStart, Assert.Throws<ExpressionException>(() => ExpressionCompiler.Parse(text)).Message);
 }

@@ -78,5 +78,6 @@ internal static class DateTimePatterns
             ? value
             : null;
 
-    public static string Format(DateTime value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+    public static string Format(DateTime value, string format) =>
+        DateTime.SpecifyKind(value, DateTimeKind.Utc).ToString(format, CultureInfo.InvariantCulture);
 }

@@ -67,7 +67,10 @@ internal sealed partial class Parser
             var unit = Current.Kind == TokenKind.Identifier && IntervalUnits.Contains(Current.Text)
                 ? Advance().Text
                 : throw Expected("an interval unit such as SECONDS or MINUTES");
-            total += ToDuration($"{sign}{amount} {unit}", "interval", partStart);
+            var part = ToDuration($"{sign}{amount} {unit}", "interval", partStart);
+            total = TimeSpan.MaxValue - part.Duration() >= total.Duration()
+                ? total + part
+                : throw Error($"interval at position {start} in '{_text}' is too large", start);
         }
         while (StartsIntervalPart());
         return total;
@@ -101,9 +104,16 @@ internal sealed partial class Parser
     {
         var trimmed = text.Trim();
         var negative = trimmed.StartsWith('-');
-        if (Durations.TryParse(negative ? trimmed[1..] : trimmed, out var duration))
+        try
         {
-            return negative ? -duration : duration;
+            if (Durations.TryParse(negative ? trimmed[1..] : trimmed, out var duration))
+            {
+                return negative ? -duration : duration;
+            }
+        }
+        catch (OverflowException)
+        {
+            throw Error($"{what} '{text}' at position {position} in '{_text}' is too large", position);
         }
         var hint = trimmed.Contains("month", StringComparison.OrdinalIgnoreCase) || trimmed.Contains("year", StringComparison.OrdinalIgnoreCase)
             ? "months and years are not supported because their length varies"
