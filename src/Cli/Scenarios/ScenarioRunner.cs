@@ -21,6 +21,7 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
     {
         output.WriteLine($"scenario {scenario.Name} ({Path.GetFileName(scenario.File)})");
         _prefix = $"s{index}-{Guid.NewGuid():N}"[..12] + "-";
+        silo.Clock.Reset();
         await StartAsync(scenario, index);
         var passed = true;
         try

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 using Sluice.Client;
 using Sluice.Silo.Hosting;
 
@@ -13,7 +12,7 @@ internal sealed class ScenarioSilo : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private ScenarioSilo(IHost host, FakeTimeProvider clock, string checkpointRoot)
+    private ScenarioSilo(IHost host, ManualClock clock, string checkpointRoot)
     {
         _host = host;
         Clock = clock;
@@ -21,7 +20,7 @@ internal sealed class ScenarioSilo : IAsyncDisposable
         Client = new SluiceClient(host.Services.GetRequiredService<IClusterClient>());
     }
 
-    public FakeTimeProvider Clock { get; }
+    public ManualClock Clock { get; }
 
     public SluiceClient Client { get; }
 
@@ -29,7 +28,7 @@ internal sealed class ScenarioSilo : IAsyncDisposable
 
     public static async Task<ScenarioSilo> StartAsync()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var clock = new ManualClock();
         var root = Path.Combine(Path.GetTempPath(), "sluice-scenarios", Guid.NewGuid().ToString("N"));
         string[] args =
         [

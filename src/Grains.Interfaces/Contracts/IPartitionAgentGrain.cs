@@ -17,6 +17,9 @@ public sealed record AgentBatchRequest
     [Id(6)] public long BatchTimestampMs { get; init; }
     /// <summary>What a reader needs from the planning side (the rate source's start time), or null.</summary>
     [Id(7)] public string? ReaderContext { get; init; }
+    /// <summary>Key groups of the stateful operator (fixed in the checkpoint).</summary>
+    [Id(8)] public int KeyGroups { get; init; }
+    [Id(9)] public string CheckpointPath { get; init; } = "";
 }
 
 /// <summary>What an agent did in a batch.</summary>
@@ -28,6 +31,8 @@ public sealed record AgentBatchResult
     [Id(2)] public long DroppedMalformed { get; init; }
     [Id(3)] public long RowsOutput { get; init; }
     [Id(4)] public required EventTimeStats EventTime { get; init; }
+    /// <summary>Rows behind the watermark at the stateful operator (dropped, or sent to the late-rows sink).</summary>
+    [Id(5)] public long DroppedByWatermark { get; init; }
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Sluice.Contracts;
 using Sluice.Data;
+using Sluice.Operators;
 using Sluice.Planning;
 using Sluice.Sinks;
 using Sluice.Sources;
@@ -28,9 +29,16 @@ internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger
         var rows = new List<object?[]>((int)Math.Min(request.End - request.Start, 1 << 16));
         var read = await _reader!.ReadAsync(request.Start, request.End, rows, CancellationToken.None);
         var context = new BatchContext(request.BatchId, request.WatermarkMs, request.BatchTimestampMs);
-        _plan!.Apply(rows, context);
-
-        if (rows.Count > 0)
+        _plan!.ApplyPrefix(rows, context);
+        var late = new List<object?[]>();
+        if (_plan.Stateful is { } stateful)
+        {
+            var router = new KeyGroupRouter(request.KeyGroups);
+            stateful.Route(rows, context, router, late);
+            await SendToKeyGroupsAsync(request, id, stateful.Index, router);
+            await StageLateRowsAsync(request, id, late);
+        }
+        else if (rows.Count > 0)
         {
             var sink = SinkTargets.Resolve(GrainFactory, request.Spec.Sink, request.Spec.Name);
             await sink.StageAsync(request.BatchId, id.ToString(), new Immutable<RowBatch>(new RowBatch(_plan.OutputSchema, rows)));
@@ -43,7 +51,30 @@ internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger
             DroppedMalformed = read.Dropped,
             RowsOutput = rows.Count,
             EventTime = context.EventTime,
+            DroppedByWatermark = late.Count,
         };
+    }
+
+    /// <summary>One call per destination key group, in parallel.</summary>
+    private Task SendToKeyGroupsAsync(AgentBatchRequest request, PartitionAgentId id, int op, KeyGroupRouter router) =>
+        Task.WhenAll(router.Groups.Select(g => GrainFactory.GetGrain<IWindowGrain>(new WindowGrainId(id.QueryId, op, g.Key).ToString())
+            .ApplyAsync(new Immutable<WindowApplyRequest>(new WindowApplyRequest
+            {
+                Spec = request.Spec,
+                RunId = request.RunId,
+                BatchId = request.BatchId,
+                CheckpointPath = request.CheckpointPath,
+                Records = g.Value,
+            }))));
+
+    /// <summary>Rows behind the watermark go to the late-rows sink when the query names one; otherwise they are only counted.</summary>
+    private async Task StageLateRowsAsync(AgentBatchRequest request, PartitionAgentId id, List<object?[]> late)
+    {
+        if (late.Count > 0 && LateRows.SinkName(request.Spec) is { } name)
+        {
+            var sink = GrainFactory.GetGrain<IMemorySinkGrain>(name);
+            await sink.StageAsync(request.BatchId, id.ToString(), new Immutable<RowBatch>(new RowBatch(_plan!.StatefulInputSchema, late)));
+        }
     }
 
     public Task ReleaseAsync()

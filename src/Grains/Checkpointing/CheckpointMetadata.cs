@@ -9,6 +9,9 @@ internal sealed class CheckpointMetadataFormat : IEntryFormat<CheckpointMetadata
 {
     public const int CurrentFormatVersion = 1;
 
+    /// <summary>Key groups of a new checkpoint unless the query's <c>keyGroups</c> option says otherwise (Spark's shuffle partitions).</summary>
+    public const int DefaultKeyGroups = 8;
+
     public static readonly CheckpointMetadataFormat Instance = new();
 
     public string Write(CheckpointMetadata entry) => JsonSerializer.Serialize(new

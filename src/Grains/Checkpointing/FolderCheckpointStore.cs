@@ -5,7 +5,10 @@ internal sealed class FolderCheckpointStore(string root) : ICheckpointStore
 {
     public string Location { get; } = Path.GetFullPath(root);
 
-    public async Task<bool> TryCreateAsync(string path, string content, CancellationToken cancellationToken = default)
+    public Task<bool> TryCreateAsync(string path, string content, CancellationToken cancellationToken = default) =>
+        TryCreateBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(content), cancellationToken);
+
+    public async Task<bool> TryCreateBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var target = Resolve(path);
         if (File.Exists(target))
@@ -15,9 +18,8 @@ internal sealed class FolderCheckpointStore(string root) : ICheckpointStore
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
-        await using (var writer = new StreamWriter(stream))
         {
-            await writer.WriteAsync(content.AsMemory(), cancellationToken);
+            await stream.WriteAsync(content, cancellationToken);
         }
         try
         {
@@ -36,6 +38,12 @@ internal sealed class FolderCheckpointStore(string root) : ICheckpointStore
     {
         var file = Resolve(path);
         return File.Exists(file) ? await File.ReadAllTextAsync(file, cancellationToken) : null;
+    }
+
+    public async Task<byte[]?> ReadBytesAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var file = Resolve(path);
+        return File.Exists(file) ? await File.ReadAllBytesAsync(file, cancellationToken) : null;
     }
 
     public Task<IReadOnlyList<string>> ListAsync(string directory, CancellationToken cancellationToken = default)

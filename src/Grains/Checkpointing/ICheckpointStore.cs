@@ -13,6 +13,12 @@ internal interface ICheckpointStore
     /// <summary>Creates <paramref name="path"/> with <paramref name="content"/>; false when it already exists.</summary>
     Task<bool> TryCreateAsync(string path, string content, CancellationToken cancellationToken = default);
 
+    /// <summary>Creates a binary file (state snapshots and changelogs); false when it already exists.</summary>
+    Task<bool> TryCreateBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
+
+    /// <summary>A binary file's content, or null when it does not exist.</summary>
+    Task<byte[]?> ReadBytesAsync(string path, CancellationToken cancellationToken = default);
+
     /// <summary>The file's content, or null when it does not exist.</summary>
     Task<string?> ReadAsync(string path, CancellationToken cancellationToken = default);
 

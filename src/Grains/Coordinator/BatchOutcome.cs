@@ -11,4 +11,5 @@ internal sealed record BatchOutcome(
     IReadOnlyList<SourceOffsets> LatestOffsets,
     IReadOnlyList<AgentBatchResult> Results,
     long RowsOutput,
-    IReadOnlyDictionary<string, long> DurationMs);
+    IReadOnlyDictionary<string, long> DurationMs,
+    Progress.StateOperatorProgress? State);

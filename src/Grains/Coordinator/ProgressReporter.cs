@@ -39,7 +39,7 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
             ProcessedRowsPerSecond = processedRate,
             DurationMs = outcome.DurationMs,
             EventTime = EventTime(outcome),
-            StateOperators = [],
+            StateOperators = outcome.State is { } state ? [state] : [],
             Sources = [new SourceProgress
             {
                 Description = run.SourceDescription,

@@ -3,6 +3,7 @@ using Orleans.Concurrency;
 using Sluice.Checkpointing;
 using Sluice.Contracts;
 using Sluice.Planning;
+using Sluice.Progress;
 using Sluice.Sinks;
 using Sluice.Sources;
 using Sluice.Spec;
@@ -14,7 +15,7 @@ namespace Sluice.Coordinator;
 /// <c>constructNextBatch</c> (plan offsets, write <c>offsets/N</c>), <c>runBatch</c> (agents read and stage)
 /// and <c>commitBatch</c> (sink commit, then <c>commits/N</c>). See <see cref="BatchCoordinatorGrain"/> for the protocol.
 /// </summary>
-internal sealed class QueryRun : IDisposable
+internal sealed partial class QueryRun : IDisposable
 {
     private readonly CheckpointLock _lock;
     private readonly IStreamSource _source;
@@ -22,10 +23,14 @@ internal sealed class QueryRun : IDisposable
     private readonly TimeProvider _time;
     private SourceOffsets _committed;
     private OffsetSeq? _pending;
+    private bool _noDataBatchDue;
+    private long? _nextProcessingTimerMs;
 
     private QueryRun(QuerySpec spec, Guid queryId, Guid runId, QueryPlan plan, Checkpoint checkpoint, CheckpointLock checkpointLock,
-        IStreamSource source, IGrainFactory grains, TimeProvider time, SourceOffsets committed)
+        IStreamSource source, IGrainFactory grains, TimeProvider time, SourceOffsets committed, int keyGroups, string checkpointPath)
     {
+        KeyGroups = keyGroups;
+        CheckpointPath = checkpointPath;
         Spec = spec;
         QueryId = queryId;
         RunId = runId;
@@ -45,6 +50,8 @@ internal sealed class QueryRun : IDisposable
     public QueryPlan Plan { get; }
     public Checkpoint Checkpoint { get; }
     public string? ReaderContext { get; }
+    public int KeyGroups { get; }
+    public string CheckpointPath { get; }
     public string SourceDescription => _source.Description;
 
     /// <summary>The id the next batch gets.</summary>
@@ -63,9 +70,14 @@ internal sealed class QueryRun : IDisposable
         try
         {
             var checkpoint = new Checkpoint(new FolderCheckpointStore(checkpointPath));
+            var (metadata, _) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, CheckpointMetadataFormat.DefaultKeyGroups);
+            if (plan.Stateful is { } stateful)
+            {
+                await stateful.CheckStateShapeAsync(checkpoint.Store);
+            }
             source = sources.CreateSource(spec.Source, spec.Name, checkpoint.Store, 0);
             var initial = await ResolveInitialOffsetsAsync(checkpoint, source);
-            var run = new QueryRun(spec, queryId, runId, plan, checkpoint, checkpointLock, source, grains, time, initial);
+            var run = new QueryRun(spec, queryId, runId, plan, checkpoint, checkpointLock, source, grains, time, initial, metadata.KeyGroups, checkpointPath);
             await run.RecoverAsync(initial);
             return run;
         }
@@ -103,6 +115,8 @@ internal sealed class QueryRun : IDisposable
             NextBatchId = offsets.BatchId + 1;
             _committed = offsets.Entry.Sources[0];
             WatermarkMs = latestCommit!.Value.Entry.NextBatchWatermarkMs;
+            // The batch that would have evicted state or fired timers may not have run before the stop.
+            _noDataBatchDue = Plan.Stateful is not null && (WatermarkMs > offsets.Entry.BatchWatermarkMs || Plan.Stateful.HasProcessingTimers);
         }
         else if (committedId == offsets.BatchId - 1)
         {
@@ -139,11 +153,12 @@ internal sealed class QueryRun : IDisposable
         if (offsets is null)
         {
             var end = OffsetPlanner.PlanEnd(_committed.Partitions, latest, maxOffsets, target);
-            if (!OffsetPlanner.HasNewData(_committed.Partitions, end))
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (!OffsetPlanner.HasNewData(_committed.Partitions, end) && !NoDataBatchDue(now))
             {
                 return null;
             }
-            offsets = new OffsetSeq(WatermarkMs, _time.GetUtcNow().ToUnixTimeMilliseconds(), [new SourceOffsets(_source.OffsetKey, end)]);
+            offsets = new OffsetSeq(WatermarkMs, now, [new SourceOffsets(_source.OffsetKey, end)]);
             phase.Restart();
             if (!await Checkpoint.Offsets.AddAsync(NextBatchId, offsets, cancellationToken))
             {
@@ -156,11 +171,12 @@ internal sealed class QueryRun : IDisposable
         phase.Restart();
         var batchId = NextBatchId;
         var results = await RunBatchAsync(batchId, offsets);
+        await FinishKeyGroupsAsync(batchId, offsets);
         durations["addBatch"] = phase.ElapsedMilliseconds;
         cancellationToken.ThrowIfCancellationRequested();
 
         phase.Restart();
-        var rowsOutput = await CommitBatchAsync(batchId, offsets, results);
+        var (rowsOutput, state) = await CommitBatchAsync(batchId, offsets, results);
         durations["commitOffsets"] = phase.ElapsedMilliseconds;
         durations["triggerExecution"] = total.ElapsedMilliseconds;
 
@@ -168,7 +184,7 @@ internal sealed class QueryRun : IDisposable
         _committed = offsets.Sources[0];
         _pending = null;
         NextBatchId = batchId + 1;
-        return new BatchOutcome(batchId, offsets, [started], [new SourceOffsets(_source.OffsetKey, latest)], results, rowsOutput, durations);
+        return new BatchOutcome(batchId, offsets, [started], [new SourceOffsets(_source.OffsetKey, latest)], results, rowsOutput, durations, state);
     }
 
     private async Task<IReadOnlyList<AgentBatchResult>> RunBatchAsync(long batchId, OffsetSeq offsets)
@@ -193,22 +209,30 @@ internal sealed class QueryRun : IDisposable
                 WatermarkMs = offsets.BatchWatermarkMs,
                 BatchTimestampMs = offsets.BatchTimestampMs,
                 ReaderContext = ReaderContext,
+                KeyGroups = KeyGroups,
+                CheckpointPath = CheckpointPath,
             })));
         }
         return await Task.WhenAll(calls);
     }
 
-    private async Task<long> CommitBatchAsync(long batchId, OffsetSeq offsets, IReadOnlyList<AgentBatchResult> results)
+    private async Task<(long Rows, StateOperatorProgress? State)> CommitBatchAsync(long batchId, OffsetSeq offsets, IReadOnlyList<AgentBatchResult> results)
     {
         var sink = SinkTargets.Resolve(_grains, Spec.Sink, Spec.Name);
         var rows = await sink.CommitAsync(batchId, Spec.OutputMode, Plan.OutputSchema);
+        if (LateRows.SinkName(Spec) is { } lateSink)
+        {
+            await _grains.GetGrain<IMemorySinkGrain>(lateSink).CommitAsync(batchId, OutputMode.Append, Plan.StatefulInputSchema);
+        }
+        var state = await CommitKeyGroupsAsync(batchId, results);
         var nextWatermark = NextWatermark(offsets.BatchWatermarkMs, results);
         if (!await Checkpoint.Commits.AddAsync(batchId, new CommitEntry(nextWatermark)))
         {
             throw new InvalidOperationException($"commits/{batchId} appeared in checkpoint '{Checkpoint.Store.Location}' while this run committed it: another process writes to this checkpoint.");
         }
         WatermarkMs = nextWatermark;
-        return rows;
+        _noDataBatchDue = Plan.Stateful is not null && nextWatermark > offsets.BatchWatermarkMs;
+        return (rows, state);
     }
 
     /// <summary>Max event time seen minus the delay, never moving back (Spark's WatermarkTracker, one stream).</summary>
@@ -226,11 +250,12 @@ internal sealed class QueryRun : IDisposable
         return stats.IsEmpty ? current : Math.Max(current, stats.MaxMs - (long)watermark.Delay.TotalMilliseconds);
     }
 
-    /// <summary>Closes partition readers on the agents that served this run.</summary>
+    /// <summary>Closes partition readers and state stores of the grains that served this run.</summary>
     public async Task ReleaseAgentsAsync()
     {
         var partitions = _committed.Partitions.Keys;
         await Task.WhenAll(partitions.Select(p => _grains.GetGrain<IPartitionAgentGrain>(new PartitionAgentId(QueryId, 0, p).ToString()).ReleaseAsync()));
+        await Task.WhenAll(KeyGroupGrains().Select(g => g.ReleaseAsync()));
     }
 
     public void Dispose()

@@ -15,6 +15,12 @@ public sealed class SluiceOptions
     /// <summary>Progress reports kept per query (Spark's <c>spark.sql.streaming.numRecentProgressUpdates</c>).</summary>
     public int RecentProgressCount { get; set; } = 100;
 
+    /// <summary>The state store of stateful operators (section <c>Sluice:State</c>): <c>rocksdb</c> (default) or <c>memory</c>.</summary>
+    public State.StateStoreOptions State { get; set; } = new();
+
+    /// <summary>A folder of assemblies with stateful processors to load at start; empty for none.</summary>
+    public string? PluginFolder { get; set; }
+
     /// <summary>Fails with a message naming the setting to fix.</summary>
     public void Validate()
     {
@@ -26,6 +32,7 @@ public sealed class SluiceOptions
         {
             throw new InvalidOperationException("Sluice:PollingDelay must be positive, e.g. '00:00:00.050'.");
         }
+        State.Validate();
         if (RecentProgressCount < 1)
         {
             throw new InvalidOperationException("Sluice:RecentProgressCount must be at least 1.");

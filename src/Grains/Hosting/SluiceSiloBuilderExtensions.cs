@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Sluice.Sources;
+using Sluice.State;
 
 namespace Sluice.Hosting;
 
@@ -26,6 +28,7 @@ public static class SluiceSiloBuilderExtensions
         });
         services.TryAddSingleton(SluiceClock.Default);
         services.TryAddSingleton<SourceFactory>();
+        services.TryAddSingleton<IStateStoreProvider>(sp => StateStoreProviders.Create(sp.GetRequiredService<IOptions<SluiceOptions>>().Value.State));
         return builder;
     }
 }

@@ -1,25 +1,50 @@
 using Sluice.Data;
+using Sluice.Operators;
 using Sluice.Spec;
 
 namespace Sluice.Planning;
 
-/// <summary>A validated query: its source schema, its compiled operators and its output schema.</summary>
-internal sealed class QueryPlan(QuerySpec spec, StreamSchema sourceSchema, IReadOnlyList<IRowOperator> operators, StreamSchema outputSchema, WithWatermarkSpec? watermark)
+/// <summary>
+/// A validated query, split where it runs: the stateless <see cref="Prefix"/> on partition agents, at most one
+/// <see cref="Stateful"/> operator across agents and window grains, and the stateless <see cref="Suffix"/> on
+/// the stateful operator's output in the window grains.
+/// </summary>
+internal sealed class QueryPlan(
+    QuerySpec spec,
+    StreamSchema sourceSchema,
+    IReadOnlyList<IRowOperator> prefix,
+    IStatefulOperator? stateful,
+    IReadOnlyList<IRowOperator> suffix,
+    StreamSchema outputSchema,
+    WithWatermarkSpec? watermark,
+    StreamSchema statefulInputSchema)
 {
     public QuerySpec Spec { get; } = spec;
 
     public StreamSchema SourceSchema { get; } = sourceSchema;
 
-    public IReadOnlyList<IRowOperator> Operators { get; } = operators;
+    public IReadOnlyList<IRowOperator> Prefix { get; } = prefix;
+
+    public IStatefulOperator? Stateful { get; } = stateful;
+
+    public IReadOnlyList<IRowOperator> Suffix { get; } = suffix;
 
     public StreamSchema OutputSchema { get; } = outputSchema;
+
+    /// <summary>The schema of the rows that reach the stateful operator (and the late-rows sink).</summary>
+    public StreamSchema StatefulInputSchema { get; } = statefulInputSchema;
 
     /// <summary>The stream's <c>withWatermark</c>, if any.</summary>
     public WithWatermarkSpec? Watermark { get; } = watermark;
 
-    public void Apply(List<object?[]> rows, BatchContext context)
+    /// <summary>Runs the operators before the stateful one (all of them in a stateless query).</summary>
+    public void ApplyPrefix(List<object?[]> rows, BatchContext context) => Run(Prefix, rows, context);
+
+    public void ApplySuffix(List<object?[]> rows, BatchContext context) => Run(Suffix, rows, context);
+
+    private static void Run(IReadOnlyList<IRowOperator> operators, List<object?[]> rows, BatchContext context)
     {
-        foreach (var op in Operators)
+        foreach (var op in operators)
         {
             op.Apply(rows, context);
         }

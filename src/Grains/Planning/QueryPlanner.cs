@@ -1,13 +1,15 @@
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Expressions;
+using Sluice.Operators;
 using Sluice.Spec;
 
 namespace Sluice.Planning;
 
 /// <summary>
 /// Validates a spec and compiles it: every expression is bound to the schema it sees and type-checked, so a
-/// query that would fail on its first row fails to start. Errors name the JSON path of the bad field.
+/// query that would fail on its first row fails to start; Spark's output-mode rules are checked. Errors name
+/// the JSON path of the bad field.
 /// </summary>
 internal static class QueryPlanner
 {
@@ -19,22 +21,35 @@ internal static class QueryPlanner
         }
         var sourceSchema = SourceSchemas.For(spec.Source);
         var schema = sourceSchema;
-        var operators = new List<IRowOperator>();
-        WithWatermarkSpec? watermark = null;
+        var prefix = new List<IRowOperator>();
+        var suffix = new List<IRowOperator>();
+        IStatefulOperator? stateful = null;
+        var statefulInput = schema;
+        WatermarkColumn? watermark = null;
+        WithWatermarkSpec? watermarkSpec = null;
         for (var i = 0; i < spec.Operators.Count; i++)
         {
             var path = $"$.operators[{i}]";
+            var current = stateful is null ? prefix : suffix;
             switch (spec.Operators[i])
             {
                 case FilterSpec f:
-                    operators.Add(new FilterOperator(Compile(path + ".condition", () => ExpressionCompiler.CompilePredicate(f.Condition, schema))));
+                    current.Add(new FilterOperator(Compile(path + ".condition", () => ExpressionCompiler.CompilePredicate(f.Condition, schema))));
                     break;
                 case SelectSpec s:
                     var columns = s.Columns.Select((c, j) => Compile($"{path}.columns[{j}]", () => ExpressionCompiler.CompileNamed(c, schema))).ToList();
-                    operators.Add(new ProjectOperator(columns));
+                    current.Add(new ProjectOperator(columns));
                     schema = new StreamSchema(columns.Select(c => new Column(c.Name, c.Expression.Type)).ToList());
+                    if (stateful is null)
+                    {
+                        watermark = watermark?.Follow(columns.Select(c => c.Expression.Syntax).ToList(), schema);
+                    }
                     break;
                 case WithWatermarkSpec w:
+                    if (stateful is not null)
+                    {
+                        throw Invalid(path + ".op", "withWatermark after a stateful operator is not supported; declare the watermark on the input stream");
+                    }
                     var index = schema.IndexOf(w.Column);
                     if (index < 0)
                     {
@@ -44,21 +59,26 @@ internal static class QueryPlanner
                     {
                         throw Invalid(path + ".column", $"withWatermark needs a timestamp column, but '{w.Column}' is {schema[index].Type}; CAST it to timestamp in a select first");
                     }
-                    watermark = w;
-                    operators.Add(new WatermarkOperator(index));
+                    watermark = new WatermarkColumn(w, index, schema[index].Name);
+                    watermarkSpec = w;
+                    prefix.Add(new WatermarkOperator(index));
                     break;
                 default:
-                    throw Invalid(path + ".op", $"the '{spec.Operators[i].Op}' operator is not available in this build of Sluice; supported: select, filter, withWatermark");
+                    if (stateful is not null)
+                    {
+                        throw Invalid(path + ".op", $"a second stateful operator ('{spec.Operators[i].Op}' after '{spec.Operators[stateful.Index].Op}') is not supported yet; split the query in two");
+                    }
+                    statefulInput = schema;
+                    stateful = Compile(path, () => StatefulPlanner.Plan(spec, i, path, schema, watermark));
+                    schema = stateful.OutputSchema;
+                    break;
             }
         }
-        if (spec.OutputMode == OutputMode.Complete)
-        {
-            throw Invalid("$.outputMode", "Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets; use append or update");
-        }
-        return new QueryPlan(spec, sourceSchema, operators, schema, watermark);
+        OutputModeRules.Check(spec, stateful);
+        return new QueryPlan(spec, sourceSchema, prefix, stateful, suffix, schema, watermarkSpec, statefulInput);
     }
 
-    private static T Compile<T>(string path, Func<T> compile)
+    internal static T Compile<T>(string path, Func<T> compile)
     {
         try
         {
@@ -70,6 +90,6 @@ internal static class QueryPlanner
         }
     }
 
-    private static QueryStartException Invalid(string path, string problem) =>
+    internal static QueryStartException Invalid(string path, string problem) =>
         new(new SpecException(path, problem).Message);
 }

@@ -102,7 +102,7 @@ internal sealed partial class QueryManagerGrain(IOptions<SluiceOptions> options,
     {
         if (!spec.Options.TryGetValue("keyGroups", out var text))
         {
-            return 200;
+            return CheckpointMetadataFormat.DefaultKeyGroups;
         }
         return int.TryParse(text, out var n) && n > 0
             ? n

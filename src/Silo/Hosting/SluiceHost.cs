@@ -42,6 +42,10 @@ public static class SluiceHost
             builder.Services.AddSingleton(new SluiceClock(time));
         }
         builder.Services.AddSingleton(new KafkaEndpoint(bootstrap ?? "(none)", bootstrap is not null && string.IsNullOrWhiteSpace(kafka.BootstrapServers)));
+        if (builder.Configuration["Sluice:PluginFolder"] is { Length: > 0 } plugins)
+        {
+            Sluice.Processing.ProcessorRegistry.LoadPluginFolder(plugins);
+        }
         builder.UseOrleans(orleans =>
         {
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);

@@ -1,0 +1,61 @@
+using Orleans.Concurrency;
+using Sluice.Progress;
+using Sluice.Spec;
+
+namespace Sluice.Contracts;
+
+/// <summary>A grouping key (encoded) and what an agent sends for it: a partial aggregate, a row, rows.</summary>
+[GenerateSerializer, Immutable]
+public sealed record KeyedRecord([property: Id(0)] byte[] Key, [property: Id(1)] object?[] Value);
+
+/// <summary>One agent's records for one key group in one batch.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WindowApplyRequest
+{
+    [Id(0)] public required QuerySpec Spec { get; init; }
+    [Id(1)] public Guid RunId { get; init; }
+    [Id(2)] public long BatchId { get; init; }
+    [Id(3)] public required string CheckpointPath { get; init; }
+    [Id(4)] public required List<KeyedRecord> Records { get; init; }
+}
+
+/// <summary>The end of a batch for one key group: emit output, evict, fire timers.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WindowFinishRequest
+{
+    [Id(0)] public required QuerySpec Spec { get; init; }
+    [Id(1)] public Guid RunId { get; init; }
+    [Id(2)] public long BatchId { get; init; }
+    [Id(3)] public required string CheckpointPath { get; init; }
+    /// <summary>The watermark the batch runs with (eviction, event-time timeouts).</summary>
+    [Id(4)] public long WatermarkMs { get; init; }
+    [Id(5)] public long BatchTimestampMs { get; init; }
+}
+
+/// <summary>What a key group did at the end of a batch.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WindowFinishResult
+{
+    [Id(0)] public long RowsOutput { get; init; }
+    /// <summary>The earliest pending processing-time timer, so the coordinator knows when a no-data batch is due.</summary>
+    [Id(1)] public long? NextProcessingTimerMs { get; init; }
+}
+
+/// <summary>
+/// Owns the state of one key group of one stateful operator (key: <see cref="WindowGrainId"/>): aggregates,
+/// dedup sets, GroupState values and timers, in a versioned state store. Agents send one call per key group
+/// per batch; the coordinator then finishes the batch and, after the sink committed, commits the state.
+/// </summary>
+[Alias("sluice.window")]
+public interface IWindowGrain : IGrainWithStringKey
+{
+    Task ApplyAsync(Immutable<WindowApplyRequest> request);
+
+    Task<WindowFinishResult> FinishAsync(Immutable<WindowFinishRequest> request);
+
+    /// <summary>Makes the batch's state durable; returns the key group's state metrics.</summary>
+    Task<StateOperatorProgress> CommitAsync(Guid runId, long batchId);
+
+    /// <summary>Drops the open store (the query stopped).</summary>
+    Task ReleaseAsync();
+}

@@ -1,0 +1,22 @@
+using Sluice.Data;
+using Sluice.Expressions;
+
+namespace Sluice.Operators.Aggregation;
+
+/// <summary>
+/// An aggregate of a groupBy's <c>aggs</c>, ready to run: its output column name (the alias, or Spark's automatic
+/// name such as <c>count(1)</c> or <c>sum(amount)</c>), the function, and its compiled argument (null for
+/// <c>count(*)</c>).
+/// </summary>
+internal sealed record BoundAggregate(string Name, IAggregateFunction Function, CompiledExpression? Argument)
+{
+    /// <summary>What <c>count(*)</c> is given for every row: any non-null value would do.</summary>
+    public static readonly object RowMarker = true;
+
+    public DataType ResultType => Function.ResultType;
+
+    public Column OutputColumn => new(Name, Function.ResultType);
+
+    /// <summary>The input the function takes from <paramref name="row"/>.</summary>
+    public object? InputOf(object?[] row) => Argument is null ? RowMarker : Argument.Evaluate(row);
+}

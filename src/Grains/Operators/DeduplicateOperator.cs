@@ -1,0 +1,114 @@
+using Sluice.Contracts;
+using Sluice.Data;
+using Sluice.Planning;
+using Sluice.State;
+using Sluice.State.Encoding;
+
+namespace Sluice.Operators;
+
+/// <summary>
+/// <c>dropDuplicates(columns)</c> (Spark's StreamingDeduplicateExec): the first row of each key passes, later ones
+/// are dropped, across batches. With the watermark's column among the keys, rows behind the watermark are dropped
+/// as late and keys behind it are evicted. <c>withinWatermark</c> (StreamingDeduplicateWithinWatermarkExec): a key
+/// is remembered until its first row's event time plus the watermark delay passes the watermark.
+/// </summary>
+internal sealed class DeduplicateOperator : IStatefulOperator
+{
+    private readonly int[] _keyColumns;
+    private readonly int _eventTime;
+    private readonly long _expiryDelayMs;
+
+    private DeduplicateOperator(int index, StreamSchema schema, int[] keyColumns, int eventTime, long expiryDelayMs, bool withinWatermark)
+    {
+        Index = index;
+        OutputSchema = schema;
+        _keyColumns = keyColumns;
+        _eventTime = eventTime;
+        _expiryDelayMs = expiryDelayMs;
+        Name = withinWatermark ? "dedupeWithinWatermark" : "dedupe";
+    }
+
+    public int Index { get; }
+
+    public string Name { get; }
+
+    public StreamSchema OutputSchema { get; }
+
+    public static DeduplicateOperator Create(int index, string path, Spec.DropDuplicatesSpec spec, StreamSchema schema, WatermarkColumn? watermark)
+    {
+        var keys = spec.Columns is null
+            ? Enumerable.Range(0, schema.Count).ToArray()
+            : spec.Columns.Select((c, i) => schema.IndexOf(c) is var k && k >= 0 ? k
+                : throw QueryPlanner.Invalid($"{path}.columns[{i}]", $"unknown column '{c}' for dropDuplicates; available columns: {schema.Describe()}")).ToArray();
+        if (spec.WithinWatermark)
+        {
+            if (watermark is null)
+            {
+                throw QueryPlanner.Invalid(path + ".withinWatermark", "dropDuplicatesWithinWatermark needs a watermark: add withWatermark on the event-time column before it");
+            }
+            return new DeduplicateOperator(index, schema, keys, watermark.Index, watermark.DelayMs, withinWatermark: true);
+        }
+        var eventTime = watermark is not null && keys.Contains(watermark.Index) ? watermark.Index : -1;
+        return new DeduplicateOperator(index, schema, keys, eventTime, 0, withinWatermark: false);
+    }
+
+    public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, List<object?[]> late)
+    {
+        var seen = new HashSet<byte[]>(ByteKeyComparer.Instance);
+        var key = new object?[_keyColumns.Length];
+        foreach (var row in rows)
+        {
+            if (_eventTime >= 0 && row[_eventTime] is DateTime t && EventTimes.ToMs(t) <= context.WatermarkMs)
+            {
+                late.Add(row);
+                continue;
+            }
+            for (var k = 0; k < key.Length; k++)
+            {
+                key[k] = row[_keyColumns[k]];
+            }
+            var encoded = RowCodec.Encode(key);
+            if (seen.Add(encoded))
+            {
+                output.Add(encoded, row);
+            }
+        }
+    }
+
+    public IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache) => new Batch(this, store);
+
+    private sealed class Batch(DeduplicateOperator op, IStateStore store) : IStatefulBatch
+    {
+        private readonly List<object?[]> _output = [];
+
+        public long? NextProcessingTimerMs => null;
+
+        public void Apply(IReadOnlyList<KeyedRecord> records)
+        {
+            foreach (var (key, row) in records)
+            {
+                if (store.Get(key) is not null)
+                {
+                    continue;
+                }
+                // The value is when the key may be forgotten: its event time (plus the delay within the watermark).
+                long? expiry = op._eventTime >= 0 && row[op._eventTime] is DateTime t ? EventTimes.ToMs(t) + op._expiryDelayMs : null;
+                store.Put(key, RowCodec.Encode([expiry]));
+                _output.Add(row);
+            }
+        }
+
+        public List<object?[]> Finish(long watermarkMs, long batchTimestampMs)
+        {
+            if (op._eventTime >= 0)
+            {
+                var expired = store.Iterate().Where(e => RowCodec.Decode(e.Value)[0] is long expiry && expiry <= watermarkMs).Select(e => e.Key).ToList();
+                foreach (var key in expired)
+                {
+                    store.Remove(key);
+                }
+            }
+            return _output;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using Sluice.Data;
+using Sluice.Expressions;
+
+namespace Sluice.Operators;
+
+/// <summary>
+/// One grouping key of a groupBy: a scalar expression, or <c>window(col, size[, slide])</c> over an event-time
+/// column (a row falls in one tumbling window or in several sliding ones).
+/// </summary>
+internal sealed class GroupKey
+{
+    private GroupKey(string name, DataType type, CompiledExpression? scalar, WindowExpr? window, int timeIndex)
+    {
+        Name = name;
+        Type = type;
+        Scalar = scalar;
+        Window = window;
+        TimeIndex = timeIndex;
+    }
+
+    public string Name { get; }
+    public DataType Type { get; }
+    public CompiledExpression? Scalar { get; }
+    public WindowExpr? Window { get; }
+
+    /// <summary>The input column a window is computed over (-1 for a scalar key).</summary>
+    public int TimeIndex { get; }
+
+    public static GroupKey Compile(string text, StreamSchema input)
+    {
+        var syntax = ExpressionCompiler.Parse(text);
+        var name = syntax is AliasExpr alias ? alias.Name : ExpressionCompiler.AutoName(syntax, input);
+        var inner = syntax is AliasExpr a ? a.Inner : syntax;
+        if (inner is WindowExpr window)
+        {
+            if (window.TimeColumn is not ColumnRef column || input.IndexOf(column.Name) is var index && index < 0)
+            {
+                throw new ExpressionException($"window() needs a timestamp column of the input; available columns: {input.Describe()}", text);
+            }
+            if (input[index].Type.Kind != DataTypeKind.Timestamp)
+            {
+                throw new ExpressionException($"window() needs a timestamp column, but '{column.Name}' is {input[index].Type}", text);
+            }
+            return new GroupKey(name, DataType.Window, null, window, index);
+        }
+        if (inner is SessionWindowExpr)
+        {
+            throw new ExpressionException("session_window() groups are handled by session-window aggregation; it must be the only window key", text);
+        }
+        if (ExpressionCompiler.ContainsAggregate(inner))
+        {
+            throw new ExpressionException($"aggregate functions are not allowed in groupBy keys; put them in aggs", text);
+        }
+        var scalar = ExpressionCompiler.Compile(inner, input, text);
+        return new GroupKey(name, scalar.Type, scalar, null, -1);
+    }
+
+    /// <summary>The windows a timestamp falls in, as Spark assigns them (start inclusive, end exclusive).</summary>
+    public void WindowsOf(DateTime time, List<StructValue> output)
+    {
+        var w = Window!;
+        long t = time.Ticks, size = w.Size.Ticks, slide = w.Slide.Ticks, offset = w.StartOffset.Ticks;
+        var lastStart = t - Mod(t - offset, slide);
+        for (var start = lastStart; start > t - size; start -= slide)
+        {
+            output.Add(new StructValue([new DateTime(start, DateTimeKind.Utc), new DateTime(start + size, DateTimeKind.Utc)]));
+        }
+    }
+
+    private static long Mod(long a, long m) => ((a % m) + m) % m;
+}

@@ -1,0 +1,113 @@
+using Sluice.Checkpointing;
+using Sluice.Contracts;
+using Sluice.Data;
+using Sluice.Planning;
+using Sluice.Processing;
+using Sluice.Spec;
+using Sluice.State;
+using Sluice.State.Encoding;
+
+namespace Sluice.Operators;
+
+/// <summary>
+/// <c>flatMapGroupsWithState</c> / <c>mapGroupsWithState</c> (Spark's FlatMapGroupsWithStateExec): agents route each
+/// row to its key's group; at the end of the batch the window grain calls the processor once per key with all its
+/// rows, then once per key whose timeout passed (processing time: the batch timestamp; event time: the watermark)
+/// and that had no rows. With an event-time timeout, rows at or behind the watermark are dropped as late.
+/// </summary>
+internal sealed partial class GroupsWithStateOperator : IStatefulOperator
+{
+    private readonly int[] _keyColumns;
+    private readonly int _eventTime;
+
+    private GroupsWithStateOperator(int index, GroupsWithStateSpec spec, IStatefulProcessor processor, StreamSchema input, StreamSchema output, int[] keyColumns, int eventTime)
+    {
+        Index = index;
+        Spec = spec;
+        Processor = processor;
+        InputSchema = input;
+        OutputSchema = output;
+        _keyColumns = keyColumns;
+        _eventTime = eventTime;
+        Invoker = ProcessorInvoker.For(processor);
+    }
+
+    public int Index { get; }
+
+    public string Name => "flatMapGroupsWithState";
+
+    public GroupsWithStateSpec Spec { get; }
+
+    public IStatefulProcessor Processor { get; }
+
+    public StreamSchema InputSchema { get; }
+
+    public StreamSchema OutputSchema { get; }
+
+    public bool HasProcessingTimers => Spec.Timeout == "processingTime";
+
+    internal ProcessorInvoker Invoker { get; }
+
+    public static GroupsWithStateOperator Create(int index, string path, GroupsWithStateSpec spec, StreamSchema input, WatermarkColumn? watermark)
+    {
+        IStatefulProcessor processor;
+        try
+        {
+            processor = ProcessorRegistry.Resolve(spec.Processor);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw QueryPlanner.Invalid(path + ".processor", e.Message);
+        }
+        var keys = spec.Keys.Select((k, i) => input.IndexOf(k) is var c && c >= 0 ? c
+            : throw QueryPlanner.Invalid($"{path}.keys[{i}]", $"unknown column '{k}' for {spec.Op}; available columns: {input.Describe()}")).ToArray();
+        if (spec.Timeout == "eventTime" && watermark is null)
+        {
+            throw QueryPlanner.Invalid(path + ".timeout",
+                "Watermark must be specified in the query using withWatermark() for using event-time timeout in a [map|flatMap]GroupsWithState. Event-time timeout not supported without watermark.");
+        }
+        var output = new StreamSchema(processor.OutputColumns.Select((c, i) => new Column(c.Name, DataType.TryParse(c.Type, out var t) ? t
+            : throw QueryPlanner.Invalid(path + ".processor", $"processor '{processor.Name}' declares column '{c.Name}' of unknown type '{c.Type}'"))).ToList());
+        var eventTime = spec.Timeout == "eventTime" ? watermark!.Index : -1;
+        return new GroupsWithStateOperator(index, spec, processor, input, output, keys, eventTime);
+    }
+
+    public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, List<object?[]> late)
+    {
+        var key = new object?[_keyColumns.Length];
+        foreach (var row in rows)
+        {
+            if (_eventTime >= 0 && row[_eventTime] is DateTime t && EventTimes.ToMs(t) <= context.WatermarkMs)
+            {
+                late.Add(row);
+                continue;
+            }
+            for (var k = 0; k < key.Length; k++)
+            {
+                key[k] = row[_keyColumns[k]];
+            }
+            output.Add(RowCodec.Encode(key), row);
+        }
+    }
+
+    public IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache) =>
+        new GroupsWithStateBatch(this, store, cache.Value as TimerIndex ?? (TimerIndex)(cache.Value = TimerIndex.Build(store)));
+
+    /// <summary>The processor, state type and version the checkpoint's state was written with must be this one's.</summary>
+    public async Task CheckStateShapeAsync(ICheckpointStore checkpoint)
+    {
+        var path = $"state/{Index}/_processor";
+        var shape = $"v1\n{{\"processor\":\"{Processor.Name}\",\"stateType\":\"{Processor.StateType.FullName}\",\"stateVersion\":{Processor.StateVersion}}}\n";
+        await checkpoint.TryCreateAsync(path, shape);
+        var stored = await checkpoint.ReadAsync(path);
+        if (stored != shape)
+        {
+            throw new QueryStartException(
+                $"The checkpoint's state for operator {Index} ({Spec.Op}) was written by {stored?.Split('\n').ElementAtOrDefault(1)}, " +
+                $"but this query uses processor '{Processor.Name}' with state {Processor.StateType.FullName} version {Processor.StateVersion}. " +
+                "Start the query with a new checkpointLocation, or keep the processor's state type and version.");
+        }
+    }
+
+    internal object?[] KeyOf(byte[] encoded) => RowCodec.Decode(encoded);
+}

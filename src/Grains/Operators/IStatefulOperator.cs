@@ -1,0 +1,46 @@
+using Sluice.Contracts;
+using Sluice.Data;
+using Sluice.Planning;
+using Sluice.State;
+
+namespace Sluice.Operators;
+
+/// <summary>
+/// A stateful operator, split where it runs: <see cref="Route"/> on partition agents (drop rows behind the
+/// watermark, key the rest, pre-aggregate where it can) and <see cref="BeginBatch"/> in the window grain that owns
+/// a key group's state.
+/// </summary>
+internal interface IStatefulOperator
+{
+    /// <summary>Index of the operator in the spec: the state lives under <c>state/&lt;index&gt;/</c>.</summary>
+    int Index { get; }
+
+    /// <summary>Spark's operator name in progress reports (<c>stateStoreSave</c>, <c>dedupe</c>, ...).</summary>
+    string Name { get; }
+
+    StreamSchema OutputSchema { get; }
+
+    /// <summary>Whether the operator keeps processing-time timers (a restarted query runs a no-data batch to fire due ones).</summary>
+    bool HasProcessingTimers => false;
+
+    /// <summary>Keys this batch's rows for their key groups; rows behind the watermark go to <paramref name="late"/>.</summary>
+    void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, List<object?[]> late);
+
+    IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache);
+
+    /// <summary>Checks that the checkpoint's state fits this operator (records its shape on first use).</summary>
+    Task CheckStateShapeAsync(Checkpointing.ICheckpointStore checkpoint) => Task.CompletedTask;
+}
+
+/// <summary>One batch of one key group, in its window grain.</summary>
+internal interface IStatefulBatch
+{
+    /// <summary>Applies one agent's records (called once per agent that had rows for this key group).</summary>
+    void Apply(IReadOnlyList<KeyedRecord> records);
+
+    /// <summary>Emits the batch's output per the output mode, evicts state behind the watermark, fires timers.</summary>
+    List<object?[]> Finish(long watermarkMs, long batchTimestampMs);
+
+    /// <summary>The earliest pending processing-time timer after <see cref="Finish"/>, if any.</summary>
+    long? NextProcessingTimerMs { get; }
+}

@@ -1,0 +1,53 @@
+using Sluice.State;
+using Sluice.State.Encoding;
+
+namespace Sluice.Operators;
+
+/// <summary>
+/// The pending timeouts of one key group, ordered by time. The timeout of each key is stored in its state value,
+/// so the index is durable with the state; it is rebuilt from the store when the store opens.
+/// </summary>
+internal sealed class TimerIndex
+{
+    private readonly SortedSet<(long TimeoutMs, byte[] Key)> _timers = new(Comparer<(long, byte[])>.Create(Compare));
+
+    public static TimerIndex Build(IStateStore store)
+    {
+        var index = new TimerIndex();
+        foreach (var (key, value) in store.Iterate())
+        {
+            if (GroupStateValue.Decode(value).TimeoutMs is { } timeout)
+            {
+                index.Add(timeout, key);
+            }
+        }
+        return index;
+    }
+
+    public long? Earliest => _timers.Count == 0 ? null : _timers.Min.TimeoutMs;
+
+    public void Add(long timeoutMs, byte[] key) => _timers.Add((timeoutMs, key));
+
+    public void Remove(long timeoutMs, byte[] key) => _timers.Remove((timeoutMs, key));
+
+    /// <summary>The keys whose timeout is strictly before <paramref name="thresholdMs"/>, earliest first.</summary>
+    public List<(long TimeoutMs, byte[] Key)> Due(long thresholdMs) => _timers.TakeWhile(t => t.TimeoutMs < thresholdMs).ToList();
+
+    private static int Compare((long, byte[]) a, (long, byte[]) b)
+    {
+        var byTime = a.Item1.CompareTo(b.Item1);
+        return byTime != 0 ? byTime : a.Item2.AsSpan().SequenceCompareTo(b.Item2);
+    }
+}
+
+/// <summary>A key's stored GroupState: the JSON of the user's state and its timeout.</summary>
+internal readonly record struct GroupStateValue(byte[] Json, long? TimeoutMs)
+{
+    public byte[] Encode() => RowCodec.Encode([Json, TimeoutMs]);
+
+    public static GroupStateValue Decode(byte[] bytes)
+    {
+        var values = RowCodec.Decode(bytes);
+        return new GroupStateValue((byte[])values[0]!, values[1] as long?);
+    }
+}

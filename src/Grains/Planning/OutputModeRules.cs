@@ -1,0 +1,41 @@
+using Sluice.Operators;
+using Sluice.Spec;
+
+namespace Sluice.Planning;
+
+/// <summary>Spark's rules for output modes (UnsupportedOperationChecker), with its messages and a way out.</summary>
+internal static class OutputModeRules
+{
+    public static void Check(QuerySpec spec, IStatefulOperator? stateful)
+    {
+        var mode = spec.OutputMode;
+        switch (stateful)
+        {
+            case null or DeduplicateOperator when mode == OutputMode.Complete:
+                throw QueryPlanner.Invalid("$.outputMode",
+                    "Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets; use append or update");
+            case AggregationOperator { HasWatermarkOnKey: false } when mode == OutputMode.Append:
+                throw QueryPlanner.Invalid("$.outputMode",
+                    "Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark; " +
+                    "add withWatermark on the event-time column and group by a window of it (or by that column), or use update or complete mode");
+            case GroupsWithStateOperator g:
+                CheckGroupsWithState(spec, g);
+                break;
+        }
+    }
+
+    private static void CheckGroupsWithState(QuerySpec spec, GroupsWithStateOperator g)
+    {
+        var mode = spec.OutputMode;
+        if (!g.Spec.FlatMap && mode != OutputMode.Update)
+        {
+            throw QueryPlanner.Invalid("$.outputMode", $"mapGroupsWithState is not supported with {mode} output mode on a streaming DataFrame/Dataset; use update");
+        }
+        if (g.Spec.FlatMap && g.Spec.OutputMode != mode)
+        {
+            throw QueryPlanner.Invalid($"$.operators[{g.Index}].outputMode",
+                $"flatMapGroupsWithState in {g.Spec.OutputMode} mode is not supported with {mode} output mode on a streaming DataFrame/Dataset; make the two modes the same");
+        }
+    }
+
+}

@@ -1,0 +1,30 @@
+using Sluice.Data;
+using Sluice.Operators;
+using Sluice.Operators.Aggregation;
+using Sluice.Spec;
+
+namespace Sluice.Planning;
+
+/// <summary>Compiles the stateful operator of a query against the schema that reaches it.</summary>
+internal static class StatefulPlanner
+{
+    public static IStatefulOperator Plan(QuerySpec spec, int index, string path, StreamSchema input, WatermarkColumn? watermark) => spec.Operators[index] switch
+    {
+        GroupBySpec g => PlanAggregation(spec, index, path, g, input, watermark),
+        DropDuplicatesSpec d => DeduplicateOperator.Create(index, path, d, input, watermark),
+        GroupsWithStateSpec g => GroupsWithStateOperator.Create(index, path, g, input, watermark),
+        _ => throw QueryPlanner.Invalid(path + ".op",
+            $"the '{spec.Operators[index].Op}' operator is not available in this build of Sluice; supported: select, filter, withWatermark, groupBy, dropDuplicates, flatMapGroupsWithState, mapGroupsWithState"),
+    };
+
+    private static AggregationOperator PlanAggregation(QuerySpec spec, int index, string path, GroupBySpec g, StreamSchema input, WatermarkColumn? watermark)
+    {
+        var keys = g.Keys.Select((k, i) => QueryPlanner.Compile($"{path}.keys[{i}]", () => GroupKey.Compile(k, input))).ToList();
+        if (keys.Count(k => k.Window is not null) > 1)
+        {
+            throw QueryPlanner.Invalid(path + ".keys", "only one window() key is allowed in a groupBy");
+        }
+        var aggregates = g.Aggs.Select((a, i) => QueryPlanner.Compile($"{path}.aggs[{i}]", () => AggregateBinder.Bind(a, input))).ToList();
+        return new AggregationOperator(index, keys, new AggregateSet(aggregates), spec.OutputMode, watermark);
+    }
+}

@@ -1,0 +1,53 @@
+using Sluice.Processing;
+
+namespace Sluice.Processing.BuiltIn;
+
+/// <summary>
+/// The seed's sessionizer: per user, a session closes after 10 minutes (event time) without events and emits
+/// <c>user_id, session_start, session_end, event_ids, total_amount</c>. Input columns: <c>event_time</c>,
+/// <c>amount</c> and, if present, <c>event_id</c>. Use with <c>timeout: eventTime</c> and a watermark.
+/// </summary>
+public sealed class Sessionizer : StatefulProcessor<Sessionizer.Session>
+{
+    public static readonly TimeSpan Gap = TimeSpan.FromMinutes(10);
+
+    public override string Name => "Sessionizer";
+
+    public override IReadOnlyList<(string Name, string Type)> OutputColumns { get; } =
+        [("user_id", "string"), ("session_start", "timestamp"), ("session_end", "timestamp"), ("event_ids", "string"), ("total_amount", "double")];
+
+    public override IEnumerable<object?[]> Process(object?[] key, IReadOnlyList<InputRow> rows, GroupState<Session> state)
+    {
+        if (state.HasTimedOut)
+        {
+            var ended = state.Get();
+            state.Remove();
+            yield return Emit(key, ended);
+            yield break;
+        }
+        var session = state.TryGet(out var s) ? s : new Session();
+        foreach (var row in rows.OrderBy(r => r.Get<DateTime>("event_time")))
+        {
+            var ms = (long)(row.Get<DateTime>("event_time") - DateTime.UnixEpoch).TotalMilliseconds;
+            session.StartMs = session.EventIds.Count == 0 ? ms : Math.Min(session.StartMs, ms);
+            session.LastMs = Math.Max(session.LastMs, ms);
+            session.TotalAmount += row["amount"] is double amount ? amount : 0;
+            session.EventIds.Add(row.Schema.IndexOf("event_id") >= 0 ? row["event_id"]?.ToString() ?? "" : ms.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        state.Update(session);
+        state.SetTimeoutTimestamp(Math.Max(session.LastMs + (long)Gap.TotalMilliseconds, state.GetCurrentWatermarkMs()));
+    }
+
+    private static object?[] Emit(object?[] key, Session s) =>
+        [key[0]?.ToString(), DateTime.UnixEpoch.AddMilliseconds(s.StartMs), DateTime.UnixEpoch.AddMilliseconds(s.LastMs + (long)Gap.TotalMilliseconds),
+         string.Join(",", s.EventIds), s.TotalAmount];
+
+    /// <summary>A user's open session.</summary>
+    public sealed class Session
+    {
+        public long StartMs { get; set; }
+        public long LastMs { get; set; }
+        public double TotalAmount { get; set; }
+        public List<string> EventIds { get; set; } = [];
+    }
+}

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace Sluice.Processing;
+
+/// <summary>
+/// Stateful processors by name: the built-in ones, every processor class in the silo's loaded assemblies, and
+/// those in the plugin folder (<c>Sluice:PluginFolder</c>), loaded at silo start.
+/// </summary>
+internal static class ProcessorRegistry
+{
+    private static readonly ConcurrentDictionary<string, IStatefulProcessor> Processors = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<Assembly, bool> Scanned = new();
+
+    public static IStatefulProcessor Resolve(string name)
+    {
+        ScanLoadedAssemblies();
+        return Processors.TryGetValue(name, out var processor)
+            ? processor
+            : throw new KeyNotFoundException(
+                $"no stateful processor named '{name}'; registered: {string.Join(", ", Processors.Keys.Order(StringComparer.Ordinal))}. " +
+                "Put the processor's assembly in the silo's plugin folder (Sluice:PluginFolder) or reference it from the silo.");
+    }
+
+    /// <summary>Loads every assembly in <paramref name="folder"/> and registers the processors it holds.</summary>
+    public static int LoadPluginFolder(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return 0;
+        }
+        var before = Processors.Count;
+        foreach (var file in Directory.EnumerateFiles(folder, "*.dll"))
+        {
+            Register(AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.GetFullPath(file)));
+        }
+        return Processors.Count - before;
+    }
+
+    public static void Register(IStatefulProcessor processor) => Processors[processor.Name] = processor;
+
+    private static void ScanLoadedAssemblies()
+    {
+        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+        {
+            Register(assembly);
+        }
+    }
+
+    private static void Register(Assembly assembly)
+    {
+        if (assembly.IsDynamic || !Scanned.TryAdd(assembly, true) || !References(assembly, typeof(IStatefulProcessor).Assembly))
+        {
+            return;
+        }
+        Type[] types;
+        try
+        {
+            types = assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            types = e.Types.Where(t => t is not null).ToArray()!;
+        }
+        foreach (var type in types.Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IStatefulProcessor).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null))
+        {
+            Register((IStatefulProcessor)Activator.CreateInstance(type)!);
+        }
+    }
+
+    private static bool References(Assembly assembly, Assembly contract) =>
+        assembly == contract || assembly.GetReferencedAssemblies().Any(a => a.Name == contract.GetName().Name);
+}

@@ -1,0 +1,169 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Sluice.Data;
+
+namespace Sluice.State.Encoding;
+
+/// <summary>
+/// The binary form of rows, grouping keys and aggregation buffers in the state store: each value is a
+/// <see cref="ValueTag"/> byte and its payload, and a row is its values one after another, with no count in front.
+/// <list type="bullet">
+/// <item>Deterministic: equal values give equal bytes, so encoded keys can be compared and hashed. NaNs become one
+/// NaN and -0.0 becomes 0.0 (as Spark normalizes grouping keys); a string with a lone surrogate is written with
+/// U+FFFD in its place.</item>
+/// <item>Self-describing: decoding needs no schema. Ints and longs are zigzag varints, so small numbers are small.</item>
+/// <item>Prefix-friendly: the encoding of <c>[a, b]</c> is a byte prefix of that of <c>[a, b, c]</c>, so a store's
+/// prefix scan finds every key that starts with the same values.</item>
+/// <item>Not order-preserving: byte order is not SQL order. Nothing needs sorted keys yet.</item>
+/// </list>
+/// The format is stored in checkpoints; see <see cref="ValueTag"/> for the rule on changing it.
+/// </summary>
+internal static class RowCodec
+{
+    /// <summary>Structs and arrays nest at most this deep; deeper input is rejected rather than overflowing the stack.</summary>
+    public const int MaxDepth = 64;
+
+    private const long CanonicalNaNBits = 0x7FF8_0000_0000_0000;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
+    public static byte[] Encode(ReadOnlySpan<object?> values)
+    {
+        var writer = t_scratch ??= new ArrayBufferWriter<byte>(256);
+        writer.ResetWrittenCount();
+        Encode(writer, values);
+        var bytes = writer.WrittenSpan.ToArray();
+        if (writer.Capacity > 64 * 1024)
+        {
+            t_scratch = null;
+        }
+        return bytes;
+    }
+
+    /// <summary>Appends the values to <paramref name="writer"/>; for hot paths that reuse one buffer.</summary>
+    /// <exception cref="ArgumentException">A value of an unsupported CLR type, or nesting deeper than <see cref="MaxDepth"/>.</exception>
+    public static void Encode(IBufferWriter<byte> writer, ReadOnlySpan<object?> values)
+    {
+        foreach (var value in values)
+        {
+            Write(writer, value, depth: 0);
+        }
+    }
+
+    /// <summary>Appends one value; the same bytes <see cref="Encode(IBufferWriter{byte}, ReadOnlySpan{object?})"/> writes for it.</summary>
+    public static void EncodeValue(IBufferWriter<byte> writer, object? value) => Write(writer, value, depth: 0);
+
+    /// <exception cref="FormatException">The bytes are not a whole number of well-formed values.</exception>
+    public static object?[] Decode(ReadOnlySpan<byte> encoded)
+    {
+        var reader = new RowReader(encoded);
+        var values = new List<object?>(8);
+        while (!reader.End)
+        {
+            values.Add(reader.ReadValue(depth: 0));
+        }
+        return values.ToArray();
+    }
+
+    /// <summary>
+    /// The key group (0 to <paramref name="keyGroups"/> - 1) of an encoded grouping key: xxHash64 of the bytes, modulo
+    /// the count. The same in every process and run, so a key always lands on the same state partition.
+    /// </summary>
+    public static int KeyGroupOf(ReadOnlySpan<byte> encodedKey, int keyGroups)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keyGroups);
+        return (int)(StableHash64.XxHash64(encodedKey) % (ulong)keyGroups);
+    }
+
+    private static void Write(IBufferWriter<byte> writer, object? value, int depth)
+    {
+        switch (value)
+        {
+            case null:
+                WriteTag(writer, ValueTag.Null);
+                break;
+            case bool b:
+                WriteTag(writer, b ? ValueTag.True : ValueTag.False);
+                break;
+            case int i:
+                WriteVarint(writer, ValueTag.Int, (uint)((i << 1) ^ (i >> 31)));
+                break;
+            case long l:
+                WriteVarint(writer, ValueTag.Long, (ulong)((l << 1) ^ (l >> 63)));
+                break;
+            case double d:
+                WriteFixed64(writer, ValueTag.Double, double.IsNaN(d) ? CanonicalNaNBits : d == 0 ? 0 : BitConverter.DoubleToInt64Bits(d));
+                break;
+            case DateTime t:
+                WriteFixed64(writer, ValueTag.Timestamp, t.Ticks);
+                break;
+            case string s:
+                WriteString(writer, s);
+                break;
+            case byte[] bytes:
+                WriteVarint(writer, ValueTag.Binary, (ulong)bytes.Length);
+                writer.Write(bytes);
+                break;
+            case StructValue s:
+                WriteNested(writer, ValueTag.Struct, s.Values, depth);
+                break;
+            case object?[] array:
+                WriteNested(writer, ValueTag.Array, array, depth);
+                break;
+            default:
+                throw new ArgumentException(
+                    $"RowCodec cannot encode a value of type {value.GetType()}; supported are null, bool, int, long, double, " +
+                    "string, DateTime, byte[], StructValue and object?[]", nameof(value));
+        }
+    }
+
+    private static void WriteNested(IBufferWriter<byte> writer, ValueTag tag, object?[] items, int depth)
+    {
+        if (depth >= MaxDepth)
+        {
+            throw new ArgumentException($"RowCodec cannot encode structs or arrays nested more than {MaxDepth} deep (is an array inside itself?)");
+        }
+        WriteVarint(writer, tag, (ulong)items.Length);
+        foreach (var item in items)
+        {
+            Write(writer, item, depth + 1);
+        }
+    }
+
+    private static void WriteTag(IBufferWriter<byte> writer, ValueTag tag)
+    {
+        writer.GetSpan(1)[0] = (byte)tag;
+        writer.Advance(1);
+    }
+
+    private static void WriteVarint(IBufferWriter<byte> writer, ValueTag tag, ulong value)
+    {
+        var span = writer.GetSpan(11);
+        span[0] = (byte)tag;
+        var n = 1;
+        while (value >= 0x80)
+        {
+            span[n++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        span[n++] = (byte)value;
+        writer.Advance(n);
+    }
+
+    private static void WriteFixed64(IBufferWriter<byte> writer, ValueTag tag, long value)
+    {
+        var span = writer.GetSpan(9);
+        span[0] = (byte)tag;
+        BinaryPrimitives.WriteInt64LittleEndian(span[1..], value);
+        writer.Advance(9);
+    }
+
+    private static void WriteString(IBufferWriter<byte> writer, string s)
+    {
+        var length = System.Text.Encoding.UTF8.GetByteCount(s);
+        WriteVarint(writer, ValueTag.String, (ulong)length);
+        var written = System.Text.Encoding.UTF8.GetBytes(s, writer.GetSpan(length));
+        writer.Advance(written);
+    }
+}

@@ -1,0 +1,56 @@
+namespace Sluice.State;
+
+/// <summary>Where a stateful operator's key group keeps its state: <c>state/&lt;operator&gt;/&lt;keyGroup&gt;/</c> in the checkpoint.</summary>
+internal readonly record struct StateStoreId(int Operator, int KeyGroup)
+{
+    public string CheckpointDirectory => $"state/{Operator}/{KeyGroup}";
+}
+
+/// <summary>Spark's state metrics for one store after a commit.</summary>
+internal sealed record StateStoreMetrics(
+    long NumRowsTotal,
+    long NumRowsUpdated,
+    long NumRowsRemoved,
+    long MemoryUsedBytes,
+    long CommitTimeMs,
+    IReadOnlyDictionary<string, long> CustomMetrics);
+
+/// <summary>
+/// A versioned key-value store for one key group of one stateful operator. Version N is the state after batch N.
+/// Changes made since the last commit form the working version: visible to Get/Iterate, made durable by
+/// <see cref="CommitAsync"/>, thrown away by <see cref="Abort"/>.
+/// </summary>
+internal interface IStateStore : IDisposable
+{
+    /// <summary>The last committed version (batch id); -1 for a store with no committed state.</summary>
+    long Version { get; }
+
+    byte[]? Get(byte[] key);
+
+    void Put(byte[] key, byte[] value);
+
+    void Remove(byte[] key);
+
+    /// <summary>Every entry of the working version, in ascending unsigned byte order of the key.</summary>
+    IEnumerable<KeyValuePair<byte[], byte[]>> Iterate();
+
+    /// <summary>Entries whose key starts with <paramref name="prefix"/>, in ascending key order.</summary>
+    IEnumerable<KeyValuePair<byte[], byte[]>> IteratePrefix(byte[] prefix);
+
+    /// <summary>Makes the working version durable as <paramref name="version"/> (changelog, and a snapshot every few versions).</summary>
+    Task<StateStoreMetrics> CommitAsync(long version, CancellationToken cancellationToken = default);
+
+    /// <summary>Discards the working version's changes.</summary>
+    void Abort();
+}
+
+/// <summary>Opens stores; one provider per silo (memory or RocksDB).</summary>
+internal interface IStateStoreProvider
+{
+    /// <summary>
+    /// Opens the store of <paramref name="id"/> at committed <paramref name="version"/> (-1: empty), restored from the
+    /// checkpoint's snapshot and changelogs. Files of versions after <paramref name="version"/> were never committed
+    /// by the query and are deleted. A missing or damaged file is a <c>CheckpointCorruptException</c>, never an empty store.
+    /// </summary>
+    Task<IStateStore> OpenAsync(StateStoreId id, Checkpointing.ICheckpointStore checkpoint, string queryId, long version, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,83 @@
+using Sluice.Checkpointing;
+
+namespace Sluice.State;
+
+/// <summary>A store whose committed state is a sorted map in the heap: for tests and small state.</summary>
+internal sealed class MemoryStateStore : OverlayStateStore
+{
+    // Per entry: the entry object, the tree node, and two array headers (a rough figure for metrics).
+    private const long EntryOverhead = 32 + 48 + 24 + 24;
+
+    private readonly SortedEntries _committed;
+
+    private MemoryStateStore(StateCheckpointFiles files, StateStoreOptions options, StateRestore restored, SortedEntries committed)
+        : base(files, options, restored) => _committed = committed;
+
+    public static async Task<MemoryStateStore> OpenAsync(StateCheckpointFiles files, StateStoreOptions options, long version, CancellationToken cancellationToken)
+    {
+        var loader = new Loader();
+        var restored = await StateRestore.RunAsync(files, version, loader, cancellationToken);
+        if (version >= 0 && loader.Entries.Count != restored.NumRowsTotal)
+        {
+            throw new CheckpointCorruptException(files.Describe(version, StateFileKind.Delta),
+                $"restoring it gives {loader.Entries.Count} rows, but the file says the store held {restored.NumRowsTotal}");
+        }
+        return new MemoryStateStore(files, options, restored, loader.Entries);
+    }
+
+    protected override byte[]? GetCommitted(byte[] key) => _committed.TryGet(key, out var value) ? value : null;
+
+    protected override bool ContainsCommitted(byte[] key) => _committed.TryGet(key, out _);
+
+    protected override IEnumerable<KeyValuePair<byte[], byte[]>> IterateCommitted(byte[] prefix)
+    {
+        // Commits only happen between batches, never inside an iteration, so the live view is stable while it is read.
+        foreach (var entry in _committed.Range(prefix))
+        {
+            yield return new(entry.Key, entry.Value!);
+        }
+    }
+
+    protected override void ApplyCommitted(List<KeyValuePair<byte[], byte[]?>> changes)
+    {
+        foreach (var (key, value) in changes)
+        {
+            if (value is null)
+            {
+                _committed.Delete(key);
+            }
+            else
+            {
+                _committed.Set(key, value);
+            }
+        }
+    }
+
+    protected override long EstimateMemoryBytes() =>
+        _committed.PayloadBytes + OverlayBytes + (EntryOverhead * (_committed.Count + OverlayCount));
+
+    protected override void AddCustomMetrics(Dictionary<string, long> metrics, long applyMs) =>
+        metrics["stateOnCurrentVersionSizeBytes"] = _committed.PayloadBytes;
+
+    protected override void Close() => _committed.Clear();
+
+    private sealed class Loader : IStateRestoreTarget
+    {
+        public SortedEntries Entries { get; } = new();
+
+        public void Apply(StateFile file)
+        {
+            foreach (var record in file)
+            {
+                if (record.IsRemove)
+                {
+                    Entries.Delete(record.Key.ToArray());
+                }
+                else
+                {
+                    Entries.Set(record.Key.ToArray(), record.Value.ToArray());
+                }
+            }
+        }
+    }
+}

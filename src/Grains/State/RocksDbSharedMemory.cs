@@ -1,0 +1,71 @@
+using RocksDbSharp;
+
+namespace Sluice.State;
+
+/// <summary>
+/// The memory every RocksDB store of one provider shares, as Spark's <c>boundedMemoryUsage</c>: one LRU block cache and
+/// one write-buffer manager whose memtables are charged to that cache, so RocksDB's total stays near
+/// <c>BlockCacheMb + WriteBufferMb</c> however many stores are open. Both are thread-safe in RocksDB.
+/// </summary>
+internal sealed class RocksDbSharedMemory : IDisposable
+{
+    private const ulong MiB = 1024 * 1024;
+
+    private readonly Cache _cache;
+    private IntPtr _writeBufferManager;
+
+    public RocksDbSharedMemory(int blockCacheMb, int writeBufferMb)
+    {
+        WriteBufferBytes = (ulong)writeBufferMb * MiB;
+        CapacityBytes = ((ulong)blockCacheMb * MiB) + WriteBufferBytes;
+        _cache = Cache.CreateLru(CapacityBytes);
+        // allow_stall false: going over the budget makes the writing store flush its memtable, never wait.
+        _writeBufferManager = Native.Instance.rocksdb_write_buffer_manager_create_with_cache((UIntPtr)WriteBufferBytes, _cache.Handle, 0);
+    }
+
+    /// <summary>Block cache capacity, including the memtable budget charged to it.</summary>
+    public ulong CapacityBytes { get; }
+
+    public ulong WriteBufferBytes { get; }
+
+    /// <summary>Bytes in the cache now: data, index and filter blocks plus the memtables' reservations.</summary>
+    public long CacheUsageBytes => (long)_cache.GetUsage();
+
+    /// <summary>Bytes the memtables of all stores hold now.</summary>
+    public long WriteBufferUsageBytes =>
+        _writeBufferManager == IntPtr.Zero ? 0 : (long)Native.Instance.rocksdb_write_buffer_manager_memory_usage(_writeBufferManager);
+
+    /// <summary>Options for one store's database: the shared cache and budget, bloom filters, no write-ahead log needs.</summary>
+    public DbOptions CreateDbOptions()
+    {
+        ObjectDisposedException.ThrowIf(_writeBufferManager == IntPtr.Zero, this);
+        var table = new BlockBasedTableOptions()
+            .SetBlockCache(_cache)
+            .SetFilterPolicy(BloomFilterPolicy.Create(10, false))
+            .SetWholeKeyFiltering(true)
+            .SetCacheIndexAndFilterBlocks(true)
+            .SetPinL0FilterAndIndexBlocksInCache(true)
+            .SetFormatVersion(5);
+        var options = new DbOptions()
+            .SetCreateIfMissing(true)
+            .SetInfoLogLevel(InfoLogLevel.Warn)
+            .SetKeepLogFileNum(1)
+            .SetWriteBufferSize(WriteBufferBytes)
+            .SetMaxWriteBufferNumber(2)
+            .SetCompression(Compression.Lz4)
+            .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount / 2))
+            .SetBlockBasedTableFactory(table);
+        Native.Instance.rocksdb_options_set_write_buffer_manager(options.Handle, _writeBufferManager);
+        return options;
+    }
+
+    /// <summary>Releases the provider's handles; open stores keep the cache and budget alive until they close.</summary>
+    public void Dispose()
+    {
+        if (_writeBufferManager != IntPtr.Zero)
+        {
+            Native.Instance.rocksdb_write_buffer_manager_destroy(_writeBufferManager);
+            _writeBufferManager = IntPtr.Zero;
+        }
+    }
+}

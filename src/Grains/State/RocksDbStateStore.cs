@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Globalization;
+using RocksDbSharp;
+
+namespace Sluice.State;
+
+/// <summary>
+/// A store whose committed state is a local RocksDB database, so state larger than memory stays on disk. The
+/// database is only a working copy: the checkpoint's changelogs and snapshots are the truth, so it runs without a
+/// write-ahead log and is wiped and rebuilt from the checkpoint on every open. A version's changes are applied in one
+/// write batch at commit.
+/// </summary>
+internal sealed class RocksDbStateStore : OverlayStateStore
+{
+    // Overlay entry object, tree node and two array headers (a rough figure for metrics).
+    private const long OverlayEntryOverhead = 32 + 48 + 24 + 24;
+
+    private readonly RocksDb _db;
+    private readonly RocksDbSharedMemory _memory;
+    private readonly string _folder;
+    private readonly Action _onClose;
+    private readonly ReadOptions _read = new();
+    private readonly WriteOptions _write = new WriteOptions().DisableWal(1);
+    private readonly long _batchBytes;
+    private long _gets;
+    private long _puts;
+
+    private RocksDbStateStore(StateCheckpointFiles files, StateStoreOptions options, StateRestore restored, RocksDb db,
+        RocksDbSharedMemory memory, string folder, Action onClose)
+        : base(files, options, restored)
+    {
+        _db = db;
+        _memory = memory;
+        _folder = folder;
+        _onClose = onClose;
+        _batchBytes = BatchBytes(memory);
+    }
+
+    /// <summary>Write batches stay well under the shared memtable budget, so it can flush between them.</summary>
+    private static long BatchBytes(RocksDbSharedMemory memory) => Math.Clamp((long)memory.WriteBufferBytes / 8, 64 * 1024, 4 * 1024 * 1024);
+
+    public static async Task<RocksDbStateStore> OpenAsync(StateCheckpointFiles files, StateStoreOptions options, RocksDbSharedMemory memory,
+        string folder, Action onClose, long version, CancellationToken cancellationToken)
+    {
+        Wipe(folder);
+        Directory.CreateDirectory(folder);
+        var db = RocksDb.Open(memory.CreateDbOptions(), folder);
+        try
+        {
+            var restored = await StateRestore.RunAsync(files, version, new Loader(db, BatchBytes(memory)), cancellationToken);
+            return new RocksDbStateStore(files, options, restored, db, memory, folder, onClose);
+        }
+        catch
+        {
+            db.Dispose();
+            Wipe(folder);
+            throw;
+        }
+    }
+
+    protected override byte[]? GetCommitted(byte[] key)
+    {
+        _gets++;
+        return _db.Get(key, null, _read);
+    }
+
+    protected override bool ContainsCommitted(byte[] key)
+    {
+        _gets++;
+        return _db.Get(key, [], 0, 0, null, _read) >= 0;
+    }
+
+    protected override IEnumerable<KeyValuePair<byte[], byte[]>> IterateCommitted(byte[] prefix)
+    {
+        var read = new ReadOptions();
+        var upper = StateKeys.PrefixUpperBound(prefix);
+        if (upper is not null)
+        {
+            read.SetIterateUpperBound(upper);
+        }
+        // The iterator reads the database as it was when created: a commit during the iteration does not show.
+        using var iterator = _db.NewIterator(null, read);
+        for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
+        {
+            yield return new(iterator.Key(), iterator.Value());
+        }
+        GC.KeepAlive(read);
+    }
+
+    /// <summary>
+    /// Writes the changes in batches of a few MiB rather than one: a single batch lands in a single memtable, so a large
+    /// version would blow through the shared write-buffer budget. The working copy needs no atomicity (a failed apply
+    /// leaves the store unusable, and the next open rebuilds it from the checkpoint).
+    /// </summary>
+    protected override void ApplyCommitted(List<KeyValuePair<byte[], byte[]?>> changes)
+    {
+        using var batch = new WriteBatch();
+        var bytes = 0L;
+        foreach (var (key, value) in changes)
+        {
+            if (value is null)
+            {
+                batch.Delete(key);
+            }
+            else
+            {
+                batch.Put(key, value);
+            }
+            bytes += key.Length + (value?.Length ?? 0) + 16;
+            if (bytes >= _batchBytes)
+            {
+                _db.Write(batch, _write);
+                batch.Clear();
+                bytes = 0;
+            }
+        }
+        _db.Write(batch, _write);
+        _puts += changes.Count;
+    }
+
+    protected override long EstimateMemoryBytes() =>
+        OverlayBytes + (OverlayEntryOverhead * OverlayCount) + Property("rocksdb.cur-size-all-mem-tables") + Property("rocksdb.estimate-table-readers-mem");
+
+    protected override void AddCustomMetrics(Dictionary<string, long> metrics, long applyMs)
+    {
+        metrics["rocksdbCommitWriteBatchLatency"] = applyMs;
+        metrics["rocksdbGetCount"] = _gets;
+        metrics["rocksdbPutCount"] = _puts;
+        metrics["rocksdbSstFileSize"] = Property("rocksdb.total-sst-files-size");
+        metrics["rocksdbEstimateNumKeys"] = Property("rocksdb.estimate-num-keys");
+        metrics["rocksdbMemTableBytes"] = Property("rocksdb.cur-size-all-mem-tables");
+        metrics["rocksdbTableReadersBytes"] = Property("rocksdb.estimate-table-readers-mem");
+        metrics["rocksdbSharedBlockCacheUsageBytes"] = _memory.CacheUsageBytes;
+        metrics["rocksdbSharedWriteBufferUsageBytes"] = _memory.WriteBufferUsageBytes;
+        _gets = 0;
+        _puts = 0;
+    }
+
+    protected override void Close()
+    {
+        _db.Dispose();
+        Wipe(_folder);
+        _onClose();
+    }
+
+    private long Property(string name) =>
+        long.TryParse(_db.GetProperty(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
+
+    private static void Wipe(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Writes restored records in batches of a few MiB, so a large snapshot never sits in one batch.</summary>
+    private sealed class Loader(RocksDb db, long batchBytes) : IStateRestoreTarget
+    {
+        private readonly WriteOptions _write = new WriteOptions().DisableWal(1);
+
+        public void Apply(StateFile file)
+        {
+            var batch = new WriteBatch();
+            try
+            {
+                var bytes = 0L;
+                foreach (var record in file)
+                {
+                    if (record.IsRemove)
+                    {
+                        batch.Delete(record.Key);
+                    }
+                    else
+                    {
+                        batch.Put(record.Key, record.Value);
+                    }
+                    bytes += record.Key.Length + record.Value.Length + 16;
+                    if (bytes >= batchBytes)
+                    {
+                        db.Write(batch, _write);
+                        batch.Clear();
+                        bytes = 0;
+                    }
+                }
+                db.Write(batch, _write);
+            }
+            finally
+            {
+                batch.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+namespace Sluice.State;
+
+/// <summary>
+/// Entries sorted by unsigned key bytes, with point lookups and prefix ranges. A null value is a tombstone (the working
+/// overlay's removes). Keys and values are kept as given, not copied: callers hand over arrays they no longer change.
+/// </summary>
+internal sealed class SortedEntries
+{
+    private readonly SortedSet<Entry> _set = new(EntryComparer.Instance);
+    private readonly Entry _probe = new([], null);
+
+    public int Count => _set.Count;
+
+    /// <summary>Key and value bytes held, for memory estimates.</summary>
+    public long PayloadBytes { get; private set; }
+
+    public bool TryGet(byte[] key, out byte[]? value)
+    {
+        _probe.Key = key;
+        var found = _set.TryGetValue(_probe, out var entry);
+        _probe.Key = [];
+        value = entry?.Value;
+        return found;
+    }
+
+    public void Set(byte[] key, byte[]? value)
+    {
+        _probe.Key = key;
+        if (_set.TryGetValue(_probe, out var entry))
+        {
+            PayloadBytes += (value?.Length ?? 0) - (entry.Value?.Length ?? 0);
+            entry.Value = value;
+        }
+        else
+        {
+            _set.Add(new Entry(key, value));
+            PayloadBytes += key.Length + (value?.Length ?? 0);
+        }
+        _probe.Key = [];
+    }
+
+    public void Delete(byte[] key)
+    {
+        _probe.Key = key;
+        if (_set.TryGetValue(_probe, out var entry))
+        {
+            _set.Remove(entry);
+            PayloadBytes -= key.Length + (entry.Value?.Length ?? 0);
+        }
+        _probe.Key = [];
+    }
+
+    public void Clear()
+    {
+        _set.Clear();
+        PayloadBytes = 0;
+    }
+
+    /// <summary>Live view of the entries whose key starts with <paramref name="prefix"/>, ascending; do not change the set while enumerating it.</summary>
+    public IEnumerable<Entry> Range(byte[] prefix)
+    {
+        if (prefix.Length == 0 || _set.Count == 0)
+        {
+            return _set;
+        }
+        var lower = new Entry(prefix, null);
+        var upperKey = StateKeys.PrefixUpperBound(prefix);
+        var upper = upperKey is null ? _set.Max! : new Entry(upperKey, null);
+        var comparer = EntryComparer.Instance;
+        if (comparer.Compare(lower, upper) > 0 || comparer.Compare(lower, _set.Max) > 0 || comparer.Compare(upper, _set.Min) < 0)
+        {
+            return [];
+        }
+        // The view is inclusive of the bound; the bound itself does not start with the prefix.
+        return _set.GetViewBetween(lower, upper).Where(e => e.Key.AsSpan().StartsWith(prefix));
+    }
+
+    /// <summary>A copy of <see cref="Range"/>: later changes to the set do not show in it.</summary>
+    public KeyValuePair<byte[], byte[]?>[] CopyRange(byte[] prefix) =>
+        [.. Range(prefix).Select(static e => new KeyValuePair<byte[], byte[]?>(e.Key, e.Value))];
+
+    /// <summary>A key and its value (null: removed in the working version).</summary>
+    internal sealed class Entry(byte[] key, byte[]? value)
+    {
+        public byte[] Key { get; set; } = key;
+
+        public byte[]? Value { get; set; } = value;
+    }
+
+    private sealed class EntryComparer : IComparer<Entry>
+    {
+        public static readonly EntryComparer Instance = new();
+
+        public int Compare(Entry? x, Entry? y) => x!.Key.AsSpan().SequenceCompareTo(y!.Key);
+    }
+}

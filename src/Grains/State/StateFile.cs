@@ -1,0 +1,168 @@
+using System.Buffers.Binary;
+using Sluice.Checkpointing;
+
+namespace Sluice.State;
+
+/// <summary>
+/// A state file read back and checked end to end (magic, format, kind, version, checksum, every record's bounds, record
+/// count) before any record is applied, so a damaged file never half-restores a store. See <see cref="StateFileWriter"/>.
+/// </summary>
+internal sealed class StateFile
+{
+    private readonly byte[] _bytes;
+
+    private StateFile(byte[] bytes, StateFileKind kind, long version, long recordCount, long numRowsTotal)
+    {
+        _bytes = bytes;
+        Kind = kind;
+        Version = version;
+        RecordCount = recordCount;
+        NumRowsTotal = numRowsTotal;
+    }
+
+    public StateFileKind Kind { get; }
+
+    public long Version { get; }
+
+    public long RecordCount { get; }
+
+    /// <summary>Rows in the store after this version.</summary>
+    public long NumRowsTotal { get; }
+
+    public int Length => _bytes.Length;
+
+    public RecordEnumerator GetEnumerator() =>
+        new(_bytes.AsSpan(StateFileWriter.HeaderLength, _bytes.Length - StateFileWriter.HeaderLength - StateFileWriter.TrailerLength));
+
+    /// <summary>Checks <paramref name="bytes"/>; <paramref name="file"/> names it in the <see cref="CheckpointCorruptException"/>.</summary>
+    public static StateFile Parse(byte[] bytes, string file, StateFileKind expectedKind, long expectedVersion)
+    {
+        var span = bytes.AsSpan();
+        if (span.Length < StateFileWriter.HeaderLength + StateFileWriter.TrailerLength)
+        {
+            throw new CheckpointCorruptException(file, $"it is {span.Length} bytes, shorter than a state file's header and trailer (truncated)");
+        }
+        if (!span.StartsWith(StateFileWriter.HeaderMagic))
+        {
+            throw new CheckpointCorruptException(file, "it does not start with a Sluice state file header");
+        }
+        var format = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
+        if (format != StateFileWriter.FormatVersion)
+        {
+            throw new CheckpointCorruptException(file,
+                $"its state file format is {format}, and this Sluice reads format {StateFileWriter.FormatVersion}; run the Sluice version that wrote it");
+        }
+        if (!span.EndsWith(StateFileWriter.TrailerMagic))
+        {
+            throw new CheckpointCorruptException(file, "it does not end with a state file trailer (truncated)");
+        }
+        var trailer = span[^StateFileWriter.TrailerLength..];
+        var storedCrc = BinaryPrimitives.ReadUInt32LittleEndian(trailer[16..]);
+        var actualCrc = Crc32C.Compute(span[..^8]);
+        if (storedCrc != actualCrc)
+        {
+            throw new CheckpointCorruptException(file, $"its checksum is 0x{actualCrc:X8}, but the trailer says 0x{storedCrc:X8} (damaged)");
+        }
+        var kind = (StateFileKind)span[6];
+        var version = BinaryPrimitives.ReadInt64LittleEndian(span[8..]);
+        if (kind != expectedKind || version != expectedVersion)
+        {
+            throw new CheckpointCorruptException(file,
+                $"its header says {kind} of version {version}, but its name says {expectedKind} of version {expectedVersion}");
+        }
+        var recordCount = BinaryPrimitives.ReadInt64LittleEndian(trailer);
+        var numRowsTotal = BinaryPrimitives.ReadInt64LittleEndian(trailer[8..]);
+        var result = new StateFile(bytes, kind, version, recordCount, numRowsTotal);
+        result.CheckRecords(file);
+        return result;
+    }
+
+    private void CheckRecords(string file)
+    {
+        var records = new RecordEnumerator(_bytes.AsSpan(StateFileWriter.HeaderLength,
+            _bytes.Length - StateFileWriter.HeaderLength - StateFileWriter.TrailerLength));
+        long count = 0;
+        string? problem;
+        while (records.TryMoveNext(out problem))
+        {
+            if (Kind == StateFileKind.Snapshot && records.Current.IsRemove)
+            {
+                throw new CheckpointCorruptException(file, $"record {count} is a remove, which a snapshot cannot hold");
+            }
+            count++;
+        }
+        if (problem is not null)
+        {
+            throw new CheckpointCorruptException(file, $"record {count} {problem}");
+        }
+        if (count != RecordCount)
+        {
+            throw new CheckpointCorruptException(file, $"it holds {count} records, but its trailer says {RecordCount}");
+        }
+    }
+
+    /// <summary>One record: a put (key, value) or a remove (key).</summary>
+    public readonly ref struct Record(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool isRemove)
+    {
+        public ReadOnlySpan<byte> Key { get; } = key;
+
+        public ReadOnlySpan<byte> Value { get; } = value;
+
+        public bool IsRemove { get; } = isRemove;
+    }
+
+    /// <summary>Walks the records of a checked file (foreach), or checks their bounds (<see cref="TryMoveNext"/>).</summary>
+    public ref struct RecordEnumerator(ReadOnlySpan<byte> records)
+    {
+        private ReadOnlySpan<byte> _rest = records;
+
+        public Record Current { get; private set; }
+
+        public bool MoveNext() => TryMoveNext(out _);
+
+        public bool TryMoveNext(out string? problem)
+        {
+            problem = null;
+            if (_rest.IsEmpty)
+            {
+                return false;
+            }
+            var op = _rest[0];
+            if (op is not (StateFileWriter.PutOp or StateFileWriter.RemoveOp))
+            {
+                problem = $"has an unknown operation code {op}";
+                return false;
+            }
+            if (!TryTake(1, out var key))
+            {
+                problem = "has a key running past the end of the records";
+                return false;
+            }
+            var value = ReadOnlySpan<byte>.Empty;
+            if (op == StateFileWriter.PutOp && !TryTake(0, out value))
+            {
+                problem = "has a value running past the end of the records";
+                return false;
+            }
+            Current = new Record(key, value, op == StateFileWriter.RemoveOp);
+            return true;
+        }
+
+        private bool TryTake(int skip, out ReadOnlySpan<byte> field)
+        {
+            field = default;
+            if (_rest.Length < skip + 4)
+            {
+                return false;
+            }
+            var length = BinaryPrimitives.ReadUInt32LittleEndian(_rest[skip..]);
+            if (length > (uint)(_rest.Length - skip - 4))
+            {
+                return false;
+            }
+            field = _rest.Slice(skip + 4, (int)length);
+            _rest = _rest[(skip + 4 + (int)length)..];
+            return true;
+        }
+    }
+}

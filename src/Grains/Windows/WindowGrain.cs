@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Sluice.Checkpointing;
+using Sluice.Contracts;
+using Sluice.Data;
+using Sluice.Operators;
+using Sluice.Planning;
+using Sluice.Progress;
+using Sluice.Sinks;
+using Sluice.State;
+
+namespace Sluice.Windows;
+
+/// <summary>
+/// Owns one key group of one stateful operator. Per batch N: agents' records are applied to the working version
+/// of the state (built on version N-1), <see cref="FinishAsync"/> emits output and evicts, and after the sink has
+/// committed N, <see cref="CommitAsync"/> makes state version N durable. A different (run, batch) than the one in
+/// progress discards the working version first, so a batch cut short re-runs from N-1.
+/// </summary>
+internal sealed partial class WindowGrain(IStateStoreProvider stores, ILogger<WindowGrain> logger) : Grain, IWindowGrain
+{
+    private IStateStore? _store;
+    private string? _storeCheckpoint;
+    private (Guid RunId, long BatchId)? _attempt;
+    private QueryPlan? _plan;
+    private Guid _planRunId;
+    private IStatefulBatch? _batch;
+    private OperatorCache _cache = new();
+
+    public async Task ApplyAsync(Immutable<WindowApplyRequest> request)
+    {
+        var r = request.Value;
+        await BeginAsync(r.Spec, r.RunId, r.BatchId, r.CheckpointPath);
+        _batch!.Apply(r.Records);
+    }
+
+    public async Task<WindowFinishResult> FinishAsync(Immutable<WindowFinishRequest> request)
+    {
+        var r = request.Value;
+        await BeginAsync(r.Spec, r.RunId, r.BatchId, r.CheckpointPath);
+        var rows = _batch!.Finish(r.WatermarkMs, r.BatchTimestampMs);
+        _plan!.ApplySuffix(rows, new BatchContext(r.BatchId, r.WatermarkMs, r.BatchTimestampMs));
+        if (rows.Count > 0)
+        {
+            var sink = SinkTargets.Resolve(GrainFactory, r.Spec.Sink, r.Spec.Name);
+            await sink.StageAsync(r.BatchId, this.GetPrimaryKeyString(), new Immutable<RowBatch>(new RowBatch(_plan.OutputSchema, rows)));
+        }
+        return new WindowFinishResult { RowsOutput = rows.Count, NextProcessingTimerMs = _batch.NextProcessingTimerMs };
+    }
+
+    public async Task<StateOperatorProgress> CommitAsync(Guid runId, long batchId)
+    {
+        if (_attempt != (runId, batchId) || _store is null)
+        {
+            throw new InvalidOperationException(
+                $"Key group {this.GetPrimaryKeyString()} was asked to commit batch {batchId} of run {runId}, but holds {(_attempt is { } a ? $"batch {a.BatchId} of run {a.RunId}" : "no batch")}.");
+        }
+        var metrics = await _store.CommitAsync(batchId);
+        _attempt = null;
+        _batch = null;
+        LogCommitted(logger, this.GetPrimaryKeyString(), batchId, metrics.NumRowsTotal);
+        return new StateOperatorProgress
+        {
+            OperatorName = _plan!.Stateful!.Name,
+            NumRowsTotal = metrics.NumRowsTotal,
+            NumRowsUpdated = metrics.NumRowsUpdated,
+            NumRowsRemoved = metrics.NumRowsRemoved,
+            MemoryUsedBytes = metrics.MemoryUsedBytes,
+            CommitTimeMs = metrics.CommitTimeMs,
+            CustomMetrics = metrics.CustomMetrics,
+        };
+    }
+
+    public Task ReleaseAsync()
+    {
+        CloseStore();
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        CloseStore();
+        return Task.CompletedTask;
+    }
+
+    private async Task BeginAsync(Spec.QuerySpec spec, Guid runId, long batchId, string checkpointPath)
+    {
+        if (_attempt == (runId, batchId))
+        {
+            return;
+        }
+        _store?.Abort();
+        _cache = new OperatorCache();
+        if (_plan is null || _planRunId != runId)
+        {
+            _plan = QueryPlanner.Plan(spec);
+            _planRunId = runId;
+        }
+        if (_store is null || _store.Version != batchId - 1 || _storeCheckpoint != checkpointPath)
+        {
+            CloseStore();
+            var id = WindowGrainId.Parse(this.GetPrimaryKeyString());
+            _store = await stores.OpenAsync(new StateStoreId(id.Operator, id.KeyGroup), new FolderCheckpointStore(checkpointPath), id.QueryId.ToString("N"), batchId - 1);
+            _storeCheckpoint = checkpointPath;
+        }
+        _batch = _plan.Stateful!.BeginBatch(_store, _cache);
+        _attempt = (runId, batchId);
+    }
+
+    private void CloseStore()
+    {
+        _store?.Dispose();
+        _store = null;
+        _attempt = null;
+        _batch = null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Key group {KeyGroup} committed batch {BatchId}: {Rows} state rows")]
+    private static partial void LogCommitted(ILogger logger, string keyGroup, long batchId, long rows);
+}

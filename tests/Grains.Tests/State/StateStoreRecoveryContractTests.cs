@@ -1,0 +1,236 @@
+using Sluice.Checkpointing;
+using Sluice.State;
+
+namespace Sluice.Tests.State;
+
+/// <summary>Restore from the checkpoint, discarding uncommitted versions, and refusing damaged files.</summary>
+public abstract class StateStoreRecoveryContractTests : StateStoreTestBase
+{
+    [Fact]
+    public async Task Open_AtACommittedVersion_RestoresItsEntries()
+    {
+        var store = await OpenAsync(-1);
+        store.Put(K("a"), V("1"));
+        store.Put(K("b"), V("2"));
+        await store.CommitAsync(0);
+        store.Remove(K("a"));
+        store.Put(K("c"), V("3"));
+        await store.CommitAsync(1);
+        store.Dispose();
+
+        var reopened = await OpenAsync(1);
+
+        Assert.Equal(1, reopened.Version);
+        Assert.Equal(["b=2", "c=3"], Pairs(reopened.Iterate()));
+        Assert.Equal("3", S(reopened.Get(K("c"))));
+        var metrics = await reopened.CommitAsync(2);
+        Assert.Equal(2, metrics.NumRowsTotal);
+    }
+
+    [Fact]
+    public async Task Open_AtAnEarlierVersion_DiscardsTheLaterVersionsFiles()
+    {
+        (await CommitVersionsAsync(3)).Dispose();
+
+        var reopened = await OpenAsync(1);
+
+        Assert.Equal(["k0=v0", "k1=v1"], Pairs(reopened.Iterate()));
+        Assert.Equal(["0.delta", "1.delta"], StateFiles());
+        reopened.Put(K("replayed"), V("2"));
+        await reopened.CommitAsync(2);
+        reopened.Dispose();
+        Assert.Equal(["k0=v0", "k1=v1", "replayed=2"], Pairs((await OpenAsync(2)).Iterate()));
+    }
+
+    [Fact]
+    public async Task Open_AtMinusOne_IsEmptyAndDeletesEveryFile()
+    {
+        (await CommitVersionsAsync(2)).Dispose();
+
+        var store = await OpenAsync(-1);
+
+        Assert.Empty(store.Iterate());
+        Assert.Equal(-1, store.Version);
+        Assert.Empty(StateFiles());
+    }
+
+    [Fact]
+    public async Task Open_AfterMoreVersionsThanTheSnapshotInterval_RestoresEveryVersionFromSnapshotAndChangelogs()
+    {
+        // SnapshotInterval is 4: snapshots of versions 3 and 7, a changelog for every version.
+        var store = await OpenAsync(-1);
+        var model = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var history = new List<List<string>>();
+        for (var v = 0; v < 10; v++)
+        {
+            store.Put(K($"k{v}"), V($"v{v}"));
+            store.Put(K("k0"), V($"touched in {v}"));
+            model[$"k{v}"] = $"v{v}";
+            model["k0"] = $"touched in {v}";
+            if (v % 3 == 2)
+            {
+                store.Remove(K($"k{v - 1}"));
+                model.Remove($"k{v - 1}");
+            }
+            var metrics = await store.CommitAsync(v);
+            Assert.Equal(model.Count, metrics.NumRowsTotal);
+            Assert.Equal(v is 3 or 7, metrics.CustomMetrics["stateSnapshotBytes"] > 0);
+            history.Add([.. model.Select(e => $"{e.Key}={e.Value}")]);
+        }
+        store.Dispose();
+        Assert.Contains("3.snapshot", StateFiles());
+        Assert.Contains("7.snapshot", StateFiles());
+
+        // Downwards, since opening at a version deletes the files after it.
+        for (var v = 9; v >= 0; v--)
+        {
+            using var reopened = await Provider.OpenAsync(Id, Checkpoint, QueryId, v);
+            Assert.Equal(history[v], Pairs(reopened.Iterate()));
+            Assert.DoesNotContain($"{v + 1}.delta", StateFiles());
+        }
+    }
+
+    [Fact]
+    public async Task Commit_AfterASnapshotPastTheRetention_DeletesFilesNoRestoreNeeds()
+    {
+        Options.MinVersionsToRetain = 5;
+        (await CommitVersionsAsync(12)).Dispose();
+
+        // Restoring the newest five versions (7..11) needs snapshot 7 and the changelogs after it.
+        Assert.Equal(["10.delta", "11.delta", "11.snapshot", "7.delta", "7.snapshot", "8.delta", "9.delta"], StateFiles());
+        var store = await OpenAsync(7);
+        Assert.Equal(8, store.Iterate().Count());
+    }
+
+    [Fact]
+    public async Task Open_WithAChangelogMissingBetweenSnapshotAndVersion_FailsNamingIt()
+    {
+        (await CommitVersionsAsync(7)).Dispose();
+        File.Delete(Path.Combine(StateFolder, "5.delta"));
+
+        var error = await Assert.ThrowsAsync<CheckpointCorruptException>(() => OpenAsync(6));
+
+        Assert.Contains("5.delta", error.Message);
+        Assert.Contains("snapshot 3", error.Message);
+    }
+
+    [Fact]
+    public async Task Open_AtAVersionWithNoFiles_FailsRatherThanStartingEmpty()
+    {
+        (await CommitVersionsAsync(2)).Dispose();
+        File.Delete(Path.Combine(StateFolder, "1.delta"));
+
+        var error = await Assert.ThrowsAsync<CheckpointCorruptException>(() => OpenAsync(1));
+
+        Assert.Contains("1.delta", error.Message);
+        Assert.Contains("neither a changelog nor a snapshot", error.Message);
+    }
+
+    [Fact]
+    public async Task Open_OfAStoreThatNeverCommitted_Fails()
+    {
+        var error = await Assert.ThrowsAsync<CheckpointCorruptException>(() => OpenAsync(0));
+
+        Assert.Contains("0.delta", error.Message);
+    }
+
+    [Theory]
+    [InlineData("truncated", "trailer")]
+    [InlineData("flipped", "checksum")]
+    [InlineData("empty", "shorter than")]
+    [InlineData("header", "header")]
+    public async Task Open_WithADamagedChangelog_FailsNamingTheFileAndProblem(string damage, string problem)
+    {
+        (await CommitVersionsAsync(2)).Dispose();
+        var path = Path.Combine(StateFolder, "1.delta");
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, damage switch
+        {
+            "truncated" => bytes[..^5],
+            "flipped" => Flip(bytes, 20),
+            "empty" => [],
+            _ => Flip(bytes, 0),
+        });
+
+        var error = await Assert.ThrowsAsync<CheckpointCorruptException>(() => OpenAsync(1));
+
+        Assert.Contains(path, error.Message);
+        Assert.Contains(problem, error.Message);
+    }
+
+    [Fact]
+    public async Task Open_WithADamagedSnapshot_Fails()
+    {
+        (await CommitVersionsAsync(5)).Dispose();
+        var path = Path.Combine(StateFolder, "3.snapshot");
+        File.WriteAllBytes(path, Flip(File.ReadAllBytes(path), 30));
+
+        var error = await Assert.ThrowsAsync<CheckpointCorruptException>(() => OpenAsync(4));
+
+        Assert.Contains("3.snapshot", error.Message);
+    }
+
+    [Fact]
+    public async Task Open_WithAChangelogRenamedToAnotherVersion_Fails()
+    {
+        (await CommitVersionsAsync(2)).Dispose();
+        File.Move(Path.Combine(StateFolder, "0.delta"), Path.Combine(StateFolder, "9.delta"));
+        File.Copy(Path.Combine(StateFolder, "1.delta"), Path.Combine(StateFolder, "0.delta"));
+
+        var error = await Assert.ThrowsAsync<CheckpointCorruptException>(() => OpenAsync(1));
+
+        Assert.Contains("name says Delta of version 0", error.Message);
+    }
+
+    [Fact]
+    public async Task Commit_OfAVersionAnotherActivationWroteDifferently_Fails()
+    {
+        (await CommitVersionsAsync(1)).Dispose();
+        var store = await OpenAsync(0);
+        // Another activation commits version 1 after this one opened.
+        File.WriteAllBytes(Path.Combine(StateFolder, "1.delta"), File.ReadAllBytes(Path.Combine(StateFolder, "0.delta")));
+
+        store.Put(K("x"), V("other"));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitAsync(1));
+
+        Assert.Contains("already written with different content", error.Message);
+    }
+
+    [Fact]
+    public async Task Commit_OfAVersionAlreadyWrittenWithTheSameBytes_Succeeds()
+    {
+        var first = await CommitVersionsAsync(2);
+        first.Dispose();
+        var written = File.ReadAllBytes(Path.Combine(StateFolder, "1.delta"));
+        var store = await OpenAsync(0);
+        // A replay of batch 1 whose changelog an earlier attempt already wrote.
+        File.WriteAllBytes(Path.Combine(StateFolder, "1.delta"), written);
+
+        store.Put(K("k1"), V("v1"));
+        await store.CommitAsync(1);
+
+        Assert.Equal(1, store.Version);
+        Assert.Equal(["k0=v0", "k1=v1"], Pairs(store.Iterate()));
+    }
+
+    private static byte[] Flip(byte[] bytes, int at)
+    {
+        var copy = bytes.ToArray();
+        copy[at] ^= 0x5A;
+        return copy;
+    }
+}
+
+public sealed class MemoryStateStoreRecoveryContractTests : StateStoreRecoveryContractTests
+{
+    private protected override IStateStoreProvider CreateProvider(StateStoreOptions options) => new MemoryStateStoreProvider(options);
+}
+
+public sealed class RocksDbStateStoreRecoveryContractTests : StateStoreRecoveryContractTests
+{
+    private protected override IStateStoreProvider CreateProvider(StateStoreOptions options)
+    {
+        options.LocalRoot = Path.Combine(Root, "local");
+        return new RocksDbStateStoreProvider(options);
+    }
+}
