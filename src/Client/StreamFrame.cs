@@ -36,6 +36,23 @@ public sealed class StreamFrame
     public StreamFrame WithWatermark(string eventTimeColumn, string delay) =>
         With(new WithWatermarkSpec(eventTimeColumn, Durations.Parse(delay)));
 
+    /// <summary>Groups by key expressions (columns, <c>window(col, size[, slide])</c>) and aggregates (<c>count(*) AS n</c>, <c>sum(x) AS total</c>, ...).</summary>
+    public StreamFrame GroupBy(IReadOnlyList<string> keys, IReadOnlyList<string> aggregates) => With(new GroupBySpec(keys, aggregates));
+
+    /// <summary>Drops rows whose <paramref name="columns"/> (all columns when none) were seen before (Spark's <c>dropDuplicates</c>).</summary>
+    public StreamFrame DropDuplicates(params string[] columns) => With(new DropDuplicatesSpec(columns.Length == 0 ? null : columns, WithinWatermark: false));
+
+    /// <summary>Drops duplicates of <paramref name="columns"/> while the first one's event time is within the watermark delay.</summary>
+    public StreamFrame DropDuplicatesWithinWatermark(params string[] columns) => With(new DropDuplicatesSpec(columns.Length == 0 ? null : columns, WithinWatermark: true));
+
+    /// <summary>Spark's <c>flatMapGroupsWithState</c> with a registered processor; <paramref name="timeout"/> is <c>none</c>, <c>processingTime</c> or <c>eventTime</c>.</summary>
+    public StreamFrame FlatMapGroupsWithState(IReadOnlyList<string> keys, string processor, string timeout = "none", string outputMode = "update") =>
+        With(new GroupsWithStateSpec(true, keys, processor, timeout, Enum.Parse<OutputMode>(outputMode, ignoreCase: true)));
+
+    /// <summary>Spark's <c>mapGroupsWithState</c>: one output row per call (update mode).</summary>
+    public StreamFrame MapGroupsWithState(IReadOnlyList<string> keys, string processor, string timeout = "none") =>
+        With(new GroupsWithStateSpec(false, keys, processor, timeout, OutputMode.Update));
+
     /// <summary>Describes the sink, output mode, trigger and checkpoint.</summary>
     public DataStreamWriter WriteStream() => new(_client, this);
 

@@ -28,6 +28,10 @@ public interface IBatchCoordinatorGrain : IGrainWithGuidKey
     [AlwaysInterleave]
     Task<QueryInfo> AwaitTerminationAsync(TimeSpan timeout);
 
+    /// <summary>Asks the loop to look for work now (a key group's timers may be due).</summary>
+    [AlwaysInterleave]
+    Task WakeAsync();
+
     /// <summary>Runs (or waits for) batches until all data available now is processed and no batch is pending.</summary>
     [AlwaysInterleave]
     Task ProcessAllAvailableAsync();

@@ -114,6 +114,12 @@ internal sealed partial class BatchCoordinatorGrain(
         return _info;
     }
 
+    public Task WakeAsync()
+    {
+        _wake.TrySetResult();
+        return Task.CompletedTask;
+    }
+
     public Task ProcessAllAvailableAsync()
     {
         if (!_info.IsActive)

@@ -148,6 +148,7 @@ internal sealed partial class QueryRun : IDisposable
         var phase = Stopwatch.StartNew();
         var latest = await _source.LatestOffsetsAsync(cancellationToken);
         durations["latestOffset"] = phase.ElapsedMilliseconds;
+        CheckNoDataLoss(latest);
 
         var offsets = _pending;
         if (offsets is null)
@@ -185,6 +186,24 @@ internal sealed partial class QueryRun : IDisposable
         _pending = null;
         NextBatchId = batchId + 1;
         return new BatchOutcome(batchId, offsets, [started], [new SourceOffsets(_source.OffsetKey, latest)], results, rowsOutput, durations, state);
+    }
+
+    /// <summary>
+    /// Spark's failOnDataLoss: a partition whose latest offset is behind what this query already committed was deleted
+    /// and recreated (or the embedded broker restarted); carrying on would silently skip or re-read data.
+    /// </summary>
+    private void CheckNoDataLoss(IReadOnlyDictionary<int, long> latest)
+    {
+        foreach (var (partition, committed) in _committed.Partitions)
+        {
+            if (latest.TryGetValue(partition, out var now) && now < committed)
+            {
+                throw new InvalidOperationException(
+                    $"{_source.Description} partition {partition} ends at offset {now}, behind offset {committed} that this query's checkpoint already processed: " +
+                    "the topic was deleted and recreated, or the embedded broker restarted (it keeps no data across silo restarts). " +
+                    $"Some data may have been lost. Start the query with a new checkpointLocation (checkpoint: {CheckpointPath}).");
+            }
+        }
     }
 
     private async Task<IReadOnlyList<AgentBatchResult>> RunBatchAsync(long batchId, OffsetSeq offsets)

@@ -29,6 +29,12 @@ internal sealed partial class QueryManagerGrain(IOptions<SluiceOptions> options,
         var checkpointPath = CheckpointPath(spec);
         var checkpoint = new Checkpoint(new FolderCheckpointStore(checkpointPath));
         var (metadata, isNew) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, KeyGroups(spec));
+        if (!isNew && spec.Options.ContainsKey("keyGroups") && KeyGroups(spec) != metadata.KeyGroups)
+        {
+            throw new QueryStartException(
+                $"The query asks for {KeyGroups(spec)} key groups but its checkpoint '{checkpointPath}' was created with {metadata.KeyGroups}; " +
+                "key groups are fixed per checkpoint (state is split by them). Remove the keyGroups option, or start on a new checkpointLocation.");
+        }
         var owner = _queries.Values.FirstOrDefault(q => q.IsActive && q.Id == metadata.Id);
         if (owner is not null)
         {

@@ -17,17 +17,18 @@ internal sealed class MemoryStateStore : OverlayStateStore
     {
         var loader = new Loader();
         var restored = await StateRestore.RunAsync(files, version, loader, cancellationToken);
-        if (version >= 0 && loader.Entries.Count != restored.NumRowsTotal)
+        if (loader.Entries.Count != restored.NumRowsTotal || loader.Entries.PayloadBytes != restored.StateBytesTotal)
         {
             throw new CheckpointCorruptException(files.Describe(version, StateFileKind.Delta),
-                $"restoring it gives {loader.Entries.Count} rows, but the file says the store held {restored.NumRowsTotal}");
+                $"restoring it gives {loader.Entries.Count} rows of {loader.Entries.PayloadBytes} bytes, but the file says " +
+                $"the store held {restored.NumRowsTotal} rows of {restored.StateBytesTotal} bytes");
         }
         return new MemoryStateStore(files, options, restored, loader.Entries);
     }
 
     protected override byte[]? GetCommitted(byte[] key) => _committed.TryGet(key, out var value) ? value : null;
 
-    protected override bool ContainsCommitted(byte[] key) => _committed.TryGet(key, out _);
+    protected override int CommittedValueLength(byte[] key) => _committed.TryGet(key, out var value) ? value!.Length : -1;
 
     protected override IEnumerable<KeyValuePair<byte[], byte[]>> IterateCommitted(byte[] prefix)
     {
@@ -55,9 +56,6 @@ internal sealed class MemoryStateStore : OverlayStateStore
 
     protected override long EstimateMemoryBytes() =>
         _committed.PayloadBytes + OverlayBytes + (EntryOverhead * (_committed.Count + OverlayCount));
-
-    protected override void AddCustomMetrics(Dictionary<string, long> metrics, long applyMs) =>
-        metrics["stateOnCurrentVersionSizeBytes"] = _committed.PayloadBytes;
 
     protected override void Close() => _committed.Clear();
 

@@ -25,6 +25,7 @@ internal abstract class OverlayStateStore : IStateStore
         _options = options;
         Version = restored.Version;
         NumRowsTotal = restored.NumRowsTotal;
+        StateBytesTotal = restored.StateBytesTotal;
         _lastSnapshot = restored.SnapshotVersion;
     }
 
@@ -32,6 +33,9 @@ internal abstract class OverlayStateStore : IStateStore
 
     /// <summary>Rows in the committed version.</summary>
     protected long NumRowsTotal { get; private set; }
+
+    /// <summary>Key and value bytes in the committed version.</summary>
+    protected long StateBytesTotal { get; private set; }
 
     /// <summary>Key and value bytes of the working changes.</summary>
     protected long OverlayBytes => _overlay.PayloadBytes;
@@ -86,44 +90,9 @@ internal abstract class OverlayStateStore : IStateStore
                 $"To commit version {version}, open the store at version {version - 1}.");
         }
         var started = Stopwatch.GetTimestamp();
-        var changes = new List<KeyValuePair<byte[], byte[]?>>(_overlay.Count);
-        long updated = 0, removed = 0, total = NumRowsTotal;
-        var capacity = StateFileWriter.HeaderLength + StateFileWriter.TrailerLength;
-        foreach (var entry in _overlay.Range([]))
-        {
-            var existed = ContainsCommitted(entry.Key);
-            if (entry.Value is null)
-            {
-                if (!existed)
-                {
-                    continue;
-                }
-                removed++;
-                total--;
-                capacity += StateFileWriter.RemoveLength(entry.Key.Length);
-            }
-            else
-            {
-                updated++;
-                total += existed ? 0 : 1;
-                capacity += StateFileWriter.PutLength(entry.Key.Length, entry.Value.Length);
-            }
-            changes.Add(new(entry.Key, entry.Value));
-        }
-        var delta = new StateFileWriter(StateFileKind.Delta, version, capacity);
-        foreach (var (key, value) in changes)
-        {
-            if (value is null)
-            {
-                delta.Remove(key);
-            }
-            else
-            {
-                delta.Put(key, value);
-            }
-        }
-        var deltaBytes = delta.Finish(total);
-        var snapshotBytes = version - _lastSnapshot >= _options.SnapshotInterval ? WriteSnapshot(version, total) : (ReadOnlyMemory<byte>?)null;
+        var changes = VersionChanges.Collect(_overlay, CommittedValueLength, NumRowsTotal, StateBytesTotal);
+        var deltaBytes = changes.WriteDelta(version);
+        var snapshotBytes = version - _lastSnapshot >= _options.SnapshotInterval ? WriteSnapshot(version, changes) : (ReadOnlyMemory<byte>?)null;
         var checkpointStarted = Stopwatch.GetTimestamp();
         await _files.WriteAsync(version, StateFileKind.Delta, deltaBytes, cancellationToken);
         if (snapshotBytes is { } snapshot)
@@ -134,7 +103,7 @@ internal abstract class OverlayStateStore : IStateStore
         var applyStarted = Stopwatch.GetTimestamp();
         try
         {
-            ApplyCommitted(changes);
+            ApplyCommitted(changes.Changes);
         }
         catch
         {
@@ -145,22 +114,23 @@ internal abstract class OverlayStateStore : IStateStore
         var applyMs = (long)Stopwatch.GetElapsedTime(applyStarted).TotalMilliseconds;
         _overlay.Clear();
         Version = version;
-        NumRowsTotal = total;
-        var purged = 0;
+        NumRowsTotal = changes.RowsTotal;
+        StateBytesTotal = changes.BytesTotal;
+        var custom = new Dictionary<string, long>
+        {
+            ["stateOnCurrentVersionSizeBytes"] = StateBytesTotal,
+            ["stateChangelogBytes"] = deltaBytes.Length,
+            ["stateSnapshotBytes"] = snapshotBytes?.Length ?? 0,
+            ["stateCheckpointWriteLatency"] = checkpointMs,
+        };
         if (snapshotBytes is not null)
         {
             _lastSnapshot = version;
-            purged = await _files.PurgeAsync(version, _options.MinVersionsToRetain, cancellationToken);
+            await PurgeAsync(custom, cancellationToken);
         }
-        var custom = new Dictionary<string, long>
-        {
-            ["stateChangelogBytes"] = deltaBytes.Length,
-            ["stateSnapshotBytes"] = snapshotBytes?.Length ?? 0,
-            ["stateFilesPurged"] = purged,
-            ["stateCheckpointWriteLatency"] = checkpointMs,
-        };
         AddCustomMetrics(custom, applyMs);
-        return new StateStoreMetrics(total, updated, removed, EstimateMemoryBytes(), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, custom);
+        return new StateStoreMetrics(NumRowsTotal, changes.RowsUpdated, changes.RowsRemoved, EstimateMemoryBytes(),
+            (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, custom);
     }
 
     public void Abort()
@@ -182,7 +152,8 @@ internal abstract class OverlayStateStore : IStateStore
 
     protected abstract byte[]? GetCommitted(byte[] key);
 
-    protected abstract bool ContainsCommitted(byte[] key);
+    /// <summary>Length of the committed value of <paramref name="key"/>; -1 when the key is not committed.</summary>
+    protected abstract int CommittedValueLength(byte[] key);
 
     /// <summary>Committed entries with the prefix, ascending; must not see changes applied after it started.</summary>
     protected abstract IEnumerable<KeyValuePair<byte[], byte[]>> IterateCommitted(byte[] prefix);
@@ -192,18 +163,38 @@ internal abstract class OverlayStateStore : IStateStore
 
     protected abstract long EstimateMemoryBytes();
 
-    protected abstract void AddCustomMetrics(Dictionary<string, long> metrics, long applyMs);
+    /// <summary>Adds the store's own metrics; <paramref name="applyMs"/> is how long applying the version took.</summary>
+    protected virtual void AddCustomMetrics(Dictionary<string, long> metrics, long applyMs)
+    {
+    }
 
     protected abstract void Close();
 
-    private ReadOnlyMemory<byte> WriteSnapshot(long version, long total)
+    /// <summary>Every entry of the version being committed: the committed state merged with the working changes.</summary>
+    private ReadOnlyMemory<byte> WriteSnapshot(long version, VersionChanges changes)
     {
-        var writer = new StateFileWriter(StateFileKind.Snapshot, version, (int)Math.Min(Array.MaxLength, 64 + (total * 64)));
+        var writer = new StateFileWriter(StateFileKind.Snapshot, version, StateFileWriter.Length(changes.RowsTotal, changes.BytesTotal));
         foreach (var (key, value) in Merge([]))
         {
             writer.Put(key, value);
         }
-        return writer.Finish(total);
+        return writer.Finish(changes.RowsTotal, changes.BytesTotal);
+    }
+
+    /// <summary>
+    /// Deletes files no restore needs any more. The version is durable already, so a failure here must not fail the
+    /// commit (the query would rerun a batch that succeeded); it shows in the metrics and the next snapshot retries.
+    /// </summary>
+    private async Task PurgeAsync(Dictionary<string, long> metrics, CancellationToken cancellationToken)
+    {
+        try
+        {
+            metrics["stateFilesPurged"] = await _files.PurgeAsync(Version, _options.MinVersionsToRetain, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            metrics["stateFilesPurgeFailed"] = 1;
+        }
     }
 
     private IEnumerable<KeyValuePair<byte[], byte[]>> Merge(byte[] prefix)

@@ -21,7 +21,11 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     private readonly Action _onClose;
     private readonly ReadOptions _read = new();
     private readonly WriteOptions _write = new WriteOptions().DisableWal(1);
+    private readonly FlushOptions _flush = new FlushOptions().SetWaitForFlush(true);
     private readonly long _batchBytes;
+    private readonly HashSet<Iterator> _iterators = new(ReferenceEqualityComparer.Instance);
+    private bool _closed;
+    private long _flushes;
     private long _gets;
     private long _puts;
 
@@ -64,10 +68,11 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         return _db.Get(key, null, _read);
     }
 
-    protected override bool ContainsCommitted(byte[] key)
+    protected override int CommittedValueLength(byte[] key)
     {
         _gets++;
-        return _db.Get(key, [], 0, 0, null, _read) >= 0;
+        // Reads the length without copying the value out.
+        return (int)_db.Get(key, [], 0, 0, null, _read);
     }
 
     protected override IEnumerable<KeyValuePair<byte[], byte[]>> IterateCommitted(byte[] prefix)
@@ -79,12 +84,25 @@ internal sealed class RocksDbStateStore : OverlayStateStore
             read.SetIterateUpperBound(upper);
         }
         // The iterator reads the database as it was when created: a commit during the iteration does not show.
-        using var iterator = _db.NewIterator(null, read);
-        for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
+        var iterator = _db.NewIterator(null, read);
+        _iterators.Add(iterator);
+        try
         {
-            yield return new(iterator.Key(), iterator.Value());
+            for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
+            {
+                yield return new(iterator.Key(), iterator.Value());
+                // A native iterator must not outlive its database: Close disposed it if the store was disposed meanwhile.
+                ObjectDisposedException.ThrowIf(_closed, this);
+            }
         }
-        GC.KeepAlive(read);
+        finally
+        {
+            if (_iterators.Remove(iterator))
+            {
+                iterator.Dispose();
+            }
+            GC.KeepAlive(read);
+        }
     }
 
     /// <summary>
@@ -116,6 +134,13 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         }
         _db.Write(batch, _write);
         _puts += changes.Count;
+        // RocksDB's write-buffer manager only flushes the store that writes next, so idle stores would keep their
+        // memtables however far the shared budget is exceeded: the store committing now gives its memory back.
+        if (_memory.WriteBufferUsageBytes > (long)_memory.WriteBufferBytes)
+        {
+            _db.Flush(_flush);
+            _flushes++;
+        }
     }
 
     protected override long EstimateMemoryBytes() =>
@@ -126,6 +151,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         metrics["rocksdbCommitWriteBatchLatency"] = applyMs;
         metrics["rocksdbGetCount"] = _gets;
         metrics["rocksdbPutCount"] = _puts;
+        metrics["rocksdbCommitFlushCount"] = _flushes;
         metrics["rocksdbSstFileSize"] = Property("rocksdb.total-sst-files-size");
         metrics["rocksdbEstimateNumKeys"] = Property("rocksdb.estimate-num-keys");
         metrics["rocksdbMemTableBytes"] = Property("rocksdb.cur-size-all-mem-tables");
@@ -134,10 +160,17 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         metrics["rocksdbSharedWriteBufferUsageBytes"] = _memory.WriteBufferUsageBytes;
         _gets = 0;
         _puts = 0;
+        _flushes = 0;
     }
 
     protected override void Close()
     {
+        _closed = true;
+        foreach (var iterator in _iterators)
+        {
+            iterator.Dispose();
+        }
+        _iterators.Clear();
         _db.Dispose();
         Wipe(_folder);
         _onClose();

@@ -11,8 +11,9 @@ internal sealed class StateFile
 {
     private readonly byte[] _bytes;
 
-    private StateFile(byte[] bytes, StateFileKind kind, long version, long recordCount, long numRowsTotal)
+    private StateFile(byte[] bytes, StateFileKind kind, long version, long recordCount, long numRowsTotal, long stateBytesTotal)
     {
+        StateBytesTotal = stateBytesTotal;
         _bytes = bytes;
         Kind = kind;
         Version = version;
@@ -28,6 +29,9 @@ internal sealed class StateFile
 
     /// <summary>Rows in the store after this version.</summary>
     public long NumRowsTotal { get; }
+
+    /// <summary>Key and value bytes in the store after this version.</summary>
+    public long StateBytesTotal { get; }
 
     public int Length => _bytes.Length;
 
@@ -57,7 +61,7 @@ internal sealed class StateFile
             throw new CheckpointCorruptException(file, "it does not end with a state file trailer (truncated)");
         }
         var trailer = span[^StateFileWriter.TrailerLength..];
-        var storedCrc = BinaryPrimitives.ReadUInt32LittleEndian(trailer[16..]);
+        var storedCrc = BinaryPrimitives.ReadUInt32LittleEndian(trailer[24..]);
         var actualCrc = Crc32C.Compute(span[..^8]);
         if (storedCrc != actualCrc)
         {
@@ -72,7 +76,8 @@ internal sealed class StateFile
         }
         var recordCount = BinaryPrimitives.ReadInt64LittleEndian(trailer);
         var numRowsTotal = BinaryPrimitives.ReadInt64LittleEndian(trailer[8..]);
-        var result = new StateFile(bytes, kind, version, recordCount, numRowsTotal);
+        var stateBytesTotal = BinaryPrimitives.ReadInt64LittleEndian(trailer[16..]);
+        var result = new StateFile(bytes, kind, version, recordCount, numRowsTotal, stateBytesTotal);
         result.CheckRecords(file);
         return result;
     }

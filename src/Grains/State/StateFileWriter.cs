@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Sluice.State;
@@ -18,38 +17,44 @@ internal enum StateFileKind : byte
 /// <code>
 /// header   "SLST" | format u16 = 1 | kind u8 (1 delta, 2 snapshot) | 0 u8 | version i64
 /// record   op u8 (1 put, 2 remove) | keyLength u32 | key | (put only) valueLength u32 | value
-/// trailer  recordCount i64 | numRowsTotal i64 | crc32c u32 of every byte before it | "SLND"
+/// trailer  recordCount i64 | numRowsTotal i64 | stateBytesTotal i64 | crc32c u32 of every byte before it | "SLND"
 /// </code>
-/// The trailer makes truncation and bit rot detectable, and carries the store's row count after the version so a
-/// restore need not count. Example, a delta of version 7 putting "a"=0x01 and removing "b" (store then holds 3 rows):
-/// <code>534C5354 0100 01 00 0700000000000000 | 01 01000000 61 01000000 01 | 02 01000000 62 | 0200000000000000 0300000000000000 crc 534C4E44</code>
+/// The trailer makes truncation and bit rot detectable, and carries the store's row count and key+value bytes after
+/// the version so a restore need not count. Example, a delta of version 7 putting "a"=0x01 and removing "b" (the store
+/// then holds 3 rows of 40 bytes):
+/// <code>534C5354 0100 01 00 0700000000000000 | 01 01000000 61 01000000 01 | 02 01000000 62 | 0200000000000000 0300000000000000 2800000000000000 crc 534C4E44</code>
 /// </summary>
 internal sealed class StateFileWriter
 {
     public const int FormatVersion = 1;
     public const int HeaderLength = 16;
-    public const int TrailerLength = 24;
+    public const int TrailerLength = 32;
     public const byte PutOp = 1;
     public const byte RemoveOp = 2;
     public static ReadOnlySpan<byte> HeaderMagic => "SLST"u8;
     public static ReadOnlySpan<byte> TrailerMagic => "SLND"u8;
 
-    private readonly ArrayBufferWriter<byte> _buffer;
+    private byte[] _buffer;
+    private int _length;
     private long _records;
 
-    public StateFileWriter(StateFileKind kind, long version, int capacityHint = 4096)
+    /// <param name="capacity">The file's size when known (see <see cref="Length"/>): then the buffer is allocated once.</param>
+    public StateFileWriter(StateFileKind kind, long version, long capacity = 4096)
     {
-        _buffer = new ArrayBufferWriter<byte>(Math.Max(capacityHint, HeaderLength + TrailerLength));
-        var header = _buffer.GetSpan(HeaderLength);
+        _buffer = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(capacity, HeaderLength + TrailerLength, Array.MaxLength));
+        var header = GetSpan(HeaderLength);
         HeaderMagic.CopyTo(header);
         BinaryPrimitives.WriteUInt16LittleEndian(header[4..], FormatVersion);
         header[6] = (byte)kind;
         header[7] = 0;
         BinaryPrimitives.WriteInt64LittleEndian(header[8..], version);
-        _buffer.Advance(HeaderLength);
+        _length = HeaderLength;
     }
 
-    /// <summary>Bytes a put record takes, for sizing the buffer up front.</summary>
+    /// <summary>The size of a file of <paramref name="records"/> puts holding <paramref name="payloadBytes"/> of keys and values.</summary>
+    public static long Length(long records, long payloadBytes) => HeaderLength + TrailerLength + (records * 9) + payloadBytes;
+
+    /// <summary>Bytes a put record takes.</summary>
     public static int PutLength(int keyLength, int valueLength) => 9 + keyLength + valueLength;
 
     /// <summary>Bytes a remove record takes.</summary>
@@ -57,39 +62,49 @@ internal sealed class StateFileWriter
 
     public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
-        var span = _buffer.GetSpan(PutLength(key.Length, value.Length));
+        var span = GetSpan(PutLength(key.Length, value.Length));
         span[0] = PutOp;
         BinaryPrimitives.WriteUInt32LittleEndian(span[1..], (uint)key.Length);
         key.CopyTo(span[5..]);
         var at = 5 + key.Length;
         BinaryPrimitives.WriteUInt32LittleEndian(span[at..], (uint)value.Length);
         value.CopyTo(span[(at + 4)..]);
-        _buffer.Advance(PutLength(key.Length, value.Length));
+        _length += PutLength(key.Length, value.Length);
         _records++;
     }
 
     public void Remove(ReadOnlySpan<byte> key)
     {
-        var span = _buffer.GetSpan(RemoveLength(key.Length));
+        var span = GetSpan(RemoveLength(key.Length));
         span[0] = RemoveOp;
         BinaryPrimitives.WriteUInt32LittleEndian(span[1..], (uint)key.Length);
         key.CopyTo(span[5..]);
-        _buffer.Advance(RemoveLength(key.Length));
+        _length += RemoveLength(key.Length);
         _records++;
     }
 
     /// <summary>Appends the trailer; the writer must not be used afterwards.</summary>
-    public ReadOnlyMemory<byte> Finish(long numRowsTotal)
+    public ReadOnlyMemory<byte> Finish(long numRowsTotal, long stateBytesTotal)
     {
-        var trailer = _buffer.GetSpan(TrailerLength);
+        var trailer = GetSpan(TrailerLength);
         BinaryPrimitives.WriteInt64LittleEndian(trailer, _records);
         BinaryPrimitives.WriteInt64LittleEndian(trailer[8..], numRowsTotal);
-        _buffer.Advance(16);
-        var crc = Crc32C.Compute(_buffer.WrittenSpan);
-        trailer = _buffer.GetSpan(8);
-        BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc);
-        TrailerMagic.CopyTo(trailer[4..]);
-        _buffer.Advance(8);
-        return _buffer.WrittenMemory;
+        BinaryPrimitives.WriteInt64LittleEndian(trailer[16..], stateBytesTotal);
+        _length += 24;
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer[24..], Crc32C.Compute(_buffer.AsSpan(0, _length)));
+        TrailerMagic.CopyTo(trailer[28..]);
+        _length += 8;
+        return _buffer.AsMemory(0, _length);
+    }
+
+    private Span<byte> GetSpan(int size)
+    {
+        if (_buffer.Length - _length < size)
+        {
+            var grown = GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, Math.Max(_buffer.Length * 2L, (long)_length + size)));
+            _buffer.AsSpan(0, _length).CopyTo(grown);
+            _buffer = grown;
+        }
+        return _buffer.AsSpan(_length, size);
     }
 }

@@ -1,7 +1,7 @@
 namespace Sluice.State;
 
-/// <summary>What a restore found: the version, its row count, and the snapshot it started from (-1: none).</summary>
-internal readonly record struct StateRestore(long Version, long NumRowsTotal, long SnapshotVersion)
+/// <summary>What a restore found: the version, its rows and their key+value bytes, and the snapshot it started from (-1: none).</summary>
+internal readonly record struct StateRestore(long Version, long NumRowsTotal, long StateBytesTotal, long SnapshotVersion)
 {
     /// <summary>
     /// Rebuilds <paramref name="version"/> from <paramref name="files"/>, handing each record to <paramref name="apply"/>
@@ -9,17 +9,18 @@ internal readonly record struct StateRestore(long Version, long NumRowsTotal, lo
     /// </summary>
     public static async Task<StateRestore> RunAsync(StateCheckpointFiles files, long version, IStateRestoreTarget apply, CancellationToken cancellationToken)
     {
-        long total = 0, snapshot = -1;
+        long total = 0, bytes = 0, snapshot = -1;
         await foreach (var file in files.RestoreAsync(version, cancellationToken))
         {
             apply.Apply(file);
             total = file.NumRowsTotal;
+            bytes = file.StateBytesTotal;
             if (file.Kind == StateFileKind.Snapshot)
             {
                 snapshot = file.Version;
             }
         }
-        return new StateRestore(version, total, snapshot);
+        return new StateRestore(version, total, bytes, snapshot);
     }
 }
 

@@ -17,8 +17,11 @@ namespace Sluice.Windows;
 /// committed N, <see cref="CommitAsync"/> makes state version N durable. A different (run, batch) than the one in
 /// progress discards the working version first, so a batch cut short re-runs from N-1.
 /// </summary>
-internal sealed partial class WindowGrain(IStateStoreProvider stores, ILogger<WindowGrain> logger) : Grain, IWindowGrain
+internal sealed partial class WindowGrain(IStateStoreProvider stores, ILogger<WindowGrain> logger) : Grain, IWindowGrain, IRemindable
 {
+    private const string TimersReminder = "timers";
+    private bool _hasReminder;
+    private long? _nextTimerMs;
     private IStateStore? _store;
     private string? _storeCheckpoint;
     private (Guid RunId, long BatchId)? _attempt;
@@ -45,7 +48,8 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, ILogger<Wi
             var sink = SinkTargets.Resolve(GrainFactory, r.Spec.Sink, r.Spec.Name);
             await sink.StageAsync(r.BatchId, this.GetPrimaryKeyString(), new Immutable<RowBatch>(new RowBatch(_plan.OutputSchema, rows)));
         }
-        return new WindowFinishResult { RowsOutput = rows.Count, NextProcessingTimerMs = _batch.NextProcessingTimerMs };
+        _nextTimerMs = _batch.NextProcessingTimerMs;
+        return new WindowFinishResult { RowsOutput = rows.Count, NextProcessingTimerMs = _nextTimerMs };
     }
 
     public async Task<StateOperatorProgress> CommitAsync(Guid runId, long batchId)
@@ -58,6 +62,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, ILogger<Wi
         var metrics = await _store.CommitAsync(batchId);
         _attempt = null;
         _batch = null;
+        await KeepReminderAsync();
         LogCommitted(logger, this.GetPrimaryKeyString(), batchId, metrics.NumRowsTotal);
         return new StateOperatorProgress
         {
@@ -70,6 +75,30 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, ILogger<Wi
             CustomMetrics = metrics.CustomMetrics,
         };
     }
+
+    /// <summary>
+    /// One reminder per key group with pending processing-time timers (never one per key): if this silo dies, the
+    /// reminder reactivates the key group elsewhere and wakes the query's coordinator, whose next batch fires them.
+    /// </summary>
+    private async Task KeepReminderAsync()
+    {
+        if (_nextTimerMs is not null && !_hasReminder)
+        {
+            await this.RegisterOrUpdateReminder(TimersReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            _hasReminder = true;
+        }
+        else if (_nextTimerMs is null && _hasReminder)
+        {
+            if (await this.GetReminder(TimersReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+            _hasReminder = false;
+        }
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        GrainFactory.GetGrain<IBatchCoordinatorGrain>(WindowGrainId.Parse(this.GetPrimaryKeyString()).QueryId).WakeAsync();
 
     public Task ReleaseAsync()
     {

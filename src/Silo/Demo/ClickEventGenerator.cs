@@ -16,6 +16,7 @@ internal sealed class ClickEventGenerator(KafkaEndpoint kafka, DemoSettings sett
             LingerMs = 20,
         }).Build();
         var random = new Random(42);
+        long id = 0;
         var tick = TimeSpan.FromMilliseconds(100);
         var perTick = Math.Max(1, settings.EventsPerSecond / 10);
         using var timer = new PeriodicTimer(tick, time);
@@ -23,7 +24,7 @@ internal sealed class ClickEventGenerator(KafkaEndpoint kafka, DemoSettings sett
         {
             for (var i = 0; i < perTick; i++)
             {
-                var json = ClickEvents.Json(random, time.GetUtcNow(), users: 1000, products: 100);
+                var json = ClickEvents.Json(random, id++, time.GetUtcNow(), users: 1000, products: 100);
                 producer.Produce(ClickEvents.Topic, new Message<string, string> { Value = json });
             }
         }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Sluice.Silo.Demo;
 
-/// <summary>Click events as JSON: <c>user_id</c>, <c>product_id</c>, <c>event_type</c>, <c>amount</c>, <c>event_time</c>.</summary>
+/// <summary>Click events as JSON: <c>event_id</c>, <c>user_id</c>, <c>product_id</c>, <c>event_type</c>, <c>amount</c>, <c>event_time</c>.</summary>
 public static class ClickEvents
 {
     public const string Topic = "events";
@@ -11,6 +11,7 @@ public static class ClickEvents
     /// <summary>The schema the demo queries read the events with.</summary>
     public static readonly IReadOnlyList<KeyValuePair<string, string>> Schema =
     [
+        new("event_id", "string"),
         new("user_id", "string"),
         new("product_id", "string"),
         new("event_type", "string"),
@@ -20,13 +21,13 @@ public static class ClickEvents
 
     private static readonly string[] Types = ["view", "view", "view", "click", "click", "add_to_cart", "purchase"];
 
-    /// <summary>A deterministic event for a given sequence number (same seed, same events).</summary>
-    public static string Json(Random random, DateTimeOffset time, int users, int products)
+    /// <summary>An event drawn from <paramref name="random"/> (same seed, same events); <paramref name="id"/> becomes <c>event_id</c>.</summary>
+    public static string Json(Random random, long id, DateTimeOffset time, int users, int products)
     {
         var type = Types[random.Next(Types.Length)];
         var amount = type == "purchase" ? Math.Round(1 + (random.NextDouble() * 199), 2) : 0;
         var text = new StringBuilder(160);
-        text.Append(CultureInfo.InvariantCulture, $"{{\"user_id\":\"u{random.Next(users)}\",\"product_id\":\"p{random.Next(products)}\",");
+        text.Append(CultureInfo.InvariantCulture, $"{{\"event_id\":\"e{id}\",\"user_id\":\"u{random.Next(users)}\",\"product_id\":\"p{random.Next(products)}\",");
         text.Append(CultureInfo.InvariantCulture, $"\"event_type\":\"{type}\",\"amount\":{amount.ToString(CultureInfo.InvariantCulture)},");
         text.Append(CultureInfo.InvariantCulture, $"\"event_time\":\"{time.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}\"}}");
         return text.ToString();

@@ -50,6 +50,7 @@ public static class SluiceHost
         {
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
             orleans.AddMemoryGrainStorageAsDefault();
+            orleans.UseInMemoryReminderService();
             orleans.AddSluice(options =>
             {
                 builder.Configuration.GetSection("Sluice").Bind(options);

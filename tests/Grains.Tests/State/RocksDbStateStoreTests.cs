@@ -32,6 +32,7 @@ public sealed class RocksDbStateStoreTests(ITestOutputHelper output) : StateStor
         var metrics = await store.CommitAsync(0);
         output.WriteLine($"commit of {count} new 1 KiB rows with snapshot: {watch.ElapsedMilliseconds} ms " +
             $"(changelog {metrics.CustomMetrics["stateChangelogBytes"] / 1048576} MiB, write batch {metrics.CustomMetrics["rocksdbCommitWriteBatchLatency"]} ms)");
+        output.WriteLine(string.Join(", ", metrics.CustomMetrics.Select(m => $"{m.Key}={m.Value}")));
         Assert.Equal(count, metrics.NumRowsTotal);
         Assert.True(metrics.CustomMetrics["rocksdbSstFileSize"] > 8L * 1024 * 1024, "the state went to SST files on disk");
         Assert.True(RocksProvider.Memory.CacheUsageBytes <= (long)RocksProvider.Memory.CapacityBytes * 11 / 10);
@@ -153,11 +154,11 @@ public sealed class RocksDbStateStoreTests(ITestOutputHelper output) : StateStor
 
     private static byte[] Key(int i) => K($"key-{i:D8}");
 
+    /// <summary>1 KiB that does not compress, so the state on disk is as large as the data.</summary>
     private static byte[] Value(int i)
     {
         var value = new byte[1024];
-        BitConverter.TryWriteBytes(value, i);
-        value[^1] = (byte)i;
+        new Random(i).NextBytes(value);
         return value;
     }
 }

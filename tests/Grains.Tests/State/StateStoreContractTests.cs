@@ -177,6 +177,7 @@ public abstract class StateStoreContractTests : StateStoreTestBase
         Assert.True(second.MemoryUsedBytes > 0);
         Assert.True(second.CommitTimeMs >= 0);
         Assert.True(second.CustomMetrics["stateChangelogBytes"] > 0);
+        Assert.Equal("a".Length + "changed".Length + 2 + 2, second.CustomMetrics["stateOnCurrentVersionSizeBytes"]);
     }
 
     [Fact]
@@ -205,6 +206,21 @@ public abstract class StateStoreContractTests : StateStoreTestBase
         Assert.Throws<ObjectDisposedException>(() => store.Get(K("a")));
         Assert.Throws<ObjectDisposedException>(() => store.Put(K("a"), V("1")));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.CommitAsync(0));
+    }
+
+    [Fact]
+    public async Task Iteration_InProgress_WhenTheStoreIsDisposed_StopsWithObjectDisposed()
+    {
+        var store = await OpenAsync(-1);
+        store.Put(K("a"), V("1"));
+        store.Put(K("b"), V("2"));
+        await store.CommitAsync(0);
+        using var iteration = store.Iterate().GetEnumerator();
+        Assert.True(iteration.MoveNext());
+
+        store.Dispose();
+
+        Assert.ThrowsAny<InvalidOperationException>(() => iteration.MoveNext());
     }
 }
 
