@@ -9,8 +9,9 @@ namespace Sluice.Operators;
 /// </summary>
 internal sealed class GroupKey
 {
-    private GroupKey(string name, DataType type, CompiledExpression? scalar, WindowExpr? window, int timeIndex)
+    private GroupKey(string name, DataType type, CompiledExpression? scalar, WindowExpr? window, int timeIndex, SessionWindowExpr? session = null)
     {
+        Session = session;
         Name = name;
         Type = type;
         Scalar = scalar;
@@ -23,6 +24,9 @@ internal sealed class GroupKey
     public CompiledExpression? Scalar { get; }
     public WindowExpr? Window { get; }
 
+    /// <summary>A <c>session_window(col, gap)</c> key (its windows come from the session merge, not from the row).</summary>
+    public SessionWindowExpr? Session { get; }
+
     /// <summary>The input column a window is computed over (-1 for a scalar key).</summary>
     public int TimeIndex { get; }
 
@@ -33,19 +37,11 @@ internal sealed class GroupKey
         var inner = syntax is AliasExpr a ? a.Inner : syntax;
         if (inner is WindowExpr window)
         {
-            if (window.TimeColumn is not ColumnRef column || input.IndexOf(column.Name) is var index && index < 0)
-            {
-                throw new ExpressionException($"window() needs a timestamp column of the input; available columns: {input.Describe()}", text);
-            }
-            if (input[index].Type.Kind != DataTypeKind.Timestamp)
-            {
-                throw new ExpressionException($"window() needs a timestamp column, but '{column.Name}' is {input[index].Type}", text);
-            }
-            return new GroupKey(name, DataType.Window, null, window, index);
+            return new GroupKey(name, DataType.Window, null, window, TimeColumn(window.TimeColumn, "window", input, text));
         }
-        if (inner is SessionWindowExpr)
+        if (inner is SessionWindowExpr session)
         {
-            throw new ExpressionException("session_window() groups are handled by session-window aggregation; it must be the only window key", text);
+            return new GroupKey(name, DataType.Window, null, null, TimeColumn(session.TimeColumn, "session_window", input, text), session);
         }
         if (ExpressionCompiler.ContainsAggregate(inner))
         {
@@ -53,6 +49,17 @@ internal sealed class GroupKey
         }
         var scalar = ExpressionCompiler.Compile(inner, input, text);
         return new GroupKey(name, scalar.Type, scalar, null, -1);
+    }
+
+    private static int TimeColumn(Expr column, string function, StreamSchema input, string text)
+    {
+        if (column is not ColumnRef c || input.IndexOf(c.Name) is var index && index < 0)
+        {
+            throw new ExpressionException($"{function}() needs a timestamp column of the input; available columns: {input.Describe()}", text);
+        }
+        return input[index].Type.Kind == DataTypeKind.Timestamp
+            ? index
+            : throw new ExpressionException($"{function}() needs a timestamp column, but '{c.Name}' is {input[index].Type}", text);
     }
 
     /// <summary>The windows a timestamp falls in, as Spark assigns them (start inclusive, end exclusive).</summary>

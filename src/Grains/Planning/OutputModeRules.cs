@@ -18,6 +18,10 @@ internal static class OutputModeRules
                 throw QueryPlanner.Invalid("$.outputMode",
                     "Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark; " +
                     "add withWatermark on the event-time column and group by a window of it (or by that column), or use update or complete mode");
+            case SessionWindowOperator { HasWatermarkOnKey: false } when mode == OutputMode.Append:
+                throw QueryPlanner.Invalid("$.outputMode",
+                    "Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark; " +
+                    "add withWatermark on the session_window's time column, or use update or complete mode");
             case GroupsWithStateOperator g:
                 CheckGroupsWithState(spec, g);
                 break;

@@ -17,9 +17,20 @@ internal static class StatefulPlanner
             $"the '{spec.Operators[index].Op}' operator is not available in this build of Sluice; supported: select, filter, withWatermark, groupBy, dropDuplicates, flatMapGroupsWithState, mapGroupsWithState"),
     };
 
-    private static AggregationOperator PlanAggregation(QuerySpec spec, int index, string path, GroupBySpec g, StreamSchema input, WatermarkColumn? watermark)
+    private static IStatefulOperator PlanAggregation(QuerySpec spec, int index, string path, GroupBySpec g, StreamSchema input, WatermarkColumn? watermark)
     {
         var keys = g.Keys.Select((k, i) => QueryPlanner.Compile($"{path}.keys[{i}]", () => GroupKey.Compile(k, input))).ToList();
+        var sessionKey = keys.FindIndex(k => k.Session is not null);
+        if (sessionKey >= 0)
+        {
+            if (keys.Any(k => k.Window is not null) || keys.Count(k => k.Session is not null) > 1)
+            {
+                throw QueryPlanner.Invalid(path + ".keys", "a session_window() key cannot be combined with window() or another session_window()");
+            }
+            var sessionAggregates = g.Aggs.Select((a, i) => QueryPlanner.Compile($"{path}.aggs[{i}]", () => AggregateBinder.Bind(a, input))).ToList();
+            var session = keys[sessionKey];
+            return new SessionWindowOperator(index, keys, sessionKey, session.TimeIndex, session.Session!.Gap, new AggregateSet(sessionAggregates), spec.OutputMode, watermark);
+        }
         if (keys.Count(k => k.Window is not null) > 1)
         {
             throw QueryPlanner.Invalid(path + ".keys", "only one window() key is allowed in a groupBy");

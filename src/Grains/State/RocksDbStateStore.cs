@@ -7,8 +7,8 @@ namespace Sluice.State;
 /// <summary>
 /// A store whose committed state is a local RocksDB database, so state larger than memory stays on disk. The
 /// database is only a working copy: the checkpoint's changelogs and snapshots are the truth, so it runs without a
-/// write-ahead log and is wiped and rebuilt from the checkpoint on every open. A version's changes are applied in one
-/// write batch at commit.
+/// write-ahead log and is wiped and rebuilt from the checkpoint on every open. The working version lives in the
+/// overlay and reaches the database only at commit, once its changelog is durable.
 /// </summary>
 internal sealed class RocksDbStateStore : OverlayStateStore
 {
@@ -39,9 +39,6 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         _onClose = onClose;
         _batchBytes = BatchBytes(memory);
     }
-
-    /// <summary>Write batches stay well under the shared memtable budget, so it can flush between them.</summary>
-    private static long BatchBytes(RocksDbSharedMemory memory) => Math.Clamp((long)memory.WriteBufferBytes / 8, 64 * 1024, 4 * 1024 * 1024);
 
     public static async Task<RocksDbStateStore> OpenAsync(StateCheckpointFiles files, StateStoreOptions options, RocksDbSharedMemory memory,
         string folder, Action onClose, long version, CancellationToken cancellationToken)
@@ -175,6 +172,9 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         Wipe(_folder);
         _onClose();
     }
+
+    /// <summary>Write batches stay well under the shared memtable budget, so it can flush between them.</summary>
+    private static long BatchBytes(RocksDbSharedMemory memory) => Math.Clamp((long)memory.WriteBufferBytes / 8, 64 * 1024, 4 * 1024 * 1024);
 
     private long Property(string name) =>
         long.TryParse(_db.GetProperty(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
