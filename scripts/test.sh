@@ -16,5 +16,5 @@ fi
 dotnet build Orleans.sln -c Release -warnaserror
 dotnet test Orleans.sln -c Release --no-build --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=3000000
 
-echo "== sluice scenario run tests/scenarios/stateless"
-dotnet src/Cli/bin/Release/net10.0/sluice.dll scenario run tests/scenarios/stateless
+echo "== sluice scenario run tests/scenarios"
+dotnet src/Cli/bin/Release/net10.0/sluice.dll scenario run tests/scenarios

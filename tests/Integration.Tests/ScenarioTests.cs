@@ -7,27 +7,18 @@ public sealed class ScenarioTests
 {
     private static string Folder(string name) => Path.Combine(AppContext.BaseDirectory, "scenarios", name);
 
-    [Fact]
-    public async Task OwnStatelessScenarios_AllPass()
+    [Theory]
+    [InlineData("public")]
+    [InlineData("stateless")]
+    [InlineData("stateful")]
+    public async Task ScenarioFolder_EveryScenarioPasses(string folder)
     {
         var output = new StringWriter();
 
-        var (passed, failed) = await ScenarioCommand.RunAllAsync(Folder("stateless"), output);
+        var (passed, failed) = await ScenarioCommand.RunAllAsync(Folder(folder), output);
 
         Assert.True(failed == 0, output.ToString());
-        Assert.Equal(Directory.GetFiles(Folder("stateless"), "*.json").Length, passed);
-    }
-
-    [Theory]
-    [InlineData("01-filter-select-append.json")]
-    [InlineData("06-error-watermark-bad-column.json")]
-    public async Task PublicStatelessScenario_Passes(string file)
-    {
-        var output = new StringWriter();
-
-        var (passed, failed) = await ScenarioCommand.RunAllAsync(Path.Combine(Folder("public"), file), output);
-
-        Assert.True(passed == 1 && failed == 0, output.ToString());
+        Assert.Equal(Directory.GetFiles(Folder(folder), "*.json").Length, passed);
     }
 
     [Fact]
