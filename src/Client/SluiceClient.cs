@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sluice.Contracts;
 using Sluice.Data;
+using Orleans.Streams;
 using Sluice.Spec;
 
 namespace Sluice.Client;
@@ -35,7 +36,7 @@ public sealed class SluiceClient : IAsyncDisposable
         var endpoint = ParseEndpoint(gateway);
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.ClearProviders())
-            .UseOrleansClient(client => client.UseStaticClustering(endpoint))
+            .UseOrleansClient(client => client.UseStaticClustering(endpoint).AddMemoryStreams(QueryEvents.Provider))
             .Build();
         try
         {
@@ -90,6 +91,23 @@ public sealed class SluiceClient : IAsyncDisposable
     /// <summary>Appends rows to a memory source named <paramref name="streamName"/>; each row is serialized as a JSON object.</summary>
     public Task<long> AddDataAsync(string streamName, params object[] rows) =>
         Cluster.GetGrain<IMemorySourceGrain>(streamName).AddDataAsync(rows.Select(r => r as string ?? JsonSerializer.Serialize(r, r.GetType(), JsonOptions)).ToList());
+
+    /// <summary>
+    /// Subscribes to every query's listener events (Spark's StreamingQueryListener: started, progress, idle,
+    /// terminated). Dispose the result to unsubscribe.
+    /// </summary>
+    public async Task<IAsyncDisposable> AddListenerAsync(Func<QueryListenerEvent, Task> onEvent)
+    {
+        var stream = Cluster.GetStreamProvider(QueryEvents.Provider)
+            .GetStream<QueryListenerEvent>(StreamId.Create(QueryEvents.Namespace, QueryEvents.Key));
+        var handle = await stream.SubscribeAsync((e, _) => onEvent(e));
+        return new Subscription(handle);
+    }
+
+    private sealed class Subscription(Orleans.Streams.StreamSubscriptionHandle<QueryListenerEvent> handle) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await handle.UnsubscribeAsync();
+    }
 
     internal IQueryManagerGrain Manager => Cluster.GetGrain<IQueryManagerGrain>(0);
 

@@ -21,6 +21,8 @@ public sealed class SiloFixture : IAsyncLifetime
 
     public int GatewayPort { get; } = ScenarioSilo.FreePort();
 
+    public int HttpPort { get; } = ScenarioSilo.FreePort();
+
     private EmbeddedKafka Kafka => _host!.Services.GetRequiredService<EmbeddedKafka>();
 
     public async Task InitializeAsync()
@@ -30,6 +32,7 @@ public sealed class SiloFixture : IAsyncLifetime
             "--quiet",
             $"--Silo:SiloPort={ScenarioSilo.FreePort()}",
             $"--Silo:GatewayPort={GatewayPort}",
+            $"--Http:Port={HttpPort}",
             $"--Sluice:CheckpointRoot={CheckpointRoot}",
             "--Sluice:PollingDelay=00:00:00.020",
             "--Logging:LogLevel:Default=Warning",

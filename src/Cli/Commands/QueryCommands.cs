@@ -68,16 +68,31 @@ internal static class QueryCommands
     {
         var name = new Argument<string>("NAME") { Description = "The query's name" };
         var silo = CliOptions.Silo();
-        var command = new Command("progress", "Print a query's last progress report (Spark's StreamingQueryProgress JSON)") { name, silo };
-        command.SetAction(async (parse, _) => await WithClientAsync(parse.GetValue(silo)!, async client =>
+        var follow = ProgressFollow.FollowOption();
+        var interval = ProgressFollow.IntervalOption();
+        var command = new Command("progress", "Print a query's last progress report (Spark's StreamingQueryProgress JSON), or --follow it live")
         {
-            var query = await client.GetQueryAsync(parse.GetValue(name)!)
-                ?? throw new InvalidOperationException($"No query named '{parse.GetValue(name)}' (see 'sluice list').");
-            var status = await query.StatusAsync();
-            Console.WriteLine($"{query} {status.State}: {status.Message}{(status.Error is null ? "" : " - " + status.Error)}");
-            var last = await query.LastProgressAsync();
-            Console.WriteLine(last is null ? "(no batch has run yet)" : ProgressJson.Write(last));
-        }));
+            name, silo, follow, interval,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var followed = 0;
+            var connected = await WithClientAsync(parse.GetValue(silo)!, async client =>
+            {
+                var query = await client.GetQueryAsync(parse.GetValue(name)!)
+                    ?? throw new InvalidOperationException($"No query named '{parse.GetValue(name)}' (see 'sluice list').");
+                if (parse.GetValue(follow))
+                {
+                    followed = await ProgressFollow.RunAsync(query, parse.GetValue(interval), cancellationToken);
+                    return;
+                }
+                var status = await query.StatusAsync();
+                Console.WriteLine($"{query} {status.State}: {status.Message}{(status.Error is null ? "" : " - " + status.Error)}");
+                var last = await query.LastProgressAsync();
+                Console.WriteLine(last is null ? "(no batch has run yet)" : ProgressJson.Write(last));
+            });
+            return connected != 0 ? connected : followed;
+        });
         return command;
     }
 

@@ -35,6 +35,7 @@ internal sealed class ScenarioSilo : IAsyncDisposable
             "--quiet",
             $"--Silo:SiloPort={FreePort()}",
             $"--Silo:GatewayPort={FreePort()}",
+            $"--Http:Port={FreePort()}",
             "--Kafka:Embedded=false",
             $"--Sluice:CheckpointRoot={root}",
             "--Logging:LogLevel:Default=Error",

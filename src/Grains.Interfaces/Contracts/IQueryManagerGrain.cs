@@ -15,6 +15,12 @@ public interface IQueryManagerGrain : IGrainWithIntegerKey
     /// <summary>The active queries.</summary>
     Task<IReadOnlyList<QueryInfo>> ListAsync();
 
+    /// <summary>Every query known to the cluster, active and ended, by name.</summary>
+    Task<IReadOnlyList<QueryInfo>> ListAllAsync();
+
+    /// <summary>Stops the query if it runs, then starts it again with the spec it was last started with.</summary>
+    Task<QueryInfo> RestartAsync(string name);
+
     /// <summary>A query by name, active or ended in this cluster's lifetime; null when unknown.</summary>
     Task<QueryInfo?> FindAsync(string name);
 

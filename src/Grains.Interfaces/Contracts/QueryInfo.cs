@@ -27,5 +27,17 @@ public sealed record QueryInfo
     [Id(7)] public long LastCommittedBatchId { get; init; } = -1;
     [Id(8)] public string SinkKind { get; init; } = "";
 
+    /// <summary>The trigger, as Spark prints it: <c>ProcessingTime(1 second)</c>, <c>Default</c>, <c>AvailableNow</c>, ...</summary>
+    [Id(9)] public string Trigger { get; init; } = "";
+
+    /// <summary>The trigger interval in milliseconds (processingTime triggers; 0 otherwise).</summary>
+    [Id(10)] public long TriggerIntervalMs { get; init; }
+
+    /// <summary>With <c>availableNow</c>/<c>once</c>: offsets to process in this run, over all partitions.</summary>
+    [Id(11)] public long? BacklogTotal { get; init; }
+
+    /// <summary>With <c>availableNow</c>/<c>once</c>: offsets processed so far in this run.</summary>
+    [Id(12)] public long? BacklogDone { get; init; }
+
     public bool IsActive => State == QueryState.Active;
 }

@@ -53,6 +53,7 @@ internal sealed partial class BatchCoordinatorGrain
             if (!ran)
             {
                 ReleaseWaiters(iteration);
+                await PublishIdleAsync();
             }
             var delay = trigger.Kind switch
             {
@@ -71,8 +72,12 @@ internal sealed partial class BatchCoordinatorGrain
     private async Task<QueryState> RunAvailableNowAsync(QueryRun run, CancellationToken stop, long? maxOffsets)
     {
         var target = await run.LatestOffsetsAsync(stop);
+        var start = run.CommittedOffsets;
+        long Backlog(IReadOnlyDictionary<int, long> upTo) => target.Sum(p => Math.Max(0, Math.Min(upTo.GetValueOrDefault(p.Key), p.Value) - start.GetValueOrDefault(p.Key)));
+        _info = _info with { BacklogTotal = Backlog(target), BacklogDone = 0 };
         while (await RunOneBatchAsync(run, maxOffsets, target, stop))
         {
+            _info = _info with { BacklogDone = Backlog(run.CommittedOffsets) };
             stop.ThrowIfCancellationRequested();
         }
         return QueryState.Completed;
@@ -91,6 +96,7 @@ internal sealed partial class BatchCoordinatorGrain
         var progress = _progress!.Report(outcome, started);
         _info = _info with { LastCommittedBatchId = outcome.BatchId };
         LogBatch(logger, run.Spec.Name, outcome.BatchId, progress.NumInputRows, progress.BatchDuration);
+        await PublishProgressAsync(progress);
         return true;
     }
 
@@ -167,6 +173,7 @@ internal sealed partial class BatchCoordinatorGrain
         LogTerminated(logger, run.Spec.Name, end);
         if (!_siloStopping)
         {
+            await PublishTerminatedAsync();
             await GrainFactory.GetGrain<IQueryManagerGrain>(0).OnTerminatedAsync(_info);
         }
     }

@@ -32,6 +32,7 @@ internal sealed partial class BatchCoordinatorGrain(
     SourceFactory sources,
     SluiceClock time,
     IOptions<SluiceOptions> options,
+    Diagnostics.SluiceMetrics metrics,
     ILogger<BatchCoordinatorGrain> logger) : Grain, IBatchCoordinatorGrain
 {
     private QueryRun? _run;
@@ -55,6 +56,7 @@ internal sealed partial class BatchCoordinatorGrain(
         }
         var queryId = this.GetPrimaryKey();
         _run = await QueryRun.OpenAsync(spec, queryId, runId, checkpointPath, sources, GrainFactory, time);
+        _run.OffsetCommitFailed = e => LogOffsetCommitFailed(logger, e, spec.Name);
         _progress = new ProgressReporter(_run, options.Value.RecentProgressCount);
         _stop = new CancellationTokenSource();
         _terminated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -68,12 +70,15 @@ internal sealed partial class BatchCoordinatorGrain(
             Message = "Initializing sources",
             LastCommittedBatchId = _run.NextBatchId - 1,
             SinkKind = spec.Sink.Kind,
+            Trigger = spec.Trigger.ToString(),
+            TriggerIntervalMs = (long)spec.Trigger.Interval.TotalMilliseconds,
         };
         if (spec.Sink.Kind == "console")
         {
             await GrainFactory.GetGrain<IConsoleSinkGrain>(spec.Name).ConfigureAsync(spec.Sink.NumRows);
         }
         LogStarted(logger, spec.Name, queryId, runId, _run.NextBatchId, _run.HasPendingBatch);
+        await PublishStartedAsync();
         _loop = RunLoopAsync(_run, _stop.Token);
     }
 

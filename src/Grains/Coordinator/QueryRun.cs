@@ -6,6 +6,8 @@ using Sluice.Planning;
 using Sluice.Progress;
 using Sluice.Sinks;
 using Sluice.Sources;
+using Confluent.Kafka;
+using Sluice.Sources.Kafka;
 using Sluice.Spec;
 
 namespace Sluice.Coordinator;
@@ -24,6 +26,7 @@ internal sealed partial class QueryRun : IDisposable
     private SourceOffsets _committed;
     private OffsetSeq? _pending;
     private bool _noDataBatchDue;
+    private IOffsetCommitter? _offsetCommitter;
     private long? _nextProcessingTimerMs;
 
     private QueryRun(QuerySpec spec, Guid queryId, Guid runId, QueryPlan plan, Checkpoint checkpoint, CheckpointLock checkpointLock,
@@ -77,7 +80,10 @@ internal sealed partial class QueryRun : IDisposable
             }
             source = sources.CreateSource(spec.Source, spec.Name, checkpoint.Store, 0);
             var initial = await ResolveInitialOffsetsAsync(checkpoint, source);
-            var run = new QueryRun(spec, queryId, runId, plan, checkpoint, checkpointLock, source, grains, time, initial, metadata.KeyGroups, checkpointPath);
+            var run = new QueryRun(spec, queryId, runId, plan, checkpoint, checkpointLock, source, grains, time, initial, metadata.KeyGroups, checkpointPath)
+            {
+                _offsetCommitter = sources.CreateOffsetCommitter(spec.Source, spec.Name),
+            };
             await run.RecoverAsync(initial);
             return run;
         }
@@ -136,6 +142,9 @@ internal sealed partial class QueryRun : IDisposable
     }
 
     public bool HasPendingBatch => _pending is not null;
+
+    /// <summary>The end offsets of the last committed batch: where the next batch starts.</summary>
+    public IReadOnlyDictionary<int, long> CommittedOffsets => _committed.Partitions;
 
     public async Task<IReadOnlyDictionary<int, long>> LatestOffsetsAsync(CancellationToken cancellationToken) =>
         await _source.LatestOffsetsAsync(cancellationToken);
@@ -251,8 +260,30 @@ internal sealed partial class QueryRun : IDisposable
         }
         WatermarkMs = nextWatermark;
         _noDataBatchDue = Plan.Stateful is not null && nextWatermark > offsets.BatchWatermarkMs;
+        await CommitToConsumerGroupAsync(offsets.Sources[0].Partitions);
         return (rows, state);
     }
+
+    /// <summary>Only after commits/N: lag tools then never show a batch as done that a crash would re-run.</summary>
+    private async Task CommitToConsumerGroupAsync(IReadOnlyDictionary<int, long> end)
+    {
+        if (_offsetCommitter is null)
+        {
+            return;
+        }
+        try
+        {
+            await _offsetCommitter.CommitAsync(end, CancellationToken.None);
+        }
+        catch (KafkaException e)
+        {
+            // Lag reporting is best effort; the checkpoint already holds the truth.
+            OffsetCommitFailed?.Invoke(e);
+        }
+    }
+
+    /// <summary>Raised when committing offsets to the consumer group failed (the query goes on).</summary>
+    public Action<Exception>? OffsetCommitFailed { get; set; }
 
     /// <summary>Max event time seen minus the delay, never moving back (Spark's WatermarkTracker, one stream).</summary>
     private long NextWatermark(long current, IReadOnlyList<AgentBatchResult> results)
@@ -279,6 +310,7 @@ internal sealed partial class QueryRun : IDisposable
 
     public void Dispose()
     {
+        _offsetCommitter?.Dispose();
         _source.Dispose();
         _lock.Dispose();
     }

@@ -28,7 +28,11 @@ public static class SluiceSiloBuilderExtensions
         });
         services.TryAddSingleton(SluiceClock.Default);
         services.TryAddSingleton<SourceFactory>();
+        services.AddMetrics();
+        services.TryAddSingleton<Diagnostics.SluiceMetrics>();
         services.TryAddSingleton<IStateStoreProvider>(sp => StateStoreProviders.Create(sp.GetRequiredService<IOptions<SluiceOptions>>().Value.State));
+        builder.AddMemoryStreams(Contracts.QueryEvents.Provider);
+        builder.AddMemoryGrainStorage("PubSubStore");
         return builder;
     }
 }

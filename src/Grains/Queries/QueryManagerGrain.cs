@@ -16,6 +16,7 @@ namespace Sluice.Queries;
 internal sealed partial class QueryManagerGrain(IOptions<SluiceOptions> options, ILogger<QueryManagerGrain> logger) : Grain, IQueryManagerGrain
 {
     private readonly Dictionary<string, QueryInfo> _queries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, QuerySpec> _specs = new(StringComparer.Ordinal);
 
     public async Task<QueryInfo> StartAsync(QuerySpec spec)
     {
@@ -51,6 +52,7 @@ internal sealed partial class QueryManagerGrain(IOptions<SluiceOptions> options,
         await coordinator.StartAsync(spec, runId, checkpointPath);
         var info = await coordinator.GetInfoAsync();
         _queries[spec.Name] = info;
+        _specs[spec.Name] = spec;
         LogStarted(logger, spec.Name, metadata.Id, runId, checkpointPath, plan.OutputSchema.Describe());
         return info;
     }
@@ -79,6 +81,25 @@ internal sealed partial class QueryManagerGrain(IOptions<SluiceOptions> options,
             }
         }
         return active.OrderBy(q => q.Name, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<IReadOnlyList<QueryInfo>> ListAllAsync()
+    {
+        await ListAsync();
+        return _queries.Values.OrderBy(q => q.Name, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<QueryInfo> RestartAsync(string name)
+    {
+        if (!_specs.TryGetValue(name, out var spec))
+        {
+            throw new KeyNotFoundException($"No query named '{name}' has been started on this cluster.");
+        }
+        if (_queries.TryGetValue(name, out var info) && info.IsActive)
+        {
+            await StopAsync(name);
+        }
+        return await StartAsync(spec);
     }
 
     public async Task<QueryInfo?> FindAsync(string name)

@@ -24,6 +24,10 @@ internal sealed class SourceFactory(IGrainFactory grains, IOptions<SluiceOptions
         _ => throw new ArgumentException($"unknown source kind '{spec.Kind}'"),
     };
 
+    /// <summary>The committer of processed offsets to the source's consumer group (Kafka only), or null.</summary>
+    public IOffsetCommitter? CreateOffsetCommitter(SourceSpec spec, string queryName) =>
+        spec.Kind == "kafka" ? new KafkaOffsetCommitter(spec, BootstrapServers(spec), queryName) : null;
+
     /// <summary>What readers of this source need from the planning side (the rate source's start time).</summary>
     public static string? ReaderContext(IStreamSource source) =>
         source is RateStreamSource rate ? rate.StartMs.ToString(CultureInfo.InvariantCulture) : null;

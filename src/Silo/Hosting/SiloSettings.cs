@@ -42,3 +42,15 @@ public sealed class DemoSettings
     /// <summary>Click events a second the generator produces into topic <c>events</c>.</summary>
     public int EventsPerSecond { get; set; } = 50;
 }
+
+/// <summary>The silo's HTTP endpoint (configuration section <c>Http</c>): API, streaming UI and Orleans Dashboard.</summary>
+public sealed class HttpSettings
+{
+    /// <summary>The interface to listen on; <c>0.0.0.0</c> for every interface.</summary>
+    public string Host { get; set; } = "localhost";
+
+    public int Port { get; set; } = 8080;
+
+    /// <summary>The address to print for people, e.g. <c>http://localhost:8080</c>.</summary>
+    public string BaseUrl => $"http://{(Host is "0.0.0.0" or "*" or "+" ? "localhost" : Host)}:{Port}";
+}

@@ -1,27 +1,37 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Sluice.Hosting;
 using Sluice.Silo.Demo;
+using Microsoft.AspNetCore.Http;
+using Orleans.Dashboard;
+using Sluice.Silo.Http;
 using Sluice.Sources.Kafka;
 
 namespace Sluice.Silo.Hosting;
 
 /// <summary>
 /// Builds a Sluice silo host. Embedded mode (the default): localhost clustering, memory grain storage, a local
-/// checkpoint folder and, when no Kafka bootstrap servers are configured, the embedded Kafka broker.
+/// checkpoint folder and, when no Kafka bootstrap servers are configured, the embedded Kafka broker. The silo serves
+/// HTTP on <c>Http:Port</c> (default 8080): the API under <c>/api</c>, the streaming UI at <c>/ui/</c> and the Orleans
+/// Dashboard at <c>/dashboard</c>.
 /// Configuration comes from appsettings.json, environment variables (<c>Sluice__CheckpointRoot</c>) and the
 /// command line (<c>--Kafka:BootstrapServers=host:9092</c>).
 /// </summary>
 public static class SluiceHost
 {
-    public static HostApplicationBuilder CreateBuilder(string[] args, TimeProvider? time = null)
+    public static SluiceSiloBuilder CreateBuilder(string[] args, TimeProvider? time = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args.Where(a => a != "--quiet").Select(a => a == "--demo" ? "--Demo:Enabled=true" : a).ToArray(),
             ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
+        var http = builder.Configuration.GetSection("Http").Get<HttpSettings>() ?? new HttpSettings();
+        builder.WebHost.UseUrls($"http://{http.Host}:{http.Port}");
         var silo = builder.Configuration.GetSection("Silo").Get<SiloSettings>() ?? new SiloSettings();
         var kafka = builder.Configuration.GetSection("Kafka").Get<KafkaSettings>() ?? new KafkaSettings();
         var demo = builder.Configuration.GetSection("Demo").Get<DemoSettings>() ?? new DemoSettings();
@@ -41,6 +51,7 @@ public static class SluiceHost
         {
             builder.Services.AddSingleton(new SluiceClock(time));
         }
+        builder.Services.AddSingleton(http);
         builder.Services.AddSingleton(new KafkaEndpoint(bootstrap ?? "(none)", bootstrap is not null && string.IsNullOrWhiteSpace(kafka.BootstrapServers)));
         if (builder.Configuration["Sluice:PluginFolder"] is { Length: > 0 } plugins)
         {
@@ -51,6 +62,7 @@ public static class SluiceHost
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
             orleans.AddMemoryGrainStorageAsDefault();
             orleans.UseInMemoryReminderService();
+            orleans.AddDashboard();
             orleans.AddSluice(options =>
             {
                 builder.Configuration.GetSection("Sluice").Bind(options);
@@ -67,7 +79,26 @@ public static class SluiceHost
             builder.Services.AddHostedService<ClickEventGenerator>();
             builder.Services.AddHostedService<DemoQueries>();
         }
-        return builder;
+        return new SluiceSiloBuilder(builder);
+    }
+}
+
+/// <summary>A configured silo host; <see cref="Build"/> adds the HTTP endpoints.</summary>
+public sealed class SluiceSiloBuilder(WebApplicationBuilder builder)
+{
+    public IServiceCollection Services => builder.Services;
+
+    public ConfigurationManager Configuration => builder.Configuration;
+
+    public WebApplication Build()
+    {
+        var app = builder.Build();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapQueryApi();
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapGet("/", () => Results.Redirect("/ui/"));
+        return app;
     }
 }
 

@@ -3,13 +3,16 @@ using Microsoft.Extensions.Hosting;
 namespace Sluice.Silo.Hosting;
 
 /// <summary>Prints where to reach the silo and its Kafka once the silo is up.</summary>
-internal sealed class StartupBanner(KafkaEndpoint kafka, IHostApplicationLifetime lifetime) : IHostedService
+internal sealed class StartupBanner(KafkaEndpoint kafka, HttpSettings http, IHostApplicationLifetime lifetime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStarted.Register(() =>
         {
             Console.WriteLine($"Sluice silo is up. Kafka bootstrap servers: {kafka.BootstrapServers}{(kafka.Embedded ? " (embedded broker)" : "")}");
+            Console.WriteLine($"  streaming UI:       {http.BaseUrl}/ui/");
+            Console.WriteLine($"  Orleans Dashboard:  {http.BaseUrl}/dashboard");
+            Console.WriteLine($"  HTTP API:           {http.BaseUrl}/api/queries");
             Console.WriteLine($"  produce:  sluice produce --topic events --bootstrap {kafka.BootstrapServers} < events.jsonl");
             Console.WriteLine($"  kcat:     echo '{{\"user_id\":\"u1\",\"event_type\":\"purchase\",\"amount\":9.5}}' | kcat -P -b {kafka.BootstrapServers} -t events");
             Console.WriteLine("  queries:  sluice list    (Ctrl+C stops the silo)");

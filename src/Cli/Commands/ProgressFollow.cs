@@ -1,0 +1,95 @@
+using System.CommandLine;
+using Sluice.Client;
+using Sluice.Contracts;
+using Sluice.Spec;
+using Spectre.Console;
+
+namespace Sluice.Cli.Commands;
+
+/// <summary>
+/// <c>progress NAME --follow</c>: polls a query until it ends, as a live view on a terminal or a line per batch when
+/// stdout is redirected. Exits 0 when the query completes or is stopped, 1 when it fails, 130 on Ctrl+C.
+/// </summary>
+internal static class ProgressFollow
+{
+    /// <summary>Stopping with Ctrl+C exits as a shell reports SIGINT; the query itself keeps running.</summary>
+    private const int Interrupted = 130;
+
+    public static Option<bool> FollowOption() => new("--follow", "-f")
+    {
+        Description = "Watch the query until it ends: a live view on a terminal, a line per batch when piped",
+    };
+
+    public static Option<TimeSpan> IntervalOption() => new("--interval")
+    {
+        Description = "How often --follow polls the query, e.g. 1s, 500ms",
+        DefaultValueFactory = _ => TimeSpan.FromSeconds(1),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (Durations.TryParse(text, out var interval) && interval > TimeSpan.Zero)
+            {
+                return interval;
+            }
+            result.AddError($"--interval: '{text}' is not a positive duration such as 1s, 500ms or \"2 seconds\".");
+            return default;
+        },
+    };
+
+    public static async Task<int> RunAsync(StreamingQuery query, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        FollowSnapshot last;
+        try
+        {
+            last = Console.IsOutputRedirected
+                ? await FollowLinesAsync(query, interval, cancellationToken)
+                : await FollowLiveAsync(query, interval, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Console.WriteLine($"Stopped following {query.Name}; the query keeps running.");
+            return Interrupted;
+        }
+        var info = last.Info;
+        Console.WriteLine($"{query.Name} {ProgressFigures.StatusText(info)} (last committed batch {info.LastCommittedBatchId})");
+        if (info.State != QueryState.Failed)
+        {
+            return 0;
+        }
+        await Console.Error.WriteLineAsync($"error: {info.Error ?? "the query failed"}");
+        return 1;
+    }
+
+    private static Task<FollowSnapshot> FollowLinesAsync(StreamingQuery query, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var lines = new ProgressLines(Console.Out);
+        return PollUntilEndAsync(query, interval, lines.Write, cancellationToken);
+    }
+
+    private static async Task<FollowSnapshot> FollowLiveAsync(StreamingQuery query, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        var first = await FollowSnapshot.TakeAsync(query);
+        return await console.Live(ProgressView.Render(first)).StartAsync(async live =>
+            await PollUntilEndAsync(query, interval, snapshot =>
+            {
+                live.UpdateTarget(ProgressView.Render(snapshot));
+                live.Refresh();
+            }, cancellationToken));
+    }
+
+    private static async Task<FollowSnapshot> PollUntilEndAsync(
+        StreamingQuery query, TimeSpan interval, Action<FollowSnapshot> show, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var snapshot = await FollowSnapshot.TakeAsync(query);
+            show(snapshot);
+            if (!snapshot.Info.IsActive)
+            {
+                return snapshot;
+            }
+            await Task.Delay(interval, cancellationToken);
+        }
+    }
+}

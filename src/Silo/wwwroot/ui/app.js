@@ -1,0 +1,133 @@
+// Sluice streaming UI: polls the silo's HTTP API every 2 seconds, shows the query list and, for the query named in
+// the URL hash (#query=NAME), its alerts, charts and tables. No framework and no build step: ES modules served as
+// static files by the silo.
+import { api } from "./api.js";
+import { renderDetail } from "./detail.js";
+import { clock } from "./format.js";
+import { renderList } from "./list.js";
+
+const POLL_MS = 2000;
+
+const state = {
+  queries: [],
+  alertsByName: new Map(),
+  selected: null,
+  detail: null,
+  pending: null,
+  actionResult: null,
+  timer: 0,
+  generation: 0,
+};
+
+const $ = (selector) => document.querySelector(selector);
+
+function selectedFromHash() {
+  const match = /(?:^#|&)query=([^&]*)/.exec(location.hash);
+  return match ? decodeURIComponent(match[1]) : null;
+}
+
+async function poll() {
+  // A poll started later (hash change, action) supersedes this one: only the latest renders and reschedules.
+  const generation = ++state.generation;
+  clearTimeout(state.timer);
+  const selected = state.selected;
+  const [list, detail, progress] = await Promise.allSettled([
+    api.queries(),
+    selected ? api.query(selected) : null,
+    selected ? api.progress(selected) : null,
+  ]);
+  if (generation !== state.generation) return;
+  if (list.status === "fulfilled") {
+    state.queries = list.value || [];
+    const alerts = await Promise.allSettled(state.queries.map((q) => api.alerts(q.name)));
+    if (generation !== state.generation) return;
+    state.alertsByName = new Map(state.queries.map((q, i) => [q.name, alerts[i].status === "fulfilled" ? alerts[i].value : null]));
+    connection(null);
+  } else {
+    connection(list.reason);
+  }
+  if (selected && selected === state.selected) {
+    state.detail = detailModel(selected, detail, progress);
+  }
+  render();
+  $("#refreshed").textContent = `Updated ${clock(Date.now())} UTC · every ${POLL_MS / 1000} s`;
+  state.timer = setTimeout(poll, POLL_MS);
+}
+
+function detailModel(name, detail, progress) {
+  const previous = state.detail?.name === name ? state.detail : {};
+  if (detail.status === "rejected") {
+    return detail.reason.status === 404 ? { name, missing: true } : { ...previous, name };
+  }
+  const body = detail.value || {};
+  return {
+    name,
+    query: body.query,
+    lastProgress: body.lastProgress,
+    alerts: body.alerts ?? state.alertsByName.get(name) ?? [],
+    progress: progress.status === "fulfilled" ? progress.value || [] : previous.progress || [],
+  };
+}
+
+function connection(error) {
+  const banner = $("#connection");
+  banner.hidden = !error;
+  banner.textContent = error ? `Cannot reach the silo's API (${error.message}). Retrying every ${POLL_MS / 1000} s…` : "";
+}
+
+function chartWidth() {
+  // Mirrors .charts' grid (auto-fill, minmax(420px, 1fr), 20px gaps) so the SVG is drawn at the size it shows.
+  const inner = $("#detail").clientWidth - 48;
+  const columns = Math.max(1, Math.floor((inner + 20) / 440));
+  return Math.floor((inner - (columns - 1) * 20) / columns - 26);
+}
+
+function render() {
+  renderList($("#query-list tbody"), state.queries, state.alertsByName, state.selected);
+  $("#list-empty").hidden = state.queries.length > 0;
+  const detail = $("#detail");
+  if (!state.selected) {
+    delete detail.dataset.query;
+    detail.replaceChildren(Object.assign(document.createElement("p"), { className: "empty", textContent: "Select a query to see its progress, charts and alerts." }));
+    document.title = "Sluice · Streaming queries";
+    return;
+  }
+  document.title = `${state.selected} · Sluice`;
+  const model = { ...(state.detail?.name === state.selected ? state.detail : { name: state.selected }), pending: state.pending, actionResult: state.actionResult };
+  renderDetail(detail, model, { stop, restart }, chartWidth());
+}
+
+async function act(name, verb, run) {
+  state.pending = `${verb}…`;
+  state.actionResult = null;
+  render();
+  try {
+    await run(name);
+    state.actionResult = `${verb} requested.`;
+  } catch (error) {
+    state.actionResult = `${verb} failed: ${error.message}`;
+  } finally {
+    state.pending = null;
+  }
+  await poll();
+}
+
+const stop = (name) => act(name, "Stop", api.stop);
+const restart = (name) => act(name, "Restart", api.restart);
+
+window.addEventListener("hashchange", () => {
+  state.selected = selectedFromHash();
+  state.actionResult = null;
+  render();
+  poll();
+});
+
+let resizeTimer = 0;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(render, 150);
+});
+
+state.selected = selectedFromHash();
+render();
+poll();
