@@ -91,6 +91,11 @@ public sealed class KafkaQueryTests(SiloFixture silo)
         var batches = await query.RecentProgressAsync();
         Assert.Equal(4, batches.Count);
         Assert.All(batches, b => Assert.True(b.NumInputRows <= 30, $"batch {b.BatchId} read {b.NumInputRows} rows"));
+        // The first batch takes 7 of each partition's 25 records: 18 remain behind on each.
+        Assert.Equal("18", batches[0].Sources[0].Metrics["offsetsBehindLatest.0"]);
+        Assert.Equal("18", batches[0].Sources[0].Metrics["maxOffsetsBehindLatest"]);
+        var status = await query.StatusAsync();
+        Assert.Equal((100L, 100L), (status.BacklogTotal, status.BacklogDone));
         Assert.Equal(100, batches.Sum(b => b.NumInputRows));
         Assert.Equal(QueryState.Completed, (await query.StatusAsync()).State);
     }

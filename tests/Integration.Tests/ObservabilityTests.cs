@@ -57,6 +57,7 @@ public sealed class ObservabilityTests(SiloFixture silo)
         Assert.Equal("2026-01-01T00:00:49Z", batches[^1].EventTime["watermark"]);
         Assert.Equal(18, batches[0].StateOperators[0].NumRowsTotal);
         Assert.Equal("0.0", batches[0].Sources[0].Metrics["avgOffsetsBehindLatest"]);
+        Assert.Equal(["0", "0", "0", "0"], Enumerable.Range(0, 4).Select(p => batches[0].Sources[0].Metrics[$"offsetsBehindLatest.{p}"]));
         Assert.Equal(topic, batches[0].Sources[0].EndOffset!.Keys.Single());
     }
 

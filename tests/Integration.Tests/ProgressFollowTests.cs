@@ -92,15 +92,18 @@ public sealed partial class ProgressFollowTests(SiloFixture silo)
         Assert.Equal(
         [
             "following q [id = 00000000-0000-0000-0000-000000000000, runId = 00000000-0000-0000-0000-000000000000] trigger AvailableNow: Active: Processing new data",
-            "batch 0: 8 input rows | 16.0 rows/s in, 80.0 rows/s processed | 100 ms (latestOffset 5, walCommit 10, addBatch 80, commitOffsets 5)"
-                + " | watermark 2024-05-01T12:00:00Z (delay 30.0 s) | state 12 rows (4 updated, 1 removed, 2.0 KiB) | 0 dropped by watermark"
-                + " | offsets behind latest max 32, avg 8.0 | 3 output rows",
+            "batch 0: 8 input rows",
             "backlog 8/40 offsets (20%)",
             "batch 1: 8 input rows",
             "batch 2: 8 input rows",
             "backlog 24/40 offsets (60%)",
             "alert warning droppedByWatermark: 3 rows dropped by the watermark in the last 3 batches: data arrives later than the watermark delay allows (set the query option lateRowsSink to keep them).",
-        ], written.Select(l => l.StartsWith("batch 1", StringComparison.Ordinal) || l.StartsWith("batch 2", StringComparison.Ordinal) ? l[..20] : l));
+        ], written.Select(l => l.Split(" | ")[0]));
+        Assert.Equal(
+            "batch 0: 8 input rows | 16.0 rows/s in, 80.0 rows/s processed | 100 ms (latestOffset 5, walCommit 10, addBatch 80, commitOffsets 5)"
+            + " | watermark 2024-05-01T12:00:00Z (delay 30.0 s) | state 12 rows (4 updated, 1 removed, 2.0 KiB) | 0 dropped by watermark"
+            + " | offsets behind latest max 32, avg 8.0 | 3 output rows",
+            written[1]);
     }
 
     [Fact]

@@ -92,6 +92,10 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
             ["numMalformedRecords"] = Text(outcome.Results.Sum(r => r.Malformed)),
             ["numDroppedMalformedRecords"] = Text(outcome.Results.Sum(r => r.DroppedMalformed)),
         };
+        foreach (var (partition, latest) in outcome.LatestOffsets[0].Partitions.OrderBy(p => p.Key))
+        {
+            metrics[$"offsetsBehindLatest.{partition}"] = Text(Math.Max(0, latest - end.GetValueOrDefault(partition)));
+        }
         if (behind.Count > 0)
         {
             metrics["minOffsetsBehindLatest"] = Text(behind.Min());

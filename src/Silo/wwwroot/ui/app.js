@@ -75,11 +75,11 @@ function connection(error) {
   banner.textContent = error ? `Cannot reach the silo's API (${error.message}). Retrying every ${POLL_MS / 1000} s…` : "";
 }
 
-function chartWidth() {
-  // Mirrors .charts' grid (auto-fill, minmax(420px, 1fr), 20px gaps) so the SVG is drawn at the size it shows.
+function chartLayout() {
+  // One chart column per 440 px of the panel, so each SVG is drawn at the size it shows (crisp text, no scaling).
   const inner = $("#detail").clientWidth - 48;
-  const columns = Math.max(1, Math.floor((inner + 20) / 440));
-  return Math.floor((inner - (columns - 1) * 20) / columns - 26);
+  const columns = Math.max(1, Math.min(3, Math.floor((inner + 20) / 440)));
+  return { columns, width: Math.floor((inner - (columns - 1) * 20) / columns - 26) };
 }
 
 function render() {
@@ -94,7 +94,7 @@ function render() {
   }
   document.title = `${state.selected} · Sluice`;
   const model = { ...(state.detail?.name === state.selected ? state.detail : { name: state.selected }), pending: state.pending, actionResult: state.actionResult };
-  renderDetail(detail, model, { stop, restart }, chartWidth());
+  renderDetail(detail, model, { stop, restart }, chartLayout());
 }
 
 async function act(name, verb, run) {

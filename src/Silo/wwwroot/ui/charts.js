@@ -46,7 +46,9 @@ function plot(def, width, drawn) {
   const stacked = def.kind === "stacked";
   const totals = def.x.map((_, i) => def.series.reduce((t, s) => t + (Number.isFinite(s.values[i]) ? s.values[i] : 0), 0));
   const all = stacked ? totals : def.series.flatMap((s) => s.values.filter(Number.isFinite));
-  const yTicks = niceTicks(Math.min(0, ...all), Math.max(0, ...all));
+  // Ticks fall on round numbers of the chart's unit (KiB, MiB for bytes) and on whole rows for counts.
+  const scale = def.tickScale ? def.tickScale(Math.max(1, ...all)) : 1;
+  const yTicks = niceTicks(Math.min(0, ...all) / scale, Math.max(0, ...all) / scale, def.wholeNumbers ? 1 : 0).map((v) => v * scale);
   const [y0, y1] = [yTicks[0], yTicks[yTicks.length - 1]];
   const bars = def.kind === "bars";
   const [x0, x1] = xDomain(def.x, bars);
@@ -187,11 +189,11 @@ function attachHover(wrap, chart, def, sx, totals, stacked) {
 }
 
 /** Round tick values covering [lo, hi]: about five, on 1/2/5 steps. */
-export function niceTicks(lo, hi) {
+export function niceTicks(lo, hi, minStep = 0) {
   if (hi === lo) hi = lo + 1;
-  const raw = (hi - lo) / 4;
+  const raw = Math.max((hi - lo) / 4, minStep);
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw && (minStep === 0 || Number.isInteger(s)));
   const ticks = [];
   for (let v = Math.floor(lo / step) * step; v < hi + step * 0.999; v += step) ticks.push(Number(v.toPrecision(12)));
   return ticks;

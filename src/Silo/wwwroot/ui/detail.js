@@ -10,9 +10,10 @@ import { batchesTable, operatorsTable, sourcesTable } from "./tables.js";
 const PARTS = ["head", "alerts", "summary", "charts", "sources", "operators", "batches", "raw"];
 
 /**
- * Shows one query. model: { name, query, lastProgress, alerts, progress, missing }; actions: { stop, restart }.
+ * Shows one query. model: { name, query, lastProgress, alerts, progress, missing }; actions: { stop, restart };
+ * layout: { columns, width } of the chart grid.
  */
-export function renderDetail(container, model, actions, chartWidth) {
+export function renderDetail(container, model, actions, layout) {
   if (container.dataset.query !== model.name) {
     container.dataset.query = model.name;
     container.replaceChildren(...PARTS.map((part) => el("div", { class: `part part-${part}`, "data-part": part })));
@@ -25,7 +26,7 @@ export function renderDetail(container, model, actions, chartWidth) {
   update(parts.head, [model.query, model.missing, model.pending], () => head(model, actions));
   update(parts.alerts, [model.alerts, model.missing], () => alertsPart(model));
   update(parts.summary, [progressKey], () => summaryPart(last));
-  update(parts.charts, [progressKey, chartWidth], () => chartsPart(progress, chartWidth));
+  update(parts.charts, [progressKey, layout], () => chartsPart(progress, layout));
   update(parts.sources, [progressKey], () => sourcesTable(last));
   update(parts.operators, [progressKey], () => operatorsTable(last));
   update(parts.batches, [progressKey], () => batchesTable(progress));
@@ -58,7 +59,7 @@ function head(model, actions) {
     ["Last committed batch", q.lastCommittedBatchId >= 0 ? String(q.lastCommittedBatchId) : "—"],
     ["Id", el("code", {}, q.id)],
     ["Run id", el("code", {}, q.runId)],
-  ].flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+  ].map(([k, v]) => el("div", {}, [el("dt", {}, k), el("dd", {}, v)])));
   const error = q.state === "Failed" && q.error ? el("pre", { class: "error-text" }, q.error) : null;
   return [el("div", { class: "detail-head" }, [title, buttons]), meta, error];
 }
@@ -95,9 +96,9 @@ function summaryPart(last) {
   return el("dl", { class: "tiles" }, items.map(([k, v]) => el("div", { class: "tile" }, [el("dt", {}, k), el("dd", {}, v)])));
 }
 
-function chartsPart(progress, width) {
-  const grid = el("div", { class: "charts" });
-  grid.append(...chartsFor(progress).map((def) => renderChart(def, width)));
+function chartsPart(progress, layout) {
+  const grid = el("div", { class: "charts", style: `grid-template-columns: repeat(${layout.columns}, minmax(0, 1fr))` });
+  grid.append(...chartsFor(progress).map((def) => renderChart(def, layout.width)));
   return [el("h3", { class: "section-title" }, `Recent progress (${progress.length} ${progress.length === 1 ? "batch" : "batches"})`), grid];
 }
 

@@ -41,6 +41,7 @@ export function chartsFor(progress) {
       description: "Rows held in state, summed over the stateful operators.",
       kind: "area",
       format: (v) => `${integer(v)} rows`,
+      wholeNumbers: true,
       ...columns(stateful, [{ label: "State rows", value: (p) => sum(p.stateOperators, (s) => s.numRowsTotal) }]),
     },
     {
@@ -49,6 +50,7 @@ export function chartsFor(progress) {
       description: "Memory used by state, summed over the stateful operators.",
       kind: "area",
       format: bytes,
+      tickScale: (max) => 1024 ** Math.max(0, Math.floor(Math.log(max) / Math.log(1024))),
       ...columns(stateful, [{ label: "State memory", value: (p) => sum(p.stateOperators, (s) => s.memoryUsedBytes) }]),
     },
     {
@@ -67,6 +69,7 @@ export function chartsFor(progress) {
       description: "Late rows each batch discarded because they were older than the watermark.",
       kind: "bars",
       format: (v) => `${integer(v)} rows`,
+      wholeNumbers: true,
       ...columns(stateful, [
         { label: "Dropped rows", value: (p) => sum(p.stateOperators, (s) => s.numRowsDroppedByWatermark) },
       ]),
