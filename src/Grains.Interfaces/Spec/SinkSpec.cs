@@ -1,6 +1,10 @@
 namespace Sluice.Spec;
 
-/// <summary>A sink: <c>memory</c> (readable by query name through the client) or <c>console</c>.</summary>
+/// <summary>
+/// A sink: <c>memory</c> (readable by query name through the client), <c>console</c>, <c>parquet</c> and <c>json</c>
+/// files (<see cref="Path"/>), <c>kafka</c> (<see cref="Topic"/>), <c>foreachBatch</c> (<see cref="Handler"/>) or
+/// <c>stream</c> (an Orleans stream named after the query).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SinkSpec
 {
@@ -10,4 +14,19 @@ public sealed record SinkSpec
     [Id(1)] public int NumRows { get; init; } = 20;
 
     [Id(2)] public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The output folder of a <c>parquet</c> or <c>json</c> sink (relative paths resolve under the silo's checkpoint root).</summary>
+    [Id(3)] public string? Path { get; init; }
+
+    /// <summary>The topic of a <c>kafka</c> sink.</summary>
+    [Id(4)] public string? Topic { get; init; }
+
+    /// <summary>Bootstrap servers of a <c>kafka</c> sink; absent means the silo's Kafka.</summary>
+    [Id(5)] public string? BootstrapServers { get; init; }
+
+    /// <summary>The registered name of a <c>foreachBatch</c> handler.</summary>
+    [Id(6)] public string? Handler { get; init; }
+
+    /// <summary>A <c>kafka</c> sink's record key: an expression over the output columns (absent: no key).</summary>
+    [Id(7)] public string? Key { get; init; }
 }

@@ -12,7 +12,7 @@ public static class SpecReader
         ["name", "source", "operators", "sink", "outputMode", "trigger", "checkpointLocation", "watermarkPolicy", "options"];
     private static readonly string[] SourceFields =
         ["kind", "name", "schema", "bootstrapServers", "topic", "startingOffsets", "maxOffsetsPerTrigger", "format", "mode", "rowsPerSecond", "options"];
-    private static readonly string[] SinkFields = ["kind", "numRows", "options", "path", "topic", "bootstrapServers", "handler"];
+    private static readonly string[] SinkFields = ["kind", "numRows", "options", "path", "topic", "bootstrapServers", "handler", "key"];
     private static readonly string[] Ops =
         ["select", "filter", "withWatermark", "groupBy", "dropDuplicates", "flatMapGroupsWithState", "mapGroupsWithState", "union", "join"];
 
@@ -82,12 +82,25 @@ public static class SpecReader
     private static SinkSpec ReadSink(Node s)
     {
         s.RequireObject(SinkFields);
-        return new SinkSpec
+        var sink = new SinkSpec
         {
-            Kind = s.Required("kind").OneOf("memory", "console"),
+            Kind = s.Required("kind").OneOf("memory", "console", "parquet", "json", "kafka", "foreachBatch", "stream"),
             NumRows = (int)(s.Optional("numRows")?.PositiveLong() ?? 20),
             Options = s.Optional("options")?.StringMap() ?? new Dictionary<string, string>(),
+            Path = s.Optional("path")?.String(),
+            Topic = s.Optional("topic")?.String(),
+            BootstrapServers = s.Optional("bootstrapServers")?.String(),
+            Handler = s.Optional("handler")?.String(),
+            Key = s.Optional("key")?.String(),
         };
+        var missing = sink.Kind switch
+        {
+            "parquet" or "json" when sink.Path is null => ("path", $"a {sink.Kind} sink needs a path (the output folder)"),
+            "kafka" when sink.Topic is null => ("topic", "a kafka sink needs a topic"),
+            "foreachBatch" when sink.Handler is null => ("handler", "a foreachBatch sink needs the name of a registered handler"),
+            _ => default((string, string)?),
+        };
+        return missing is { } m ? throw new SpecException($"{s.Path}.{m.Item1}", m.Item2) : sink;
     }
 
     private static TriggerSpec ReadTrigger(Node t)

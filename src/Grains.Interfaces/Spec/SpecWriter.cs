@@ -74,6 +74,11 @@ public static class SpecWriter
         w.WriteStartObject();
         w.WriteString("kind", s.Kind);
         w.WriteNumber("numRows", s.NumRows);
+        WriteIfSet(w, "path", s.Path);
+        WriteIfSet(w, "topic", s.Topic);
+        WriteIfSet(w, "bootstrapServers", s.BootstrapServers);
+        WriteIfSet(w, "handler", s.Handler);
+        WriteIfSet(w, "key", s.Key);
         WriteMap(w, "options", s.Options);
         w.WriteEndObject();
     }

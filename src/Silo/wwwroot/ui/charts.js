@@ -67,7 +67,7 @@ function plot(def, width, drawn) {
     grid.append(svg("line", { x1: MARGIN.left, x2: width - MARGIN.right, y1: sy(v), y2: sy(v) }));
     grid.append(svg("text", { x: MARGIN.left - 6, y: sy(v), class: "tick y" }, axisLabel(def, v)));
   }
-  for (const t of timeTicks(x0, x1, innerW)) {
+  for (const t of xTicks(def.x, x0, x1, innerW)) {
     grid.append(svg("line", { x1: sx(t), x2: sx(t), y1: MARGIN.top + innerH, y2: MARGIN.top + innerH + 4 }));
     grid.append(svg("text", { x: sx(t), y: HEIGHT - 8, class: "tick x" }, clock(t)));
   }
@@ -205,4 +205,12 @@ function timeTicks(lo, hi, innerW) {
   const ticks = [];
   for (let t = Math.ceil(lo / step) * step; t <= hi; t += step) ticks.push(t);
   return ticks;
+}
+
+/** Time ticks, or the first and last batch's times when the batches span less than two round steps. */
+function xTicks(xs, lo, hi, innerW) {
+  const ticks = timeTicks(lo, hi, innerW);
+  if (ticks.length >= 2) return ticks;
+  const [first, last] = [Math.min(...xs), Math.max(...xs)];
+  return first === last ? [first] : [first, last];
 }

@@ -5,6 +5,8 @@ import { bytes, compact, integer, millis, num, parseTime, seconds } from "./form
 
 const PHASES = ["latestOffset", "walCommit", "addBatch", "commitOffsets"];
 
+const rows = (v) => `${integer(v)} ${num(v) === 1 ? "row" : "rows"}`;
+
 const sum = (items, pick) => items.reduce((total, item) => total + (num(pick(item)) || 0), 0);
 
 /** The six chart definitions for one query's progress list. */
@@ -40,7 +42,7 @@ export function chartsFor(progress) {
       title: "State rows",
       description: "Rows held in state, summed over the stateful operators.",
       kind: "area",
-      format: (v) => `${integer(v)} rows`,
+      format: rows,
       wholeNumbers: true,
       ...columns(stateful, [{ label: "State rows", value: (p) => sum(p.stateOperators, (s) => s.numRowsTotal) }]),
     },
@@ -68,7 +70,7 @@ export function chartsFor(progress) {
       title: "Rows dropped by watermark",
       description: "Late rows each batch discarded because they were older than the watermark.",
       kind: "bars",
-      format: (v) => `${integer(v)} rows`,
+      format: rows,
       wholeNumbers: true,
       ...columns(stateful, [
         { label: "Dropped rows", value: (p) => sum(p.stateOperators, (s) => s.numRowsDroppedByWatermark) },
