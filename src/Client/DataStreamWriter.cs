@@ -19,7 +19,7 @@ public sealed class DataStreamWriter
         _frame = frame;
     }
 
-    /// <summary>The sink kind: <c>memory</c> or <c>console</c>.</summary>
+    /// <summary>The sink kind: <c>memory</c>, <c>console</c>, <c>parquet</c>, <c>json</c>, <c>kafka</c>, <c>foreachBatch</c> or <c>stream</c>.</summary>
     public DataStreamWriter Format(string kind)
     {
         _sink = _sink with { Kind = kind };
@@ -47,16 +47,36 @@ public sealed class DataStreamWriter
         return this;
     }
 
-    /// <summary>Sink options (<c>numRows</c> for console) and engine options (<c>keyGroups</c>).</summary>
+    /// <summary>
+    /// Sink options (<c>numRows</c> for console, <c>path</c> for files, <c>topic</c>, <c>key</c> and
+    /// <c>kafka.bootstrap.servers</c> for Kafka, <c>handler</c> for foreachBatch) and engine options
+    /// (<c>keyGroups</c>, <c>lateRowsSink</c>).
+    /// </summary>
     public DataStreamWriter Option(string key, string value)
     {
-        if (key == "numRows")
+        switch (key)
         {
-            _sink = _sink with { NumRows = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) };
-        }
-        else
-        {
-            _options[key] = value;
+            case "numRows":
+                _sink = _sink with { NumRows = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) };
+                break;
+            case "path":
+                _sink = _sink with { Path = value };
+                break;
+            case "topic":
+                _sink = _sink with { Topic = value };
+                break;
+            case "key":
+                _sink = _sink with { Key = value };
+                break;
+            case "handler":
+                _sink = _sink with { Handler = value };
+                break;
+            case "kafka.bootstrap.servers":
+                _sink = _sink with { BootstrapServers = value };
+                break;
+            default:
+                _options[key] = value;
+                break;
         }
         return this;
     }

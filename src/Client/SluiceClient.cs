@@ -101,10 +101,29 @@ public sealed class SluiceClient : IAsyncDisposable
         var stream = Cluster.GetStreamProvider(QueryEvents.Provider)
             .GetStream<QueryListenerEvent>(StreamId.Create(QueryEvents.Namespace, QueryEvents.Key));
         var handle = await stream.SubscribeAsync((e, _) => onEvent(e));
-        return new Subscription(handle);
+        return new Subscription<QueryListenerEvent>(handle);
     }
 
-    private sealed class Subscription(Orleans.Streams.StreamSubscriptionHandle<QueryListenerEvent> handle) : IAsyncDisposable
+    /// <summary>
+    /// Subscribes to a query's <c>stream</c> sink: <paramref name="onBatch"/> gets each committed batch once, in order;
+    /// a batch published again after a crash (same batch id) is dropped.
+    /// </summary>
+    public async Task<IAsyncDisposable> SubscribeOutputAsync(string queryName, Func<OutputBatch, Task> onBatch)
+    {
+        var stream = Cluster.GetStreamProvider(QueryEvents.Provider).GetStream<OutputBatch>(StreamId.Create(OutputStreams.Namespace, queryName));
+        long last = -1;
+        var handle = await stream.SubscribeAsync(async (batch, _) =>
+        {
+            if (batch.BatchId > Interlocked.Read(ref last))
+            {
+                Interlocked.Exchange(ref last, batch.BatchId);
+                await onBatch(batch);
+            }
+        });
+        return new Subscription<OutputBatch>(handle);
+    }
+
+    private sealed class Subscription<T>(Orleans.Streams.StreamSubscriptionHandle<T> handle) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() => await handle.UnsubscribeAsync();
     }

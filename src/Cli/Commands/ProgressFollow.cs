@@ -70,7 +70,8 @@ internal static class ProgressFollow
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         var first = await FollowSnapshot.TakeAsync(query);
-        return await console.Live(ProgressView.Render(first)).StartAsync(async live =>
+        // On a short terminal, keep the header and the latest batch and crop the older rows below them.
+        return await console.Live(ProgressView.Render(first)).Cropping(VerticalOverflowCropping.Bottom).StartAsync(async live =>
             await PollUntilEndAsync(query, interval, snapshot =>
             {
                 live.UpdateTarget(ProgressView.Render(snapshot));

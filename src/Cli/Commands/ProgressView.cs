@@ -13,7 +13,7 @@ namespace Sluice.Cli.Commands;
 internal static class ProgressView
 {
     private const int BarWidth = 40;
-    private const int RecentRows = 8;
+    private const int RecentRows = 5;
 
     private static readonly Color[] PhaseColors = [Color.Blue, Color.Aqua, Color.Purple, Color.Yellow, Color.Green, Color.Fuchsia, Color.Grey];
 

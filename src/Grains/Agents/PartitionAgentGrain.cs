@@ -40,7 +40,7 @@ internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger
         }
         else if (rows.Count > 0)
         {
-            var sink = SinkTargets.Resolve(GrainFactory, request.Spec.Sink, request.Spec.Name);
+            var sink = SinkTargets.Resolve(GrainFactory, request.Spec.Sink, request.Spec.Name, id.QueryId);
             await sink.StageAsync(request.BatchId, id.ToString(), new Immutable<RowBatch>(new RowBatch(_plan.OutputSchema, rows)));
         }
         LogBatch(logger, request.Spec.Name, request.BatchId, id.Partition, read.RecordsRead, rows.Count);

@@ -246,7 +246,11 @@ internal sealed partial class QueryRun : IDisposable
 
     private async Task<(long Rows, StateOperatorProgress? State)> CommitBatchAsync(long batchId, OffsetSeq offsets, IReadOnlyList<AgentBatchResult> results)
     {
-        var sink = SinkTargets.Resolve(_grains, Spec.Sink, Spec.Name);
+        var sink = SinkTargets.Resolve(_grains, Spec.Sink, Spec.Name, QueryId);
+        if (sink is IConfigurableSinkGrain configurable)
+        {
+            await configurable.ConfigureAsync(new Immutable<SinkConfig>(new SinkConfig(Spec.Sink, QueryId, Spec.Name)));
+        }
         var rows = await sink.CommitAsync(batchId, Spec.OutputMode, Plan.OutputSchema);
         if (LateRows.SinkName(Spec) is { } lateSink)
         {

@@ -75,6 +75,7 @@ internal static class QueryPlanner
             }
         }
         OutputModeRules.Check(spec, stateful);
+        SinkRules.Check(spec, schema);
         return new QueryPlan(spec, sourceSchema, prefix, stateful, suffix, schema, watermarkSpec, statefulInput);
     }
 

@@ -11,6 +11,7 @@ namespace Sluice.Processing;
 internal static class ProcessorRegistry
 {
     private static readonly ConcurrentDictionary<string, IStatefulProcessor> Processors = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, IForeachBatchHandler> Handlers = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<Assembly, bool> Scanned = new();
 
     public static IStatefulProcessor Resolve(string name)
@@ -23,6 +24,19 @@ internal static class ProcessorRegistry
                 "Put the processor's assembly in the silo's plugin folder (Sluice:PluginFolder) or reference it from the silo.");
     }
 
+    /// <summary>The foreachBatch handler registered under <paramref name="name"/>.</summary>
+    public static IForeachBatchHandler ResolveHandler(string name)
+    {
+        ScanLoadedAssemblies();
+        return Handlers.TryGetValue(name, out var handler)
+            ? handler
+            : throw new KeyNotFoundException(
+                $"no foreachBatch handler named '{name}'; registered: {string.Join(", ", Handlers.Keys.Order(StringComparer.Ordinal))}. " +
+                "Put the handler's assembly in the silo's plugin folder (Sluice:PluginFolder) or reference it from the silo.");
+    }
+
+    public static void Register(IForeachBatchHandler handler) => Handlers[handler.Name] = handler;
+
     /// <summary>Loads every assembly in <paramref name="folder"/> and registers the processors it holds.</summary>
     public static int LoadPluginFolder(string folder)
     {
@@ -30,12 +44,12 @@ internal static class ProcessorRegistry
         {
             return 0;
         }
-        var before = Processors.Count;
+        var before = Processors.Count + Handlers.Count;
         foreach (var file in Directory.EnumerateFiles(folder, "*.dll"))
         {
             Register(AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.GetFullPath(file)));
         }
-        return Processors.Count - before;
+        return Processors.Count + Handlers.Count - before;
     }
 
     public static void Register(IStatefulProcessor processor) => Processors[processor.Name] = processor;
@@ -63,9 +77,16 @@ internal static class ProcessorRegistry
         {
             types = e.Types.Where(t => t is not null).ToArray()!;
         }
-        foreach (var type in types.Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IStatefulProcessor).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null))
+        foreach (var type in types.Where(t => t is { IsAbstract: false, IsInterface: false } && t.GetConstructor(Type.EmptyTypes) is not null))
         {
-            Register((IStatefulProcessor)Activator.CreateInstance(type)!);
+            if (typeof(IStatefulProcessor).IsAssignableFrom(type))
+            {
+                Register((IStatefulProcessor)Activator.CreateInstance(type)!);
+            }
+            else if (typeof(IForeachBatchHandler).IsAssignableFrom(type))
+            {
+                Register((IForeachBatchHandler)Activator.CreateInstance(type)!);
+            }
         }
     }
 

@@ -6,10 +6,13 @@ namespace Sluice.Sinks;
 /// <summary>The sink writer grain a query's output goes to.</summary>
 internal static class SinkTargets
 {
-    public static ISinkGrain Resolve(IGrainFactory grains, SinkSpec sink, string queryName) => sink.Kind switch
+    public static ISinkGrain Resolve(IGrainFactory grains, SinkSpec sink, string queryName, Guid queryId) => sink.Kind switch
     {
         "memory" => grains.GetGrain<IMemorySinkGrain>(queryName),
         "console" => grains.GetGrain<IConsoleSinkGrain>(queryName),
+        "kafka" => grains.GetGrain<IKafkaSinkGrain>(queryId.ToString("N")),
+        "foreachBatch" => grains.GetGrain<IForeachBatchSinkGrain>(queryId.ToString("N")),
+        "stream" => grains.GetGrain<IStreamSinkGrain>(queryName),
         _ => throw new ArgumentException($"unknown sink kind '{sink.Kind}'"),
     };
 
@@ -17,6 +20,9 @@ internal static class SinkTargets
     {
         "memory" => "MemorySink",
         "console" => "ConsoleSink",
+        "kafka" => $"KafkaSink[{sink.Topic}]",
+        "foreachBatch" => $"ForeachBatchSink[{sink.Handler}]",
+        "stream" => "OrleansStreamSink",
         _ => sink.Kind,
     };
 }

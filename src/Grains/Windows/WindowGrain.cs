@@ -45,7 +45,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, ILogger<Wi
         _plan!.ApplySuffix(rows, new BatchContext(r.BatchId, r.WatermarkMs, r.BatchTimestampMs));
         if (rows.Count > 0)
         {
-            var sink = SinkTargets.Resolve(GrainFactory, r.Spec.Sink, r.Spec.Name);
+            var sink = SinkTargets.Resolve(GrainFactory, r.Spec.Sink, r.Spec.Name, WindowGrainId.Parse(this.GetPrimaryKeyString()).QueryId);
             await sink.StageAsync(r.BatchId, this.GetPrimaryKeyString(), new Immutable<RowBatch>(new RowBatch(_plan.OutputSchema, rows)));
         }
         _nextTimerMs = _batch.NextProcessingTimerMs;

@@ -18,9 +18,9 @@ export function renderChart(def, width) {
     "data-points": String(drawn),
     "aria-labelledby": titleId,
   });
-  figure.append(el("figcaption", { id: titleId }, [el("span", { class: "chart-title" }, def.title), legend(def)]));
+  figure.append(el("figcaption", { id: titleId }, [el("span", { class: "chart-title" }, def.title), drawn > 0 ? legend(def) : null]));
   if (drawn === 0) {
-    figure.append(el("p", { class: "chart-empty" }, "no data yet"));
+    figure.append(el("p", { class: "chart-empty" }, ["no data yet", def.emptyReason ? el("small", {}, def.emptyReason) : null]));
     return figure;
   }
   figure.append(plot(def, Math.max(280, Math.floor(width)), drawn));

@@ -16,6 +16,9 @@ export function chartsFor(progress) {
     .filter((b) => Number.isFinite(b.t));
   const stateful = batches.filter((b) => (b.p.stateOperators || []).length > 0);
   const watermarked = batches.filter((b) => Number.isFinite(parseTime(b.p.eventTime?.watermark)));
+  // Why a chart is empty once batches have run: the query has nothing of that kind, not "wait longer".
+  const noState = batches.length > 0 && stateful.length === 0 ? "this query has no stateful operator" : null;
+  const noWatermark = batches.length > 0 && watermarked.length === 0 ? "this query sets no watermark" : null;
 
   return [
     {
@@ -44,6 +47,7 @@ export function chartsFor(progress) {
       kind: "area",
       format: rows,
       wholeNumbers: true,
+      emptyReason: noState,
       ...columns(stateful, [{ label: "State rows", value: (p) => sum(p.stateOperators, (s) => s.numRowsTotal) }]),
     },
     {
@@ -52,6 +56,7 @@ export function chartsFor(progress) {
       description: "Memory used by state, summed over the stateful operators.",
       kind: "area",
       format: bytes,
+      emptyReason: noState,
       tickScale: (max) => 1024 ** Math.max(0, Math.floor(Math.log(max) / Math.log(1024))),
       ...columns(stateful, [{ label: "State memory", value: (p) => sum(p.stateOperators, (s) => s.memoryUsedBytes) }]),
     },
@@ -61,6 +66,8 @@ export function chartsFor(progress) {
       description: "How far the watermark trails the batch's wall-clock time, in seconds.",
       kind: "line",
       format: seconds,
+      emptyReason: noWatermark,
+      tickScale: (max) => [31536000, 86400, 3600, 60].find((unit) => max >= unit * 2) ?? 1,
       ...columns(watermarked, [
         { label: "Watermark delay", value: (p) => (parseTime(p.timestamp) - parseTime(p.eventTime.watermark)) / 1000 },
       ]),
@@ -72,6 +79,7 @@ export function chartsFor(progress) {
       kind: "bars",
       format: rows,
       wholeNumbers: true,
+      emptyReason: noState,
       ...columns(stateful, [
         { label: "Dropped rows", value: (p) => sum(p.stateOperators, (s) => s.numRowsDroppedByWatermark) },
       ]),

@@ -25,9 +25,13 @@ export function lagOf(source) {
   return lag;
 }
 
+/** {"events": {"0": 180, "1": 176}} -> "events 0:180 1:176", one line per topic. */
 function offsets(value) {
   if (value === null || value === undefined) return "—";
-  return el("code", { class: "offsets" }, typeof value === "string" ? value : JSON.stringify(value));
+  if (typeof value !== "object") return el("code", { class: "offsets" }, String(value));
+  return Object.entries(value).map(([topic, partitions]) => el("code", { class: "offsets" }, typeof partitions === "object" && partitions
+    ? `${topic} ${Object.entries(partitions).map(([p, offset]) => `${p}:${offset}`).join(" ")}`
+    : `${topic} ${partitions}`));
 }
 
 function metrics(map) {

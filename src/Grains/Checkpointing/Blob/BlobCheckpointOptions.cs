@@ -1,0 +1,20 @@
+namespace Sluice.Checkpointing.Blob;
+
+/// <summary>
+/// How checkpoints given as <c>azblob://&lt;container&gt;/&lt;prefix&gt;</c> reach Azure Blob Storage
+/// (configuration section <c>Sluice:Blob</c>). Folder checkpoints do not use it.
+/// </summary>
+public sealed class BlobCheckpointOptions
+{
+    /// <summary>
+    /// The storage account's connection string, e.g. <c>UseDevelopmentStorage=true</c> for Azurite
+    /// (<c>scripts/azurite.sh</c> prints one). Required as soon as a query's checkpointLocation starts with <c>azblob://</c>.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// How long the lease that marks a checkpoint as in use lasts without renewal (15 to 60 seconds; renewed at a third of it).
+    /// After a silo dies, a query on its checkpoint can start again once this has passed.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using Xunit.Abstractions;
+
+namespace Sluice.BrowserTests;
+
+/// <summary>
+/// The streaming UI as a browser shows it: headless Chromium loads /ui/ from a real silo running the demo, and the
+/// tests read the DOM its scripts built. Screenshots go to TestResults/screenshots/ under the test's output folder.
+/// </summary>
+public sealed class StreamingUiTests(UiSilo silo, ITestOutputHelper output) : IClassFixture<UiSilo>
+{
+    private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+
+    private async Task<RenderedPage> OpenAsync(string fragment = "") =>
+        new(await HeadlessChromium.DumpDomAsync($"{silo.BaseUrl}/ui/{fragment}"));
+
+    private async Task ScreenshotAsync(string name, string fragment, int height)
+    {
+        var path = Path.Combine(Screenshots, $"ui-{name}.png");
+        await HeadlessChromium.ScreenshotAsync($"{silo.BaseUrl}/ui/{fragment}", path, height: height);
+        output.WriteLine($"Screenshot: {path}");
+    }
+
+    [Fact]
+    public async Task QueryList_ShowsEveryDemoQueryWithItsAlertCount()
+    {
+        var page = await OpenAsync();
+
+        Assert.Superset(UiSilo.DemoQueries.Append(UiSilo.LateQuery).ToHashSet(), page.QueryRows().ToHashSet());
+        Assert.Equal(1, page.AlertCount(UiSilo.LateQuery));
+        Assert.Contains("href=\"../dashboard\"", page.Html, StringComparison.Ordinal);
+        await ScreenshotAsync("queries", "", height: 700);
+    }
+
+    [Fact]
+    public async Task DemoQueryPage_DrawsRateAndDurationCharts()
+    {
+        var charts = (await OpenAsync("#query=purchases")).ChartPoints();
+
+        Assert.Equal(["batchDuration", "droppedByWatermark", "rates", "stateMemory", "stateRows", "watermarkDelay"], charts.Keys.Order());
+        Assert.True(charts["rates"] > 0, $"rates chart drew {charts["rates"]} points");
+        Assert.True(charts["batchDuration"] > 0, $"batchDuration chart drew {charts["batchDuration"]} points");
+        Assert.Equal(0, charts["stateRows"]); // purchases is stateless: "no data yet", not a flat line
+        await ScreenshotAsync("purchases", "#query=purchases", height: 1500);
+    }
+
+    [Fact]
+    public async Task StatefulQueryPage_DrawsStateCharts()
+    {
+        var charts = (await OpenAsync("#query=events_per_user")).ChartPoints();
+
+        Assert.True(charts["stateRows"] > 0, $"stateRows chart drew {charts["stateRows"]} points");
+        Assert.True(charts["stateMemory"] > 0, $"stateMemory chart drew {charts["stateMemory"]} points");
+        await ScreenshotAsync("events_per_user", "#query=events_per_user", height: 1500);
+    }
+
+    [Fact]
+    public async Task LateRows_ShowTheDroppedByWatermarkAlert()
+    {
+        var page = await OpenAsync($"#query={UiSilo.LateQuery}");
+
+        var alert = Assert.Single(page.Alerts());
+        Assert.Contains("alert-droppedByWatermark", alert);
+        Assert.Contains("rows dropped by the watermark", page.Html, StringComparison.Ordinal);
+        Assert.True(page.ChartPoints()["droppedByWatermark"] > 0);
+        await ScreenshotAsync(UiSilo.LateQuery, $"#query={UiSilo.LateQuery}", height: 1500);
+    }
+
+    [Fact]
+    public async Task OrleansDashboard_AnswersAtItsUrl()
+    {
+        using var response = await silo.Http.GetAsync(new Uri("/dashboard", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
