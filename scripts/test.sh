@@ -13,6 +13,13 @@ if ! command -v kcat >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq kcat >/dev/null
 fi
 
+# chromium: the browser tests (tests/Browser.Tests) drive the streaming UI with headless Chromium.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing chromium (Debian package) for the browser tests..."
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+fi
+
 dotnet build Orleans.sln -c Release -warnaserror
 dotnet test Orleans.sln -c Release --no-build --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=3000000
 

@@ -14,6 +14,7 @@ internal static class SluiceCli
         QueryCommands.Stop(),
         QueryCommands.Progress(),
         ProduceCommand.Create(),
+        CheckpointCommands.Create(),
         ScenarioCommand.Create(),
     };
 }

@@ -61,7 +61,7 @@ public sealed class StreamingUiTests(UiSilo silo, ITestOutputHelper output) : IC
 
         var alert = Assert.Single(page.Alerts());
         Assert.Contains("alert-droppedByWatermark", alert);
-        Assert.Contains("rows dropped by the watermark", page.Html, StringComparison.Ordinal);
+        Assert.Contains("dropped by the watermark", page.Html, StringComparison.Ordinal);
         Assert.True(page.ChartPoints()["droppedByWatermark"] > 0);
         await ScreenshotAsync(UiSilo.LateQuery, $"#query={UiSilo.LateQuery}", height: 1500);
     }

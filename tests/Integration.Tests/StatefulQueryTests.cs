@@ -106,6 +106,26 @@ public sealed class StatefulQueryTests(SiloFixture silo)
     }
 
     [Fact]
+    public async Task Restart_WithAChangedWindow_FailsNamingTheDifference()
+    {
+        var source = "layout-" + Guid.NewGuid().ToString("N")[..6];
+        var name = Name();
+        DataStreamWriter Counts(string size) => Client.ReadStream().Memory(source).Schema(("ts", "timestamp")).Load()
+            .GroupBy([$"window(ts, '{size}') AS window"], ["count(*) AS n"]).WriteStream().OutputMode("update").Trigger(Trigger.Manual());
+        var first = await Counts("10 seconds").StartAsync(name);
+        await Client.AddDataAsync(source, new { ts = "1970-01-01T00:00:01Z" });
+        await first.ProcessAllAvailableAsync();
+        await first.StopAsync();
+
+        var e = await Assert.ThrowsAsync<QueryStartException>(() => Counts("5 seconds").StartAsync(name));
+
+        Assert.Contains("does not fit checkpoint", e.Message, StringComparison.Ordinal);
+        Assert.Contains("keys was 'window(ts, '10 seconds') AS window' and is now 'window(ts, '5 seconds') AS window'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("new checkpointLocation", e.Message, StringComparison.Ordinal);
+        Assert.Contains("sluice checkpoint inspect", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Restart_SourceBehindTheCheckpoint_FailsRatherThanSkippingData()
     {
         var before = silo.CreateTopic(1);

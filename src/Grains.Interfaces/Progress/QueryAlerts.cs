@@ -40,7 +40,7 @@ public static class QueryAlerts
         if (dropped > 0)
         {
             alerts.Add(new QueryAlert(DroppedByWatermark, "warning",
-                $"{dropped} rows dropped by the watermark in the last {Math.Min(RecentBatches, recent.Count)} batches: data arrives later than the watermark delay allows (set the query option lateRowsSink to keep them)."));
+                $"{dropped} {(dropped == 1 ? "row" : "rows")} dropped by the watermark in the last {Math.Min(RecentBatches, recent.Count)} batches: data arrives later than the watermark delay allows (set the query option lateRowsSink to keep them)."));
         }
         if (info.TriggerIntervalMs > 0 && recent.Count > 0 && recent[^1].BatchDuration > 2 * info.TriggerIntervalMs)
         {

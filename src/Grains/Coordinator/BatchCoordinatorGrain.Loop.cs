@@ -26,6 +26,13 @@ internal sealed partial class BatchCoordinatorGrain
         {
             end = QueryState.Stopped;
         }
+        catch (Exception) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // The silo is going down under the batch (its grains can no longer be placed): that is a stop, not a
+            // failure; the batch has no commit and re-runs at the next start.
+            _siloStopping = true;
+            end = QueryState.Stopped;
+        }
         catch (Exception e)
         {
             end = QueryState.Failed;

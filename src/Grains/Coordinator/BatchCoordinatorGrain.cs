@@ -33,6 +33,7 @@ internal sealed partial class BatchCoordinatorGrain(
     SluiceClock time,
     IOptions<SluiceOptions> options,
     Diagnostics.SluiceMetrics metrics,
+    Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
     ILogger<BatchCoordinatorGrain> logger) : Grain, IBatchCoordinatorGrain
 {
     private QueryRun? _run;

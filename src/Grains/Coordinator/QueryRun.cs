@@ -74,10 +74,7 @@ internal sealed partial class QueryRun : IDisposable
         {
             var checkpoint = new Checkpoint(new FolderCheckpointStore(checkpointPath));
             var (metadata, _) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, CheckpointMetadataFormat.DefaultKeyGroups);
-            if (plan.Stateful is { } stateful)
-            {
-                await stateful.CheckStateShapeAsync(checkpoint.Store);
-            }
+            await StateLayout.CheckAsync(checkpoint, plan.Stateful);
             source = sources.CreateSource(spec.Source, spec.Name, checkpoint.Store, 0);
             var initial = await ResolveInitialOffsetsAsync(checkpoint, source);
             var run = new QueryRun(spec, queryId, runId, plan, checkpoint, checkpointLock, source, grains, time, initial, metadata.KeyGroups, checkpointPath)

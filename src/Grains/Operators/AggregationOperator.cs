@@ -20,10 +20,14 @@ internal sealed class AggregationOperator : IStatefulOperator
     private readonly AggregateSet _aggregates;
     private readonly OutputMode _mode;
     private readonly int _evictionKey;
+    private readonly IReadOnlyDictionary<string, string> _description;
 
-    public AggregationOperator(int index, IReadOnlyList<GroupKey> keys, AggregateSet aggregates, OutputMode mode, WatermarkColumn? watermark)
+    public IReadOnlyDictionary<string, string> Describe() => _description;
+
+    public AggregationOperator(int index, IReadOnlyList<GroupKey> keys, AggregateSet aggregates, OutputMode mode, WatermarkColumn? watermark, IReadOnlyDictionary<string, string> description)
     {
         Index = index;
+        _description = description;
         _keys = [.. keys];
         _aggregates = aggregates;
         _mode = mode;

@@ -26,7 +26,17 @@ internal sealed class DeduplicateOperator : IStatefulOperator
         _eventTime = eventTime;
         _expiryDelayMs = expiryDelayMs;
         Name = withinWatermark ? "dedupeWithinWatermark" : "dedupe";
+        _description = new Dictionary<string, string>
+        {
+            ["op"] = Name,
+            ["keys"] = string.Join(", ", keyColumns.Select(k => schema[k].Name)),
+            ["input"] = schema.Describe(),
+        };
     }
+
+    private readonly IReadOnlyDictionary<string, string> _description;
+
+    public IReadOnlyDictionary<string, string> Describe() => _description;
 
     public int Index { get; }
 

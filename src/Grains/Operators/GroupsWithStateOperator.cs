@@ -1,4 +1,3 @@
-using Sluice.Checkpointing;
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Planning;
@@ -93,21 +92,16 @@ internal sealed partial class GroupsWithStateOperator : IStatefulOperator
     public IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache) =>
         new GroupsWithStateBatch(this, store, cache.Value as TimerIndex ?? (TimerIndex)(cache.Value = TimerIndex.Build(store)));
 
-    /// <summary>The processor, state type and version the checkpoint's state was written with must be this one's.</summary>
-    public async Task CheckStateShapeAsync(ICheckpointStore checkpoint)
+    public IReadOnlyDictionary<string, string> Describe() => new Dictionary<string, string>
     {
-        var path = $"state/{Index}/_processor";
-        var shape = $"v1\n{{\"processor\":\"{Processor.Name}\",\"stateType\":\"{Processor.StateType.FullName}\",\"stateVersion\":{Processor.StateVersion}}}\n";
-        await checkpoint.TryCreateAsync(path, shape);
-        var stored = await checkpoint.ReadAsync(path);
-        if (stored != shape)
-        {
-            throw new QueryStartException(
-                $"The checkpoint's state for operator {Index} ({Spec.Op}) was written by {stored?.Split('\n').ElementAtOrDefault(1)}, " +
-                $"but this query uses processor '{Processor.Name}' with state {Processor.StateType.FullName} version {Processor.StateVersion}. " +
-                "Start the query with a new checkpointLocation, or keep the processor's state type and version.");
-        }
-    }
+        ["op"] = Spec.Op,
+        ["keys"] = string.Join(", ", Spec.Keys),
+        ["processor"] = Processor.Name,
+        ["stateType"] = Processor.StateType.FullName ?? Processor.StateType.Name,
+        ["stateVersion"] = Processor.StateVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["timeout"] = Spec.Timeout,
+        ["input"] = InputSchema.Describe(),
+    };
 
     internal object?[] KeyOf(byte[] encoded) => RowCodec.Decode(encoded);
 }

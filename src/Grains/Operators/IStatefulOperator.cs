@@ -28,8 +28,11 @@ internal interface IStatefulOperator
 
     IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache);
 
-    /// <summary>Checks that the checkpoint's state fits this operator (records its shape on first use).</summary>
-    Task CheckStateShapeAsync(Checkpointing.ICheckpointStore checkpoint) => Task.CompletedTask;
+    /// <summary>
+    /// What the layout of this operator's state depends on (op, keys, aggregates, processor and state type, input
+    /// columns), as name/value pairs: a checkpoint can only be resumed by a query whose description is the same.
+    /// </summary>
+    IReadOnlyDictionary<string, string> Describe();
 }
 
 /// <summary>One batch of one key group, in its window grain.</summary>

@@ -23,10 +23,14 @@ internal sealed class SessionWindowOperator : IStatefulOperator
     private readonly AggregateSet _aggregates;
     private readonly OutputMode _mode;
     private readonly bool _hasWatermark;
+    private readonly IReadOnlyDictionary<string, string> _description;
 
-    public SessionWindowOperator(int index, IReadOnlyList<GroupKey> keys, int sessionKey, int timeIndex, TimeSpan gap, AggregateSet aggregates, OutputMode mode, WatermarkColumn? watermark)
+    public IReadOnlyDictionary<string, string> Describe() => _description;
+
+    public SessionWindowOperator(int index, IReadOnlyList<GroupKey> keys, int sessionKey, int timeIndex, TimeSpan gap, AggregateSet aggregates, OutputMode mode, WatermarkColumn? watermark, IReadOnlyDictionary<string, string> description)
     {
         Index = index;
+        _description = description;
         _keys = [.. keys];
         _sessionKey = sessionKey;
         _timeIndex = timeIndex;

@@ -29,13 +29,21 @@ internal static class StatefulPlanner
             }
             var sessionAggregates = g.Aggs.Select((a, i) => QueryPlanner.Compile($"{path}.aggs[{i}]", () => AggregateBinder.Bind(a, input))).ToList();
             var session = keys[sessionKey];
-            return new SessionWindowOperator(index, keys, sessionKey, session.TimeIndex, session.Session!.Gap, new AggregateSet(sessionAggregates), spec.OutputMode, watermark);
+            return new SessionWindowOperator(index, keys, sessionKey, session.TimeIndex, session.Session!.Gap, new AggregateSet(sessionAggregates), spec.OutputMode, watermark, Describe(g, input));
         }
         if (keys.Count(k => k.Window is not null) > 1)
         {
             throw QueryPlanner.Invalid(path + ".keys", "only one window() key is allowed in a groupBy");
         }
         var aggregates = g.Aggs.Select((a, i) => QueryPlanner.Compile($"{path}.aggs[{i}]", () => AggregateBinder.Bind(a, input))).ToList();
-        return new AggregationOperator(index, keys, new AggregateSet(aggregates), spec.OutputMode, watermark);
+        return new AggregationOperator(index, keys, new AggregateSet(aggregates), spec.OutputMode, watermark, Describe(g, input));
     }
+
+    private static Dictionary<string, string> Describe(GroupBySpec g, StreamSchema input) => new()
+    {
+        ["op"] = g.Op,
+        ["keys"] = string.Join(", ", g.Keys),
+        ["aggs"] = string.Join(", ", g.Aggs),
+        ["input"] = input.Describe(),
+    };
 }

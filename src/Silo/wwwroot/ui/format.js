@@ -77,10 +77,10 @@ export function parseTime(iso) {
   return Number.isFinite(t) ? t : NaN;
 }
 
-/** "14:03:27" in UTC, like the progress timestamps. */
-export function clock(epochMs) {
+/** "14:03:27" in UTC, like the progress timestamps; "14:03:27.125" with millis. */
+export function clock(epochMs, millis = false) {
   if (!Number.isFinite(epochMs)) return "–";
-  return new Date(epochMs).toISOString().slice(11, 19);
+  return new Date(epochMs).toISOString().slice(11, millis ? 23 : 19);
 }
 
 /** "2024-05-01 14:03:27Z" for tooltips and tables. */

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Sluice.Contracts;
+using Sluice.Operators;
+
+namespace Sluice.Checkpointing;
+
+/// <summary>
+/// <c>state/_layout</c>: what the checkpoint's state is laid out by (the stateful operator's description), written
+/// when the query first runs. A query whose stateful part differs cannot go on from that state: it fails at start,
+/// naming each difference, instead of misreading the state.
+/// </summary>
+internal static class StateLayout
+{
+    public const string File = "state/_layout";
+
+    public static async Task CheckAsync(Checkpoint checkpoint, IStatefulOperator? stateful)
+    {
+        var layout = new Dictionary<string, string>(stateful?.Describe() ?? new Dictionary<string, string> { ["op"] = "none" });
+        if (stateful is not null)
+        {
+            layout["operator"] = stateful.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var hasBatches = (await checkpoint.Commits.GetLatestAsync()) is not null || (await checkpoint.Offsets.GetLatestAsync()) is not null;
+        var text = await checkpoint.Store.ReadAsync(File);
+        if (text is null)
+        {
+            if (hasBatches && stateful is not null)
+            {
+                throw Mismatch(checkpoint, ["the checkpoint has batches from a query without a stateful operator, and this query has one"]);
+            }
+            await checkpoint.Store.TryCreateAsync(File, $"v1\n{JsonSerializer.Serialize(layout)}\n");
+            return;
+        }
+        var lines = text.Split('\n', 2);
+        Dictionary<string, string> stored;
+        try
+        {
+            stored = lines.Length == 2 && lines[0] == "v1"
+                ? JsonSerializer.Deserialize<Dictionary<string, string>>(lines[1]) ?? throw new JsonException("empty")
+                : throw new JsonException("the first line is not 'v1'");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointCorruptException($"{checkpoint.Store.Location}/{File}", e.Message);
+        }
+        var differences = stored.Keys.Union(layout.Keys).Order(StringComparer.Ordinal)
+            .Where(k => stored.GetValueOrDefault(k) != layout.GetValueOrDefault(k))
+            .Select(k => $"{k} was '{stored.GetValueOrDefault(k) ?? "(none)"}' and is now '{layout.GetValueOrDefault(k) ?? "(none)"}'")
+            .ToList();
+        if (differences.Count > 0)
+        {
+            throw Mismatch(checkpoint, differences);
+        }
+    }
+
+    private static QueryStartException Mismatch(Checkpoint checkpoint, IReadOnlyList<string> differences) => new(
+        $"This query's stateful part does not fit checkpoint '{checkpoint.Store.Location}': {string.Join("; ", differences)}. " +
+        "Its state is laid out by these, so the query cannot go on from it. Start the query on a new checkpointLocation " +
+        "(it then begins at its startingOffsets), or run the query as it was; 'sluice checkpoint inspect <path>' shows what the checkpoint holds.");
+}

@@ -1,0 +1,41 @@
+using Sluice.Sinks.Files;
+using Sluice.Spec;
+
+namespace Sluice.Tests.Sinks.Files;
+
+public sealed class FileSinkIdTests
+{
+    [Fact]
+    public void From_SinkSpec_KeysByKindAndPathWithoutATrailingSeparator()
+    {
+        var id = FileSinkId.From(new SinkSpec { Kind = "parquet", Path = "warehouse/revenue/" });
+
+        Assert.Equal("parquet|warehouse/revenue", id.ToString());
+        Assert.Equal(id, FileSinkId.Parse(id.ToString()));
+    }
+
+    [Fact]
+    public void ResolveFolder_RelativePath_IsUnderTheCheckpointRootAndAnAbsoluteOneStaysPut()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "root");
+        var absolute = Path.Combine(Path.GetTempPath(), "out");
+
+        Assert.Equal(Path.Combine(root, "warehouse", "revenue"), FileSinkId.Parse("json|warehouse/revenue").ResolveFolder(root));
+        Assert.Equal(absolute, FileSinkId.Parse($"json|{absolute}").ResolveFolder(root));
+    }
+
+    [Theory]
+    [InlineData("parquet")]
+    [InlineData("csv|/tmp/x")]
+    [InlineData("json|")]
+    public void Parse_NotAFileSinkKey_Throws(string key) =>
+        Assert.Throws<FormatException>(() => FileSinkId.Parse(key));
+
+    [Fact]
+    public void From_SpecWithoutPath_SaysAPathIsNeeded()
+    {
+        var error = Assert.Throws<ArgumentException>(() => FileSinkId.From(new SinkSpec { Kind = "json" }));
+
+        Assert.StartsWith("A json sink needs a 'path'", error.Message, StringComparison.Ordinal);
+    }
+}
