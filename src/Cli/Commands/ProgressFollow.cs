@@ -20,24 +20,28 @@ internal static class ProgressFollow
         Description = "Watch the query until it ends: a live view on a terminal, a line per batch when piped",
     };
 
-    public static Option<TimeSpan> IntervalOption() => new("--interval")
+    /// <summary>A duration in <see cref="Durations"/>' forms; text rather than a TimeSpan so that help shows <c>1s</c>.</summary>
+    public static Option<string> IntervalOption()
     {
-        Description = "How often --follow polls the query, e.g. 1s, 500ms",
-        DefaultValueFactory = _ => TimeSpan.FromSeconds(1),
-        CustomParser = result =>
+        var option = new Option<string>("--interval")
         {
-            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (Durations.TryParse(text, out var interval) && interval > TimeSpan.Zero)
+            Description = "How often --follow polls the query, e.g. 500ms, 2s",
+            DefaultValueFactory = _ => "1s",
+        };
+        option.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (!Durations.TryParse(text, out var interval) || interval <= TimeSpan.Zero)
             {
-                return interval;
+                result.AddError($"--interval: '{text}' is not a positive duration such as 500ms, 2s or \"1 minute\".");
             }
-            result.AddError($"--interval: '{text}' is not a positive duration such as 1s, 500ms or \"2 seconds\".");
-            return default;
-        },
-    };
+        });
+        return option;
+    }
 
-    public static async Task<int> RunAsync(StreamingQuery query, TimeSpan interval, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(StreamingQuery query, string intervalText, CancellationToken cancellationToken)
     {
+        var interval = Durations.Parse(intervalText);
         FollowSnapshot last;
         try
         {

@@ -83,7 +83,7 @@ internal static class QueryCommands
                     ?? throw new InvalidOperationException($"No query named '{parse.GetValue(name)}' (see 'sluice list').");
                 if (parse.GetValue(follow))
                 {
-                    followed = await ProgressFollow.RunAsync(query, parse.GetValue(interval), cancellationToken);
+                    followed = await ProgressFollow.RunAsync(query, parse.GetValue(interval)!, cancellationToken);
                     return;
                 }
                 var status = await query.StatusAsync();

@@ -12,8 +12,14 @@ public interface ISinkGrain : IGrainWithStringKey
 {
     Task StageAsync(long batchId, string writerId, Immutable<RowBatch> rows);
 
-    /// <summary>Makes batch <paramref name="batchId"/> visible; returns the rows it added (0 when already committed).</summary>
+    /// <summary>
+    /// Makes batch <paramref name="batchId"/> visible; returns the rows it added, or <see cref="AlreadyCommitted"/>
+    /// when the batch was committed before (a replay adds nothing).
+    /// </summary>
     Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema);
+
+    /// <summary>What <see cref="CommitAsync"/> returns for a batch committed before.</summary>
+    public const long AlreadyCommitted = -1;
 }
 
 /// <summary>The console sink of a query (key: query name): prints each committed batch as Spark does.</summary>

@@ -45,7 +45,7 @@ internal sealed partial class BatchCoordinatorGrain(
     private long _iteration;
     private bool _siloStopping;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private QueryInfo _info = new();
+    private QueryInfo _info = new() { State = QueryState.Stopped, Message = "Not running on this activation" };
 
     public async Task StartAsync(QuerySpec spec, Guid runId, string checkpointPath)
     {

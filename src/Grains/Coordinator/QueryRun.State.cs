@@ -35,6 +35,7 @@ internal sealed partial class QueryRun
         });
         var results = await Task.WhenAll(KeyGroupGrains().Select(g => g.FinishAsync(request)));
         _nextProcessingTimerMs = results.Min(r => r.NextProcessingTimerMs);
+        _stagedByKeyGroups = results.Sum(r => r.RowsOutput);
     }
 
     /// <summary>After the sink committed: state version N of every key group, summed into one operator report.</summary>

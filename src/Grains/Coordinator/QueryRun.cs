@@ -28,6 +28,7 @@ internal sealed partial class QueryRun : IDisposable
     private bool _noDataBatchDue;
     private IOffsetCommitter? _offsetCommitter;
     private long? _nextProcessingTimerMs;
+    private long _stagedByKeyGroups;
 
     private QueryRun(QuerySpec spec, Guid queryId, Guid runId, QueryPlan plan, Checkpoint checkpoint, CheckpointLock checkpointLock,
         IStreamSource source, IGrainFactory grains, TimeProvider time, SourceOffsets committed, int keyGroups, string checkpointPath)
@@ -249,6 +250,16 @@ internal sealed partial class QueryRun : IDisposable
             await configurable.ConfigureAsync(new Immutable<SinkConfig>(new SinkConfig(Spec.Sink, QueryId, Spec.Name)));
         }
         var rows = await sink.CommitAsync(batchId, Spec.OutputMode, Plan.OutputSchema);
+        var staged = Plan.Stateful is null ? results.Sum(r => r.RowsOutput) : _stagedByKeyGroups;
+        if (rows != ISinkGrain.AlreadyCommitted && rows < staged)
+        {
+            // The sink writer's activation (and the rows staged in it) was lost, e.g. with its silo: committing now
+            // would lose output. Nothing of this batch is committed yet, so it re-runs whole at the next start.
+            throw new InvalidOperationException(
+                $"the {Spec.Sink.Kind} sink committed {rows} rows of batch {batchId} but {staged} were staged: staged output was lost (did a silo fail?). " +
+                "The batch has no commit and re-runs when the query restarts.");
+        }
+        rows = Math.Max(rows, 0);
         if (LateRows.SinkName(Spec) is { } lateSink)
         {
             await _grains.GetGrain<IMemorySinkGrain>(lateSink).CommitAsync(batchId, OutputMode.Append, Plan.StatefulInputSchema);

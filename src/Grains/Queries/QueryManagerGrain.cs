@@ -22,6 +22,11 @@ internal sealed partial class QueryManagerGrain(IOptions<SluiceOptions> options,
     {
         if (_queries.TryGetValue(spec.Name, out var existing) && existing.IsActive)
         {
+            // The termination notice is one-way and may still be on its way: ask the coordinator itself.
+            existing = _queries[spec.Name] = await GrainFactory.GetGrain<IBatchCoordinatorGrain>(existing.Id).GetInfoAsync();
+        }
+        if (existing is { IsActive: true })
+        {
             throw new QueryStartException(
                 $"Cannot start query with name {spec.Name} as a query with that name is already active (id {existing.Id}, runId {existing.RunId}). " +
                 "Stop it first, or give the new query another name.");

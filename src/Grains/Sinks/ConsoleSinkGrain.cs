@@ -28,7 +28,7 @@ internal sealed class ConsoleSinkGrain : Grain, IConsoleSinkGrain
         var rows = _staged.TakeForCommit(batchId);
         if (rows is null)
         {
-            return 0;
+            return ISinkGrain.AlreadyCommitted;
         }
         var text = $"-------------------------------------------\nBatch: {batchId}\n-------------------------------------------\n"
             + ConsoleTable.Format(schema, rows, _numRows);

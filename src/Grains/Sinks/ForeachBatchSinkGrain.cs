@@ -30,7 +30,7 @@ internal sealed class ForeachBatchSinkGrain : Grain, IForeachBatchSinkGrain
         var rows = _staged.TakeForCommit(batchId);
         if (rows is null)
         {
-            return 0;
+            return ISinkGrain.AlreadyCommitted;
         }
         await ProcessorRegistry.ResolveHandler(config.Sink.Handler!).HandleAsync(batchId, schema, rows);
         return rows.Count;

@@ -27,7 +27,7 @@ internal sealed class MemorySinkGrain : Grain, IMemorySinkGrain
         var rows = _staged.TakeForCommit(batchId);
         if (rows is null)
         {
-            return Task.FromResult(0L);
+            return Task.FromResult(ISinkGrain.AlreadyCommitted);
         }
         _schema = schema;
         if (mode == OutputMode.Complete)

@@ -1,4 +1,5 @@
 using Sluice.Contracts;
+using Sluice.Sinks.Files;
 using Sluice.Spec;
 
 namespace Sluice.Sinks;
@@ -13,6 +14,7 @@ internal static class SinkTargets
         "kafka" => grains.GetGrain<IKafkaSinkGrain>(queryId.ToString("N")),
         "foreachBatch" => grains.GetGrain<IForeachBatchSinkGrain>(queryId.ToString("N")),
         "stream" => grains.GetGrain<IStreamSinkGrain>(queryName),
+        "parquet" or "json" => grains.GetGrain<IFileSinkGrain>(FileSinkId.From(sink).ToString()),
         _ => throw new ArgumentException($"unknown sink kind '{sink.Kind}'"),
     };
 
@@ -23,6 +25,7 @@ internal static class SinkTargets
         "kafka" => $"KafkaSink[{sink.Topic}]",
         "foreachBatch" => $"ForeachBatchSink[{sink.Handler}]",
         "stream" => "OrleansStreamSink",
+        "parquet" or "json" => $"FileSink[{sink.Path}]",
         _ => sink.Kind,
     };
 }

@@ -33,7 +33,7 @@ internal sealed class StreamSinkGrain : Grain, IStreamSinkGrain
         var rows = _staged.TakeForCommit(batchId);
         if (rows is null)
         {
-            return 0;
+            return ISinkGrain.AlreadyCommitted;
         }
         var stream = this.GetStreamProvider(QueryEvents.Provider).GetStream<OutputBatch>(StreamId.Create(OutputStreams.Namespace, name));
         await stream.OnNextAsync(new OutputBatch(name, batchId, schema, rows));

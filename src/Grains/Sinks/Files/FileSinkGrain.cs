@@ -37,11 +37,9 @@ internal sealed partial class FileSinkGrain(
         if (ReferenceEquals(commit, FileSinkCommit.AlreadyCommitted))
         {
             LogAlreadyCommitted(logger, _writer.Folder, batchId);
+            return Contracts.ISinkGrain.AlreadyCommitted;
         }
-        else
-        {
-            LogCommitted(logger, _writer.Folder, batchId, commit.Files.Count, commit.Rows);
-        }
+        LogCommitted(logger, _writer.Folder, batchId, commit.Files.Count, commit.Rows);
         return commit.Rows;
     }
 

@@ -33,7 +33,7 @@ internal sealed class KafkaSinkGrain(IOptions<SluiceOptions> options) : Grain, I
         var rows = _staged.TakeForCommit(batchId);
         if (rows is null)
         {
-            return Task.FromResult(0L);
+            return Task.FromResult(ISinkGrain.AlreadyCommitted);
         }
         var bootstrap = config.Sink.BootstrapServers ?? options.Value.KafkaBootstrapServers
             ?? throw new InvalidOperationException("the Kafka sink has no bootstrapServers and the silo has no Kafka configured");

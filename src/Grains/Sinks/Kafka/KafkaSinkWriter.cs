@@ -41,7 +41,7 @@ internal sealed class KafkaSinkWriter : IDisposable
         }).Build();
     }
 
-    /// <summary>Writes the rows of batch <paramref name="batchId"/> unless a previous attempt already did; returns the rows written.</summary>
+    /// <summary>Writes the rows of batch <paramref name="batchId"/> unless a previous attempt already did; returns the rows written, or -1 when it had.</summary>
     public long Write(long batchId, StreamSchema schema, IReadOnlyList<object?[]> rows, CompiledExpression? key)
     {
         if (!_initialized)
@@ -49,9 +49,13 @@ internal sealed class KafkaSinkWriter : IDisposable
             _producer.InitTransactions(TimeSpan.FromSeconds(30));
             _initialized = true;
         }
-        if (rows.Count == 0 || LastWrittenBatch() >= batchId)
+        if (rows.Count == 0)
         {
             return 0;
+        }
+        if (LastWrittenBatch() >= batchId)
+        {
+            return Contracts.ISinkGrain.AlreadyCommitted;
         }
         var headers = new Headers
         {

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Sluice.Checkpointing.Blob;
 
@@ -24,6 +26,37 @@ public sealed class BlobCheckpointStoreTests(AzuriteContainer azurite) : IClassF
             var winner = Assert.Single(Enumerable.Range(0, writers.Length), i => results[i]);
             Assert.Equal($"v1\nwriter {winner}\n", await writers[(winner + 1) % writers.Length].ReadAsync(path));
         }
+    }
+
+    [Fact]
+    public async Task TryCreate_WhoseResponseWasLostAndRetried_StillReportsItsOwnWrite()
+    {
+        var options = new BlobClientOptions { Retry = { Delay = TimeSpan.FromMilliseconds(10) } };
+        options.AddPolicy(new LoseFirstResponse(), HttpPipelinePosition.PerRetry);
+        var container = new BlobServiceClient(AzuriteContainer.ConnectionString, options).GetBlobContainerClient(azurite.Client.Name);
+        var store = new BlobCheckpointStore(container, AzuriteContainer.NewPrefix());
+
+        // The upload succeeded but its answer was lost; the SDK's retry then finds the blob there.
+        Assert.True(await store.TryCreateAsync("commits/0", "v1\n{}"));
+        Assert.False(await store.TryCreateAsync("commits/0", "v1\n{}"));
+    }
+
+    /// <summary>Sends the first request, then fails as if the connection dropped before the response arrived.</summary>
+    private sealed class LoseFirstResponse : HttpPipelinePolicy
+    {
+        private int _calls;
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                throw new IOException("connection reset after the request was sent");
+            }
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("the store only makes async calls");
     }
 
     [Fact]
@@ -61,6 +94,7 @@ public sealed class BlobCheckpointStoreTests(AzuriteContainer azurite) : IClassF
         await store.TryCreateAsync("offsets/.0.tmp", "hidden");
         await store.TryCreateAsync("offsets/nested/0", "a deeper file");
         await store.TryCreateAsync("offsets2/0", "a sibling whose name starts the same");
+        await store.TryCreateAsync("offsetsfile", "a file beside the directory");
         await store.TryCreateAsync("metadata", "{}");
         await store.TryCreateAsync(".lock", "");
 
