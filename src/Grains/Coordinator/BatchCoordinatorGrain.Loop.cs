@@ -163,7 +163,17 @@ internal sealed partial class BatchCoordinatorGrain
         }
         run.Dispose();
         _run = null;
-        _info = _info with { State = end, Error = error, Message = end == QueryState.Failed ? "Failed" : "Stopped" };
+        _info = _info with
+        {
+            State = end,
+            Error = error,
+            Message = end switch
+            {
+                QueryState.Failed => "Failed",
+                QueryState.Completed => "Completed: all data available at start is processed",
+                _ => "Stopped",
+            },
+        };
         foreach (var (waiter, _) in _waiters)
         {
             if (error is null)

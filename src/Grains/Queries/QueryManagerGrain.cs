@@ -13,8 +13,13 @@ namespace Sluice.Queries;
 /// stops them, lists them, and remembers how ended ones ended.
 /// </summary>
 [KeepAlive]
-internal sealed partial class QueryManagerGrain(IOptions<SluiceOptions> options, ILogger<QueryManagerGrain> logger) : Grain, IQueryManagerGrain
+internal sealed partial class QueryManagerGrain(
+    [PersistentState("queries")] IPersistentState<QueryRegistryState> registry,
+    IOptions<SluiceOptions> options,
+    ILogger<QueryManagerGrain> logger) : Grain, IQueryManagerGrain
 {
+    private readonly IPersistentState<QueryRegistryState> _registry = registry;
+
     private readonly Dictionary<string, QueryInfo> _queries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, QuerySpec> _specs = new(StringComparer.Ordinal);
 
@@ -58,6 +63,7 @@ internal sealed partial class QueryManagerGrain(IOptions<SluiceOptions> options,
         var info = await coordinator.GetInfoAsync();
         _queries[spec.Name] = info;
         _specs[spec.Name] = spec;
+        await RememberAsync(spec, info.Id, shouldRun: true);
         LogStarted(logger, spec.Name, metadata.Id, runId, checkpointPath, plan.OutputSchema.Describe());
         return info;
     }
@@ -71,6 +77,7 @@ internal sealed partial class QueryManagerGrain(IOptions<SluiceOptions> options,
         var coordinator = GrainFactory.GetGrain<IBatchCoordinatorGrain>(info.Id);
         await coordinator.StopAsync();
         _queries[name] = await coordinator.GetInfoAsync();
+        await MarkEndedAsync(name);
     }
 
     public async Task<IReadOnlyList<QueryInfo>> ListAsync()
@@ -98,7 +105,9 @@ internal sealed partial class QueryManagerGrain(IOptions<SluiceOptions> options,
     {
         if (!_specs.TryGetValue(name, out var spec))
         {
-            throw new KeyNotFoundException($"No query named '{name}' has been started on this cluster.");
+            spec = _registry.State.Queries.TryGetValue(name, out var registered)
+                ? SpecReader.Read(registered.SpecJson)
+                : throw new KeyNotFoundException($"No query named '{name}' has been started on this cluster.");
         }
         if (_queries.TryGetValue(name, out var info) && info.IsActive)
         {
@@ -118,13 +127,14 @@ internal sealed partial class QueryManagerGrain(IOptions<SluiceOptions> options,
 
     public Task<string?> GetKafkaBootstrapServersAsync() => Task.FromResult(options.Value.KafkaBootstrapServers);
 
-    public Task OnTerminatedAsync(QueryInfo info)
+    public async Task OnTerminatedAsync(QueryInfo info)
     {
         if (_queries.TryGetValue(info.Name, out var known) && known.RunId == info.RunId)
         {
             _queries[info.Name] = info;
+            // A run that ended on its own (completed, failed, stopped) is not restarted by the watchdog.
+            await MarkEndedAsync(info.Name);
         }
-        return Task.CompletedTask;
     }
 
     private string CheckpointPath(QuerySpec spec) =>

@@ -31,7 +31,7 @@ internal static class BlobFailures
         var local = endpoint.IsLoopback || endpoint.AbsolutePath.Contains("devstoreaccount1", StringComparison.Ordinal);
         var hint = local
             ? "Azurite does not seem to be running there: start it with scripts/azurite.sh"
-            : "the Azure Storage account does not answer from here: check the account name, DNS, firewall and network";
+            : "The Azure Storage account does not answer from here: check the account name, DNS, firewall and network";
         return $"Cannot reach the blob endpoint {endpoint} of checkpoint {location} ({Innermost(e).Message}). " +
             $"{hint}, and check Sluice:Blob:ConnectionString.";
     }

@@ -77,12 +77,9 @@ public sealed class BlobCheckpointLockTests(AzuriteContainer azurite) : IClassFi
     public async Task Acquire_WhenTheAccountDoesNotAnswer_FailsNamingTheEndpoint()
     {
         var endpoint = $"http://127.0.0.1:{BlobCheckpointStoreTests.ClosedPort()}/devstoreaccount1";
-        var options = new BlobCheckpointOptions
-        {
-            ConnectionString = AzuriteContainer.DevelopmentConnectionString.Replace("http://127.0.0.1:10000/devstoreaccount1", endpoint, StringComparison.Ordinal),
-        };
+        var store = BlobCheckpointStoreTests.UnreachableStore(endpoint, "checkpoints", "revenue");
 
-        var error = await Assert.ThrowsAsync<QueryStartException>(() => CheckpointLocations.LockAsync("azblob://checkpoints/revenue", "revenue", options));
+        var error = await Assert.ThrowsAsync<QueryStartException>(() => BlobCheckpointLock.AcquireAsync(store, "revenue", Lease, TimeProvider.System));
 
         Assert.StartsWith($"Cannot reach the blob endpoint {endpoint} of checkpoint azblob://devstoreaccount1/checkpoints/revenue", error.Message, StringComparison.Ordinal);
         Assert.Contains("start it with scripts/azurite.sh", error.Message, StringComparison.Ordinal);

@@ -156,14 +156,21 @@ public sealed class BlobCheckpointStoreTests(AzuriteContainer azurite) : IClassF
     public async Task AnyCall_WhenTheAccountDoesNotAnswer_FailsNamingTheEndpointAndAzurite()
     {
         var endpoint = $"http://127.0.0.1:{ClosedPort()}/devstoreaccount1";
-        var connection = AzuriteContainer.DevelopmentConnectionString.Replace("http://127.0.0.1:10000/devstoreaccount1", endpoint, StringComparison.Ordinal);
-        var store = new BlobCheckpointStore(new BlobServiceClient(connection).GetBlobContainerClient("checkpoints"), "q");
+        var store = UnreachableStore(endpoint, "checkpoints", "q");
 
         var error = await Assert.ThrowsAsync<IOException>(() => store.ReadAsync("metadata"));
 
         Assert.Contains($"Cannot reach the blob endpoint {endpoint}", error.Message, StringComparison.Ordinal);
         Assert.Contains("Azurite does not seem to be running there: start it with scripts/azurite.sh", error.Message, StringComparison.Ordinal);
         Assert.Contains("azblob://devstoreaccount1/checkpoints/q", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A store on an endpoint nothing answers, retrying once at once (the SDK's default backoff takes about 25 s).</summary>
+    internal static BlobCheckpointStore UnreachableStore(string endpoint, string container, string prefix)
+    {
+        var connection = AzuriteContainer.DevelopmentConnectionString.Replace("http://127.0.0.1:10000/devstoreaccount1", endpoint, StringComparison.Ordinal);
+        var options = new BlobClientOptions { Retry = { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(10) } };
+        return new BlobCheckpointStore(new BlobServiceClient(connection, options).GetBlobContainerClient(container), prefix);
     }
 
     /// <summary>A port nothing listens on: one the OS just handed out and took back.</summary>

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Logging;
+using Sluice.Contracts;
+using Sluice.Spec;
+
+namespace Sluice.Queries;
+
+/// <summary>
+/// Keeps queries running when a silo fails: a grain timer checks every few seconds that each query that should run has
+/// a coordinator with a live run, and restarts it from its checkpoint when not (the coordinator's silo died, so its
+/// grain came back empty). A reminder keeps the manager itself alive: if the manager's silo dies, the reminder
+/// reactivates it on another silo within a minute, and the timer starts again.
+/// </summary>
+internal sealed partial class QueryManagerGrain : IRemindable
+{
+    private const string WatchdogReminder = "watchdog";
+    private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(5);
+    private IGrainTimer? _watchdog;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await _registry.ReadStateAsync(cancellationToken);
+        if (_registry.State.Queries.Values.Any(q => q.ShouldRun))
+        {
+            StartWatchdog();
+        }
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        StartWatchdog();
+        return Task.CompletedTask;
+    }
+
+    private void StartWatchdog() =>
+        _watchdog ??= this.RegisterGrainTimer(CheckQueriesAsync, new GrainTimerCreationOptions(CheckEvery, CheckEvery) { Interleave = false, KeepAlive = true });
+
+    private async Task RememberAsync(QuerySpec spec, Guid queryId, bool shouldRun)
+    {
+        _registry.State.Queries[spec.Name] = new RegisteredQuery { SpecJson = SpecWriter.Write(spec, indented: false), ShouldRun = shouldRun, QueryId = queryId };
+        await _registry.WriteStateAsync();
+        await KeepReminderAsync();
+        if (shouldRun)
+        {
+            StartWatchdog();
+        }
+    }
+
+    private async Task MarkEndedAsync(string name)
+    {
+        if (_registry.State.Queries.TryGetValue(name, out var registered) && registered.ShouldRun)
+        {
+            registered.ShouldRun = false;
+            await _registry.WriteStateAsync();
+            await KeepReminderAsync();
+        }
+    }
+
+    private async Task KeepReminderAsync()
+    {
+        var anyToRun = _registry.State.Queries.Values.Any(q => q.ShouldRun);
+        var reminder = await this.GetReminder(WatchdogReminder);
+        if (anyToRun && reminder is null)
+        {
+            await this.RegisterOrUpdateReminder(WatchdogReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        }
+        else if (!anyToRun && reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private async Task CheckQueriesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (name, registered) in _registry.State.Queries.Where(q => q.Value.ShouldRun).ToList())
+        {
+            var info = await GrainFactory.GetGrain<IBatchCoordinatorGrain>(registered.QueryId).GetInfoAsync();
+            if (info.IsActive || info.State is QueryState.Completed or QueryState.Failed)
+            {
+                continue;
+            }
+            LogRestarting(logger, name, registered.QueryId);
+            try
+            {
+                _queries.Remove(name);
+                await StartAsync(SpecReader.Read(registered.SpecJson));
+            }
+            catch (Exception e) when (e is QueryStartException or OrleansException or TimeoutException)
+            {
+                LogRestartFailed(logger, e, name);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Query {QueryName} [id {QueryId}] should run but its coordinator has no run (its silo failed?): restarting it from its checkpoint")]
+    private static partial void LogRestarting(ILogger logger, string queryName, Guid queryId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Restarting query {QueryName} failed; the watchdog tries again")]
+    private static partial void LogRestartFailed(ILogger logger, Exception exception, string queryName);
+}
