@@ -25,12 +25,14 @@ log() { echo "azurite.sh: $*" >&2; }
 
 listening() { (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; }
 
-# Any HTTP status (an anonymous request gets 4xx) means the blob service is up and parsing requests.
-answers() {
-  local status
-  status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$HOST:$PORT/devstoreaccount1?comp=list" || true)
-  [ -n "$status" ] && [ "$status" != 000 ]
-}
+# Any HTTP status line (an anonymous request gets 403) means the blob service is up and parsing requests.
+# Plain bash, so a machine without curl can run this too.
+answers() (
+  exec 3<>"/dev/tcp/$HOST/$PORT" || exit 1
+  printf 'GET /devstoreaccount1?comp=list HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\n\r\n' "$HOST" "$PORT" >&3
+  IFS= read -r -t 2 line <&3 || true
+  [[ "${line:-}" == HTTP/* ]]
+) 2>/dev/null
 
 install() {
   if [ -x "$INSTALL_DIR/node_modules/.bin/azurite-blob" ]; then

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orleans.Concurrency;
 using Sluice.Checkpointing;
+using Sluice.Diagnostics;
 using Sluice.Contracts;
 using Sluice.Planning;
 using Sluice.Progress;
@@ -172,6 +173,7 @@ internal sealed partial class QueryRun : IDisposable
             {
                 throw new InvalidOperationException($"offsets/{NextBatchId} appeared in checkpoint '{Checkpoint.Store.Location}' while this run planned it: another process writes to this checkpoint.");
             }
+            FaultInjection.Hit("afterOffsets", NextBatchId);
             durations["walCommit"] = phase.ElapsedMilliseconds;
         }
         cancellationToken.ThrowIfCancellationRequested();
@@ -179,7 +181,9 @@ internal sealed partial class QueryRun : IDisposable
         phase.Restart();
         var batchId = NextBatchId;
         var results = await RunBatchAsync(batchId, offsets);
+        FaultInjection.Hit("afterStateStaged", batchId);
         await FinishKeyGroupsAsync(batchId, offsets);
+        FaultInjection.Hit("afterSinkStaged", batchId);
         durations["addBatch"] = phase.ElapsedMilliseconds;
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -239,6 +243,11 @@ internal sealed partial class QueryRun : IDisposable
                 CheckpointPath = CheckpointPath,
             })));
         }
+        if (calls.Count > 0)
+        {
+            await Task.WhenAny(calls);
+            FaultInjection.Hit("afterSomeAgentsRead", batchId);
+        }
         return await Task.WhenAll(calls);
     }
 
@@ -260,6 +269,7 @@ internal sealed partial class QueryRun : IDisposable
                 "The batch has no commit and re-runs when the query restarts.");
         }
         rows = Math.Max(rows, 0);
+        FaultInjection.Hit("afterSinkCommitted", batchId);
         if (LateRows.SinkName(Spec) is { } lateSink)
         {
             await _grains.GetGrain<IMemorySinkGrain>(lateSink).CommitAsync(batchId, OutputMode.Append, Plan.StatefulInputSchema);
@@ -270,6 +280,7 @@ internal sealed partial class QueryRun : IDisposable
         {
             throw new InvalidOperationException($"commits/{batchId} appeared in checkpoint '{Checkpoint.Store.Location}' while this run committed it: another process writes to this checkpoint.");
         }
+        FaultInjection.Hit("afterCommitLog", batchId);
         WatermarkMs = nextWatermark;
         _noDataBatchDue = Plan.Stateful is not null && nextWatermark > offsets.BatchWatermarkMs;
         await CommitToConsumerGroupAsync(offsets.Sources[0].Partitions);

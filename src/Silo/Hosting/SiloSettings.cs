@@ -1,13 +1,68 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+
 namespace Sluice.Silo.Hosting;
 
 /// <summary>The silo's own settings (configuration section <c>Silo</c>).</summary>
 public sealed class SiloSettings
 {
+    /// <summary>
+    /// <c>embedded</c> (default): one silo, localhost clustering, memory grain storage and reminders. <c>cluster</c>:
+    /// several silos that find each other, and keep grain state and reminders, in Redis (<c>Redis:ConnectionString</c>).
+    /// </summary>
+    public SiloMode Mode { get; set; } = SiloMode.Embedded;
+
     /// <summary>Port silos talk to each other on.</summary>
     public int SiloPort { get; set; } = 11111;
 
     /// <summary>Port clients (the CLI, <c>SluiceClient</c>) connect to.</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Cluster mode: the cluster's id; silos with the same id and Redis form one cluster.</summary>
+    public string ClusterId { get; set; } = "sluice";
+
+    /// <summary>Cluster mode: the IP address other silos and clients reach this silo on (in Kubernetes, the pod IP).</summary>
+    public string AdvertisedIp { get; set; } = "127.0.0.1";
+
+    /// <summary>Cluster mode: listen on every interface instead of only <see cref="AdvertisedIp"/> (containers).</summary>
+    public bool ListenOnAnyAddress { get; set; }
+
+    /// <summary>Reads section <c>Silo</c>, failing with a message that names the setting to fix.</summary>
+    public static SiloSettings Read(IConfiguration configuration)
+    {
+        var mode = configuration["Silo:Mode"];
+        if (mode is { Length: > 0 } && !Enum.TryParse<SiloMode>(mode, ignoreCase: true, out _))
+        {
+            throw new InvalidOperationException($"Silo:Mode is '{mode}'; use 'embedded' (one silo, the default) or 'cluster' (several silos over Redis).");
+        }
+        var settings = configuration.GetSection("Silo").Get<SiloSettings>() ?? new SiloSettings();
+        if (settings.Mode == SiloMode.Cluster && !IPAddress.TryParse(settings.AdvertisedIp, out _))
+        {
+            throw new InvalidOperationException($"Silo:AdvertisedIp is '{settings.AdvertisedIp}'; give the IP address other silos reach this one on, e.g. 127.0.0.1 or the pod IP.");
+        }
+        if (settings.Mode == SiloMode.Cluster && string.IsNullOrWhiteSpace(settings.ClusterId))
+        {
+            throw new InvalidOperationException("Silo:ClusterId must not be empty in cluster mode (default 'sluice').");
+        }
+        return settings;
+    }
+}
+
+/// <summary>How a silo runs: alone, or as one of several.</summary>
+public enum SiloMode
+{
+    /// <summary>One silo with localhost clustering and in-memory grain state.</summary>
+    Embedded,
+
+    /// <summary>Several silos with Redis clustering, Redis grain storage and Redis reminders.</summary>
+    Cluster,
+}
+
+/// <summary>Redis, the cluster's membership and state store (configuration section <c>Redis</c>; cluster mode only).</summary>
+public sealed class RedisSettings
+{
+    /// <summary>A StackExchange.Redis connection string, e.g. <c>127.0.0.1:6379</c> or <c>redis:6379,password=...</c>.</summary>
+    public string? ConnectionString { get; set; }
 }
 
 /// <summary>Kafka settings (configuration section <c>Kafka</c>).</summary>
@@ -19,8 +74,12 @@ public sealed class KafkaSettings
     /// <summary>Topics the embedded broker creates at start, with their partition counts.</summary>
     public List<TopicSettings> Topics { get; set; } = [];
 
-    /// <summary>Whether to start the embedded broker when no bootstrap servers are set (scenarios turn it off).</summary>
-    public bool Embedded { get; set; } = true;
+    /// <summary>
+    /// Whether to start the embedded broker when no bootstrap servers are set (scenarios turn it off). Unset means yes
+    /// in embedded mode and no in cluster mode, where each silo would get a broker of its own: cluster mode then
+    /// requires <see cref="BootstrapServers"/>, unless this is set to <c>true</c> (tests) or <c>false</c> (no Kafka).
+    /// </summary>
+    public bool? Embedded { get; set; }
 
     /// <summary>Brokers of the embedded cluster.</summary>
     public int EmbeddedBrokers { get; set; } = 1;

@@ -14,7 +14,9 @@ namespace Sluice.Silo.Hosting;
 
 /// <summary>
 /// Builds a Sluice silo host. Embedded mode (the default): localhost clustering, memory grain storage, a local
-/// checkpoint folder and, when no Kafka bootstrap servers are configured, the embedded Kafka broker. The silo serves
+/// checkpoint folder and, when no Kafka bootstrap servers are configured, the embedded Kafka broker. Cluster mode
+/// (<c>Silo:Mode=cluster</c>): Redis clustering, grain storage and reminders (<see cref="ClusterHosting"/>), a real
+/// Kafka, and checkpoints on storage every silo sees (one shared <c>Sluice:CheckpointRoot</c>, or Azure Blob). The silo serves
 /// HTTP on <c>Http:Port</c> (default 8080): the API under <c>/api</c>, the streaming UI at <c>/ui/</c> and the Orleans
 /// Dashboard at <c>/dashboard</c>.
 /// Configuration comes from appsettings.json, environment variables (<c>Sluice__CheckpointRoot</c>) and the
@@ -32,21 +34,14 @@ public static class SluiceHost
         });
         var http = builder.Configuration.GetSection("Http").Get<HttpSettings>() ?? new HttpSettings();
         builder.WebHost.UseUrls($"http://{http.Host}:{http.Port}");
-        var silo = builder.Configuration.GetSection("Silo").Get<SiloSettings>() ?? new SiloSettings();
+        var silo = SiloSettings.Read(builder.Configuration);
         var kafka = builder.Configuration.GetSection("Kafka").Get<KafkaSettings>() ?? new KafkaSettings();
         var demo = builder.Configuration.GetSection("Demo").Get<DemoSettings>() ?? new DemoSettings();
+        var redis = silo.Mode == SiloMode.Cluster
+            ? ClusterHosting.ConnectRedis(builder.Configuration.GetSection("Redis").Get<RedisSettings>() ?? new RedisSettings())
+            : null;
 
-        var bootstrap = string.IsNullOrWhiteSpace(kafka.BootstrapServers) ? null : kafka.BootstrapServers;
-        if (bootstrap is null && kafka.Embedded)
-        {
-            var embedded = EmbeddedKafka.Start(kafka.EmbeddedBrokers);
-            foreach (var topic in kafka.Topics)
-            {
-                embedded.CreateTopic(topic.Name, topic.Partitions);
-            }
-            builder.Services.AddSingleton(embedded);
-            bootstrap = embedded.BootstrapServers;
-        }
+        var bootstrap = StartKafka(builder, kafka, silo.Mode);
         if (time is not null)
         {
             builder.Services.AddSingleton(new SluiceClock(time));
@@ -57,17 +52,25 @@ public static class SluiceHost
         {
             Sluice.Processing.ProcessorRegistry.LoadPluginFolder(plugins);
         }
+        builder.Services.AddSingleton(new SiloEndpoint(silo.Mode, silo.ClusterId, silo.Mode == SiloMode.Cluster ? silo.AdvertisedIp : "localhost", silo.SiloPort, silo.GatewayPort));
         builder.UseOrleans(orleans =>
         {
-            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
-            orleans.AddMemoryGrainStorageAsDefault();
-            orleans.UseInMemoryReminderService();
             orleans.AddDashboard();
             orleans.AddSluice(options =>
             {
                 builder.Configuration.GetSection("Sluice").Bind(options);
                 options.KafkaBootstrapServers = bootstrap;
             });
+            if (redis is not null)
+            {
+                orleans.UseSluiceCluster(silo, redis);
+            }
+            else
+            {
+                orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
+                orleans.AddMemoryGrainStorageAsDefault();
+                orleans.UseInMemoryReminderService();
+            }
         });
         if (!args.Contains("--quiet"))
         {
@@ -80,6 +83,36 @@ public static class SluiceHost
             builder.Services.AddHostedService<DemoQueries>();
         }
         return new SluiceSiloBuilder(builder);
+    }
+
+    /// <summary>
+    /// Starts the embedded broker when no bootstrap servers are set and it is wanted; returns the servers sources use.
+    /// In cluster mode every silo would start a broker of its own, so there it must be asked for explicitly.
+    /// </summary>
+    private static string? StartKafka(WebApplicationBuilder builder, KafkaSettings kafka, SiloMode mode)
+    {
+        if (!string.IsNullOrWhiteSpace(kafka.BootstrapServers))
+        {
+            return kafka.BootstrapServers;
+        }
+        if (mode == SiloMode.Cluster && kafka.Embedded is null)
+        {
+            throw new InvalidOperationException(
+                "Cluster mode (Silo:Mode=cluster) needs Kafka:BootstrapServers, e.g. --Kafka:BootstrapServers=kafka:9092: an embedded " +
+                "broker would be a different, empty Kafka in each silo. Set --Kafka:Embedded=true to accept that anyway (tests), " +
+                "or --Kafka:Embedded=false to run without Kafka.");
+        }
+        if (kafka.Embedded == false)
+        {
+            return null;
+        }
+        var embedded = EmbeddedKafka.Start(kafka.EmbeddedBrokers);
+        foreach (var topic in kafka.Topics)
+        {
+            embedded.CreateTopic(topic.Name, topic.Partitions);
+        }
+        builder.Services.AddSingleton(embedded);
+        return embedded.BootstrapServers;
     }
 }
 
@@ -101,6 +134,9 @@ public sealed class SluiceSiloBuilder(WebApplicationBuilder builder)
         return app;
     }
 }
+
+/// <summary>Where this silo is reached and in which mode it runs (printed by the startup banner).</summary>
+public sealed record SiloEndpoint(SiloMode Mode, string ClusterId, string Host, int SiloPort, int GatewayPort);
 
 /// <summary>The Kafka the silo's sources use by default, and whether it is the embedded broker.</summary>
 public sealed record KafkaEndpoint(string BootstrapServers, bool Embedded);

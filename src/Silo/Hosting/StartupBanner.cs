@@ -3,13 +3,17 @@ using Microsoft.Extensions.Hosting;
 namespace Sluice.Silo.Hosting;
 
 /// <summary>Prints where to reach the silo and its Kafka once the silo is up.</summary>
-internal sealed class StartupBanner(KafkaEndpoint kafka, HttpSettings http, IHostApplicationLifetime lifetime) : IHostedService
+internal sealed class StartupBanner(KafkaEndpoint kafka, HttpSettings http, SiloEndpoint silo, IHostApplicationLifetime lifetime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStarted.Register(() =>
         {
             Console.WriteLine($"Sluice silo is up. Kafka bootstrap servers: {kafka.BootstrapServers}{(kafka.Embedded ? " (embedded broker)" : "")}");
+            if (silo.Mode == SiloMode.Cluster)
+            {
+                Console.WriteLine($"  cluster mode:       cluster '{silo.ClusterId}', silo {silo.Host}:{silo.SiloPort}, gateway {silo.Host}:{silo.GatewayPort}");
+            }
             Console.WriteLine($"  streaming UI:       {http.BaseUrl}/ui/");
             Console.WriteLine($"  Orleans Dashboard:  {http.BaseUrl}/dashboard");
             Console.WriteLine($"  HTTP API:           {http.BaseUrl}/api/queries");

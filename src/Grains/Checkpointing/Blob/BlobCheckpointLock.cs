@@ -92,8 +92,9 @@ internal sealed class BlobCheckpointLock : IDisposable
             var content = await blob.DownloadContentAsync(cancellationToken);
             return content.Value.Content.ToString() is { Length: > 0 } owner ? owner : null;
         }
-        catch (RequestFailedException)
+        catch (Exception e) when (e is RequestFailedException or AggregateException)
         {
+            // Who holds it is a courtesy in the message; not knowing must not hide that it is held.
             return null;
         }
     }

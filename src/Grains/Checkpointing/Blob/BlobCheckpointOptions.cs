@@ -17,4 +17,14 @@ public sealed class BlobCheckpointOptions
     /// After a silo dies, a query on its checkpoint can start again once this has passed.
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Fails with a message naming the setting to fix. A missing connection string is only an error once a query uses azblob://.</summary>
+    public void Validate()
+    {
+        if (LeaseDuration < TimeSpan.FromSeconds(15) || LeaseDuration > TimeSpan.FromSeconds(60))
+        {
+            throw new InvalidOperationException(
+                $"Sluice:Blob:LeaseDuration is {LeaseDuration.TotalSeconds} s; blob leases last 15 to 60 seconds: set it within that range (default 00:00:30).");
+        }
+    }
 }

@@ -21,7 +21,8 @@ internal static class CheckpointLocations
 
     /// <summary>
     /// Marks the checkpoint as in use by <paramref name="queryName"/> until disposed; throws <see cref="QueryStartException"/>
-    /// when another query holds it, or when the blob account cannot be reached.
+    /// when another query holds it, or when the blob account cannot be reached. <paramref name="time"/> drives the lease
+    /// renewals and should stay the system clock outside tests: the service expires leases by its own clock, not the engine's.
     /// </summary>
     public static async Task<IDisposable> LockAsync(
         string location, string queryName, BlobCheckpointOptions options, TimeProvider? time = null, CancellationToken cancellationToken = default)
@@ -42,10 +43,13 @@ internal static class CheckpointLocations
                 $"Checkpoint location '{location}' is in Azure Blob Storage, but no storage account is configured: set Sluice:Blob:ConnectionString " +
                 "(for Azurite, UseDevelopmentStorage=true or the string scripts/azurite.sh prints), or use a folder checkpointLocation.");
         }
-        if (options.LeaseDuration < TimeSpan.FromSeconds(15) || options.LeaseDuration > TimeSpan.FromSeconds(60))
+        try
         {
-            throw new QueryStartException(
-                $"Sluice:Blob:LeaseDuration is {options.LeaseDuration.TotalSeconds} s; blob leases last 15 to 60 seconds: set it within that range.");
+            options.Validate();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new QueryStartException(e.Message);
         }
         BlobServiceClient service;
         try

@@ -19,7 +19,8 @@ public sealed class AzuriteContainer : IDisposable
 
     public AzuriteContainer()
     {
-        Service = new BlobServiceClient(ConnectionString);
+        // Few quick retries: a missing Azurite should fail the class in a second, not after the SDK's 25 s of backoff.
+        Service = new BlobServiceClient(ConnectionString, new BlobClientOptions { Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(100) } });
         Client = NewContainer();
         try
         {

@@ -114,7 +114,7 @@ public sealed class CheckpointLocationsTests(AzuriteContainer azurite) : IClassF
 
         var error = Assert.Throws<QueryStartException>(() => CheckpointLocations.Open("azblob://checkpoints/q", options));
 
-        Assert.Equal("Sluice:Blob:LeaseDuration is 90 s; blob leases last 15 to 60 seconds: set it within that range.", error.Message);
+        Assert.Equal("Sluice:Blob:LeaseDuration is 90 s; blob leases last 15 to 60 seconds: set it within that range (default 00:00:30).", error.Message);
     }
 
     public void Dispose()

@@ -1,0 +1,122 @@
+using System.Globalization;
+using Confluent.Kafka;
+using Sluice.Client;
+using Sluice.Sources.Kafka;
+
+namespace Sluice.ClusterTests;
+
+/// <summary>
+/// A real cluster on loopback: a redis-server, an embedded Kafka broker in this process (one broker every silo
+/// shares, as a real Kafka would be), and three silo processes in cluster mode with one shared checkpoint folder.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const int SiloCount = 3;
+
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly List<SluiceClient> _clients = [];
+    private RedisServer? _redis;
+    private EmbeddedKafka? _kafka;
+
+    public string Folder { get; } = Path.Combine(Path.GetTempPath(), "sluice-cluster-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>The checkpoint root every silo shares (all silos run on this machine).</summary>
+    public string CheckpointRoot => Path.Combine(Folder, "checkpoints");
+
+    public List<SiloProcess> Silos { get; } = [];
+
+    public string BootstrapServers => _kafka!.BootstrapServers;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(CheckpointRoot);
+        _redis = await RedisServer.StartAsync();
+        _kafka = EmbeddedKafka.Start();
+        string[] clusterArgs =
+        [
+            "--quiet",
+            "--Silo:Mode=cluster",
+            "--Silo:ClusterId=test-" + Guid.NewGuid().ToString("N")[..8],
+            $"--Redis:ConnectionString={_redis.ConnectionString}",
+            $"--Kafka:BootstrapServers={_kafka.BootstrapServers}",
+            $"--Sluice:CheckpointRoot={CheckpointRoot}",
+            "--Sluice:PollingDelay=00:00:00.050",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Sluice=Information",
+        ];
+        for (var i = 1; i <= SiloCount; i++)
+        {
+            Silos.Add(SiloProcess.Start(i, Folder, clusterArgs));
+        }
+        await Task.WhenAll(Silos.Select(s => s.WaitReadyAsync(ReadyTimeout)));
+    }
+
+    /// <summary>A client whose only gateway is <paramref name="silo"/>; disposed with the fixture.</summary>
+    public async Task<SluiceClient> ConnectAsync(SiloProcess silo)
+    {
+        var client = await SluiceClient.ConnectAsync(silo.Gateway);
+        _clients.Add(client);
+        return client;
+    }
+
+    public IEnumerable<SiloProcess> Running => Silos.Where(s => s.IsRunning);
+
+    /// <summary>A new topic with a unique name, so tests do not see each other's records.</summary>
+    public string CreateTopic(int partitions = 4)
+    {
+        var topic = "t" + Guid.NewGuid().ToString("N")[..10];
+        _kafka!.CreateTopic(topic, partitions);
+        return topic;
+    }
+
+    /// <summary>Produces events <c>{"id": i, "user": "u{i % 3}", "ts": ...}</c> round-robin over partitions, one second apart.</summary>
+    public void ProduceEvents(string topic, int from, int count, int partitions = 4)
+    {
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = BootstrapServers, LingerMs = 1 }).Build();
+        for (var i = from; i < from + count; i++)
+        {
+            var ts = DateTimeOffset.UnixEpoch.AddSeconds(i).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            producer.Produce(new TopicPartition(topic, i % partitions), new Message<Null, string> { Value = $"{{\"id\": {i}, \"user\": \"u{i % 3}\", \"ts\": \"{ts}\"}}" });
+        }
+        producer.Flush(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>The end of every silo's log, for failure messages.</summary>
+    public string Logs() => string.Join("\n", Silos.Select(s => $"--- silo {s.Index} ({(s.IsRunning ? "running" : "stopped")}) ---\n{s.Tail(25)}"));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            try
+            {
+                await client.DisposeAsync();
+            }
+            catch (Exception e) when (e is OrleansException or ObjectDisposedException or OperationCanceledException)
+            {
+                // Its gateway may be a silo a test killed.
+            }
+        }
+        foreach (var silo in Silos)
+        {
+            silo.Dispose();
+        }
+        _kafka?.Dispose();
+        _redis?.Dispose();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open; the folder is under the temp folder anyway.
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

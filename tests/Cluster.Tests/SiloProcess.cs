@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Sluice.ClusterTests;
+
+/// <summary>
+/// One silo in cluster mode as a process of its own (<c>dotnet Sluice.Silo.dll</c> from this build), so a test can
+/// kill it the way a machine dies. Its output goes to <see cref="LogPath"/>.
+/// </summary>
+public sealed class SiloProcess : IDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private SiloProcess(int index, int siloPort, int gatewayPort, int httpPort, string logPath, Process process, StreamWriter log)
+    {
+        Index = index;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+        HttpPort = httpPort;
+        LogPath = logPath;
+        _process = process;
+        _log = log;
+    }
+
+    public int Index { get; }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    public int HttpPort { get; }
+
+    public string Gateway => $"127.0.0.1:{GatewayPort}";
+
+    public string LogPath { get; }
+
+    public bool IsRunning => !_process.HasExited;
+
+    public static SiloProcess Start(int index, string folder, IEnumerable<string> clusterArgs)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Sluice.Silo.dll");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"{dll} is missing: Cluster.Tests references src/Silo so that its build copies the silo there.");
+        }
+        int siloPort = Ports.Free(), gatewayPort = Ports.Free(), httpPort = Ports.Free();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = folder,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in clusterArgs)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.ArgumentList.Add(Invariant($"--Silo:SiloPort={siloPort}"));
+        start.ArgumentList.Add(Invariant($"--Silo:GatewayPort={gatewayPort}"));
+        start.ArgumentList.Add("--Http:Host=127.0.0.1");
+        start.ArgumentList.Add(Invariant($"--Http:Port={httpPort}"));
+        var logPath = Path.Combine(folder, Invariant($"silo{index}.log"));
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new SiloProcess(index, siloPort, gatewayPort, httpPort, logPath, process, log);
+    }
+
+    /// <summary>Waits until the silo's HTTP API answers, which needs the silo up and in the cluster.</summary>
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"silo {Index} exited with code {_process.ExitCode} while starting:\n{Tail()}");
+            }
+            try
+            {
+                using var response = await Http.GetAsync(Invariant($"http://127.0.0.1:{HttpPort}/api/queries"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"silo {Index} did not answer GET /api/queries within {timeout.TotalSeconds} s:\n{Tail()}");
+    }
+
+    /// <summary>Kills the process at once, as a crash would: no graceful shutdown, no leaving the cluster.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    /// <summary>The end of the silo's output, for failure messages.</summary>
+    public string Tail(int lines = 40)
+    {
+        lock (_log)
+        {
+            _log.Flush();
+        }
+        using var reader = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var all = new StreamReader(reader).ReadToEnd().Split('\n');
+        return string.Join('\n', all.TakeLast(lines));
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+        lock (_log)
+        {
+            _log.Dispose();
+        }
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (log)
+        {
+            try
+            {
+                log.WriteLine(line);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Output that arrives after the test disposed the silo.
+            }
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
