@@ -20,6 +20,10 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
 fi
 
+# Azurite: the blob checkpoint store's tests run against it (installed with npm into ~/.cache if missing).
+SLUICE_AZURITE="$(./scripts/azurite.sh)"
+export SLUICE_AZURITE
+
 dotnet build Orleans.sln -c Release -warnaserror
 dotnet test Orleans.sln -c Release --no-build --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=3000000
 

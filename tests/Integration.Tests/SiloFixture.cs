@@ -23,6 +23,11 @@ public sealed class SiloFixture : IAsyncLifetime
 
     public int HttpPort { get; } = ScenarioSilo.FreePort();
 
+    /// <summary>Azurite (scripts/azurite.sh starts it; the test script exports SLUICE_AZURITE).</summary>
+    public static string AzuriteConnectionString =>
+        Environment.GetEnvironmentVariable("SLUICE_AZURITE") is { Length: > 0 } s ? s
+            : "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;";
+
     private EmbeddedKafka Kafka => _host!.Services.GetRequiredService<EmbeddedKafka>();
 
     public async Task InitializeAsync()
@@ -35,6 +40,7 @@ public sealed class SiloFixture : IAsyncLifetime
             $"--Http:Port={HttpPort}",
             $"--Sluice:CheckpointRoot={CheckpointRoot}",
             "--Sluice:PollingDelay=00:00:00.020",
+            $"--Sluice:Blob:ConnectionString={AzuriteConnectionString}",
             "--Logging:LogLevel:Default=Warning",
         ];
         _host = SluiceHost.CreateBuilder(args).Build();

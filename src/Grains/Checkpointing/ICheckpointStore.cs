@@ -1,7 +1,7 @@
 namespace Sluice.Checkpointing;
 
 /// <summary>
-/// Where a checkpoint's files live: a local folder now, a blob container prefix later. Paths are relative,
+/// Where a checkpoint's files live: a local (or shared) folder, or an Azure Blob container prefix (<c>azblob://container/prefix</c>). Paths are relative,
 /// with '/' separators. Writes are create-if-absent and atomic: a reader never sees half a file, and an
 /// existing file is never overwritten.
 /// </summary>

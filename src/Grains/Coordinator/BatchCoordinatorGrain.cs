@@ -56,7 +56,7 @@ internal sealed partial class BatchCoordinatorGrain(
                 "Stop that query first, or give this one another checkpointLocation.");
         }
         var queryId = this.GetPrimaryKey();
-        _run = await QueryRun.OpenAsync(spec, queryId, runId, checkpointPath, sources, GrainFactory, time);
+        _run = await QueryRun.OpenAsync(spec, queryId, runId, checkpointPath, sources, GrainFactory, time, options.Value.Blob);
         _run.OffsetCommitFailed = e => LogOffsetCommitFailed(logger, e, spec.Name);
         _progress = new ProgressReporter(_run, options.Value.RecentProgressCount);
         _stop = new CancellationTokenSource();

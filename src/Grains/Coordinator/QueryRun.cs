@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orleans.Concurrency;
 using Sluice.Checkpointing;
+using Sluice.Checkpointing.Blob;
 using Sluice.Diagnostics;
 using Sluice.Contracts;
 using Sluice.Planning;
@@ -20,7 +21,7 @@ namespace Sluice.Coordinator;
 /// </summary>
 internal sealed partial class QueryRun : IDisposable
 {
-    private readonly CheckpointLock _lock;
+    private readonly IDisposable _lock;
     private readonly IStreamSource _source;
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
@@ -31,7 +32,7 @@ internal sealed partial class QueryRun : IDisposable
     private long? _nextProcessingTimerMs;
     private long _stagedByKeyGroups;
 
-    private QueryRun(QuerySpec spec, Guid queryId, Guid runId, QueryPlan plan, Checkpoint checkpoint, CheckpointLock checkpointLock,
+    private QueryRun(QuerySpec spec, Guid queryId, Guid runId, QueryPlan plan, Checkpoint checkpoint, IDisposable checkpointLock,
         IStreamSource source, IGrainFactory grains, TimeProvider time, SourceOffsets committed, int keyGroups, string checkpointPath)
     {
         KeyGroups = keyGroups;
@@ -67,14 +68,14 @@ internal sealed partial class QueryRun : IDisposable
     public long WatermarkMs { get; private set; }
 
     /// <summary>Opens the checkpoint and recovers: the last batch with offsets but no commit is pending and re-runs first.</summary>
-    public static async Task<QueryRun> OpenAsync(QuerySpec spec, Guid queryId, Guid runId, string checkpointPath, SourceFactory sources, IGrainFactory grains, TimeProvider time)
+    public static async Task<QueryRun> OpenAsync(QuerySpec spec, Guid queryId, Guid runId, string checkpointPath, SourceFactory sources, IGrainFactory grains, TimeProvider time, BlobCheckpointOptions blob)
     {
         var plan = QueryPlanner.Plan(spec);
-        var checkpointLock = CheckpointLock.Acquire(checkpointPath, spec.Name);
+        var checkpointLock = await CheckpointLocations.LockAsync(checkpointPath, spec.Name, blob);
         IStreamSource? source = null;
         try
         {
-            var checkpoint = new Checkpoint(new FolderCheckpointStore(checkpointPath));
+            var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, blob));
             var (metadata, _) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, CheckpointMetadataFormat.DefaultKeyGroups);
             await StateLayout.CheckAsync(checkpoint, plan.Stateful);
             source = sources.CreateSource(spec.Source, spec.Name, checkpoint.Store, 0);

@@ -18,6 +18,9 @@ public sealed class SluiceOptions
     /// <summary>The state store of stateful operators (section <c>Sluice:State</c>): <c>rocksdb</c> (default) or <c>memory</c>.</summary>
     public State.StateStoreOptions State { get; set; } = new();
 
+    /// <summary>Azure Blob Storage for <c>azblob://container/prefix</c> checkpoint locations (section <c>Sluice:Blob</c>).</summary>
+    public Checkpointing.Blob.BlobCheckpointOptions Blob { get; set; } = new();
+
     /// <summary>A folder of assemblies with stateful processors to load at start; empty for none.</summary>
     public string? PluginFolder { get; set; }
 
@@ -33,6 +36,7 @@ public sealed class SluiceOptions
             throw new InvalidOperationException("Sluice:PollingDelay must be positive, e.g. '00:00:00.050'.");
         }
         State.Validate();
+        Blob.Validate();
         if (RecentProgressCount < 1)
         {
             throw new InvalidOperationException("Sluice:RecentProgressCount must be at least 1.");

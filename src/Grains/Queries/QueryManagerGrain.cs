@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sluice.Checkpointing;
+using Sluice.Checkpointing.Blob;
 using Sluice.Contracts;
 using Sluice.Hosting;
 using Sluice.Planning;
@@ -38,7 +39,7 @@ internal sealed partial class QueryManagerGrain(
         }
         var plan = QueryPlanner.Plan(spec);
         var checkpointPath = CheckpointPath(spec);
-        var checkpoint = new Checkpoint(new FolderCheckpointStore(checkpointPath));
+        var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, options.Value.Blob));
         var (metadata, isNew) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, KeyGroups(spec));
         if (!isNew && spec.Options.ContainsKey("keyGroups") && KeyGroups(spec) != metadata.KeyGroups)
         {
@@ -138,7 +139,7 @@ internal sealed partial class QueryManagerGrain(
     }
 
     private string CheckpointPath(QuerySpec spec) =>
-        Path.GetFullPath(Path.Combine(options.Value.CheckpointRoot, spec.CheckpointLocation ?? spec.Name));
+        CheckpointLocations.Resolve(options.Value.CheckpointRoot, spec.CheckpointLocation ?? spec.Name);
 
     private static int KeyGroups(QuerySpec spec)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
-using Sluice.Checkpointing;
+using Microsoft.Extensions.Options;
+using Sluice.Checkpointing.Blob;
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Operators;
@@ -17,7 +18,7 @@ namespace Sluice.Windows;
 /// committed N, <see cref="CommitAsync"/> makes state version N durable. A different (run, batch) than the one in
 /// progress discards the working version first, so a batch cut short re-runs from N-1.
 /// </summary>
-internal sealed partial class WindowGrain(IStateStoreProvider stores, ILogger<WindowGrain> logger) : Grain, IWindowGrain, IRemindable
+internal sealed partial class WindowGrain(IStateStoreProvider stores, IOptions<Hosting.SluiceOptions> options, ILogger<WindowGrain> logger) : Grain, IWindowGrain, IRemindable
 {
     private const string TimersReminder = "timers";
     private bool _hasReminder;
@@ -130,7 +131,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, ILogger<Wi
         {
             CloseStore();
             var id = WindowGrainId.Parse(this.GetPrimaryKeyString());
-            _store = await stores.OpenAsync(new StateStoreId(id.Operator, id.KeyGroup), new FolderCheckpointStore(checkpointPath), id.QueryId.ToString("N"), batchId - 1);
+            _store = await stores.OpenAsync(new StateStoreId(id.Operator, id.KeyGroup), CheckpointLocations.Open(checkpointPath, options.Value.Blob), id.QueryId.ToString("N"), batchId - 1);
             _storeCheckpoint = checkpointPath;
         }
         _batch = _plan.Stateful!.BeginBatch(_store, _cache);
