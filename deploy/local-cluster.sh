@@ -72,7 +72,6 @@ start_silo() { # $1 index (1-based), remaining args: extra silo arguments
   fi
   setsid nohup dotnet "$DLL" \
     --Silo:Mode=cluster \
-    --Silo:ClusterId=local \
     --Redis:ConnectionString="127.0.0.1:$REDIS_PORT" \
     --Silo:SiloPort=$((SILO_PORT + i - 1)) \
     --Silo:GatewayPort=$((GATEWAY_PORT + i - 1)) \
@@ -115,7 +114,7 @@ start() {
     wait_http "http://localhost:$((HTTP_PORT + i - 1))/api/queries" "$DIR/silo$i.log" 90
   done
 
-  echo "Sluice local cluster is up ($SILOS silos, cluster id 'local', Redis 127.0.0.1:$REDIS_PORT)."
+  echo "Sluice local cluster is up ($SILOS silos, cluster id 'sluice', Redis 127.0.0.1:$REDIS_PORT)."
   echo "  Kafka:        $kafka${KAFKA_BOOTSTRAP:+ (yours)}${KAFKA_BOOTSTRAP:- (embedded broker in silo 1: it goes away with silo 1)}"
   echo "  checkpoints:  $DIR/checkpoints (shared by every silo)"
   for i in $(seq 1 $SILOS); do

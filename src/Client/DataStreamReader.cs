@@ -41,6 +41,20 @@ public sealed class DataStreamReader
         return this;
     }
 
+    /// <summary>A static table for stream-static joins: <paramref name="rows"/> (objects serialized as JSON), read by the schema.</summary>
+    public DataStreamReader Table(params object[] rows)
+    {
+        _source = _source with { Kind = "table", Rows = rows.Select(r => r as string ?? System.Text.Json.JsonSerializer.Serialize(r, r.GetType())).ToList() };
+        return this;
+    }
+
+    /// <summary>A static table read from JSON-lines files under <paramref name="path"/> when the query starts.</summary>
+    public DataStreamReader TablePath(string path)
+    {
+        _source = _source with { Kind = "table", Path = path };
+        return this;
+    }
+
     /// <summary>The stream's name (progress, scenarios).</summary>
     public DataStreamReader Name(string name)
     {

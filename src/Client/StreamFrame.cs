@@ -53,6 +53,17 @@ public sealed class StreamFrame
     public StreamFrame MapGroupsWithState(IReadOnlyList<string> keys, string processor, string timeout = "none") =>
         With(new GroupsWithStateSpec(false, keys, processor, timeout, OutputMode.Update));
 
+    /// <summary>Spark's <c>union</c>: this stream's rows and <paramref name="other"/>'s, by column position (names from this one).</summary>
+    public StreamFrame Union(StreamFrame other) => With(new UnionSpec(new SubStreamSpec(other.Source, other.Operators)));
+
+    /// <summary>
+    /// Joins with <paramref name="right"/>, a stream (stream-stream join: append mode; outer and semi joins need watermarks on
+    /// both sides and a time range in the condition) or a table (<see cref="DataStreamReader.Table"/>: stream-static join).
+    /// <paramref name="joinType"/>: <c>inner</c>, <c>leftOuter</c>, <c>rightOuter</c>, <c>leftSemi</c>. Column names must differ between the sides.
+    /// </summary>
+    public StreamFrame Join(StreamFrame right, string condition, string joinType = "inner") =>
+        With(new JoinSpec(new SubStreamSpec(right.Source, right.Operators), joinType, condition));
+
     /// <summary>Describes the sink, output mode, trigger and checkpoint.</summary>
     public DataStreamWriter WriteStream() => new(_client, this);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Confluent.Kafka;
 using Sluice.Client;
 using Sluice.Sources.Kafka;
@@ -15,9 +16,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly List<SluiceClient> _clients = [];
+    private readonly List<Microsoft.Extensions.Hosting.IHost> _clients = [];
     private RedisServer? _redis;
     private EmbeddedKafka? _kafka;
+
+    /// <summary>The silos' <c>Silo:ClusterId</c>; clients must present it to their gateways.</summary>
+    public string ClusterId { get; } = "test-" + Guid.NewGuid().ToString("N")[..8];
 
     public string Folder { get; } = Path.Combine(Path.GetTempPath(), "sluice-cluster-tests", Guid.NewGuid().ToString("N"));
 
@@ -37,7 +41,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         [
             "--quiet",
             "--Silo:Mode=cluster",
-            "--Silo:ClusterId=test-" + Guid.NewGuid().ToString("N")[..8],
+            $"--Silo:ClusterId={ClusterId}",
             $"--Redis:ConnectionString={_redis.ConnectionString}",
             $"--Kafka:BootstrapServers={_kafka.BootstrapServers}",
             $"--Sluice:CheckpointRoot={CheckpointRoot}",
@@ -55,8 +59,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>A client whose only gateway is <paramref name="silo"/>; disposed with the fixture.</summary>
     public async Task<SluiceClient> ConnectAsync(SiloProcess silo)
     {
-        var client = await SluiceClient.ConnectAsync(silo.Gateway);
-        _clients.Add(client);
+        var (host, client) = await ClusterClients.ConnectAsync(ClusterId, new IPEndPoint(IPAddress.Loopback, silo.GatewayPort));
+        _clients.Add(host);
         return client;
     }
 
@@ -89,14 +93,16 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         foreach (var client in _clients)
         {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {
-                await client.DisposeAsync();
+                await client.StopAsync(timeout.Token);
             }
-            catch (Exception e) when (e is OrleansException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception e) when (e is OrleansException or OperationCanceledException)
             {
-                // Its gateway may be a silo a test killed.
+                // Its gateway was a silo a test killed: there is nothing to stop gracefully.
             }
+            client.Dispose();
         }
         foreach (var silo in Silos)
         {

@@ -33,8 +33,6 @@ public sealed class SiloProcess : IDisposable
 
     public int HttpPort { get; }
 
-    public string Gateway => $"127.0.0.1:{GatewayPort}";
-
     public string LogPath { get; }
 
     public bool IsRunning => !_process.HasExited;

@@ -128,19 +128,42 @@ public sealed class StatefulQueryTests(SiloFixture silo)
     [Fact]
     public async Task Restart_SourceBehindTheCheckpoint_FailsRatherThanSkippingData()
     {
-        var before = silo.CreateTopic(1);
-        await silo.ProduceEventsAsync(before, 0, 10, partitions: 1);
+        var topic = silo.CreateTopic(1);
+        await silo.ProduceEventsAsync(topic, 0, 10, partitions: 1);
         var name = Name();
-        StreamFrame Events(string topic) => Client.ReadStream().Kafka(topic).Schema(("id", "int")).StartingOffsets("earliest").Load();
-        await (await Events(before).WriteStream().Trigger(Trigger.AvailableNow()).CheckpointLocation(name).StartAsync(name)).AwaitTerminationAsync();
+        StreamFrame Events(string servers) => Client.ReadStream().Kafka(topic, servers).Schema(("id", "int")).StartingOffsets("earliest").Load();
+        await (await Events(silo.BootstrapServers).WriteStream().Trigger(Trigger.AvailableNow()).CheckpointLocation(name).StartAsync(name)).AwaitTerminationAsync();
 
-        // The same checkpoint now meets a partition that ends before what it already processed.
-        var after = silo.CreateTopic(1);
-        await silo.ProduceEventsAsync(after, 0, 3, partitions: 1);
-        var query = await Events(after).WriteStream().Trigger(Trigger.AvailableNow()).CheckpointLocation(name).StartAsync(name);
+        // The same topic, recreated (here: on another broker) with fewer records than the checkpoint already processed.
+        using var other = Sluice.Sources.Kafka.EmbeddedKafka.Start();
+        other.CreateTopic(topic, 1);
+        using (var producer = new Confluent.Kafka.ProducerBuilder<Confluent.Kafka.Null, string>(new Confluent.Kafka.ProducerConfig { BootstrapServers = other.BootstrapServers }).Build())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                producer.Produce(topic, new Confluent.Kafka.Message<Confluent.Kafka.Null, string> { Value = SiloFixture.Event(i) });
+            }
+            producer.Flush(TimeSpan.FromSeconds(10));
+        }
+        var query = await Events(other.BootstrapServers).WriteStream().Trigger(Trigger.AvailableNow()).CheckpointLocation(name).StartAsync(name);
 
         var e = await Assert.ThrowsAsync<StreamingQueryException>(() => query.AwaitTerminationAsync());
         Assert.Contains("ends at offset 3, behind offset 10", e.Message, StringComparison.Ordinal);
         Assert.Contains("new checkpointLocation", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restart_OnAnotherTopic_FailsNamingBothSources()
+    {
+        var before = silo.CreateTopic(1);
+        var after = silo.CreateTopic(1);
+        await silo.ProduceEventsAsync(before, 0, 5, partitions: 1);
+        var name = Name();
+        StreamFrame Events(string topic) => Client.ReadStream().Kafka(topic).Schema(("id", "int")).StartingOffsets("earliest").Load();
+        await (await Events(before).WriteStream().Trigger(Trigger.AvailableNow()).CheckpointLocation(name).StartAsync(name)).AwaitTerminationAsync();
+
+        var e = await Assert.ThrowsAsync<QueryStartException>(() => Events(after).WriteStream().Trigger(Trigger.AvailableNow()).CheckpointLocation(name).StartAsync(name));
+
+        Assert.Contains($"source 0 was '{before}' in the checkpoint and is '{after}' now", e.Message, StringComparison.Ordinal);
     }
 }

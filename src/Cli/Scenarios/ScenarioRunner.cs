@@ -61,6 +61,12 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
             _spec = spec with
             {
                 Source = spec.Source with { Name = StreamName(spec.Source.Name) },
+                Operators = spec.Operators.Select(op => op switch
+                {
+                    UnionSpec u => u with { Other = u.Other with { Source = Rename(u.Other.Source) } },
+                    JoinSpec j => j with { Right = j.Right with { Source = Rename(j.Right.Source) } },
+                    _ => op,
+                }).ToList(),
                 Trigger = TriggerSpec.Manual,
                 CheckpointLocation = $"scenario-{index}-{Guid.NewGuid():N}",
             };
@@ -73,6 +79,8 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
     }
 
     private string StreamName(string? name) => _prefix + (name ?? "input");
+
+    private SourceSpec Rename(SourceSpec source) => source.Kind == "memory" ? source with { Name = StreamName(source.Name) } : source;
 
     private async Task<string?> RunStepAsync(string kind, JsonElement step)
     {

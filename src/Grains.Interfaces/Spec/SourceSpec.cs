@@ -2,6 +2,7 @@ namespace Sluice.Spec;
 
 /// <summary>
 /// A stream source. <see cref="Kind"/> is <c>kafka</c>, <c>rate</c> or <c>memory</c>; the other fields apply per kind.
+/// <c>table</c> is a static table for stream-static joins: <see cref="Rows"/> inline, or JSON-lines files under <see cref="Path"/>.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SourceSpec
@@ -36,4 +37,10 @@ public sealed record SourceSpec
 
     /// <summary>Extra settings passed to the Kafka consumer (<c>kafka.*</c> in Spark).</summary>
     [Id(10)] public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A <c>table</c> source's folder (or file) of JSON lines, read when the query starts.</summary>
+    [Id(11)] public string? Path { get; init; }
+
+    /// <summary>A <c>table</c> source's rows, as JSON objects.</summary>
+    [Id(12)] public IReadOnlyList<string> Rows { get; init; } = [];
 }

@@ -11,7 +11,7 @@ public static class SpecReader
     private static readonly string[] QueryFields =
         ["name", "source", "operators", "sink", "outputMode", "trigger", "checkpointLocation", "watermarkPolicy", "options"];
     private static readonly string[] SourceFields =
-        ["kind", "name", "schema", "bootstrapServers", "topic", "startingOffsets", "maxOffsetsPerTrigger", "format", "mode", "rowsPerSecond", "options"];
+        ["kind", "name", "schema", "bootstrapServers", "topic", "startingOffsets", "maxOffsetsPerTrigger", "format", "mode", "rowsPerSecond", "options", "path", "rows"];
     private static readonly string[] SinkFields = ["kind", "numRows", "options", "path", "topic", "bootstrapServers", "handler", "key"];
     private static readonly string[] Ops =
         ["select", "filter", "withWatermark", "groupBy", "dropDuplicates", "flatMapGroupsWithState", "mapGroupsWithState", "union", "join"];
@@ -53,7 +53,7 @@ public static class SpecReader
     private static SourceSpec ReadSource(Node s)
     {
         s.RequireObject(SourceFields);
-        var kind = s.Required("kind").OneOf("kafka", "rate", "memory");
+        var kind = s.Required("kind").OneOf("kafka", "rate", "memory", "table");
         var spec = new SourceSpec
         {
             Kind = kind,
@@ -67,12 +67,18 @@ public static class SpecReader
             Mode = s.Optional("mode")?.OneOf("PERMISSIVE", "DROPMALFORMED", "FAILFAST").ToUpperInvariant() ?? "PERMISSIVE",
             RowsPerSecond = s.Optional("rowsPerSecond")?.PositiveLong() ?? 1,
             Options = s.Optional("options")?.StringMap() ?? new Dictionary<string, string>(),
+            Path = s.Optional("path")?.String(),
+            Rows = s.Optional("rows")?.Array(r => r.Element.ValueKind == JsonValueKind.Object ? r.Element.GetRawText() : throw new SpecException(r.Path, "expected a row object")) ?? [],
         };
+        if (kind == "table" && spec.Path is null && spec.Rows.Count == 0)
+        {
+            throw new SpecException(s.Path + ".rows", "a table source needs rows (an array of objects) or a path (JSON-lines files)");
+        }
         if (kind == "kafka" && spec.Topic is null)
         {
             throw new SpecException(s.Path + ".topic", "a kafka source needs a topic");
         }
-        if ((kind == "memory" || (kind == "kafka" && spec.Format == "json")) && spec.Schema.Count == 0)
+        if ((kind is "memory" or "table" || (kind == "kafka" && spec.Format == "json")) && spec.Schema.Count == 0)
         {
             throw new SpecException(s.Path + ".schema", $"a {kind} source{(kind == "kafka" ? " with format json" : "")} needs a schema, an object of column name to type ({Data.DataType.ValidNames})");
         }

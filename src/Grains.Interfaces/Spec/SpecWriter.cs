@@ -65,6 +65,16 @@ public static class SpecWriter
         w.WriteString("format", s.Format);
         w.WriteString("mode", s.Mode);
         w.WriteNumber("rowsPerSecond", s.RowsPerSecond);
+        WriteIfSet(w, "path", s.Path);
+        if (s.Rows.Count > 0)
+        {
+            w.WriteStartArray("rows");
+            foreach (var row in s.Rows)
+            {
+                w.WriteRawValue(row);
+            }
+            w.WriteEndArray();
+        }
         WriteMap(w, "options", s.Options);
         w.WriteEndObject();
     }

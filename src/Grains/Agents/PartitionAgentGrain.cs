@@ -28,8 +28,8 @@ internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger
 
         var rows = new List<object?[]>((int)Math.Min(request.End - request.Start, 1 << 16));
         var read = await _reader!.ReadAsync(request.Start, request.End, rows, CancellationToken.None);
-        var context = new BatchContext(request.BatchId, request.WatermarkMs, request.BatchTimestampMs);
-        _plan!.ApplyPrefix(rows, context);
+        var context = new BatchContext(request.BatchId, request.WatermarkMs, request.BatchTimestampMs) { StreamIndex = id.SourceIndex };
+        _plan!.ApplyPrefix(id.SourceIndex, rows, context);
         var late = new List<object?[]>();
         if (_plan.Stateful is { } stateful)
         {
@@ -98,7 +98,8 @@ internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger
         }
         CloseReader();
         _plan = QueryPlanner.Plan(request.Spec);
-        _reader = sources.CreateReader(request.Spec.Source, request.Spec.Name, id.Partition, _plan.SourceSchema, request.ReaderContext);
+        var stream = _plan.Streams[id.SourceIndex];
+        _reader = sources.CreateReader(stream.Source, request.Spec.Name, id.Partition, stream.SourceSchema, request.ReaderContext);
         _runId = request.RunId;
     }
 

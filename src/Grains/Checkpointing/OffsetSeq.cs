@@ -15,7 +15,11 @@ internal sealed record SourceOffsets(string Key, IReadOnlyDictionary<int, long> 
 /// The entry of <c>offsets/N</c> (Spark's OffsetSeq): the batch's end offsets per source, with the watermark and
 /// timestamp the batch runs with, so a replay after a crash is the same batch.
 /// </summary>
-internal sealed record OffsetSeq(long BatchWatermarkMs, long BatchTimestampMs, IReadOnlyList<SourceOffsets> Sources);
+internal sealed record OffsetSeq(long BatchWatermarkMs, long BatchTimestampMs, IReadOnlyList<SourceOffsets> Sources)
+{
+    /// <summary>The query's multipleWatermarkPolicy (<c>min</c> or <c>max</c>), kept with every batch as Spark keeps its conf, so a restart keeps it.</summary>
+    public string WatermarkPolicy { get; init; } = "min";
+}
 
 /// <summary>Writes <see cref="OffsetSeq"/> as a metadata line and one line per source (Spark's layout).</summary>
 internal sealed class OffsetSeqFormat : IEntryFormat<OffsetSeq>
@@ -24,10 +28,11 @@ internal sealed class OffsetSeqFormat : IEntryFormat<OffsetSeq>
 
     public string Write(OffsetSeq entry)
     {
-        var meta = JsonSerializer.Serialize(new Dictionary<string, long>
+        var meta = JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["batchWatermarkMs"] = entry.BatchWatermarkMs,
             ["batchTimestampMs"] = entry.BatchTimestampMs,
+            ["conf"] = new Dictionary<string, string> { ["watermarkPolicy"] = entry.WatermarkPolicy },
         });
         return meta + "\n" + string.Join("\n", entry.Sources.Select(WriteSource));
     }
@@ -40,10 +45,11 @@ internal sealed class OffsetSeqFormat : IEntryFormat<OffsetSeq>
             throw new FormatException("expected a metadata line and at least one source line");
         }
         using var meta = JsonDocument.Parse(lines[0]);
+        var policy = meta.RootElement.TryGetProperty("conf", out var conf) && conf.TryGetProperty("watermarkPolicy", out var p) ? p.GetString() ?? "min" : "min";
         return new OffsetSeq(
             meta.RootElement.GetProperty("batchWatermarkMs").GetInt64(),
             meta.RootElement.GetProperty("batchTimestampMs").GetInt64(),
-            lines.Skip(1).Select(ReadSource).ToList());
+            lines.Skip(1).Select(ReadSource).ToList()) { WatermarkPolicy = policy };
     }
 
     public static string WriteSource(SourceOffsets source) =>

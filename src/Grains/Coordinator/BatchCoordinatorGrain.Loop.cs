@@ -17,8 +17,8 @@ internal sealed partial class BatchCoordinatorGrain
             await Task.Yield();
             end = trigger.Kind switch
             {
-                TriggerKind.AvailableNow => await RunAvailableNowAsync(run, stop, run.Spec.Source.MaxOffsetsPerTrigger),
-                TriggerKind.Once => await RunAvailableNowAsync(run, stop, maxOffsets: null),
+                TriggerKind.AvailableNow => await RunAvailableNowAsync(run, stop, limited: true),
+                TriggerKind.Once => await RunAvailableNowAsync(run, stop, limited: false),
                 _ => await RunContinuouslyAsync(run, trigger, stop),
             };
         }
@@ -56,7 +56,7 @@ internal sealed partial class BatchCoordinatorGrain
             }
             var started = time.GetUtcNow();
             var iteration = ++_iteration;
-            var ran = await RunOneBatchAsync(run, run.Spec.Source.MaxOffsetsPerTrigger, target: null, stop);
+            var ran = await RunOneBatchAsync(run, limited: true, targets: null, stop);
             if (!ran)
             {
                 ReleaseWaiters(iteration);
@@ -76,13 +76,14 @@ internal sealed partial class BatchCoordinatorGrain
     }
 
     /// <summary>availableNow (and once, without a batch-size limit): everything present at start, then stop.</summary>
-    private async Task<QueryState> RunAvailableNowAsync(QueryRun run, CancellationToken stop, long? maxOffsets)
+    private async Task<QueryState> RunAvailableNowAsync(QueryRun run, CancellationToken stop, bool limited)
     {
-        var target = await run.LatestOffsetsAsync(stop);
+        var targets = await run.LatestOffsetsAsync(stop);
         var start = run.CommittedOffsets;
-        long Backlog(IReadOnlyDictionary<int, long> upTo) => target.Sum(p => Math.Max(0, Math.Min(upTo.GetValueOrDefault(p.Key), p.Value) - start.GetValueOrDefault(p.Key)));
-        _info = _info with { BacklogTotal = Backlog(target), BacklogDone = 0 };
-        while (await RunOneBatchAsync(run, maxOffsets, target, stop))
+        long Backlog(IReadOnlyList<IReadOnlyDictionary<int, long>> upTo) => targets.Select((target, s) =>
+            target.Sum(p => Math.Max(0, Math.Min(upTo[s].GetValueOrDefault(p.Key), p.Value) - start[s].GetValueOrDefault(p.Key)))).Sum();
+        _info = _info with { BacklogTotal = Backlog(targets), BacklogDone = 0 };
+        while (await RunOneBatchAsync(run, limited, targets, stop))
         {
             _info = _info with { BacklogDone = Backlog(run.CommittedOffsets) };
             stop.ThrowIfCancellationRequested();
@@ -90,11 +91,11 @@ internal sealed partial class BatchCoordinatorGrain
         return QueryState.Completed;
     }
 
-    private async Task<bool> RunOneBatchAsync(QueryRun run, long? maxOffsets, IReadOnlyDictionary<int, long>? target, CancellationToken stop)
+    private async Task<bool> RunOneBatchAsync(QueryRun run, bool limited, IReadOnlyList<IReadOnlyDictionary<int, long>>? targets, CancellationToken stop)
     {
         var started = time.GetUtcNow();
         SetMessage("Processing new data");
-        var outcome = await run.RunNextBatchAsync(maxOffsets, target, stop);
+        var outcome = await run.RunNextBatchAsync(limited, targets, stop);
         if (outcome is null)
         {
             SetMessage("Waiting for data to arrive");

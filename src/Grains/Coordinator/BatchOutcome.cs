@@ -9,7 +9,7 @@ internal sealed record BatchOutcome(
     OffsetSeq Offsets,
     IReadOnlyList<SourceOffsets> StartOffsets,
     IReadOnlyList<SourceOffsets> LatestOffsets,
-    IReadOnlyList<AgentBatchResult> Results,
+    IReadOnlyList<StreamResult> Results,
     long RowsOutput,
     IReadOnlyDictionary<string, long> DurationMs,
     Progress.StateOperatorProgress? State);

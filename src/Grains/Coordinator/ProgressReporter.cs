@@ -19,7 +19,7 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
 
     public QueryProgress Report(BatchOutcome outcome, DateTimeOffset batchStart)
     {
-        var numInputRows = outcome.Results.Sum(r => r.RecordsRead);
+        var numInputRows = outcome.Results.Sum(r => r.Result.RecordsRead);
         var durationMs = outcome.DurationMs["triggerExecution"];
         var sinceLastMs = _previousBatchStart is { } previous ? (batchStart - previous).TotalMilliseconds : 0;
         _previousBatchStart = batchStart;
@@ -40,17 +40,21 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
             DurationMs = outcome.DurationMs,
             EventTime = EventTime(outcome),
             StateOperators = outcome.State is { } state ? [state] : [],
-            Sources = [new SourceProgress
+            Sources = run.SourceDescriptions.Select((description, s) =>
             {
-                Description = run.SourceDescription,
-                StartOffset = Json(outcome.StartOffsets[0]),
-                EndOffset = Json(outcome.Offsets.Sources[0]),
-                LatestOffset = Json(outcome.LatestOffsets[0]),
-                NumInputRows = numInputRows,
-                InputRowsPerSecond = inputRate,
-                ProcessedRowsPerSecond = processedRate,
-                Metrics = SourceMetrics(outcome),
-            }],
+                var rows = outcome.Results.Where(r => r.Stream == s).Sum(r => r.Result.RecordsRead);
+                return new SourceProgress
+                {
+                    Description = description,
+                    StartOffset = Json(outcome.StartOffsets[s]),
+                    EndOffset = Json(outcome.Offsets.Sources[s]),
+                    LatestOffset = Json(outcome.LatestOffsets[s]),
+                    NumInputRows = rows,
+                    InputRowsPerSecond = sinceLastMs > 0 ? rows * 1000.0 / sinceLastMs : 0,
+                    ProcessedRowsPerSecond = durationMs > 0 ? rows * 1000.0 / durationMs : 0,
+                    Metrics = SourceMetrics(outcome, s),
+                };
+            }).ToList(),
             Sink = new SinkProgress { Description = SinkTargets.Describe(run.Spec.Sink), NumOutputRows = outcome.RowsOutput },
         };
         _recent.AddLast(progress);
@@ -64,14 +68,14 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
     private IReadOnlyDictionary<string, string> EventTime(BatchOutcome outcome)
     {
         var eventTime = new Dictionary<string, string>();
-        if (run.Plan.Watermark is null)
+        if (!run.Plan.HasWatermark)
         {
             return eventTime;
         }
         var stats = new EventTimeStats();
         foreach (var r in outcome.Results)
         {
-            stats.Merge(r.EventTime);
+            stats.Merge(r.Result.EventTime);
         }
         if (!stats.IsEmpty)
         {
@@ -83,16 +87,17 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
         return eventTime;
     }
 
-    private static Dictionary<string, string> SourceMetrics(BatchOutcome outcome)
+    private static Dictionary<string, string> SourceMetrics(BatchOutcome outcome, int source)
     {
-        var end = outcome.Offsets.Sources[0].Partitions;
-        var behind = outcome.LatestOffsets[0].Partitions.Select(p => Math.Max(0, p.Value - end.GetValueOrDefault(p.Key))).ToList();
+        var end = outcome.Offsets.Sources[source].Partitions;
+        var behind = outcome.LatestOffsets[source].Partitions.Select(p => Math.Max(0, p.Value - end.GetValueOrDefault(p.Key))).ToList();
+        var results = outcome.Results.Where(r => r.Stream == source).Select(r => r.Result).ToList();
         var metrics = new Dictionary<string, string>
         {
-            ["numMalformedRecords"] = Text(outcome.Results.Sum(r => r.Malformed)),
-            ["numDroppedMalformedRecords"] = Text(outcome.Results.Sum(r => r.DroppedMalformed)),
+            ["numMalformedRecords"] = Text(results.Sum(r => r.Malformed)),
+            ["numDroppedMalformedRecords"] = Text(results.Sum(r => r.DroppedMalformed)),
         };
-        foreach (var (partition, latest) in outcome.LatestOffsets[0].Partitions.OrderBy(p => p.Key))
+        foreach (var (partition, latest) in outcome.LatestOffsets[source].Partitions.OrderBy(p => p.Key))
         {
             metrics[$"offsetsBehindLatest.{partition}"] = Text(Math.Max(0, latest - end.GetValueOrDefault(partition)));
         }

@@ -13,4 +13,7 @@ internal sealed class BatchContext(long batchId, long watermarkMs, long batchTim
     public long BatchTimestampMs { get; } = batchTimestampMs;
 
     public EventTimeStats EventTime { get; } = new();
+
+    /// <summary>Which input stream the rows come from (0: the query's source; then unions' and joins' streams).</summary>
+    public int StreamIndex { get; init; }
 }

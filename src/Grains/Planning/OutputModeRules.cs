@@ -25,6 +25,9 @@ internal static class OutputModeRules
             case GroupsWithStateOperator g:
                 CheckGroupsWithState(spec, g);
                 break;
+            case Operators.Join.StreamJoinOperator when mode != OutputMode.Append:
+                throw QueryPlanner.Invalid("$.outputMode",
+                    $"Join between two streaming DataFrames/Datasets is not supported in {mode} output mode, only in Append output mode");
         }
     }
 

@@ -11,19 +11,16 @@ namespace Sluice.Planning;
 /// </summary>
 internal sealed class QueryPlan(
     QuerySpec spec,
-    StreamSchema sourceSchema,
-    IReadOnlyList<IRowOperator> prefix,
+    IReadOnlyList<StreamPlan> streams,
     IStatefulOperator? stateful,
     IReadOnlyList<IRowOperator> suffix,
     StreamSchema outputSchema,
-    WithWatermarkSpec? watermark,
     StreamSchema statefulInputSchema)
 {
     public QuerySpec Spec { get; } = spec;
 
-    public StreamSchema SourceSchema { get; } = sourceSchema;
-
-    public IReadOnlyList<IRowOperator> Prefix { get; } = prefix;
+    /// <summary>The input streams: the query's source first, then those of unions and stream-stream joins.</summary>
+    public IReadOnlyList<StreamPlan> Streams { get; } = streams;
 
     public IStatefulOperator? Stateful { get; } = stateful;
 
@@ -34,11 +31,11 @@ internal sealed class QueryPlan(
     /// <summary>The schema of the rows that reach the stateful operator (and the late-rows sink).</summary>
     public StreamSchema StatefulInputSchema { get; } = statefulInputSchema;
 
-    /// <summary>The stream's <c>withWatermark</c>, if any.</summary>
-    public WithWatermarkSpec? Watermark { get; } = watermark;
+    /// <summary>Whether any stream declares a watermark.</summary>
+    public bool HasWatermark => Streams.Any(s => s.Watermark is not null);
 
-    /// <summary>Runs the operators before the stateful one (all of them in a stateless query).</summary>
-    public void ApplyPrefix(List<object?[]> rows, BatchContext context) => Run(Prefix, rows, context);
+    /// <summary>Runs a stream's operators before the stateful one (all of them in a stateless query).</summary>
+    public void ApplyPrefix(int stream, List<object?[]> rows, BatchContext context) => Run(Streams[stream].Prefix, rows, context);
 
     public void ApplySuffix(List<object?[]> rows, BatchContext context) => Run(Suffix, rows, context);
 

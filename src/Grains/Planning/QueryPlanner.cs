@@ -19,64 +19,116 @@ internal static class QueryPlanner
         {
             throw Invalid("$.name", "a query needs a name");
         }
-        var sourceSchema = SourceSchemas.For(spec.Source);
-        var schema = sourceSchema;
-        var prefix = new List<IRowOperator>();
+        var main = new StreamBuilder(0, spec.Source);
+        var streams = new List<StreamBuilder> { main };
+        var active = new List<StreamBuilder> { main };
         var suffix = new List<IRowOperator>();
         IStatefulOperator? stateful = null;
+        var schema = main.Schema;
         var statefulInput = schema;
-        WatermarkColumn? watermark = null;
-        WithWatermarkSpec? watermarkSpec = null;
         for (var i = 0; i < spec.Operators.Count; i++)
         {
             var path = $"$.operators[{i}]";
-            var current = stateful is null ? prefix : suffix;
-            switch (spec.Operators[i])
+            var op = spec.Operators[i];
+            if (stateful is not null)
+            {
+                schema = PlanAfterStateful(spec, stateful, op, path, schema, suffix);
+                continue;
+            }
+            switch (op)
             {
                 case FilterSpec f:
-                    current.Add(new FilterOperator(Compile(path + ".condition", () => ExpressionCompiler.CompilePredicate(f.Condition, schema))));
+                    active.ForEach(b => b.Filter(path, f));
                     break;
                 case SelectSpec s:
-                    var columns = s.Columns.Select((c, j) => Compile($"{path}.columns[{j}]", () => ExpressionCompiler.CompileNamed(c, schema))).ToList();
-                    current.Add(new ProjectOperator(columns));
-                    schema = new StreamSchema(columns.Select(c => new Column(c.Name, c.Expression.Type)).ToList());
-                    if (stateful is null)
-                    {
-                        watermark = watermark?.Follow(columns.Select(c => c.Expression.Syntax).ToList(), schema);
-                    }
+                    active.ForEach(b => b.Select(path, s));
                     break;
                 case WithWatermarkSpec w:
-                    if (stateful is not null)
+                    active.ForEach(b => b.WithWatermark(path, w));
+                    break;
+                case UnionSpec u:
+                    var other = PlanSubStream(u.Other, path + ".other", streams.Count);
+                    CheckUnionable(path, main.Schema, other.Schema);
+                    other.RenameTo(main.Schema);
+                    streams.Add(other);
+                    active.Add(other);
+                    break;
+                case JoinSpec j:
+                    var right = PlanSubStream(j.Right, path + ".right", streams.Count);
+                    if (right.Source.Kind == "table")
                     {
-                        throw Invalid(path + ".op", "withWatermark after a stateful operator is not supported; declare the watermark on the input stream");
+                        var join = Compile(path, () => Operators.Join.StaticJoinOperator.Create(path, j, main.Schema, right));
+                        active.ForEach(b => b.Add(join, join.OutputSchema));
+                        break;
                     }
-                    var index = schema.IndexOf(w.Column);
-                    if (index < 0)
-                    {
-                        throw Invalid(path + ".column", $"unknown column '{w.Column}' for withWatermark; available columns: {schema.Describe()}");
-                    }
-                    if (schema[index].Type.Kind != DataTypeKind.Timestamp)
-                    {
-                        throw Invalid(path + ".column", $"withWatermark needs a timestamp column, but '{w.Column}' is {schema[index].Type}; CAST it to timestamp in a select first");
-                    }
-                    watermark = new WatermarkColumn(w, index, schema[index].Name);
-                    watermarkSpec = w;
-                    prefix.Add(new WatermarkOperator(index));
+                    streams.Add(right);
+                    statefulInput = main.Schema;
+                    stateful = Compile(path, () => Operators.Join.StreamJoinOperator.Create(spec, i, path, j, main, right));
                     break;
                 default:
-                    if (stateful is not null)
-                    {
-                        throw Invalid(path + ".op", $"a second stateful operator ('{spec.Operators[i].Op}' after '{spec.Operators[stateful.Index].Op}') is not supported yet; split the query in two");
-                    }
-                    statefulInput = schema;
-                    stateful = Compile(path, () => StatefulPlanner.Plan(spec, i, path, schema, watermark));
-                    schema = stateful.OutputSchema;
+                    statefulInput = main.Schema;
+                    stateful = Compile(path, () => StatefulPlanner.Plan(spec, i, path, main.Schema, main.Watermark));
                     break;
             }
+            schema = stateful?.OutputSchema ?? main.Schema;
         }
         OutputModeRules.Check(spec, stateful);
         SinkRules.Check(spec, schema);
-        return new QueryPlan(spec, sourceSchema, prefix, stateful, suffix, schema, watermarkSpec, statefulInput);
+        return new QueryPlan(spec, streams.Select(b => b.Build()).ToList(), stateful, suffix, schema, statefulInput);
+    }
+
+    /// <summary>After the stateful operator: stateless operators on its output, in the window grains.</summary>
+    private static StreamSchema PlanAfterStateful(QuerySpec spec, IStatefulOperator stateful, OperatorSpec op, string path, StreamSchema schema, List<IRowOperator> suffix)
+    {
+        switch (op)
+        {
+            case FilterSpec f:
+                suffix.Add(new FilterOperator(Compile(path + ".condition", () => ExpressionCompiler.CompilePredicate(f.Condition, schema))));
+                return schema;
+            case SelectSpec s:
+                var columns = s.Columns.Select((c, j) => Compile($"{path}.columns[{j}]", () => ExpressionCompiler.CompileNamed(c, schema))).ToList();
+                suffix.Add(new ProjectOperator(columns));
+                return new StreamSchema(columns.Select(c => new Column(c.Name, c.Expression.Type)).ToList());
+            case WithWatermarkSpec:
+                throw Invalid(path + ".op", "withWatermark after a stateful operator is not supported; declare the watermark on the input stream");
+            default:
+                throw Invalid(path + ".op", $"a second stateful operator ('{op.Op}' after '{spec.Operators[stateful.Index].Op}') is not supported yet; split the query in two");
+        }
+    }
+
+    /// <summary>The second stream of a union or join: its own source and stateless operators.</summary>
+    private static StreamBuilder PlanSubStream(SubStreamSpec sub, string path, int index)
+    {
+        var builder = new StreamBuilder(index, sub.Source);
+        for (var i = 0; i < sub.Operators.Count; i++)
+        {
+            var opPath = $"{path}.operators[{i}]";
+            switch (sub.Operators[i])
+            {
+                case FilterSpec f:
+                    builder.Filter(opPath, f);
+                    break;
+                case SelectSpec s:
+                    builder.Select(opPath, s);
+                    break;
+                case WithWatermarkSpec w:
+                    builder.WithWatermark(opPath, w);
+                    break;
+                default:
+                    throw Invalid(opPath + ".op", $"'{sub.Operators[i].Op}' is not supported inside a union or join input; only select, filter and withWatermark (put stateful operators after the union or join)");
+            }
+        }
+        return builder;
+    }
+
+    /// <summary>Spark's union: by position, the same number of columns of the same types; names come from the first stream.</summary>
+    private static void CheckUnionable(string path, StreamSchema first, StreamSchema other)
+    {
+        if (first.Count != other.Count || Enumerable.Range(0, first.Count).Any(i => !first[i].Type.Equals(other[i].Type)))
+        {
+            throw Invalid(path + ".other",
+                $"Union can only be performed on streams with the same number of columns of the same types, by position: the first has [{first.Describe()}], the other [{other.Describe()}]; add a select to the other stream to line them up");
+        }
     }
 
     internal static T Compile<T>(string path, Func<T> compile)

@@ -119,7 +119,7 @@ public sealed class FolderMetadataLogTests : MetadataLogContractTests
 
         var text = await File.ReadAllTextAsync(Path.Combine(_folder, "offsets", "0"));
 
-        Assert.Equal("v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\":1700000000000}\n{\"events\":{\"0\":120,\"1\":118}}\n", text);
+        Assert.Equal("v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\":1700000000000,\"conf\":{\"watermarkPolicy\":\"min\"}}\n{\"events\":{\"0\":120,\"1\":118}}\n", text);
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_folder, "offsets"), ".*"));
     }
 

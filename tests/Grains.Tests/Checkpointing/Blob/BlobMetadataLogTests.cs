@@ -18,7 +18,7 @@ public sealed class BlobMetadataLogTests(AzuriteContainer azurite) : MetadataLog
 
         var blob = await azurite.Client.GetBlobClient($"{_prefix}/offsets/0").DownloadContentAsync();
 
-        Assert.Equal("v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\":1700000000000}\n{\"events\":{\"0\":120,\"1\":118}}\n", blob.Value.Content.ToString());
+        Assert.Equal("v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\":1700000000000,\"conf\":{\"watermarkPolicy\":\"min\"}}\n{\"events\":{\"0\":120,\"1\":118}}\n", blob.Value.Content.ToString());
         var names = new List<string>();
         await foreach (var item in azurite.Client.GetBlobsAsync(new GetBlobsOptions { Prefix = _prefix + "/" }))
         {

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Orleans.Concurrency;
+using Sluice.Checkpointing;
+using Sluice.Contracts;
+using Sluice.Diagnostics;
+using Sluice.Progress;
+using Sluice.Sinks;
+using Sluice.Spec;
+
+namespace Sluice.Coordinator;
+
+/// <summary>The phases of one batch: constructNextBatch, runBatch, commitBatch.</summary>
+internal sealed partial class QueryRun
+{
+    /// <summary>Per source: the offset after the last available record, per partition.</summary>
+    public async Task<IReadOnlyList<IReadOnlyDictionary<int, long>>> LatestOffsetsAsync(CancellationToken cancellationToken) =>
+        await Task.WhenAll(_sources.Select(s => s.Source.LatestOffsetsAsync(cancellationToken)));
+
+    /// <summary>
+    /// Runs the next batch; null when there is no new data and no batch is due (nothing written). With
+    /// <paramref name="limited"/> each source's maxOffsetsPerTrigger applies; <paramref name="targets"/> caps the
+    /// offsets per source (availableNow).
+    /// </summary>
+    public async Task<BatchOutcome?> RunNextBatchAsync(bool limited, IReadOnlyList<IReadOnlyDictionary<int, long>>? targets, CancellationToken cancellationToken)
+    {
+        var durations = new Dictionary<string, long>();
+        var total = Stopwatch.StartNew();
+        var phase = Stopwatch.StartNew();
+        var latest = await LatestOffsetsAsync(cancellationToken);
+        durations["latestOffset"] = phase.ElapsedMilliseconds;
+        foreach (var source in _sources)
+        {
+            source.CheckNoDataLoss(latest[source.Index], CheckpointPath);
+        }
+
+        var offsets = _pending;
+        if (offsets is null)
+        {
+            var ends = _sources.Select(s => OffsetPlanner.PlanEnd(s.Committed.Partitions, latest[s.Index], limited ? s.MaxOffsetsPerTrigger : null, targets?[s.Index])).ToList();
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (!_sources.Any(s => OffsetPlanner.HasNewData(s.Committed.Partitions, ends[s.Index])) && !NoDataBatchDue(now))
+            {
+                return null;
+            }
+            offsets = new OffsetSeq(WatermarkMs, now, _sources.Select(s => new SourceOffsets(s.Source.OffsetKey, ends[s.Index])).ToList())
+            {
+                WatermarkPolicy = _watermarks.Policy.ToString().ToLowerInvariant(),
+            };
+            phase.Restart();
+            if (!await Checkpoint.Offsets.AddAsync(NextBatchId, offsets, cancellationToken))
+            {
+                throw new InvalidOperationException($"offsets/{NextBatchId} appeared in checkpoint '{Checkpoint.Store.Location}' while this run planned it: another process writes to this checkpoint.");
+            }
+            FaultInjection.Hit("afterOffsets", NextBatchId);
+            durations["walCommit"] = phase.ElapsedMilliseconds;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+
+        phase.Restart();
+        var batchId = NextBatchId;
+        var results = await RunBatchAsync(batchId, offsets);
+        FaultInjection.Hit("afterStateStaged", batchId);
+        await FinishKeyGroupsAsync(batchId, offsets);
+        FaultInjection.Hit("afterSinkStaged", batchId);
+        durations["addBatch"] = phase.ElapsedMilliseconds;
+        cancellationToken.ThrowIfCancellationRequested();
+
+        phase.Restart();
+        var (rowsOutput, state) = await CommitBatchAsync(batchId, offsets, results);
+        durations["commitOffsets"] = phase.ElapsedMilliseconds;
+        durations["triggerExecution"] = total.ElapsedMilliseconds;
+
+        var started = _sources.Select(s => s.Committed).ToList();
+        SetCommitted(offsets);
+        _pending = null;
+        NextBatchId = batchId + 1;
+        var latestOffsets = _sources.Select(s => new SourceOffsets(s.Source.OffsetKey, latest[s.Index])).ToList();
+        return new BatchOutcome(batchId, offsets, started, latestOffsets, results, rowsOutput, durations, state);
+    }
+
+    /// <summary>One call per partition with data, per source; the agents read, run operators and stage.</summary>
+    private async Task<IReadOnlyList<StreamResult>> RunBatchAsync(long batchId, OffsetSeq offsets)
+    {
+        var calls = new List<Task<StreamResult>>();
+        foreach (var source in _sources)
+        {
+            foreach (var (partition, until) in offsets.Sources[source.Index].Partitions.OrderBy(p => p.Key))
+            {
+                var from = source.Committed[partition];
+                if (until > from)
+                {
+                    calls.Add(ExecuteAsync(source, partition, from, until, batchId, offsets));
+                }
+            }
+        }
+        if (calls.Count > 0)
+        {
+            await Task.WhenAny(calls);
+            FaultInjection.Hit("afterSomeAgentsRead", batchId);
+        }
+        return await Task.WhenAll(calls);
+    }
+
+    private async Task<StreamResult> ExecuteAsync(RunSource source, int partition, long from, long until, long batchId, OffsetSeq offsets)
+    {
+        var agent = _grains.GetGrain<IPartitionAgentGrain>(new PartitionAgentId(QueryId, source.Index, partition).ToString());
+        var result = await agent.ExecuteAsync(new Immutable<AgentBatchRequest>(new AgentBatchRequest
+        {
+            Spec = Spec,
+            RunId = RunId,
+            BatchId = batchId,
+            Start = from,
+            End = until,
+            WatermarkMs = offsets.BatchWatermarkMs,
+            BatchTimestampMs = offsets.BatchTimestampMs,
+            ReaderContext = source.ReaderContext,
+            KeyGroups = KeyGroups,
+            CheckpointPath = CheckpointPath,
+        }));
+        return new StreamResult(source.Index, result);
+    }
+
+    private async Task<(long Rows, StateOperatorProgress? State)> CommitBatchAsync(long batchId, OffsetSeq offsets, IReadOnlyList<StreamResult> results)
+    {
+        var sink = SinkTargets.Resolve(_grains, Spec.Sink, Spec.Name, QueryId);
+        if (sink is IConfigurableSinkGrain configurable)
+        {
+            await configurable.ConfigureAsync(new Immutable<SinkConfig>(new SinkConfig(Spec.Sink, QueryId, Spec.Name)));
+        }
+        var rows = await sink.CommitAsync(batchId, Spec.OutputMode, Plan.OutputSchema);
+        var staged = Plan.Stateful is null ? results.Sum(r => r.Result.RowsOutput) : _stagedByKeyGroups;
+        if (rows != ISinkGrain.AlreadyCommitted && rows < staged)
+        {
+            // The sink writer's activation (and the rows staged in it) was lost, e.g. with its silo: committing now
+            // would lose output. Nothing of this batch is committed yet, so it re-runs whole at the next start.
+            throw new InvalidOperationException(
+                $"the {Spec.Sink.Kind} sink committed {rows} rows of batch {batchId} but {staged} were staged: staged output was lost (did a silo fail?). " +
+                "The batch has no commit and re-runs when the query restarts.");
+        }
+        rows = Math.Max(rows, 0);
+        FaultInjection.Hit("afterSinkCommitted", batchId);
+        if (LateRows.SinkName(Spec) is { } lateSink)
+        {
+            await _grains.GetGrain<IMemorySinkGrain>(lateSink).CommitAsync(batchId, OutputMode.Append, Plan.StatefulInputSchema);
+        }
+        var state = await CommitKeyGroupsAsync(batchId, results.Select(r => r.Result).ToList());
+        foreach (var result in results)
+        {
+            _watermarks.Observe(result.Stream, result.Result.EventTime);
+        }
+        var nextWatermark = _watermarks.Advance();
+        if (!await Checkpoint.Commits.AddAsync(batchId, new CommitEntry(nextWatermark)))
+        {
+            throw new InvalidOperationException($"commits/{batchId} appeared in checkpoint '{Checkpoint.Store.Location}' while this run committed it: another process writes to this checkpoint.");
+        }
+        FaultInjection.Hit("afterCommitLog", batchId);
+        _noDataBatchDue = Plan.Stateful is not null && nextWatermark > offsets.BatchWatermarkMs;
+        await CommitToConsumerGroupsAsync(offsets);
+        return (rows, state);
+    }
+
+    /// <summary>Only after commits/N: lag tools then never show a batch as done that a crash would re-run.</summary>
+    private async Task CommitToConsumerGroupsAsync(OffsetSeq offsets)
+    {
+        foreach (var source in _sources.Where(s => s.Committer is not null))
+        {
+            try
+            {
+                await source.Committer!.CommitAsync(offsets.Sources[source.Index].Partitions, CancellationToken.None);
+            }
+            catch (KafkaException e)
+            {
+                // Lag reporting is best effort; the checkpoint already holds the truth.
+                OffsetCommitFailed?.Invoke(e);
+            }
+        }
+    }
+}
+
+/// <summary>What one partition agent of one input stream did in a batch.</summary>
+internal sealed record StreamResult(int Stream, AgentBatchResult Result);

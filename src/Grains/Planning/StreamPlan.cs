@@ -1,0 +1,22 @@
+using Sluice.Data;
+using Sluice.Spec;
+
+namespace Sluice.Planning;
+
+/// <summary>
+/// One input stream of a query: its source, and the operators its partition agents run before the stateful operator
+/// (its own sub-pipeline, then what follows a union). <see cref="Index"/> is the source index in offsets and agent keys.
+/// </summary>
+internal sealed class StreamPlan(int index, SourceSpec source, StreamSchema sourceSchema, IReadOnlyList<IRowOperator> prefix, WithWatermarkSpec? watermark)
+{
+    public int Index { get; } = index;
+
+    public SourceSpec Source { get; } = source;
+
+    public StreamSchema SourceSchema { get; } = sourceSchema;
+
+    public IReadOnlyList<IRowOperator> Prefix { get; } = prefix;
+
+    /// <summary>This stream's <c>withWatermark</c>, if any (each stream tracks its own; the query combines them by policy).</summary>
+    public WithWatermarkSpec? Watermark { get; } = watermark;
+}
