@@ -11,6 +11,7 @@ public sealed class ScenarioTests
     [InlineData("public")]
     [InlineData("stateless")]
     [InlineData("stateful")]
+    [InlineData("streams")]
     public async Task ScenarioFolder_EveryScenarioPasses(string folder)
     {
         var output = new StringWriter();

@@ -19,7 +19,8 @@ internal sealed class StartupBanner(KafkaEndpoint kafka, HttpSettings http, Silo
             Console.WriteLine($"  HTTP API:           {http.BaseUrl}/api/queries");
             Console.WriteLine($"  produce:  sluice produce --topic events --bootstrap {kafka.BootstrapServers} < events.jsonl");
             Console.WriteLine($"  kcat:     echo '{{\"user_id\":\"u1\",\"event_type\":\"purchase\",\"amount\":9.5}}' | kcat -P -b {kafka.BootstrapServers} -t events");
-            Console.WriteLine("  queries:  sluice list    (Ctrl+C stops the silo)");
+            var gateway = silo.Mode == SiloMode.Cluster ? $" --silo {silo.Host}:{silo.GatewayPort}" : "";
+            Console.WriteLine($"  queries:  sluice list{gateway}    (Ctrl+C stops the silo)");
         });
         return Task.CompletedTask;
     }
