@@ -1,4 +1,3 @@
-using Orleans.Concurrency;
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Processing;
@@ -7,32 +6,11 @@ using Sluice.Spec;
 namespace Sluice.Sinks;
 
 /// <summary>Calls the query's registered <see cref="IForeachBatchHandler"/> with each committed batch.</summary>
-internal sealed class ForeachBatchSinkGrain : Grain, IForeachBatchSinkGrain
+internal sealed class ForeachBatchSinkGrain : SinkWriterGrain, IForeachBatchSinkGrain
 {
-    private readonly StagedBatches _staged = new();
-    private SinkConfig? _config;
-
-    public Task ConfigureAsync(Immutable<SinkConfig> config)
+    protected override async Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows)
     {
-        _config = config.Value;
-        return Task.CompletedTask;
-    }
-
-    public Task StageAsync(long batchId, string writerId, Immutable<RowBatch> rows)
-    {
-        _staged.Stage(batchId, writerId, rows.Value);
-        return Task.CompletedTask;
-    }
-
-    public async Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema)
-    {
-        var config = _config ?? throw new InvalidOperationException("the foreachBatch sink was not configured before its commit");
-        var rows = _staged.TakeForCommit(batchId);
-        if (rows is null)
-        {
-            return ISinkGrain.AlreadyCommitted;
-        }
-        await ProcessorRegistry.ResolveHandler(config.Sink.Handler!).HandleAsync(batchId, schema, rows);
+        await ProcessorRegistry.ResolveHandler(RequireConfig("foreachBatch").Sink.Handler!).HandleAsync(batchId, schema, rows);
         return rows.Count;
     }
 }

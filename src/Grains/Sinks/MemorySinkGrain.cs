@@ -1,4 +1,3 @@
-using Orleans.Concurrency;
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Spec;
@@ -10,25 +9,13 @@ namespace Sluice.Sinks;
 /// mode keeps the latest result table. A batch commits once: a replay after a restart adds nothing.
 /// </summary>
 [KeepAlive]
-internal sealed class MemorySinkGrain : Grain, IMemorySinkGrain
+internal sealed class MemorySinkGrain : SinkWriterGrain, IMemorySinkGrain
 {
-    private readonly StagedBatches _staged = new();
     private List<object?[]> _rows = [];
     private StreamSchema _schema = StreamSchema.Empty;
 
-    public Task StageAsync(long batchId, string writerId, Immutable<RowBatch> rows)
+    protected override Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows)
     {
-        _staged.Stage(batchId, writerId, rows.Value);
-        return Task.CompletedTask;
-    }
-
-    public Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema)
-    {
-        var rows = _staged.TakeForCommit(batchId);
-        if (rows is null)
-        {
-            return Task.FromResult(ISinkGrain.AlreadyCommitted);
-        }
         _schema = schema;
         if (mode == OutputMode.Complete)
         {
@@ -42,11 +29,11 @@ internal sealed class MemorySinkGrain : Grain, IMemorySinkGrain
     }
 
     public Task<MemorySinkContents> ReadAsync() =>
-        Task.FromResult(new MemorySinkContents(_schema, _rows.ToList(), _staged.LastCommittedBatchId));
+        Task.FromResult(new MemorySinkContents(_schema, _rows.ToList(), LastCommittedBatchId));
 
     public Task ResetAsync()
     {
-        _staged.Reset();
+        ResetStaging();
         _rows = [];
         _schema = StreamSchema.Empty;
         return Task.CompletedTask;

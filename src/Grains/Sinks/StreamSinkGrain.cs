@@ -1,4 +1,3 @@
-using Orleans.Concurrency;
 using Orleans.Streams;
 using Sluice.Contracts;
 using Sluice.Data;
@@ -10,31 +9,11 @@ namespace Sluice.Sinks;
 /// Publishes each committed batch as an <see cref="OutputBatch"/> on the Orleans stream named after the query.
 /// A batch re-published after a crash carries the same batch id; the client's subscription drops what it has seen.
 /// </summary>
-internal sealed class StreamSinkGrain : Grain, IStreamSinkGrain
+internal sealed class StreamSinkGrain : SinkWriterGrain, IStreamSinkGrain
 {
-    private readonly StagedBatches _staged = new();
-    private SinkConfig? _config;
-
-    public Task ConfigureAsync(Immutable<SinkConfig> config)
+    protected override async Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows)
     {
-        _config = config.Value;
-        return Task.CompletedTask;
-    }
-
-    public Task StageAsync(long batchId, string writerId, Immutable<RowBatch> rows)
-    {
-        _staged.Stage(batchId, writerId, rows.Value);
-        return Task.CompletedTask;
-    }
-
-    public async Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema)
-    {
-        var name = _config?.QueryName ?? this.GetPrimaryKeyString();
-        var rows = _staged.TakeForCommit(batchId);
-        if (rows is null)
-        {
-            return ISinkGrain.AlreadyCommitted;
-        }
+        var name = Config?.QueryName ?? this.GetPrimaryKeyString();
         var stream = this.GetStreamProvider(QueryEvents.Provider).GetStream<OutputBatch>(StreamId.Create(OutputStreams.Namespace, name));
         await stream.OnNextAsync(new OutputBatch(name, batchId, schema, rows));
         return rows.Count;
