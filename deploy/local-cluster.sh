@@ -5,6 +5,7 @@
 #   deploy/local-cluster.sh [start]   build the silo if needed, start redis and the silos, print where to reach them
 #   deploy/local-cluster.sh status    show which processes are running
 #   deploy/local-cluster.sh stop      stop the silos (SIGTERM, then SIGKILL after 20 s) and redis
+#   deploy/local-cluster.sh clean     stop, then delete the folder below (logs, redis data, checkpoints)
 #
 # Environment (all optional):
 #   SLUICE_CLUSTER_DIR  pid files, logs, redis data and the shared checkpoints (default: $TMPDIR/sluice-local-cluster)
@@ -155,6 +156,7 @@ status() {
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
+  clean) stop; rm -rf "$DIR"; echo "deleted $DIR" ;;
   status) status ;;
-  *) echo "usage: $0 [start|stop|status]" >&2; exit 2 ;;
+  *) echo "usage: $0 [start|stop|clean|status]" >&2; exit 2 ;;
 esac

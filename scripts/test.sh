@@ -13,6 +13,13 @@ if ! command -v kcat >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq kcat >/dev/null
 fi
 
+# redis-server: the cluster tests (tests/Cluster.Tests) start their own on a free port.
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "Installing redis-server (Debian package) for the cluster tests..."
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq redis-server >/dev/null
+fi
+
 # chromium: the browser tests (tests/Browser.Tests) drive the streaming UI with headless Chromium.
 if ! command -v chromium >/dev/null 2>&1; then
   echo "Installing chromium (Debian package) for the browser tests..."

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sluice.Contracts;
 using Sluice.Data;
+using Orleans.Configuration;
 using Orleans.Streams;
 using Sluice.Spec;
 
@@ -27,16 +28,34 @@ public sealed class SluiceClient : IAsyncDisposable
     /// <summary>The underlying Orleans client.</summary>
     public IClusterClient Cluster { get; }
 
+    /// <summary>The cluster id of a silo whose <c>Silo:ClusterId</c> is not set, embedded or cluster mode.</summary>
+    public const string DefaultClusterId = "sluice";
+
     /// <summary>
-    /// Connects to a silo's gateway, <c>host:port</c> (default <c>localhost:30000</c>, the embedded silo). The client
-    /// writes no logs of its own; failures surface as exceptions.
+    /// Connects to a silo's gateway, <c>host:port</c> (default <c>localhost:30000</c>, the embedded silo), or to
+    /// several, comma-separated, so the client carries on through another when one silo fails. The client writes no
+    /// logs of its own; failures surface as exceptions.
     /// </summary>
-    public static async Task<SluiceClient> ConnectAsync(string gateway = "localhost:30000", CancellationToken cancellationToken = default)
+    public static Task<SluiceClient> ConnectAsync(string gateway = "localhost:30000", CancellationToken cancellationToken = default) =>
+        ConnectAsync(gateway, DefaultClusterId, cancellationToken);
+
+    /// <summary>
+    /// Connects as <see cref="ConnectAsync(string, CancellationToken)"/> to silos whose <c>Silo:ClusterId</c> is
+    /// <paramref name="clusterId"/>: a gateway refuses clients that name another cluster.
+    /// </summary>
+    public static async Task<SluiceClient> ConnectAsync(string gateway, string clusterId, CancellationToken cancellationToken = default)
     {
-        var endpoint = ParseEndpoint(gateway);
+        var endpoints = gateway.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(ParseEndpoint).ToArray();
+        if (endpoints.Length == 0)
+        {
+            throw new ArgumentException("No gateway given: pass host:port, or several comma-separated.", nameof(gateway));
+        }
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.ClearProviders())
-            .UseOrleansClient(client => client.UseStaticClustering(endpoint).AddMemoryStreams(QueryEvents.Provider))
+            .UseOrleansClient(client => client
+                .UseStaticClustering(endpoints)
+                .Configure<ClusterOptions>(o => o.ClusterId = clusterId)
+                .AddMemoryStreams(QueryEvents.Provider))
             .Build();
         try
         {
@@ -46,7 +65,8 @@ public sealed class SluiceClient : IAsyncDisposable
         {
             host.Dispose();
             throw new InvalidOperationException(
-                $"Could not connect to a Sluice silo at {gateway}: {e.Message}. Start one with 'dotnet run --project src/Silo', or pass --silo host:port.", e);
+                $"Could not connect to a Sluice silo at {gateway} (cluster id '{clusterId}'): {e.Message}. Start one with 'dotnet run --project src/Silo', " +
+                "or pass --silo host:port[,host:port...]; silos started with another Silo:ClusterId need SLUICE_CLUSTER_ID set to it.", e);
         }
         return new SluiceClient(host);
     }

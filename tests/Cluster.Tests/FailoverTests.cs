@@ -10,43 +10,55 @@ namespace Sluice.ClusterTests;
 public sealed class FailoverTests(ClusterFixture cluster, ITestOutputHelper output)
 {
     // Orleans declares a killed silo dead after a few missed probes (seconds), then the query manager's watchdog
-    // (every 5 s) restarts the query from its checkpoint.
+    // (every 5 s) restarts the queries from their checkpoints.
     private static readonly TimeSpan ResumeTimeout = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task KillingTheCoordinatorsSilo_QueryResumesOnAnotherAndWritesEveryRecordOnce()
+    public async Task KillingTheCoordinatorsSilo_QueriesResumeOnAnotherWithTheirStateAndWriteEachResultOnce()
     {
         var client = await cluster.ConnectAsync(cluster.Running.First());
         var topic = cluster.CreateTopic();
-        cluster.ProduceEvents(topic, 0, 20);
-        var name = "failover_" + Guid.NewGuid().ToString("N")[..8];
-        var folder = Path.Combine(cluster.Folder, "out", name);
+        cluster.ProduceEvents(topic, 0, 25);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (rowsName, countsName) = ("rows_" + suffix, "counts_" + suffix);
+        var (rowsFolder, countsFolder) = (Path.Combine(cluster.Folder, "out", rowsName), Path.Combine(cluster.Folder, "out", countsName));
+        StreamFrame Events() => client.ReadStream().Kafka(topic).Schema(("id", "int"), ("user", "string"), ("ts", "timestamp")).StartingOffsets("earliest").Load();
 
-        var query = await client.ReadStream().Kafka(topic).Schema(("id", "int"), ("user", "string"), ("ts", "timestamp")).StartingOffsets("earliest").Load()
-            .Select("id", "user")
-            .WriteStream().Format("json").Option("path", folder).Trigger(Trigger.ProcessingTime("200 milliseconds")).StartAsync(name);
-        await query.ProcessAllAvailableAsync();
-        Assert.Equal(Enumerable.Range(0, 20), await IdsAsync(folder));
+        var rows = await Events().Select("id", "user")
+            .WriteStream().Format("json").Option("path", rowsFolder).Trigger(Trigger.ProcessingTime("200 milliseconds")).StartAsync(rowsName);
+        // Window [20, 30) gets ids 20-24 before the kill and 25-29 after: its count needs the state the checkpoint kept.
+        var counts = await Events().WithWatermark("ts", "5 seconds").GroupBy(["window(ts, '10 seconds') AS window", "user"], ["count(*) AS n"])
+            .WriteStream().Format("json").Option("path", countsFolder).OutputMode("append").Trigger(Trigger.ProcessingTime("200 milliseconds")).StartAsync(countsName);
+        await rows.ProcessAllAvailableAsync();
+        await counts.ProcessAllAvailableAsync();
+        Assert.Equal(Enumerable.Range(0, 25), await IdsAsync(rowsFolder));
 
-        var host = await HostOfAsync(client, client.Cluster.GetGrain<IBatchCoordinatorGrain>(query.Id));
+        var host = await HostOfAsync(client, client.Cluster.GetGrain<IBatchCoordinatorGrain>(counts.Id));
         var managerHost = await HostOfAsync(client, client.Cluster.GetGrain<IQueryManagerGrain>(0));
         host.Kill();
         var killedAt = Stopwatch.StartNew();
         var survivor = await cluster.ConnectAsync(cluster.Running.First());
-        cluster.ProduceEvents(topic, 20, 20);
+        cluster.ProduceEvents(topic, 25, 25);
 
+        // Ids 0-49 put the watermark at 44 s: windows [0, 10) to [30, 40) are final, 3 users each.
         var resumed = await WaitAsync(async () =>
         {
             // Asking the registry also reactivates the query manager if it died with the silo.
-            var info = await survivor.GetQueryAsync(name);
-            return info is not null && info.RunId != query.RunId && (await IdsAsync(folder)).Count >= 40 ? info : null;
-        }, $"query {name} resuming after silo {host.Index} was killed");
+            var info = await survivor.GetQueryAsync(countsName);
+            return info is not null && info.RunId != counts.RunId && (await IdsAsync(rowsFolder)).Count >= 50 && (await CountsAsync(countsFolder)).Count >= 12 ? info : null;
+        }, $"queries {rowsName} and {countsName} resuming after silo {host.Index} was killed");
+        output.WriteLine($"Killed silo {host.Index}, which held {countsName}'s coordinator (the query manager was on silo {managerHost.Index}); it resumed (new run {resumed.RunId}) within {killedAt.Elapsed.TotalSeconds:F1} s.");
 
-        output.WriteLine($"Killed silo {host.Index}, which held the coordinator (the query manager was on silo {managerHost.Index}); the query resumed (new run {resumed.RunId}) within {killedAt.Elapsed.TotalSeconds:F1} s.");
-        Assert.Equal(Enumerable.Range(0, 40), await IdsAsync(folder));
-        Assert.Equal(query.Id, resumed.Id);
+        Assert.Equal(Enumerable.Range(0, 50), await IdsAsync(rowsFolder));
+        var expected = Enumerable.Range(0, 40)
+            .GroupBy(i => ($"1970-01-01T00:00:{i / 10 * 10:00}Z", $"u{i % 3}"))
+            .Select(g => (g.Key.Item1, g.Key.Item2, (long)g.Count()))
+            .Order();
+        Assert.Equal(expected, await CountsAsync(countsFolder));
+        Assert.Equal(counts.Id, resumed.Id);
         Assert.True(await resumed.IsActiveAsync());
-        await survivor.StopAsync(name);
+        await survivor.StopAsync(rowsName);
+        await survivor.StopAsync(countsName);
     }
 
     /// <summary>The silo process holding <paramref name="grain"/>'s activation.</summary>
@@ -56,6 +68,11 @@ public sealed class FailoverTests(ClusterFixture cluster, ITestOutputHelper outp
         Assert.NotNull(address);
         return Assert.Single(cluster.Silos, s => s.SiloPort == address.Endpoint.Port);
     }
+
+    private static async Task<List<(string Window, string User, long N)>> CountsAsync(string folder) =>
+        Directory.Exists(folder)
+            ? (await FileSinkReader.ReadRowsAsync(folder)).Select(r => ((string)r["window"]!["start"]!, (string)r["user"]!, (long)r["n"]!)).Order().ToList()
+            : [];
 
     private static async Task<List<int>> IdsAsync(string output) =>
         Directory.Exists(output)

@@ -73,7 +73,7 @@ internal static class ProduceCommand
 
     private static async Task<string?> AskSiloAsync(string silo)
     {
-        await using var client = await Client.SluiceClient.ConnectAsync(silo);
+        await using var client = await Client.SluiceClient.ConnectAsync(silo, CliOptions.ClusterId());
         return await client.Cluster.GetGrain<IQueryManagerGrain>(0).GetKafkaBootstrapServersAsync();
     }
 }

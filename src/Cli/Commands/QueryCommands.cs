@@ -101,7 +101,7 @@ internal static class QueryCommands
     {
         try
         {
-            await using var client = await SluiceClient.ConnectAsync(silo);
+            await using var client = await SluiceClient.ConnectAsync(silo, CliOptions.ClusterId());
             await action(client);
             return 0;
         }

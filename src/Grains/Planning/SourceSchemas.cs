@@ -1,4 +1,5 @@
 using Sluice.Data;
+using Sluice.Sources.Generator;
 using Sluice.Sources.Kafka;
 using Sluice.Spec;
 
@@ -14,6 +15,7 @@ internal static class SourceSchemas
     {
         "rate" => Rate,
         "kafka" => KafkaSchemas.For(source),
+        "generator" => GeneratorPartitionReader.Schema,
         _ => FromSpec(source.Schema),
     };
 

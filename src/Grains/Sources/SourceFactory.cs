@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Sluice.Checkpointing;
 using Sluice.Data;
 using Sluice.Hosting;
+using Sluice.Sources.Generator;
 using Sluice.Sources.Kafka;
 using Sluice.Sources.Memory;
 using Sluice.Sources.Rate;
@@ -21,6 +22,7 @@ internal sealed class SourceFactory(IGrainFactory grains, IOptions<SluiceOptions
         "kafka" => new KafkaStreamSource(spec, BootstrapServers(spec)),
         "rate" => new RateStreamSource(checkpoint, sourceIndex, spec.RowsPerSecond, time),
         "memory" => new MemoryStreamSource(grains, StreamName(spec, queryName)),
+        "generator" => new GeneratorStreamSource(spec, StreamName(spec, queryName)),
         _ => throw new ArgumentException($"unknown source kind '{spec.Kind}'"),
     };
 
@@ -37,6 +39,7 @@ internal sealed class SourceFactory(IGrainFactory grains, IOptions<SluiceOptions
         "kafka" => new KafkaPartitionReader(spec, BootstrapServers(spec), partition, schema),
         "rate" => new RatePartitionReader(long.Parse(readerContext!, CultureInfo.InvariantCulture), spec.RowsPerSecond),
         "memory" => new MemoryPartitionReader(grains, StreamName(spec, queryName), schema, Parsing.ParseModes.Parse(spec.Mode)),
+        "generator" => new GeneratorPartitionReader(partition, GeneratorStreamSource.Partitions(spec)),
         _ => throw new ArgumentException($"unknown source kind '{spec.Kind}'"),
     };
 

@@ -67,7 +67,7 @@ public static class SluiceHost
             }
             else
             {
-                orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
+                orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: ClusterHosting.ServiceId, clusterId: silo.ClusterId);
                 orleans.AddMemoryGrainStorageAsDefault();
                 orleans.UseInMemoryReminderService();
             }

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Sluice.Sources.Generator;
+
+namespace Sluice.Bench.Workloads;
+
+/// <summary>
+/// <c>workloads [--quick] [--events N]</c>: W1-W4 three ways on the same events (Sluice from Kafka, the bare
+/// Confluent.Kafka loop, Sluice on the generator source), checked against each other; writes the results JSON and
+/// the table in BENCHMARKS.md. Exits 1 only if a way disagrees with the limit.
+/// </summary>
+internal static class WorkloadsCommand
+{
+    private static readonly string[] Names = ["W1", "W2", "W3", "W4"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var events = Options.Long(args, "--events", quick ? 100_000 : 500_000);
+        var partitions = (int)Math.Clamp(events * 160 / (3L << 20) + 1, 4, 64);
+        var batch = Math.Max(1_000, events / 8);
+        var cores = Environment.ProcessorCount;
+        Console.WriteLine($"workloads: {events:N0} events, {partitions} partitions, batches of {batch:N0}, {cores} cores");
+
+        await using var cluster = await BenchCluster.StartAsync();
+        var topic = "clicks_" + Guid.NewGuid().ToString("N")[..8];
+        cluster.CreateTopic(topic, partitions);
+        var preload = Stopwatch.StartNew();
+        cluster.Preload(topic, partitions, events);
+        Console.WriteLine($"preloaded in {preload.Elapsed.TotalSeconds:F1} s");
+
+        var rows = new List<WorkloadResult>();
+        var failures = 0;
+        var run = new SluiceRun(cluster, events, batch, partitions);
+        foreach (var w in Names)
+        {
+            string? limitTopic = null;
+            if (w == "W4")
+            {
+                cluster.CreateTopic(limitTopic = topic + "_limit_out", 8);
+            }
+            var (limit, limitSeconds) = BareConsumer.Run(cluster.BootstrapServers, topic, partitions, Add(w), limitTopic);
+            var sessions = w == "W3" ? limit.Sessions() : [];
+            if (limit.Events != events)
+            {
+                throw new InvalidOperationException($"the limit read {limit.Events} events, not {events}");
+            }
+            var kafka = await MeasureAsync(() => run.RunAsync(w, topic));
+            var engine = await MeasureAsync(() => run.RunAsync(w, null));
+            var kafkaCheck = Checks.Check(w, kafka.Outcome, limit, sessions);
+            var engineCheck = Checks.Check(w, engine.Outcome, limit, sessions);
+            failures += (kafkaCheck is null ? 0 : 1) + (engineCheck is null ? 0 : 1);
+            var result = new WorkloadResult(w, events, events / limitSeconds, limitSeconds,
+                Way.Of(kafka, events, kafkaCheck), Way.Of(engine, events, engineCheck), Summary(w, limit, sessions));
+            rows.Add(result);
+            Console.WriteLine($"{w}: limit {result.LimitEventsPerSecond:N0}/s, Sluice from Kafka {result.Kafka.EventsPerSecond:N0}/s ({kafkaCheck ?? "agrees"}), " +
+                $"engine alone {result.Engine.EventsPerSecond:N0}/s ({engineCheck ?? "agrees"})");
+        }
+
+        await Report.WriteAsync(quick ? "workloads-quick" : "workloads",
+            new { quick, events, partitions, batchSize = batch, preloadSeconds = preload.Elapsed.TotalSeconds, workloads = rows }, Markdown(rows, partitions, batch));
+        Console.WriteLine(failures == 0 ? "OK: every way agrees with the limit" : $"FAILED: {failures} run(s) disagree with the limit");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static Action<Aggregates, ClickEvent> Add(string workload) => workload switch
+    {
+        "W1" => static (a, e) => a.AddW1(e),
+        "W2" => static (a, e) => a.AddW2(e),
+        "W3" => static (a, e) => a.AddW3(e),
+        _ => static (a, e) => a.Purchases += e.IsPurchase ? 1 : 0,
+    };
+
+    private static string Markdown(List<WorkloadResult> rows, int partitions, long batch)
+    {
+        var text = new System.Text.StringBuilder()
+            .AppendLine($"{rows[0].Events:N0} events from {partitions} Kafka partitions (embedded broker, same process), availableNow, batches of {batch:N0}.")
+            .AppendLine("Engine alone = the `generator` source (rows made by offset, no broker, no parsing).")
+            .AppendLine()
+            .AppendLine("| Workload | Limit (bare consumer) ev/s | Sluice from Kafka ev/s | % of limit | Engine alone ev/s | Bytes allocated/event (Kafka, engine) | Batches | Result | Check |")
+            .AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---|");
+        foreach (var r in rows)
+        {
+            var check = r.Kafka.Check == "agrees" && r.Engine.Check == "agrees" ? "all 3 agree" : $"Kafka: {r.Kafka.Check}; engine: {r.Engine.Check}";
+            text.AppendLine($"| {r.Workload} | {r.LimitEventsPerSecond:N0} | {r.Kafka.EventsPerSecond:N0} | {100 * r.Kafka.EventsPerSecond / r.LimitEventsPerSecond:F0}% | " +
+                $"{r.Engine.EventsPerSecond:N0} | {r.Kafka.AllocatedBytesPerEvent:N0}, {r.Engine.AllocatedBytesPerEvent:N0} | {r.Kafka.Batches} | {r.Result} | {check} |");
+        }
+        var w1 = rows[0];
+        text.AppendLine()
+            .AppendLine("Targets (DESIGN.md):")
+            .AppendLine($"- W1 from Kafka >= 80% of the limit: **{100 * w1.Kafka.EventsPerSecond / w1.LimitEventsPerSecond:F0}%** ({(w1.Kafka.EventsPerSecond >= 0.8 * w1.LimitEventsPerSecond ? "met" : "not met")}).")
+            .AppendLine($"- W1 engine alone >= 10M events/s: **{w1.Engine.EventsPerSecond:N0}/s** ({(w1.Engine.EventsPerSecond >= 10_000_000 ? "met" : "not met")}).")
+            .AppendLine("- Latency p99 <= 250 ms at 50k events/s: see the latency section.");
+        return text.ToString();
+    }
+
+    private static string Summary(string w, Aggregates limit, List<Session> sessions) => w switch
+    {
+        "W1" => $"{limit.Counts.Count:N0} (user, window) counts",
+        "W2" => $"{limit.Revenue.Count:N0} (product, window) revenues",
+        "W3" => $"{sessions.Count:N0} sessions, {sessions.Sum(s => s.Cents) / 100.0:N2} total",
+        _ => $"{limit.Purchases:N0} purchases",
+    };
+
+    private static async Task<Measured> MeasureAsync(Func<Task<SluiceRun.Outcome>> run)
+    {
+        GC.Collect();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var gen0 = GC.CollectionCount(0);
+        var gen2 = GC.CollectionCount(2);
+        var outcome = await run();
+        return new Measured(outcome, GC.GetTotalAllocatedBytes(precise: true) - allocated, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2);
+    }
+}
+
+internal sealed record Measured(SluiceRun.Outcome Outcome, long AllocatedBytes, int Gen0, int Gen2);
+
+/// <summary>One way of running a workload: speed, batches, memory and whether it agreed.</summary>
+internal sealed record Way(double Seconds, double EventsPerSecond, int Batches, double MeanBatchMs, long StateRows, long StateBytes,
+    double AllocatedBytesPerEvent, int Gen0Collections, int Gen2Collections, long OutputRows, string Check,
+    IReadOnlyDictionary<string, double> MeanDurationMs)
+{
+    public static Way Of(Measured m, long events, string? check)
+    {
+        var p = m.Outcome.Progress.Where(x => x.NumInputRows > 0).ToList();
+        var state = m.Outcome.Progress.LastOrDefault()?.StateOperators.FirstOrDefault();
+        return new Way(m.Outcome.Seconds, events / m.Outcome.Seconds, p.Count, p.Count == 0 ? 0 : p.Average(x => x.BatchDuration),
+            state?.NumRowsTotal ?? 0, state?.MemoryUsedBytes ?? 0, (double)m.AllocatedBytes / events, m.Gen0, m.Gen2,
+            m.Outcome.OutputRecords, check ?? "agrees",
+            p.SelectMany(x => x.DurationMs).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => Math.Round(g.Average(kv => kv.Value), 1)));
+    }
+}
+
+internal sealed record WorkloadResult(string Workload, long Events, double LimitEventsPerSecond, double LimitSeconds, Way Kafka, Way Engine, string Result);
