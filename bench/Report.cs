@@ -12,7 +12,7 @@ internal static class Report
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static async Task WriteAsync(string section, object data, string markdown)
+    public static async Task WriteAsync(string section, object data, string? markdown)
     {
         var file = Path.Combine(Machine.ResultsFolder(), $"{DateTime.UtcNow:yyyy-MM-dd}.json");
         var root = File.Exists(file) ? JsonNode.Parse(await File.ReadAllTextAsync(file)) as JsonObject ?? [] : [];
@@ -20,6 +20,10 @@ internal static class Report
         root[section] = JsonSerializer.SerializeToNode(new { measuredAt = DateTime.UtcNow.ToString("u"), data }, Indented);
         await File.WriteAllTextAsync(file, root.ToJsonString(Indented));
         Console.WriteLine($"wrote {file}");
+        if (markdown is null)
+        {
+            return;
+        }
 
         var doc = Path.Combine(Directory.Exists("bench") ? "." : "..", "BENCHMARKS.md");
         var text = File.Exists(doc) ? await File.ReadAllTextAsync(doc) : "# Benchmarks\n\n";

@@ -12,7 +12,8 @@ internal static class Checks
         "W1" => W1(run, limit),
         "W2" => W2(run, limit),
         "W3" => W3(run, sessions),
-        _ => run.OutputRecords == limit.Purchases ? null : $"{run.OutputRecords} purchases, the limit has {limit.Purchases}",
+        _ => run.OutputRecords == limit.Purchases ? null
+            : $"{run.OutputRecords} purchases read back, the sink reported {run.SinkRows} written, the limit has {limit.Purchases}",
     };
 
     /// <summary>The watermark of the last batch, in epoch ms.</summary>

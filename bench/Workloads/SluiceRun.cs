@@ -10,7 +10,11 @@ namespace Sluice.Bench.Workloads;
 /// <summary>One workload run on Sluice, from Kafka or from the generator source, with availableNow.</summary>
 internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSize, int partitions)
 {
-    public sealed record Outcome(double Seconds, IReadOnlyList<QueryProgress> Progress, IReadOnlyList<JsonObject> Rows, long OutputRecords);
+    public sealed record Outcome(double Seconds, IReadOnlyList<QueryProgress> Progress, IReadOnlyList<JsonObject> Rows, long OutputRecords)
+    {
+        /// <summary>Rows the sink reported writing, over all batches.</summary>
+        public long SinkRows => Progress.Sum(p => p.Sink.NumOutputRows);
+    }
 
     public async Task<Outcome> RunAsync(string workload, string? topic)
     {

@@ -4,7 +4,7 @@ using Sluice.Sources.Generator;
 namespace Sluice.Bench.Workloads;
 
 /// <summary>
-/// <c>workloads [--quick] [--events N]</c>: W1-W4 three ways on the same events (Sluice from Kafka, the bare
+/// <c>workloads [--quick] [--events N] [--only W1]</c>: W1-W4 three ways on the same events (Sluice from Kafka, the bare
 /// Confluent.Kafka loop, Sluice on the generator source), checked against each other; writes the results JSON and
 /// the table in BENCHMARKS.md. Exits 1 only if a way disagrees with the limit.
 /// </summary>
@@ -31,7 +31,8 @@ internal static class WorkloadsCommand
         var rows = new List<WorkloadResult>();
         var failures = 0;
         var run = new SluiceRun(cluster, events, batch, partitions);
-        foreach (var w in Names)
+        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+        foreach (var w in Names.Where(n => only is null || n == only))
         {
             string? limitTopic = null;
             if (w == "W4")
@@ -56,8 +57,8 @@ internal static class WorkloadsCommand
                 $"engine alone {result.Engine.EventsPerSecond:N0}/s ({engineCheck ?? "agrees"})");
         }
 
-        await Report.WriteAsync(quick ? "workloads-quick" : "workloads",
-            new { quick, events, partitions, batchSize = batch, preloadSeconds = preload.Elapsed.TotalSeconds, workloads = rows }, Markdown(rows, partitions, batch));
+        await Report.WriteAsync(only is not null ? "workloads-" + only : quick ? "workloads-quick" : "workloads",
+            new { quick, events, partitions, batchSize = batch, preloadSeconds = preload.Elapsed.TotalSeconds, workloads = rows }, only is null ? Markdown(rows, partitions, batch) : null);
         Console.WriteLine(failures == 0 ? "OK: every way agrees with the limit" : $"FAILED: {failures} run(s) disagree with the limit");
         return failures == 0 ? 0 : 1;
     }
@@ -101,23 +102,27 @@ internal static class WorkloadsCommand
         _ => $"{limit.Purchases:N0} purchases",
     };
 
+    private static readonly MeterTotals Meters = new();
+
     private static async Task<Measured> MeasureAsync(Func<Task<SluiceRun.Outcome>> run)
     {
+        var counters = Meters.Snapshot();
         GC.Collect();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var gen0 = GC.CollectionCount(0);
         var gen2 = GC.CollectionCount(2);
         var outcome = await run();
-        return new Measured(outcome, GC.GetTotalAllocatedBytes(precise: true) - allocated, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2);
+        return new Measured(outcome, GC.GetTotalAllocatedBytes(precise: true) - allocated, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2,
+            MeterTotals.Growth(counters, Meters.Snapshot()));
     }
 }
 
-internal sealed record Measured(SluiceRun.Outcome Outcome, long AllocatedBytes, int Gen0, int Gen2);
+internal sealed record Measured(SluiceRun.Outcome Outcome, long AllocatedBytes, int Gen0, int Gen2, Dictionary<string, double> Counters);
 
 /// <summary>One way of running a workload: speed, batches, memory and whether it agreed.</summary>
 internal sealed record Way(double Seconds, double EventsPerSecond, int Batches, double MeanBatchMs, long StateRows, long StateBytes,
     double AllocatedBytesPerEvent, int Gen0Collections, int Gen2Collections, long OutputRows, string Check,
-    IReadOnlyDictionary<string, double> MeanDurationMs)
+    IReadOnlyDictionary<string, double> MeanDurationMs, Dictionary<string, double> Counters)
 {
     public static Way Of(Measured m, long events, string? check)
     {
@@ -126,7 +131,8 @@ internal sealed record Way(double Seconds, double EventsPerSecond, int Batches, 
         return new Way(m.Outcome.Seconds, events / m.Outcome.Seconds, p.Count, p.Count == 0 ? 0 : p.Average(x => x.BatchDuration),
             state?.NumRowsTotal ?? 0, state?.MemoryUsedBytes ?? 0, (double)m.AllocatedBytes / events, m.Gen0, m.Gen2,
             m.Outcome.OutputRecords, check ?? "agrees",
-            p.SelectMany(x => x.DurationMs).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => Math.Round(g.Average(kv => kv.Value), 1)));
+            p.SelectMany(x => x.DurationMs).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => Math.Round(g.Average(kv => kv.Value), 1)),
+            m.Counters);
     }
 }
 
