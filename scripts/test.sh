@@ -34,5 +34,8 @@ export SLUICE_AZURITE
 dotnet build Orleans.sln -c Release -warnaserror
 dotnet test Orleans.sln -c Release --no-build --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=3000000
 
+echo "== bench workloads --quick (a smoke test: every way must compute the same results; no speed assertions)"
+dotnet run -c Release --no-build --project bench -- workloads --quick
+
 echo "== sluice scenario run tests/scenarios"
 dotnet src/Cli/bin/Release/net10.0/sluice.dll scenario run tests/scenarios

@@ -25,6 +25,7 @@ internal sealed class KafkaSinkWriter : IDisposable
     private readonly string _queryId;
     private readonly IProducer<string?, string> _producer;
     private bool _initialized;
+    private long? _lastWritten;
 
     public KafkaSinkWriter(string topic, string bootstrapServers, Guid queryId, int writer)
     {
@@ -53,7 +54,10 @@ internal sealed class KafkaSinkWriter : IDisposable
         {
             return 0;
         }
-        if (LastWrittenBatch() >= batchId)
+        // The topic is read once per writer: after that, this writer knows what it wrote (a newer writer with the same
+        // transactional id fences this one, so nobody else writes this query's batches behind its back).
+        _lastWritten ??= LastWrittenBatch();
+        if (_lastWritten >= batchId)
         {
             return Contracts.ISinkGrain.AlreadyCommitted;
         }
@@ -75,6 +79,7 @@ internal sealed class KafkaSinkWriter : IDisposable
                 });
             }
             _producer.CommitTransaction(TimeSpan.FromSeconds(60));
+            _lastWritten = batchId;
         }
         catch
         {
