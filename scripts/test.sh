@@ -32,7 +32,8 @@ SLUICE_AZURITE="$(./scripts/azurite.sh)"
 export SLUICE_AZURITE
 
 dotnet build Orleans.sln -c Release -warnaserror
-dotnet test Orleans.sln -c Release --no-build --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=3000000
+# One test assembly at a time: several start silos and silo processes, and this machine has two cores.
+dotnet test Orleans.sln -c Release --no-build -m:1 --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=3000000
 
 echo "== bench workloads --quick (a smoke test: every way must compute the same results; no speed assertions)"
 dotnet run -c Release --no-build --project bench -- workloads --quick

@@ -55,6 +55,8 @@ public sealed class SluiceClient : IAsyncDisposable
             .UseOrleansClient(client => client
                 .UseStaticClustering(endpoints)
                 .Configure<ClusterOptions>(o => o.ClusterId = clusterId)
+                // Starting a query opens its checkpoint and asks Kafka for metadata: allow control calls more than the default 30 s.
+                .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2))
                 .AddMemoryStreams(QueryEvents.Provider))
             .Build();
         try

@@ -11,6 +11,7 @@ namespace Sluice.IntegrationTests.Faults;
 /// arrives twice) writes to the json file sink or the Kafka sink, restarts it, and checks the output holds every id
 /// exactly once: nothing lost, nothing repeated.
 /// </summary>
+[Collection(FaultInjectionCollection.Name)]
 public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
 {
     private const int Ids = 60;
@@ -108,4 +109,11 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             Directory.Delete(_root, recursive: true);
         }
     }
+}
+
+/// <summary>Silo processes being killed and restarted want the machine to themselves: no other test class runs meanwhile.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FaultInjectionCollection
+{
+    public const string Name = "fault injection";
 }
