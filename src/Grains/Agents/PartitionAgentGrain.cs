@@ -70,7 +70,10 @@ internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger
     /// <summary>Rows behind the watermark go to the late-rows sink when the query names one; otherwise they are only counted.</summary>
     private async Task StageLateRowsAsync(AgentBatchRequest request, PartitionAgentId id, List<object?[]> late)
     {
-        if (late.Count > 0 && LateRows.SinkName(request.Spec) is { } name)
+        // The late-rows sink has the stateful operator's input schema: a join's right stream has another, so its late
+        // rows are counted only.
+        var otherSchema = _plan!.Stateful is Operators.Join.StreamJoinOperator join && join.RightStream == id.SourceIndex;
+        if (late.Count > 0 && !otherSchema && LateRows.SinkName(request.Spec) is { } name)
         {
             var sink = GrainFactory.GetGrain<IMemorySinkGrain>(name);
             await sink.StageAsync(request.BatchId, id.ToString(), new Immutable<RowBatch>(new RowBatch(_plan!.StatefulInputSchema, late)));
