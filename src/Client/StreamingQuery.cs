@@ -42,7 +42,16 @@ public sealed class StreamingQuery
 
     /// <summary>Waits until all data available now has been processed (Spark's <c>processAllAvailable</c>).</summary>
     /// <exception cref="StreamingQueryException">The query failed.</exception>
-    public Task ProcessAllAvailableAsync() => _coordinator.ProcessAllAvailableAsync();
+    public async Task ProcessAllAvailableAsync()
+    {
+        // Waits in bounded steps, so a batch longer than a call's timeout only means another step.
+        var ticket = 0L;
+        do
+        {
+            ticket = await _coordinator.ProcessAllAvailableAsync(ticket, TimeSpan.FromSeconds(10));
+        }
+        while (ticket != 0);
+    }
 
     /// <summary>Waits for the query to end; throws if it failed.</summary>
     /// <exception cref="StreamingQueryException">The query failed.</exception>

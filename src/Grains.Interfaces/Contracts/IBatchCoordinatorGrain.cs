@@ -32,7 +32,11 @@ public interface IBatchCoordinatorGrain : IGrainWithGuidKey
     [AlwaysInterleave]
     Task WakeAsync();
 
-    /// <summary>Runs (or waits for) batches until all data available now is processed and no batch is pending.</summary>
+    /// <summary>
+    /// Runs (or waits for) batches until all data available at the first call is processed and no batch is pending.
+    /// Waits at most <paramref name="wait"/> per call, so a long batch never outlasts a call's timeout: the first call
+    /// passes ticket 0 and gets a ticket back while work remains; later calls pass that ticket; 0 means done.
+    /// </summary>
     [AlwaysInterleave]
-    Task ProcessAllAvailableAsync();
+    Task<long> ProcessAllAvailableAsync(long ticket, TimeSpan wait);
 }

@@ -43,6 +43,8 @@ internal sealed partial class BatchCoordinatorGrain(
     private TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<(TaskCompletionSource Done, long Iteration)> _waiters = [];
     private long _iteration;
+    private long _lastTicket;
+    private readonly Dictionary<long, Task> _tickets = [];
     private bool _siloStopping;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private QueryInfo _info = new() { State = QueryState.Stopped, Message = "Not running on this activation" };
@@ -115,7 +117,7 @@ internal sealed partial class BatchCoordinatorGrain(
     {
         if (_info.IsActive)
         {
-            await Task.WhenAny(_terminated.Task, Task.Delay(timeout, time));
+            await Task.WhenAny(_terminated.Task, Task.Delay(timeout, TimeProvider.System));
         }
         return _info;
     }
@@ -126,16 +128,34 @@ internal sealed partial class BatchCoordinatorGrain(
         return Task.CompletedTask;
     }
 
-    public Task ProcessAllAvailableAsync()
+    public async Task<long> ProcessAllAvailableAsync(long ticket, TimeSpan wait)
     {
-        if (!_info.IsActive)
+        Task? done;
+        if (ticket == 0)
         {
-            return _info.State == QueryState.Failed ? Task.FromException(new StreamingQueryException(_info.Error!)) : Task.CompletedTask;
+            if (!_info.IsActive)
+            {
+                return _info.State == QueryState.Failed ? throw new StreamingQueryException(_info.Error!) : 0;
+            }
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Only an iteration that starts after this call may say all available data is processed.
+            _waiters.Add((waiter, _iteration));
+            _wake.TrySetResult();
+            ticket = ++_lastTicket;
+            _tickets[ticket] = done = waiter.Task;
         }
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        // Only an iteration that starts after this call may say all available data is processed.
-        _waiters.Add((waiter, _iteration));
-        _wake.TrySetResult();
-        return waiter.Task;
+        else if (!_tickets.TryGetValue(ticket, out done))
+        {
+            return 0;
+        }
+        // A client-facing wait runs on real time, whatever clock drives the engine (a manual one in scenarios).
+        await Task.WhenAny(done, Task.Delay(wait, TimeProvider.System));
+        if (!done.IsCompleted)
+        {
+            return ticket;
+        }
+        _tickets.Remove(ticket);
+        await done;
+        return 0;
     }
 }
