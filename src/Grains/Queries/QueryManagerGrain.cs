@@ -22,7 +22,6 @@ internal sealed partial class QueryManagerGrain(
     private readonly IPersistentState<QueryRegistryState> _registry = registry;
 
     private readonly Dictionary<string, QueryInfo> _queries = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, QuerySpec> _specs = new(StringComparer.Ordinal);
 
     public async Task<QueryInfo> StartAsync(QuerySpec spec)
     {
@@ -63,7 +62,6 @@ internal sealed partial class QueryManagerGrain(
         await coordinator.StartAsync(spec, runId, checkpointPath);
         var info = await coordinator.GetInfoAsync();
         _queries[spec.Name] = info;
-        _specs[spec.Name] = spec;
         await RememberAsync(spec, info.Id, shouldRun: true);
         LogStarted(logger, spec.Name, metadata.Id, runId, checkpointPath, plan.OutputSchema.Describe());
         return info;
@@ -104,12 +102,9 @@ internal sealed partial class QueryManagerGrain(
 
     public async Task<QueryInfo> RestartAsync(string name)
     {
-        if (!_specs.TryGetValue(name, out var spec))
-        {
-            spec = _registry.State.Queries.TryGetValue(name, out var registered)
-                ? SpecReader.Read(registered.SpecJson)
-                : throw new KeyNotFoundException($"No query named '{name}' has been started on this cluster.");
-        }
+        var spec = _registry.State.Queries.TryGetValue(name, out var registered)
+            ? SpecReader.Read(registered.SpecJson)
+            : throw new KeyNotFoundException($"No query named '{name}' has been started on this cluster.");
         if (_queries.TryGetValue(name, out var info) && info.IsActive)
         {
             await StopAsync(name);
