@@ -79,7 +79,9 @@ public sealed class RocksDbStateStoreTests(ITestOutputHelper output) : StateStor
         Options.WriteBufferMb = 8;
         var ids = Enumerable.Range(0, 50).Select(kg => new StateStoreId(2, kg)).ToList();
 
-        var stores = await Task.WhenAll(ids.Select(id => Task.Run(() => Provider.OpenAsync(id, Checkpoint, QueryId, -1))));
+        // Create the (lazily built) provider once, before the parallel opens race to build it.
+        var provider = RocksProvider;
+        var stores = await Task.WhenAll(ids.Select(id => Task.Run(() => provider.OpenAsync(id, Checkpoint, QueryId, -1))));
         foreach (var store in stores)
         {
             Track(store);
