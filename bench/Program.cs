@@ -4,12 +4,14 @@ using Sluice.Bench.Workloads;
 // Sluice's benchmarks (see BENCHMARKS.md):
 // `workloads [--quick] [--events N]`: W1-W4 from Kafka, on the bare Confluent.Kafka loop (the limit) and on the generator source;
 // `latency [--quick]`: Kafka timestamp to batch commit at fixed input rates;
-// `timers [--keys N]`: the flatMapGroupsWithState timer stress run (one processing-time timeout per key, all firing in one batch).
+// `timers [--keys N]`: the flatMapGroupsWithState timer stress run (one processing-time timeout per key, all firing in one batch);
+// `state [--keys N]`: a count per distinct key until RocksDB holds N keys, with peak memory and checkpoint bytes per batch.
 return args.FirstOrDefault() switch
 {
     "workloads" => await WorkloadsCommand.RunAsync(args.Skip(1).ToArray()),
     "latency" => await LatencyCommand.RunAsync(args.Skip(1).ToArray()),
     "timers" => await TimerStress.RunAsync(args.Skip(1).ToArray()),
+    "state" => await StateScale.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -18,5 +20,6 @@ static int Usage()
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- workloads [--quick] [--events 500000]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench -- latency [--quick]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench -- timers [--keys 1000000] [--key-groups 8]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench -- state [--keys 10000000] [--per-batch 1000000] [--key-groups 8]");
     return 2;
 }

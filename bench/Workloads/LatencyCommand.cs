@@ -21,21 +21,32 @@ internal static class LatencyCommand
     {
         var quick = args.Contains("--quick");
         int[] rates = quick ? [10_000] : [10_000, 50_000, 100_000];
+        if (Options.Long(args, "--rate", 0) is > 0 and var only)
+        {
+            rates = [(int)only];
+        }
+        var sinks = args.SkipWhile(a => a != "--sink").Skip(1).Take(1).DefaultIfEmpty("").First() is { Length: > 0 } oneSink ? new[] { oneSink } : ["kafka", "memory"];
+        var triggers = args.Contains("--default-trigger") ? new[] { "default" } : ["default", "processingTime 100 ms"];
+        var record = !args.Contains("--rate") && !args.Contains("--sink") && !args.Contains("--default-trigger");
         var seconds = quick ? 5 : (int)Options.Long(args, "--seconds", 6);
         await using var cluster = await BenchCluster.StartAsync();
         var results = new List<LatencyResult>();
         foreach (var rate in rates)
         {
-            foreach (var trigger in new[] { "default", "processingTime 100 ms" })
+            foreach (var trigger in triggers)
             {
-                foreach (var sink in new[] { "kafka", "memory" })
+                foreach (var sink in sinks)
                 {
                     var r = await RunOneAsync(cluster, rate, seconds, trigger, sink);
                     results.Add(r);
                     Console.WriteLine($"{rate:N0}/s, {trigger}, {sink} sink: achieved {r.AchievedRate:N0}/s, p50 {r.P50Ms} ms, p99 {r.P99Ms} ms, max {r.MaxMs} ms, " +
-                        $"{r.Batches} batches, {r.Unprocessed} unprocessed");
+                        $"{r.Batches} batches, {r.Unprocessed} unprocessed; batch mean {r.MeanBatchMs:F0} ms, p99 {r.P99BatchMs} ms; phases {r.MeanPhasesMs}");
                 }
             }
+        }
+        if (!record)
+        {
+            return 0; // a partial run (one rate, sink or trigger) is for investigation: it records nothing
         }
         await Report.WriteAsync(quick ? "latency-quick" : "latency", new { quick, seconds, partitions = Partitions, runs = results }, Markdown(results, seconds));
         return 0;
@@ -57,6 +68,7 @@ internal static class LatencyCommand
             writer = writer.Trigger(Trigger.ProcessingTime("100 milliseconds"));
         }
         var query = await writer.OutputMode("append").StartAsync(topic);
+        await WarmUpAsync(cluster.BootstrapServers, query, topic);
         var stamps = Enumerable.Range(0, Partitions).Select(_ => new List<(long Offset, long Ms)>()).ToArray();
         var produced = Produce(cluster.BootstrapServers, topic, rate, seconds, stamps);
         var ends = stamps.Select(s => s.Count == 0 ? 0 : s.Max(x => x.Offset) + 1).ToArray();
@@ -75,10 +87,39 @@ internal static class LatencyCommand
         return Measure(rate, trigger, sink, produced, progress, topic, stamps);
     }
 
+    /// <summary>
+    /// One record per partition, processed before the clock starts: the first batch activates the partition agents
+    /// and connects their Kafka consumers (and the Kafka sink reads its topic's tail), which is start-up, not latency.
+    /// </summary>
+    private static async Task WarmUpAsync(string bootstrap, StreamingQuery query, string topic)
+    {
+        using (var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = bootstrap }).Build())
+        {
+            for (var p = 0; p < Partitions; p++)
+            {
+                producer.Produce(new TopicPartition(topic, p), new Message<Null, byte[]> { Value = ClickJson.Encode(ClickEventSequence.At(-1 - p)) });
+            }
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+        var ends = Enumerable.Repeat(1L, Partitions).ToArray();
+        var watch = Stopwatch.StartNew();
+        while (!Reached(await query.RecentProgressAsync(), topic, ends))
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"the warm-up records of {topic} were not processed in 60 s");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    private static long AckLagMaxMs;
+    private static readonly SortedDictionary<int, long> AckLagByBucket = [];
+
     /// <summary>Produces at <paramref name="rate"/> for <paramref name="seconds"/>, stamping each record; returns the rate achieved.</summary>
     private static double Produce(string bootstrap, string topic, int rate, int seconds, List<(long Offset, long Ms)>[] stamps)
     {
-        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 1, QueueBufferingMaxMessages = 2_000_000 }).Build();
+        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 5, QueueBufferingMaxMessages = 2_000_000 }).Build();
         var total = (long)rate * seconds;
         var watch = Stopwatch.StartNew();
         void Stamp(DeliveryReport<Null, byte[]> d, long ms)
@@ -86,6 +127,13 @@ internal static class LatencyCommand
             if (!d.Error.IsError)
             {
                 stamps[d.Partition.Value].Add((d.Offset.Value, ms));
+                var ack = (long)(DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds - ms;
+                AckLagMaxMs = Math.Max(AckLagMaxMs, ack);
+                var bucket = (int)(watch.ElapsedMilliseconds / 250);
+                lock (AckLagByBucket)
+                {
+                    AckLagByBucket[bucket] = Math.Max(AckLagByBucket.GetValueOrDefault(bucket), ack);
+                }
             }
         }
         for (var i = 0L; i < total;)
@@ -138,9 +186,44 @@ internal static class LatencyCommand
                 if (batch == default) unprocessed++; else latencies.Add(batch.CommitMs - ms);
             }
         }
+        if (Environment.GetEnvironmentVariable("SLUICE_BENCH_TRACE") is not null)
+        {
+            var t0 = stamps.SelectMany(x => x).Min(x => x.Ms);
+            var byBucket = new SortedDictionary<long, long>();
+            for (var partition = 0; partition < stamps.Length; partition++)
+            {
+                var mine = ranges.Where(r => r.Partition == partition).ToList();
+                foreach (var (offset, ms) in stamps[partition])
+                {
+                    var b = mine.FirstOrDefault(r => offset >= r.Start && offset < r.End);
+                    if (b != default)
+                    {
+                        var bucket = (ms - t0) / 250;
+                        byBucket[bucket] = Math.Max(byBucket.GetValueOrDefault(bucket), b.CommitMs - ms);
+                    }
+                }
+            }
+            Console.WriteLine(string.Join(" ", byBucket.Select(kv => $"{kv.Key * 250}:{kv.Value}")));
+            Console.WriteLine("ack lag: " + string.Join(" ", AckLagByBucket.Select(kv => $"{kv.Key * 250}:{kv.Value}")));
+            AckLagByBucket.Clear();
+            var all = progress.OrderBy(p => p.BatchId).ToList();
+            for (var i = 1; i < all.Count; i++)
+            {
+                var gap = Checks.Ms(all[i].Timestamp) - (Checks.Ms(all[i - 1].Timestamp) + all[i - 1].BatchDuration);
+                if (gap > 30 || all[i].BatchDuration > 60)
+                {
+                    Console.WriteLine($"batch {all[i].BatchId} at {Checks.Ms(all[i].Timestamp) - t0} ms: gap {gap} ms, duration {all[i].BatchDuration} ms, rows {all[i].NumInputRows}");
+                }
+            }
+        }
         latencies.Sort();
         long Pct(double q) => latencies.Count == 0 ? -1 : latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
-        return new LatencyResult(rate, achieved, trigger, sink, latencies.Count, unprocessed, batches, Pct(0.5), Pct(0.99), latencies.Count == 0 ? -1 : latencies[^1]);
+        var busy = progress.Where(p => p.NumInputRows > 0).ToList();
+        var durations = busy.Select(p => p.BatchDuration).Order().ToList();
+        var phases = string.Join(" ", busy.SelectMany(p => p.DurationMs).GroupBy(kv => kv.Key)
+            .Select(g => $"{g.Key}={g.Average(kv => kv.Value):F0}"));
+        return new LatencyResult(rate, achieved, trigger, sink, latencies.Count, unprocessed, batches, Pct(0.5), Pct(0.99), latencies.Count == 0 ? -1 : latencies[^1],
+            durations.Count == 0 ? 0 : durations.Average(), durations.Count == 0 ? 0 : durations[Math.Min(durations.Count - 1, (int)(0.99 * durations.Count))], phases);
     }
 
     private static string Markdown(List<LatencyResult> results, int seconds)
@@ -162,4 +245,5 @@ internal static class LatencyCommand
     }
 }
 
-internal sealed record LatencyResult(int Rate, double AchievedRate, string Trigger, string Sink, long Records, long Unprocessed, int Batches, long P50Ms, long P99Ms, long MaxMs);
+internal sealed record LatencyResult(int Rate, double AchievedRate, string Trigger, string Sink, long Records, long Unprocessed, int Batches, long P50Ms, long P99Ms, long MaxMs,
+    double MeanBatchMs, long P99BatchMs, string MeanPhasesMs);

@@ -10,8 +10,30 @@ namespace Sluice.Bench.Workloads;
 /// <summary>One workload run on Sluice, from Kafka or from the generator source, with availableNow.</summary>
 internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSize, int partitions)
 {
-    public sealed record Outcome(double Seconds, IReadOnlyList<QueryProgress> Progress, IReadOnlyList<JsonObject> Rows, long OutputRecords)
+    /// <param name="LogBytesPerBatch">Mean size of one batch's <c>offsets/N</c> plus <c>commits/N</c> files.</param>
+    /// <param name="CheckpointBytesAtEnd">Everything under the query's checkpoint folder after the run (old state files purged per retention).</param>
+    public sealed record Outcome(double Seconds, IReadOnlyList<QueryProgress> Progress, IReadOnlyList<JsonObject> Rows, long OutputRecords,
+        double LogBytesPerBatch, long CheckpointBytesAtEnd)
     {
+        /// <summary>
+        /// Bytes written to the checkpoint per batch, on average: the state changelogs and snapshots every key group
+        /// wrote (progress metrics <c>stateChangelogBytes</c>, <c>stateSnapshotBytes</c>) plus the offset and commit logs.
+        /// </summary>
+        public double CheckpointBytesPerBatch
+        {
+            get
+            {
+                var batches = Progress.Where(p => p.NumInputRows > 0).ToList();
+                if (batches.Count == 0)
+                {
+                    return 0;
+                }
+                var state = batches.Average(p => p.StateOperators.Sum(o =>
+                    o.CustomMetrics.GetValueOrDefault("stateChangelogBytes") + o.CustomMetrics.GetValueOrDefault("stateSnapshotBytes")));
+                return state + LogBytesPerBatch;
+            }
+        }
+
         /// <summary>Rows the sink reported writing, over all batches.</summary>
         public long SinkRows => Progress.Sum(p => p.Sink.NumOutputRows);
     }
@@ -62,8 +84,20 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
             _ => await cluster.Client.ReadMemorySinkJsonAsync(name),
         };
         var output = outTopic is not null ? cluster.CountRecords(outTopic, 8) : rows.Count;
-        return new Outcome(seconds, progress, rows, output);
+        var checkpoint = Path.Combine(cluster.CheckpointRoot, name);
+        return new Outcome(seconds, progress, rows, output, LogBytesPerBatch(checkpoint), FolderBytes(checkpoint));
     }
+
+    private static double LogBytesPerBatch(string checkpoint)
+    {
+        var logs = new[] { "offsets", "commits" }.Select(l => Path.Combine(checkpoint, l)).Where(Directory.Exists)
+            .Select(d => Directory.GetFiles(d).Where(f => long.TryParse(Path.GetFileName(f), out _)).Select(f => new FileInfo(f).Length).ToList())
+            .ToList();
+        return logs.Sum(files => files.Count == 0 ? 0 : files.Average());
+    }
+
+    private static long FolderBytes(string folder) =>
+        Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
 
     private static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -15,6 +15,10 @@ internal static class WorkloadsCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var quick = args.Contains("--quick");
+        if (args.Contains("--engine-only"))
+        {
+            return await EngineOnlyAsync(args);
+        }
         var events = Options.Long(args, "--events", quick ? 100_000 : 500_000);
         var partitions = (int)Math.Clamp(events * 160 / (3L << 20) + 1, 4, 64);
         var batch = Math.Max(1_000, events / 8);
@@ -67,6 +71,43 @@ internal static class WorkloadsCommand
         return failures == 0 ? 0 : 1;
     }
 
+    /// <summary>
+    /// <c>--engine-only</c>: the generator-source way alone, checked against the same events folded in memory (no
+    /// broker), for profiling and before/after comparisons of engine changes. Records nothing.
+    /// </summary>
+    private static async Task<int> EngineOnlyAsync(string[] args)
+    {
+        var events = Options.Long(args, "--events", 500_000);
+        var partitions = (int)Options.Long(args, "--partitions", (int)Math.Clamp(events * 160 / (3L << 20) + 1, 4, 64));
+        var batch = Options.Long(args, "--batch", Math.Max(1_000, events / 8));
+        var repeat = (int)Options.Long(args, "--repeat", 1);
+        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "W1";
+        await using var cluster = await BenchCluster.StartAsync();
+        var run = new SluiceRun(cluster, events, batch, partitions);
+        var limit = new Aggregates();
+        var add = Add(only);
+        for (long i = 0; i < events; i++)
+        {
+            var e = ClickEventSequence.At(i);
+            limit.Observe(e);
+            add(limit, e);
+        }
+        var sessions = only == "W3" ? limit.Sessions() : [];
+        var failures = 0;
+        for (var r = 0; r < repeat; r++)
+        {
+            var engine = await MeasureAsync(() => run.RunAsync(only, null));
+            var check = Checks.Check(only, engine.Outcome, limit, sessions);
+            failures += check is null ? 0 : 1;
+            var way = Way.Of(engine, events, check);
+            Console.WriteLine($"{only} engine alone: {way.EventsPerSecond:N0} events/s in {way.Seconds:F2} s, {way.Batches} batches of mean {way.MeanBatchMs:F0} ms, " +
+                $"{way.AllocatedBytesPerEvent:N0} B/event, gen0/gen2 {way.Gen0Collections}/{way.Gen2Collections}, state {way.StateRows:N0} rows / {way.StateBytes:N0} B, " +
+                $"checkpoint {way.CheckpointBytesPerBatch:N0} B/batch ({way.CheckpointBytesAtEnd:N0} B at end), " +
+                $"phases {string.Join(' ', way.MeanDurationMs.Select(kv => $"{kv.Key}={kv.Value}"))} ({way.Check})");
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
     private static Action<Aggregates, ClickEvent> Add(string workload) => workload switch
     {
         "W1" => static (a, e) => a.AddW1(e),
@@ -81,22 +122,27 @@ internal static class WorkloadsCommand
             .AppendLine($"{rows[0].Events:N0} events from {partitions} Kafka partitions (embedded broker, same process), availableNow, batches of {batch:N0}.")
             .AppendLine("Engine alone = the `generator` source (rows made by offset, no broker, no parsing).")
             .AppendLine()
-            .AppendLine("| Workload | Limit (bare consumer) ev/s | Sluice from Kafka ev/s | % of limit | Engine alone ev/s | Bytes allocated/event (Kafka, engine) | Batches | Result | Check |")
-            .AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---|");
+            .AppendLine("| Workload | Limit (bare consumer) ev/s | Sluice from Kafka ev/s | % of limit | Engine alone ev/s | Bytes allocated/event (Kafka, engine) | Batches | State rows at end | Checkpoint written/batch | Result | Check |")
+            .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var r in rows)
         {
             var check = r.Kafka.Check == "agrees" && r.Engine.Check == "agrees" ? "all 3 agree" : $"Kafka: {r.Kafka.Check}; engine: {r.Engine.Check}";
             text.AppendLine($"| {r.Workload} | {r.LimitEventsPerSecond:N0} | {r.Kafka.EventsPerSecond:N0} | {100 * r.Kafka.EventsPerSecond / r.LimitEventsPerSecond:F0}% | " +
-                $"{r.Engine.EventsPerSecond:N0} | {r.Kafka.AllocatedBytesPerEvent:N0}, {r.Engine.AllocatedBytesPerEvent:N0} | {r.Kafka.Batches} | {r.Result} | {check} |");
+                $"{r.Engine.EventsPerSecond:N0} | {r.Kafka.AllocatedBytesPerEvent:N0}, {r.Engine.AllocatedBytesPerEvent:N0} | {r.Kafka.Batches} | " +
+                $"{r.Kafka.StateRows:N0} | {Kb(r.Kafka.CheckpointBytesPerBatch)} | {r.Result} | {check} |");
         }
         var w1 = rows[0];
         text.AppendLine()
+            .AppendLine($"Peak working set of the whole process (silo, embedded broker, the limit's consumers, every run): {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MB. " +
+                "Checkpoint written/batch = state changelogs and snapshots of all key groups plus the batch's offsets and commits log files (Sluice from Kafka).")
             .AppendLine("Targets (DESIGN.md):")
             .AppendLine($"- W1 from Kafka >= 80% of the limit: **{100 * w1.Kafka.EventsPerSecond / w1.LimitEventsPerSecond:F0}%** ({(w1.Kafka.EventsPerSecond >= 0.8 * w1.LimitEventsPerSecond ? "met" : "not met")}).")
             .AppendLine($"- W1 engine alone >= 10M events/s: **{w1.Engine.EventsPerSecond:N0}/s** ({(w1.Engine.EventsPerSecond >= 10_000_000 ? "met" : "not met")}).")
             .AppendLine("- Latency p99 <= 250 ms at 50k events/s: see the latency section.");
         return text.ToString();
     }
+
+    private static string Kb(double bytes) => bytes < 10_000 ? $"{bytes:N0} B" : $"{bytes / 1024:N0} KB";
 
     private static string Summary(string w, Aggregates limit, List<Session> sessions) => w switch
     {
@@ -126,7 +172,7 @@ internal sealed record Measured(SluiceRun.Outcome Outcome, long AllocatedBytes, 
 /// <summary>One way of running a workload: speed, batches, memory and whether it agreed.</summary>
 internal sealed record Way(double Seconds, double EventsPerSecond, int Batches, double MeanBatchMs, long StateRows, long StateBytes,
     double AllocatedBytesPerEvent, int Gen0Collections, int Gen2Collections, long OutputRows, string Check,
-    IReadOnlyDictionary<string, double> MeanDurationMs, Dictionary<string, double> Counters)
+    IReadOnlyDictionary<string, double> MeanDurationMs, Dictionary<string, double> Counters, double CheckpointBytesPerBatch, long CheckpointBytesAtEnd)
 {
     public static Way Of(Measured m, long events, string? check)
     {
@@ -136,7 +182,7 @@ internal sealed record Way(double Seconds, double EventsPerSecond, int Batches, 
             state?.NumRowsTotal ?? 0, state?.MemoryUsedBytes ?? 0, (double)m.AllocatedBytes / events, m.Gen0, m.Gen2,
             m.Outcome.OutputRecords, check ?? "agrees",
             p.SelectMany(x => x.DurationMs).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => Math.Round(g.Average(kv => kv.Value), 1)),
-            m.Counters);
+            m.Counters, Math.Round(m.Outcome.CheckpointBytesPerBatch), m.Outcome.CheckpointBytesAtEnd);
     }
 }
 

@@ -33,6 +33,8 @@ public sealed record AgentBatchResult
     [Id(4)] public required EventTimeStats EventTime { get; init; }
     /// <summary>Rows behind the watermark at the stateful operator (dropped, or sent to the late-rows sink).</summary>
     [Id(5)] public long DroppedByWatermark { get; init; }
+    /// <summary>The key groups the agent sent records to (one apply call each), so each can be checked for all of them.</summary>
+    [Id(6)] public IReadOnlyList<int> KeyGroupsSent { get; init; } = [];
 }
 
 /// <summary>

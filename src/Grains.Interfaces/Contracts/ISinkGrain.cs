@@ -13,6 +13,13 @@ public interface ISinkGrain : IGrainWithStringKey
     Task StageAsync(long batchId, string writerId, Immutable<RowBatch> rows);
 
     /// <summary>
+    /// Rows staged for <paramref name="batchId"/> so far, or <see cref="AlreadyCommitted"/>: before committing, the
+    /// coordinator checks them against what the writers reported staging, so output lost with a silo fails the batch
+    /// (which re-runs) instead of being committed short.
+    /// </summary>
+    Task<long> StagedRowsAsync(long batchId);
+
+    /// <summary>
     /// Makes batch <paramref name="batchId"/> visible; returns the rows it added, or <see cref="AlreadyCommitted"/>
     /// when the batch was committed before (a replay adds nothing).
     /// </summary>

@@ -30,6 +30,8 @@ public sealed record WindowFinishRequest
     /// <summary>The watermark the batch runs with (eviction, event-time timeouts).</summary>
     [Id(4)] public long WatermarkMs { get; init; }
     [Id(5)] public long BatchTimestampMs { get; init; }
+    /// <summary>How many agents sent this key group records in the batch: fewer arrived means some were lost with a silo.</summary>
+    [Id(6)] public int ExpectedApplies { get; init; }
 }
 
 /// <summary>What a key group did at the end of a batch.</summary>

@@ -49,10 +49,11 @@ public readonly record struct Node(JsonElement Element, string Path)
     public long PositiveLong() =>
         Element.ValueKind == JsonValueKind.Number && Element.TryGetInt64(out var n) && n > 0 ? n : throw Wrong("a positive whole number");
 
-    public TimeSpan Duration() =>
-        Element.ValueKind == JsonValueKind.String && Durations.TryParse(Element.GetString(), out var d) && d > TimeSpan.Zero
+    /// <param name="allowZero">Whether "0 seconds" is valid (a watermark delay may be 0, as in Spark; an interval may not).</param>
+    public TimeSpan Duration(bool allowZero = false) =>
+        Element.ValueKind == JsonValueKind.String && Durations.TryParse(Element.GetString(), out var d) && (d > TimeSpan.Zero || (allowZero && d == TimeSpan.Zero))
             ? d
-            : throw Wrong(Durations.Expected);
+            : throw Wrong(allowZero ? Durations.Expected + " (0 allowed)" : Durations.Expected);
 
     public string OneOf(params string[] allowed)
     {

@@ -140,7 +140,7 @@ public static class SpecReader
                 return new FilterSpec(o.Required("condition").String());
             case "withWatermark":
                 o.RequireObject(["op", "column", "delay"]);
-                return new WithWatermarkSpec(o.Required("column").String(), o.Required("delay").Duration());
+                return new WithWatermarkSpec(o.Required("column").String(), o.Required("delay").Duration(allowZero: true));
             case "groupBy":
                 o.RequireObject(["op", "keys", "aggs"]);
                 return new GroupBySpec(o.Optional("keys")?.Strings(nonEmpty: false) ?? [], o.Required("aggs").Strings(nonEmpty: true));

@@ -31,11 +31,13 @@ internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger
         var context = new BatchContext(request.BatchId, request.WatermarkMs, request.BatchTimestampMs) { StreamIndex = id.SourceIndex };
         _plan!.ApplyPrefix(id.SourceIndex, rows, context);
         var late = new List<object?[]>();
+        int[] keyGroupsSent = [];
         if (_plan.Stateful is { } stateful)
         {
             var router = new KeyGroupRouter(request.KeyGroups);
             stateful.Route(rows, context, router, late);
             await SendToKeyGroupsAsync(request, id, stateful.Index, router);
+            keyGroupsSent = [.. router.Groups.Keys];
             await StageLateRowsAsync(request, id, late);
         }
         else if (rows.Count > 0)
@@ -52,6 +54,7 @@ internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger
             RowsOutput = rows.Count,
             EventTime = context.EventTime,
             DroppedByWatermark = late.Count,
+            KeyGroupsSent = keyGroupsSent,
         };
     }
 

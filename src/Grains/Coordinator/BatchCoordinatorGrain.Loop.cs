@@ -7,39 +7,87 @@ namespace Sluice.Coordinator;
 /// <summary>The trigger loop: when batches run, and how a run ends.</summary>
 internal sealed partial class BatchCoordinatorGrain
 {
+    /// <summary>How many times in a row a run that lost part of the cluster restarts from its checkpoint before the query fails.</summary>
+    internal const int MaxSiloLossRestarts = 10;
+
     private async Task RunLoopAsync(QueryRun run, CancellationToken stop)
     {
-        var trigger = run.Spec.Trigger;
         var end = QueryState.Stopped;
         string? error = null;
-        try
+        for (var restarts = 0; ; restarts++)
         {
-            await Task.Yield();
-            end = trigger.Kind switch
+            try
             {
-                TriggerKind.AvailableNow => await RunAvailableNowAsync(run, stop, limited: true),
-                TriggerKind.Once => await RunAvailableNowAsync(run, stop, limited: false),
-                _ => await RunContinuouslyAsync(run, trigger, stop),
-            };
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            end = QueryState.Stopped;
-        }
-        catch (Exception) when (lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            // The silo is going down under the batch (its grains can no longer be placed): that is a stop, not a
-            // failure; the batch has no commit and re-runs at the next start.
-            _siloStopping = true;
-            end = QueryState.Stopped;
-        }
-        catch (Exception e)
-        {
-            end = QueryState.Failed;
-            error = $"Query {run.Spec.Name} [id = {run.QueryId}, runId = {run.RunId}] terminated with exception: {e.Message}";
-            LogFailed(logger, e, run.Spec.Name, run.QueryId);
+                if (restarts == 0)
+                {
+                    await Task.Yield();
+                }
+                else
+                {
+                    run = await RestartRunAsync(run, restarts, stop);
+                }
+                var trigger = run.Spec.Trigger;
+                end = trigger.Kind switch
+                {
+                    TriggerKind.AvailableNow => await RunAvailableNowAsync(run, stop, limited: true),
+                    TriggerKind.Once => await RunAvailableNowAsync(run, stop, limited: false),
+                    _ => await RunContinuouslyAsync(run, trigger, stop),
+                };
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                end = QueryState.Stopped;
+            }
+            catch (Exception) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                // The silo is going down under the batch (its grains can no longer be placed): that is a stop, not a
+                // failure; the batch has no commit and re-runs at the next start.
+                _siloStopping = true;
+                end = QueryState.Stopped;
+            }
+            catch (Exception e) when (restarts < MaxSiloLossRestarts && SiloLoss.Caused(e))
+            {
+                // Another silo died under the batch (an agent, a key group or the sink was there): nothing of the batch
+                // was committed, so a new run re-runs it from the checkpoint once Orleans has placed those grains again.
+                LogSiloLoss(logger, e, run.Spec.Name, restarts + 1, MaxSiloLossRestarts);
+                SetMessage($"Part of the cluster failed during a batch ({e.Message}); restarting from the checkpoint (attempt {restarts + 1} of {MaxSiloLossRestarts})");
+                continue;
+            }
+            catch (Exception e)
+            {
+                end = QueryState.Failed;
+                error = $"Query {run.Spec.Name} [id = {run.QueryId}, runId = {run.RunId}] terminated with exception: {e.Message}";
+                LogFailed(logger, e, run.Spec.Name, run.QueryId);
+            }
+            break;
         }
         await TerminateAsync(run, end, error);
+    }
+
+    /// <summary>
+    /// Ends a run that lost part of the cluster and opens a new one (new runId) on the same checkpoint after a backoff
+    /// (1, 2, 4, 8, then 10 s), which re-runs the pending batch with exactly its planned offsets.
+    /// </summary>
+    private async Task<QueryRun> RestartRunAsync(QueryRun old, int restart, CancellationToken stop)
+    {
+        try
+        {
+            await old.ReleaseAgentsAsync();
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            LogReleaseFailed(logger, e, old.Spec.Name);
+        }
+        old.Dispose();
+        await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Min(restart - 1, 4))), stop);
+        var runId = Guid.NewGuid();
+        var run = await QueryRun.OpenAsync(old.Spec, old.QueryId, runId, old.CheckpointPath, sources, GrainFactory, time, options.Value.Blob);
+        run.OffsetCommitFailed = old.OffsetCommitFailed;
+        _run = run;
+        _progress = new ProgressReporter(run, options.Value.RecentProgressCount);
+        _info = _info with { RunId = runId, LastCommittedBatchId = run.NextBatchId - 1, Message = "Restarted from the checkpoint after part of the cluster failed" };
+        LogStarted(logger, run.Spec.Name, run.QueryId, runId, run.NextBatchId, run.HasPendingBatch);
+        return run;
     }
 
     /// <summary>Default, processingTime and manual triggers: batches until stopped.</summary>
@@ -206,6 +254,9 @@ internal sealed partial class BatchCoordinatorGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Query {QueryName} [id {QueryId}] failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string queryName, Guid queryId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Query {QueryName}: a batch failed because part of the cluster failed; restarting from the checkpoint (attempt {Attempt} of {Attempts})")]
+    private static partial void LogSiloLoss(ILogger logger, Exception exception, string queryName, int attempt, int attempts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Query {QueryName}: releasing partition agents failed")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string queryName);

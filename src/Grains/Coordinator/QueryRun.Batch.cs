@@ -61,7 +61,7 @@ internal sealed partial class QueryRun
         var batchId = NextBatchId;
         var results = await RunBatchAsync(batchId, offsets);
         FaultInjection.Hit("afterStateStaged", batchId);
-        await FinishKeyGroupsAsync(batchId, offsets);
+        await FinishKeyGroupsAsync(batchId, offsets, results);
         FaultInjection.Hit("afterSinkStaged", batchId);
         durations["addBatch"] = phase.ElapsedMilliseconds;
         cancellationToken.ThrowIfCancellationRequested();
@@ -128,13 +128,21 @@ internal sealed partial class QueryRun
         {
             await configurable.ConfigureAsync(new Immutable<SinkConfig>(new SinkConfig(Spec.Sink, QueryId, Spec.Name)));
         }
-        var rows = await sink.CommitAsync(batchId, Spec.OutputMode, Plan.OutputSchema);
         var staged = Plan.Stateful is null ? results.Sum(r => r.Result.RowsOutput) : _stagedByKeyGroups;
+        var present = await sink.StagedRowsAsync(batchId);
+        if (present != ISinkGrain.AlreadyCommitted && present < staged)
+        {
+            // The sink writer's activation (and the rows staged in it) was lost with its silo: committing now would
+            // lose output. Nothing of this batch is committed yet, so a new run re-runs it whole.
+            throw new BatchAttemptLostException(
+                $"the {Spec.Sink.Kind} sink holds {present} of the {staged} rows staged for batch {batchId}: staged output was lost with a silo. " +
+                "The batch is not committed; it re-runs from the checkpoint.");
+        }
+        var rows = await sink.CommitAsync(batchId, Spec.OutputMode, Plan.OutputSchema);
         if (rows != ISinkGrain.AlreadyCommitted && rows < staged)
         {
-            // The sink writer's activation (and the rows staged in it) was lost, e.g. with its silo: committing now
-            // would lose output. Nothing of this batch is committed yet, so it re-runs whole at the next start.
-            throw new InvalidOperationException(
+            // Lost between the check and the commit: the sink committed fewer rows than were staged.
+            throw new BatchAttemptLostException(
                 $"the {Spec.Sink.Kind} sink committed {rows} rows of batch {batchId} but {staged} were staged: staged output was lost (did a silo fail?). " +
                 "The batch has no commit and re-runs when the query restarts.");
         }

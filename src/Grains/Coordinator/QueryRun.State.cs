@@ -18,13 +18,18 @@ internal sealed partial class QueryRun
             : [];
 
     /// <summary>Every key group ends the batch (emits, evicts, fires timers), whether or not it got rows.</summary>
-    private async Task FinishKeyGroupsAsync(long batchId, OffsetSeq offsets)
+    private async Task FinishKeyGroupsAsync(long batchId, OffsetSeq offsets, IReadOnlyList<StreamResult> agents)
     {
         if (Plan.Stateful is null)
         {
             return;
         }
-        var request = new Immutable<WindowFinishRequest>(new WindowFinishRequest
+        var applies = new int[KeyGroups];
+        foreach (var group in agents.SelectMany(a => a.Result.KeyGroupsSent))
+        {
+            applies[group]++;
+        }
+        var results = await Task.WhenAll(KeyGroupGrains().Select((g, group) => g.FinishAsync(new Immutable<WindowFinishRequest>(new WindowFinishRequest
         {
             Spec = Spec,
             RunId = RunId,
@@ -32,8 +37,8 @@ internal sealed partial class QueryRun
             CheckpointPath = CheckpointPath,
             WatermarkMs = offsets.BatchWatermarkMs,
             BatchTimestampMs = offsets.BatchTimestampMs,
-        });
-        var results = await Task.WhenAll(KeyGroupGrains().Select(g => g.FinishAsync(request)));
+            ExpectedApplies = applies[group],
+        }))));
         _nextProcessingTimerMs = results.Min(r => r.NextProcessingTimerMs);
         _stagedByKeyGroups = results.Sum(r => r.RowsOutput);
     }

@@ -66,6 +66,8 @@ internal sealed partial class QueryRun : IDisposable
     /// <summary>Raised when committing offsets to a consumer group failed (the query goes on).</summary>
     public Action<Exception>? OffsetCommitFailed { get; set; }
 
+    private bool _disposed;
+
     /// <summary>Opens the checkpoint and recovers: the last batch with offsets but no commit is pending and re-runs first.</summary>
     public static async Task<QueryRun> OpenAsync(QuerySpec spec, Guid queryId, Guid runId, string checkpointPath, SourceFactory sources, IGrainFactory grains, TimeProvider time, BlobCheckpointOptions blob)
     {
@@ -190,6 +192,11 @@ internal sealed partial class QueryRun : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         foreach (var source in _sources)
         {
             source.Dispose();

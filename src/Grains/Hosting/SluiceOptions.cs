@@ -9,6 +9,14 @@ public sealed class SluiceOptions
     /// <summary>Kafka bootstrap servers for sources that name none. Empty means the embedded broker.</summary>
     public string? KafkaBootstrapServers { get; set; }
 
+    /// <summary>
+    /// librdkafka settings for every partition reader (section <c>Sluice:KafkaReaderSettings</c>), over Sluice's
+    /// defaults and under a source's own <c>kafka.*</c> options. The embedded broker sets <c>fetch.wait.max.ms</c>
+    /// to 5: librdkafka's mock broker answers a fetch that found no data only when that wait ends, never early when
+    /// data arrives as a real broker does, so the default 100 ms would be added to every batch's read.
+    /// </summary>
+    public Dictionary<string, string> KafkaReaderSettings { get; set; } = [];
+
     /// <summary>How long the default trigger waits before looking for new data again when there was none.</summary>
     public TimeSpan PollingDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Operators.Aggregation;
@@ -51,8 +52,10 @@ internal sealed class AggregationOperator : IStatefulOperator
     public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, List<object?[]> late)
     {
         var partial = new Dictionary<byte[], object?[]>(ByteKeyComparer.Instance);
+        var lookup = partial.GetAlternateLookup<ReadOnlySpan<byte>>();
         var windows = new List<StructValue>();
         var windowKey = Array.FindIndex(_keys, k => k.Window is not null);
+        var key = new object?[_keys.Length];
         foreach (var row in rows)
         {
             windows.Clear();
@@ -67,7 +70,6 @@ internal sealed class AggregationOperator : IStatefulOperator
             var count = Math.Max(1, windows.Count);
             for (var w = 0; w < count; w++)
             {
-                var key = new object?[_keys.Length];
                 for (var k = 0; k < _keys.Length; k++)
                 {
                     key[k] = k == windowKey ? windows[w] : _keys[k].Scalar!.Evaluate(row);
@@ -77,17 +79,17 @@ internal sealed class AggregationOperator : IStatefulOperator
                     late.Add(row);
                     continue;
                 }
-                var encoded = RowCodec.Encode(key);
-                if (!partial.TryGetValue(encoded, out var buffer))
+                var encoded = RowCodec.EncodeScratch(key);
+                if (!lookup.TryGetValue(encoded, out var buffer))
                 {
-                    partial[encoded] = buffer = _aggregates.NewBuffer();
+                    lookup[encoded] = buffer = _aggregates.NewBuffer();
                 }
                 _aggregates.Update(buffer, row);
             }
         }
-        foreach (var (key, buffer) in partial)
+        foreach (var (encoded, buffer) in partial)
         {
-            output.Add(key, buffer);
+            output.Add(encoded, buffer);
         }
     }
 
@@ -99,11 +101,24 @@ internal sealed class AggregationOperator : IStatefulOperator
         _ => null,
     };
 
-    public IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache) => new Batch(this, store);
-
-    private sealed class Batch(AggregationOperator op, IStateStore store) : IStatefulBatch
+    public IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache)
     {
-        private readonly HashSet<byte[]> _updated = new(ByteKeyComparer.Instance);
+        // With a watermark on a key, the groups by closing time, so eviction reads only the groups that close
+        // instead of decoding every key of the state each batch.
+        var closing = HasWatermarkOnKey && _mode != OutputMode.Complete
+            ? cache.Value as TimerIndex ?? (TimerIndex)(cache.Value = TimerIndex.Build(store, (key, _) => EvictionTimeMs(RowCodec.Decode(key))))
+            : null;
+        return new Batch(this, store, closing);
+    }
+
+    /// <summary>
+    /// One key group's batch. Agents' partial buffers are merged in memory first (a key arrives once per agent that
+    /// saw it), and <see cref="Finish"/> reads and writes the store once per distinct key, not once per agent record.
+    /// The agents hand their buffers over: they are merged into, never copied.
+    /// </summary>
+    private sealed class Batch(AggregationOperator op, IStateStore store, TimerIndex? closing) : IStatefulBatch
+    {
+        private readonly Dictionary<byte[], object?[]> _pending = new(ByteKeyComparer.Instance);
 
         public long? NextProcessingTimerMs => null;
 
@@ -111,51 +126,71 @@ internal sealed class AggregationOperator : IStatefulOperator
         {
             foreach (var record in records)
             {
-                var existing = store.Get(record.Key);
-                var buffer = record.Value;
-                if (existing is not null)
+                ref var buffer = ref CollectionsMarshal.GetValueRefOrAddDefault(_pending, record.Key, out var seen);
+                if (seen)
                 {
-                    buffer = RowCodec.Decode(existing);
-                    op._aggregates.Merge(buffer, record.Value);
+                    op._aggregates.Merge(buffer!, record.Value);
                 }
-                store.Put(record.Key, RowCodec.Encode(buffer));
-                _updated.Add(record.Key);
+                else
+                {
+                    buffer = record.Value;
+                }
             }
         }
 
         public List<object?[]> Finish(long watermarkMs, long batchTimestampMs)
         {
-            var output = new List<object?[]>();
+            var output = new List<object?[]>(op._mode == OutputMode.Update ? _pending.Count : 0);
+            foreach (var (key, partial) in _pending)
+            {
+                var buffer = partial;
+                var existing = store.Get(key);
+                if (existing is not null)
+                {
+                    // State first: order-sensitive aggregates (first, last) keep the earlier batches' value.
+                    buffer = RowCodec.Decode(existing);
+                    op._aggregates.Merge(buffer, partial);
+                }
+                store.Put(key, RowCodec.Encode(buffer));
+                var keyValues = op._mode == OutputMode.Update || (closing is not null && existing is null) ? RowCodec.Decode(key) : null;
+                if (closing is not null && existing is null && op.EvictionTimeMs(keyValues!) is { } closesAt)
+                {
+                    closing.Add(closesAt, key);
+                }
+                if (op._mode == OutputMode.Update)
+                {
+                    output.Add(Row(keyValues!, buffer));
+                }
+            }
             if (op._mode == OutputMode.Complete)
             {
                 foreach (var (key, value) in store.Iterate())
                 {
-                    output.Add(Row(key, value));
+                    output.Add(Row(RowCodec.Decode(key), RowCodec.Decode(value)));
                 }
                 return output;
             }
-            if (op._mode == OutputMode.Update)
+            if (closing is not null)
             {
-                foreach (var key in _updated)
-                {
-                    output.Add(Row(key, store.Get(key)!));
-                }
-            }
-            if (op.HasWatermarkOnKey)
-            {
-                var closed = store.Iterate().Where(e => op.EvictionTimeMs(RowCodec.Decode(e.Key)) is { } t && t <= watermarkMs).ToList();
-                foreach (var (key, value) in closed)
+                foreach (var (closesAt, key) in closing.Due(watermarkMs == long.MaxValue ? long.MaxValue : watermarkMs + 1))
                 {
                     if (op._mode == OutputMode.Append)
                     {
-                        output.Add(Row(key, value));
+                        output.Add(Row(RowCodec.Decode(key), RowCodec.Decode(store.Get(key)!)));
                     }
                     store.Remove(key);
+                    closing.Remove(closesAt, key);
                 }
             }
             return output;
         }
 
-        private object?[] Row(byte[] key, byte[] value) => [.. RowCodec.Decode(key), .. op._aggregates.Evaluate(RowCodec.Decode(value))];
+        private object?[] Row(object?[] key, object?[] buffer)
+        {
+            var row = new object?[key.Length + op._aggregates.Aggregates.Count];
+            key.CopyTo(row, 0);
+            op._aggregates.EvaluateInto(buffer, row, key.Length);
+            return row;
+        }
     }
 }

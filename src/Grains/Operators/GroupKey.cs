@@ -70,9 +70,27 @@ internal sealed class GroupKey
         var lastStart = t - Mod(t - offset, slide);
         for (var start = lastStart; start > t - size; start -= slide)
         {
-            output.Add(new StructValue([new DateTime(start, DateTimeKind.Utc), new DateTime(start + size, DateTimeKind.Utc)]));
+            output.Add(WindowAt(start, size, slide));
         }
     }
+
+    /// <summary>
+    /// The window starting at <paramref name="startTicks"/>. Rows come roughly in time order, so the windows of the
+    /// last few starts are kept (a window value is immutable and may be shared by every row in it).
+    /// </summary>
+    private StructValue WindowAt(long startTicks, long sizeTicks, long slideTicks)
+    {
+        var slot = (int)((ulong)(startTicks / slideTicks) % (ulong)_recentWindows.Length);
+        if (_recentWindows[slot] is { } cached && ((DateTime)cached.Values[0]!).Ticks == startTicks)
+        {
+            return cached;
+        }
+        var window = new StructValue([new DateTime(startTicks, DateTimeKind.Utc), new DateTime(startTicks + sizeTicks, DateTimeKind.Utc)]);
+        _recentWindows[slot] = window;
+        return window;
+    }
+
+    private readonly StructValue?[] _recentWindows = new StructValue?[8];
 
     private static long Mod(long a, long m) => ((a % m) + m) % m;
 }

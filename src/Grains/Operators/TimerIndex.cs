@@ -4,25 +4,32 @@ using Sluice.State.Encoding;
 namespace Sluice.Operators;
 
 /// <summary>
-/// The pending timeouts of one key group, ordered by time. The timeout of each key is stored in its state value,
-/// so the index is durable with the state; it is rebuilt from the store when the store opens.
+/// Keys of one key group ordered by a time kept in their state: pending timeouts (flatMapGroupsWithState) or when
+/// an aggregation's group closes. The time is stored with the state, so the index is durable with it; it is rebuilt
+/// from the store when the store opens, and kept beside it between batches (<see cref="OperatorCache"/>).
 /// </summary>
 internal sealed class TimerIndex
 {
     private readonly SortedSet<(long TimeoutMs, byte[] Key)> _timers = new(Comparer<(long, byte[])>.Create(Compare));
 
-    public static TimerIndex Build(IStateStore store)
+    /// <summary>The index of the keys' stored timeouts.</summary>
+    public static TimerIndex Build(IStateStore store) => Build(store, static (_, value) => GroupStateValue.Decode(value).TimeoutMs);
+
+    /// <summary>The index of every entry's time, as <paramref name="timeOf"/> reads it from the key and value (null: not indexed).</summary>
+    public static TimerIndex Build(IStateStore store, Func<byte[], byte[], long?> timeOf)
     {
         var index = new TimerIndex();
         foreach (var (key, value) in store.Iterate())
         {
-            if (GroupStateValue.Decode(value).TimeoutMs is { } timeout)
+            if (timeOf(key, value) is { } time)
             {
-                index.Add(timeout, key);
+                index.Add(time, key);
             }
         }
         return index;
     }
+
+    public int Count => _timers.Count;
 
     public long? Earliest => _timers.Count == 0 ? null : _timers.Min.TimeoutMs;
 

@@ -28,6 +28,8 @@ internal abstract class SinkWriterGrain : Grain
         return Task.CompletedTask;
     }
 
+    public Task<long> StagedRowsAsync(long batchId) => Task.FromResult(_staged.RowsStaged(batchId));
+
     public async Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema)
     {
         var rows = _staged.TakeForCommit(batchId);

@@ -25,6 +25,10 @@ internal sealed class StagedBatches
         writers[writerId] = rows;
     }
 
+    /// <summary>Rows staged for the batch, or -1 when it was committed before.</summary>
+    public long RowsStaged(long batchId) =>
+        batchId <= LastCommittedBatchId ? -1 : _staged.TryGetValue(batchId, out var writers) ? writers.Values.Sum(w => (long)w.Rows.Count) : 0;
+
     /// <summary>The rows staged for <paramref name="batchId"/>, in writer order, or null when it was committed before.</summary>
     public List<object?[]>? TakeForCommit(long batchId)
     {

@@ -36,7 +36,7 @@ internal sealed class SourceFactory(IGrainFactory grains, IOptions<SluiceOptions
 
     public IPartitionReader CreateReader(SourceSpec spec, string queryName, int partition, StreamSchema schema, string? readerContext) => spec.Kind switch
     {
-        "kafka" => new KafkaPartitionReader(spec, BootstrapServers(spec), partition, schema),
+        "kafka" => new KafkaPartitionReader(spec, BootstrapServers(spec), partition, schema, settings: options.Value.KafkaReaderSettings),
         "rate" => new RatePartitionReader(long.Parse(readerContext!, CultureInfo.InvariantCulture), spec.RowsPerSecond),
         "memory" => new MemoryPartitionReader(grains, StreamName(spec, queryName), schema, Parsing.ParseModes.Parse(spec.Mode)),
         "generator" => new GeneratorPartitionReader(partition, GeneratorStreamSource.Partitions(spec)),

@@ -18,6 +18,7 @@ internal abstract class OverlayStateStore : IStateStore
     private long _lastSnapshot;
     private long? _failedVersion;
     private bool _disposed;
+    private (byte[] Key, int Length)? _lastRead;
 
     protected OverlayStateStore(StateCheckpointFiles files, StateStoreOptions options, StateRestore restored)
     {
@@ -49,7 +50,13 @@ internal abstract class OverlayStateStore : IStateStore
     {
         ArgumentNullException.ThrowIfNull(key);
         ThrowIfDisposed();
-        return _overlay.TryGet(key, out var value) ? value : GetCommitted(key);
+        if (_overlay.TryGet(key, out var value))
+        {
+            return value;
+        }
+        var committed = GetCommitted(key);
+        _lastRead = (key, committed?.Length ?? -1);
+        return committed;
     }
 
     public void Put(byte[] key, byte[] value)
@@ -57,15 +64,22 @@ internal abstract class OverlayStateStore : IStateStore
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
         ThrowIfDisposed();
-        _overlay.Set(key, value);
+        _overlay.Set(key, value, CommittedLengthIfJustRead(key));
     }
 
     public void Remove(byte[] key)
     {
         ArgumentNullException.ThrowIfNull(key);
         ThrowIfDisposed();
-        _overlay.Set(key, null);
+        _overlay.Set(key, null, CommittedLengthIfJustRead(key));
     }
+
+    /// <summary>
+    /// Operators read a key, then write it: the committed length seen by that read is kept with the change, so the
+    /// commit need not look the key up again to count rows and bytes.
+    /// </summary>
+    private int CommittedLengthIfJustRead(byte[] key) =>
+        _lastRead is { } last && ReferenceEquals(last.Key, key) ? last.Length : SortedEntries.Entry.UnknownLength;
 
     public IEnumerable<KeyValuePair<byte[], byte[]>> Iterate() => IteratePrefix([]);
 
@@ -113,6 +127,7 @@ internal abstract class OverlayStateStore : IStateStore
         }
         var applyMs = (long)Stopwatch.GetElapsedTime(applyStarted).TotalMilliseconds;
         _overlay.Clear();
+        _lastRead = null;
         Version = version;
         NumRowsTotal = changes.RowsTotal;
         StateBytesTotal = changes.BytesTotal;
@@ -137,6 +152,7 @@ internal abstract class OverlayStateStore : IStateStore
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _overlay.Clear();
+        _lastRead = null;
     }
 
     public void Dispose()

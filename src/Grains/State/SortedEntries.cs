@@ -23,7 +23,9 @@ internal sealed class SortedEntries
         return found;
     }
 
-    public void Set(byte[] key, byte[]? value)
+    /// <param name="committedLength">For a key new to these entries: its committed value's length when the caller
+    /// knows it (-1: not committed), so a commit need not look it up again; <see cref="Entry.UnknownLength"/> otherwise.</param>
+    public void Set(byte[] key, byte[]? value, int committedLength = Entry.UnknownLength)
     {
         _probe.Key = key;
         if (_set.TryGetValue(_probe, out var entry))
@@ -33,7 +35,7 @@ internal sealed class SortedEntries
         }
         else
         {
-            _set.Add(new Entry(key, value));
+            _set.Add(new Entry(key, value) { CommittedLength = committedLength });
             PayloadBytes += key.Length + (value?.Length ?? 0);
         }
         _probe.Key = [];
@@ -84,7 +86,12 @@ internal sealed class SortedEntries
     {
         public byte[] Key { get; set; } = key;
 
+        public const int UnknownLength = -2;
+
         public byte[]? Value { get; set; } = value;
+
+        /// <summary>The length of the key's committed value when known (-1: not committed), else <see cref="UnknownLength"/>.</summary>
+        public int CommittedLength { get; set; } = UnknownLength;
     }
 
     private sealed class EntryComparer : IComparer<Entry>

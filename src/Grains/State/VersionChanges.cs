@@ -29,7 +29,7 @@ internal sealed class VersionChanges
         var result = new VersionChanges(new List<KeyValuePair<byte[], byte[]?>>(overlay.Count)) { RowsTotal = rowsTotal, BytesTotal = bytesTotal };
         foreach (var entry in overlay.Range([]))
         {
-            var committed = committedValueLength(entry.Key);
+            var committed = entry.CommittedLength != SortedEntries.Entry.UnknownLength ? entry.CommittedLength : committedValueLength(entry.Key);
             if (entry.Value is null)
             {
                 if (committed < 0)

@@ -30,18 +30,26 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, IOptions<H
     private Guid _planRunId;
     private IStatefulBatch? _batch;
     private OperatorCache _cache = new();
+    private int _applies;
 
     public async Task ApplyAsync(Immutable<WindowApplyRequest> request)
     {
         var r = request.Value;
         await BeginAsync(r.Spec, r.RunId, r.BatchId, r.CheckpointPath);
         _batch!.Apply(r.Records);
+        _applies++;
     }
 
     public async Task<WindowFinishResult> FinishAsync(Immutable<WindowFinishRequest> request)
     {
         var r = request.Value;
         await BeginAsync(r.Spec, r.RunId, r.BatchId, r.CheckpointPath);
+        if (_applies != r.ExpectedApplies)
+        {
+            throw new BatchAttemptLostException(
+                $"Key group {this.GetPrimaryKeyString()} received records from {_applies} of the {r.ExpectedApplies} agents that sent to it in batch {r.BatchId}: " +
+                "the others were lost with a silo. The batch is not committed; it re-runs from the checkpoint.");
+        }
         var rows = _batch!.Finish(r.WatermarkMs, r.BatchTimestampMs);
         _plan!.ApplySuffix(rows, new BatchContext(r.BatchId, r.WatermarkMs, r.BatchTimestampMs));
         if (rows.Count > 0)
@@ -57,7 +65,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, IOptions<H
     {
         if (_attempt != (runId, batchId) || _store is null)
         {
-            throw new InvalidOperationException(
+            throw new BatchAttemptLostException(
                 $"Key group {this.GetPrimaryKeyString()} was asked to commit batch {batchId} of run {runId}, but holds {(_attempt is { } a ? $"batch {a.BatchId} of run {a.RunId}" : "no batch")}.");
         }
         var metrics = await _store.CommitAsync(batchId);
@@ -120,22 +128,29 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, IOptions<H
         {
             return;
         }
-        _store?.Abort();
-        _cache = new OperatorCache();
+        if (_attempt is not null)
+        {
+            // A batch was cut short: its working changes, and whatever the operator's cache learned from them, go.
+            _store?.Abort();
+            _cache = new OperatorCache();
+        }
         if (_plan is null || _planRunId != runId)
         {
+            _cache = new OperatorCache();
             _plan = QueryPlanner.Plan(spec);
             _planRunId = runId;
         }
         if (_store is null || _store.Version != batchId - 1 || _storeCheckpoint != checkpointPath)
         {
             CloseStore();
+            _cache = new OperatorCache();
             var id = WindowGrainId.Parse(this.GetPrimaryKeyString());
             _store = await stores.OpenAsync(new StateStoreId(id.Operator, id.KeyGroup), CheckpointLocations.Open(checkpointPath, options.Value.Blob), id.QueryId.ToString("N"), batchId - 1);
             _storeCheckpoint = checkpointPath;
         }
         _batch = _plan.Stateful!.BeginBatch(_store, _cache);
         _attempt = (runId, batchId);
+        _applies = 0;
     }
 
     private void CloseStore()

@@ -60,6 +60,11 @@ public static class SluiceHost
             {
                 builder.Configuration.GetSection("Sluice").Bind(options);
                 options.KafkaBootstrapServers = bootstrap;
+                if (bootstrap is not null && string.IsNullOrWhiteSpace(kafka.BootstrapServers))
+                {
+                    // The embedded (mock) broker holds an empty fetch for the whole fetch.wait.max.ms (see SluiceOptions).
+                    options.KafkaReaderSettings.TryAdd("fetch.wait.max.ms", "5");
+                }
             });
             if (redis is not null)
             {

@@ -74,6 +74,7 @@ public class SpecReaderTests
     [InlineData("""{"op": "fliter", "condition": "a > 1"}""", "$.operators[0].op", "unknown value 'fliter'; expected one of select, filter")]
     [InlineData("""{"op": "withWatermark", "column": "a", "delay": "soon"}""", "$.operators[0].delay", "expected a duration such as")]
     [InlineData("""{"op": "withWatermark", "column": "a", "delay": 10}""", "$.operators[0].delay", "found 10")]
+    [InlineData("""{"op": "withWatermark", "column": "a", "delay": "-1 seconds"}""", "$.operators[0].delay", "(0 allowed)")]
     [InlineData("""{"op": "select", "columns": "a"}""", "$.operators[0].columns", "expected an array, found \"a\"")]
     [InlineData("""{"op": "select", "columns": []}""", "$.operators[0].columns", "expected a non-empty array")]
     [InlineData("""{"op": "filter"}""", "$.operators[0].condition", "missing required field")]
@@ -96,6 +97,7 @@ public class SpecReaderTests
     [InlineData("""{"name": "q", "source": {"kind": "memory", "schema": {"a": "int"}}, "sink": {"kind": "kafka"}}""", "$.sink.topic", "needs a topic")]
     [InlineData("""{"name": "q", "source": {"kind": "memory", "schema": {"a": "int"}}, "sink": {"kind": "memory"}, "outputMode": "all"}""", "$.outputMode", "expected one of append, update, complete")]
     [InlineData("""{"name": "q", "source": {"kind": "memory", "schema": {"a": "int"}}, "sink": {"kind": "memory"}, "trigger": {"processingTime": "2 parsecs"}}""", "$.trigger.processingTime", "expected a duration")]
+    [InlineData("""{"name": "q", "source": {"kind": "memory", "schema": {"a": "int"}}, "sink": {"kind": "memory"}, "trigger": {"processingTime": "0 seconds"}}""", "$.trigger.processingTime", "expected a duration")]
     [InlineData("""{"name": 7, "source": {"kind": "memory", "schema": {"a": "int"}}, "sink": {"kind": "memory"}}""", "$.name", "expected a string, found 7")]
     [InlineData("""{"source": {"kind": "memory", "schema": {"a": "int"}}, "sink": {"kind": "memory"}}""", "$.name", "missing required field")]
     [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "t", "schema": {"a": "int"}, "maxOffsetsPerTrigger": -5}, "sink": {"kind": "memory"}}""", "$.source.maxOffsetsPerTrigger", "positive whole number")]
@@ -105,6 +107,14 @@ public class SpecReaderTests
 
         Assert.Equal(path, e.Path);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_ZeroWatermarkDelay_IsAllowedAsInSpark()
+    {
+        var spec = SpecReader.Read(Minimal.Replace("OPS", """{"op": "withWatermark", "column": "a", "delay": "0 seconds"}""", StringComparison.Ordinal));
+
+        Assert.Equal(TimeSpan.Zero, Assert.IsType<WithWatermarkSpec>(Assert.Single(spec.Operators)).Delay);
     }
 
     [Fact]

@@ -24,12 +24,12 @@ internal sealed class CountFunction : IAggregateFunction
     {
         if (input is not null)
         {
-            buffer[offset] = (long)buffer[offset]! + 1;
+            buffer[offset] = Boxes.Long((long)buffer[offset]! + 1);
         }
     }
 
     public void Merge(object?[] buffer, int offset, object?[] other, int otherOffset) =>
-        buffer[offset] = (long)buffer[offset]! + (long)other[otherOffset]!;
+        buffer[offset] = Boxes.Long((long)buffer[offset]! + (long)other[otherOffset]!);
 
     public object? Evaluate(object?[] buffer, int offset) => buffer[offset];
 }

@@ -31,6 +31,8 @@ internal sealed partial class FileSinkGrain(
         return Task.CompletedTask;
     }
 
+    public Task<long> StagedRowsAsync(long batchId) => Task.FromResult(_writer!.RowsStaged(batchId));
+
     public async Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema)
     {
         var commit = await _writer!.CommitAsync(batchId, mode, schema);

@@ -52,6 +52,11 @@ internal sealed class FileSinkWriter
         writers[writerId] = rows;
     }
 
+    /// <summary>Rows staged for the batch, or -1 when it was committed before.</summary>
+    public long RowsStaged(long batchId) =>
+        batchId <= _lastCommitted || FileSinkManifest.IsCommitted(Folder, batchId) ? -1
+        : _staged.TryGetValue(batchId, out var writers) ? writers.Values.Sum(w => (long)w.Rows.Count) : 0;
+
     /// <summary>Commits batch <paramref name="batchId"/>; returns the rows it added, 0 when it was committed before.</summary>
     public async Task<FileSinkCommit> CommitAsync(long batchId, OutputMode mode, StreamSchema schema, CancellationToken cancellationToken = default)
     {

@@ -40,7 +40,9 @@ internal sealed class KafkaPartitionReader : IPartitionReader
 
     /// <param name="schema">The rows' layout: <see cref="KafkaSchemas.For"/> of the spec (json may add <c>_corrupt_record</c>).</param>
     /// <param name="stallTimeout">How long a read may go without receiving anything before it fails; 30 s by default.</param>
-    public KafkaPartitionReader(SourceSpec spec, string bootstrapServers, int partition, StreamSchema schema, TimeSpan? stallTimeout = null)
+    /// <param name="settings">The silo's librdkafka settings for readers, over the defaults (the spec's options win).</param>
+    public KafkaPartitionReader(SourceSpec spec, string bootstrapServers, int partition, StreamSchema schema, TimeSpan? stallTimeout = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
@@ -62,7 +64,8 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         {
             _parser = new JsonRowParser(schema, ParseModes.Parse(spec.Mode));
         }
-        var config = KafkaClientConfig.ForConsumer(spec, bootstrapServers, ReaderDefaults(_topic, partition));
+        var defaults = ReaderDefaults(_topic, partition).Where(d => settings?.ContainsKey(d.Key) != true).Concat(settings ?? new Dictionary<string, string>());
+        var config = KafkaClientConfig.ForConsumer(spec, bootstrapServers, defaults);
         config.EnablePartitionEof = true;
         // Offsets that no longer exist must fail the batch (Spark's failOnDataLoss), never silently jump elsewhere.
         config.AutoOffsetReset = AutoOffsetReset.Error;
@@ -247,6 +250,7 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         // Planned ranges are already on the broker: fetch big, and do not pause long when the local queue fills.
         new("max.partition.fetch.bytes", "4194304"),
         new("fetch.max.bytes", "52428800"),
+        // A real broker answers a waiting fetch as soon as data arrives, so this only bounds idle polling.
         new("fetch.wait.max.ms", "100"),
         new("queued.min.messages", "100000"),
         // Per-partition prefetch buffer; a silo runs one reader per partition it owns, so keep it well under the 64 MiB default.

@@ -58,12 +58,30 @@ internal static class RowCodec
     public static object?[] Decode(ReadOnlySpan<byte> encoded)
     {
         var reader = new RowReader(encoded);
-        var values = new List<object?>(8);
+        var values = t_values ??= new List<object?>(16);
+        values.Clear();
         while (!reader.End)
         {
             values.Add(reader.ReadValue(depth: 0));
         }
-        return values.ToArray();
+        var row = values.ToArray();
+        values.Clear();
+        return row;
+    }
+
+    [ThreadStatic]
+    private static List<object?>? t_values;
+
+    /// <summary>
+    /// Encodes into this thread's scratch buffer and returns its bytes, valid until the next encode on the thread:
+    /// for lookups that only need an array when the key is new.
+    /// </summary>
+    public static ReadOnlySpan<byte> EncodeScratch(ReadOnlySpan<object?> values)
+    {
+        var writer = t_scratch ??= new ArrayBufferWriter<byte>(256);
+        writer.ResetWrittenCount();
+        Encode(writer, values);
+        return writer.WrittenSpan;
     }
 
     /// <summary>

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Sluice.Cli.Scenarios;
+using Sluice.Data;
+using Sluice.Processing;
+using Sluice.Spec;
+
+namespace Sluice.Bench;
+
+/// <summary>
+/// <c>state [--keys 10000000] [--per-batch 1000000] [--key-groups 8]</c>: a streaming count grouped by the rate source's
+/// <c>value</c>, so every row is a new key, until the RocksDB state holds <c>--keys</c> keys. The output goes to a
+/// counting foreachBatch handler, so nothing but the engine and its state holds memory. Reports per batch: duration,
+/// state rows, checkpoint bytes written, working set; and the process's peak working set.
+/// </summary>
+internal static class StateScale
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var keys = Options.Long(args, "--keys", 10_000_000);
+        var perBatch = Options.Long(args, "--per-batch", 1_000_000);
+        var keyGroups = Options.Long(args, "--key-groups", 8);
+        var handler = new CountingHandler();
+        CountingHandler.Reset();
+        await using var silo = await ScenarioSilo.StartAsync();
+        var spec = new QuerySpec
+        {
+            Name = "state_scale",
+            Source = new SourceSpec { Kind = "rate", RowsPerSecond = perBatch },
+            Operators = [new GroupBySpec(["value"], ["count(*) AS n"])],
+            Sink = new SinkSpec { Kind = "foreachBatch", Handler = handler.Name },
+            OutputMode = OutputMode.Update,
+            Trigger = TriggerSpec.Manual,
+            CheckpointLocation = "state-scale-" + Guid.NewGuid().ToString("N"),
+            Options = new Dictionary<string, string> { ["keyGroups"] = keyGroups.ToString(CultureInfo.InvariantCulture) },
+        };
+        var query = await silo.Client.StartAsync(spec);
+        var checkpoint = Path.Combine(silo.CheckpointRoot, spec.CheckpointLocation);
+        var batches = new List<object>();
+        var total = Stopwatch.StartNew();
+        long stateRows = 0;
+        while (stateRows < keys)
+        {
+            silo.Clock.Advance(TimeSpan.FromSeconds(1));
+            var watch = Stopwatch.StartNew();
+            await query.ProcessAllAvailableAsync();
+            var ms = watch.ElapsedMilliseconds;
+            var progress = (await query.LastProgressAsync())!;
+            var state = progress.StateOperators[0];
+            stateRows = state.NumRowsTotal;
+            var written = state.CustomMetrics.GetValueOrDefault("stateChangelogBytes") + state.CustomMetrics.GetValueOrDefault("stateSnapshotBytes");
+            using var process = Process.GetCurrentProcess();
+            var workingMb = process.WorkingSet64 >> 20;
+            batches.Add(new { progress.BatchId, rows = progress.NumInputRows, ms, stateRows, stateCheckpointBytes = written, workingSetMb = workingMb });
+            Console.WriteLine($"batch {progress.BatchId}: {progress.NumInputRows:N0} rows in {ms:N0} ms, state {stateRows:N0} rows, " +
+                $"{written / 1024.0 / 1024:F1} MB of state files written, working set {workingMb:N0} MB");
+        }
+        var seconds = total.Elapsed.TotalSeconds;
+        await query.StopAsync();
+        using var self = Process.GetCurrentProcess();
+        var peakMb = self.PeakWorkingSet64 >> 20;
+        var checkpointBytes = Directory.Exists(checkpoint) ? Directory.EnumerateFiles(checkpoint, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
+        var ok = stateRows == keys && handler.Rows == keys;
+        var result = new
+        {
+            machine = Machine.Describe(),
+            keys,
+            perBatch,
+            keyGroups,
+            seconds,
+            keysPerSecond = keys / seconds,
+            stateRows,
+            outputRows = handler.Rows,
+            peakWorkingSetMb = peakMb,
+            checkpointBytesAtEnd = checkpointBytes,
+            batches,
+        };
+        var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+        var file = Path.Combine(Machine.ResultsFolder(), $"state-{keys / 1_000_000}m-{DateTime.UtcNow:yyyy-MM-dd}.json");
+        await File.WriteAllTextAsync(file, json);
+        Console.WriteLine($"{keys:N0} keys in {seconds:F1} s; peak working set {peakMb:N0} MB; checkpoint {checkpointBytes / 1024.0 / 1024:F0} MB at the end; wrote {file}");
+        Console.WriteLine(ok ? "OK: every key in state once, every update output once" : $"FAILED: state {stateRows:N0} rows, output {handler.Rows:N0} rows, expected {keys:N0}");
+        return ok ? 0 : 1;
+    }
+
+    /// <summary>Counts the output rows and keeps none of them (found by the silo's scan of loaded assemblies).</summary>
+    internal sealed class CountingHandler : IForeachBatchHandler
+    {
+        private static long s_rows;
+
+        public string Name => "bench-state-scale-count";
+
+        public long Rows => Interlocked.Read(ref s_rows);
+
+        public static void Reset() => Interlocked.Exchange(ref s_rows, 0);
+
+        public Task HandleAsync(long batchId, StreamSchema schema, IReadOnlyList<object?[]> rows)
+        {
+            Interlocked.Add(ref s_rows, rows.Count);
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using Sluice.Checkpointing;
+using Sluice.Contracts;
+using Sluice.Data;
+using Sluice.Operators;
+using Sluice.Planning;
+using Sluice.Spec;
+using Sluice.State;
+
+namespace Sluice.Tests.Operators;
+
+/// <summary>
+/// The windowed aggregation's two halves run by hand, as agents and window grains run them: <c>Route</c> per partition,
+/// then per key group <c>Apply</c> of every partition's records, <c>Finish</c> and a store commit. The key groups keep
+/// their state store and operator cache across batches, as a window grain does between committed batches.
+/// </summary>
+public sealed class WindowedAggregationTests : IDisposable
+{
+    private const int KeyGroups = 4;
+    private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sluice-agg-tests", Guid.NewGuid().ToString("N"));
+
+    private static QuerySpec Spec(string mode) => SpecReader.Read($$$"""
+        {
+          "name": "counts",
+          "source": {"kind": "memory", "schema": {"user_id": "string", "event_time": "timestamp"}},
+          "operators": [
+            {"op": "withWatermark", "column": "event_time", "delay": "0 seconds"},
+            {"op": "groupBy", "keys": ["window(event_time, '5 minutes') AS window", "user_id"], "aggs": ["count(*) AS events"]}
+          ],
+          "sink": {"kind": "memory"},
+          "outputMode": "{{{mode}}}"
+        }
+        """);
+
+    [Fact]
+    public async Task Update_CountsAccumulateAcrossBatchesAndPartitions_AndClosedWindowsLeaveState()
+    {
+        var run = new Run(Spec("update"), _root, keepCache: true);
+
+        var first = await run.BatchAsync(0, watermarkMs: 0,
+            [Row("a", 10), Row("b", 20)],
+            [Row("a", 30), Row("a", 400)]);
+        Assert.Equal(["a@0=2", "a@300=1", "b@0=1"], first.Output);
+        Assert.Equal(3, first.StateRows);
+
+        // Watermark 5 minutes: window [0, 300) closes and is evicted; [300, 600) keeps counting.
+        var second = await run.BatchAsync(1, watermarkMs: 300_000, [Row("a", 450)], [Row("c", 500)]);
+        Assert.Equal(["a@300=2", "c@300=1"], second.Output);
+        Assert.Equal(2, second.StateRows);
+        Assert.Equal(0, second.Late);
+
+        // A row of the closed window is late: dropped and counted, never counted into state.
+        var third = await run.BatchAsync(2, watermarkMs: 300_000, [Row("b", 100)]);
+        Assert.Empty(third.Output);
+        Assert.Equal(1, third.Late);
+        Assert.Equal(2, third.StateRows);
+    }
+
+    [Fact]
+    public async Task Append_EmitsEachWindowOnceWhenTheWatermarkClosesIt()
+    {
+        var run = new Run(Spec("append"), _root, keepCache: true);
+        Assert.Empty((await run.BatchAsync(0, 0, [Row("a", 10), Row("a", 20)], [Row("b", 310)])).Output);
+        var closes = await run.BatchAsync(1, 300_000, [Row("b", 320)]);
+        Assert.Equal(["a@0=2"], closes.Output);
+        var later = await run.BatchAsync(2, 600_000);
+        Assert.Equal(["b@300=2"], later.Output);
+        Assert.Equal(0, later.StateRows);
+    }
+
+    [Theory]
+    [InlineData("update")]
+    [InlineData("append")]
+    public async Task KeptCache_GivesTheSameOutputAndStateAsACacheRebuiltEveryBatch(string mode)
+    {
+        var kept = new Run(Spec(mode), Path.Combine(_root, "kept"), keepCache: true);
+        var rebuilt = new Run(Spec(mode), Path.Combine(_root, "rebuilt"), keepCache: false);
+        var random = new Random(7);
+        var watermark = 0L;
+        for (var batch = 0; batch < 12; batch++)
+        {
+            var partitions = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, 40)
+                .Select(_ => Row("u" + random.Next(15), watermark / 1000 - 200 + random.Next(900))).ToList()).ToArray();
+            var a = await kept.BatchAsync(batch, watermark, partitions);
+            var b = await rebuilt.BatchAsync(batch, watermark, partitions);
+            Assert.Equal(b.Output, a.Output);
+            Assert.Equal(b.StateRows, a.StateRows);
+            Assert.Equal(b.Late, a.Late);
+            watermark += 150_000;
+        }
+    }
+
+    [Fact]
+    public async Task AbortedBatch_WithAFreshCache_LeavesNoTraceOfItsKeys()
+    {
+        var run = new Run(Spec("append"), _root, keepCache: true);
+        await run.BatchAsync(0, 0, [Row("a", 10)]);
+        // Batch 1 is cut short after Finish (never committed): its key "z" must not close in a later batch.
+        await run.BatchAsync(1, 0, [Row("z", 20)], commit: false);
+        run.AbortAll();
+        await run.BatchAsync(1, 0, [Row("b", 30)]);
+        var closes = await run.BatchAsync(2, 300_000);
+        Assert.Equal(["a@0=1", "b@0=1"], closes.Output);
+    }
+
+    private static object?[] Row(string user, long seconds) => [user, T0.AddSeconds(seconds)];
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private sealed record Outcome(List<string> Output, long StateRows, int Late);
+
+    /// <summary>Key groups with a memory state store each, fed by <see cref="BatchAsync"/> as agents and window grains would.</summary>
+    private sealed class Run
+    {
+        private readonly QueryPlan _plan;
+        private readonly bool _keepCache;
+        private readonly IStateStore[] _stores = new IStateStore[KeyGroups];
+        private OperatorCache[] _caches = [.. Enumerable.Range(0, KeyGroups).Select(_ => new OperatorCache())];
+
+        public Run(QuerySpec spec, string root, bool keepCache)
+        {
+            _plan = QueryPlanner.Plan(spec);
+            _keepCache = keepCache;
+            var provider = new MemoryStateStoreProvider(new StateStoreOptions());
+            var checkpoint = new FolderCheckpointStore(root);
+            for (var g = 0; g < KeyGroups; g++)
+            {
+                _stores[g] = provider.OpenAsync(new StateStoreId(0, g), checkpoint, "q", -1).GetAwaiter().GetResult();
+            }
+        }
+
+        public void AbortAll()
+        {
+            foreach (var store in _stores)
+            {
+                store.Abort();
+            }
+            _caches = [.. Enumerable.Range(0, KeyGroups).Select(_ => new OperatorCache())];
+        }
+
+        public Task<Outcome> BatchAsync(long batchId, long watermarkMs, params List<object?[]>[] partitions) => BatchAsync(batchId, watermarkMs, partitions, commit: true);
+
+        public async Task<Outcome> BatchAsync(long batchId, long watermarkMs, List<object?[]> partition, bool commit) => await BatchAsync(batchId, watermarkMs, [partition], commit);
+
+        private async Task<Outcome> BatchAsync(long batchId, long watermarkMs, List<object?[]>[] partitions, bool commit)
+        {
+            watermarkMs += (long)(T0 - DateTime.UnixEpoch).TotalMilliseconds;
+            if (!_keepCache)
+            {
+                _caches = [.. Enumerable.Range(0, KeyGroups).Select(_ => new OperatorCache())];
+            }
+            var batches = Enumerable.Range(0, KeyGroups).Select(g => _plan.Stateful!.BeginBatch(_stores[g], _caches[g])).ToArray();
+            var late = 0;
+            foreach (var rows in partitions)
+            {
+                var router = new KeyGroupRouter(KeyGroups);
+                var lateRows = new List<object?[]>();
+                var copy = rows.Select(r => (object?[])r.Clone()).ToList();
+                var context = new BatchContext(batchId, watermarkMs, 0);
+                _plan.ApplyPrefix(0, copy, context);
+                _plan.Stateful!.Route(copy, context, router, lateRows);
+                late += lateRows.Count;
+                foreach (var (group, records) in router.Groups)
+                {
+                    batches[group].Apply(records);
+                }
+            }
+            var output = new List<string>();
+            long stateRows = 0;
+            for (var g = 0; g < KeyGroups; g++)
+            {
+                output.AddRange(batches[g].Finish(watermarkMs, 0).Select(Describe));
+                if (commit)
+                {
+                    stateRows += (await _stores[g].CommitAsync(batchId)).NumRowsTotal;
+                }
+            }
+            output.Sort(StringComparer.Ordinal);
+            return new Outcome(output, stateRows, late);
+        }
+
+        private static string Describe(object?[] row)
+        {
+            var window = (StructValue)row[0]!;
+            var start = (long)((DateTime)window.Values[0]! - T0).TotalSeconds;
+            return $"{row[1]}@{start}={row[2]}";
+        }
+    }
+}
