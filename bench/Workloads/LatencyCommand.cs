@@ -229,18 +229,21 @@ internal static class LatencyCommand
     private static string Markdown(List<LatencyResult> results, int seconds)
     {
         var text = new System.Text.StringBuilder()
-            .AppendLine($"W4-like query (purchases only) on 24 partitions; a producer writes for {seconds} s at each rate. Latency = the record's Kafka timestamp to the commit of its batch (progress timestamp + batchDuration).")
+            .AppendLine($"W4-like query (purchases only) on 24 partitions; a producer (linger.ms 5, in the same process) writes for {seconds} s at each rate, " +
+                "after one warm-up record per partition has been processed (agent activation and consumer connection are start-up, not latency). " +
+                "Latency = the record's Kafka timestamp to the commit of its batch (progress timestamp + batchDuration).")
             .AppendLine()
-            .AppendLine("| Rate (ev/s) | Achieved | Trigger | Sink | Batches | p50 ms | p99 ms | max ms | Unprocessed |")
-            .AppendLine("|---:|---:|---|---|---:|---:|---:|---:|---:|");
+            .AppendLine("| Rate (ev/s) | Achieved | Trigger | Sink | Batches | Batch mean / p99 ms | p50 ms | p99 ms | max ms | Unprocessed |")
+            .AppendLine("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
-            text.AppendLine($"| {r.Rate:N0} | {r.AchievedRate:N0} | {r.Trigger} | {r.Sink} | {r.Batches} | {r.P50Ms:N0} | {r.P99Ms:N0} | {r.MaxMs:N0} | {r.Unprocessed:N0} |");
+            text.AppendLine($"| {r.Rate:N0} | {r.AchievedRate:N0} | {r.Trigger} | {r.Sink} | {r.Batches} | {r.MeanBatchMs:N0} / {r.P99BatchMs:N0} | {r.P50Ms:N0} | {r.P99Ms:N0} | {r.MaxMs:N0} | {r.Unprocessed:N0} |");
         }
-        var target = results.Where(r => r.Rate == 50_000).ToList();
+        var target = results.Where(r => r.Rate == 50_000 && r.Trigger == "default").ToList();
         text.AppendLine().AppendLine(target.Count == 0
-            ? "Target p99 <= 250 ms at 50k events/s: not measured in this (quick) run."
-            : $"Target p99 <= 250 ms at 50k events/s: best p99 {target.Min(r => r.P99Ms):N0} ms ({(target.Any(r => r.P99Ms <= 250 && r.Unprocessed == 0) ? "met" : "not met")}).");
+            ? "Target p99 <= 250 ms at 50k events/s with the default trigger: not measured in this (quick) run."
+            : $"Target p99 <= 250 ms at 50k events/s with the default trigger: p99 {string.Join(", ", target.Select(r => $"{r.P99Ms:N0} ms ({r.Sink} sink)"))} " +
+              $"({(target.All(r => r.P99Ms <= 250 && r.Unprocessed == 0) ? "met" : "not met")}).");
         return text.ToString();
     }
 }

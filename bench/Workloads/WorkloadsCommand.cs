@@ -135,6 +135,7 @@ internal static class WorkloadsCommand
         text.AppendLine()
             .AppendLine($"Peak working set of the whole process (silo, embedded broker, the limit's consumers, every run): {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MB. " +
                 "Checkpoint written/batch = state changelogs and snapshots of all key groups plus the batch's offsets and commits log files (Sluice from Kafka).")
+            .AppendLine()
             .AppendLine("Targets (DESIGN.md):")
             .AppendLine($"- W1 from Kafka >= 80% of the limit: **{100 * w1.Kafka.EventsPerSecond / w1.LimitEventsPerSecond:F0}%** ({(w1.Kafka.EventsPerSecond >= 0.8 * w1.LimitEventsPerSecond ? "met" : "not met")}).")
             .AppendLine($"- W1 engine alone >= 10M events/s: **{w1.Engine.EventsPerSecond:N0}/s** ({(w1.Engine.EventsPerSecond >= 10_000_000 ? "met" : "not met")}).")
