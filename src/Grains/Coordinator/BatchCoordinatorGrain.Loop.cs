@@ -87,6 +87,8 @@ internal sealed partial class BatchCoordinatorGrain
         _progress = new ProgressReporter(run, options.Value.RecentProgressCount);
         _info = _info with { RunId = runId, LastCommittedBatchId = run.NextBatchId - 1, Message = "Restarted from the checkpoint after part of the cluster failed" };
         LogStarted(logger, run.Spec.Name, run.QueryId, runId, run.NextBatchId, run.HasPendingBatch);
+        // Listeners see the new run as Spark reports a restarted query: a started event with the new runId.
+        await PublishStartedAsync();
         return run;
     }
 
