@@ -15,6 +15,9 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
     public sealed record Outcome(double Seconds, IReadOnlyList<QueryProgress> Progress, IReadOnlyList<JsonObject> Rows, long OutputRecords,
         double LogBytesPerBatch, long CheckpointBytesAtEnd)
     {
+        /// <summary>The process's allocated bytes when the query ended, before the harness read its output.</summary>
+        public long AllocatedAtEnd { get; init; }
+
         /// <summary>
         /// Bytes written to the checkpoint per batch, on average: the state changelogs and snapshots every key group
         /// wrote (progress metrics <c>stateChangelogBytes</c>, <c>stateSnapshotBytes</c>) plus the offset and commit logs.
@@ -72,6 +75,7 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
         var query = await writer.Trigger(Trigger.AvailableNow()).StartAsync(name);
         await query.AwaitTerminationAsync();
         var seconds = watch.Elapsed.TotalSeconds;
+        var allocatedAtEnd = GC.GetTotalAllocatedBytes(precise: true);
         if (await query.ExceptionAsync() is { } error)
         {
             throw new InvalidOperationException($"{name} failed: {error.Message}");
@@ -85,7 +89,7 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
         };
         var output = outTopic is not null ? cluster.CountRecords(outTopic, 8) : rows.Count;
         var checkpoint = Path.Combine(cluster.CheckpointRoot, name);
-        return new Outcome(seconds, progress, rows, output, LogBytesPerBatch(checkpoint), FolderBytes(checkpoint));
+        return new Outcome(seconds, progress, rows, output, LogBytesPerBatch(checkpoint), FolderBytes(checkpoint)) { AllocatedAtEnd = allocatedAtEnd };
     }
 
     private static double LogBytesPerBatch(string checkpoint)

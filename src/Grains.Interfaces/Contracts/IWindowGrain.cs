@@ -6,7 +6,7 @@ namespace Sluice.Contracts;
 
 /// <summary>A grouping key (encoded) and what an agent sends for it: a partial aggregate, a row, rows.</summary>
 [GenerateSerializer, Immutable]
-public sealed record KeyedRecord([property: Id(0)] byte[] Key, [property: Id(1)] object?[] Value);
+public readonly record struct KeyedRecord([property: Id(0)] byte[] Key, [property: Id(1)] object?[] Value);
 
 /// <summary>One agent's records for one key group in one batch.</summary>
 [GenerateSerializer, Immutable]

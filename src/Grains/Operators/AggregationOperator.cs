@@ -51,7 +51,8 @@ internal sealed class AggregationOperator : IStatefulOperator
 
     public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, List<object?[]> late)
     {
-        var partial = new Dictionary<byte[], object?[]>(ByteKeyComparer.Instance);
+        // Sized for every row a new key (the common case with many partitions), up to 64k, so it rarely regrows.
+        var partial = new Dictionary<byte[], object?[]>(Math.Min(rows.Count, 1 << 16), ByteKeyComparer.Instance);
         var lookup = partial.GetAlternateLookup<ReadOnlySpan<byte>>();
         var windows = new List<StructValue>();
         var windowKey = Array.FindIndex(_keys, k => k.Window is not null);
