@@ -52,9 +52,19 @@ internal static class StateScale
             var written = state.CustomMetrics.GetValueOrDefault("stateChangelogBytes") + state.CustomMetrics.GetValueOrDefault("stateSnapshotBytes");
             using var process = Process.GetCurrentProcess();
             var workingMb = process.WorkingSet64 >> 20;
-            batches.Add(new { progress.BatchId, rows = progress.NumInputRows, ms, stateRows, stateCheckpointBytes = written, workingSetMb = workingMb });
-            Console.WriteLine($"batch {progress.BatchId}: {progress.NumInputRows:N0} rows in {ms:N0} ms, state {stateRows:N0} rows, " +
-                $"{written / 1024.0 / 1024:F1} MB of state files written, working set {workingMb:N0} MB");
+            var phases = progress.DurationMs;
+            var commit = (state.CommitTimeMs, writeBatchMs: state.CustomMetrics.GetValueOrDefault("rocksdbCommitWriteBatchLatency"),
+                filesMs: state.CustomMetrics.GetValueOrDefault("stateCheckpointWriteLatency"));
+            batches.Add(new
+            {
+                progress.BatchId, rows = progress.NumInputRows, ms, stateRows, stateCheckpointBytes = written, workingSetMb = workingMb,
+                addBatchMs = phases.GetValueOrDefault("addBatch"), commitOffsetsMs = phases.GetValueOrDefault("commitOffsets"),
+                stateCommitMsSummed = commit.CommitTimeMs, rocksdbWriteBatchMsSummed = commit.writeBatchMs, stateFilesMsSummed = commit.filesMs,
+                gen2Collections = GC.CollectionCount(2),
+            });
+            Console.WriteLine($"batch {progress.BatchId}: {progress.NumInputRows:N0} rows in {ms:N0} ms (addBatch {phases.GetValueOrDefault("addBatch"):N0}, " +
+                $"commit {phases.GetValueOrDefault("commitOffsets"):N0}; summed over key groups: state commit {commit.CommitTimeMs:N0}, RocksDB write {commit.writeBatchMs:N0}, " +
+                $"files {commit.filesMs:N0}), state {stateRows:N0} rows, {written / 1024.0 / 1024:F1} MB of state files written, working set {workingMb:N0} MB, gen2 GCs {GC.CollectionCount(2)}");
         }
         var seconds = total.Elapsed.TotalSeconds;
         await query.StopAsync();
