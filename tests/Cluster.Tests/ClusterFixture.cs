@@ -46,6 +46,12 @@ public sealed class ClusterFixture : IAsyncLifetime
             $"--Kafka:BootstrapServers={_kafka.BootstrapServers}",
             $"--Sluice:CheckpointRoot={CheckpointRoot}",
             "--Sluice:PollingDelay=00:00:00.050",
+            // Declare a killed silo dead in seconds even on a loaded 2-core CI machine: what is tested is how queries
+            // resume once Orleans has declared it, not how long Orleans' default failure detection takes.
+            "--Silo:Membership:ProbeTimeout=00:00:02",
+            "--Silo:Membership:NumMissedProbesLimit=2",
+            "--Silo:Membership:ExtendProbeTimeoutDuringDegradation=false",
+            "--Silo:Membership:TableRefreshTimeout=00:00:05",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Sluice=Information",
         ];

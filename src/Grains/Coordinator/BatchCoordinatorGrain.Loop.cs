@@ -14,11 +14,13 @@ internal sealed partial class BatchCoordinatorGrain
     {
         var end = QueryState.Stopped;
         string? error = null;
-        for (var restarts = 0; ; restarts++)
+        var restarts = 0;
+        var mark = run.NextBatchId;
+        for (var attempt = 0; ; attempt++)
         {
             try
             {
-                if (restarts == 0)
+                if (attempt == 0)
                 {
                     await Task.Yield();
                 }
@@ -45,12 +47,12 @@ internal sealed partial class BatchCoordinatorGrain
                 _siloStopping = true;
                 end = QueryState.Stopped;
             }
-            catch (Exception e) when (restarts < MaxSiloLossRestarts && SiloLoss.Caused(e))
+            catch (Exception e) when (SiloLoss.Caused(e) && CountRestart(run, ref restarts, ref mark))
             {
                 // Another silo died under the batch (an agent, a key group or the sink was there): nothing of the batch
                 // was committed, so a new run re-runs it from the checkpoint once Orleans has placed those grains again.
-                LogSiloLoss(logger, e, run.Spec.Name, restarts + 1, MaxSiloLossRestarts);
-                SetMessage($"Part of the cluster failed during a batch ({e.Message}); restarting from the checkpoint (attempt {restarts + 1} of {MaxSiloLossRestarts})");
+                LogSiloLoss(logger, e, run.Spec.Name, restarts, MaxSiloLossRestarts);
+                SetMessage($"Part of the cluster failed during a batch ({e.Message}); restarting from the checkpoint (attempt {restarts} of {MaxSiloLossRestarts})");
                 continue;
             }
             catch (Exception e)
@@ -65,6 +67,20 @@ internal sealed partial class BatchCoordinatorGrain
     }
 
     /// <summary>
+    /// Counts a restart after a cluster failure; false once <see cref="MaxSiloLossRestarts"/> came in a row. A run that
+    /// committed a batch since the last restart starts the count again, so only failures in a row add up.
+    /// </summary>
+    private static bool CountRestart(QueryRun run, ref int restarts, ref long mark)
+    {
+        if (run.NextBatchId > mark)
+        {
+            restarts = 0;
+        }
+        mark = run.NextBatchId;
+        return ++restarts <= MaxSiloLossRestarts;
+    }
+
+    /// <summary>
     /// Ends a run that lost part of the cluster and opens a new one (new runId) on the same checkpoint after a backoff
     /// (1, 2, 4, 8, then 10 s), which re-runs the pending batch with exactly its planned offsets.
     /// </summary>
@@ -72,7 +88,8 @@ internal sealed partial class BatchCoordinatorGrain
     {
         try
         {
-            await old.ReleaseAgentsAsync();
+            // Best effort and bounded: a grain on the dead silo would hold each release call for the whole response timeout.
+            await old.ReleaseAgentsAsync().WaitAsync(TimeSpan.FromSeconds(2), stop);
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {

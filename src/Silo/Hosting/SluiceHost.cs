@@ -69,6 +69,8 @@ public static class SluiceHost
             if (redis is not null)
             {
                 orleans.UseSluiceCluster(silo, redis);
+                // Failure detection (probe timeouts, missed probes, votes): Orleans' defaults unless Silo:Membership sets them.
+                orleans.Configure<Orleans.Configuration.ClusterMembershipOptions>(builder.Configuration.GetSection("Silo:Membership"));
             }
             else
             {
