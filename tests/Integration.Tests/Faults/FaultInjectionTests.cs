@@ -67,6 +67,43 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Enumerable.Range(0, Ids), ids.Order());
     }
 
+    [Theory]
+    [InlineData("afterStateStaged", "json")]
+    [InlineData("afterSinkStaged", "kafka")]
+    public async Task BatchLostWithAGrain_TheRunRestartsFromTheCheckpoint_AndOutputHasEveryRecordExactlyOnce(string point, string sink)
+    {
+        var input = "in-" + Guid.NewGuid().ToString("N")[..8];
+        var outputTopic = "out-" + Guid.NewGuid().ToString("N")[..8];
+        _kafka.CreateTopic(input, 4);
+        _kafka.CreateTopic(outputTopic, 2);
+        Produce(input, Enumerable.Range(0, Ids * 2).Select(i => i % Ids));
+        var outputPath = Path.Combine(_root, "out-lost-" + point);
+
+        await using (var silo = await SiloProcess.StartAsync(_kafka.BootstrapServers, _root, $"{point}@1:lose"))
+        {
+            await using (var client = await SluiceClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}"))
+            {
+                var query = await Query(client, input, sink, outputTopic, outputPath).StartAsync($"lost_{sink}");
+                // The handle's run ends with the loss; the query goes on under a new run of the same query id.
+                await query.AwaitTerminationAsync();
+                var restarted = await client.GetQueryAsync($"lost_{sink}");
+                Assert.NotNull(restarted);
+                Assert.Equal(query.Id, restarted.Id);
+                Assert.NotEqual(query.RunId, restarted.RunId);
+                await restarted.AwaitTerminationAsync();
+                Assert.Equal(Contracts.QueryState.Completed, (await restarted.StatusAsync()).State);
+            }
+            output.WriteLine(silo.Log);
+            Assert.Contains($"losing batch 1 at {point}", silo.Log, StringComparison.Ordinal);
+            Assert.Contains("restarting from the checkpoint (attempt 1 of 10)", silo.Log, StringComparison.Ordinal);
+        }
+
+        var ids = sink == "json"
+            ? (await FileSinkReader.ReadRowsAsync(outputPath)).Select(r => r["id"]!.GetValue<int>()).ToList()
+            : ReadIds(outputTopic, 2);
+        Assert.Equal(Enumerable.Range(0, Ids), ids.Order());
+    }
+
     private DataStreamWriter Query(SluiceClient client, string input, string sink, string outputTopic, string outputPath)
     {
         var writer = client.ReadStream().Kafka(input, _kafka.BootstrapServers).Schema(("id", "int")).StartingOffsets("earliest").MaxOffsetsPerTrigger(40).Load()
