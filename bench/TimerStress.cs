@@ -16,8 +16,8 @@ internal static class TimerStress
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var keys = Option(args, "--keys", 1_000_000);
-        var keyGroups = Option(args, "--key-groups", 8);
+        var keys = (int)Options.Long(args, "--keys", 1_000_000);
+        var keyGroups = (int)Options.Long(args, "--key-groups", 8);
         await using var silo = await ScenarioSilo.StartAsync();
         var client = silo.Client;
         var spec = new QuerySpec
@@ -95,11 +95,5 @@ internal static class TimerStress
     {
         using var process = Process.GetCurrentProcess();
         return (process.PeakWorkingSet64 >> 20, process.WorkingSet64 >> 20);
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -113,8 +113,11 @@ internal static class LatencyCommand
         }
     }
 
-    private static long AckLagMaxMs;
-    private static readonly SortedDictionary<int, long> AckLagByBucket = [];
+    /// <summary><c>SLUICE_BENCH_TRACE=1</c>: per 250 ms, the worst latency and the producer's ack lag, and the slow batches.</summary>
+    private static readonly bool Trace = Environment.GetEnvironmentVariable("SLUICE_BENCH_TRACE") is not null;
+
+    /// <summary>The producer's worst delivery-report lag per 250 ms of the run (traced runs only).</summary>
+    private static readonly SortedDictionary<long, long> AckLagByBucket = [];
 
     /// <summary>Produces at <paramref name="rate"/> for <paramref name="seconds"/>, stamping each record; returns the rate achieved.</summary>
     private static double Produce(string bootstrap, string topic, int rate, int seconds, List<(long Offset, long Ms)>[] stamps)
@@ -127,12 +130,10 @@ internal static class LatencyCommand
             if (!d.Error.IsError)
             {
                 stamps[d.Partition.Value].Add((d.Offset.Value, ms));
-                var ack = (long)(DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds - ms;
-                AckLagMaxMs = Math.Max(AckLagMaxMs, ack);
-                var bucket = (int)(watch.ElapsedMilliseconds / 250);
-                lock (AckLagByBucket)
+                if (Trace)
                 {
-                    AckLagByBucket[bucket] = Math.Max(AckLagByBucket.GetValueOrDefault(bucket), ack);
+                    var ack = (long)(DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds - ms;
+                    MaxInto(AckLagByBucket, watch.ElapsedMilliseconds / 250, ack);
                 }
             }
         }
@@ -177,35 +178,34 @@ internal static class LatencyCommand
             }
         }
         var unprocessed = 0L;
+        var t0 = stamps.SelectMany(x => x).DefaultIfEmpty().Min(x => x.Ms);
+        var worstByBucket = new SortedDictionary<long, long>();
         for (var partition = 0; partition < stamps.Length; partition++)
         {
             var mine = ranges.Where(r => r.Partition == partition).ToList();
             foreach (var (offset, ms) in stamps[partition])
             {
                 var batch = mine.FirstOrDefault(r => offset >= r.Start && offset < r.End);
-                if (batch == default) unprocessed++; else latencies.Add(batch.CommitMs - ms);
-            }
-        }
-        if (Environment.GetEnvironmentVariable("SLUICE_BENCH_TRACE") is not null)
-        {
-            var t0 = stamps.SelectMany(x => x).Min(x => x.Ms);
-            var byBucket = new SortedDictionary<long, long>();
-            for (var partition = 0; partition < stamps.Length; partition++)
-            {
-                var mine = ranges.Where(r => r.Partition == partition).ToList();
-                foreach (var (offset, ms) in stamps[partition])
+                if (batch == default)
                 {
-                    var b = mine.FirstOrDefault(r => offset >= r.Start && offset < r.End);
-                    if (b != default)
-                    {
-                        var bucket = (ms - t0) / 250;
-                        byBucket[bucket] = Math.Max(byBucket.GetValueOrDefault(bucket), b.CommitMs - ms);
-                    }
+                    unprocessed++;
+                    continue;
+                }
+                latencies.Add(batch.CommitMs - ms);
+                if (Trace)
+                {
+                    MaxInto(worstByBucket, (ms - t0) / 250, batch.CommitMs - ms);
                 }
             }
-            Console.WriteLine(string.Join(" ", byBucket.Select(kv => $"{kv.Key * 250}:{kv.Value}")));
-            Console.WriteLine("ack lag: " + string.Join(" ", AckLagByBucket.Select(kv => $"{kv.Key * 250}:{kv.Value}")));
-            AckLagByBucket.Clear();
+        }
+        if (Trace)
+        {
+            Console.WriteLine("worst latency: " + string.Join(" ", worstByBucket.Select(kv => $"{kv.Key * 250}:{kv.Value}")));
+            lock (AckLagByBucket)
+            {
+                Console.WriteLine("ack lag: " + string.Join(" ", AckLagByBucket.Select(kv => $"{kv.Key * 250}:{kv.Value}")));
+                AckLagByBucket.Clear();
+            }
             var all = progress.OrderBy(p => p.BatchId).ToList();
             for (var i = 1; i < all.Count; i++)
             {
@@ -224,6 +224,14 @@ internal static class LatencyCommand
             .Select(g => $"{g.Key}={g.Average(kv => kv.Value):F0}"));
         return new LatencyResult(rate, achieved, trigger, sink, latencies.Count, unprocessed, batches, Pct(0.5), Pct(0.99), latencies.Count == 0 ? -1 : latencies[^1],
             durations.Count == 0 ? 0 : durations.Average(), durations.Count == 0 ? 0 : durations[Math.Min(durations.Count - 1, (int)(0.99 * durations.Count))], phases);
+    }
+
+    private static void MaxInto(SortedDictionary<long, long> byBucket, long bucket, long value)
+    {
+        lock (byBucket)
+        {
+            byBucket[bucket] = Math.Max(byBucket.GetValueOrDefault(bucket), value);
+        }
     }
 
     private static string Markdown(List<LatencyResult> results, int seconds)

@@ -20,8 +20,8 @@ internal static class WorkloadsCommand
             return await EngineOnlyAsync(args);
         }
         var events = Options.Long(args, "--events", quick ? 100_000 : 500_000);
-        var partitions = (int)Math.Clamp(events * 160 / (3L << 20) + 1, 4, 64);
-        var batch = Math.Max(1_000, events / 8);
+        var partitions = PartitionsFor(events);
+        var batch = BatchFor(events);
         var cores = Environment.ProcessorCount;
         Console.WriteLine($"workloads: {events:N0} events, {partitions} partitions, batches of {batch:N0}, {cores} cores");
 
@@ -78,8 +78,8 @@ internal static class WorkloadsCommand
     private static async Task<int> EngineOnlyAsync(string[] args)
     {
         var events = Options.Long(args, "--events", 500_000);
-        var partitions = (int)Options.Long(args, "--partitions", (int)Math.Clamp(events * 160 / (3L << 20) + 1, 4, 64));
-        var batch = Options.Long(args, "--batch", Math.Max(1_000, events / 8));
+        var partitions = (int)Options.Long(args, "--partitions", PartitionsFor(events));
+        var batch = Options.Long(args, "--batch", BatchFor(events));
         var repeat = (int)Options.Long(args, "--repeat", 1);
         var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "W1";
         await using var cluster = await BenchCluster.StartAsync();
@@ -107,6 +107,12 @@ internal static class WorkloadsCommand
         }
         return failures == 0 ? 0 : 1;
     }
+
+    /// <summary>Enough partitions to stay under the mock broker's ~5 MiB each (~160 B per event), 4 to 64.</summary>
+    private static int PartitionsFor(long events) => (int)Math.Clamp(events * 160 / (3L << 20) + 1, 4, 64);
+
+    /// <summary>maxOffsetsPerTrigger: the events in 8 batches.</summary>
+    private static long BatchFor(long events) => Math.Max(1_000, events / 8);
 
     private static Action<Aggregates, ClickEvent> Add(string workload) => workload switch
     {

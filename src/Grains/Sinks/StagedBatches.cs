@@ -37,21 +37,29 @@ internal sealed class StagedBatches
             _staged.Remove(batchId);
             return null;
         }
-        var rows = new List<object?[]>();
-        if (_staged.Remove(batchId, out var writers))
-        {
-            foreach (var (_, batch) in writers.OrderBy(w => w.Key, StringComparer.Ordinal))
-            {
-                rows.AddRange(batch.Rows);
-            }
-        }
+        var rows = TakeWriters(batchId).SelectMany(w => w).ToList();
+        MarkCommitted(batchId);
+        return rows;
+    }
+
+    /// <summary>
+    /// Removes batch <paramref name="batchId"/> (and older leftovers) from staging and returns each writer's rows, in
+    /// writer order, for a sink that writes them separately; <see cref="MarkCommitted"/> once its commit succeeded.
+    /// </summary>
+    public List<List<object?[]>> TakeWriters(long batchId)
+    {
+        var rows = _staged.Remove(batchId, out var writers)
+            ? writers.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => w.Value.Rows).ToList()
+            : [];
         foreach (var stale in _staged.Keys.Where(id => id < batchId).ToList())
         {
             _staged.Remove(stale);
         }
-        LastCommittedBatchId = batchId;
         return rows;
     }
+
+    /// <summary>Batch <paramref name="batchId"/> is committed: staging it or anything older again is ignored.</summary>
+    public void MarkCommitted(long batchId) => LastCommittedBatchId = Math.Max(LastCommittedBatchId, batchId);
 
     public void Reset()
     {

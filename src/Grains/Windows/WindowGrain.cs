@@ -128,25 +128,29 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, IOptions<H
         {
             return;
         }
+        // The operator's cache (timer and eviction indexes) mirrors the committed store: it goes whenever the store's
+        // working changes go (a batch cut short), the plan changes (a new run) or the store reopens.
+        var keepCache = _attempt is null && _planRunId == runId;
         if (_attempt is not null)
         {
-            // A batch was cut short: its working changes, and whatever the operator's cache learned from them, go.
             _store?.Abort();
-            _cache = new OperatorCache();
         }
         if (_plan is null || _planRunId != runId)
         {
-            _cache = new OperatorCache();
             _plan = QueryPlanner.Plan(spec);
             _planRunId = runId;
         }
         if (_store is null || _store.Version != batchId - 1 || _storeCheckpoint != checkpointPath)
         {
+            keepCache = false;
             CloseStore();
-            _cache = new OperatorCache();
             var id = WindowGrainId.Parse(this.GetPrimaryKeyString());
             _store = await stores.OpenAsync(new StateStoreId(id.Operator, id.KeyGroup), CheckpointLocations.Open(checkpointPath, options.Value.Blob), id.QueryId.ToString("N"), batchId - 1);
             _storeCheckpoint = checkpointPath;
+        }
+        if (!keepCache)
+        {
+            _cache = new OperatorCache();
         }
         _batch = _plan.Stateful!.BeginBatch(_store, _cache);
         _attempt = (runId, batchId);

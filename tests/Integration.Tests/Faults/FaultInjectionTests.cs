@@ -33,12 +33,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     [MemberData(nameof(Cases))]
     public async Task KillAtProtocolPoint_ThenRestart_OutputHasEveryRecordExactlyOnce(string point, string sink)
     {
-        var input = "in-" + Guid.NewGuid().ToString("N")[..8];
-        var outputTopic = "out-" + Guid.NewGuid().ToString("N")[..8];
-        _kafka.CreateTopic(input, 4);
-        _kafka.CreateTopic(outputTopic, 2);
-        Produce(input, Enumerable.Range(0, Ids * 2).Select(i => i % Ids));
-        var outputPath = Path.Combine(_root, "out-" + point);
+        var run = Prepare(sink, "out-" + point);
 
         await using (var doomed = await SiloProcess.StartAsync(_kafka.BootstrapServers, _root, $"{point}@1"))
         {
@@ -46,7 +41,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             {
                 // Under load the silo can reach the fault (and die) before its reply to the start arrives: wait for
                 // whichever comes first; a start lost with the dying silo is expected.
-                var start = Query(client, input, sink, outputTopic, outputPath).StartAsync($"dedup_{sink}");
+                var start = Query(client, run).StartAsync($"dedup_{sink}");
                 var exited = doomed.WaitForExitAsync(TimeSpan.FromSeconds(60));
                 await Task.WhenAny(start, exited);
                 Assert.True(await exited, $"the fault did not fire: {doomed.Log}");
@@ -57,14 +52,11 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         await using (var silo = await SiloProcess.StartAsync(_kafka.BootstrapServers, _root, fault: null))
         await using (var client = await SluiceClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}"))
         {
-            var query = await Query(client, input, sink, outputTopic, outputPath).StartAsync($"dedup_{sink}");
+            var query = await Query(client, run).StartAsync($"dedup_{sink}");
             await query.AwaitTerminationAsync();
         }
 
-        var ids = sink == "json"
-            ? (await FileSinkReader.ReadRowsAsync(outputPath)).Select(r => r["id"]!.GetValue<int>()).ToList()
-            : ReadIds(outputTopic, 2);
-        Assert.Equal(Enumerable.Range(0, Ids), ids.Order());
+        Assert.Equal(Enumerable.Range(0, Ids), (await OutputIdsAsync(run)).Order());
     }
 
     [Theory]
@@ -72,18 +64,13 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     [InlineData("afterSinkStaged", "kafka")]
     public async Task BatchLostWithAGrain_TheRunRestartsFromTheCheckpoint_AndOutputHasEveryRecordExactlyOnce(string point, string sink)
     {
-        var input = "in-" + Guid.NewGuid().ToString("N")[..8];
-        var outputTopic = "out-" + Guid.NewGuid().ToString("N")[..8];
-        _kafka.CreateTopic(input, 4);
-        _kafka.CreateTopic(outputTopic, 2);
-        Produce(input, Enumerable.Range(0, Ids * 2).Select(i => i % Ids));
-        var outputPath = Path.Combine(_root, "out-lost-" + point);
+        var run = Prepare(sink, "out-lost-" + point);
 
         await using (var silo = await SiloProcess.StartAsync(_kafka.BootstrapServers, _root, $"{point}@1:lose"))
         {
             await using (var client = await SluiceClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}"))
             {
-                var query = await Query(client, input, sink, outputTopic, outputPath).StartAsync($"lost_{sink}");
+                var query = await Query(client, run).StartAsync($"lost_{sink}");
                 // The handle's run ends with the loss; the query goes on under a new run of the same query id.
                 await query.AwaitTerminationAsync();
                 var restarted = await client.GetQueryAsync($"lost_{sink}");
@@ -98,19 +85,35 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             Assert.Contains("restarting from the checkpoint (attempt 1 of 10)", silo.Log, StringComparison.Ordinal);
         }
 
-        var ids = sink == "json"
-            ? (await FileSinkReader.ReadRowsAsync(outputPath)).Select(r => r["id"]!.GetValue<int>()).ToList()
-            : ReadIds(outputTopic, 2);
-        Assert.Equal(Enumerable.Range(0, Ids), ids.Order());
+        Assert.Equal(Enumerable.Range(0, Ids), (await OutputIdsAsync(run)).Order());
     }
 
-    private DataStreamWriter Query(SluiceClient client, string input, string sink, string outputTopic, string outputPath)
+    /// <summary>One run's topics and output folder: the input holds every id twice, over 4 partitions.</summary>
+    private sealed record Run(string Sink, string Input, string OutputTopic, string OutputPath);
+
+    private Run Prepare(string sink, string outputFolder)
     {
-        var writer = client.ReadStream().Kafka(input, _kafka.BootstrapServers).Schema(("id", "int")).StartingOffsets("earliest").MaxOffsetsPerTrigger(40).Load()
-            .DropDuplicates("id")
-            .WriteStream().OutputMode("append").Trigger(Trigger.AvailableNow()).CheckpointLocation($"checkpoint-{sink}");
-        return sink == "json" ? writer.Format("json").Option("path", outputPath) : writer.Format("kafka").Option("topic", outputTopic).Option("key", "id");
+        var run = new Run(sink, "in-" + Guid.NewGuid().ToString("N")[..8], "out-" + Guid.NewGuid().ToString("N")[..8], Path.Combine(_root, outputFolder));
+        _kafka.CreateTopic(run.Input, 4);
+        _kafka.CreateTopic(run.OutputTopic, 2);
+        Produce(run.Input, Enumerable.Range(0, Ids * 2).Select(i => i % Ids));
+        return run;
     }
+
+    private DataStreamWriter Query(SluiceClient client, Run run)
+    {
+        var writer = client.ReadStream().Kafka(run.Input, _kafka.BootstrapServers).Schema(("id", "int")).StartingOffsets("earliest").MaxOffsetsPerTrigger(40).Load()
+            .DropDuplicates("id")
+            .WriteStream().OutputMode("append").Trigger(Trigger.AvailableNow()).CheckpointLocation($"checkpoint-{run.Sink}");
+        return run.Sink == "json"
+            ? writer.Format("json").Option("path", run.OutputPath)
+            : writer.Format("kafka").Option("topic", run.OutputTopic).Option("key", "id");
+    }
+
+    private async Task<List<int>> OutputIdsAsync(Run run) =>
+        run.Sink == "json"
+            ? (await FileSinkReader.ReadRowsAsync(run.OutputPath)).Select(r => r["id"]!.GetValue<int>()).ToList()
+            : ReadIds(run.OutputTopic, 2);
 
     private void Produce(string topic, IEnumerable<int> ids)
     {

@@ -34,17 +34,9 @@ internal static class TypeCoercion
     /// <summary>The type both sides of a comparison are cast to, or null when they cannot be compared.</summary>
     public static DataType? ComparisonType(DataType a, DataType b)
     {
-        if (a.Equals(b) || b.Kind == TypeKind.Null)
+        if (SameNullOrNumeric(a, b) is { } common)
         {
-            return a;
-        }
-        if (a.Kind == TypeKind.Null)
-        {
-            return b;
-        }
-        if (WiderNumeric(a, b) is { } wider)
-        {
-            return wider;
+            return common;
         }
         if (a.Kind == TypeKind.String && IsAtomic(b))
         {
@@ -54,22 +46,15 @@ internal static class TypeCoercion
     }
 
     /// <summary>The type of a CASE, coalesce or IF whose branches have types a and b, or null when they do not meet.</summary>
-    public static DataType? CommonType(DataType a, DataType b)
-    {
-        if (a.Equals(b) || b.Kind == TypeKind.Null)
-        {
-            return a;
-        }
-        if (a.Kind == TypeKind.Null)
-        {
-            return b;
-        }
-        if (WiderNumeric(a, b) is { } wider)
-        {
-            return wider;
-        }
-        return (a.Kind == TypeKind.String && IsAtomic(b)) || (b.Kind == TypeKind.String && IsAtomic(a)) ? DataType.String : null;
-    }
+    public static DataType? CommonType(DataType a, DataType b) =>
+        SameNullOrNumeric(a, b)
+        ?? ((a.Kind == TypeKind.String && IsAtomic(b)) || (b.Kind == TypeKind.String && IsAtomic(a)) ? DataType.String : null);
+
+    /// <summary>What comparisons and branches agree on: the same type, the other side of a NULL, or the wider number.</summary>
+    private static DataType? SameNullOrNumeric(DataType a, DataType b) =>
+        a.Equals(b) || b.Kind == TypeKind.Null ? a
+        : a.Kind == TypeKind.Null ? b
+        : WiderNumeric(a, b);
 
     /// <summary>Whether a function argument of type <paramref name="from"/> may be passed where <paramref name="to"/> is expected.</summary>
     public static bool CanImplicitlyCast(DataType from, DataType to) =>

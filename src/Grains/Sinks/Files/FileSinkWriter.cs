@@ -18,11 +18,10 @@ namespace Sluice.Sinks.Files;
 /// </summary>
 internal sealed class FileSinkWriter
 {
-    private readonly SortedDictionary<long, SortedDictionary<string, RowBatch>> _staged = [];
+    private readonly StagedBatches _staged = new();
     private readonly FolderCheckpointStore _store;
     private readonly FileSinkFormat _format;
     private readonly int _compactInterval;
-    private long _lastCommitted = -1;
 
     public FileSinkWriter(string folder, FileSinkFormat format, int compactInterval = 10)
     {
@@ -39,23 +38,10 @@ internal sealed class FileSinkWriter
     public string Folder => _store.Location;
 
     /// <summary>Keeps <paramref name="rows"/> as <paramref name="writerId"/>'s output of the batch, replacing what it staged before.</summary>
-    public void Stage(long batchId, string writerId, RowBatch rows)
-    {
-        if (batchId <= _lastCommitted)
-        {
-            return;
-        }
-        if (!_staged.TryGetValue(batchId, out var writers))
-        {
-            _staged[batchId] = writers = new SortedDictionary<string, RowBatch>(StringComparer.Ordinal);
-        }
-        writers[writerId] = rows;
-    }
+    public void Stage(long batchId, string writerId, RowBatch rows) => _staged.Stage(batchId, writerId, rows);
 
-    /// <summary>Rows staged for the batch, or -1 when it was committed before.</summary>
-    public long RowsStaged(long batchId) =>
-        batchId <= _lastCommitted || FileSinkManifest.IsCommitted(Folder, batchId) ? -1
-        : _staged.TryGetValue(batchId, out var writers) ? writers.Values.Sum(w => (long)w.Rows.Count) : 0;
+    /// <summary>Rows staged for the batch, or -1 when it was committed before (by this writer or, per the manifest, any).</summary>
+    public long RowsStaged(long batchId) => FileSinkManifest.IsCommitted(Folder, batchId) ? -1 : _staged.RowsStaged(batchId);
 
     /// <summary>Commits batch <paramref name="batchId"/>; returns the rows it added, 0 when it was committed before.</summary>
     public async Task<FileSinkCommit> CommitAsync(long batchId, OutputMode mode, StreamSchema schema, CancellationToken cancellationToken = default)
@@ -65,7 +51,7 @@ internal sealed class FileSinkWriter
             throw new NotSupportedException($"Data source {_format.Name} does not support {mode} output mode");
         }
         _format.Validate(schema);
-        var writers = TakeStaged(batchId);
+        var writers = _staged.TakeWriters(batchId);
         if (FileSinkManifest.IsCommitted(Folder, batchId))
         {
             await CompactIfDueAsync(batchId, cancellationToken);
@@ -80,7 +66,7 @@ internal sealed class FileSinkWriter
         {
             return FileSinkCommit.AlreadyCommitted;
         }
-        _lastCommitted = Math.Max(_lastCommitted, batchId);
+        _staged.MarkCommitted(batchId);
         await CompactIfDueAsync(batchId, cancellationToken);
         return new FileSinkCommit(files, files.Sum(f => f.Rows));
     }
@@ -88,16 +74,6 @@ internal sealed class FileSinkWriter
     /// <summary>The data file name of a writer's rows: deterministic, so a replay overwrites its own orphans.</summary>
     public string DataFileName(long batchId, int writerIndex) =>
         string.Create(CultureInfo.InvariantCulture, $"part-{batchId:D5}-{writerIndex:D5}.{_format.Name}");
-
-    private List<List<object?[]>> TakeStaged(long batchId)
-    {
-        var rows = _staged.Remove(batchId, out var writers) ? writers.Values.Select(w => w.Rows).ToList() : [];
-        foreach (var stale in _staged.Keys.Where(id => id < batchId).ToList())
-        {
-            _staged.Remove(stale);
-        }
-        return rows;
-    }
 
     private async Task<FileSinkManifest.DataFile> WriteDataFileAsync(
         long batchId, int writerIndex, StreamSchema schema, List<object?[]> rows, CancellationToken cancellationToken)

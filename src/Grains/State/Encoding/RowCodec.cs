@@ -30,11 +30,8 @@ internal static class RowCodec
 
     public static byte[] Encode(ReadOnlySpan<object?> values)
     {
-        var writer = t_scratch ??= new ArrayBufferWriter<byte>(256);
-        writer.ResetWrittenCount();
-        Encode(writer, values);
-        var bytes = writer.WrittenSpan.ToArray();
-        if (writer.Capacity > 64 * 1024)
+        var bytes = EncodeScratch(values).ToArray();
+        if (t_scratch!.Capacity > 64 * 1024)
         {
             t_scratch = null;
         }
