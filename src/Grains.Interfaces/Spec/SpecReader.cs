@@ -111,7 +111,13 @@ public static class SpecReader
 
     private static TriggerSpec ReadTrigger(Node t)
     {
-        t.RequireObject(["processingTime", "availableNow", "once", "manual"]);
+        string[] kinds = ["processingTime", "availableNow", "once", "manual"];
+        t.RequireObject(kinds);
+        var given = kinds.Where(k => t.Optional(k) is not null).ToList();
+        if (given.Count > 1)
+        {
+            throw new SpecException(t.Path, $"a trigger has one kind, found {string.Join(" and ", given)}; keep one of them");
+        }
         if (t.Optional("processingTime") is { } p)
         {
             return TriggerSpec.ProcessingTime(p.Duration());

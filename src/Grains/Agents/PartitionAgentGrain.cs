@@ -30,7 +30,7 @@ internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger
         var read = await _reader!.ReadAsync(request.Start, request.End, rows, CancellationToken.None);
         var context = new BatchContext(request.BatchId, request.WatermarkMs, request.BatchTimestampMs) { StreamIndex = id.SourceIndex };
         _plan!.ApplyPrefix(id.SourceIndex, rows, context);
-        var late = new List<object?[]>();
+        var late = new LateRowSet();
         int[] keyGroupsSent = [];
         if (_plan.Stateful is { } stateful)
         {
@@ -53,7 +53,7 @@ internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger
             DroppedMalformed = read.Dropped,
             RowsOutput = rows.Count,
             EventTime = context.EventTime,
-            DroppedByWatermark = late.Count,
+            DroppedByWatermark = late.Dropped,
             KeyGroupsSent = keyGroupsSent,
         };
     }
@@ -71,15 +71,15 @@ internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger
             }))));
 
     /// <summary>Rows behind the watermark go to the late-rows sink when the query names one; otherwise they are only counted.</summary>
-    private async Task StageLateRowsAsync(AgentBatchRequest request, PartitionAgentId id, List<object?[]> late)
+    private async Task StageLateRowsAsync(AgentBatchRequest request, PartitionAgentId id, LateRowSet late)
     {
         // The late-rows sink has the stateful operator's input schema: a join's right stream has another, so its late
         // rows are counted only.
         var otherSchema = _plan!.Stateful is Operators.Join.StreamJoinOperator join && join.RightStream == id.SourceIndex;
-        if (late.Count > 0 && !otherSchema && LateRows.SinkName(request.Spec) is { } name)
+        if (late.Rows.Count > 0 && !otherSchema && LateRows.SinkName(request.Spec) is { } name)
         {
             var sink = GrainFactory.GetGrain<IMemorySinkGrain>(name);
-            await sink.StageAsync(request.BatchId, id.ToString(), new Immutable<RowBatch>(new RowBatch(_plan!.StatefulInputSchema, late)));
+            await sink.StageAsync(request.BatchId, id.ToString(), new Immutable<RowBatch>(new RowBatch(_plan!.StatefulInputSchema, late.Rows)));
         }
     }
 

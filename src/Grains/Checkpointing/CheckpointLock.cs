@@ -4,8 +4,10 @@ namespace Sluice.Checkpointing;
 /// An exclusive OS lock on a checkpoint folder's <c>.lock</c> file, held while a query runs on it, so a
 /// second query (in this process or another) cannot run on the same checkpoint. The OS frees it if the process dies.
 /// </summary>
-internal sealed class CheckpointLock : IDisposable
+internal sealed class CheckpointLock : ICheckpointLock
 {
+    private static readonly Task Never = new TaskCompletionSource().Task;
+
     private readonly FileStream _file;
 
     private CheckpointLock(FileStream file) => _file = file;
@@ -43,6 +45,13 @@ internal sealed class CheckpointLock : IDisposable
     }
 
     private static string OwnerPath(string folder) => Path.Combine(folder, ".lock-owner");
+
+    /// <summary>Never completes: the OS holds the lock until the process ends or it is disposed.</summary>
+    public Task Lost => Never;
+
+    public void ThrowIfLost()
+    {
+    }
 
     public void Dispose() => _file.Dispose();
 }

@@ -1,8 +1,13 @@
 namespace Sluice.Checkpointing;
 
-/// <summary>A checkpoint in a local (or shared) folder. Writes go to a temp file, then a no-overwrite move.</summary>
-internal sealed class FolderCheckpointStore(string root) : ICheckpointStore
+/// <summary>
+/// A checkpoint in a local (or shared) folder. Writes go to a temp file (written through), then a no-overwrite move,
+/// then the folder is synced so the move itself survives a power loss.
+/// </summary>
+internal sealed class FolderCheckpointStore(string root, Func<string, bool>? syncFolder = null) : ICheckpointStore
 {
+    private readonly Func<string, bool> _syncFolder = syncFolder ?? DirectorySync.Flush;
+
     public string Location { get; } = Path.GetFullPath(root);
 
     public Task<bool> TryCreateAsync(string path, string content, CancellationToken cancellationToken = default) =>
@@ -25,13 +30,14 @@ internal sealed class FolderCheckpointStore(string root) : ICheckpointStore
         {
             // The move fails if the target appeared meanwhile: the first writer wins and nothing is overwritten.
             File.Move(temp, target, overwrite: false);
-            return true;
         }
         catch (IOException) when (File.Exists(target))
         {
             File.Delete(temp);
             return false;
         }
+        _syncFolder(Path.GetDirectoryName(target)!);
+        return true;
     }
 
     public async Task<string?> ReadAsync(string path, CancellationToken cancellationToken = default)

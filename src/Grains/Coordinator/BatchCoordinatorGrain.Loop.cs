@@ -115,6 +115,7 @@ internal sealed partial class BatchCoordinatorGrain
         while (true)
         {
             stop.ThrowIfCancellationRequested();
+            run.ThrowIfLockLost();
             if (trigger.Kind == TriggerKind.Manual && _waiters.Count == 0)
             {
                 SetMessage("Waiting for a request to process data");
@@ -190,13 +191,15 @@ internal sealed partial class BatchCoordinatorGrain
         var wake = _wake.Task;
         if (!wake.IsCompleted)
         {
+            // A lost checkpoint lock ends the wait too: the next batch then fails at once instead of after the delay.
+            var lost = _run?.LockLost ?? wake;
             if (delay == Timeout.InfiniteTimeSpan)
             {
-                await wake.WaitAsync(stop);
+                await Task.WhenAny(wake, lost).WaitAsync(stop);
             }
             else
             {
-                await Task.WhenAny(wake, Task.Delay(delay, time, stop));
+                await Task.WhenAny(wake, lost, Task.Delay(delay, time, stop));
             }
         }
         if (wake.IsCompleted)

@@ -24,6 +24,7 @@ internal sealed partial class QueryRun
     /// </summary>
     public async Task<BatchOutcome?> RunNextBatchAsync(bool limited, IReadOnlyList<IReadOnlyDictionary<int, long>>? targets, CancellationToken cancellationToken)
     {
+        _lock.ThrowIfLost();
         var durations = new Dictionary<string, long>();
         var total = Stopwatch.StartNew();
         var phase = Stopwatch.StartNew();
@@ -48,6 +49,7 @@ internal sealed partial class QueryRun
                 WatermarkPolicy = _watermarks.Policy.ToString().ToLowerInvariant(),
             };
             phase.Restart();
+            _lock.ThrowIfLost();
             if (!await Checkpoint.Offsets.AddAsync(NextBatchId, offsets, cancellationToken))
             {
                 throw new InvalidOperationException($"offsets/{NextBatchId} appeared in checkpoint '{Checkpoint.Store.Location}' while this run planned it: another process writes to this checkpoint.");
@@ -123,6 +125,8 @@ internal sealed partial class QueryRun
 
     private async Task<(long Rows, StateOperatorProgress? State)> CommitBatchAsync(long batchId, OffsetSeq offsets, IReadOnlyList<StreamResult> results)
     {
+        // Checked before the sink commit and before commits/N: a run that lost its checkpoint lock writes neither.
+        _lock.ThrowIfLost();
         var sink = SinkTargets.Resolve(_grains, Spec.Sink, Spec.Name, QueryId);
         if (sink is IConfigurableSinkGrain configurable)
         {
@@ -158,6 +162,7 @@ internal sealed partial class QueryRun
             _watermarks.Observe(result.Stream, result.Result.EventTime);
         }
         var nextWatermark = _watermarks.Advance();
+        _lock.ThrowIfLost();
         if (!await Checkpoint.Commits.AddAsync(batchId, new CommitEntry(nextWatermark)))
         {
             throw new InvalidOperationException($"commits/{batchId} appeared in checkpoint '{Checkpoint.Store.Location}' while this run committed it: another process writes to this checkpoint.");

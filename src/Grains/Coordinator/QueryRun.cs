@@ -14,7 +14,7 @@ namespace Sluice.Coordinator;
 /// </summary>
 internal sealed partial class QueryRun : IDisposable
 {
-    private readonly IDisposable _lock;
+    private readonly ICheckpointLock _lock;
     private readonly IReadOnlyList<RunSource> _sources;
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
@@ -24,7 +24,7 @@ internal sealed partial class QueryRun : IDisposable
     private long _stagedByKeyGroups;
     private WatermarkTracker _watermarks;
 
-    private QueryRun(QuerySpec spec, Guid queryId, Guid runId, QueryPlan plan, Checkpoint checkpoint, IDisposable checkpointLock,
+    private QueryRun(QuerySpec spec, Guid queryId, Guid runId, QueryPlan plan, Checkpoint checkpoint, ICheckpointLock checkpointLock,
         IReadOnlyList<RunSource> sources, IGrainFactory grains, TimeProvider time, int keyGroups, string checkpointPath)
     {
         Spec = spec;
@@ -59,6 +59,12 @@ internal sealed partial class QueryRun : IDisposable
     public long WatermarkMs => _watermarks.GlobalMs;
 
     public bool HasPendingBatch => _pending is not null;
+
+    /// <summary>Completes when the run lost its hold on the checkpoint (a blob lease): it must stop, and commits nothing more.</summary>
+    public Task LockLost => _lock.Lost;
+
+    /// <summary>Throws <see cref="CheckpointLockLostException"/> once <see cref="LockLost"/> has completed.</summary>
+    public void ThrowIfLockLost() => _lock.ThrowIfLost();
 
     /// <summary>Per source: the end offsets of the last committed batch, where the next batch starts.</summary>
     public IReadOnlyList<IReadOnlyDictionary<int, long>> CommittedOffsets => _sources.Select(s => s.Committed.Partitions).ToList();

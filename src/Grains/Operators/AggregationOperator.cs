@@ -49,7 +49,7 @@ internal sealed class AggregationOperator : IStatefulOperator
     /// <summary>Whether a grouping key carries the watermark, so groups can close (append mode needs it).</summary>
     public bool HasWatermarkOnKey => _evictionKey >= 0;
 
-    public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, List<object?[]> late)
+    public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, LateRowSet late)
     {
         // Sized for every row a new key (the common case with many partitions), up to 64k, so it rarely regrows.
         var partial = new Dictionary<byte[], object?[]>(Math.Min(rows.Count, 1 << 16), ByteKeyComparer.Instance);

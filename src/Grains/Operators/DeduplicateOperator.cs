@@ -62,7 +62,7 @@ internal sealed class DeduplicateOperator : IStatefulOperator
         return new DeduplicateOperator(index, schema, keys, eventTime, 0, withinWatermark: false);
     }
 
-    public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, List<object?[]> late)
+    public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, LateRowSet late)
     {
         var seen = new HashSet<byte[]>(ByteKeyComparer.Instance);
         var key = new object?[_keyColumns.Length];

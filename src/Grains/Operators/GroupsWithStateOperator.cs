@@ -71,7 +71,7 @@ internal sealed partial class GroupsWithStateOperator : IStatefulOperator
         return new GroupsWithStateOperator(index, spec, processor, input, output, keys, eventTime);
     }
 
-    public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, List<object?[]> late)
+    public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, LateRowSet late)
     {
         var key = new object?[_keyColumns.Length];
         foreach (var row in rows)

@@ -24,7 +24,7 @@ internal interface IStatefulOperator
     bool HasProcessingTimers => false;
 
     /// <summary>Keys this batch's rows for their key groups; rows behind the watermark go to <paramref name="late"/>.</summary>
-    void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, List<object?[]> late);
+    void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, LateRowSet late);
 
     IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache);
 

@@ -50,7 +50,7 @@ internal sealed class SessionWindowOperator : IStatefulOperator
     /// <summary>Whether the watermark is on the session's time column, so sessions can close (append mode needs it).</summary>
     public bool HasWatermarkOnKey => _hasWatermark;
 
-    public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, List<object?[]> late)
+    public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, LateRowSet late)
     {
         var byKey = new Dictionary<byte[], List<(long Time, object?[] Row)>>(ByteKeyComparer.Instance);
         foreach (var row in rows)

@@ -34,6 +34,18 @@ internal static class OutputModeRules
     private static void CheckGroupsWithState(QuerySpec spec, GroupsWithStateOperator g)
     {
         var mode = spec.OutputMode;
+        if (g.Spec.FlatMap && g.Spec.OutputMode == OutputMode.Complete)
+        {
+            // Spark refuses it when the Dataset is built: the function's output is added to, never replaced.
+            throw QueryPlanner.Invalid($"$.operators[{g.Index}].outputMode", "The output mode of function should be append or update");
+        }
+        if (g.Spec.FlatMap && mode == OutputMode.Complete)
+        {
+            // Without an aggregation there is no result table to rewrite: a complete-mode sink would hold only the last batch.
+            throw QueryPlanner.Invalid("$.outputMode",
+                "Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets; " +
+                "use the flatMapGroupsWithState's own outputMode (append or update)");
+        }
         if (!g.Spec.FlatMap && mode != OutputMode.Update)
         {
             throw QueryPlanner.Invalid("$.outputMode", $"mapGroupsWithState is not supported with {mode} output mode on a streaming DataFrame/Dataset; use update");

@@ -9,7 +9,7 @@ namespace Sluice.Planning;
 /// <summary>
 /// Validates a spec and compiles it: every expression is bound to the schema it sees and type-checked, so a
 /// query that would fail on its first row fails to start; Spark's output-mode rules are checked. Errors name
-/// the JSON path of the bad field.
+/// the JSON path of the bad field; an option nothing reads is an error (<see cref="SpecOptions"/>).
 /// </summary>
 internal static class QueryPlanner
 {
@@ -18,6 +18,14 @@ internal static class QueryPlanner
         if (string.IsNullOrWhiteSpace(spec.Name))
         {
             throw Invalid("$.name", "a query needs a name");
+        }
+        try
+        {
+            SpecOptions.Check(spec);
+        }
+        catch (SpecException e)
+        {
+            throw new QueryStartException(e.Message);
         }
         var main = new StreamBuilder(0, spec.Source);
         var streams = new List<StreamBuilder> { main };

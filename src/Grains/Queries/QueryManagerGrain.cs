@@ -5,6 +5,7 @@ using Sluice.Checkpointing.Blob;
 using Sluice.Contracts;
 using Sluice.Hosting;
 using Sluice.Planning;
+using Sluice.Sinks;
 using Sluice.Spec;
 
 namespace Sluice.Queries;
@@ -53,9 +54,9 @@ internal sealed partial class QueryManagerGrain(
                 $"Checkpoint '{checkpointPath}' is in use by the active query '{owner.Name}' (runId {owner.RunId}). " +
                 "Stop that query first, or give this one another checkpointLocation.");
         }
-        if (isNew && spec.Sink.Kind == "memory")
+        if (isNew)
         {
-            await GrainFactory.GetGrain<IMemorySinkGrain>(spec.Name).ResetAsync();
+            await ResetMemorySinksAsync(spec);
         }
         var runId = Guid.NewGuid();
         var coordinator = GrainFactory.GetGrain<IBatchCoordinatorGrain>(metadata.Id);
@@ -130,6 +131,22 @@ internal sealed partial class QueryManagerGrain(
             _queries[info.Name] = info;
             // A run that ended on its own (completed, failed, stopped) is not restarted by the watchdog.
             await MarkEndedAsync(info.Name);
+        }
+    }
+
+    /// <summary>
+    /// A new checkpoint starts at batch 0: memory sinks the query writes (its own, and its late-rows sink) forget the
+    /// batches a query of the same name committed before, or they would take the new batches for replays and drop them.
+    /// </summary>
+    private async Task ResetMemorySinksAsync(QuerySpec spec)
+    {
+        if (spec.Sink.Kind == "memory")
+        {
+            await GrainFactory.GetGrain<IMemorySinkGrain>(spec.Name).ResetAsync();
+        }
+        if (LateRows.SinkName(spec) is { } lateSink)
+        {
+            await GrainFactory.GetGrain<IMemorySinkGrain>(lateSink).ResetAsync();
         }
     }
 

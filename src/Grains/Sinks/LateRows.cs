@@ -9,7 +9,7 @@ namespace Sluice.Sinks;
 /// </summary>
 internal static class LateRows
 {
-    public const string Option = "lateRowsSink";
+    public const string Option = SpecOptions.LateRowsSink;
 
     public static string? SinkName(QuerySpec spec) => spec.Options.TryGetValue(Option, out var name) && name.Length > 0 ? name : null;
 }

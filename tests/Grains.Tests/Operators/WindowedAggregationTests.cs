@@ -160,12 +160,12 @@ public sealed class WindowedAggregationTests : IDisposable
             foreach (var rows in partitions)
             {
                 var router = new KeyGroupRouter(KeyGroups);
-                var lateRows = new List<object?[]>();
+                var lateRows = new LateRowSet();
                 var copy = rows.Select(r => (object?[])r.Clone()).ToList();
                 var context = new BatchContext(batchId, watermarkMs, 0);
                 _plan.ApplyPrefix(0, copy, context);
                 _plan.Stateful!.Route(copy, context, router, lateRows);
-                late += lateRows.Count;
+                late += lateRows.Dropped;
                 foreach (var (group, records) in router.Groups)
                 {
                     batches[group].Apply(records);

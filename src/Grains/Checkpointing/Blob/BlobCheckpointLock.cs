@@ -12,19 +12,24 @@ namespace Sluice.Checkpointing.Blob;
 /// second query (on this silo or another) cannot run on the checkpoint. If the silo dies the lease runs out by itself.
 /// The lock blob's content names the holder, for the message the second query gets.
 /// </summary>
-internal sealed class BlobCheckpointLock : IDisposable
+internal sealed class BlobCheckpointLock : ICheckpointLock
 {
     public const string LockFile = ".lock";
 
     private readonly BlobLeaseClient _lease;
+    private readonly string _location;
+    private readonly TimeSpan _leaseDuration;
+    private string _lostCause = "";
     private readonly ITimer _timer;
     private readonly TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _renewing;
     private int _disposed;
 
-    private BlobCheckpointLock(BlobLeaseClient lease, TimeSpan leaseDuration, TimeProvider time)
+    private BlobCheckpointLock(BlobLeaseClient lease, string location, TimeSpan leaseDuration, TimeProvider time)
     {
         _lease = lease;
+        _location = location;
+        _leaseDuration = leaseDuration;
         var period = leaseDuration / 3;
         _timer = time.CreateTimer(static state => ((BlobCheckpointLock)state!).OnTimer(), this, period, period);
     }
@@ -34,6 +39,14 @@ internal sealed class BlobCheckpointLock : IDisposable
     /// lease): the checkpoint is then no longer this query's alone, and the query should stop.
     /// </summary>
     public Task Lost => _lost.Task;
+
+    public void ThrowIfLost()
+    {
+        if (_lost.Task.IsCompleted)
+        {
+            throw new CheckpointLockLostException(_location, _lostCause);
+        }
+    }
 
     /// <summary>Takes the lease, or throws <see cref="QueryStartException"/> naming the holder when another query has it.</summary>
     public static async Task<BlobCheckpointLock> AcquireAsync(
@@ -59,7 +72,7 @@ internal sealed class BlobCheckpointLock : IDisposable
         {
             throw new QueryStartException(BlobFailures.Unreachable(store.Endpoint, store.Location, e));
         }
-        return new BlobCheckpointLock(lease, leaseDuration, time);
+        return new BlobCheckpointLock(lease, store.Location, leaseDuration, time);
     }
 
     private static async Task TakeLeaseAsync(
@@ -116,6 +129,8 @@ internal sealed class BlobCheckpointLock : IDisposable
         }
         catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
         {
+            _lostCause = $"its lease could not be renewed: {e.ErrorCode ?? e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)}; " +
+                $"another process broke or took it, or this silo could not reach storage for the lease's {_leaseDuration.TotalSeconds:0} s";
             _lost.TrySetResult();
         }
         catch (Exception e) when (e is RequestFailedException or AggregateException or OperationCanceledException)

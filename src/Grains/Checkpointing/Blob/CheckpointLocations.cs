@@ -24,7 +24,7 @@ internal static class CheckpointLocations
     /// when another query holds it, or when the blob account cannot be reached. <paramref name="time"/> drives the lease
     /// renewals and should stay the system clock outside tests: the service expires leases by its own clock, not the engine's.
     /// </summary>
-    public static async Task<IDisposable> LockAsync(
+    public static async Task<ICheckpointLock> LockAsync(
         string location, string queryName, BlobCheckpointOptions options, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         if (!IsBlob(location))

@@ -72,7 +72,7 @@ internal sealed class StreamJoinOperator : IStatefulOperator
         ["input"] = Condition.Joined.Describe(),
     };
 
-    public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, List<object?[]> late)
+    public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, LateRowSet late)
     {
         var side = context.StreamIndex == RightStream ? 1 : 0;
         var time = side == 0 ? LeftTime : RightTime;
