@@ -1,4 +1,7 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using Sluice.Client;
+using Sluice.Contracts;
 
 namespace Sluice.IntegrationTests;
 
@@ -28,5 +31,28 @@ public sealed class BlobCheckpointTests(SiloFixture silo)
         Assert.Equal([("cat", 3L), ("dog", 1L)], rows.Select(r => (r["word"]!.GetValue<string>(), r["n"]!.GetValue<long>())).Order());
         Assert.Equal(first.Id, second.Id);
         Assert.Equal(1, (await second.RecentProgressAsync())[0].BatchId);
+    }
+
+    [Fact]
+    public async Task LostLease_StopsTheQueryWithAnErrorNamingTheCheckpoint()
+    {
+        var source = "lease-" + Guid.NewGuid().ToString("N")[..6];
+        var name = "lease_" + Guid.NewGuid().ToString("N")[..8];
+        var query = await silo.Client.ReadStream().Memory(source).Schema(("word", "string")).Load()
+            .WriteStream().Trigger(Trigger.Manual()).CheckpointLocation($"azblob://sluice-it/{name}").StartAsync(name);
+        await silo.Client.AddDataAsync(source, new { word = "cat" });
+        await query.ProcessAllAvailableAsync();
+
+        // Another process breaks the lease (as a silo cut off past the lease would find it): the query must stop writing.
+        var lockBlob = new BlobServiceClient(SiloFixture.AzuriteConnectionString).GetBlobContainerClient("sluice-it").GetBlobClient($"{name}/.lock");
+        await lockBlob.GetBlobLeaseClient().BreakAsync(TimeSpan.Zero);
+
+        // The lease (default 30 s) is renewed every 10 s: the next renewal finds it broken.
+        Assert.True(await query.AwaitTerminationAsync(TimeSpan.FromSeconds(60)));
+        var status = await query.StatusAsync();
+        Assert.Equal(QueryState.Failed, status.State);
+        Assert.Contains("The query lost its lock on checkpoint azblob://", status.Error, StringComparison.Ordinal);
+        Assert.Contains($"/sluice-it/{name} (its lease could not be renewed", status.Error, StringComparison.Ordinal);
+        Assert.Contains("LeaseIsBrokenAndCannotBeRenewed", status.Error, StringComparison.Ordinal);
     }
 }

@@ -19,7 +19,9 @@ public sealed class WindowedAggregationTests : IDisposable
     private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "sluice-agg-tests", Guid.NewGuid().ToString("N"));
 
-    private static QuerySpec Spec(string mode) => SpecReader.Read($$$"""
+    private static QuerySpec Spec(string mode) => SpecReader.Read(SpecJson(mode));
+
+    private static string SpecJson(string mode) => $$$"""
         {
           "name": "counts",
           "source": {"kind": "memory", "schema": {"user_id": "string", "event_time": "timestamp"}},
@@ -30,7 +32,7 @@ public sealed class WindowedAggregationTests : IDisposable
           "sink": {"kind": "memory"},
           "outputMode": "{{{mode}}}"
         }
-        """);
+        """;
 
     [Fact]
     public async Task Update_CountsAccumulateAcrossBatchesAndPartitions_AndClosedWindowsLeaveState()
@@ -54,6 +56,23 @@ public sealed class WindowedAggregationTests : IDisposable
         Assert.Empty(third.Output);
         Assert.Equal(1, third.Late);
         Assert.Equal(2, third.StateRows);
+    }
+
+    [Fact]
+    public void Route_SlidingWindowsBehindTheWatermark_CountsEachWindowAsSparkButKeepsTheLateRowOnce()
+    {
+        var spec = SpecJson("update").Replace("'5 minutes') AS window", "'10 minutes', '5 minutes') AS window");
+        var plan = QueryPlanner.Plan(SpecReader.Read(spec));
+        List<object?[]> rows = [Row("a", 100), Row("b", 200), Row("c", 1000)];
+        var context = new BatchContext(3, (long)(T0 - DateTime.UnixEpoch).TotalMilliseconds + 600_000, 0);
+        plan.ApplyPrefix(0, rows, context);
+        var late = new LateRowSet();
+
+        plan.Stateful!.Route(rows, context, new KeyGroupRouter(KeyGroups), late);
+
+        // "a" and "b" each fall in two windows, [-5, 5) and [0, 10) minutes, both closed at 10 minutes: four drops.
+        Assert.Equal(4, late.Dropped);
+        Assert.Equal(["a", "b"], late.Rows.Select(r => (string)r[0]!));
     }
 
     [Fact]

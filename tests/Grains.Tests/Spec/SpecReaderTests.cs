@@ -109,6 +109,20 @@ public class SpecReaderTests
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"processingTime": "2 seconds", "once": true}""", "processingTime and once")]
+    [InlineData("""{"availableNow": true, "manual": true}""", "availableNow and manual")]
+    [InlineData("""{"once": true, "availableNow": false}""", "availableNow and once")]
+    public void Read_TriggerOfTwoKinds_IsRefusedNamingBoth(string trigger, string kinds)
+    {
+        var e = Assert.Throws<SpecException>(() => SpecReader.Read($$$"""
+            {"name": "q", "source": {"kind": "memory", "schema": {"a": "int"}}, "sink": {"kind": "memory"}, "trigger": {{{trigger}}}}
+            """));
+
+        Assert.Equal("$.trigger", e.Path);
+        Assert.Equal($"Invalid query spec at $.trigger: a trigger has one kind, found {kinds}; keep one of them", e.Message);
+    }
+
     [Fact]
     public void Read_ZeroWatermarkDelay_IsAllowedAsInSpark()
     {

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Time.Testing;
+using Sluice.Checkpointing;
 using Sluice.Checkpointing.Blob;
 using Sluice.Contracts;
 
@@ -71,6 +72,23 @@ public sealed class BlobCheckpointLockTests(AzuriteContainer azurite) : IClassFi
         time.Advance(Lease / 3);
 
         await held.Lost.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task ThrowIfLost_AfterTheLeaseWasBroken_ThrowsNamingTheCheckpointAndTheCause()
+    {
+        var store = azurite.NewStore();
+        var time = new FakeTimeProvider();
+        using var held = await BlobCheckpointLock.AcquireAsync(store, "revenue", Lease, time);
+        held.ThrowIfLost();
+        await store.Blob(".lock").GetBlobLeaseClient().BreakAsync(TimeSpan.Zero);
+
+        time.Advance(Lease / 3);
+        await held.Lost.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var e = Assert.Throws<CheckpointLockLostException>(held.ThrowIfLost);
+        Assert.StartsWith($"The query lost its lock on checkpoint {store.Location} (its lease could not be renewed: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("another process broke or took it", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,65 @@
+using Sluice.Checkpointing;
+
+namespace Sluice.Tests.Checkpointing;
+
+/// <summary>The folder store makes each new file durable: written through, moved into place, then the folder synced.</summary>
+public sealed class FolderCheckpointStoreTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "sluice-folder-store", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task TryCreate_SyncsTheFolderOnceTheFileIsInPlace()
+    {
+        var synced = new List<(string Folder, bool FileThere)>();
+        var store = new FolderCheckpointStore(_folder, folder =>
+        {
+            synced.Add((folder, File.Exists(Path.Combine(folder, "7"))));
+            return true;
+        });
+
+        Assert.True(await store.TryCreateAsync("commits/7", "v1\n{}"));
+
+        Assert.Equal([(Path.Combine(_folder, "commits"), true)], synced);
+    }
+
+    [Fact]
+    public async Task TryCreate_OfAFileThatExists_SyncsNothing()
+    {
+        var syncs = 0;
+        var store = new FolderCheckpointStore(_folder, _ => ++syncs > 0);
+        await store.TryCreateAsync("offsets/0", "first");
+
+        Assert.False(await store.TryCreateAsync("offsets/0", "second"));
+
+        Assert.Equal(1, syncs);
+        Assert.Equal("first", await store.ReadAsync("offsets/0"));
+    }
+
+    [Fact]
+    public void DirectorySync_OnLinux_FsyncsARealFolder()
+    {
+        Directory.CreateDirectory(_folder);
+
+        var synced = DirectorySync.Flush(_folder);
+
+        Assert.Equal(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD(), synced);
+    }
+
+    [Fact]
+    public void DirectorySync_OfAMissingFolder_FailsNamingIt()
+    {
+        var missing = Path.Combine(_folder, "missing");
+
+        var e = Assert.Throws<IOException>(() => DirectorySync.Flush(missing));
+
+        Assert.StartsWith($"Cannot open folder '{missing}' to sync it to disk", e.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+}
