@@ -20,7 +20,7 @@ internal sealed class FolderCheckpointStore(string root, Func<string, bool>? syn
         {
             return false;
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        CreateFolder(Path.GetDirectoryName(target)!);
         var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
         {
@@ -65,6 +65,19 @@ internal sealed class FolderCheckpointStore(string root, Func<string, bool>? syn
     {
         File.Delete(Resolve(path));
         return Task.CompletedTask;
+    }
+
+    /// <summary>Creates a missing folder (and missing parents), syncing each parent so the new entry is durable too.</summary>
+    private void CreateFolder(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            return;
+        }
+        var parent = Path.GetDirectoryName(folder)!;
+        CreateFolder(parent);
+        Directory.CreateDirectory(folder);
+        _syncFolder(parent);
     }
 
     private string Resolve(string path) => Path.Combine(Location, path.Replace('/', Path.DirectorySeparatorChar));

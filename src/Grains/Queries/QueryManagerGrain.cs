@@ -41,7 +41,7 @@ internal sealed partial class QueryManagerGrain(
         var checkpointPath = CheckpointPath(spec);
         var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, options.Value.Blob));
         var (metadata, isNew) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, KeyGroups(spec));
-        if (!isNew && spec.Options.ContainsKey("keyGroups") && KeyGroups(spec) != metadata.KeyGroups)
+        if (!isNew && spec.Options.ContainsKey(SpecOptions.KeyGroups) && KeyGroups(spec) != metadata.KeyGroups)
         {
             throw new QueryStartException(
                 $"The query asks for {KeyGroups(spec)} key groups but its checkpoint '{checkpointPath}' was created with {metadata.KeyGroups}; " +
@@ -155,7 +155,7 @@ internal sealed partial class QueryManagerGrain(
 
     private static int KeyGroups(QuerySpec spec)
     {
-        if (!spec.Options.TryGetValue("keyGroups", out var text))
+        if (!spec.Options.TryGetValue(SpecOptions.KeyGroups, out var text))
         {
             return CheckpointMetadataFormat.DefaultKeyGroups;
         }

@@ -10,6 +10,7 @@ public sealed class FolderCheckpointStoreTests : IDisposable
     [Fact]
     public async Task TryCreate_SyncsTheFolderOnceTheFileIsInPlace()
     {
+        Directory.CreateDirectory(Path.Combine(_folder, "commits"));
         var synced = new List<(string Folder, bool FileThere)>();
         var store = new FolderCheckpointStore(_folder, folder =>
         {
@@ -23,8 +24,26 @@ public sealed class FolderCheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task TryCreate_InNewFolders_SyncsEachParentThatGotAnEntry()
+    {
+        Directory.CreateDirectory(_folder);
+        var synced = new List<string>();
+        var store = new FolderCheckpointStore(_folder, folder =>
+        {
+            synced.Add(folder);
+            return true;
+        });
+
+        Assert.True(await store.TryCreateBytesAsync("state/0/3/1.delta", new byte[] { 1 }));
+
+        var state = Path.Combine(_folder, "state");
+        Assert.Equal([_folder, state, Path.Combine(state, "0"), Path.Combine(state, "0", "3")], synced);
+    }
+
+    [Fact]
     public async Task TryCreate_OfAFileThatExists_SyncsNothing()
     {
+        Directory.CreateDirectory(Path.Combine(_folder, "offsets"));
         var syncs = 0;
         var store = new FolderCheckpointStore(_folder, _ => ++syncs > 0);
         await store.TryCreateAsync("offsets/0", "first");
