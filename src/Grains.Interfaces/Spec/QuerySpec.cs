@@ -20,7 +20,7 @@ public sealed record QuerySpec
 
     [Id(7)] public WatermarkPolicy WatermarkPolicy { get; init; } = WatermarkPolicy.Min;
 
-    /// <summary>Engine settings (for example <c>keyGroups</c>), as strings.</summary>
+    /// <summary>Engine settings as strings (<see cref="SpecOptions.Query"/>): an option nothing reads fails the query at start.</summary>
     [Id(8)] public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
 }
 

@@ -13,6 +13,7 @@ public sealed record SinkSpec
     /// <summary>Rows a console sink prints per batch (Spark's <c>numRows</c>, default 20).</summary>
     [Id(1)] public int NumRows { get; init; } = 20;
 
+    /// <summary>Options the sink's writer reads (<see cref="SpecOptions.Sink"/>; none today): any other fails the query at start.</summary>
     [Id(2)] public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The output folder of a <c>parquet</c> or <c>json</c> sink (relative paths resolve under the silo's checkpoint root).</summary>
