@@ -49,8 +49,8 @@ public sealed class DataStreamWriter
 
     /// <summary>
     /// Sink options (<c>numRows</c> for console, <c>path</c> for files, <c>topic</c>, <c>key</c> and
-    /// <c>kafka.bootstrap.servers</c> for Kafka, <c>handler</c> for foreachBatch) and engine options
-    /// (<c>keyGroups</c>, <c>lateRowsSink</c>).
+    /// <c>kafka.bootstrap.servers</c> for Kafka, <c>handler</c> for foreachBatch), <c>checkpointLocation</c> (as
+    /// Spark's writer option) and engine options (<c>keyGroups</c>, <c>lateRowsSink</c>, <c>minBatchesToRetain</c>).
     /// </summary>
     public DataStreamWriter Option(string key, string value)
     {
@@ -70,6 +70,9 @@ public sealed class DataStreamWriter
                 break;
             case "handler":
                 _sink = _sink with { Handler = value };
+                break;
+            case "checkpointLocation":
+                _checkpoint = value;
                 break;
             case "kafka.bootstrap.servers":
                 _sink = _sink with { BootstrapServers = value };

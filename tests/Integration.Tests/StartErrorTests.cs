@@ -38,6 +38,15 @@ public sealed class StartErrorTests(SiloFixture silo)
     }
 
     [Fact]
+    public void WriterOption_CheckpointLocation_SetsTheCheckpointAsSparksWriterDoes()
+    {
+        var spec = Memory().WriteStream().Option("checkpointLocation", "cp-by-option").ToSpec(Name());
+
+        Assert.Equal("cp-by-option", spec.CheckpointLocation);
+        Assert.DoesNotContain("checkpointLocation", spec.Options.Keys);
+    }
+
+    [Fact]
     public async Task Start_NameAlreadyActive_Fails()
     {
         var name = Name();
