@@ -5,6 +5,7 @@ using Sluice.Checkpointing.Blob;
 using Sluice.Contracts;
 using Sluice.Hosting;
 using Sluice.Planning;
+using Sluice.Security;
 using Sluice.Spec;
 
 namespace Sluice.Queries;
@@ -25,6 +26,9 @@ internal sealed partial class QueryManagerGrain(
 
     public async Task<QueryInfo> StartAsync(QuerySpec spec)
     {
+        SpecGuard.CheckName(spec.Name);
+        var guard = new SpecGuard(options.Value);
+        guard.CheckSize(spec);
         if (_queries.TryGetValue(spec.Name, out var existing) && existing.IsActive)
         {
             // The termination notice is one-way and may still be on its way: ask the coordinator itself.
@@ -36,8 +40,15 @@ internal sealed partial class QueryManagerGrain(
                 $"Cannot start query with name {spec.Name} as a query with that name is already active (id {existing.Id}, runId {existing.RunId}). " +
                 "Stop it first, or give the new query another name.");
         }
+        if (ActiveOthers(spec.Name) >= options.Value.Limits.MaxActiveQueries)
+        {
+            // Termination notices are one-way: count again from the coordinators before refusing.
+            await ListAsync();
+            guard.CheckActiveQueries(spec.Name, ActiveOthers(spec.Name));
+        }
+        // Before anything reads or writes: planning loads table files, the checkpoint is created below.
+        (spec, var checkpointPath) = guard.Confine(spec);
         var plan = QueryPlanner.Plan(spec);
-        var checkpointPath = CheckpointPath(spec);
         var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, options.Value.Blob));
         var (metadata, isNew) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, KeyGroups(spec));
         if (!isNew && spec.Options.ContainsKey("keyGroups") && KeyGroups(spec) != metadata.KeyGroups)
@@ -133,8 +144,7 @@ internal sealed partial class QueryManagerGrain(
         }
     }
 
-    private string CheckpointPath(QuerySpec spec) =>
-        CheckpointLocations.Resolve(options.Value.CheckpointRoot, spec.CheckpointLocation ?? spec.Name);
+    private int ActiveOthers(string name) => _queries.Values.Count(q => q.IsActive && q.Name != name);
 
     private static int KeyGroups(QuerySpec spec)
     {
