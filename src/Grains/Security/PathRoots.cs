@@ -48,7 +48,7 @@ internal sealed class PathRoots
         var full = Path.GetFullPath(Path.Combine(BaseRoot, path.Trim()));
         if (!_roots.Any(root => IsInside(full, root)))
         {
-            var how = HasParentSegment(path) ? $"its '..' leads to '{full}'" : $"resolves to '{full}'";
+            var how = HasParentSegment(path) ? $"leads through '..' to '{full}'" : $"resolves to '{full}'";
             throw Refused(what, path, $"{how}, which is not inside an allowed root");
         }
         string real;
