@@ -45,7 +45,7 @@ internal sealed class PathRoots
         {
             throw Refused(what, path, "is empty or holds a NUL character");
         }
-        var full = Path.GetFullPath(Path.Combine(BaseRoot, path.Trim()));
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(BaseRoot, path.Trim())));
         if (!_roots.Any(root => IsInside(full, root)))
         {
             var how = HasParentSegment(path) ? $"leads through '..' to '{full}'" : $"resolves to '{full}'";
