@@ -49,8 +49,8 @@ public sealed class SpecConfinementTests(SiloFixture silo)
     public async Task Start_TableOutsideTheRoots_IsRefusedBeforeItIsRead()
     {
         var name = Name();
-        var table = new SourceSpec { Kind = "table", Path = "/etc/passwd", Schema = [new("id", "int")] };
-        var spec = Spec(name) with { Operators = [new JoinSpec(new SubStreamSpec(table, []), "inner", "id = id")] };
+        var table = new SourceSpec { Kind = "table", Path = "/etc/passwd", Schema = [new("tid", "int")], Mode = "FAILFAST" };
+        var spec = Spec(name) with { Operators = [new JoinSpec(new SubStreamSpec(table, []), "inner", "id = tid")] };
 
         var e = await Assert.ThrowsAsync<QueryStartException>(() => silo.Client.StartAsync(spec));
 
