@@ -40,14 +40,7 @@ internal sealed partial class QueryManagerGrain(
                 $"Cannot start query with name {spec.Name} as a query with that name is already active (id {existing.Id}, runId {existing.RunId}). " +
                 "Stop it first, or give the new query another name.");
         }
-        if (ActiveOthers(spec.Name) >= options.Value.Limits.MaxActiveQueries)
-        {
-            // Termination notices are one-way: count again from the coordinators before refusing.
-            await ListAsync();
-            guard.CheckActiveQueries(spec.Name, ActiveOthers(spec.Name));
-        }
-        // Before anything reads or writes: planning loads table files, the checkpoint is created below.
-        (spec, var checkpointPath) = guard.Confine(spec);
+        (spec, var checkpointPath) = await ConfineAsync(guard, spec);
         var plan = QueryPlanner.Plan(spec);
         var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, options.Value.Blob));
         var (metadata, isNew) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, KeyGroups(spec));
@@ -142,6 +135,21 @@ internal sealed partial class QueryManagerGrain(
             // A run that ended on its own (completed, failed, stopped) is not restarted by the watchdog.
             await MarkEndedAsync(info.Name);
         }
+    }
+
+    /// <summary>
+    /// The active-query limit and what the spec may reach (<see cref="SpecGuard"/>), before anything reads or writes:
+    /// planning loads table files, and the checkpoint is created right after.
+    /// </summary>
+    private async Task<(QuerySpec Spec, string CheckpointPath)> ConfineAsync(SpecGuard guard, QuerySpec spec)
+    {
+        if (ActiveOthers(spec.Name) >= options.Value.Limits.MaxActiveQueries)
+        {
+            // Termination notices are one-way: count again from the coordinators before refusing.
+            await ListAsync();
+            guard.CheckActiveQueries(spec.Name, ActiveOthers(spec.Name));
+        }
+        return guard.Confine(spec);
     }
 
     private int ActiveOthers(string name) => _queries.Values.Count(q => q.IsActive && q.Name != name);
