@@ -45,6 +45,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             $"--Redis:ConnectionString={_redis.ConnectionString}",
             $"--Kafka:BootstrapServers={_kafka.BootstrapServers}",
             $"--Sluice:CheckpointRoot={CheckpointRoot}",
+            // File sinks write beside the checkpoints, under <Folder>/out.
+            $"--Sluice:DataRoot={Path.Combine(Folder, "out")}",
             "--Sluice:PollingDelay=00:00:00.050",
             // Declare a killed silo dead in seconds even on a loaded 2-core CI machine: what is tested is how queries
             // resume once Orleans has declared it, not how long Orleans' default failure detection takes.

@@ -16,7 +16,7 @@ public sealed class BlobCheckpointTests(SiloFixture silo)
         var name = "blob_" + Guid.NewGuid().ToString("N")[..8];
         DataStreamWriter Counts() => silo.Client.ReadStream().Memory(source).Schema(("word", "string")).Load()
             .GroupBy(["word"], ["count(*) AS n"]).WriteStream().OutputMode("complete").Trigger(Trigger.Manual())
-            .CheckpointLocation($"azblob://sluice-it/{name}");
+            .CheckpointLocation($"azblob://{SiloFixture.BlobContainer}/{name}");
         var first = await Counts().StartAsync(name);
         await silo.Client.AddDataAsync(source, new { word = "cat" }, new { word = "dog" }, new { word = "cat" });
         await first.ProcessAllAvailableAsync();

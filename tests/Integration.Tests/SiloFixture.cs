@@ -28,6 +28,9 @@ public sealed class SiloFixture : IAsyncLifetime
         Environment.GetEnvironmentVariable("SLUICE_AZURITE") is { Length: > 0 } s ? s
             : "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;";
 
+    /// <summary>The blob container the silo lets queries keep checkpoints in.</summary>
+    public const string BlobContainer = "sluice-it";
+
     private EmbeddedKafka Kafka => _host!.Services.GetRequiredService<EmbeddedKafka>();
 
     public async Task InitializeAsync()
@@ -41,6 +44,9 @@ public sealed class SiloFixture : IAsyncLifetime
             $"--Sluice:CheckpointRoot={CheckpointRoot}",
             "--Sluice:PollingDelay=00:00:00.020",
             $"--Sluice:Blob:ConnectionString={AzuriteConnectionString}",
+            $"--Sluice:Blob:AllowedContainers:0={BlobContainer}",
+            // The tests of this collection share the silo, and not all of them stop their queries.
+            "--Sluice:Limits:MaxActiveQueries=1000",
             "--Logging:LogLevel:Default=Warning",
         ];
         _host = SluiceHost.CreateBuilder(args).Build();

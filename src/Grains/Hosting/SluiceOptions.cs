@@ -6,6 +6,25 @@ public sealed class SluiceOptions
     /// <summary>Folder under which relative <c>checkpointLocation</c>s resolve; a query without one uses <c>&lt;root&gt;/&lt;name&gt;</c>.</summary>
     public string CheckpointRoot { get; set; } = "checkpoints";
 
+    /// <summary>
+    /// Folder under which relative file sink and table paths resolve, and which they must stay inside (with
+    /// <see cref="AllowedRoots"/>). Empty means <see cref="CheckpointRoot"/>, where relative sink paths resolved before
+    /// this setting existed; set a folder of its own to keep query output apart from checkpoints.
+    /// </summary>
+    public string? DataRoot { get; set; }
+
+    /// <summary>
+    /// More folders that checkpoint locations, file sink paths and table paths may be inside (section
+    /// <c>Sluice:AllowedRoots</c>, a list). A spec's path outside every root, or through a symbolic link that leaves them, is refused.
+    /// </summary>
+    public List<string> AllowedRoots { get; set; } = [];
+
+    /// <summary>The Kafka settings and brokers a spec may use (section <c>Sluice:Kafka</c>).</summary>
+    public Security.KafkaPolicyOptions Kafka { get; set; } = new();
+
+    /// <summary>Spec size and active-query limits (section <c>Sluice:Limits</c>).</summary>
+    public Security.SpecLimitsOptions Limits { get; set; } = new();
+
     /// <summary>Kafka bootstrap servers for sources that name none. Empty means the embedded broker.</summary>
     public string? KafkaBootstrapServers { get; set; }
 
@@ -32,6 +51,9 @@ public sealed class SluiceOptions
     /// <summary>A folder of assemblies with stateful processors to load at start; empty for none.</summary>
     public string? PluginFolder { get; set; }
 
+    /// <summary>The folder file sink and table paths resolve under: <see cref="DataRoot"/>, or <see cref="CheckpointRoot"/> when unset.</summary>
+    public string DataFolder => string.IsNullOrWhiteSpace(DataRoot) ? CheckpointRoot : DataRoot;
+
     /// <summary>Fails with a message naming the setting to fix.</summary>
     public void Validate()
     {
@@ -45,6 +67,7 @@ public sealed class SluiceOptions
         }
         State.Validate();
         Blob.Validate();
+        Limits.Validate();
         if (RecentProgressCount < 1)
         {
             throw new InvalidOperationException("Sluice:RecentProgressCount must be at least 1.");

@@ -6,6 +6,7 @@ using Sluice.Contracts;
 using Sluice.Hosting;
 using Sluice.Planning;
 using Sluice.Sinks;
+using Sluice.Security;
 using Sluice.Spec;
 
 namespace Sluice.Queries;
@@ -26,6 +27,9 @@ internal sealed partial class QueryManagerGrain(
 
     public async Task<QueryInfo> StartAsync(QuerySpec spec)
     {
+        SpecGuard.CheckName(spec.Name);
+        var guard = new SpecGuard(options.Value);
+        guard.CheckSize(spec);
         if (_queries.TryGetValue(spec.Name, out var existing) && existing.IsActive)
         {
             // The termination notice is one-way and may still be on its way: ask the coordinator itself.
@@ -37,8 +41,8 @@ internal sealed partial class QueryManagerGrain(
                 $"Cannot start query with name {spec.Name} as a query with that name is already active (id {existing.Id}, runId {existing.RunId}). " +
                 "Stop it first, or give the new query another name.");
         }
+        (spec, var checkpointPath) = await ConfineAsync(guard, spec);
         var plan = QueryPlanner.Plan(spec);
-        var checkpointPath = CheckpointPath(spec);
         var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, options.Value.Blob));
         var (metadata, isNew) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, KeyGroups(spec));
         if (!isNew && spec.Options.ContainsKey(SpecOptions.KeyGroups) && KeyGroups(spec) != metadata.KeyGroups)
@@ -150,8 +154,22 @@ internal sealed partial class QueryManagerGrain(
         }
     }
 
-    private string CheckpointPath(QuerySpec spec) =>
-        CheckpointLocations.Resolve(options.Value.CheckpointRoot, spec.CheckpointLocation ?? spec.Name);
+    /// <summary>
+    /// The active-query limit and what the spec may reach (<see cref="SpecGuard"/>), before anything reads or writes:
+    /// planning loads table files, and the checkpoint is created right after.
+    /// </summary>
+    private async Task<(QuerySpec Spec, string CheckpointPath)> ConfineAsync(SpecGuard guard, QuerySpec spec)
+    {
+        if (ActiveOthers(spec.Name) >= options.Value.Limits.MaxActiveQueries)
+        {
+            // Termination notices are one-way: count again from the coordinators before refusing.
+            await ListAsync();
+            guard.CheckActiveQueries(spec.Name, ActiveOthers(spec.Name));
+        }
+        return guard.Confine(spec);
+    }
+
+    private int ActiveOthers(string name) => _queries.Values.Count(q => q.IsActive && q.Name != name);
 
     private static int KeyGroups(QuerySpec spec)
     {

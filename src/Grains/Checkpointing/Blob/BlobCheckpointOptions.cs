@@ -18,6 +18,12 @@ public sealed class BlobCheckpointOptions
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The containers <c>azblob://</c> checkpoint locations may be in (a list; an entry may hold several, separated by
+    /// commas). None by default: the connection string opens the whole account, so the operator names what queries may use.
+    /// </summary>
+    public List<string> AllowedContainers { get; set; } = [];
+
     /// <summary>Fails with a message naming the setting to fix. A missing connection string is only an error once a query uses azblob://.</summary>
     public void Validate()
     {

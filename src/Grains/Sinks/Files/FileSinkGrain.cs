@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Sluice.Data;
 using Sluice.Hosting;
+using Sluice.Security;
 using Sluice.Spec;
 
 namespace Sluice.Sinks.Files;
@@ -21,7 +22,9 @@ internal sealed partial class FileSinkGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var id = FileSinkId.Parse(this.GetPrimaryKeyString());
-        _writer = new FileSinkWriter(id.ResolveFolder(sluice.Value.CheckpointRoot), id.Format, options.Value.CompactInterval);
+        // Checked again here, not only at query start: the grain can be reached without going through the query manager.
+        var folder = PathRoots.ForData(sluice.Value).Confine(id.Path, $"The {id.Format.Name} sink's path");
+        _writer = new FileSinkWriter(folder, id.Format, options.Value.CompactInterval);
         return Task.CompletedTask;
     }
 

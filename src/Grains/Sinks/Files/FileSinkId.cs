@@ -4,8 +4,9 @@ namespace Sluice.Sinks.Files;
 
 /// <summary>
 /// The key of a file sink grain: <c>&lt;kind&gt;|&lt;output path&gt;</c>, e.g. <c>parquet|/data/warehouse/revenue</c>.
-/// A relative path is kept as the spec gives it and resolved under the silo's checkpoint root by the grain, so
-/// every caller names the same grain without knowing the silo's settings. All key parsing lives here.
+/// A relative path is kept as the spec gives it and resolved under the silo's data root by the grain
+/// (<see cref="Security.PathRoots.ForData"/>, which also refuses a folder outside the allowed roots), so every caller
+/// names the same grain without knowing the silo's settings. All key parsing lives here.
 /// </summary>
 internal readonly record struct FileSinkId(FileSinkFormat Format, string Path)
 {
@@ -32,10 +33,6 @@ internal readonly record struct FileSinkId(FileSinkFormat Format, string Path)
             ? new FileSinkId(format, key[(bar + 1)..])
             : throw new FormatException($"'{key}' is not a file sink key (<parquet|json>|<output path>)");
     }
-
-    /// <summary>The absolute output folder: <see cref="Path"/> itself, or under <paramref name="checkpointRoot"/> when relative.</summary>
-    public string ResolveFolder(string checkpointRoot) =>
-        System.IO.Path.GetFullPath(System.IO.Path.Combine(checkpointRoot, Path));
 
     // "out/x/" and "out/x" must name the same grain, or two activations would write one folder.
     private static string Normalize(string path)

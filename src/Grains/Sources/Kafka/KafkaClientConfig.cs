@@ -58,9 +58,10 @@ internal static class KafkaClientConfig
     {
         switch (key.ToLowerInvariant())
         {
-            case "enable.auto.commit" when !value.Trim().Equals("false", StringComparison.OrdinalIgnoreCase):
+            // auto.commit.enable is librdkafka's older name for the same setting.
+            case "enable.auto.commit" or "auto.commit.enable" when !value.Trim().Equals("false", StringComparison.OrdinalIgnoreCase):
                 throw new ArgumentException(
-                    $"The kafka source on topic '{topic}' sets enable.auto.commit={value}, which Sluice refuses: Sluice tracks offsets in its checkpoint " +
+                    $"The kafka source on topic '{topic}' sets {key}={value}, which Sluice refuses: Sluice tracks offsets in its checkpoint " +
                     "(offsets/N, commits/N) and commits them to the consumer group only after a batch has committed, so auto-commit would report " +
                     "offsets that were never processed. Remove the option.");
             case "auto.offset.reset":
@@ -69,6 +70,9 @@ internal static class KafkaClientConfig
                     "(earliest, latest or per-partition JSON) instead.");
             case "enable.auto.offset.store" or "enable.partition.eof" or "dotnet.consumer.consume.result.fields" or "group.protocol":
                 throw new ArgumentException($"The kafka source on topic '{topic}' sets {key}, which Sluice manages itself; remove the option.");
+            case "metadata.broker.list":
+                throw new ArgumentException(
+                    $"The kafka source on topic '{topic}' sets {key}, librdkafka's other name for bootstrap.servers; set the source's bootstrapServers instead.");
             case "bootstrap.servers" when !value.Trim().Equals(bootstrapServers, StringComparison.Ordinal):
                 throw new ArgumentException(
                     $"The kafka source on topic '{topic}' has bootstrap.servers '{value}' in its options but reads from '{bootstrapServers}'; " +

@@ -14,16 +14,6 @@ public sealed class FileSinkIdTests
         Assert.Equal(id, FileSinkId.Parse(id.ToString()));
     }
 
-    [Fact]
-    public void ResolveFolder_RelativePath_IsUnderTheCheckpointRootAndAnAbsoluteOneStaysPut()
-    {
-        var root = Path.Combine(Path.GetTempPath(), "root");
-        var absolute = Path.Combine(Path.GetTempPath(), "out");
-
-        Assert.Equal(Path.Combine(root, "warehouse", "revenue"), FileSinkId.Parse("json|warehouse/revenue").ResolveFolder(root));
-        Assert.Equal(absolute, FileSinkId.Parse($"json|{absolute}").ResolveFolder(root));
-    }
-
     [Theory]
     [InlineData("parquet")]
     [InlineData("csv|/tmp/x")]
