@@ -21,7 +21,8 @@ public interface ISinkGrain : IGrainWithStringKey
 
     /// <summary>
     /// Makes batch <paramref name="batchId"/> visible; returns the rows it added, or <see cref="AlreadyCommitted"/>
-    /// when the batch was committed before (a replay adds nothing).
+    /// when the batch was committed before (a replay adds nothing). A write that throws leaves the batch uncommitted:
+    /// its replay is staged and written again.
     /// </summary>
     Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema);
 

@@ -17,6 +17,7 @@ internal sealed class ConsoleSinkGrain : SinkWriterGrain, IConsoleSinkGrain
 
     protected override async Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows)
     {
+        SinkWriteFault(batchId);
         var text = $"-------------------------------------------\nBatch: {batchId}\n-------------------------------------------\n"
             + ConsoleTable.Format(schema, rows, _numRows);
         await Console.Out.WriteLineAsync(text);

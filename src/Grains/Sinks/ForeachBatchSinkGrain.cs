@@ -5,12 +5,18 @@ using Sluice.Spec;
 
 namespace Sluice.Sinks;
 
-/// <summary>Calls the query's registered <see cref="IForeachBatchHandler"/> with each committed batch.</summary>
+/// <summary>
+/// Calls the query's registered <see cref="IForeachBatchHandler"/> with each batch. A handler that throws fails the
+/// batch, which stays uncommitted: its replay calls the handler again with the same batch id and rows (at least once;
+/// exactly once for a handler idempotent by batch id).
+/// </summary>
 internal sealed class ForeachBatchSinkGrain : SinkWriterGrain, IForeachBatchSinkGrain
 {
     protected override async Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows)
     {
-        await ProcessorRegistry.ResolveHandler(RequireConfig("foreachBatch").Sink.Handler!).HandleAsync(batchId, schema, rows);
+        var handler = ProcessorRegistry.ResolveHandler(RequireConfig("foreachBatch").Sink.Handler!);
+        SinkWriteFault(batchId);
+        await handler.HandleAsync(batchId, schema, rows);
         return rows.Count;
     }
 }

@@ -16,6 +16,7 @@ internal sealed class MemorySinkGrain : SinkWriterGrain, IMemorySinkGrain
 
     protected override Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows)
     {
+        SinkWriteFault(batchId);
         _schema = schema;
         if (mode == OutputMode.Complete)
         {

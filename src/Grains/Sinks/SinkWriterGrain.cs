@@ -1,13 +1,16 @@
 using Orleans.Concurrency;
 using Sluice.Contracts;
 using Sluice.Data;
+using Sluice.Diagnostics;
 using Sluice.Spec;
 
 namespace Sluice.Sinks;
 
 /// <summary>
 /// The common half of sink writers: writers stage a batch's rows (staging again replaces a writer's rows), and a
-/// commit hands them to <see cref="WriteAsync"/> once; a batch committed before returns <see cref="ISinkGrain.AlreadyCommitted"/>.
+/// commit hands them to <see cref="WriteAsync"/>; the batch counts as committed only once that returns (the rule of
+/// <see cref="StagedBatches"/>), so a write that throws is written again by the batch's replay. A batch committed
+/// before returns <see cref="ISinkGrain.AlreadyCommitted"/>.
 /// </summary>
 internal abstract class SinkWriterGrain : Grain
 {
@@ -30,14 +33,17 @@ internal abstract class SinkWriterGrain : Grain
 
     public Task<long> StagedRowsAsync(long batchId) => Task.FromResult(_staged.RowsStaged(batchId));
 
-    public async Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema)
-    {
-        var rows = _staged.TakeForCommit(batchId);
-        return rows is null ? ISinkGrain.AlreadyCommitted : await WriteAsync(batchId, mode, schema, rows);
-    }
+    public Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema) =>
+        _staged.CommitAsync(batchId, ISinkGrain.AlreadyCommitted, writers => WriteAsync(batchId, mode, schema, writers.SelectMany(w => w).ToList()));
 
-    /// <summary>Writes batch <paramref name="batchId"/>'s rows; returns the rows written (or AlreadyCommitted).</summary>
+    /// <summary>
+    /// Writes batch <paramref name="batchId"/>'s rows durably, or throws; returns the rows written, or AlreadyCommitted
+    /// when an earlier attempt had written them. Call <see cref="SinkWriteFault"/> where a failure would leave the most behind.
+    /// </summary>
     protected abstract Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows);
+
+    /// <summary>The <c>sinkWrite</c> fault point of this sink (scope: its grain key, see <see cref="FaultInjection.Arm"/>).</summary>
+    protected void SinkWriteFault(long batchId) => FaultInjection.Hit(FaultInjection.SinkWrite, batchId, this.GetPrimaryKeyString());
 
     /// <summary>Forgets every batch (a query started on a new checkpoint).</summary>
     protected void ResetStaging() => _staged.Reset();

@@ -15,6 +15,7 @@ internal sealed class StreamSinkGrain : SinkWriterGrain, IStreamSinkGrain
     {
         var name = Config?.QueryName ?? this.GetPrimaryKeyString();
         var stream = this.GetStreamProvider(QueryEvents.Provider).GetStream<OutputBatch>(StreamId.Create(OutputStreams.Namespace, name));
+        SinkWriteFault(batchId);
         await stream.OnNextAsync(new OutputBatch(name, batchId, schema, rows));
         return rows.Count;
     }

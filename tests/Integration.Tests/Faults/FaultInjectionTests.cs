@@ -35,28 +35,51 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     {
         var run = Prepare(sink, "out-" + point);
 
-        await using (var doomed = await SiloProcess.StartAsync(_kafka.BootstrapServers, _root, $"{point}@1"))
-        {
-            await using (var client = await SluiceClient.ConnectAsync($"127.0.0.1:{doomed.GatewayPort}"))
-            {
-                // Under load the silo can reach the fault (and die) before its reply to the start arrives: wait for
-                // whichever comes first; a start lost with the dying silo is expected.
-                var start = Query(client, run).StartAsync($"dedup_{sink}");
-                var exited = doomed.WaitForExitAsync(TimeSpan.FromSeconds(60));
-                await Task.WhenAny(start, exited);
-                Assert.True(await exited, $"the fault did not fire: {doomed.Log}");
-                _ = start.ContinueWith(t => t.Exception, TaskScheduler.Default);
-            }
-            output.WriteLine(doomed.Log);
-        }
-        await using (var silo = await SiloProcess.StartAsync(_kafka.BootstrapServers, _root, fault: null))
-        await using (var client = await SluiceClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}"))
-        {
-            var query = await Query(client, run).StartAsync($"dedup_{sink}");
-            await query.AwaitTerminationAsync();
-        }
+        await KillAtAsync(run, $"{point}@1", $"dedup_{sink}");
+        await RestartToTheEndAsync(run, $"dedup_{sink}");
 
         Assert.Equal(Enumerable.Range(0, Ids), (await OutputIdsAsync(run)).Order());
+    }
+
+    [Fact]
+    public async Task KafkaSink_TenThousandForeignRecordsAfterTheBatch_ThenKillAndRestart_OutputHasEveryRecordExactlyOnce()
+    {
+        var run = Prepare("kafka", "unused");
+
+        // Batch 1 is in the topic, commits/1 is not: the restart replays batch 1 on a fresh sink activation, and other
+        // producers' records now follow the batch in every partition.
+        await KillAtAsync(run, "afterSinkCommitted@1", "foreign_kafka");
+        Produce(run.OutputTopic, Enumerable.Range(0, 10_000).Select(i => -1 - i), partitions: 2);
+        await RestartToTheEndAsync(run, "foreign_kafka");
+
+        var ids = await OutputIdsAsync(run);
+        Assert.Equal(10_000, ids.Count(id => id < 0));
+        Assert.Equal(Enumerable.Range(0, Ids), ids.Where(id => id >= 0).Order());
+    }
+
+    /// <summary>Starts the query on a silo process armed with <paramref name="fault"/> and waits for the fault to kill it.</summary>
+    private async Task KillAtAsync(Run run, string fault, string queryName)
+    {
+        await using var doomed = await SiloProcess.StartAsync(_kafka.BootstrapServers, _root, fault);
+        await using (var client = await SluiceClient.ConnectAsync($"127.0.0.1:{doomed.GatewayPort}"))
+        {
+            // Under load the silo can reach the fault (and die) before its reply to the start arrives: wait for
+            // whichever comes first; a start lost with the dying silo is expected.
+            var start = Query(client, run).StartAsync(queryName);
+            var exited = doomed.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            await Task.WhenAny(start, exited);
+            Assert.True(await exited, $"the fault did not fire: {doomed.Log}");
+            _ = start.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        }
+        output.WriteLine(doomed.Log);
+    }
+
+    private async Task RestartToTheEndAsync(Run run, string queryName)
+    {
+        await using var silo = await SiloProcess.StartAsync(_kafka.BootstrapServers, _root, fault: null);
+        await using var client = await SluiceClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}");
+        var query = await Query(client, run).StartAsync(queryName);
+        await query.AwaitTerminationAsync();
     }
 
     [Theory]
@@ -115,13 +138,13 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             ? (await FileSinkReader.ReadRowsAsync(run.OutputPath)).Select(r => r["id"]!.GetValue<int>()).ToList()
             : ReadIds(run.OutputTopic, 2);
 
-    private void Produce(string topic, IEnumerable<int> ids)
+    private void Produce(string topic, IEnumerable<int> ids, int partitions = 4)
     {
         using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers }).Build();
         var i = 0;
         foreach (var id in ids)
         {
-            producer.Produce(new TopicPartition(topic, i++ % 4), new Message<Null, string> { Value = $"{{\"id\": {id}}}" });
+            producer.Produce(new TopicPartition(topic, i++ % partitions), new Message<Null, string> { Value = $"{{\"id\": {id}}}" });
         }
         producer.Flush(TimeSpan.FromSeconds(30));
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Sluice.Checkpointing;
 using Sluice.Data;
+using Sluice.Diagnostics;
 using Sluice.Spec;
 
 namespace Sluice.Sinks.Files;
@@ -14,7 +15,8 @@ namespace Sluice.Sinks.Files;
 /// every compactInterval batches: create _sluice_sink/N.compact, then delete the entries before N
 /// </code>
 /// A failure before the entry leaves files no entry lists; readers never see them, and the replay of N (same rows,
-/// same names) overwrites them. Only append mode exists, as in Spark.
+/// same names) overwrites them. The batch is marked committed here only after its entry exists (the rule of
+/// <see cref="StagedBatches"/>). Only append mode exists, as in Spark.
 /// </summary>
 internal sealed class FileSinkWriter
 {
@@ -51,7 +53,13 @@ internal sealed class FileSinkWriter
             throw new NotSupportedException($"Data source {_format.Name} does not support {mode} output mode");
         }
         _format.Validate(schema);
-        var writers = _staged.TakeWriters(batchId);
+        return await _staged.CommitAsync(batchId, FileSinkCommit.AlreadyCommitted, writers => WriteBatchAsync(batchId, schema, writers, cancellationToken));
+    }
+
+    // The batch is durable once its manifest entry exists: a replay finds the entry (and finishes a compaction a
+    // failure interrupted), a first attempt writes the data files and then creates the entry.
+    private async Task<FileSinkCommit> WriteBatchAsync(long batchId, StreamSchema schema, List<List<object?[]>> writers, CancellationToken cancellationToken)
+    {
         if (FileSinkManifest.IsCommitted(Folder, batchId))
         {
             await CompactIfDueAsync(batchId, cancellationToken);
@@ -62,11 +70,11 @@ internal sealed class FileSinkWriter
         {
             files.Add(await WriteDataFileAsync(batchId, files.Count, schema, rows, cancellationToken));
         }
+        FaultInjection.Hit(FaultInjection.SinkWrite, batchId, Folder);
         if (!await _store.TryCreateAsync(FileSinkManifest.EntryPath(batchId), FileSinkManifest.Format(files), cancellationToken))
         {
             return FileSinkCommit.AlreadyCommitted;
         }
-        _staged.MarkCommitted(batchId);
         await CompactIfDueAsync(batchId, cancellationToken);
         return new FileSinkCommit(files, files.Sum(f => f.Rows));
     }

@@ -11,14 +11,25 @@ internal sealed class KafkaSinkGrain(IOptions<SluiceOptions> options) : SinkWrit
 {
     private KafkaSinkWriter? _writer;
 
-    protected override Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows)
+    protected override async Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows)
     {
         var config = RequireConfig("Kafka");
         var bootstrap = config.Sink.BootstrapServers ?? options.Value.KafkaBootstrapServers
             ?? throw new InvalidOperationException("the Kafka sink has no bootstrapServers and the silo has no Kafka configured");
-        _writer ??= new KafkaSinkWriter(config.Sink.Topic!, bootstrap, config.QueryId, writer: 0);
+        var writer = _writer ??= new KafkaSinkWriter(config.Sink.Topic!, bootstrap, config.QueryId, writer: 0);
         var key = config.Sink.Key is { } k ? ExpressionCompiler.Compile(k, schema) : null;
-        return Task.Run(() => _writer.Write(batchId, schema, rows, key));
+        try
+        {
+            return await Task.Run(() => writer.Write(batchId, schema, rows, key, () => SinkWriteFault(batchId)));
+        }
+        catch
+        {
+            // The producer may be unusable (fenced, fatal error), and a commit reported as failed may have landed: the
+            // replay gets a new writer, which reads the topic for the last batch again.
+            _writer = null;
+            writer.Dispose();
+            throw;
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

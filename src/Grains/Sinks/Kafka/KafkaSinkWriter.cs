@@ -9,28 +9,24 @@ namespace Sluice.Sinks.Kafka;
 /// <summary>
 /// Writes a batch to a Kafka topic exactly once: one transaction per batch (idempotent producer, transactional id
 /// <c>sluice-&lt;queryId&gt;-&lt;writer&gt;</c>, so a restarted writer fences its predecessor), every record carrying the
-/// headers <c>sluice.query</c> and <c>sluice.batch</c>. Before writing batch N the writer reads the tail of each output
-/// partition (read_committed) for its own records: if one says batch N or later, N is already written and a replay
-/// writes nothing. Records are JSON objects of the row; the key is the sink's key expression, if any, so Kafka's
-/// partitioner spreads rows by it.
+/// headers <c>sluice.query</c> and <c>sluice.batch</c>, and the transaction also committing the batch id to the sink
+/// group <c>sluice-sink-&lt;queryId&gt;</c> (Kafka Streams' EOS v2 way: the progress marker commits atomically with
+/// the output). Before its first batch a writer finds the last batch written (<see cref="KafkaSinkTail"/>): a replay of
+/// it, or of anything older, writes nothing. Records are JSON objects of the row; the key is the sink's key
+/// expression, if any, so Kafka's partitioner spreads rows by it.
 /// </summary>
 internal sealed class KafkaSinkWriter : IDisposable
 {
-    private const string QueryHeader = "sluice.query";
-    private const string BatchHeader = "sluice.batch";
-    private const int TailToScan = 200;
-
     private readonly string _topic;
-    private readonly string _bootstrapServers;
     private readonly string _queryId;
     private readonly IProducer<string?, string> _producer;
+    private readonly IConsumer<Ignore, Ignore> _group;
     private bool _initialized;
     private long? _lastWritten;
 
     public KafkaSinkWriter(string topic, string bootstrapServers, Guid queryId, int writer)
     {
         _topic = topic;
-        _bootstrapServers = bootstrapServers;
         _queryId = queryId.ToString("N");
         _producer = new ProducerBuilder<string?, string>(new ProducerConfig
         {
@@ -40,13 +36,20 @@ internal sealed class KafkaSinkWriter : IDisposable
             LingerMs = 5,
             Acks = Acks.All,
         }).Build();
+        _group = KafkaSinkTail.GroupConsumer(bootstrapServers, _queryId);
     }
 
-    /// <summary>Writes the rows of batch <paramref name="batchId"/> unless a previous attempt already did; returns the rows written, or -1 when it had.</summary>
-    public long Write(long batchId, StreamSchema schema, IReadOnlyList<object?[]> rows, CompiledExpression? key)
+    /// <summary>
+    /// Writes the rows of batch <paramref name="batchId"/> unless a previous attempt already did; returns the rows
+    /// written, or -1 when it had. Throws when the transaction did not commit (it is aborted); a writer that threw
+    /// must be disposed, as its producer may be unusable and the commit may have landed all the same.
+    /// <paramref name="fault"/> runs inside the transaction, before its records (the sink's fault point).
+    /// </summary>
+    public long Write(long batchId, StreamSchema schema, IReadOnlyList<object?[]> rows, CompiledExpression? key, Action? fault = null)
     {
         if (!_initialized)
         {
+            // Also completes (aborts) a transaction a predecessor with the same transactional id left open.
             _producer.InitTransactions(TimeSpan.FromSeconds(30));
             _initialized = true;
         }
@@ -54,21 +57,22 @@ internal sealed class KafkaSinkWriter : IDisposable
         {
             return 0;
         }
-        // The topic is read once per writer: after that, this writer knows what it wrote (a newer writer with the same
+        // Read once per writer: after that, this writer knows what it wrote (a newer writer with the same
         // transactional id fences this one, so nobody else writes this query's batches behind its back).
-        _lastWritten ??= LastWrittenBatch();
+        _lastWritten ??= KafkaSinkTail.LastWrittenBatch(_group, _producer.Handle, _topic, _queryId);
         if (_lastWritten >= batchId)
         {
             return Contracts.ISinkGrain.AlreadyCommitted;
         }
         var headers = new Headers
         {
-            { QueryHeader, Encoding.UTF8.GetBytes(_queryId) },
-            { BatchHeader, Encoding.UTF8.GetBytes(batchId.ToString(CultureInfo.InvariantCulture)) },
+            { KafkaSinkTail.QueryHeader, Encoding.UTF8.GetBytes(_queryId) },
+            { KafkaSinkTail.BatchHeader, Encoding.UTF8.GetBytes(batchId.ToString(CultureInfo.InvariantCulture)) },
         };
         _producer.BeginTransaction();
         try
         {
+            fault?.Invoke();
             foreach (var row in rows)
             {
                 _producer.Produce(_topic, new Message<string?, string>
@@ -78,53 +82,34 @@ internal sealed class KafkaSinkWriter : IDisposable
                     Headers = headers,
                 });
             }
+            _producer.SendOffsetsToTransaction([KafkaSinkTail.Marker(_topic, batchId)], _group.ConsumerGroupMetadata, TimeSpan.FromSeconds(30));
             _producer.CommitTransaction(TimeSpan.FromSeconds(60));
-            _lastWritten = batchId;
         }
         catch
         {
-            _producer.AbortTransaction(TimeSpan.FromSeconds(30));
+            TryAbort();
             throw;
         }
+        _lastWritten = batchId;
         return rows.Count;
     }
 
-    /// <summary>The highest batch this query's committed records on the topic carry, or -1.</summary>
-    private long LastWrittenBatch()
+    // The write's own failure is the one to report; an abort that fails too (a fenced or fatal producer) changes nothing:
+    // the transaction is not committed either way, and the writer is disposed.
+    private void TryAbort()
     {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        try
         {
-            BootstrapServers = _bootstrapServers,
-            GroupId = $"sluice-sink-check-{_queryId}",
-            IsolationLevel = IsolationLevel.ReadCommitted,
-            EnableAutoCommit = false,
-            EnablePartitionEof = true,
-        }).Build();
-        using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
-        var partitions = admin.GetMetadata(_topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Select(p => p.PartitionId).ToList();
-        long last = -1;
-        foreach (var partition in partitions)
-        {
-            var tp = new TopicPartition(_topic, partition);
-            var offsets = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10));
-            if (offsets.High.Value <= offsets.Low.Value)
-            {
-                continue;
-            }
-            consumer.Assign(new TopicPartitionOffset(tp, Math.Max(offsets.Low.Value, offsets.High.Value - TailToScan)));
-            while (consumer.Consume(TimeSpan.FromSeconds(10)) is { } result && !result.IsPartitionEOF)
-            {
-                if (Header(result.Message.Headers, QueryHeader) == _queryId && long.TryParse(Header(result.Message.Headers, BatchHeader), out var batch))
-                {
-                    last = Math.Max(last, batch);
-                }
-            }
+            _producer.AbortTransaction(TimeSpan.FromSeconds(30));
         }
-        return last;
+        catch (KafkaException)
+        {
+        }
     }
 
-    private static string? Header(Headers? headers, string name) =>
-        headers is not null && headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
-
-    public void Dispose() => _producer.Dispose();
+    public void Dispose()
+    {
+        _group.Dispose();
+        _producer.Dispose();
+    }
 }
