@@ -50,7 +50,7 @@ public sealed class DataStreamWriter
     /// <summary>
     /// Sink options (<c>numRows</c> for console, <c>path</c> for files, <c>topic</c>, <c>key</c> and
     /// <c>kafka.bootstrap.servers</c> for Kafka, <c>handler</c> for foreachBatch) and engine options
-    /// (<c>keyGroups</c>, <c>lateRowsSink</c>).
+    /// (<c>keyGroups</c>, <c>lateRowsSink</c>, <c>minBatchesToRetain</c>).
     /// </summary>
     public DataStreamWriter Option(string key, string value)
     {

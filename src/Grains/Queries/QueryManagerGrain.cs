@@ -37,6 +37,7 @@ internal sealed partial class QueryManagerGrain(
                 "Stop it first, or give the new query another name.");
         }
         var plan = QueryPlanner.Plan(spec);
+        _ = CheckpointRetention.MinBatchesToRetainOf(spec); // refused before the checkpoint is created
         var checkpointPath = CheckpointPath(spec);
         var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, options.Value.Blob));
         var (metadata, isNew) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, KeyGroups(spec));
