@@ -115,19 +115,6 @@ public abstract class StateStoreRecoveryContractTests : StateStoreTestBase
     }
 
     [Fact]
-    public async Task Commit_WithTheDefaultRetention_KeepsTheVersionsFrom100BeforeTheLatestRestorable()
-    {
-        Options.SnapshotInterval = 10;
-        (await CommitVersionsAsync(130)).Dispose();
-
-        // Snapshots at 9, 19, ..., 129: version 129 - 100 = 29 restores from snapshot 19, so nothing before 19 stays.
-        var versions = StateFiles().Select(f => long.Parse(f[..f.IndexOf('.', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(19, versions.Min());
-        Assert.Contains("19.snapshot", StateFiles());
-        Assert.Equal(30, (await OpenAsync(29)).Iterate().Count());
-    }
-
-    [Fact]
     public async Task Open_WithAChangelogMissingBetweenSnapshotAndVersion_FailsNamingIt()
     {
         (await CommitVersionsAsync(7)).Dispose();
