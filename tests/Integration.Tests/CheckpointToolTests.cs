@@ -25,12 +25,12 @@ public sealed class CheckpointToolTests(SiloFixture silo)
         }
     }
 
-    private async Task<(StreamingQuery Query, string Path)> RunThreeBatchesAsync(string name)
+    private async Task<(StreamingQuery Query, string Path)> RunThreeBatchesAsync(string name, string minBatchesToRetain = "100")
     {
         var topic = silo.CreateTopic(1);
         await silo.ProduceEventsAsync(topic, 0, 30, partitions: 1);
         var query = await silo.Client.ReadStream().Kafka(topic).Schema(("id", "int")).StartingOffsets("earliest").MaxOffsetsPerTrigger(10).Load()
-            .WriteStream().Trigger(Trigger.AvailableNow()).CheckpointLocation(name).StartAsync(name);
+            .WriteStream().Trigger(Trigger.AvailableNow()).Option("minBatchesToRetain", minBatchesToRetain).CheckpointLocation(name).StartAsync(name);
         await query.AwaitTerminationAsync();
         return (query, Path.Combine(silo.CheckpointRoot, name));
     }
@@ -66,6 +66,33 @@ public sealed class CheckpointToolTests(SiloFixture silo)
         Assert.Equal(0, code);
         Assert.Contains("the next batch is 1", output, StringComparison.Ordinal);
         Assert.Contains("1 planned (offsets/), 1 committed (commits/)", inspected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InspectAndReset_AfterAPurge_ShowTheRetainedRangeAndRefuseAPurgedBatch()
+    {
+        var name = "retained-" + Guid.NewGuid().ToString("N")[..6];
+        var (_, path) = await RunThreeBatchesAsync(name, minBatchesToRetain: "1");
+
+        var (_, inspected, _) = await RunAsync("checkpoint", "inspect", path);
+        var (code, _, error) = await RunAsync("checkpoint", "reset", path, "--to-batch", "0", "--yes");
+
+        Assert.Contains("1 planned (offsets/), 1 committed (commits/)", inspected, StringComparison.Ordinal);
+        Assert.Contains("retained    batches 2..2 (batches before 2 were purged)", inspected, StringComparison.Ordinal);
+        Assert.Equal(1, code);
+        Assert.Contains("batch 0 was purged: the checkpoint keeps its last batches from 2 on", error, StringComparison.Ordinal);
+        Assert.Equal(["2"], Directory.GetFiles(Path.Combine(path, "offsets")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Start_WithMinBatchesToRetainBelowOne_IsRefusedNamingTheOption()
+    {
+        var name = "noretain-" + Guid.NewGuid().ToString("N")[..6];
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RunThreeBatchesAsync(name, minBatchesToRetain: "0"));
+
+        Assert.Contains("$.options.minBatchesToRetain: expected a whole number of batches of at least 1", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(silo.CheckpointRoot, name)));
     }
 
     [Fact]

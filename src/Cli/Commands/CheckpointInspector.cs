@@ -18,6 +18,12 @@ internal static class CheckpointInspector
         var offsets = await checkpoint.Offsets.BatchIdsAsync();
         var commits = await checkpoint.Commits.BatchIdsAsync();
         await output.WriteLineAsync($"batches     {offsets.Count} planned (offsets/), {commits.Count} committed (commits/)");
+        if (offsets.Count > 0)
+        {
+            // The query purges what it no longer needs, keeping its last minBatchesToRetain batches (default 100).
+            var oldest = Math.Min(offsets[0], commits.Count > 0 ? commits[0] : offsets[0]);
+            await output.WriteLineAsync($"retained    batches {oldest}..{offsets[^1]}{(oldest > 0 ? $" (batches before {oldest} were purged)" : "")}");
+        }
         if (commits.Count > 0)
         {
             var last = await checkpoint.Commits.GetLatestAsync();

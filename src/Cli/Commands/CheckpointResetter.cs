@@ -42,6 +42,13 @@ internal static class CheckpointResetter
                 return;
             }
             var keep = toBatch!.Value;
+            var oldest = OldestId(Path.Combine(path, "commits"));
+            if (oldest is { } retained && keep < retained)
+            {
+                throw new InvalidOperationException(
+                    $"batch {keep} was purged: the checkpoint keeps its last batches from {retained} on (the query's minBatchesToRetain). " +
+                    $"Reset to batch {retained} or later, or start over with --all.");
+            }
             var removed = DeleteAbove(Path.Combine(path, "offsets"), keep) + DeleteAbove(Path.Combine(path, "commits"), keep);
             var stateFolder = Path.Combine(path, "state");
             if (Directory.Exists(stateFolder))
@@ -54,6 +61,12 @@ internal static class CheckpointResetter
             await output.WriteLineAsync($"Rolled {path} back to batch {keep}: deleted {removed} files; the next batch is {keep + 1}.");
         }
     }
+
+    /// <summary>The lowest batch id among the files named <c>N</c> in <paramref name="folder"/>, or null.</summary>
+    private static long? OldestId(string folder) =>
+        Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder).Select(f => long.TryParse(Path.GetFileName(f), out var id) ? id : (long?)null).Min()
+            : null;
 
     /// <summary>Deletes files named <c>N</c> or <c>N.ext</c> with N above <paramref name="keep"/>.</summary>
     private static int DeleteAbove(string folder, long keep)

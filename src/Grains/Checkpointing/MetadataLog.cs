@@ -56,16 +56,20 @@ internal sealed class MetadataLog<T>(ICheckpointStore store, string directory, I
         return ids;
     }
 
-    /// <summary>Deletes entries below <paramref name="threshold"/>.</summary>
-    public async Task PurgeAsync(long threshold, CancellationToken cancellationToken = default)
+    /// <summary>Deletes entries below <paramref name="threshold"/> (Spark's purge: exclusive); returns how many.</summary>
+    public async Task<int> PurgeAsync(long threshold, CancellationToken cancellationToken = default)
     {
+        var deleted = 0;
         foreach (var id in await BatchIdsAsync(cancellationToken))
         {
-            if (id < threshold)
+            if (id >= threshold)
             {
-                await store.DeleteAsync($"{Directory}/{id}", cancellationToken);
+                break;
             }
+            await store.DeleteAsync($"{Directory}/{id}", cancellationToken);
+            deleted++;
         }
+        return deleted;
     }
 
     private T Parse(string path, string text)

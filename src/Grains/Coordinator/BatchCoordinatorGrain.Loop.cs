@@ -95,11 +95,13 @@ internal sealed partial class BatchCoordinatorGrain
         {
             LogReleaseFailed(logger, e, old.Spec.Name);
         }
+        await old.Retention.WhenIdleAsync();
         old.Dispose();
         await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Min(restart - 1, 4))), stop);
         var runId = Guid.NewGuid();
         var run = await QueryRun.OpenAsync(old.Spec, old.QueryId, runId, old.CheckpointPath, sources, GrainFactory, time, options.Value.Blob);
         run.OffsetCommitFailed = old.OffsetCommitFailed;
+        run.Retention.PurgeFailed = old.Retention.PurgeFailed;
         _run = run;
         _progress = new ProgressReporter(run, options.Value.RecentProgressCount);
         _info = _info with { RunId = runId, LastCommittedBatchId = run.NextBatchId - 1, Message = "Restarted from the checkpoint after part of the cluster failed" };
@@ -232,6 +234,7 @@ internal sealed partial class BatchCoordinatorGrain
                 LogReleaseFailed(logger, e, run.Spec.Name);
             }
         }
+        await run.Retention.FinishAsync(run.NextBatchId - 1);
         run.Dispose();
         _run = null;
         _info = _info with

@@ -60,6 +60,7 @@ internal sealed partial class BatchCoordinatorGrain(
         var queryId = this.GetPrimaryKey();
         _run = await QueryRun.OpenAsync(spec, queryId, runId, checkpointPath, sources, GrainFactory, time, options.Value.Blob);
         _run.OffsetCommitFailed = e => LogOffsetCommitFailed(logger, e, spec.Name);
+        _run.Retention.PurgeFailed = e => LogPurgeFailed(logger, e, spec.Name);
         _progress = new ProgressReporter(_run, options.Value.RecentProgressCount);
         _stop = new CancellationTokenSource();
         _terminated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

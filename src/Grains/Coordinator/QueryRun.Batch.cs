@@ -77,6 +77,7 @@ internal sealed partial class QueryRun
         SetCommitted(offsets);
         _pending = null;
         NextBatchId = batchId + 1;
+        Retention.AfterCommit(batchId);
         var latestOffsets = _sources.Select(s => new SourceOffsets(s.Source.OffsetKey, latest[s.Index])).ToList();
         return new BatchOutcome(batchId, offsets, started, latestOffsets, results, rowsOutput, durations, state);
     }

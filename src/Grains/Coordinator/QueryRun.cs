@@ -25,8 +25,9 @@ internal sealed partial class QueryRun : IDisposable
     private WatermarkTracker _watermarks;
 
     private QueryRun(QuerySpec spec, Guid queryId, Guid runId, QueryPlan plan, Checkpoint checkpoint, ICheckpointLock checkpointLock,
-        IReadOnlyList<RunSource> sources, IGrainFactory grains, TimeProvider time, int keyGroups, string checkpointPath)
+        IReadOnlyList<RunSource> sources, IGrainFactory grains, TimeProvider time, int keyGroups, string checkpointPath, int minBatchesToRetain)
     {
+        Retention = new CheckpointRetention(checkpoint, minBatchesToRetain);
         Spec = spec;
         QueryId = queryId;
         RunId = runId;
@@ -48,6 +49,9 @@ internal sealed partial class QueryRun : IDisposable
     public Checkpoint Checkpoint { get; }
     public int KeyGroups { get; }
     public string CheckpointPath { get; }
+
+    /// <summary>Purges what the checkpoint no longer needs after each commit; awaited idle before the run lets the checkpoint go.</summary>
+    public CheckpointRetention Retention { get; }
 
     /// <summary>As Spark describes each source in progress reports.</summary>
     public IReadOnlyList<string> SourceDescriptions => _sources.Select(s => s.Source.Description).ToList();
@@ -78,6 +82,7 @@ internal sealed partial class QueryRun : IDisposable
     public static async Task<QueryRun> OpenAsync(QuerySpec spec, Guid queryId, Guid runId, string checkpointPath, SourceFactory sources, IGrainFactory grains, TimeProvider time, BlobCheckpointOptions blob)
     {
         var plan = QueryPlanner.Plan(spec);
+        var minBatchesToRetain = CheckpointRetention.MinBatchesToRetainOf(spec);
         var checkpointLock = await CheckpointLocations.LockAsync(checkpointPath, spec.Name, blob);
         var opened = new List<RunSource>();
         try
@@ -100,7 +105,7 @@ internal sealed partial class QueryRun : IDisposable
                 }
                 opened.Add(new RunSource(stream.Index, source, initial, sources.CreateOffsetCommitter(stream.Source, spec.Name), stream.Source.MaxOffsetsPerTrigger));
             }
-            var query = new QueryRun(spec, queryId, runId, plan, checkpoint, checkpointLock, opened, grains, time, metadata.KeyGroups, checkpointPath);
+            var query = new QueryRun(spec, queryId, runId, plan, checkpoint, checkpointLock, opened, grains, time, metadata.KeyGroups, checkpointPath, minBatchesToRetain);
             await query.RecoverAsync();
             return query;
         }

@@ -43,6 +43,7 @@ internal sealed partial class QueryManagerGrain(
         }
         (spec, var checkpointPath) = await ConfineAsync(guard, spec);
         var plan = QueryPlanner.Plan(spec);
+        _ = CheckpointRetention.MinBatchesToRetainOf(spec); // refused before the checkpoint is created
         var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, options.Value.Blob));
         var (metadata, isNew) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, KeyGroups(spec));
         if (!isNew && spec.Options.ContainsKey(SpecOptions.KeyGroups) && KeyGroups(spec) != metadata.KeyGroups)

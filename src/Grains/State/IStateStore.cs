@@ -51,6 +51,8 @@ internal interface IStateStoreProvider
     /// Opens the store of <paramref name="id"/> at committed <paramref name="version"/> (-1: empty), restored from the
     /// checkpoint's snapshot and changelogs. Files of versions after <paramref name="version"/> were never committed
     /// by the query and are deleted. A missing or damaged file is a <c>CheckpointCorruptException</c>, never an empty store.
+    /// Commits keep every version from the committed one - <paramref name="minBatchesToRetain"/> on restorable and purge older files.
     /// </summary>
-    Task<IStateStore> OpenAsync(StateStoreId id, Checkpointing.ICheckpointStore checkpoint, string queryId, long version, CancellationToken cancellationToken = default);
+    Task<IStateStore> OpenAsync(StateStoreId id, Checkpointing.ICheckpointStore checkpoint, string queryId, long version,
+        int minBatchesToRetain = Checkpointing.CheckpointRetention.DefaultMinBatchesToRetain, CancellationToken cancellationToken = default);
 }

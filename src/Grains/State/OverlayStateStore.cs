@@ -205,7 +205,7 @@ internal abstract class OverlayStateStore : IStateStore
     {
         try
         {
-            metrics["stateFilesPurged"] = await _files.PurgeAsync(Version, _options.MinVersionsToRetain, cancellationToken);
+            metrics["stateFilesPurged"] = await _files.PurgeAsync(Version, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

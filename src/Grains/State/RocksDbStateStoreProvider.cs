@@ -28,7 +28,8 @@ internal sealed class RocksDbStateStoreProvider : IStateStoreProvider, IDisposab
     /// <summary>Stores open now.</summary>
     public int OpenCount => _open.Count;
 
-    public async Task<IStateStore> OpenAsync(StateStoreId id, ICheckpointStore checkpoint, string queryId, long version, CancellationToken cancellationToken = default)
+    public async Task<IStateStore> OpenAsync(StateStoreId id, ICheckpointStore checkpoint, string queryId, long version,
+        int minBatchesToRetain = CheckpointRetention.DefaultMinBatchesToRetain, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentException.ThrowIfNullOrWhiteSpace(queryId);
@@ -42,7 +43,7 @@ internal sealed class RocksDbStateStoreProvider : IStateStoreProvider, IDisposab
         }
         try
         {
-            var files = new StateCheckpointFiles(checkpoint, id);
+            var files = new StateCheckpointFiles(checkpoint, id, minBatchesToRetain);
             return await RocksDbStateStore.OpenAsync(files, _options, Memory, folder, () => _open.TryRemove(folder, out _), version, cancellationToken);
         }
         catch

@@ -7,9 +7,11 @@ namespace Sluice.State;
 /// <summary>
 /// The files of one store in the checkpoint, under <c>state/&lt;operator&gt;/&lt;keyGroup&gt;/</c>: <c>N.delta</c> for every
 /// committed version N and <c>N.snapshot</c> every few versions. Version N restores from the latest snapshot at or
-/// before N plus the deltas after it.
+/// before N plus the deltas after it. The store keeps every version from N - <paramref name="minBatchesToRetain"/> on
+/// restorable (the query's <c>minBatchesToRetain</c>, as Spark's state stores keep theirs): the oldest retained batch can
+/// re-run, and so can batch N (from version N - 1) when it failed after the store committed it.
 /// </summary>
-internal sealed class StateCheckpointFiles(ICheckpointStore checkpoint, StateStoreId id)
+internal sealed class StateCheckpointFiles(ICheckpointStore checkpoint, StateStoreId id, int minBatchesToRetain = CheckpointRetention.DefaultMinBatchesToRetain)
 {
     private const string DeltaSuffix = ".delta";
     private const string SnapshotSuffix = ".snapshot";
@@ -115,14 +117,20 @@ internal sealed class StateCheckpointFiles(ICheckpointStore checkpoint, StateSto
         }
     }
 
+    /// <summary>How many of the latest batches stay restorable (at least 1).</summary>
+    public int MinBatchesToRetain { get; } = minBatchesToRetain >= 1
+        ? minBatchesToRetain
+        : throw new ArgumentOutOfRangeException(nameof(minBatchesToRetain), minBatchesToRetain, "At least one batch must stay restorable.");
+
     /// <summary>
-    /// Deletes files no restore of the newest <paramref name="retain"/> versions up to <paramref name="version"/> needs:
-    /// everything before the latest snapshot at or before <c>version - retain + 1</c>.
+    /// Deletes the files no restore of a version from <c><paramref name="version"/> - MinBatchesToRetain</c> on needs:
+    /// everything before the newest snapshot at or before that version (that snapshot and the changelogs after it stay).
+    /// Without such a snapshot nothing is deleted. Returns how many files went.
     /// </summary>
-    public async Task<int> PurgeAsync(long version, int retain, CancellationToken cancellationToken)
+    public async Task<int> PurgeAsync(long version, CancellationToken cancellationToken)
     {
         var entries = await ListAsync(cancellationToken);
-        var keepFrom = LatestSnapshot(entries, version - retain + 1);
+        var keepFrom = LatestSnapshot(entries, version - MinBatchesToRetain);
         var deleted = 0;
         foreach (var old in entries.Where(e => e.Version < keepFrom))
         {

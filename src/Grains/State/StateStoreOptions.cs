@@ -19,12 +19,6 @@ public sealed class StateStoreOptions
     public int SnapshotInterval { get; set; } = 10;
 
     /// <summary>
-    /// Versions kept restorable in the checkpoint; older changelogs and snapshots are deleted after a snapshot
-    /// (Spark's <c>minBatchesToRetain</c>).
-    /// </summary>
-    public int MinVersionsToRetain { get; set; } = 100;
-
-    /// <summary>
     /// Local folder of the RocksDB working copies, rebuilt from the checkpoint whenever a store opens;
     /// null means <c>&lt;temp&gt;/sluice-rocksdb</c>. Use a fast local disk.
     /// </summary>
@@ -53,11 +47,6 @@ public sealed class StateStoreOptions
         if (SnapshotInterval < 1)
         {
             throw new InvalidOperationException("Sluice:State:SnapshotInterval must be at least 1 (default 10).");
-        }
-        if (MinVersionsToRetain < 2)
-        {
-            throw new InvalidOperationException(
-                "Sluice:State:MinVersionsToRetain must be at least 2 (default 100): a failed batch restarts from the version before it.");
         }
         if (LocalRoot is not null && string.IsNullOrWhiteSpace(LocalRoot))
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Microsoft.Extensions.Options;
+using Sluice.Checkpointing;
 using Sluice.Checkpointing.Blob;
 using Sluice.Contracts;
 using Sluice.Data;
@@ -145,7 +146,8 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, IOptions<H
             keepCache = false;
             CloseStore();
             var id = WindowGrainId.Parse(this.GetPrimaryKeyString());
-            _store = await stores.OpenAsync(new StateStoreId(id.Operator, id.KeyGroup), CheckpointLocations.Open(checkpointPath, options.Value.Blob), id.QueryId.ToString("N"), batchId - 1);
+            _store = await stores.OpenAsync(new StateStoreId(id.Operator, id.KeyGroup), CheckpointLocations.Open(checkpointPath, options.Value.Blob), id.QueryId.ToString("N"), batchId - 1,
+                CheckpointRetention.MinBatchesToRetainOf(spec));
             _storeCheckpoint = checkpointPath;
         }
         if (!keepCache)

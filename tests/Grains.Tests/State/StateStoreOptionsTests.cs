@@ -38,7 +38,6 @@ public sealed class StateStoreOptionsTests
     [InlineData(nameof(StateStoreOptions.SnapshotInterval))]
     [InlineData(nameof(StateStoreOptions.BlockCacheMb))]
     [InlineData(nameof(StateStoreOptions.WriteBufferMb))]
-    [InlineData(nameof(StateStoreOptions.MinVersionsToRetain))]
     public void Validate_NonPositiveSetting_NamesTheSetting(string setting)
     {
         var options = new StateStoreOptions();

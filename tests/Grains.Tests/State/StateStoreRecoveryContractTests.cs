@@ -93,13 +93,25 @@ public abstract class StateStoreRecoveryContractTests : StateStoreTestBase
     [Fact]
     public async Task Commit_AfterASnapshotPastTheRetention_DeletesFilesNoRestoreNeeds()
     {
-        Options.MinVersionsToRetain = 5;
+        MinBatchesToRetain = 4;
         (await CommitVersionsAsync(12)).Dispose();
 
-        // Restoring the newest five versions (7..11) needs snapshot 7 and the changelogs after it.
+        // Restoring versions 11 - 4 = 7 to 11 needs snapshot 7 and the changelogs after it.
         Assert.Equal(["10.delta", "11.delta", "11.snapshot", "7.delta", "7.snapshot", "8.delta", "9.delta"], StateFiles());
         var store = await OpenAsync(7);
         Assert.Equal(8, store.Iterate().Count());
+    }
+
+    [Fact]
+    public async Task Commit_RetainingOneBatch_KeepsTheSnapshotAndChangelogsTheVersionBeforeNeeds()
+    {
+        MinBatchesToRetain = 1;
+        (await CommitVersionsAsync(12)).Dispose();
+
+        // Version 11 is a snapshot, yet a replay of batch 11 (it failed after the store committed) opens version 10:
+        // snapshot 7 and changelogs 8..10 stay; everything before snapshot 7 goes.
+        Assert.Equal(["10.delta", "11.delta", "11.snapshot", "7.delta", "7.snapshot", "8.delta", "9.delta"], StateFiles());
+        Assert.Equal(11, (await OpenAsync(10)).Iterate().Count());
     }
 
     [Fact]

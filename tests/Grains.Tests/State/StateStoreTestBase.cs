@@ -34,8 +34,11 @@ public abstract class StateStoreTestBase : IDisposable
 
     private protected string StateFolder => Path.Combine(Checkpoint.Location, "state", "1", "3");
 
+    /// <summary>The query's minBatchesToRetain that stores opened by <see cref="OpenAsync"/> keep.</summary>
+    private protected int MinBatchesToRetain { get; set; } = CheckpointRetention.DefaultMinBatchesToRetain;
+
     private protected async Task<IStateStore> OpenAsync(long version) =>
-        Track(await Provider.OpenAsync(Id, Checkpoint, QueryId, version));
+        Track(await Provider.OpenAsync(Id, Checkpoint, QueryId, version, MinBatchesToRetain));
 
     /// <summary>Opens at -1, and commits versions 0..count-1 with one put "k{v}" = "v{v}" each.</summary>
     private protected async Task<IStateStore> CommitVersionsAsync(int count)

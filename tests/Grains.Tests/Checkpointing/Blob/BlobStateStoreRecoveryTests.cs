@@ -71,7 +71,7 @@ public abstract class BlobStateStoreRecoveryTests : IDisposable
     [Fact]
     public async Task Commit_AfterASnapshotPastTheRetention_DeletesBlobsNoRestoreNeeds()
     {
-        Options.MinVersionsToRetain = 5;
+        _minBatchesToRetain = 4;
         (await CommitVersionsAsync(12)).Dispose();
 
         Assert.Equal(["10.delta", "11.delta", "11.snapshot", "7.delta", "7.snapshot", "8.delta", "9.delta"], await StateFilesAsync());
@@ -120,7 +120,9 @@ public abstract class BlobStateStoreRecoveryTests : IDisposable
         Assert.Equal(["k0=v0", "k1=v1"], Pairs(store));
     }
 
-    private async Task<IStateStore> OpenAsync(long version) => Track(await Provider.OpenAsync(Id, Checkpoint, "q", version));
+    private int _minBatchesToRetain = CheckpointRetention.DefaultMinBatchesToRetain;
+
+    private async Task<IStateStore> OpenAsync(long version) => Track(await Provider.OpenAsync(Id, Checkpoint, "q", version, _minBatchesToRetain));
 
     private async Task<IStateStore> CommitVersionsAsync(int count)
     {
