@@ -43,21 +43,36 @@ public sealed class SluiceClient : IAsyncDisposable
     /// Connects as <see cref="ConnectAsync(string, CancellationToken)"/> to silos whose <c>Silo:ClusterId</c> is
     /// <paramref name="clusterId"/>: a gateway refuses clients that name another cluster.
     /// </summary>
-    public static async Task<SluiceClient> ConnectAsync(string gateway, string clusterId, CancellationToken cancellationToken = default)
+    public static Task<SluiceClient> ConnectAsync(string gateway, string clusterId, CancellationToken cancellationToken = default) =>
+        ConnectAsync(gateway, clusterId, tls: null, cancellationToken);
+
+    /// <summary>
+    /// Connects as <see cref="ConnectAsync(string, string, CancellationToken)"/>, over TLS when <paramref name="tls"/> is
+    /// given (silos with <c>Silo:Tls</c> on accept nothing else). A refused handshake (no or an untrusted client certificate,
+    /// an untrusted silo certificate) fails within the handshake timeout with an exception that says so.
+    /// </summary>
+    public static async Task<SluiceClient> ConnectAsync(string gateway, string clusterId, SluiceTlsOptions? tls, CancellationToken cancellationToken = default)
     {
         var endpoints = gateway.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(ParseEndpoint).ToArray();
         if (endpoints.Length == 0)
         {
             throw new ArgumentException("No gateway given: pass host:port, or several comma-separated.", nameof(gateway));
         }
+        var configureTls = tls?.Configure();
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.ClearProviders())
-            .UseOrleansClient(client => client
-                .UseStaticClustering(endpoints)
-                .Configure<ClusterOptions>(o => o.ClusterId = clusterId)
-                // Starting a query opens its checkpoint and asks Kafka for metadata: allow control calls more than the default 30 s.
-                .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2))
-                .AddMemoryStreams(QueryEvents.Provider))
+            .UseOrleansClient(client =>
+            {
+                client.UseStaticClustering(endpoints)
+                    .Configure<ClusterOptions>(o => o.ClusterId = clusterId)
+                    // Starting a query opens its checkpoint and asks Kafka for metadata: allow control calls more than the default 30 s.
+                    .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2))
+                    .AddMemoryStreams(QueryEvents.Provider);
+                if (configureTls is not null)
+                {
+                    client.UseTls(configureTls);
+                }
+            })
             .Build();
         try
         {
@@ -68,7 +83,11 @@ public sealed class SluiceClient : IAsyncDisposable
             host.Dispose();
             throw new InvalidOperationException(
                 $"Could not connect to a Sluice silo at {gateway} (cluster id '{clusterId}'): {e.Message}. Start one with 'dotnet run --project src/Silo', " +
-                "or pass --silo host:port[,host:port...]; silos started with another Silo:ClusterId need SLUICE_CLUSTER_ID set to it.", e);
+                "or pass --silo host:port[,host:port...]; silos started with another Silo:ClusterId need SLUICE_CLUSTER_ID set to it. " +
+                (tls is null
+                    ? "Silos with Silo:Tls on accept only TLS clients (--tls, --client-cert, --tls-ca; docs/security.md)."
+                    : "Over TLS the silo refuses a client without a certificate it trusts (Silo:Tls:ClientCaPath, Silo:Tls:AllowedClientThumbprints), " +
+                      "and the client refuses a silo certificate that --tls-ca or --tls-thumbprint does not name."), e);
         }
         return new SluiceClient(host);
     }

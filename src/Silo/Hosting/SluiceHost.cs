@@ -66,6 +66,10 @@ public static class SluiceHost
                     options.KafkaReaderSettings.TryAdd("fetch.wait.max.ms", "5");
                 }
             });
+            if (silo.Tls.Enabled)
+            {
+                orleans.UseSluiceTls(silo.Tls);
+            }
             if (redis is not null)
             {
                 orleans.UseSluiceCluster(silo, redis);
@@ -75,6 +79,13 @@ public static class SluiceHost
             else
             {
                 orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: ClusterHosting.ServiceId, clusterId: silo.ClusterId);
+                // Embedded mode is for one machine: say so rather than rely on Orleans deriving the listening endpoints
+                // from the advertised loopback address (Silo:AdvertisedIp and Silo:ListenOnAnyAddress are cluster settings).
+                orleans.Configure<Orleans.Configuration.EndpointOptions>(o =>
+                {
+                    o.SiloListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, silo.SiloPort);
+                    o.GatewayListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, silo.GatewayPort);
+                });
                 orleans.AddMemoryGrainStorageAsDefault();
                 orleans.UseInMemoryReminderService();
             }
