@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Authentication;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,8 +60,9 @@ public sealed class SluiceClient : IAsyncDisposable
             throw new ArgumentException("No gateway given: pass host:port, or several comma-separated.", nameof(gateway));
         }
         var configureTls = tls?.Configure();
+        var log = new ConnectionLog();
         var host = Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging => logging.ClearProviders())
+            .ConfigureLogging(logging => logging.ClearProviders().AddProvider(log))
             .UseOrleansClient(client =>
             {
                 client.UseStaticClustering(endpoints)
@@ -76,9 +78,9 @@ public sealed class SluiceClient : IAsyncDisposable
             .Build();
         try
         {
-            await host.StartAsync(cancellationToken);
+            await StartAsync(host, log, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
             throw new InvalidOperationException(
@@ -91,6 +93,36 @@ public sealed class SluiceClient : IAsyncDisposable
         }
         return new SluiceClient(host);
     }
+
+    /// <summary>
+    /// Starts the Orleans client, but gives up at once when a TLS handshake fails (Orleans would retry until its response
+    /// timeout) and after <see cref="ConnectTimeout"/> at most: a gateway that drops the connection makes no error of its own.
+    /// </summary>
+    private static async Task StartAsync(IHost host, ConnectionLog log, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConnectTimeout);
+        var start = host.StartAsync(timeout.Token);
+        if (await Task.WhenAny(start, log.TlsFailure) != start)
+        {
+            await timeout.CancelAsync();
+            // Let the abandoned start see its cancellation before the caller disposes the host under it.
+            await Task.WhenAny(start, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+            throw new AuthenticationException($"the TLS handshake failed ({await log.TlsFailure})");
+        }
+        try
+        {
+            await start;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"no answer within {ConnectTimeout.TotalSeconds:0} s{(log.LastWarnings is { Length: > 0 } w ? $" (client log: {w})" : "")}");
+        }
+    }
+
+    /// <summary>How long connecting may take before <c>ConnectAsync</c> gives up.</summary>
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Starts describing a stream to read (Spark's <c>readStream</c>).</summary>
     public DataStreamReader ReadStream() => new(this);
