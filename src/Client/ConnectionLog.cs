@@ -13,12 +13,14 @@ namespace Sluice.Client;
 internal sealed class ConnectionLog : ILoggerProvider
 {
     private const int Kept = 5;
+    private const int DroppedLimit = 2;
 
     private readonly ConcurrentQueue<string> _warnings = new();
-    private readonly TaskCompletionSource<string> _tlsFailure = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string> _refused = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _dropped;
 
-    /// <summary>Completes with the reason when a TLS handshake with a gateway has failed.</summary>
-    public Task<string> TlsFailure => _tlsFailure.Task;
+    /// <summary>Completes with the reason when a TLS handshake with a gateway failed, or the gateway keeps dropping the client.</summary>
+    public Task<string> Refused => _refused.Task;
 
     /// <summary>The last few warnings and errors, oldest first.</summary>
     public string LastWarnings => string.Join(" | ", _warnings);
@@ -32,13 +34,27 @@ internal sealed class ConnectionLog : ILoggerProvider
     private void Record(string category, string message, Exception? exception)
     {
         var reason = exception is null ? message : $"{message}: {Innermost(exception).Message}";
+        if (category.Contains(".Security.", StringComparison.Ordinal))
+        {
+            reason = "the TLS handshake failed: " + reason;
+        }
         _warnings.Enqueue(reason);
         while (_warnings.Count > Kept && _warnings.TryDequeue(out _))
         {
         }
         if (category.Contains(".Security.", StringComparison.Ordinal) || Chain(exception).Any(e => e is AuthenticationException))
         {
-            _tlsFailure.TrySetResult(reason);
+            _refused.TrySetResult(reason);
+        }
+        // Orleans' words for a gateway that accepted the TCP connection and closed it before answering the preamble: what
+        // a TLS gateway does to a plaintext client, or (TLS 1.3) to a client whose certificate it refused after the handshake.
+        // A silo that is down refuses the TCP connection instead (a SocketException), which is not counted.
+        if (message.StartsWith("Connection attempt to endpoint", StringComparison.Ordinal)
+            && exception is not null && !Chain(exception).Any(e => e is System.Net.Sockets.SocketException)
+            && Interlocked.Increment(ref _dropped) >= DroppedLimit)
+        {
+            _refused.TrySetResult(
+                $"the gateway closed the connection before the Orleans handshake, {DroppedLimit} times: it refuses this client ({reason})");
         }
     }
 

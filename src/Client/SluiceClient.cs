@@ -103,12 +103,12 @@ public sealed class SluiceClient : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ConnectTimeout);
         var start = host.StartAsync(timeout.Token);
-        if (await Task.WhenAny(start, log.TlsFailure) != start)
+        if (await Task.WhenAny(start, log.Refused) != start)
         {
             await timeout.CancelAsync();
             // Let the abandoned start see its cancellation before the caller disposes the host under it.
             await Task.WhenAny(start, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
-            throw new AuthenticationException($"the TLS handshake failed ({await log.TlsFailure})");
+            throw new AuthenticationException(await log.Refused);
         }
         try
         {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Sluice.Cli;
 using Sluice.Client;
+using Xunit.Abstractions;
 
 namespace Sluice.ClusterTests;
 
@@ -11,7 +12,7 @@ namespace Sluice.ClusterTests;
 /// tests connect with the trusted client certificate and run queries across the silos over it). Here: who gets in.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class TlsTests(ClusterFixture cluster)
+public sealed class TlsTests(ClusterFixture cluster, ITestOutputHelper output)
 {
     // A refused client must fail, not hang: well within this, or the test fails on the timeout instead.
     private static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(60);
@@ -99,11 +100,13 @@ public sealed class TlsTests(ClusterFixture cluster)
     {
         var gateway = ClusterFixture.Gateway(cluster.Running.First());
         using var timeout = new CancellationTokenSource(RefusalTimeout);
-        return await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
         {
             await using var client = await SluiceClient.ConnectAsync(gateway, cluster.ClusterId, tls, timeout.Token);
             await client.ListActiveAsync();
         });
+        output.WriteLine(error.Message);
+        return error;
     }
 
     /// <summary>
