@@ -83,13 +83,15 @@ public sealed class SluiceClient : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
-            throw new InvalidOperationException(
-                $"Could not connect to a Sluice silo at {gateway} (cluster id '{clusterId}'): {e.Message}. Start one with 'dotnet run --project src/Silo', " +
-                "or pass --silo host:port[,host:port...]; silos started with another Silo:ClusterId need SLUICE_CLUSTER_ID set to it. " +
-                (tls is null
-                    ? "Silos with Silo:Tls on accept only TLS clients (--tls, --client-cert, --tls-ca; docs/security.md)."
-                    : "Over TLS the silo refuses a client without a certificate it trusts (Silo:Tls:ClientCaPath, Silo:Tls:AllowedClientThumbprints), " +
-                      "and the client refuses a silo certificate that --tls-ca or --tls-thumbprint does not name."), e);
+            var tlsHint = tls is null
+                ? "Silos with Silo:Tls on accept only TLS clients (--tls, --client-cert, --tls-ca; docs/security.md)."
+                : "Over TLS the silo refuses a client without a certificate it trusts (Silo:Tls:ClientCaPath, Silo:Tls:AllowedClientThumbprints), " +
+                  "and the client refuses a silo certificate that --tls-ca or --tls-thumbprint does not name.";
+            // A refusal means a silo is there and said no: advice on starting one would mislead.
+            var hint = e is AuthenticationException ? tlsHint
+                : "Start one with 'dotnet run --project src/Silo', or pass --silo host:port[,host:port...]; silos started with another " +
+                  "Silo:ClusterId need SLUICE_CLUSTER_ID set to it. " + tlsHint;
+            throw new InvalidOperationException($"Could not connect to a Sluice silo at {gateway} (cluster id '{clusterId}'): {e.Message.TrimEnd('.')}. {hint}", e);
         }
         return new SluiceClient(host);
     }

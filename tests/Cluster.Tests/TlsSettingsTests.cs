@@ -22,7 +22,7 @@ public sealed class TlsSettingsTests : IDisposable
         using var expiredPinned = TestCertificates.Create("expired pinned", null, server: false, client: true, notAfter: DateTimeOffset.UtcNow.AddDays(-1));
         var sha256 = string.Join(':', pinned.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256).Chunk(2).Select(c => new string(c)));
 
-        var trust = new CertificateTrust([ca], [sha256.ToLowerInvariant(), expiredPinned.Thumbprint]);
+        var trust = new CertificateTrust([ca], ["sha256 Fingerprint=" + sha256, expiredPinned.Thumbprint.ToLowerInvariant()]);
 
         Assert.True(trust.Accepts(issued));
         Assert.True(trust.Accepts(pinned));

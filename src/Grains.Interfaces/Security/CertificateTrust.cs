@@ -56,9 +56,12 @@ public sealed class CertificateTrust
         return chain.Build(certificate);
     }
 
-    /// <summary>Normalizes a thumbprint as printed by tools: <c>AB:CD:...</c>, <c>ab cd ...</c> or <c>abcd...</c>.</summary>
+    /// <summary>
+    /// Normalizes a thumbprint as printed by tools: <c>AB:CD:...</c>, <c>ab cd ...</c>, <c>abcd...</c>, or openssl's
+    /// whole line <c>sha256 Fingerprint=AB:CD:...</c> (whose label holds hex letters too).
+    /// </summary>
     public static string Normalize(string thumbprint) =>
-        new([.. thumbprint.Where(Uri.IsHexDigit).Select(char.ToUpperInvariant)]);
+        new([.. thumbprint[(thumbprint.LastIndexOf('=') + 1)..].Where(Uri.IsHexDigit).Select(char.ToUpperInvariant)]);
 
     private bool IsPinned(X509Certificate2 certificate) =>
         _thumbprints.Count > 0

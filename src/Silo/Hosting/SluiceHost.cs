@@ -52,7 +52,7 @@ public static class SluiceHost
         {
             Sluice.Processing.ProcessorRegistry.LoadPluginFolder(plugins);
         }
-        builder.Services.AddSingleton(new SiloEndpoint(silo.Mode, silo.ClusterId, silo.Mode == SiloMode.Cluster ? silo.AdvertisedIp : "localhost", silo.SiloPort, silo.GatewayPort));
+        builder.Services.AddSingleton(new SiloEndpoint(silo.Mode, silo.ClusterId, silo.Mode == SiloMode.Cluster ? silo.AdvertisedIp : "localhost", silo.SiloPort, silo.GatewayPort, silo.Tls.Enabled));
         builder.UseOrleans(orleans =>
         {
             orleans.AddDashboard();
@@ -154,7 +154,7 @@ public sealed class SluiceSiloBuilder(WebApplicationBuilder builder)
 }
 
 /// <summary>Where this silo is reached and in which mode it runs (printed by the startup banner).</summary>
-public sealed record SiloEndpoint(SiloMode Mode, string ClusterId, string Host, int SiloPort, int GatewayPort);
+public sealed record SiloEndpoint(SiloMode Mode, string ClusterId, string Host, int SiloPort, int GatewayPort, bool Tls = false);
 
 /// <summary>The Kafka the silo's sources use by default, and whether it is the embedded broker.</summary>
 public sealed record KafkaEndpoint(string BootstrapServers, bool Embedded);
