@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Authentication;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,35 +44,87 @@ public sealed class SluiceClient : IAsyncDisposable
     /// Connects as <see cref="ConnectAsync(string, CancellationToken)"/> to silos whose <c>Silo:ClusterId</c> is
     /// <paramref name="clusterId"/>: a gateway refuses clients that name another cluster.
     /// </summary>
-    public static async Task<SluiceClient> ConnectAsync(string gateway, string clusterId, CancellationToken cancellationToken = default)
+    public static Task<SluiceClient> ConnectAsync(string gateway, string clusterId, CancellationToken cancellationToken = default) =>
+        ConnectAsync(gateway, clusterId, tls: null, cancellationToken);
+
+    /// <summary>
+    /// Connects as <see cref="ConnectAsync(string, string, CancellationToken)"/>, over TLS when <paramref name="tls"/> is
+    /// given (silos with <c>Silo:Tls</c> on accept nothing else). A refused handshake (no or an untrusted client certificate,
+    /// an untrusted silo certificate) fails within the handshake timeout with an exception that says so.
+    /// </summary>
+    public static async Task<SluiceClient> ConnectAsync(string gateway, string clusterId, SluiceTlsOptions? tls, CancellationToken cancellationToken = default)
     {
         var endpoints = gateway.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(ParseEndpoint).ToArray();
         if (endpoints.Length == 0)
         {
             throw new ArgumentException("No gateway given: pass host:port, or several comma-separated.", nameof(gateway));
         }
+        var configureTls = tls?.Configure();
+        var log = new ConnectionLog();
         var host = Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging => logging.ClearProviders())
-            .UseOrleansClient(client => client
-                .UseStaticClustering(endpoints)
-                .Configure<ClusterOptions>(o => o.ClusterId = clusterId)
-                // Starting a query opens its checkpoint and asks Kafka for metadata: allow control calls more than the default 30 s.
-                .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2))
-                .AddMemoryStreams(QueryEvents.Provider))
+            .ConfigureLogging(logging => logging.ClearProviders().AddProvider(log))
+            .UseOrleansClient(client =>
+            {
+                client.UseStaticClustering(endpoints)
+                    .Configure<ClusterOptions>(o => o.ClusterId = clusterId)
+                    // Starting a query opens its checkpoint and asks Kafka for metadata: allow control calls more than the default 30 s.
+                    .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2))
+                    .AddMemoryStreams(QueryEvents.Provider);
+                if (configureTls is not null)
+                {
+                    client.UseTls(configureTls);
+                }
+            })
             .Build();
         try
         {
-            await host.StartAsync(cancellationToken);
+            await StartAsync(host, log, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
-            throw new InvalidOperationException(
-                $"Could not connect to a Sluice silo at {gateway} (cluster id '{clusterId}'): {e.Message}. Start one with 'dotnet run --project src/Silo', " +
-                "or pass --silo host:port[,host:port...]; silos started with another Silo:ClusterId need SLUICE_CLUSTER_ID set to it.", e);
+            var tlsHint = tls is null
+                ? "Silos with Silo:Tls on accept only TLS clients (--tls, --client-cert, --tls-ca; docs/security.md)."
+                : "Over TLS the silo refuses a client without a certificate it trusts (Silo:Tls:ClientCaPath, Silo:Tls:AllowedClientThumbprints), " +
+                  "and the client refuses a silo certificate that --tls-ca or --tls-thumbprint does not name.";
+            // A refusal means a silo is there and said no: advice on starting one would mislead.
+            var hint = e is AuthenticationException ? tlsHint
+                : "Start one with 'dotnet run --project src/Silo', or pass --silo host:port[,host:port...]; silos started with another " +
+                  "Silo:ClusterId need SLUICE_CLUSTER_ID set to it. " + tlsHint;
+            throw new InvalidOperationException($"Could not connect to a Sluice silo at {gateway} (cluster id '{clusterId}'): {e.Message.TrimEnd('.')}. {hint}", e);
         }
         return new SluiceClient(host);
     }
+
+    /// <summary>
+    /// Starts the Orleans client, but gives up at once when a TLS handshake fails (Orleans would retry until its response
+    /// timeout) and after <see cref="ConnectTimeout"/> at most: a gateway that drops the connection makes no error of its own.
+    /// </summary>
+    private static async Task StartAsync(IHost host, ConnectionLog log, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConnectTimeout);
+        var start = host.StartAsync(timeout.Token);
+        if (await Task.WhenAny(start, log.Refused) != start)
+        {
+            await timeout.CancelAsync();
+            // Let the abandoned start see its cancellation before the caller disposes the host under it.
+            await Task.WhenAny(start, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+            throw new AuthenticationException(await log.Refused);
+        }
+        try
+        {
+            await start;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"no answer within {ConnectTimeout.TotalSeconds:0} s{(log.LastWarnings is { Length: > 0 } w ? $" (client log: {w})" : "")}");
+        }
+    }
+
+    /// <summary>How long connecting may take before <c>ConnectAsync</c> gives up.</summary>
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Starts describing a stream to read (Spark's <c>readStream</c>).</summary>
     public DataStreamReader ReadStream() => new(this);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Confluent.Kafka;
 using Sluice.Client;
 using Sluice.Sources.Kafka;
@@ -9,14 +9,20 @@ namespace Sluice.ClusterTests;
 /// <summary>
 /// A real cluster on loopback: a redis-server, an embedded Kafka broker in this process (one broker every silo
 /// shares, as a real Kafka would be), and three silo processes in cluster mode with one shared checkpoint folder.
+/// Silo links and the gateways run TLS with client certificates required, as a production cluster would: a test CA
+/// (made at run time) issues the silos' shared certificate and the clients' certificate.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public const int SiloCount = 3;
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly List<Microsoft.Extensions.Hosting.IHost> _clients = [];
+    /// <summary>The password of the fixture's PFX files, handed to silos and the CLI as a secret would be.</summary>
+    public const string CertificatePassword = "test-only";
+
+    private readonly List<SluiceClient> _clients = [];
     private RedisServer? _redis;
     private EmbeddedKafka? _kafka;
 
@@ -30,11 +36,33 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public List<SiloProcess> Silos { get; } = [];
 
+    /// <summary>The CA that issued the silos' and the client's certificates; PEM at <see cref="CaPath"/>.</summary>
+    public X509Certificate2 Authority { get; } = TestCertificates.CreateAuthority("sluice test CA");
+
+    public string CaPath => Path.Combine(Folder, "tls", "ca.pem");
+
+    /// <summary>The silos' certificate (PFX, <see cref="CertificatePassword"/>).</summary>
+    public string SiloCertificatePath => Path.Combine(Folder, "tls", "silo.pfx");
+
+    /// <summary>A client certificate the silos trust (PFX, <see cref="CertificatePassword"/>).</summary>
+    public string ClientCertificatePath => Path.Combine(Folder, "tls", "client.pfx");
+
+    /// <summary>TLS options of a client the cluster accepts.</summary>
+    public SluiceTlsOptions ClientTls() => SluiceTlsOptions.FromFiles(ClientCertificatePath, CertificatePassword, null, CaPath, []);
+
     public string BootstrapServers => _kafka!.BootstrapServers;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(CheckpointRoot);
+        Directory.CreateDirectory(Path.GetDirectoryName(CaPath)!);
+        TestCertificates.WritePem(Authority, CaPath);
+        using (var silo = TestCertificates.Create("sluice silo", Authority, server: true, client: true))
+        using (var client = TestCertificates.Create("sluice client", Authority, server: false, client: true))
+        {
+            TestCertificates.WritePfx(silo, SiloCertificatePath, CertificatePassword);
+            TestCertificates.WritePfx(client, ClientCertificatePath, CertificatePassword);
+        }
         _redis = await RedisServer.StartAsync();
         _kafka = EmbeddedKafka.Start();
         string[] clusterArgs =
@@ -54,6 +82,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             "--Silo:Membership:NumMissedProbesLimit=2",
             "--Silo:Membership:ExtendProbeTimeoutDuringDegradation=false",
             "--Silo:Membership:TableRefreshTimeout=00:00:05",
+            $"--Silo:Tls:CertificatePath={SiloCertificatePath}",
+            $"--Silo:Tls:CertificatePassword={CertificatePassword}",
+            $"--Silo:Tls:ClientCaPath={CaPath}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Sluice=Information",
         ];
@@ -64,13 +95,17 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Task.WhenAll(Silos.Select(s => s.WaitReadyAsync(ReadyTimeout)));
     }
 
-    /// <summary>A client whose only gateway is <paramref name="silo"/>; disposed with the fixture.</summary>
+    /// <summary>A client (with the trusted client certificate) whose only gateway is <paramref name="silo"/>; disposed with the fixture.</summary>
     public async Task<SluiceClient> ConnectAsync(SiloProcess silo)
     {
-        var (host, client) = await ClusterClients.ConnectAsync(ClusterId, new IPEndPoint(IPAddress.Loopback, silo.GatewayPort));
-        _clients.Add(host);
+        using var timeout = new CancellationTokenSource(ConnectTimeout);
+        var client = await SluiceClient.ConnectAsync(Gateway(silo), ClusterId, ClientTls(), timeout.Token);
+        _clients.Add(client);
         return client;
     }
+
+    /// <summary>The gateway address a client passes to reach <paramref name="silo"/>.</summary>
+    public static string Gateway(SiloProcess silo) => $"127.0.0.1:{silo.GatewayPort.ToString(CultureInfo.InvariantCulture)}";
 
     public IEnumerable<SiloProcess> Running => Silos.Where(s => s.IsRunning);
 
@@ -101,16 +136,14 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         foreach (var client in _clients)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {
-                await client.StopAsync(timeout.Token);
+                await client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
             }
-            catch (Exception e) when (e is OrleansException or OperationCanceledException)
+            catch (Exception e) when (e is OrleansException or OperationCanceledException or TimeoutException)
             {
                 // Its gateway was a silo a test killed: there is nothing to stop gracefully.
             }
-            client.Dispose();
         }
         foreach (var silo in Silos)
         {
@@ -118,6 +151,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
         _kafka?.Dispose();
         _redis?.Dispose();
+        Authority.Dispose();
         try
         {
             Directory.Delete(Folder, recursive: true);

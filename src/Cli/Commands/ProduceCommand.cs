@@ -13,11 +13,12 @@ internal static class ProduceCommand
         var bootstrap = new Option<string?>("--bootstrap") { Description = "Kafka bootstrap servers (default: ask the silo for its broker)" };
         var file = new Option<FileInfo?>("--file") { Description = "JSON lines file (default: standard input)" };
         var key = new Option<string?>("--key-field") { Description = "Use this JSON field's value as the record key" };
-        var silo = CliOptions.Silo();
-        var command = new Command("produce", "Produce JSON lines to a Kafka topic") { topic, bootstrap, file, key, silo };
+        var silo = new ConnectionOptions();
+        var command = new Command("produce", "Produce JSON lines to a Kafka topic") { topic, bootstrap, file, key };
+        silo.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var servers = parse.GetValue(bootstrap) ?? await AskSiloAsync(parse.GetValue(silo)!);
+            var servers = parse.GetValue(bootstrap) ?? await AskSiloAsync(silo.Read(parse));
             if (servers is null)
             {
                 await Console.Error.WriteLineAsync("error: no Kafka bootstrap servers: pass --bootstrap host:port, or run a silo (its embedded broker is used).");
@@ -71,9 +72,9 @@ internal static class ProduceCommand
         }
     }
 
-    private static async Task<string?> AskSiloAsync(string silo)
+    private static async Task<string?> AskSiloAsync(CliConnection silo)
     {
-        await using var client = await Client.SluiceClient.ConnectAsync(silo, CliOptions.ClusterId());
+        await using var client = await silo.ConnectAsync();
         return await client.Cluster.GetGrain<IQueryManagerGrain>(0).GetKafkaBootstrapServersAsync();
     }
 }

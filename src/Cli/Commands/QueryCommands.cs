@@ -13,12 +13,13 @@ internal static class QueryCommands
     public static Command Submit()
     {
         var file = new Argument<FileInfo>("SPEC") { Description = "A query spec (JSON)" };
-        var silo = CliOptions.Silo();
-        var command = new Command("submit", "Start a query from a JSON spec") { file, silo };
+        var silo = new ConnectionOptions();
+        var command = new Command("submit", "Start a query from a JSON spec") { file };
+        silo.AddTo(command);
         command.SetAction(async (parse, _) =>
         {
             var spec = SpecReader.Read(await File.ReadAllTextAsync(parse.GetValue(file)!.FullName));
-            return await WithClientAsync(parse.GetValue(silo)!, async client =>
+            return await WithClientAsync(silo.Read(parse), async client =>
             {
                 var query = await client.StartAsync(spec);
                 Console.WriteLine($"Started query '{query.Name}' [id = {query.Id}, runId = {query.RunId}]");
@@ -29,9 +30,10 @@ internal static class QueryCommands
 
     public static Command List()
     {
-        var silo = CliOptions.Silo();
-        var command = new Command("list", "List the active queries") { silo };
-        command.SetAction(async (parse, _) => await WithClientAsync(parse.GetValue(silo)!, async client =>
+        var silo = new ConnectionOptions();
+        var command = new Command("list", "List the active queries");
+        silo.AddTo(command);
+        command.SetAction(async (parse, _) => await WithClientAsync(silo.Read(parse), async client =>
         {
             var queries = await client.Cluster.GetGrain<IQueryManagerGrain>(0).ListAsync();
             var table = new Table().AddColumns("name", "id", "runId", "status", "last batch", "sink");
@@ -54,9 +56,10 @@ internal static class QueryCommands
     public static Command Stop()
     {
         var name = new Argument<string>("NAME") { Description = "The query's name" };
-        var silo = CliOptions.Silo();
-        var command = new Command("stop", "Stop a query") { name, silo };
-        command.SetAction(async (parse, _) => await WithClientAsync(parse.GetValue(silo)!, async client =>
+        var silo = new ConnectionOptions();
+        var command = new Command("stop", "Stop a query") { name };
+        silo.AddTo(command);
+        command.SetAction(async (parse, _) => await WithClientAsync(silo.Read(parse), async client =>
         {
             await client.StopAsync(parse.GetValue(name)!);
             Console.WriteLine($"Stopped '{parse.GetValue(name)}'");
@@ -67,17 +70,18 @@ internal static class QueryCommands
     public static Command Progress()
     {
         var name = new Argument<string>("NAME") { Description = "The query's name" };
-        var silo = CliOptions.Silo();
+        var silo = new ConnectionOptions();
         var follow = ProgressFollow.FollowOption();
         var interval = ProgressFollow.IntervalOption();
         var command = new Command("progress", "Print a query's last progress report (Spark's StreamingQueryProgress JSON), or --follow it live")
         {
-            name, silo, follow, interval,
+            name, follow, interval,
         };
+        silo.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var followed = 0;
-            var connected = await WithClientAsync(parse.GetValue(silo)!, async client =>
+            var connected = await WithClientAsync(silo.Read(parse), async client =>
             {
                 var query = await client.GetQueryAsync(parse.GetValue(name)!)
                     ?? throw new InvalidOperationException($"No query named '{parse.GetValue(name)}' (see 'sluice list').");
@@ -97,11 +101,11 @@ internal static class QueryCommands
     }
 
     /// <summary>Runs an action with a connected client; errors print as one line and exit 1.</summary>
-    public static async Task<int> WithClientAsync(string silo, Func<SluiceClient, Task> action)
+    public static async Task<int> WithClientAsync(CliConnection silo, Func<SluiceClient, Task> action)
     {
         try
         {
-            await using var client = await SluiceClient.ConnectAsync(silo, CliOptions.ClusterId());
+            await using var client = await silo.ConnectAsync();
             await action(client);
             return 0;
         }

@@ -27,6 +27,9 @@ public sealed class SiloSettings
     /// <summary>Cluster mode: listen on every interface instead of only <see cref="AdvertisedIp"/> (containers).</summary>
     public bool ListenOnAnyAddress { get; set; }
 
+    /// <summary>TLS for the gateway and silo links (section <c>Silo:Tls</c>); off unless a certificate is set.</summary>
+    public TlsSettings Tls { get; set; } = new();
+
     /// <summary>Reads section <c>Silo</c>, failing with a message that names the setting to fix.</summary>
     public static SiloSettings Read(IConfiguration configuration)
     {
@@ -44,6 +47,7 @@ public sealed class SiloSettings
         {
             throw new InvalidOperationException("Silo:ClusterId must not be empty in cluster mode (default 'sluice').");
         }
+        settings.Tls.CheckNotHalfConfigured();
         return settings;
     }
 }

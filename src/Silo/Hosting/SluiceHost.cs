@@ -52,7 +52,7 @@ public static class SluiceHost
         {
             Sluice.Processing.ProcessorRegistry.LoadPluginFolder(plugins);
         }
-        builder.Services.AddSingleton(new SiloEndpoint(silo.Mode, silo.ClusterId, silo.Mode == SiloMode.Cluster ? silo.AdvertisedIp : "localhost", silo.SiloPort, silo.GatewayPort));
+        builder.Services.AddSingleton(new SiloEndpoint(silo.Mode, silo.ClusterId, silo.Mode == SiloMode.Cluster ? silo.AdvertisedIp : "localhost", silo.SiloPort, silo.GatewayPort, silo.Tls.Enabled));
         builder.UseOrleans(orleans =>
         {
             orleans.AddDashboard();
@@ -66,6 +66,10 @@ public static class SluiceHost
                     options.KafkaReaderSettings.TryAdd("fetch.wait.max.ms", "5");
                 }
             });
+            if (silo.Tls.Enabled)
+            {
+                orleans.UseSluiceTls(silo.Tls);
+            }
             if (redis is not null)
             {
                 orleans.UseSluiceCluster(silo, redis);
@@ -75,6 +79,13 @@ public static class SluiceHost
             else
             {
                 orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: ClusterHosting.ServiceId, clusterId: silo.ClusterId);
+                // Embedded mode is for one machine: say so rather than rely on Orleans deriving the listening endpoints
+                // from the advertised loopback address (Silo:AdvertisedIp and Silo:ListenOnAnyAddress are cluster settings).
+                orleans.Configure<Orleans.Configuration.EndpointOptions>(o =>
+                {
+                    o.SiloListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, silo.SiloPort);
+                    o.GatewayListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, silo.GatewayPort);
+                });
                 orleans.AddMemoryGrainStorageAsDefault();
                 orleans.UseInMemoryReminderService();
             }
@@ -143,7 +154,7 @@ public sealed class SluiceSiloBuilder(WebApplicationBuilder builder)
 }
 
 /// <summary>Where this silo is reached and in which mode it runs (printed by the startup banner).</summary>
-public sealed record SiloEndpoint(SiloMode Mode, string ClusterId, string Host, int SiloPort, int GatewayPort);
+public sealed record SiloEndpoint(SiloMode Mode, string ClusterId, string Host, int SiloPort, int GatewayPort, bool Tls = false);
 
 /// <summary>The Kafka the silo's sources use by default, and whether it is the embedded broker.</summary>
 public sealed record KafkaEndpoint(string BootstrapServers, bool Embedded);
