@@ -105,14 +105,14 @@ public sealed class HttpAuthTests(SiloFixture silo)
         using var entry = await http.GetAsync($"/dashboard?key={silo.ApiKey}");
         var setCookie = entry.Headers.GetValues("Set-Cookie").Single().ToLowerInvariant();
         Assert.Equal(HttpStatusCode.Redirect, entry.StatusCode);
-        Assert.Equal("/dashboard", entry.Headers.Location!.OriginalString);
+        Assert.Equal("/dashboard/", entry.Headers.Location!.OriginalString);
         Assert.Contains("httponly", setCookie, StringComparison.Ordinal);
         Assert.Contains("samesite=strict", setCookie, StringComparison.Ordinal);
         Assert.Contains("path=/dashboard", setCookie, StringComparison.Ordinal);
         Assert.DoesNotContain(silo.ApiKey, setCookie, StringComparison.Ordinal);
 
         var cookie = await DashboardCookieAsync();
-        foreach (var path in new[] { "/dashboard", "/dashboard/ClusterStats" })
+        foreach (var path in new[] { "/dashboard/", "/dashboard/ClusterStats" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.Add("Cookie", cookie);

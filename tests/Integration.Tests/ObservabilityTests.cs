@@ -113,7 +113,7 @@ public sealed class ObservabilityTests(SiloFixture silo)
     {
         using var http = silo.Http();
 
-        var response = await http.GetAsync("/dashboard");
+        var response = await http.GetAsync("/dashboard/");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

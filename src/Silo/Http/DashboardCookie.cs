@@ -45,6 +45,8 @@ internal static class DashboardCookie
             var query = QueryHelpers.ParseQuery(request.QueryString.Value);
             query.Remove(KeyParameter);
             var rest = new QueryBuilder(query.SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v ?? ""))));
-            context.Response.Redirect($"{request.PathBase}{request.Path}{rest.ToQueryString()}");
+            // The dashboard's page loads its scripts relative to /dashboard/, so go straight there.
+            var path = request.Path == Path ? Path + "/" : request.Path.Value;
+            context.Response.Redirect($"{request.PathBase}{path}{rest.ToQueryString()}");
         });
 }
