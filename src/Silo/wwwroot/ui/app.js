@@ -33,6 +33,12 @@ function askForKey(message) {
   $("#content").hidden = true;
   $("#connection").hidden = true;
   $("#dashboard-link").setAttribute("href", "../dashboard");
+  // Nothing read with an earlier key stays in the page.
+  state.queries = [];
+  state.alertsByName = new Map();
+  state.detail = null;
+  $("#query-list tbody").replaceChildren();
+  $("#detail").replaceChildren();
   if (message) $("#key-message").textContent = message;
   $("#key-form").hidden = false;
   $("#refreshed").textContent = "";
@@ -112,6 +118,7 @@ function chartLayout() {
 }
 
 function render() {
+  if (!apiKey.get()) return; // the key form shows instead
   renderList($("#query-list tbody"), state.queries, state.alertsByName, state.selected);
   $("#list-empty").hidden = state.queries.length > 0;
   const detail = $("#detail");
@@ -169,6 +176,8 @@ $("#key-form").addEventListener("submit", (event) => {
 
 apiKey.adoptFromUrl();
 state.selected = selectedFromHash();
-if (apiKey.get()) showContent();
-render();
+if (apiKey.get()) {
+  showContent();
+  render();
+}
 poll();
