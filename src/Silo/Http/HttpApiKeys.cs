@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -69,13 +70,13 @@ public sealed class HttpApiKeys
     /// The dashboard cookie's value for <paramref name="key"/>: derived from the key, not the key itself, so a cookie
     /// cannot be replayed as a key in a header (the only credential POSTs accept).
     /// </summary>
-    public static string CookieValue(string key) => Convert.ToBase64String(Hash("dashboard-cookie", key));
+    public static string CookieValue(string key) => Base64Url.EncodeToString(Hash("dashboard-cookie", key));
 
     /// <summary>Whether <paramref name="value"/> is the dashboard cookie of one of the keys.</summary>
     public bool MatchesCookie(string value)
     {
         var bytes = new byte[SHA256.HashSizeInBytes];
-        return Convert.TryFromBase64String(value, bytes, out var written) && written == bytes.Length && AnyEqual(_cookies, bytes);
+        return Base64Url.TryDecodeFromChars(value, bytes, out var written) && written == bytes.Length && AnyEqual(_cookies, bytes);
     }
 
     /// <summary><c>localhost</c> or a loopback address (<c>127.0.0.1</c>, <c>::1</c>).</summary>
