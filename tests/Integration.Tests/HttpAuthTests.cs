@@ -61,7 +61,7 @@ public sealed class HttpAuthTests(SiloFixture silo)
 
         // What a form on another site makes a browser send: a form body, that site's Origin, and whatever cookie the
         // browser holds for the silo (even one SameSite=Strict and scoped to /dashboard would not be sent; try anyway).
-        foreach (var path in new[] { $"/api/queries/{query.Name}/stop", $"/api/queries/{query.Name}/restart", $"/dashboard/../api/queries/{query.Name}/stop" })
+        foreach (var path in new[] { $"/api/queries/{query.Name}/stop", $"/api/queries/{query.Name}/restart" })
         {
             using var form = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent([KeyValuePair.Create("x", "1")]) };
             form.Headers.Add("Origin", "https://attacker.example");
