@@ -35,7 +35,7 @@ public static class SluiceHost
         var http = builder.Configuration.GetSection("Http").Get<HttpSettings>() ?? new HttpSettings();
         builder.WebHost.UseUrls($"http://{http.Host}:{http.Port}");
         var silo = SiloSettings.Read(builder.Configuration);
-        builder.Services.AddSluiceHttpAuth(http, silo.Mode);
+        builder.Services.AddSluiceHttpAuth(http, silo.Mode, builder.Configuration);
         var kafka = builder.Configuration.GetSection("Kafka").Get<KafkaSettings>() ?? new KafkaSettings();
         var demo = builder.Configuration.GetSection("Demo").Get<DemoSettings>() ?? new DemoSettings();
         var redis = silo.Mode == SiloMode.Cluster
