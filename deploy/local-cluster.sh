@@ -15,6 +15,8 @@
 #   HTTP_PORT           first HTTP port (API, UI, dashboard), default 8080
 #   KAFKA_BOOTSTRAP     a real Kafka for every silo; unset, silo 1 hosts an embedded broker that silos 2 and 3 use
 #   SLUICE_ARTIFACTS    build with --artifacts-path here instead of src/Silo/bin
+#   SLUICE_API_KEY      the API key of the silos' HTTP API, UI and Dashboard; unset, one is generated on the first
+#                       start and kept in $SLUICE_CLUSTER_DIR/api-key (mode 600) until `clean`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,9 +54,22 @@ ensure_build() {
   fi
 }
 
+# The key reaches the silos through their environment and curl through a header file, never a command line (ps).
+ensure_key() {
+  local mask; mask=$(umask)
+  umask 077
+  if [ -n "${SLUICE_API_KEY:-}" ]; then
+    printf '%s' "$SLUICE_API_KEY" >"$DIR/api-key"
+  elif [ ! -s "$DIR/api-key" ]; then
+    od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$DIR/api-key"
+  fi
+  printf 'X-Api-Key: %s\n' "$(cat "$DIR/api-key")" >"$DIR/api-key.header"
+  umask "$mask"
+}
+
 wait_http() { # $1 url, $2 log file, $3 seconds
   local deadline=$((SECONDS + $3))
-  until curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; do
+  until curl -fsS -o /dev/null --max-time 2 -H @"$DIR/api-key.header" "$1" 2>/dev/null; do
     if [ $SECONDS -ge $deadline ]; then
       echo "No answer from $1 within $3 s; the end of $2:" >&2
       tail -n 30 "$2" >&2
@@ -71,7 +86,7 @@ start_silo() { # $1 index (1-based), remaining args: extra silo arguments
     echo "silo $i is already running (pid $(cat "$DIR/silo$i.pid"))"
     return
   fi
-  setsid nohup dotnet "$DLL" \
+  Http__ApiKeys__0="$(cat "$DIR/api-key")" setsid nohup dotnet "$DLL" \
     --Silo:Mode=cluster \
     --Redis:ConnectionString="127.0.0.1:$REDIS_PORT" \
     --Silo:SiloPort=$((SILO_PORT + i - 1)) \
@@ -86,6 +101,7 @@ start() {
   ensure_redis
   ensure_build
   mkdir -p "$DIR/checkpoints" "$DIR/redis"
+  ensure_key
   if ! running "$DIR/redis.pid"; then
     # Append-only file: the query registry and reminders outlive a restart of the local cluster.
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DIR/redis" --appendonly yes --save "" \
@@ -118,9 +134,11 @@ start() {
   echo "Sluice local cluster is up ($SILOS silos, cluster id 'sluice', Redis 127.0.0.1:$REDIS_PORT)."
   echo "  Kafka:        $kafka${KAFKA_BOOTSTRAP:+ (yours)}${KAFKA_BOOTSTRAP:- (embedded broker in silo 1: it goes away with silo 1)}"
   echo "  checkpoints:  $DIR/checkpoints (shared by every silo)"
+  local key; key=$(cat "$DIR/api-key")
   for i in $(seq 1 $SILOS); do
-    echo "  silo $i:       gateway 127.0.0.1:$((GATEWAY_PORT + i - 1))   UI http://localhost:$((HTTP_PORT + i - 1))/ui/   dashboard http://localhost:$((HTTP_PORT + i - 1))/dashboard   log $DIR/silo$i.log"
+    echo "  silo $i:       gateway 127.0.0.1:$((GATEWAY_PORT + i - 1))   UI http://localhost:$((HTTP_PORT + i - 1))/ui/?key=$key   dashboard http://localhost:$((HTTP_PORT + i - 1))/dashboard?key=$key   log $DIR/silo$i.log"
   done
+  echo "  HTTP API:     curl -H @$DIR/api-key.header http://localhost:$HTTP_PORT/api/queries   (key in $DIR/api-key)"
   echo "  try:          sluice list --silo 127.0.0.1:$((GATEWAY_PORT + 1))"
   echo "  stop:         deploy/local-cluster.sh stop"
 }

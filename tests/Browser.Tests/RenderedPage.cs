@@ -36,6 +36,14 @@ internal sealed partial class RenderedPage(string html)
             .Where(classes => classes.Contains("alert"))
             .ToList();
 
+    /// <summary>Whether the API-key form (<c>&lt;form id="key-form"&gt;</c>) is hidden.</summary>
+    public bool KeyFormHidden()
+    {
+        var form = StartTags("form").SingleOrDefault(tag => Attribute(tag, "id") == "key-form");
+        Assert.NotNull(form);
+        return Regex.IsMatch(form, "\\shidden(=\"[^\"]*\")?[\\s>]");
+    }
+
     private IEnumerable<string> StartTags(string name) =>
         Regex.Matches(Html, $"<{name}\\b[^>]*>").Select(m => m.Value);
 

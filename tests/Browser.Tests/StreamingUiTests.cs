@@ -11,13 +11,13 @@ public sealed class StreamingUiTests(UiSilo silo, ITestOutputHelper output) : IC
 {
     private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
 
-    private async Task<RenderedPage> OpenAsync(string fragment = "") =>
-        new(await HeadlessChromium.DumpDomAsync($"{silo.BaseUrl}/ui/{fragment}"));
+    private async Task<RenderedPage> OpenAsync(string fragment = "", bool withKey = true) =>
+        new(await HeadlessChromium.DumpDomAsync($"{silo.BaseUrl}/ui/{(withKey ? $"?key={silo.ApiKey}" : "")}{fragment}"));
 
-    private async Task ScreenshotAsync(string name, string fragment, int height)
+    private async Task ScreenshotAsync(string name, string fragment, int height, bool withKey = true)
     {
         var path = Path.Combine(Screenshots, $"ui-{name}.png");
-        await HeadlessChromium.ScreenshotAsync($"{silo.BaseUrl}/ui/{fragment}", path, height: height);
+        await HeadlessChromium.ScreenshotAsync($"{silo.BaseUrl}/ui/{(withKey ? $"?key={silo.ApiKey}" : "")}{fragment}", path, height: height);
         output.WriteLine($"Screenshot: {path}");
     }
 
@@ -28,7 +28,8 @@ public sealed class StreamingUiTests(UiSilo silo, ITestOutputHelper output) : IC
 
         Assert.Superset(UiSilo.DemoQueries.Append(UiSilo.LateQuery).ToHashSet(), page.QueryRows().ToHashSet());
         Assert.Equal(1, page.AlertCount(UiSilo.LateQuery));
-        Assert.Contains("href=\"../dashboard\"", page.Html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"../dashboard?key={silo.ApiKey}\"", page.Html, StringComparison.Ordinal);
+        Assert.True(page.KeyFormHidden(), "the key form shows although the URL has the key");
         await ScreenshotAsync("queries", "", height: 700);
     }
 
@@ -67,10 +68,36 @@ public sealed class StreamingUiTests(UiSilo silo, ITestOutputHelper output) : IC
     }
 
     [Fact]
-    public async Task OrleansDashboard_AnswersAtItsUrl()
+    public async Task WithoutKey_TheUiAsksForItAndShowsNoQueries()
+    {
+        var page = await OpenAsync("#query=purchases", withKey: false);
+
+        Assert.False(page.KeyFormHidden(), "no key form without a key");
+        Assert.Empty(page.QueryRows());
+        Assert.Empty(page.ChartPoints());
+        await ScreenshotAsync("key-form", "", height: 500, withKey: false);
+    }
+
+    [Fact]
+    public async Task WithAWrongKey_TheUiSaysSoAndAsksAgain()
+    {
+        var page = new RenderedPage(await HeadlessChromium.DumpDomAsync($"{silo.BaseUrl}/ui/?key=not-the-key-of-this-silo"));
+
+        Assert.False(page.KeyFormHidden(), "no key form after the silo refused the key");
+        Assert.Contains("did not accept this key", page.Html, StringComparison.Ordinal);
+        Assert.Empty(page.QueryRows());
+    }
+
+    [Fact]
+    public async Task OrleansDashboard_OpensWithTheKeyInTheUrl_AndRefusesWithout()
     {
         using var response = await silo.Http.GetAsync(new Uri("/dashboard", UriKind.Relative));
+        var withKey = await HeadlessChromium.DumpDomAsync($"{silo.BaseUrl}/dashboard?key={silo.ApiKey}");
+        var withoutKey = await HeadlessChromium.DumpDomAsync($"{silo.BaseUrl}/dashboard");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("index.min.js", withKey, StringComparison.Ordinal);
+        Assert.DoesNotContain("Authentication required", withKey, StringComparison.Ordinal);
+        Assert.Contains("Authentication required", withoutKey, StringComparison.Ordinal);
     }
 }

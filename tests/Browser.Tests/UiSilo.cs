@@ -5,13 +5,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Sluice.Client;
 using Sluice.Silo.Hosting;
+using Sluice.Silo.Http;
 
 namespace Sluice.BrowserTests;
 
 /// <summary>
 /// A real silo in this process running the demo queries over the embedded Kafka, plus <see cref="LateQuery"/>: a
 /// windowed count on a memory source whose second row arrives behind the watermark, so the UI has a
-/// <c>droppedByWatermark</c> alert to show. Ready once the demo queries have progress to chart.
+/// <c>droppedByWatermark</c> alert to show. Ready once the demo queries have progress to chart. No key is configured,
+/// so the silo generates one, as the demo does.
 /// </summary>
 public sealed class UiSilo : IAsyncLifetime
 {
@@ -29,6 +31,9 @@ public sealed class UiSilo : IAsyncLifetime
     public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
 
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>The key the silo generated at start, as <c>dotnet run --project src/Silo -- --demo</c> does and prints.</summary>
+    public string ApiKey { get; private set; } = "";
 
     private string CheckpointRoot { get; } = Path.Combine(Path.GetTempPath(), "sluice-ui", Guid.NewGuid().ToString("N"));
 
@@ -50,7 +55,10 @@ public sealed class UiSilo : IAsyncLifetime
         ];
         _host = SluiceHost.CreateBuilder(args).Build();
         await _host.StartAsync();
+        ApiKey = _host.Services.GetRequiredService<HttpApiKeys>().GeneratedKey
+            ?? throw new InvalidOperationException("The silo generated no API key: embedded mode on loopback should have.");
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(10) };
+        Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
 
         await StartLateQueryAsync(new SluiceClient(_host.Services.GetRequiredService<IClusterClient>()));
         await WaitUntilAsync("a droppedByWatermark alert on late_demo", async () =>

@@ -28,7 +28,8 @@ public sealed class QueryRegistryTests(ClusterFixture cluster)
 
         var listed = await other.ListActiveAsync();
         Assert.Contains(listed, q => q.Name == name && q.Id == query.Id && q.RunId == query.RunId);
-        var overHttp = await new HttpClient().GetFromJsonAsync<JsonArray>($"http://127.0.0.1:{silos[^1].HttpPort}/api/queries");
+        using var http = SiloProcess.CreateHttpClient();
+        var overHttp = await http.GetFromJsonAsync<JsonArray>($"http://127.0.0.1:{silos[^1].HttpPort}/api/queries");
         Assert.Contains(overHttp!, q => (string?)q!["name"] == name);
 
         // Update mode appends each changed count; the last row of a (window, user) is its count now.

@@ -9,7 +9,10 @@ namespace Sluice.ClusterTests;
 /// </summary>
 public sealed class SiloProcess : IDisposable
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    /// <summary>Every test silo's API key: cluster mode refuses to start without one.</summary>
+    public static readonly string ApiKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    private static readonly HttpClient Http = CreateHttpClient();
 
     private readonly Process _process;
     private readonly StreamWriter _log;
@@ -61,6 +64,8 @@ public sealed class SiloProcess : IDisposable
         start.ArgumentList.Add(Invariant($"--Silo:GatewayPort={gatewayPort}"));
         start.ArgumentList.Add("--Http:Host=127.0.0.1");
         start.ArgumentList.Add(Invariant($"--Http:Port={httpPort}"));
+        // From the environment, as deploy/ passes it from a secret, not on the command line where `ps` shows it.
+        start.Environment["Http__ApiKeys__0"] = ApiKey;
         var logPath = Path.Combine(folder, Invariant($"silo{index}.log"));
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var process = Process.Start(start)!;
@@ -96,6 +101,14 @@ public sealed class SiloProcess : IDisposable
             await Task.Delay(250);
         }
         throw new TimeoutException($"silo {Index} did not answer GET /api/queries within {timeout.TotalSeconds} s:\n{Tail()}");
+    }
+
+    /// <summary>A client of the silos' HTTP endpoints that sends <see cref="ApiKey"/>.</summary>
+    public static HttpClient CreateHttpClient()
+    {
+        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return http;
     }
 
     /// <summary>Kills the process at once, as a crash would: no graceful shutdown, no leaving the cluster.</summary>

@@ -85,7 +85,7 @@ public sealed class ObservabilityTests(SiloFixture silo)
         await query.ProcessAllAvailableAsync();
         await Client.AddDataAsync(source, new { id = 2, ts = "1970-01-01T00:00:01Z" });
         await query.ProcessAllAvailableAsync();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}") };
+        using var http = silo.Http();
 
         var list = JsonNode.Parse(await http.GetStringAsync("/api/queries"))!.AsArray();
         var one = JsonNode.Parse(await http.GetStringAsync($"/api/queries/{name}"))!;
@@ -111,9 +111,9 @@ public sealed class ObservabilityTests(SiloFixture silo)
     [Fact]
     public async Task Dashboard_AnswersAtItsUrl()
     {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}") };
+        using var http = silo.Http();
 
-        var response = await http.GetAsync("/dashboard");
+        var response = await http.GetAsync("/dashboard/");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

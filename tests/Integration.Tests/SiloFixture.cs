@@ -23,6 +23,20 @@ public sealed class SiloFixture : IAsyncLifetime
 
     public int HttpPort { get; } = ScenarioSilo.FreePort();
 
+    /// <summary>The silo's API key (<c>Http:ApiKeys:0</c>), new for each run.</summary>
+    public string ApiKey { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>A client of the silo's HTTP endpoint; with <paramref name="withKey"/>, it sends the API key as a bearer token.</summary>
+    public HttpClient Http(bool withKey = true)
+    {
+        var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}") };
+        if (withKey)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        }
+        return http;
+    }
+
     /// <summary>Azurite (scripts/azurite.sh starts it; the test script exports SLUICE_AZURITE).</summary>
     public static string AzuriteConnectionString =>
         Environment.GetEnvironmentVariable("SLUICE_AZURITE") is { Length: > 0 } s ? s
@@ -41,6 +55,7 @@ public sealed class SiloFixture : IAsyncLifetime
             $"--Silo:SiloPort={ScenarioSilo.FreePort()}",
             $"--Silo:GatewayPort={GatewayPort}",
             $"--Http:Port={HttpPort}",
+            $"--Http:ApiKeys:0={ApiKey}",
             $"--Sluice:CheckpointRoot={CheckpointRoot}",
             "--Sluice:PollingDelay=00:00:00.020",
             $"--Sluice:Blob:ConnectionString={AzuriteConnectionString}",

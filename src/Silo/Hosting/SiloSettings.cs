@@ -114,6 +114,12 @@ public sealed class HttpSettings
 
     public int Port { get; set; } = 8080;
 
+    /// <summary>
+    /// Keys that open the API, UI and Dashboard (<c>Http__ApiKeys__0</c>, from a secret). None: embedded mode on
+    /// loopback generates one at start; anywhere else the silo refuses to start (docs/security.md).
+    /// </summary>
+    public List<string> ApiKeys { get; set; } = [];
+
     /// <summary>The address to print for people, e.g. <c>http://localhost:8080</c>.</summary>
     public string BaseUrl => $"http://{(Host is "0.0.0.0" or "*" or "+" ? "localhost" : Host)}:{Port}";
 }

@@ -35,6 +35,7 @@ public static class SluiceHost
         var http = builder.Configuration.GetSection("Http").Get<HttpSettings>() ?? new HttpSettings();
         builder.WebHost.UseUrls($"http://{http.Host}:{http.Port}");
         var silo = SiloSettings.Read(builder.Configuration);
+        builder.Services.AddSluiceHttpAuth(http, silo.Mode, builder.Configuration);
         var kafka = builder.Configuration.GetSection("Kafka").Get<KafkaSettings>() ?? new KafkaSettings();
         var demo = builder.Configuration.GetSection("Demo").Get<DemoSettings>() ?? new DemoSettings();
         var redis = silo.Mode == SiloMode.Cluster
@@ -146,9 +147,10 @@ public sealed class SluiceSiloBuilder(WebApplicationBuilder builder)
         var app = builder.Build();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseSluiceHttpAuth(app.Services.GetRequiredService<HttpApiKeys>());
         app.MapQueryApi();
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
-        app.MapGet("/", () => Results.Redirect("/ui/"));
+        app.MapOrleansDashboard(routePrefix: DashboardCookie.Path).RequireAuthorization(HttpAuthHosting.Policy);
+        app.MapGet("/", () => Results.Redirect("/ui/")).AllowAnonymous();
         return app;
     }
 }

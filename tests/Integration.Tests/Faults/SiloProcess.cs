@@ -22,6 +22,9 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public int GatewayPort { get; }
 
+    /// <summary>The silos' API key, so the readiness check below can read <c>/api/queries</c>.</summary>
+    private static readonly string ApiKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
     public string Log
     {
         get
@@ -42,12 +45,14 @@ internal sealed class SiloProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        start.Environment["Http__ApiKeys__0"] = ApiKey;
         if (fault is not null)
         {
             start.Environment[Diagnostics.FaultInjection.Variable] = fault;
         }
         var silo = new SiloProcess(Process.Start(start)!, gateway);
         using var http0 = new HttpClient();
+        http0.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {

@@ -1,7 +1,7 @@
 // Sluice streaming UI: polls the silo's HTTP API every 2 seconds, shows the query list and, for the query named in
 // the URL hash (#query=NAME), its alerts, charts and tables. No framework and no build step: ES modules served as
 // static files by the silo.
-import { api } from "./api.js";
+import { api, apiKey } from "./api.js";
 import { renderDetail } from "./detail.js";
 import { clock } from "./format.js";
 import { renderList } from "./list.js";
@@ -26,10 +26,40 @@ function selectedFromHash() {
   return match ? decodeURIComponent(match[1]) : null;
 }
 
+/** Shows the key form instead of the queries; polling waits until a key is entered. */
+function askForKey(message) {
+  state.generation++;
+  clearTimeout(state.timer);
+  $("#content").hidden = true;
+  $("#connection").hidden = true;
+  $("#dashboard-link").setAttribute("href", "../dashboard");
+  // Nothing read with an earlier key stays in the page.
+  state.queries = [];
+  state.alertsByName = new Map();
+  state.detail = null;
+  $("#query-list tbody").replaceChildren();
+  $("#detail").replaceChildren();
+  if (message) $("#key-message").textContent = message;
+  $("#key-form").hidden = false;
+  $("#refreshed").textContent = "";
+  $("#key-input").focus();
+}
+
+function showContent() {
+  $("#key-form").hidden = true;
+  $("#content").hidden = false;
+  // The dashboard cannot send a header: its first load takes the key from the URL and keeps a cookie (GETs only).
+  $("#dashboard-link").setAttribute("href", `../dashboard?key=${encodeURIComponent(apiKey.get())}`);
+}
+
 async function poll() {
   // A poll started later (hash change, action) supersedes this one: only the latest renders and reschedules.
   const generation = ++state.generation;
   clearTimeout(state.timer);
+  if (!apiKey.get()) {
+    askForKey();
+    return;
+  }
   const selected = state.selected;
   const [list, detail, progress] = await Promise.allSettled([
     api.queries(),
@@ -37,6 +67,11 @@ async function poll() {
     selected ? api.progress(selected) : null,
   ]);
   if (generation !== state.generation) return;
+  if (list.status === "rejected" && list.reason.status === 401) {
+    apiKey.clear();
+    askForKey("The silo did not accept this key. Enter one of its Http:ApiKeys, or open the URL it printed at start.");
+    return;
+  }
   if (list.status === "fulfilled") {
     state.queries = list.value || [];
     const alerts = await Promise.allSettled(state.queries.map((q) => api.alerts(q.name)));
@@ -83,6 +118,7 @@ function chartLayout() {
 }
 
 function render() {
+  if (!apiKey.get()) return; // the key form shows instead
   renderList($("#query-list tbody"), state.queries, state.alertsByName, state.selected);
   $("#list-empty").hidden = state.queries.length > 0;
   const detail = $("#detail");
@@ -128,6 +164,20 @@ window.addEventListener("resize", () => {
   resizeTimer = setTimeout(render, 150);
 });
 
+$("#key-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const key = $("#key-input").value.trim();
+  if (!key) return;
+  apiKey.set(key);
+  $("#key-input").value = "";
+  showContent();
+  poll();
+});
+
+apiKey.adoptFromUrl();
 state.selected = selectedFromHash();
-render();
+if (apiKey.get()) {
+  showContent();
+  render();
+}
 poll();
