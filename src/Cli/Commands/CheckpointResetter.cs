@@ -13,16 +13,13 @@ internal static class CheckpointResetter
     {
         if (toBatch is null == !all)
         {
-            throw new InvalidOperationException("give exactly one of --to-batch N or --all");
+            throw new UsageException("give exactly one of --to-batch N or --all");
         }
         if (!confirmed)
         {
-            throw new InvalidOperationException("a reset makes the query process input again; add --yes to confirm");
+            throw new UsageException("a reset makes the query process input again; add --yes to confirm");
         }
-        if (!File.Exists(Path.Combine(path, "metadata")))
-        {
-            throw new InvalidOperationException($"'{path}' is not a Sluice checkpoint (no metadata file)");
-        }
+        RequireCheckpoint(path);
         using (CheckpointLock.Acquire(path, "sluice checkpoint reset"))
         {
             if (all)
@@ -52,6 +49,17 @@ internal static class CheckpointResetter
                 }
             }
             await output.WriteLineAsync($"Rolled {path} back to batch {keep}: deleted {removed} files; the next batch is {keep + 1}.");
+        }
+    }
+
+    /// <summary>A folder without a <c>metadata</c> file is not a checkpoint: bad input, before anything is read or deleted.</summary>
+    public static void RequireCheckpoint(string path)
+    {
+        if (!File.Exists(Path.Combine(path, "metadata")))
+        {
+            throw new UsageException(Directory.Exists(path)
+                ? $"'{path}' is not a Sluice checkpoint (no metadata file)"
+                : $"checkpoint folder '{path}' does not exist");
         }
     }
 

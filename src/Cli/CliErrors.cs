@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using Sluice.Contracts;
+using Sluice.Spec;
+
+namespace Sluice.Cli;
+
+/// <summary>
+/// How every <c>sluice</c> command ends in error: <c>error: MESSAGE</c> on stderr, the stack trace only with
+/// <c>--verbose</c>, and an exit code a script can act on: <see cref="BadInput"/> when what was asked cannot be
+/// done as given, <see cref="Failure"/> when doing it failed.
+/// </summary>
+internal static class CliErrors
+{
+    public const int Failure = 1;
+
+    public const int BadInput = 2;
+
+    /// <summary>Exit code of a command stopped with Ctrl+C, as a shell reports SIGINT.</summary>
+    public const int Interrupted = 130;
+
+    public static Option<bool> VerboseOption() => new("--verbose")
+    {
+        Description = "On an error, print the stack trace (the silo's, for errors raised there) as well as the message",
+        Recursive = true,
+    };
+
+    /// <summary>Bad arguments, a spec or file that cannot be used, an unknown query, a query refused at start.</summary>
+    public static bool IsBadInput(Exception e) => e is UsageException or SpecException or QueryStartException
+        or KeyNotFoundException or FileNotFoundException or DirectoryNotFoundException or ArgumentException;
+
+    /// <summary>Gives every action of <paramref name="command"/> and its subcommands the error handling above.</summary>
+    public static void Guard(Command command, Option<bool> verbose)
+    {
+        if (command.Action is AsynchronousCommandLineAction action)
+        {
+            command.Action = new GuardedAction(action, verbose);
+        }
+        foreach (var sub in command.Subcommands)
+        {
+            Guard(sub, verbose);
+        }
+    }
+
+    /// <summary>A parse error (unknown option, missing argument): the first error and where to find the usage.</summary>
+    public static int ReportParseErrors(ParseResult parse, TextWriter error)
+    {
+        error.WriteLine($"error: {parse.Errors[0].Message}");
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result.Command is not RootCommand && result.Parent is CommandResult parent; result = parent)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+        var path = string.Join(' ', names);
+        error.WriteLine($"see 'sluice {(path.Length > 0 ? path + " " : "")}--help'");
+        return BadInput;
+    }
+
+    public static int Report(Exception e, bool verbose, TextWriter error)
+    {
+        error.WriteLine($"error: {e.Message}");
+        if (verbose)
+        {
+            error.WriteLine(e is SluiceException remote ? $"{remote.OriginalType} (raised in the silo): {remote}" : e.ToString());
+        }
+        return IsBadInput(e) ? BadInput : Failure;
+    }
+
+    private sealed class GuardedAction(AsynchronousCommandLineAction inner, Option<bool> verbose) : AsynchronousCommandLineAction
+    {
+        public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await inner.InvokeAsync(parseResult, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return Interrupted;
+            }
+            catch (Exception e)
+            {
+                return Report(e, parseResult.GetValue(verbose), Console.Error);
+            }
+        }
+    }
+}
