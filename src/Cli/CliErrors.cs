@@ -62,10 +62,34 @@ internal static class CliErrors
         error.WriteLine($"error: {e.Message}");
         if (verbose)
         {
-            error.WriteLine(e is SluiceException remote ? $"{remote.OriginalType} (raised in the silo): {remote}" : e.ToString());
+            WriteDetails(e, error);
         }
         return IsBadInput(e) ? BadInput : Failure;
     }
+
+    /// <summary>
+    /// The chain of causes with their types (for errors raised in a silo, the silo's type names), then each one's stack
+    /// trace: what a report to the maintainers needs.
+    /// </summary>
+    private static void WriteDetails(Exception e, TextWriter error)
+    {
+        var chain = new List<Exception>();
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            chain.Add(x);
+        }
+        foreach (var (x, i) in chain.Select((x, i) => (x, i)))
+        {
+            error.WriteLine($"{(i == 0 ? "" : " ---> ")}{TypeName(x)}: {x.Message}");
+        }
+        foreach (var x in chain.Where(x => x.StackTrace is not null))
+        {
+            error.WriteLine($"stack of {TypeName(x)}:");
+            error.WriteLine(x.StackTrace);
+        }
+    }
+
+    private static string TypeName(Exception e) => e is SluiceException remote ? $"{remote.OriginalType} (in the silo)" : e.GetType().FullName ?? e.GetType().Name;
 
     private sealed class GuardedAction(AsynchronousCommandLineAction inner, Option<bool> verbose) : AsynchronousCommandLineAction
     {
