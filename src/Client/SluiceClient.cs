@@ -28,6 +28,9 @@ public sealed class SluiceClient : IAsyncDisposable
     /// <summary>The underlying Orleans client.</summary>
     public IClusterClient Cluster { get; }
 
+    /// <summary>How long <see cref="ConnectAsync(string, string, CancellationToken)"/> waits for a gateway to answer before failing.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
+
     /// <summary>The cluster id of a silo whose <c>Silo:ClusterId</c> is not set, embedded or cluster mode.</summary>
     public const string DefaultClusterId = "sluice";
 
@@ -59,15 +62,19 @@ public sealed class SluiceClient : IAsyncDisposable
                 .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2))
                 .AddMemoryStreams(QueryEvents.Provider))
             .Build();
+        // Orleans keeps retrying an unreachable gateway for minutes; a user at a terminal wants to hear in seconds.
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connect.CancelAfter(ConnectTimeout);
         try
         {
-            await host.StartAsync(cancellationToken);
+            await host.StartAsync(connect.Token).WaitAsync(connect.Token);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
+            var reason = e is OperationCanceledException ? $"no gateway answered within {ConnectTimeout.TotalSeconds:0} s" : e.Message.TrimEnd('.');
             throw new InvalidOperationException(
-                $"Could not connect to a Sluice silo at {gateway} (cluster id '{clusterId}'): {e.Message}. Start one with 'dotnet run --project src/Silo', " +
+                $"Could not connect to a Sluice silo at {gateway} (cluster id '{clusterId}'): {reason}. Start one with 'dotnet run --project src/Silo', " +
                 "or pass --silo host:port[,host:port...]; silos started with another Silo:ClusterId need SLUICE_CLUSTER_ID set to it.", e);
         }
         return new SluiceClient(host);

@@ -119,7 +119,7 @@ public sealed class CliErrorTests(SiloFixture silo)
         var (code, _, err) = await RunAsync("list", "--silo", nobody);
 
         Assert.Equal(1, code);
-        AssertOneErrorLine(err, $"Could not connect to a Sluice silo at {nobody}");
+        AssertOneErrorLine(err, $"Could not connect to a Sluice silo at {nobody} (cluster id 'sluice'): no gateway answered within 20 s");
     }
 
     [Fact]
