@@ -134,6 +134,30 @@ public sealed class CliErrorTests(SiloFixture silo)
     }
 
     [Fact]
+    public async Task Produce_MissingFile_ExitsTwo()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.jsonl");
+
+        var (code, _, err) = await RunAsync("produce", "--topic", "t", "--bootstrap", silo.BootstrapServers, "--file", missing);
+
+        Assert.Equal(2, code);
+        AssertOneErrorLine(err, missing);
+    }
+
+    [Fact]
+    public async Task Produce_BrokerDown_ExitsOneWithOneLineForAllRecords()
+    {
+        var lines = Path.Combine(Path.GetTempPath(), $"lines-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllLinesAsync(lines, Enumerable.Range(0, 3).Select(SiloFixture.Event));
+
+        var (code, output, err) = await RunAsync("produce", "--topic", "t", "--bootstrap", "127.0.0.1:1", "--file", lines);
+
+        Assert.Equal(1, code);
+        AssertOneErrorLine(err, "3 of 3 records were not delivered to topic 't' at 127.0.0.1:1");
+        Assert.Equal("", output);
+    }
+
+    [Fact]
     public async Task Submit_BrokerWhoseListOffsetsFails_PrintsTheSilosMessageNotASerializerError()
     {
         using var kafka = EmbeddedKafka.Start();
