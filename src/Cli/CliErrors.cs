@@ -26,9 +26,19 @@ internal static class CliErrors
         Recursive = true,
     };
 
-    /// <summary>Bad arguments, a spec or file that cannot be used, an unknown query, a query refused at start.</summary>
-    public static bool IsBadInput(Exception e) => e is UsageException or SpecException or QueryStartException
-        or KeyNotFoundException or FileNotFoundException or DirectoryNotFoundException or ArgumentException;
+    private static readonly Type[] BadInputTypes =
+    [
+        typeof(UsageException), typeof(SpecException), typeof(QueryStartException), typeof(KeyNotFoundException),
+        typeof(FileNotFoundException), typeof(DirectoryNotFoundException), typeof(ArgumentException),
+    ];
+
+    /// <summary>
+    /// Bad arguments, a spec or file that cannot be used, an unknown query, a query refused at start; for an error the
+    /// silo could send only as its message (<see cref="SluiceException"/>), the type it was raised as decides.
+    /// </summary>
+    public static bool IsBadInput(Exception e) => e is SluiceException remote
+        ? BadInputTypes.Any(t => t.FullName == remote.OriginalType) || remote.OriginalType.StartsWith("System.Argument", StringComparison.Ordinal)
+        : BadInputTypes.Any(t => t.IsInstanceOfType(e));
 
     /// <summary>Gives every action of <paramref name="command"/> and its subcommands the error handling above.</summary>
     public static void Guard(Command command, Option<bool> verbose)

@@ -1,4 +1,6 @@
+using Sluice.Cli;
 using Sluice.Cli.Scenarios;
+using Sluice.Contracts;
 using Sluice.Sources.Kafka;
 using KafkaErrorCode = Confluent.Kafka.ErrorCode;
 
@@ -131,6 +133,22 @@ public sealed class CliErrorTests(SiloFixture silo)
 
         Assert.Equal(1, code);
         AssertOneErrorLine(err, "Could not reach Kafka at 127.0.0.1:1");
+    }
+
+    [Theory]
+    [InlineData("System.ArgumentException", 2)]
+    [InlineData("System.ArgumentOutOfRangeException", 2)]
+    [InlineData("Sluice.Spec.SpecException", 2)]
+    [InlineData("System.InvalidOperationException", 1)]
+    [InlineData("Confluent.Kafka.KafkaException", 1)]
+    public void ErrorTheSiloSentAsItsMessage_ExitCodeFollowsTheTypeItWasRaisedAs(string originalType, int expected)
+    {
+        var error = new StringWriter();
+
+        var code = CliErrors.Report(new SluiceException(originalType, "what went wrong"), verbose: false, error);
+
+        Assert.Equal(expected, code);
+        Assert.Equal("error: what went wrong", error.ToString().Trim());
     }
 
     [Fact]
