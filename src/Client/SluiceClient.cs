@@ -29,6 +29,9 @@ public sealed class SluiceClient : IAsyncDisposable
     /// <summary>The underlying Orleans client.</summary>
     public IClusterClient Cluster { get; }
 
+    /// <summary>How long <see cref="ConnectAsync(string, string, CancellationToken)"/> waits for a gateway to answer before failing.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
+
     /// <summary>The cluster id of a silo whose <c>Silo:ClusterId</c> is not set, embedded or cluster mode.</summary>
     public const string DefaultClusterId = "sluice";
 
@@ -98,7 +101,7 @@ public sealed class SluiceClient : IAsyncDisposable
 
     /// <summary>
     /// Starts the Orleans client, but gives up at once when a TLS handshake fails (Orleans would retry until its response
-    /// timeout) and after <see cref="ConnectTimeout"/> at most: a gateway that drops the connection makes no error of its own.
+    /// timeout) and after <see cref="ConnectTimeout"/> at most (Orleans keeps retrying an unreachable gateway for minutes): a gateway that drops the connection makes no error of its own.
     /// </summary>
     private static async Task StartAsync(IHost host, ConnectionLog log, CancellationToken cancellationToken)
     {
@@ -119,12 +122,9 @@ public sealed class SluiceClient : IAsyncDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException(
-                $"no answer within {ConnectTimeout.TotalSeconds:0} s{(log.LastWarnings is { Length: > 0 } w ? $" (client log: {w})" : "")}");
+                $"no gateway answered within {ConnectTimeout.TotalSeconds:0} s{(log.LastWarnings is { Length: > 0 } w ? $" (client log: {w})" : "")}");
         }
     }
-
-    /// <summary>How long connecting may take before <c>ConnectAsync</c> gives up.</summary>
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Starts describing a stream to read (Spark's <c>readStream</c>).</summary>
     public DataStreamReader ReadStream() => new(this);

@@ -61,7 +61,7 @@ public sealed class CheckpointToolTests(SiloFixture silo)
         var (code, output, _) = await RunAsync("checkpoint", "reset", path, "--to-batch", "0", "--yes");
         var (_, inspected, _) = await RunAsync("checkpoint", "inspect", path);
 
-        Assert.Equal(1, refused.Code);
+        Assert.Equal(2, refused.Code);
         Assert.Contains("add --yes", refused.Err, StringComparison.Ordinal);
         Assert.Equal(0, code);
         Assert.Contains("the next batch is 1", output, StringComparison.Ordinal);
@@ -103,7 +103,7 @@ public sealed class CheckpointToolTests(SiloFixture silo)
 
         var (code, _, error) = await RunAsync("checkpoint", "reset", Path.Combine(silo.CheckpointRoot, name), "--all", "--yes");
 
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("in use by a running query", error, StringComparison.Ordinal);
         await query.StopAsync();
     }

@@ -6,7 +6,11 @@ namespace Sluice.IntegrationTests;
 [Collection(SiloCollection.Name)]
 public sealed class CliTests(SiloFixture silo)
 {
-    private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    private Task<(int Code, string Out, string Err)> RunAsync(params string[] args) =>
+        RunWithoutSiloOptionAsync([.. args, "--silo", $"127.0.0.1:{silo.GatewayPort}"]);
+
+    /// <summary>Runs a command line as <c>sluice</c> would (parse errors included), with stdout and stderr captured.</summary>
+    internal static async Task<(int Code, string Out, string Err)> RunWithoutSiloOptionAsync(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -15,7 +19,7 @@ public sealed class CliTests(SiloFixture silo)
         Console.SetError(error);
         try
         {
-            var code = await SluiceCli.Build().Parse([.. args, "--silo", $"127.0.0.1:{silo.GatewayPort}"]).InvokeAsync();
+            var code = await SluiceCli.InvokeAsync(args);
             return (code, output.ToString(), error.ToString());
         }
         finally
@@ -61,23 +65,23 @@ public sealed class CliTests(SiloFixture silo)
     }
 
     [Fact]
-    public async Task Submit_InvalidSpec_PrintsThePathAndExitsOne()
+    public async Task Submit_InvalidSpec_PrintsThePathAndExitsTwo()
     {
         var spec = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(spec, """{"name": "bad", "source": {"kind": "memory", "schema": {"a": "int"}}, "operators": [{"op": "filter"}], "sink": {"kind": "memory"}}""");
 
         var (code, _, err) = await RunAsync("submit", spec);
 
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("$.operators[0].condition: missing required field", err, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Stop_UnknownQuery_SaysSoAndExitsOne()
+    public async Task Stop_UnknownQuery_SaysSoAndExitsTwo()
     {
         var (code, _, err) = await RunAsync("stop", "no-such-query");
 
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("No query named 'no-such-query'", err, StringComparison.Ordinal);
     }
 }

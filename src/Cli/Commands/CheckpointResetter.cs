@@ -13,16 +13,13 @@ internal static class CheckpointResetter
     {
         if (toBatch is null == !all)
         {
-            throw new InvalidOperationException("give exactly one of --to-batch N or --all");
+            throw new UsageException("give exactly one of --to-batch N or --all");
         }
         if (!confirmed)
         {
-            throw new InvalidOperationException("a reset makes the query process input again; add --yes to confirm");
+            throw new UsageException("a reset makes the query process input again; add --yes to confirm");
         }
-        if (!File.Exists(Path.Combine(path, "metadata")))
-        {
-            throw new InvalidOperationException($"'{path}' is not a Sluice checkpoint (no metadata file)");
-        }
+        RequireCheckpoint(path);
         using (CheckpointLock.Acquire(path, "sluice checkpoint reset"))
         {
             if (all)
@@ -67,6 +64,17 @@ internal static class CheckpointResetter
         Directory.Exists(folder)
             ? Directory.EnumerateFiles(folder).Select(f => long.TryParse(Path.GetFileName(f), out var id) ? id : (long?)null).Min()
             : null;
+
+    /// <summary>A folder without a <c>metadata</c> file is not a checkpoint: bad input, before anything is read or deleted.</summary>
+    public static void RequireCheckpoint(string path)
+    {
+        if (!File.Exists(Path.Combine(path, "metadata")))
+        {
+            throw new UsageException(Directory.Exists(path)
+                ? $"'{path}' is not a Sluice checkpoint (no metadata file)"
+                : $"checkpoint folder '{path}' does not exist");
+        }
+    }
 
     /// <summary>Deletes files named <c>N</c> or <c>N.ext</c> with N above <paramref name="keep"/>.</summary>
     private static int DeleteAbove(string folder, long keep)

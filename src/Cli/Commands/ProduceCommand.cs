@@ -21,8 +21,7 @@ internal static class ProduceCommand
             var servers = parse.GetValue(bootstrap) ?? await AskSiloAsync(silo.Read(parse));
             if (servers is null)
             {
-                await Console.Error.WriteLineAsync("error: no Kafka bootstrap servers: pass --bootstrap host:port, or run a silo (its embedded broker is used).");
-                return 1;
+                throw new UsageException("no Kafka bootstrap servers: pass --bootstrap host:port, or run a silo (its embedded broker is used).");
             }
             using var reader = parse.GetValue(file) is { } f ? new StreamReader(f.FullName) : new StreamReader(Console.OpenStandardInput());
             var count = await ProduceAsync(servers, parse.GetValue(topic)!, reader, parse.GetValue(key), cancellationToken);
@@ -32,10 +31,14 @@ internal static class ProduceCommand
         return command;
     }
 
+    /// <summary>Produces each non-blank line; fails, naming the first broker error, unless every record was delivered.</summary>
     public static async Task<long> ProduceAsync(string servers, string topic, TextReader lines, string? keyField, CancellationToken cancellationToken)
     {
-        using var producer = new ProducerBuilder<string?, string>(new ProducerConfig { BootstrapServers = servers, LingerMs = 5 }).Build();
+        // A broker that cannot be reached fails the records after 30 s rather than librdkafka's default 5 minutes.
+        using var producer = new ProducerBuilder<string?, string>(new ProducerConfig { BootstrapServers = servers, LingerMs = 5, MessageTimeoutMs = 30_000 }).Build();
         long count = 0;
+        long failed = 0;
+        string? firstError = null;
         while (await lines.ReadLineAsync(cancellationToken) is { } line)
         {
             if (line.Trim().Length == 0)
@@ -44,14 +47,18 @@ internal static class ProduceCommand
             }
             producer.Produce(topic, new Message<string?, string> { Key = KeyOf(line, keyField), Value = line }, report =>
             {
-                if (report.Error.IsError)
+                if (report.Error.IsError && Interlocked.Increment(ref failed) == 1)
                 {
-                    Console.Error.WriteLine($"error: record {report.Offset}: {report.Error.Reason}");
+                    firstError = report.Error.Reason;
                 }
             });
             count++;
         }
         producer.Flush(cancellationToken);
+        if (Interlocked.Read(ref failed) > 0)
+        {
+            throw new InvalidOperationException($"{failed} of {count} records were not delivered to topic '{topic}' at {servers}: {firstError}");
+        }
         return count;
     }
 

@@ -84,7 +84,7 @@ internal static class QueryCommands
             var connected = await WithClientAsync(silo.Read(parse), async client =>
             {
                 var query = await client.GetQueryAsync(parse.GetValue(name)!)
-                    ?? throw new InvalidOperationException($"No query named '{parse.GetValue(name)}' (see 'sluice list').");
+                    ?? throw new KeyNotFoundException($"No query named '{parse.GetValue(name)}' (see 'sluice list').");
                 if (parse.GetValue(follow))
                 {
                     followed = await ProgressFollow.RunAsync(query, parse.GetValue(interval)!, cancellationToken);
@@ -100,19 +100,11 @@ internal static class QueryCommands
         return command;
     }
 
-    /// <summary>Runs an action with a connected client; errors print as one line and exit 1.</summary>
+    /// <summary>Runs an action with a connected client; <see cref="CliErrors"/> reports what it throws.</summary>
     public static async Task<int> WithClientAsync(CliConnection silo, Func<SluiceClient, Task> action)
     {
-        try
-        {
-            await using var client = await silo.ConnectAsync();
-            await action(client);
-            return 0;
-        }
-        catch (Exception e) when (e is QueryStartException or SpecException or InvalidOperationException or KeyNotFoundException or StreamingQueryException)
-        {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
-            return 1;
-        }
+        await using var client = await silo.ConnectAsync();
+        await action(client);
+        return 0;
     }
 }

@@ -31,6 +31,8 @@ public static class SluiceSiloBuilderExtensions
         services.AddMetrics();
         services.TryAddSingleton<Diagnostics.SluiceMetrics>();
         services.TryAddSingleton<IStateStoreProvider>(sp => StateStoreProviders.Create(sp.GetRequiredService<IOptions<SluiceOptions>>().Value.State));
+        // One error boundary for every grain: no caller gets a serializer error in place of the silo's message.
+        builder.AddIncomingGrainCallFilter<Errors.ErrorBoundaryFilter>();
         builder.AddMemoryStreams(Contracts.QueryEvents.Provider);
         builder.AddMemoryGrainStorage("PubSubStore");
         return builder;

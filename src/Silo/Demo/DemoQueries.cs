@@ -60,7 +60,7 @@ internal sealed class DemoQueries(IGrainFactory grains, IHostApplicationLifetime
                 var info = await manager.StartAsync(spec);
                 Console.WriteLine($"Demo query '{info.Name}' started (id {info.Id}) -> {spec.Sink.Kind} sink");
             }
-            catch (Exception e) when (e is QueryStartException or InvalidOperationException or OrleansException)
+            catch (Exception e) when (e is QueryStartException or InvalidOperationException or SluiceException or OrleansException)
             {
                 Console.Error.WriteLine($"Demo query '{spec.Name}' did not start: {e.Message}");
             }

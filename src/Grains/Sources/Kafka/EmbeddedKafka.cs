@@ -89,6 +89,27 @@ internal sealed class EmbeddedKafka : IDisposable
         }
     }
 
+    /// <summary>
+    /// Fault hook for tests: the next <paramref name="count"/> requests of Kafka API <paramref name="apiKey"/> (2 is
+    /// ListOffsets), from any client of this cluster, fail with <paramref name="error"/>.
+    /// </summary>
+    public void FailRequests(short apiKey, int count, Confluent.Kafka.ErrorCode error) =>
+        WithCluster(cluster =>
+        {
+            RdKafkaNative.MockPushRequestErrors(cluster, apiKey, Enumerable.Repeat((int)error, count).ToArray());
+            return 0;
+        });
+
+    /// <summary>Fault hook for tests: the brokers advertise only versions <paramref name="min"/>..<paramref name="max"/> of an API, as an older broker would.</summary>
+    public void LimitApiVersions(short apiKey, short min, short max)
+    {
+        var error = WithCluster(cluster => RdKafkaNative.MockSetApiVersion(cluster, apiKey, min, max));
+        if (error != 0)
+        {
+            throw new InvalidOperationException($"The embedded Kafka could not limit API {apiKey} to versions {min}..{max}: {RdKafkaNative.ErrorText(error)}.");
+        }
+    }
+
     public void Dispose()
     {
         if (_admin.IsValueCreated)

@@ -106,7 +106,11 @@ internal sealed class KafkaStreamSource : IStreamSource
         }
     }
 
-    /// <summary>One ListOffsets request per leader broker for all partitions, rather than one round trip per partition.</summary>
+    /// <summary>
+    /// One admin ListOffsets request per leader broker for all partitions, rather than one round trip per partition.
+    /// Some brokers that librdkafka supports answer the admin request with errors (older versions, Kafka-compatible
+    /// test brokers); the consumer's watermark query then gives the same earliest and latest offsets, a partition at a time.
+    /// </summary>
     private async Task<Dictionary<int, long>> ListOffsetsAsync(IReadOnlyList<int> partitions, OffsetSpec spec, CancellationToken cancellationToken)
     {
         var request = new List<TopicPartitionOffsetSpec>(partitions.Count);
@@ -123,9 +127,12 @@ internal sealed class KafkaStreamSource : IStreamSource
         catch (ListOffsetsException e)
         {
             var failed = e.Result.ResultInfos.Select(r => r.TopicPartitionOffsetError).FirstOrDefault(r => r.Error.IsError);
-            throw new InvalidOperationException(
-                $"Kafka at {_bootstrapServers} could not list offsets of topic '{_topic}'" +
-                (failed is null ? $": {e.Message}" : $" partition {failed.Partition.Value}: {failed.Error.Reason} ({failed.Error.Code})."), e);
+            var reason = failed is null ? e.Message : $"partition {failed.Partition.Value}: {failed.Error.Reason} ({failed.Error.Code})";
+            return await WatermarksAsync(partitions, spec, reason, e, cancellationToken);
+        }
+        catch (KafkaException e) when (!IsUnreachable(e.Error.Code))
+        {
+            return await WatermarksAsync(partitions, spec, $"{e.Error.Reason} ({e.Error.Code})", e, cancellationToken);
         }
         catch (KafkaException e)
         {
@@ -142,6 +149,35 @@ internal sealed class KafkaStreamSource : IStreamSource
         }
         return offsets;
     }
+
+    /// <summary>
+    /// The fallback for <see cref="ListOffsetsAsync"/>: each partition's low (earliest) or high (latest) watermark. The
+    /// admin error stays the inner exception, for the silo's log; the grain boundary sends the client only messages.
+    /// </summary>
+    private Task<Dictionary<int, long>> WatermarksAsync(IReadOnlyList<int> partitions, OffsetSpec spec, string adminError, KafkaException adminException, CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            var earliest = spec is OffsetSpec.EarliestSpec;
+            var offsets = new Dictionary<int, long>(partitions.Count);
+            foreach (var partition in partitions)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    var marks = _consumer.QueryWatermarkOffsets(new TopicPartition(_topic, partition), _timeout);
+                    offsets[partition] = earliest ? marks.Low.Value : marks.High.Value;
+                }
+                catch (KafkaException e)
+                {
+                    throw new InvalidOperationException(
+                        $"Kafka at {_bootstrapServers} could not list offsets of topic '{_topic}' ({adminError}), and its watermark query for " +
+                        $"partition {partition} failed too: {e.Error.Reason} ({e.Error.Code}).", adminException);
+                }
+            }
+            return offsets;
+        }, cancellationToken);
+
+    private static bool IsUnreachable(ErrorCode code) => code is ErrorCode.Local_TimedOut or ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown;
 
     private TimeoutException Unreachable(Error error) => new(
         $"Could not reach Kafka at {_bootstrapServers} within {_timeout.TotalSeconds:0.#} s to read topic '{_topic}' ({error.Reason}); " +

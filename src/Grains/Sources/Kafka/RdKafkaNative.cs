@@ -32,6 +32,8 @@ internal static unsafe class RdKafkaNative
         public delegate* unmanaged<nint, byte*> MockClusterBootstraps;
         public delegate* unmanaged<nint, byte*, int, int, int> MockTopicCreate;
         public delegate* unmanaged<nint, byte*, int, long, int> MockPartitionDeleteRecords;
+        public delegate* unmanaged<nint, short, nuint, int*, void> MockPushRequestErrors;
+        public delegate* unmanaged<nint, short, short, short, int> MockSetApiVersion;
     }
 
     /// <summary>Creates a producer handle that owns a mock cluster of <paramref name="brokers"/> brokers.</summary>
@@ -89,6 +91,31 @@ internal static unsafe class RdKafkaNative
         }
     }
 
+    /// <summary>The next <paramref name="errors"/>.Length requests of API <paramref name="apiKey"/>, from any client, fail with these codes.</summary>
+    public static void MockPushRequestErrors(nint cluster, short apiKey, int[] errors)
+    {
+        var f = _functions.Value;
+        if (f.MockPushRequestErrors is null)
+        {
+            throw new NotSupportedException("This librdkafka build does not export rd_kafka_mock_push_request_errors_array.");
+        }
+        fixed (int* codes = errors)
+        {
+            f.MockPushRequestErrors(cluster, apiKey, (nuint)errors.Length, codes);
+        }
+    }
+
+    /// <summary>Returns librdkafka's error code (0 when the brokers now advertise versions <paramref name="min"/>..<paramref name="max"/> of the API).</summary>
+    public static int MockSetApiVersion(nint cluster, short apiKey, short min, short max)
+    {
+        var f = _functions.Value;
+        if (f.MockSetApiVersion is null)
+        {
+            throw new NotSupportedException("This librdkafka build does not export rd_kafka_mock_set_apiversion.");
+        }
+        return f.MockSetApiVersion(cluster, apiKey, min, max);
+    }
+
     public static string ErrorText(int code) => Marshal.PtrToStringUTF8((nint)_functions.Value.Err2Str(code)) ?? $"error {code}";
 
     private static void SetOrThrow(Functions f, nint conf, string name, string value, byte* error)
@@ -127,6 +154,12 @@ internal static unsafe class RdKafkaNative
             MockTopicCreate = (delegate* unmanaged<nint, byte*, int, int, int>)Export(library, "rd_kafka_mock_topic_create"),
             MockPartitionDeleteRecords = NativeLibrary.TryGetExport(library, "rd_kafka_mock_partition_delete_records", out var delete)
                 ? (delegate* unmanaged<nint, byte*, int, long, int>)delete
+                : null,
+            MockPushRequestErrors = NativeLibrary.TryGetExport(library, "rd_kafka_mock_push_request_errors_array", out var push)
+                ? (delegate* unmanaged<nint, short, nuint, int*, void>)push
+                : null,
+            MockSetApiVersion = NativeLibrary.TryGetExport(library, "rd_kafka_mock_set_apiversion", out var version)
+                ? (delegate* unmanaged<nint, short, short, short, int>)version
                 : null,
         };
     }
