@@ -23,7 +23,7 @@ internal sealed class ConnectionLog : ILoggerProvider
     public Task<string> Refused => _refused.Task;
 
     /// <summary>The last few warnings and errors, oldest first.</summary>
-    public string LastWarnings => string.Join(" | ", _warnings);
+    public string LastWarnings => string.Join(" | ", _warnings.Distinct());
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -48,9 +48,11 @@ internal sealed class ConnectionLog : ILoggerProvider
         }
         // Orleans' words for a gateway that accepted the TCP connection and closed it before answering the preamble: what
         // a TLS gateway does to a plaintext client, or (TLS 1.3) to a client whose certificate it refused after the handshake.
-        // A silo that is down refuses the TCP connection instead (a SocketException), which is not counted.
+        // A silo that is down refuses the TCP connection instead (a SocketException, or Orleans' SocketConnectionException
+        // "Unable to connect to HOST:PORT. Error: ConnectionRefused"), which is not counted: with several gateways another
+        // may still answer, and with none the connect times out naming what it saw.
         if (message.StartsWith("Connection attempt to endpoint", StringComparison.Ordinal)
-            && exception is not null && !Chain(exception).Any(e => e is System.Net.Sockets.SocketException)
+            && exception is not null && !Chain(exception).Any(IsUnreachable)
             && Interlocked.Increment(ref _dropped) >= DroppedLimit)
         {
             _refused.TrySetResult(
@@ -59,6 +61,9 @@ internal sealed class ConnectionLog : ILoggerProvider
     }
 
     private static Exception Innermost(Exception exception) => Chain(exception).Last();
+
+    private static bool IsUnreachable(Exception e) =>
+        e is System.Net.Sockets.SocketException || e.GetType().Name is "ConnectionFailedException" or "SocketConnectionException";
 
     private static IEnumerable<Exception> Chain(Exception? exception)
     {

@@ -34,6 +34,7 @@ public static class SluiceHost
         });
         var http = builder.Configuration.GetSection("Http").Get<HttpSettings>() ?? new HttpSettings();
         builder.WebHost.UseUrls($"http://{http.Host}:{http.Port}");
+        RetiredSettings.Refuse(builder.Configuration);
         var silo = SiloSettings.Read(builder.Configuration);
         builder.Services.AddSluiceHttpAuth(http, silo.Mode, builder.Configuration);
         var kafka = builder.Configuration.GetSection("Kafka").Get<KafkaSettings>() ?? new KafkaSettings();
