@@ -68,7 +68,17 @@ internal sealed class SiloProcess : IAsyncDisposable
                 await Task.Delay(200);
                 continue;
             }
-            throw new InvalidOperationException($"the silo process did not start: {silo.Log}");
+            catch (HttpRequestException)
+            {
+                // Ended or out of time: the silo's own output says why, below.
+            }
+            var ended = silo._process.HasExited;
+            if (ended)
+            {
+                await silo._process.WaitForExitAsync(); // the rest of its output
+            }
+            throw new InvalidOperationException(
+                $"the silo process did not start ({(ended ? $"it exited with code {silo._process.ExitCode}" : "no answer in 60 s")}): {silo.Log}");
         }
     }
 
