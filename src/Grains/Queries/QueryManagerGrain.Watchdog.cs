@@ -76,6 +76,8 @@ internal sealed partial class QueryManagerGrain : IRemindable
             var info = await GrainFactory.GetGrain<IBatchCoordinatorGrain>(registered.QueryId).GetInfoAsync();
             if (info.IsActive || info.State is QueryState.Completed or QueryState.Failed)
             {
+                // A manager reactivated after its silo died knows the queries still running elsewhere only from here.
+                _queries[name] = info;
                 continue;
             }
             LogRestarting(logger, name, registered.QueryId);

@@ -77,7 +77,10 @@ internal sealed partial class QueryManagerGrain(
     {
         if (!_queries.TryGetValue(name, out var info))
         {
-            throw new KeyNotFoundException($"No query named '{name}'. Active queries: {string.Join(", ", _queries.Values.Where(q => q.IsActive).Select(q => q.Name))}");
+            // A manager reactivated after its silo died may not have heard of a query running elsewhere yet: the registry has.
+            info = _registry.State.Queries.TryGetValue(name, out var registered) && registered.ShouldRun
+                ? await GrainFactory.GetGrain<IBatchCoordinatorGrain>(registered.QueryId).GetInfoAsync()
+                : throw new KeyNotFoundException($"No query named '{name}'. Active queries: {string.Join(", ", _queries.Values.Where(q => q.IsActive).Select(q => q.Name))}");
         }
         var coordinator = GrainFactory.GetGrain<IBatchCoordinatorGrain>(info.Id);
         await coordinator.StopAsync();
