@@ -109,12 +109,7 @@ public sealed class UiSilo : IAsyncLifetime
         throw new TimeoutException($"No {what} within {ReadyTimeout.TotalSeconds} s. Last error: {last?.Message ?? "none"}");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => Sluice.Cli.Scenarios.FreePorts.Next();
 
     public async Task DisposeAsync()
     {

@@ -38,6 +38,21 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public static async Task<SiloProcess> StartAsync(string bootstrapServers, string checkpointRoot, string? fault)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(bootstrapServers, checkpointRoot, fault);
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+                // Another process bound one of the chosen ports between the check and the silo's bind: take new ones.
+            }
+        }
+    }
+
+    private static async Task<SiloProcess> StartOnceAsync(string bootstrapServers, string checkpointRoot, string? fault)
+    {
         var (gateway, http) = (ScenarioSilo.FreePort(), ScenarioSilo.FreePort());
         var start = new ProcessStartInfo("dotnet", [SiloDll(), "--quiet", $"--Silo:SiloPort={ScenarioSilo.FreePort()}", $"--Silo:GatewayPort={gateway}",
             $"--Http:Port={http}", $"--Kafka:BootstrapServers={bootstrapServers}", $"--Sluice:CheckpointRoot={checkpointRoot}", "--Logging:LogLevel:Default=Warning"])
@@ -77,8 +92,13 @@ internal sealed class SiloProcess : IAsyncDisposable
             {
                 await silo._process.WaitForExitAsync(); // the rest of its output
             }
-            throw new InvalidOperationException(
-                $"the silo process did not start ({(ended ? $"it exited with code {silo._process.ExitCode}" : "no answer in 60 s")}): {silo.Log}");
+            var why = $"the silo process did not start ({(ended ? $"it exited with code {silo._process.ExitCode}" : "no answer in 60 s")}): {silo.Log}";
+            await silo.DisposeAsync();
+            if (ended && silo.Log.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new PortTakenException(why);
+            }
+            throw new InvalidOperationException(why);
         }
     }
 
@@ -130,4 +150,6 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
         _process.Dispose();
     }
+
+    private sealed class PortTakenException(string message) : Exception(message);
 }
