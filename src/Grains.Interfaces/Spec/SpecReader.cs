@@ -169,7 +169,7 @@ public static class SpecReader
                 o.RequireObject(["op", "right", "joinType", "condition"]);
                 return new JoinSpec(
                     ReadSubStream(o.Required("right")),
-                    o.Optional("joinType")?.OneOf("inner", "leftOuter", "rightOuter", "leftSemi") ?? "inner",
+                    o.Optional("joinType")?.OneOf("inner", "leftOuter", "rightOuter", "fullOuter", "leftSemi") ?? "inner",
                     o.Required("condition").String());
         }
     }

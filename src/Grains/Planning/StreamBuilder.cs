@@ -21,6 +21,9 @@ internal sealed class StreamBuilder(int index, SourceSpec source)
 
     public WithWatermarkSpec? WatermarkSpec { get; private set; }
 
+    /// <summary>Columns holding a window of the watermarked column (<see cref="WatermarkedWindows"/>).</summary>
+    public IReadOnlyList<int> WatermarkWindows { get; private set; } = [];
+
     public void Filter(string path, FilterSpec f) =>
         _prefix.Add(new FilterOperator(QueryPlanner.Compile(path + ".condition", () => ExpressionCompiler.CompilePredicate(f.Condition, Schema))));
 
@@ -28,8 +31,11 @@ internal sealed class StreamBuilder(int index, SourceSpec source)
     {
         var columns = s.Columns.Select((c, j) => QueryPlanner.Compile($"{path}.columns[{j}]", () => ExpressionCompiler.CompileNamed(c, Schema))).ToList();
         _prefix.Add(new ProjectOperator(columns));
+        var before = Schema;
+        var selected = columns.Select(c => c.Expression.Syntax).ToList();
         Schema = new StreamSchema(columns.Select(c => new Column(c.Name, c.Expression.Type)).ToList());
-        Watermark = Watermark?.Follow(columns.Select(c => c.Expression.Syntax).ToList(), Schema);
+        WatermarkWindows = WatermarkedWindows.Follow(Watermark, WatermarkWindows, before, selected);
+        Watermark = Watermark?.Follow(selected, Schema);
     }
 
     public void WithWatermark(string path, WithWatermarkSpec w)
@@ -44,6 +50,7 @@ internal sealed class StreamBuilder(int index, SourceSpec source)
             throw QueryPlanner.Invalid(path + ".column", $"withWatermark needs a timestamp column, but '{w.Column}' is {Schema[index].Type}; CAST it to timestamp in a select first");
         }
         Watermark = new WatermarkColumn(w, index, Schema[index].Name);
+        WatermarkWindows = [];
         WatermarkSpec = w;
         _prefix.Add(new WatermarkOperator(index));
     }
