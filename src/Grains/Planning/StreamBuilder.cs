@@ -9,6 +9,11 @@ internal sealed class StreamBuilder(int index, SourceSpec source)
 {
     private readonly List<IRowOperator> _prefix = [];
 
+    // Where withWatermark observes rows, the schema there and the selects after it: a join pushes one-side predicates there.
+    private int _watermarkAt = -1;
+    private StreamSchema? _watermarkSchema;
+    private readonly List<(StreamSchema Output, IReadOnlyList<Expr> Selected)> _selectsAfterWatermark = [];
+
     public int Index { get; } = index;
 
     public SourceSpec Source { get; } = source;
@@ -35,6 +40,10 @@ internal sealed class StreamBuilder(int index, SourceSpec source)
         var selected = columns.Select(c => c.Expression.Syntax).ToList();
         Schema = new StreamSchema(columns.Select(c => new Column(c.Name, c.Expression.Type)).ToList());
         WatermarkWindows = WatermarkedWindows.Follow(Watermark, WatermarkWindows, before, selected);
+        if (_watermarkAt >= 0)
+        {
+            _selectsAfterWatermark.Add((Schema, selected));
+        }
         Watermark = Watermark?.Follow(selected, Schema);
     }
 
@@ -52,7 +61,25 @@ internal sealed class StreamBuilder(int index, SourceSpec source)
         Watermark = new WatermarkColumn(w, index, Schema[index].Name);
         WatermarkWindows = [];
         WatermarkSpec = w;
+        _watermarkAt = _prefix.Count;
+        _watermarkSchema = Schema;
+        _selectsAfterWatermark.Clear();
         _prefix.Add(new WatermarkOperator(index));
+    }
+
+    /// <summary>
+    /// Filters this stream's rows by a predicate over its current columns before its watermark observes them, unless
+    /// the predicate reads the event-time column (<see cref="PushedFilter"/>).
+    /// </summary>
+    public void PushFilter(Expr predicate, string text)
+    {
+        var below = _watermarkAt >= 0 ? PushedFilter.Through(predicate, _selectsAfterWatermark) : null;
+        if (below is null || PushedFilter.Reads(below, WatermarkSpec!.Column))
+        {
+            _prefix.Add(new FilterOperator(ExpressionCompiler.Compile(predicate, Schema, text)));
+            return;
+        }
+        _prefix.Insert(_watermarkAt++, new FilterOperator(ExpressionCompiler.Compile(below, _watermarkSchema!, text)));
     }
 
     /// <summary>Adds an operator compiled elsewhere (shared by every stream after a union).</summary>

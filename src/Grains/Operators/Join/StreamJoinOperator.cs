@@ -62,6 +62,16 @@ internal sealed class StreamJoinOperator : IStatefulOperator
             ValueOffsets = [.. Enumerable.Range(0, 2).Select(s => times[s] is null ? null : bounds.Where(b => b.Side == s).Select(b => (long?)b.OffsetMs).Min())],
         };
         CheckWatermarks(path, join.JoinType, op.KeyOrdinal >= 0, s => bounds.Any(b => b.Side == s));
+        // Spark pushes a side's own conjuncts into that input unless the side is preserved (PushPredicateThroughJoin);
+        // the batch checks them again, which a row that passed the pushed filter passes anyway.
+        if (condition.LeftFilter is { } leftFilter && !op.Preserves(Left))
+        {
+            left.PushFilter(leftFilter.Syntax, join.Condition);
+        }
+        if (condition.RightFilter is { } rightFilter && !op.Preserves(Right))
+        {
+            right.PushFilter(rightFilter.Syntax, join.Condition);
+        }
         return op;
     }
 
