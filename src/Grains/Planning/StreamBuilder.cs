@@ -74,12 +74,25 @@ internal sealed class StreamBuilder(int index, SourceSpec source)
     public void PushFilter(Expr predicate, string text)
     {
         var below = _watermarkAt >= 0 ? PushedFilter.Through(predicate, _selectsAfterWatermark) : null;
-        if (below is null || PushedFilter.Reads(below, WatermarkSpec!.Column))
+        if (below is not null && !PushedFilter.Reads(below, WatermarkSpec!.Column) && TryCompile(below, _watermarkSchema!, text) is { } early)
         {
-            _prefix.Add(new FilterOperator(ExpressionCompiler.Compile(predicate, Schema, text)));
+            _prefix.Insert(_watermarkAt++, new FilterOperator(early));
             return;
         }
-        _prefix.Insert(_watermarkAt++, new FilterOperator(ExpressionCompiler.Compile(below, _watermarkSchema!, text)));
+        _prefix.Add(new FilterOperator(ExpressionCompiler.Compile(predicate, Schema, text)));
+    }
+
+    /// <summary>A rewritten predicate that does not compile where the watermark is (a function only a later select allows) stays after it.</summary>
+    private static CompiledExpression? TryCompile(Expr predicate, StreamSchema schema, string text)
+    {
+        try
+        {
+            return ExpressionCompiler.Compile(predicate, schema, text);
+        }
+        catch (ExpressionException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Adds an operator compiled elsewhere (shared by every stream after a union).</summary>
