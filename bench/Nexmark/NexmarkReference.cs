@@ -15,7 +15,7 @@ internal static class NexmarkReference
     public const long SlideMs = 2_000;
     public const long SessionGapMs = 10_000;
 
-    public static readonly IReadOnlyList<string> Queries = ["q0", "q1", "q2", "q3", "q4", "q5", "q7", "q8", "q10", "q11"];
+    public static readonly IReadOnlyList<string> Queries = ["q0", "q1", "q2", "q3", "q4", "q5", "q7", "q8", "q10", "q11", "q14"];
 
     public static IEnumerable<object?[]> Rows(string query, IEnumerable<NexmarkEvent> events, long finalWatermarkMs) => query switch
     {
@@ -34,6 +34,7 @@ internal static class NexmarkReference
             NexmarkRows.Time(b.DateTimeMs).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
         }),
         "q11" => Q11(events, finalWatermarkMs),
+        "q14" => Q14(events),
         _ => throw new ArgumentException($"no reference for query '{query}'"),
     };
 
@@ -154,6 +155,15 @@ internal static class NexmarkReference
         closed.AddRange(open.Select(kv => new object?[] { kv.Key, kv.Value.Count, kv.Value.Start, kv.Value.Last + SessionGapMs }));
         return closed.Where(r => (long)r[3]! <= watermarkMs);
     }
+
+    /// <summary>Bids between 1M and 50M after conversion, with a time-of-day type (UTC hours) and the count of 'c' in extra (the suite's UDF).</summary>
+    public static IEnumerable<object?[]> Q14(IEnumerable<NexmarkEvent> events) =>
+        Bids(events).Where(b => 0.908 * b.Price is > 1_000_000 and < 50_000_000).Select(b =>
+        {
+            var hour = NexmarkRows.Time(b.DateTimeMs).Hour;
+            var type = hour is >= 8 and <= 18 ? "dayTime" : hour is <= 6 or >= 20 ? "nightTime" : "otherTime";
+            return new object?[] { b.Auction, b.Bidder, 0.908 * b.Price, type, b.DateTimeMs, b.Extra, (long)b.Extra.Count(c => c == 'c') };
+        });
 
     private static IEnumerable<NexmarkBid> Bids(IEnumerable<NexmarkEvent> events) => events.Where(e => e.Bid is not null).Select(e => e.Bid!);
 

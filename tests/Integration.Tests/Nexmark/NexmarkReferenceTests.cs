@@ -63,6 +63,33 @@ public class NexmarkReferenceTests
     }
 
     [Fact]
+    public void Q14_KeepsBidsConvertedBetween1MAnd50M_AndCountsTheCsInExtra()
+    {
+        var events = new[] { Bid(1, 1, 0, price: 1_101_322), Bid(2, 2, 0, price: 1_101_321), Bid(3, 3, 0, price: 55_066_079) };
+        // 0.908 x 1,101,322 = 1,000,000.4 passes; 1,101,321 converts to just under 1M; 55,066,079 to just over 50M.
+        var row = Assert.Single(NexmarkReference.Q14(events));
+        Assert.Equal([1L, 1L, 0.908 * 1_101_322, "nightTime", 0L, "x", 0L], row);
+        var c = new[] { new NexmarkEvent(0, NexmarkKind.Bid, null, null, new NexmarkBid(1, 1, 2_000_000, 9 * 3_600_000, "accbc")) };
+        Assert.Equal(["1|1|1816000|dayTime|32400000|accbc|3"], Sorted(NexmarkReference.Q14(c)));
+    }
+
+    [Fact]
+    public void KafkaJson_ReadsBackThroughTheKafkaSourcesParser_AsTheSameRow()
+    {
+        var config = new NexmarkConfig { Events = 100, EventsPerSecond = 1_000 };
+        var parser = new Sluice.Sources.Parsing.JsonRowParser(NexmarkSchemas.Event, Sluice.Sources.Parsing.ParseMode.FailFast);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        foreach (var n in new long[] { 0, 1, 4 })
+        {
+            var e = NexmarkGenerator.At(config, n);
+            var row = new object?[NexmarkSchemas.Event.Count];
+            Assert.Equal(Sluice.Sources.Parsing.ParseOutcome.Ok, parser.Parse(NexmarkLoad.Encode(e, buffer), row, "event " + n));
+            Assert.Equal(RowDigest.Canonical(NexmarkRows.Event(e)), RowDigest.Canonical(row));
+        }
+        Assert.Equal(NexmarkSchemas.Event.Columns.Select(c => c.Name), NexmarkLoad.Schema.Select(kv => kv.Key));
+    }
+
+    [Fact]
     public void Digest_IgnoresOrder_AndNamesTheRowsThatDiffer()
     {
         var a = new RowDigest();
