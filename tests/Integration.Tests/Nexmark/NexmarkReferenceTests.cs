@@ -65,8 +65,8 @@ public class NexmarkReferenceTests
     [Fact]
     public void Q14_KeepsBidsConvertedBetween1MAnd50M_AndCountsTheCsInExtra()
     {
-        var events = new[] { Bid(1, 1, 0, price: 1_101_322), Bid(2, 2, 0, price: 1_101_321), Bid(3, 3, 0, price: 55_066_079) };
-        // 0.908 x 1,101,322 = 1,000,000.4 passes; 1,101,321 converts to just under 1M; 55,066,079 to just over 50M.
+        var events = new[] { Bid(1, 1, 0, price: 1_101_322), Bid(2, 2, 0, price: 1_101_321), Bid(3, 3, 0, price: 55_066_080) };
+        // 0.908 x 1,101,322 = 1,000,000.4 passes; 1,101,321 converts to just under 1M; 55,066,080 to just over 50M.
         var row = Assert.Single(NexmarkReference.Q14(events));
         Assert.Equal([1L, 1L, 0.908 * 1_101_322, "nightTime", 0L, "x", 0L], row);
         var c = new[] { new NexmarkEvent(0, NexmarkKind.Bid, null, null, new NexmarkBid(1, 1, 2_000_000, 9 * 3_600_000, "accbc")) };
