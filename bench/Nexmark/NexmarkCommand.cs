@@ -67,12 +67,15 @@ internal static class NexmarkCommand
         {
             return new NexmarkResult(query, "not runnable: " + e.Message);
         }
-        await handle.AwaitTerminationAsync(TimeSpan.FromHours(1));
-        var seconds = watch.Elapsed.TotalSeconds;
-        if (await handle.ExceptionAsync() is { } error)
+        try
         {
-            return new NexmarkResult(query, "failed: " + error.Message) { Failed = true };
+            await handle.AwaitTerminationAsync();
         }
+        catch (StreamingQueryException e)
+        {
+            return new NexmarkResult(query, "failed: " + e.Message) { Failed = true };
+        }
+        var seconds = watch.Elapsed.TotalSeconds;
         var progress = await handle.RecentProgressAsync();
         var watermark = Checks.FinalWatermarkMs(progress);
         var reference = new RowDigest();

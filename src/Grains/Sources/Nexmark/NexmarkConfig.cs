@@ -43,7 +43,7 @@ public sealed record NexmarkConfig
     public long EventsPerSecond { get; init; } = 10_000;
 
     /// <summary>Event <c>n</c>'s time in epoch ms.</summary>
-    public long TimestampMs(long n) => BaseTimeMs + (long)((decimal)n * 1000 / EventsPerSecond);
+    public long TimestampMs(long n) => BaseTimeMs + (n * 1000 / EventsPerSecond);
 
     /// <summary>The global event number at <paramref name="offset"/> of <paramref name="partition"/>.</summary>
     public long EventAt(int partition, long offset) => (offset * Partitions) + partition;
