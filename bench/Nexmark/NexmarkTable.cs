@@ -18,7 +18,9 @@ internal static class NexmarkTable
         var text = new StringBuilder()
             .AppendLine($"{config.Events:N0} events of the `nexmark` source ({config.Partitions} partitions, {config.EventsPerSecond:N0} events per second of event time, " +
                 $"so 100 s of event time), availableNow in batches of {batch:N0}, engine alone (one silo in the benchmark's process, no broker), " +
-                $"output to a counting foreachBatch handler. Per core = events/s / {cores} cores (the whole machine, which other engineers' builds shared during the run).")
+                $"output to a counting foreachBatch handler. Per core = events/s / {cores} cores (the whole machine, which other engineers' builds shared during the run). " +
+                "Peak working set = the whole process's, sampled every 100 ms while the query ran (it includes heap that earlier queries left). " +
+                "A dash in a published column: no figure quoted for that query.")
             .AppendLine()
             .AppendLine("| Query | Sluice events/s | Sluice per core | Flink 1.13 per core | Feldera per core (16 cores) | Peak working set | State rows at end | Output rows | Check |")
             .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
