@@ -102,6 +102,20 @@ public class NexmarkSourceTests
         Assert.Contains("'stream'", Assert.Throws<ArgumentException>(() => NexmarkSchemas.StreamOf(new Dictionary<string, string> { ["stream"] = "bids" })).Message);
     }
 
+    [Fact]
+    public void Start_WithABadSourceOption_FailsNamingIt()
+    {
+        var spec = new QuerySpec
+        {
+            Name = "q",
+            Source = Spec("bid") with { Options = new Dictionary<string, string> { ["stream"] = "bid", ["evnets"] = "5" } },
+            Sink = new SinkSpec { Kind = "memory" },
+        };
+        var error = Assert.Throws<Sluice.Contracts.QueryStartException>(() => Sluice.Planning.QueryPlanner.Plan(spec));
+        Assert.Contains("unknown nexmark source option 'evnets'", error.Message);
+        Assert.Equal(NexmarkSchemas.Bid, Sluice.Planning.QueryPlanner.Plan(spec with { Source = Spec("bid") }).Streams[0].SourceSchema);
+    }
+
     private static SourceSpec Spec(string stream) => new()
     {
         Kind = "nexmark",

@@ -40,14 +40,28 @@ public static class NexmarkSchemas
     /// <summary>The stream names the <c>stream</c> option takes.</summary>
     public static readonly IReadOnlyList<string> Streams = ["event", "person", "auction", "bid"];
 
-    /// <summary>The schema of the stream the source's <c>stream</c> option names (default <c>event</c>).</summary>
-    public static StreamSchema For(IReadOnlyDictionary<string, string> options) => StreamOf(options) switch
+    /// <summary>
+    /// The schema of the stream the source's <c>stream</c> option names (default <c>event</c>). The planner asks for it
+    /// when the query starts, so every option is checked here: a bad one fails the start, naming it.
+    /// </summary>
+    public static StreamSchema For(IReadOnlyDictionary<string, string> options)
     {
-        "person" => Person,
-        "auction" => Auction,
-        "bid" => Bid,
-        _ => Event,
-    };
+        try
+        {
+            NexmarkConfig.FromOptions(options);
+            return StreamOf(options) switch
+            {
+                "person" => Person,
+                "auction" => Auction,
+                "bid" => Bid,
+                _ => Event,
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new Contracts.QueryStartException("Invalid query spec: " + e.Message);
+        }
+    }
 
     /// <summary>The <c>stream</c> option, checked.</summary>
     public static string StreamOf(IReadOnlyDictionary<string, string> options) =>
