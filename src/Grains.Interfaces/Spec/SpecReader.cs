@@ -53,7 +53,7 @@ public static class SpecReader
     private static SourceSpec ReadSource(Node s)
     {
         s.RequireObject(SourceFields);
-        var kind = s.Required("kind").OneOf("kafka", "rate", "memory", "table", "generator");
+        var kind = s.Required("kind").OneOf("kafka", "rate", "memory", "table", "generator", "nexmark");
         var spec = new SourceSpec
         {
             Kind = kind,
