@@ -17,7 +17,9 @@ builder.UseOrleans(silo => silo
     {
         builder.Configuration.GetSection("Sluice").Bind(options);
         options.KafkaBootstrapServers = builder.Configuration["Kafka:BootstrapServers"];
-    }));
+    })
+    // Processors and foreachBatch handlers of referenced projects (dotnet add reference ../MyProcessors) and packages.
+    .AddSluiceProcessorsFromReferences());
 
 var host = builder.Build();
 await host.StartAsync();
