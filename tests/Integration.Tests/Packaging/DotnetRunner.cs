@@ -62,7 +62,7 @@ internal static class DotnetRunner
             start.Environment.Remove(key);
         }
         // An installed tool's launcher finds the runtime through DOTNET_ROOT: the one running this test.
-        start.Environment["DOTNET_ROOT"] ??= Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
+        start.Environment.TryAdd("DOTNET_ROOT", Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", "..")));
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
