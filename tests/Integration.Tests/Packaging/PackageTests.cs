@@ -186,6 +186,10 @@ public sealed class PackageTests(ITestOutputHelper output)
             {
                 Directory.Delete(folder, recursive: true);
             }
+            if (Directory.Exists(Path.GetDirectoryName(folder)) && !Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(folder)!).Any())
+            {
+                Directory.Delete(Path.GetDirectoryName(folder)!);
+            }
         }
     }
 
