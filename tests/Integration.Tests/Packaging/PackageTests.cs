@@ -12,6 +12,7 @@ namespace Sluice.IntegrationTests.Packaging;
 /// <c>sluice</c> tool installed from the feed. Packages get a version of their own, removed from the global
 /// packages folder afterwards. One test, so the packing is paid once.
 /// </summary>
+[Collection(PackagingCollection.Name)]
 public sealed class PackageTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(12);
@@ -204,4 +205,11 @@ public sealed class PackageTests(ITestOutputHelper output)
         }
         throw new InvalidOperationException($"No Orleans.sln above {AppContext.BaseDirectory}");
     }
+}
+
+/// <summary>Packing and building take the machine's cores for minutes: run alone, not beside timing-sensitive silo tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PackagingCollection
+{
+    public const string Name = "packaging";
 }
