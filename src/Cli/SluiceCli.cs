@@ -17,6 +17,8 @@ internal static class SluiceCli
             QueryCommands.List(),
             QueryCommands.Stop(),
             QueryCommands.Progress(),
+            ReadCommands.Read(),
+            ReadCommands.Tail(),
             ProduceCommand.Create(),
             CheckpointCommands.Create(),
             ScenarioCommand.Create(),

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json.Serialization;
+using Sluice.Processing;
 using Sluice.Spec;
 
 namespace Sluice.Client;
@@ -103,24 +103,9 @@ public sealed class DataStreamReader
     /// <summary>The stream, ready for operators.</summary>
     public StreamFrame Load() => new(_client, _source, []);
 
-    internal static IReadOnlyList<KeyValuePair<string, string>> SchemaOf(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Select(p => new KeyValuePair<string, string>(p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? p.Name, SparkType(p.PropertyType, p.Name)))
-            .ToList();
+    /// <summary>The stream with rows typed <typeparamref name="T"/>, for LINQ lambdas; without a <see cref="Schema"/>, <typeparamref name="T"/>'s is used.</summary>
+    public Typed.StreamFrame<T> Load<T>() => new StreamFrame(_client, _source.Schema.Count == 0 && _source.Kind != "rate" ? _source with { Schema = SchemaOf(typeof(T)) } : _source, []).As<T>();
 
-    private static string SparkType(Type type, string property)
-    {
-        var t = Nullable.GetUnderlyingType(type) ?? type;
-        return t switch
-        {
-            _ when t == typeof(string) => "string",
-            _ when t == typeof(int) || t == typeof(short) || t == typeof(byte) => "int",
-            _ when t == typeof(long) => "bigint",
-            _ when t == typeof(double) || t == typeof(float) || t == typeof(decimal) => "double",
-            _ when t == typeof(bool) => "boolean",
-            _ when t == typeof(DateTime) || t == typeof(DateTimeOffset) => "timestamp",
-            _ when t == typeof(byte[]) => "binary",
-            _ => throw new ArgumentException($"property '{property}' has type {t.Name}, which has no Spark column type; use string, int, long, double, bool, DateTime, DateTimeOffset or byte[]"),
-        };
-    }
+    internal static IReadOnlyList<KeyValuePair<string, string>> SchemaOf(Type type) =>
+        TypedRows.Columns(type).Select(c => new KeyValuePair<string, string>(c.Name, c.Type)).ToList();
 }

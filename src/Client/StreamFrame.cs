@@ -68,5 +68,10 @@ public sealed class StreamFrame
     /// <summary>Describes the sink, output mode, trigger and checkpoint.</summary>
     public DataStreamWriter WriteStream() => new(_client, this);
 
+    /// <summary>The same stream with rows typed <typeparamref name="T"/>, for LINQ lambdas (one property per column).</summary>
+    public Typed.StreamFrame<T> As<T>() => new(this);
+
+    internal SluiceClient Client => _client;
+
     private StreamFrame With(OperatorSpec op) => new(_client, Source, [.. Operators, op]);
 }

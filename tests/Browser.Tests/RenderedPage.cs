@@ -36,6 +36,18 @@ internal sealed partial class RenderedPage(string html)
             .Where(classes => classes.Contains("alert"))
             .ToList();
 
+    /// <summary>The row count of the memory-sink rows table (<c>&lt;table data-rows="N"&gt;</c>), or null when the page shows none.</summary>
+    public int? SinkRows() =>
+        StartTags("table").Select(tag => Attribute(tag, "data-rows")).OfType<string>()
+            .Select(n => (int?)int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
+
+    /// <summary>The column headers of the memory-sink rows table.</summary>
+    public IReadOnlyList<string> SinkRowColumns()
+    {
+        var table = Regex.Match(Html, "<table[^>]*data-rows=\"[^\"]*\"[^>]*>.*?<thead>(.*?)</thead>", RegexOptions.Singleline);
+        return table.Success ? Regex.Matches(table.Groups[1].Value, "<th[^>]*>(.*?)</th>").Select(m => m.Groups[1].Value).ToList() : [];
+    }
+
     /// <summary>Whether the API-key form (<c>&lt;form id="key-form"&gt;</c>) is hidden.</summary>
     public bool KeyFormHidden()
     {

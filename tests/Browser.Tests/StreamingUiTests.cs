@@ -46,6 +46,19 @@ public sealed class StreamingUiTests(UiSilo silo, ITestOutputHelper output) : IC
     }
 
     [Fact]
+    public async Task MemorySinkQueryPage_ShowsTheLatestRows()
+    {
+        var page = await OpenAsync("#query=purchases");
+        var consoleSink = await OpenAsync("#query=purchases_console");
+
+        Assert.InRange(page.SinkRows() ?? 0, 1, 20);
+        Assert.Equal(["user_id", "product_id", "amount", "event_time"], page.SinkRowColumns());
+        Assert.Matches("<td>u\\d+</td>", page.Html);
+        Assert.Null(consoleSink.SinkRows()); // a console sink holds no rows to show
+        await ScreenshotAsync("purchases-rows", "#query=purchases", height: 1500);
+    }
+
+    [Fact]
     public async Task StatefulQueryPage_DrawsStateCharts()
     {
         var charts = (await OpenAsync("#query=events_per_user")).ChartPoints();

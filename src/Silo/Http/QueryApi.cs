@@ -10,6 +10,7 @@ namespace Sluice.Silo.Http;
 /// <summary>
 /// The silo's HTTP API: <c>GET /api/queries</c>, <c>GET /api/queries/{name}</c> (status, last progress, alerts),
 /// <c>GET /api/queries/{name}/progress</c> (recent progress, Spark's JSON), <c>GET /api/queries/{name}/alerts</c>,
+/// <c>GET /api/queries/{name}/rows?limit=N</c> (a memory sink's latest rows, <see cref="SinkRowsApi"/>),
 /// <c>POST /api/queries/{name}/stop</c>, <c>POST /api/queries/{name}/restart</c>. Every route needs an API key in a
 /// header (<see cref="ApiKeyAuthenticationHandler"/>), except <c>GET /healthz</c>, which only says whether the silo
 /// answers (Kubernetes probes cannot send a key from a secret).
@@ -36,6 +37,7 @@ public static class QueryApi
             await Find(grains, name) is not { } info ? NotFound(name) : Json(await Coordinator(grains, info).GetRecentProgressAsync()));
         api.MapGet("/{name}/alerts", async (string name, IGrainFactory grains) =>
             await Find(grains, name) is not { } info ? NotFound(name) : Json(QueryAlerts.Evaluate(info, await Coordinator(grains, info).GetRecentProgressAsync())));
+        api.MapSinkRows();
         api.MapPost("/{name}/stop", async (string name, IGrainFactory grains) =>
         {
             if (await Find(grains, name) is null)

@@ -59,6 +59,7 @@ export const api = {
   query: (name) => request(q(name)),
   progress: (name) => request(`${q(name)}/progress`),
   alerts: (name) => request(`${q(name)}/alerts`),
+  rows: (name, limit) => request(`${q(name)}/rows?limit=${limit}`),
   stop: (name) => request(`${q(name)}/stop`, { method: "POST" }),
   restart: (name) => request(`${q(name)}/restart`, { method: "POST" }),
 };

@@ -52,6 +52,9 @@ function showContent() {
   $("#dashboard-link").setAttribute("href", `../dashboard?key=${encodeURIComponent(apiKey.get())}`);
 }
 
+/** How many of a memory sink's latest rows the detail view shows. */
+const ROWS_SHOWN = 20;
+
 async function poll() {
   // A poll started later (hash change, action) supersedes this one: only the latest renders and reschedules.
   const generation = ++state.generation;
@@ -61,10 +64,11 @@ async function poll() {
     return;
   }
   const selected = state.selected;
-  const [list, detail, progress] = await Promise.allSettled([
+  const [list, detail, progress, rows] = await Promise.allSettled([
     api.queries(),
     selected ? api.query(selected) : null,
     selected ? api.progress(selected) : null,
+    selected ? api.rows(selected, ROWS_SHOWN) : null,
   ]);
   if (generation !== state.generation) return;
   if (list.status === "rejected" && list.reason.status === 401) {
@@ -82,14 +86,14 @@ async function poll() {
     connection(list.reason);
   }
   if (selected && selected === state.selected) {
-    state.detail = detailModel(selected, detail, progress);
+    state.detail = detailModel(selected, detail, progress, rows);
   }
   render();
   $("#refreshed").textContent = `Updated ${clock(Date.now())} UTC · every ${POLL_MS / 1000} s`;
   state.timer = setTimeout(poll, POLL_MS);
 }
 
-function detailModel(name, detail, progress) {
+function detailModel(name, detail, progress, rows) {
   const previous = state.detail?.name === name ? state.detail : {};
   if (detail.status === "rejected") {
     return detail.reason.status === 404 ? { name, missing: true } : { ...previous, name };
@@ -101,6 +105,8 @@ function detailModel(name, detail, progress) {
     lastProgress: body.lastProgress,
     alerts: body.alerts ?? state.alertsByName.get(name) ?? [],
     progress: progress.status === "fulfilled" ? progress.value || [] : previous.progress || [],
+    // Only memory sinks hold rows: other sinks answer 409 and show no rows part.
+    rows: rows.status === "fulfilled" ? rows.value : rows.reason?.status === 409 ? null : previous.rows ?? null,
   };
 }
 

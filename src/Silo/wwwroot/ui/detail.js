@@ -5,12 +5,12 @@ import { renderChart } from "./charts.js";
 import { el } from "./dom.js";
 import { stateBadge } from "./list.js";
 import { chartsFor, summaryOf } from "./series.js";
-import { batchesTable, operatorsTable, sourcesTable } from "./tables.js";
+import { batchesTable, operatorsTable, sinkRowsTable, sourcesTable } from "./tables.js";
 
-const PARTS = ["head", "alerts", "summary", "charts", "sources", "operators", "batches", "raw"];
+const PARTS = ["head", "alerts", "summary", "rows", "charts", "sources", "operators", "batches", "raw"];
 
 /**
- * Shows one query. model: { name, query, lastProgress, alerts, progress, missing }; actions: { stop, restart };
+ * Shows one query. model: { name, query, lastProgress, alerts, progress, rows, missing }; actions: { stop, restart };
  * layout: { columns, width } of the chart grid.
  */
 export function renderDetail(container, model, actions, layout) {
@@ -26,6 +26,7 @@ export function renderDetail(container, model, actions, layout) {
   update(parts.head, [model.query, model.missing, model.pending], () => head(model, actions));
   update(parts.alerts, [model.alerts, model.missing], () => alertsPart(model));
   update(parts.summary, [progressKey], () => summaryPart(last));
+  update(parts.rows, [model.rows], () => sinkRowsTable(model.rows));
   update(parts.charts, [progressKey, layout], () => chartsPart(progress, layout));
   update(parts.sources, [progressKey], () => sourcesTable(last));
   update(parts.operators, [progressKey], () => operatorsTable(last));

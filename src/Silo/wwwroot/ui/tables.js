@@ -78,3 +78,31 @@ export function batchesTable(progress) {
     [p.eventTime?.watermark ? dateTime(parseTime(p.eventTime.watermark)) : "—"],
   ]));
 }
+
+/**
+ * A memory sink's latest rows (GET /api/queries/NAME/rows): one column per sink column, newest last. A window struct
+ * shows as "start – end"; other structs as JSON.
+ */
+export function sinkRowsTable(sink) {
+  if (!sink) return null;
+  const columns = sink.schema || [];
+  const rows = sink.rows || [];
+  const caption = sink.totalRows > rows.length
+    ? `Latest rows (memory sink): the last ${rows.length} of ${integer(sink.totalRows)}, batch ${sink.lastBatchId}`
+    : `Rows (memory sink): ${rows.length}${sink.lastBatchId >= 0 ? `, batch ${sink.lastBatchId}` : ""}`;
+  if (rows.length === 0) return el("p", { class: "empty", "data-rows": "0" }, `${caption}. No rows yet.`);
+  const numeric = (type) => ["int", "bigint", "double"].includes(String(type).toLowerCase());
+  const wrap = table(caption, columns.map((c) => [c.name, numeric(c.type)]),
+    rows.map((row) => columns.map((c) => [cell(row[c.name]), numeric(c.type)])));
+  wrap.firstChild.setAttribute("data-rows", String(rows.length));
+  wrap.firstChild.classList.add("sink-rows");
+  return wrap;
+}
+
+function cell(value) {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "object") {
+    return "start" in value && "end" in value ? `${dateTime(parseTime(value.start))} – ${dateTime(parseTime(value.end))}` : JSON.stringify(value);
+  }
+  return String(value);
+}
