@@ -67,8 +67,11 @@ internal sealed record WindowExpr(Expr TimeColumn, TimeSpan Size, TimeSpan Slide
     public bool IsTumbling => Slide == Size;
 }
 
-/// <summary><c>session_window(timeColumn, gap)</c>: only a groupBy evaluates it.</summary>
-internal sealed record SessionWindowExpr(Expr TimeColumn, TimeSpan Gap) : Expr;
+/// <summary>
+/// <c>session_window(timeColumn, gap)</c>: only a groupBy evaluates it. The gap is a constant (<see cref="Gap"/>), or an
+/// expression evaluated per row (<see cref="GapExpression"/>, a duration string such as <c>'10 seconds'</c>).
+/// </summary>
+internal sealed record SessionWindowExpr(Expr TimeColumn, TimeSpan Gap, Expr? GapExpression = null) : Expr;
 
 /// <summary><c>expr AS name</c>, allowed only at the top of a select column or groupBy key/aggregate.</summary>
 internal sealed record AliasExpr(Expr Inner, string Name) : Expr;

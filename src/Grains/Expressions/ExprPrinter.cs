@@ -43,7 +43,7 @@ internal static class ExprPrinter
         AggregateCall { Argument: null } a => $"{a.Name}(1)",
         AggregateCall a => $"{a.Name}({(a.Distinct ? "DISTINCT " : "")}{Print(a.Argument!, schema)})",
         WindowExpr w => PrintWindow(w, schema),
-        SessionWindowExpr s => $"session_window({Print(s.TimeColumn, schema)}, {Durations.Format(s.Gap)})",
+        SessionWindowExpr s => $"session_window({Print(s.TimeColumn, schema)}, {(s.GapExpression is { } gap ? Print(gap, schema) : Durations.Format(s.Gap))})",
         AliasExpr a => $"{Print(a.Inner, schema)} AS {a.Name}",
         _ => throw new ArgumentOutOfRangeException(nameof(expr), expr.GetType().Name, "unknown expression node"),
     };

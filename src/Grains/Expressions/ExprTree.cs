@@ -68,6 +68,10 @@ internal static class ExprTree
                 break;
             case SessionWindowExpr s:
                 yield return s.TimeColumn;
+                if (s.GapExpression is { } gap)
+                {
+                    yield return gap;
+                }
                 break;
             case AliasExpr a:
                 yield return a.Inner;

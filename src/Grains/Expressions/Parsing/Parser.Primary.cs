@@ -147,6 +147,14 @@ internal sealed partial class Parser
         var timeColumn = ParseExpression();
         Expect(TokenKind.Comma, "',' and a gap duration");
         var gapAt = Current.Start;
+        var constant = (Current.Kind == TokenKind.String && Peek(1).Kind == TokenKind.RightParen) || IsKeyword(Current, "INTERVAL");
+        if (!constant)
+        {
+            // SPARK-36465: a gap computed per row, e.g. CASE WHEN ... THEN '1 second' ELSE '10 seconds' END.
+            var gapExpression = ParseExpression();
+            Expect(TokenKind.RightParen, "')'");
+            return new SessionWindowExpr(timeColumn, TimeSpan.Zero, gapExpression);
+        }
         var gap = ParseDuration("gap duration");
         Expect(TokenKind.RightParen, "')'");
         return gap > TimeSpan.Zero
