@@ -41,6 +41,7 @@ internal static class ExprPrinter
         CastExpr c => $"CAST({Print(c.Operand, schema)} AS {c.TargetType.ToString().ToUpperInvariant()})",
         FunctionCall f => $"{f.Name}({List(f.Arguments, schema)})",
         AggregateCall { Argument: null } a => $"{a.Name}(1)",
+        AggregateCall { Second: { } second } a => $"{a.Name}({Print(a.Argument!, schema)}, {Print(second, schema)})",
         AggregateCall a => $"{a.Name}({(a.Distinct ? "DISTINCT " : "")}{Print(a.Argument!, schema)})",
         WindowExpr w => PrintWindow(w, schema),
         SessionWindowExpr s => $"session_window({Print(s.TimeColumn, schema)}, {(s.GapExpression is { } gap ? Print(gap, schema) : Durations.Format(s.Gap))})",

@@ -60,8 +60,12 @@ internal static class ExprTree
                     yield return argument;
                 }
                 break;
-            case AggregateCall { Argument: { } argument }:
+            case AggregateCall { Argument: { } argument } call:
                 yield return argument;
+                if (call.Second is { } second)
+                {
+                    yield return second;
+                }
                 break;
             case WindowExpr w:
                 yield return w.TimeColumn;

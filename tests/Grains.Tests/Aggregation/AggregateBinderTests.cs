@@ -122,10 +122,9 @@ public class AggregateBinderTests
         Assert.Throws<ExpressionException>(() => AggregateBinder.Bind("max(session_window(ts, '5 minutes'))", Agg.Schema));
 
     [Fact]
-    public void Bind_AggregateWithTwoArguments_IsASyntaxError()
+    public void Bind_AggregateWithThreeArguments_IsASyntaxError()
     {
-        // approx_count_distinct(col, relativeSD) needs the parser to accept a second argument; until then it says so.
-        var error = Assert.Throws<ExpressionException>(() => AggregateBinder.Bind("approx_count_distinct(user, 0.01)", Agg.Schema));
-        Assert.Contains("takes exactly one argument", error.Message);
+        var error = Assert.Throws<ExpressionException>(() => AggregateBinder.Bind("approx_count_distinct(user, 0.01, 2)", Agg.Schema));
+        Assert.Contains("takes at most two arguments", error.Message);
     }
 }
