@@ -22,6 +22,11 @@ public class AggregateBinderTests
     [InlineData("first(user)", "first(user)")]
     [InlineData("last(user) AS `last user`", "last user")]
     [InlineData("approx_count_distinct(user)", "approx_count_distinct(user)")]
+    [InlineData("approx_count_distinct(user, 0.01)", "approx_count_distinct(user)")]
+    [InlineData("first(user, true)", "first(user)")]
+    [InlineData("max_by(user, amount)", "max_by(user, amount)")]
+    [InlineData("stddev_pop(qty)", "stddev_pop(qty)")]
+    [InlineData("collect_list(user)", "collect_list(user)")]
     public void Bind_NamesAggregateByAliasOrSparkAutoName(string agg, string name) =>
         Assert.Equal(name, AggregateBinder.Bind(agg, Agg.Schema).Name);
 
