@@ -1,10 +1,13 @@
 using Sluice.Bench;
+using Sluice.Bench.Nexmark;
 using Sluice.Bench.Workloads;
 
 // Sluice's benchmarks (see BENCHMARKS.md):
 // `workloads [--quick] [--events N]`: W1-W4 from Kafka, on the bare Confluent.Kafka loop (the limit) and on the generator source;
 // `latency [--quick]`: Kafka timestamp to batch commit at fixed input rates;
 // `timers [--keys N]`: the flatMapGroupsWithState timer stress run (one processing-time timeout per key, all firing in one batch);
+// `nexmark [--events N] [--only q5] [--quick]`: the Nexmark queries of bench/nexmark on the nexmark source, checked against plain C#;
+// `nexmark-load --bootstrap-servers H --topic T [--events N]`: the same events into Kafka as JSON;
 // `state [--keys N]`: a count per distinct key until RocksDB holds N keys, with peak memory and checkpoint bytes per batch.
 return args.FirstOrDefault() switch
 {
@@ -12,6 +15,8 @@ return args.FirstOrDefault() switch
     "latency" => await LatencyCommand.RunAsync(args.Skip(1).ToArray()),
     "timers" => await TimerStress.RunAsync(args.Skip(1).ToArray()),
     "state" => await StateScale.RunAsync(args.Skip(1).ToArray()),
+    "nexmark" => await NexmarkCommand.RunAsync(args.Skip(1).ToArray()),
+    "nexmark-load" => NexmarkLoad.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -20,6 +25,8 @@ static int Usage()
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- workloads [--quick] [--events 500000]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench -- latency [--quick]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench -- timers [--keys 1000000] [--key-groups 8]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench -- nexmark [--events 10000000] [--only q5] [--quick] [--partitions 8]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench -- nexmark-load --bootstrap-servers HOST:PORT --topic T [--events N] [--partitions 8]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench -- state [--keys 10000000] [--per-batch 1000000] [--key-groups 8]");
     return 2;
 }

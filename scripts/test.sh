@@ -37,6 +37,8 @@ dotnet test Orleans.sln -c Release --no-build -m:1 --logger "console;verbosity=n
 
 echo "== bench workloads --quick (a smoke test: every way must compute the same results; no speed assertions)"
 dotnet run -c Release --no-build --project bench -- workloads --quick
+echo "== bench nexmark --quick (agreement with plain C# only; queries the planner refuses are listed as not runnable)"
+dotnet run -c Release --no-build --project bench -- nexmark --quick
 
 echo "== sluice scenario run tests/scenarios"
 dotnet src/Cli/bin/Release/net10.0/sluice.dll scenario run tests/scenarios

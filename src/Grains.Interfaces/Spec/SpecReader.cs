@@ -53,7 +53,7 @@ public static class SpecReader
     private static SourceSpec ReadSource(Node s)
     {
         s.RequireObject(SourceFields);
-        var kind = s.Required("kind").OneOf("kafka", "rate", "memory", "table", "generator");
+        var kind = s.Required("kind").OneOf("kafka", "rate", "memory", "table", "generator", "nexmark");
         var spec = new SourceSpec
         {
             Kind = kind,
@@ -169,7 +169,7 @@ public static class SpecReader
                 o.RequireObject(["op", "right", "joinType", "condition"]);
                 return new JoinSpec(
                     ReadSubStream(o.Required("right")),
-                    o.Optional("joinType")?.OneOf("inner", "leftOuter", "rightOuter", "leftSemi") ?? "inner",
+                    o.Optional("joinType")?.OneOf("inner", "leftOuter", "rightOuter", "fullOuter", "leftSemi") ?? "inner",
                     o.Required("condition").String());
         }
     }

@@ -46,4 +46,10 @@ internal interface IStatefulBatch
 
     /// <summary>The earliest pending processing-time timer after <see cref="Finish"/>, if any.</summary>
     long? NextProcessingTimerMs { get; }
+
+    /// <summary>The batch's own count of updated and removed state rows where Spark's differs from the store's (null: the store's).</summary>
+    StateRowCounts? RowCounts => null;
 }
+
+/// <summary>State rows an operator counts itself, as Spark's operator does (a join counts appended rows only as updated).</summary>
+internal readonly record struct StateRowCounts(long Updated, long Removed);

@@ -11,7 +11,7 @@ internal static class OutputModeRules
         var mode = spec.OutputMode;
         switch (stateful)
         {
-            case null or DeduplicateOperator when mode == OutputMode.Complete:
+            case null or DeduplicateOperator or Operators.Join.StreamJoinOperator when mode == OutputMode.Complete:
                 throw QueryPlanner.Invalid("$.outputMode",
                     "Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets; use append or update");
             case AggregationOperator { HasWatermarkOnKey: false } when mode == OutputMode.Append:

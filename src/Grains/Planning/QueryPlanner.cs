@@ -71,7 +71,7 @@ internal static class QueryPlanner
                     }
                     streams.Add(right);
                     statefulInput = main.Schema;
-                    stateful = Compile(path, () => Operators.Join.StreamJoinOperator.Create(spec, i, path, j, main, right));
+                    stateful = Compile(path, () => Operators.Join.StreamJoinOperator.Create(i, path, j, main, right));
                     break;
                 default:
                     statefulInput = main.Schema;

@@ -16,6 +16,7 @@ internal static class SourceSchemas
         "rate" => Rate,
         "kafka" => KafkaSchemas.For(source),
         "generator" => GeneratorPartitionReader.Schema,
+        "nexmark" => Sources.Nexmark.NexmarkSchemas.For(source.Options),
         _ => FromSpec(source.Schema),
     };
 

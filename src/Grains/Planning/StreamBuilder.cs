@@ -9,6 +9,11 @@ internal sealed class StreamBuilder(int index, SourceSpec source)
 {
     private readonly List<IRowOperator> _prefix = [];
 
+    // Where withWatermark observes rows, the schema there and the selects after it: a join pushes one-side predicates there.
+    private int _watermarkAt = -1;
+    private StreamSchema? _watermarkSchema;
+    private readonly List<(StreamSchema Output, IReadOnlyList<Expr> Selected)> _selectsAfterWatermark = [];
+
     public int Index { get; } = index;
 
     public SourceSpec Source { get; } = source;
@@ -21,6 +26,9 @@ internal sealed class StreamBuilder(int index, SourceSpec source)
 
     public WithWatermarkSpec? WatermarkSpec { get; private set; }
 
+    /// <summary>Columns holding a window of the watermarked column (<see cref="WatermarkedWindows"/>).</summary>
+    public IReadOnlyList<int> WatermarkWindows { get; private set; } = [];
+
     public void Filter(string path, FilterSpec f) =>
         _prefix.Add(new FilterOperator(QueryPlanner.Compile(path + ".condition", () => ExpressionCompiler.CompilePredicate(f.Condition, Schema))));
 
@@ -28,8 +36,15 @@ internal sealed class StreamBuilder(int index, SourceSpec source)
     {
         var columns = s.Columns.Select((c, j) => QueryPlanner.Compile($"{path}.columns[{j}]", () => ExpressionCompiler.CompileNamed(c, Schema))).ToList();
         _prefix.Add(new ProjectOperator(columns));
+        var before = Schema;
+        var selected = columns.Select(c => c.Expression.Syntax).ToList();
         Schema = new StreamSchema(columns.Select(c => new Column(c.Name, c.Expression.Type)).ToList());
-        Watermark = Watermark?.Follow(columns.Select(c => c.Expression.Syntax).ToList(), Schema);
+        WatermarkWindows = WatermarkedWindows.Follow(Watermark, WatermarkWindows, before, selected);
+        if (_watermarkAt >= 0)
+        {
+            _selectsAfterWatermark.Add((Schema, selected));
+        }
+        Watermark = Watermark?.Follow(selected, Schema);
     }
 
     public void WithWatermark(string path, WithWatermarkSpec w)
@@ -52,8 +67,40 @@ internal sealed class StreamBuilder(int index, SourceSpec source)
             throw QueryPlanner.Invalid(path + ".column", $"withWatermark needs a timestamp column, but '{w.Column}' is {Schema[index].Type}; CAST it to timestamp in a select first");
         }
         Watermark = new WatermarkColumn(w, index, Schema[index].Name);
+        WatermarkWindows = [];
         WatermarkSpec = w;
+        _watermarkAt = _prefix.Count;
+        _watermarkSchema = Schema;
+        _selectsAfterWatermark.Clear();
         _prefix.Add(new WatermarkOperator(index));
+    }
+
+    /// <summary>
+    /// Filters this stream's rows by a predicate over its current columns before its watermark observes them, unless
+    /// the predicate reads the event-time column (<see cref="PushedFilter"/>).
+    /// </summary>
+    public void PushFilter(Expr predicate, string text)
+    {
+        var below = _watermarkAt >= 0 ? PushedFilter.Through(predicate, _selectsAfterWatermark) : null;
+        if (below is not null && !PushedFilter.Reads(below, WatermarkSpec!.Column) && TryCompile(below, _watermarkSchema!, text) is { } early)
+        {
+            _prefix.Insert(_watermarkAt++, new FilterOperator(early));
+            return;
+        }
+        _prefix.Add(new FilterOperator(ExpressionCompiler.Compile(predicate, Schema, text)));
+    }
+
+    /// <summary>A rewritten predicate that does not compile where the watermark is (a function only a later select allows) stays after it.</summary>
+    private static CompiledExpression? TryCompile(Expr predicate, StreamSchema schema, string text)
+    {
+        try
+        {
+            return ExpressionCompiler.Compile(predicate, schema, text);
+        }
+        catch (ExpressionException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Adds an operator compiled elsewhere (shared by every stream after a union).</summary>

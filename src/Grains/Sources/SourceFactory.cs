@@ -23,6 +23,7 @@ internal sealed class SourceFactory(IGrainFactory grains, IOptions<SluiceOptions
         "rate" => new RateStreamSource(checkpoint, sourceIndex, spec.RowsPerSecond, time),
         "memory" => new MemoryStreamSource(grains, StreamName(spec, queryName)),
         "generator" => new GeneratorStreamSource(spec, StreamName(spec, queryName)),
+        "nexmark" => new Nexmark.NexmarkStreamSource(spec, StreamName(spec, queryName)),
         _ => throw new ArgumentException($"unknown source kind '{spec.Kind}'"),
     };
 
@@ -40,6 +41,7 @@ internal sealed class SourceFactory(IGrainFactory grains, IOptions<SluiceOptions
         "rate" => new RatePartitionReader(long.Parse(readerContext!, CultureInfo.InvariantCulture), spec.RowsPerSecond),
         "memory" => new MemoryPartitionReader(grains, StreamName(spec, queryName), schema, Parsing.ParseModes.Parse(spec.Mode)),
         "generator" => new GeneratorPartitionReader(partition, GeneratorStreamSource.Partitions(spec)),
+        "nexmark" => new Nexmark.NexmarkPartitionReader(spec, partition),
         _ => throw new ArgumentException($"unknown source kind '{spec.Kind}'"),
     };
 

@@ -70,6 +70,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, IOptions<H
                 $"Key group {this.GetPrimaryKeyString()} was asked to commit batch {batchId} of run {runId}, but holds {(_attempt is { } a ? $"batch {a.BatchId} of run {a.RunId}" : "no batch")}.");
         }
         var metrics = await _store.CommitAsync(batchId);
+        var counts = _batch?.RowCounts;
         _attempt = null;
         _batch = null;
         await KeepReminderAsync();
@@ -78,8 +79,8 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, IOptions<H
         {
             OperatorName = _plan!.Stateful!.Name,
             NumRowsTotal = metrics.NumRowsTotal,
-            NumRowsUpdated = metrics.NumRowsUpdated,
-            NumRowsRemoved = metrics.NumRowsRemoved,
+            NumRowsUpdated = counts?.Updated ?? metrics.NumRowsUpdated,
+            NumRowsRemoved = counts?.Removed ?? metrics.NumRowsRemoved,
             MemoryUsedBytes = metrics.MemoryUsedBytes,
             CommitTimeMs = metrics.CommitTimeMs,
             CustomMetrics = metrics.CustomMetrics,

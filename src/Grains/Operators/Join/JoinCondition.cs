@@ -1,41 +1,51 @@
 using Sluice.Data;
 using Sluice.Expressions;
+using Sluice.State.Encoding;
 
 namespace Sluice.Operators.Join;
 
+/// <summary>One equality between a left and a right expression; <c>&lt;=&gt;</c> (null-safe) lets NULL match NULL.</summary>
+internal sealed record JoinKey(CompiledExpression Left, CompiledExpression Right, bool NullSafe);
+
 /// <summary>
-/// A join condition taken apart: equality conjuncts between a left and a right expression are the join keys; the
-/// rest is a predicate on the joined row; conjuncts bounding <c>leftTime - rightTime</c> give the event-time range
-/// that lets state go (Spark's StreamingJoinHelper, for the forms <c>l.t &gt;= r.t - interval ...</c>,
-/// <c>l.t &lt;= r.t + interval ...</c> and <c>l.t BETWEEN r.t - interval ... AND r.t + interval ...</c>).
+/// A join condition taken apart as Spark's planner does (<c>ExtractEquiJoinKeys</c>, then
+/// <c>JoinConditionSplitPredicates</c>): equalities between a left and a right expression are the join keys; the other
+/// conjuncts are split into those that read only the left side, only the right side, or both. A row failing its
+/// side's conjuncts can never match, so a stream-stream join neither stores it nor looks it up. Comparisons between
+/// the sides' time columns give <see cref="Bounds"/> on how long state must be kept.
 /// </summary>
 internal sealed class JoinCondition
 {
-    private JoinCondition(IReadOnlyList<CompiledExpression> leftKeys, IReadOnlyList<CompiledExpression> rightKeys, CompiledExpression? residual, StreamSchema joined)
+    private JoinCondition(List<JoinKey> keys, List<Expr> keySyntax, StreamSchema joined)
     {
-        LeftKeys = leftKeys;
-        RightKeys = rightKeys;
-        Residual = residual;
+        Keys = keys;
+        KeySyntax = keySyntax;
         Joined = joined;
     }
 
-    public IReadOnlyList<CompiledExpression> LeftKeys { get; }
+    public IReadOnlyList<JoinKey> Keys { get; }
 
-    public IReadOnlyList<CompiledExpression> RightKeys { get; }
+    /// <summary>Per key, the left then the right expression as written (Spark finds a watermarked key column here).</summary>
+    public IReadOnlyList<Expr> KeySyntax { get; }
 
-    /// <summary>What else the joined row must satisfy (null: nothing).</summary>
-    public CompiledExpression? Residual { get; }
+    /// <summary>Non-key conjuncts over left columns only (null: none).</summary>
+    public CompiledExpression? LeftFilter { get; private init; }
+
+    /// <summary>Non-key conjuncts over right columns only (null: none).</summary>
+    public CompiledExpression? RightFilter { get; private init; }
+
+    /// <summary>Non-key conjuncts that read both sides, on the joined row (null: none).</summary>
+    public CompiledExpression? Residual { get; private init; }
+
+    /// <summary>Every non-key conjunct, on the joined row (for a stream-static join, which has no state to spare).</summary>
+    public CompiledExpression? All { get; private init; }
 
     /// <summary>Left columns, then right columns.</summary>
     public StreamSchema Joined { get; }
 
-    /// <summary>Lower bound of <c>leftTime - rightTime</c> in ms, when the condition gives one.</summary>
-    public long? MinLeftMinusRightMs { get; private set; }
+    public IReadOnlyList<StateBound> Bounds { get; private init; } = [];
 
-    /// <summary>Upper bound of <c>leftTime - rightTime</c> in ms, when the condition gives one.</summary>
-    public long? MaxLeftMinusRightMs { get; private set; }
-
-    public static JoinCondition Analyze(string text, StreamSchema left, StreamSchema right, string? leftTime, string? rightTime)
+    public static JoinCondition Analyze(string text, StreamSchema left, StreamSchema right, bool streaming)
     {
         var ambiguous = left.Columns.Select(c => c.Name).Intersect(right.Columns.Select(c => c.Name), StringComparer.OrdinalIgnoreCase).ToList();
         if (ambiguous.Count > 0)
@@ -43,35 +53,74 @@ internal sealed class JoinCondition
             throw new ExpressionException($"column '{ambiguous[0]}' is on both sides of the join; rename it with a select in one of the inputs", text);
         }
         var joined = new StreamSchema([.. left.Columns, .. right.Columns]);
-        var leftKeys = new List<CompiledExpression>();
-        var rightKeys = new List<CompiledExpression>();
-        var rest = new List<Expr>();
-        long? lo = null, hi = null;
+        var keys = new List<JoinKey>();
+        var keySyntax = new List<Expr>();
+        List<Expr> leftOnly = [], rightOnly = [], both = [], rest = [];
+        var bounds = new List<StateBound>();
         foreach (var conjunct in Conjuncts(ExpressionCompiler.Parse(text)))
         {
-            if (conjunct is BinaryExpr { Operator: BinaryOperator.Equal } eq && Side(eq.Left, left, right) is var l && Side(eq.Right, left, right) is var r && l != r && l != 0 && r != 0)
+            if (conjunct is BinaryExpr { Operator: BinaryOperator.Equal or BinaryOperator.NullSafeEqual } eq
+                && Side(eq.Left, left, right) is var l && Side(eq.Right, left, right) is var r && l != r && l != 0 && r != 0)
             {
                 var (leftSide, rightSide) = l < 0 ? (eq.Left, eq.Right) : (eq.Right, eq.Left);
-                leftKeys.Add(ExpressionCompiler.Compile(leftSide, left, text));
-                rightKeys.Add(ExpressionCompiler.Compile(rightSide, right, text));
+                keys.Add(new JoinKey(ExpressionCompiler.Compile(leftSide, left, text), ExpressionCompiler.Compile(rightSide, right, text), eq.Operator == BinaryOperator.NullSafeEqual));
+                keySyntax.Add(leftSide);
+                keySyntax.Add(rightSide);
                 continue;
             }
             rest.Add(conjunct);
-            if (leftTime is not null && rightTime is not null && TimeRange.Bound(conjunct, leftTime, rightTime) is { } bound)
+            bounds.AddRange(TimeRange.Bounds(conjunct, c => left.IndexOf(c) >= 0 ? 0 : right.IndexOf(c) >= 0 ? 1 : -1));
+            var references = TimeRange.Descendants(conjunct).OfType<ColumnRef>().ToList();
+            var onLeft = references.All(c => left.IndexOf(c.Name) >= 0);
+            var onRight = references.All(c => right.IndexOf(c.Name) >= 0);
+            (onLeft ? leftOnly : onRight ? rightOnly : both).Add(conjunct);
+            if (onLeft && onRight)
             {
-                (lo, hi) = (bound.Lower is { } a ? Math.Max(lo ?? long.MinValue, a) : lo, bound.Upper is { } b ? Math.Min(hi ?? long.MaxValue, b) : hi);
+                // No column at all: Spark checks it on both sides.
+                rightOnly.Add(conjunct);
             }
         }
-        if (leftKeys.Count == 0)
+        if (keys.Count == 0)
         {
-            throw new ExpressionException("a join needs at least one equality between a left and a right column (an equi-join); Sluice, like Spark, does not join streams on other conditions alone", text);
+            throw new ExpressionException(streaming
+                ? "Stream-stream join without equality predicate is not supported: the condition needs at least one equality between a left and a right column (an equi-join)"
+                : "a join needs at least one equality between a left and a right column (an equi-join); Sluice does not join a stream with a table on other conditions alone", text);
         }
-        var residual = rest.Count == 0 ? null : ExpressionCompiler.Compile(rest.Aggregate((a, b) => new BinaryExpr(BinaryOperator.And, a, b)), joined, text);
-        if (residual is not null && residual.Type.Kind is not (DataTypeKind.Boolean or DataTypeKind.Null))
+        return new JoinCondition(keys, keySyntax, joined)
         {
-            throw new ExpressionException($"a join condition must be boolean, not {residual.Type}", text);
+            LeftFilter = Predicate(leftOnly, left, text),
+            RightFilter = Predicate(rightOnly, right, text),
+            Residual = Predicate(both, joined, text),
+            All = Predicate(rest, joined, text),
+            Bounds = bounds,
+        };
+    }
+
+    /// <summary>The encoded join key of a row of <paramref name="side"/> (0 left, 1 right), or null when a key that is not null-safe is NULL.</summary>
+    public byte[]? KeyOf(int side, object?[] row)
+    {
+        var values = new object?[Keys.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var key = Keys[i];
+            if ((values[i] = (side == 0 ? key.Left : key.Right).Evaluate(row)) is null && !key.NullSafe)
+            {
+                return null;
+            }
         }
-        return new JoinCondition(leftKeys, rightKeys, residual, joined) { MinLeftMinusRightMs = lo, MaxLeftMinusRightMs = hi };
+        return RowCodec.Encode(values);
+    }
+
+    private static CompiledExpression? Predicate(List<Expr> conjuncts, StreamSchema schema, string text)
+    {
+        if (conjuncts.Count == 0)
+        {
+            return null;
+        }
+        var predicate = ExpressionCompiler.Compile(conjuncts.Aggregate((a, b) => new BinaryExpr(BinaryOperator.And, a, b)), schema, text);
+        return predicate.Type.Kind is DataTypeKind.Boolean or DataTypeKind.Null
+            ? predicate
+            : throw new ExpressionException($"a join condition must be boolean, not {predicate.Type}", text);
     }
 
     private static IEnumerable<Expr> Conjuncts(Expr e) =>

@@ -1,7 +1,6 @@
 using Sluice.Data;
 using Sluice.Planning;
 using Sluice.Spec;
-using Sluice.State.Encoding;
 
 namespace Sluice.Operators.Join;
 
@@ -33,14 +32,18 @@ internal sealed class StaticJoinOperator : IRowOperator
         {
             throw QueryPlanner.Invalid(path + ".joinType", "RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right is not supported; use inner, leftOuter or leftSemi");
         }
+        if (join.JoinType is "fullOuter")
+        {
+            throw QueryPlanner.Invalid(path + ".joinType", "FullOuter joins with streaming DataFrames/Datasets on the left and a static DataFrame/Dataset on the right is not supported; use inner, leftOuter or leftSemi");
+        }
         var rows = StaticTable.Load(right.Source, right.SourceSchema);
         right.Build().Prefix.ToList().ForEach(op => op.Apply(rows, new BatchContext(0, 0, 0)));
-        var condition = QueryPlanner.Compile(path + ".condition", () => JoinCondition.Analyze(join.Condition, left, right.Schema, null, null));
+        var condition = QueryPlanner.Compile(path + ".condition", () => JoinCondition.Analyze(join.Condition, left, right.Schema, streaming: false));
         var output = join.JoinType == "leftSemi" ? left : condition.Joined;
         var op = new StaticJoinOperator(condition, join.JoinType, right.Schema.Count, output);
         foreach (var row in rows)
         {
-            if (KeyOf(condition.RightKeys, row) is { } key)
+            if (condition.KeyOf(1, row) is { } key)
             {
                 if (!op._table.TryGetValue(key, out var matches))
                 {
@@ -58,12 +61,12 @@ internal sealed class StaticJoinOperator : IRowOperator
         foreach (var left in rows)
         {
             var matched = false;
-            if (KeyOf(_condition.LeftKeys, left) is { } key && _table.TryGetValue(key, out var candidates))
+            if (_condition.KeyOf(0, left) is { } key && _table.TryGetValue(key, out var candidates))
             {
                 foreach (var right in candidates)
                 {
                     object?[] joined = [.. left, .. right];
-                    if (_condition.Residual is null || _condition.Residual.IsTrue(joined))
+                    if (_condition.All is null || _condition.All.IsTrue(joined))
                     {
                         matched = true;
                         if (_joinType == "leftSemi")
@@ -85,19 +88,5 @@ internal sealed class StaticJoinOperator : IRowOperator
         }
         rows.Clear();
         rows.AddRange(output);
-    }
-
-    /// <summary>The encoded join key, or null when a key value is NULL (NULL never equals anything).</summary>
-    internal static byte[]? KeyOf(IReadOnlyList<Expressions.CompiledExpression> keys, object?[] row)
-    {
-        var values = new object?[keys.Count];
-        for (var i = 0; i < values.Length; i++)
-        {
-            if ((values[i] = keys[i].Evaluate(row)) is null)
-            {
-                return null;
-            }
-        }
-        return RowCodec.Encode(values);
     }
 }

@@ -1,5 +1,6 @@
 using Sluice.Contracts;
 using Sluice.Data;
+using Sluice.Expressions;
 using Sluice.Planning;
 using Sluice.Spec;
 using Sluice.State;
@@ -9,22 +10,21 @@ namespace Sluice.Operators.Join;
 
 /// <summary>
 /// A stream-stream join (Spark's StreamingSymmetricHashJoinExec): both inputs' rows are kept in the key group of their
-/// join key; each new row joins the other side's stored rows. With watermarks on both sides and a time range in the
-/// condition, rows that can no longer match are evicted, and outer joins then emit the rows that never matched, with
-/// nulls. Append mode only, as in Spark.
+/// join key; each new row joins the other side's stored rows. State goes when the watermark says no future row can
+/// match it (Spark's state watermark predicates): by the join key when a key column carries the watermark (a window of
+/// the event time, or the event time itself), else by each side's event time and the time range in the condition.
+/// Outer joins emit their preserved side's rows that never matched, with nulls, at that moment. Append mode only.
 /// </summary>
 internal sealed class StreamJoinOperator : IStatefulOperator
 {
-    private StreamJoinOperator(int index, JoinSpec spec, JoinCondition condition, int rightStream, int leftTime, int rightTime, int leftWidth, int rightWidth, StreamSchema output)
+    public const int Left = 0, Right = 1;
+
+    private StreamJoinOperator(int index, JoinSpec spec, JoinCondition condition, int rightStream, StreamSchema output)
     {
         Index = index;
         Spec = spec;
         Condition = condition;
         RightStream = rightStream;
-        LeftTime = leftTime;
-        RightTime = rightTime;
-        LeftWidth = leftWidth;
-        RightWidth = rightWidth;
         OutputSchema = output;
     }
 
@@ -32,37 +32,110 @@ internal sealed class StreamJoinOperator : IStatefulOperator
     public JoinSpec Spec { get; }
     public JoinCondition Condition { get; }
     public int RightStream { get; }
-    public int LeftTime { get; }
-    public int RightTime { get; }
-    public int LeftWidth { get; }
-    public int RightWidth { get; }
+    public int LeftWidth { get; private init; }
+    public int RightWidth { get; private init; }
     public string Name => "symmetricHashJoin";
     public StreamSchema OutputSchema { get; }
 
-    /// <summary>Whether state can be evicted: watermarks on both sides and a bounded time range in the condition.</summary>
-    public bool CanEvictLeft => LeftTime >= 0 && RightTime >= 0 && Condition.MinLeftMinusRightMs is not null;
+    /// <summary>Per side, the column that carries its watermark (null: none): late rows are dropped by it.</summary>
+    public JoinSideTime?[] Times { get; private init; } = [null, null];
 
-    public bool CanEvictRight => LeftTime >= 0 && RightTime >= 0 && Condition.MaxLeftMinusRightMs is not null;
+    /// <summary>The join key whose column carries the watermark (Spark's state key watermark), or -1.</summary>
+    public int KeyOrdinal { get; private init; } = -1;
 
-    public static StreamJoinOperator Create(QuerySpec spec, int index, string path, JoinSpec join, StreamBuilder left, StreamBuilder right)
+    /// <summary>Per side, the offset of its state value watermark from the watermark (null: its state is never evicted by value).</summary>
+    public long?[] ValueOffsets { get; private init; } = [null, null];
+
+    public static StreamJoinOperator Create(int index, string path, JoinSpec join, StreamBuilder left, StreamBuilder right)
     {
-        var condition = JoinCondition.Analyze(join.Condition, left.Schema, right.Schema, left.Watermark?.Name, right.Watermark?.Name);
-        var op = new StreamJoinOperator(index, join, condition, right.Index, left.Watermark?.Index ?? -1, right.Watermark?.Index ?? -1,
-            left.Schema.Count, right.Schema.Count, join.JoinType == "leftSemi" ? left.Schema : condition.Joined);
-        var needs = join.JoinType switch
+        var condition = JoinCondition.Analyze(join.Condition, left.Schema, right.Schema, streaming: true);
+        var sides = new[] { left, right };
+        var bounds = condition.Bounds.Where(b => sides[1 - b.Side].Watermark is { } w && string.Equals(w.Name, b.OtherColumn, StringComparison.OrdinalIgnoreCase)).ToList();
+        var times = sides.Select(JoinSideTime.Of).ToArray();
+        var op = new StreamJoinOperator(index, join, condition, right.Index, join.JoinType == "leftSemi" ? left.Schema : condition.Joined)
         {
-            "leftOuter" or "leftSemi" => op.CanEvictLeft,
-            "rightOuter" => op.CanEvictRight,
-            _ => true,
+            LeftWidth = left.Schema.Count,
+            RightWidth = right.Schema.Count,
+            Times = times,
+            KeyOrdinal = KeyWithWatermark(condition, left, right),
+            // Spark keeps the most cautious bound a side gets from the range conditions, and needs a watermark on that side to apply it.
+            ValueOffsets = [.. Enumerable.Range(0, 2).Select(s => times[s] is null ? null : bounds.Where(b => b.Side == s).Select(b => (long?)b.OffsetMs).Min())],
         };
-        if (!needs)
+        CheckWatermarks(path, join.JoinType, op.KeyOrdinal >= 0, s => bounds.Any(b => b.Side == s));
+        // Spark pushes a side's own conjuncts into that input unless the side is preserved (PushPredicateThroughJoin);
+        // the batch checks them again, which a row that passed the pushed filter passes anyway.
+        if (condition.LeftFilter is { } leftFilter && !op.Preserves(Left))
         {
-            throw QueryPlanner.Invalid(path + ".condition",
-                $"Stream-stream {join.JoinType} join between two streaming DataFrame/Datasets is not supported without a watermark on both inputs and a time range condition " +
-                "(e.g. 'l_id = r_id AND r_ts BETWEEN l_ts - interval 1 minute AND l_ts + interval 1 minute'): without them the rows that never match could never be emitted");
+            left.PushFilter(leftFilter.Syntax, join.Condition);
+        }
+        if (condition.RightFilter is { } rightFilter && !op.Preserves(Right))
+        {
+            right.PushFilter(rightFilter.Syntax, join.Condition);
         }
         return op;
     }
+
+    /// <summary>
+    /// Spark's <c>UnsupportedOperationChecker.checkForStreamStreamJoinWatermark</c>: an outer or semi join must be able to
+    /// evict the side whose unmatched rows it has to settle, through a watermark in the join keys or a range condition
+    /// against the other side's watermark.
+    /// </summary>
+    private static void CheckWatermarks(string path, string joinType, bool keyWatermark, Func<int, bool> rangeBounds)
+    {
+        var valid = keyWatermark || joinType switch
+        {
+            "leftOuter" or "leftSemi" => rangeBounds(Left),
+            "rightOuter" => rangeBounds(Right),
+            "fullOuter" => rangeBounds(Left) || rangeBounds(Right),
+            _ => true,
+        };
+        if (!valid)
+        {
+            throw QueryPlanner.Invalid(path + ".condition",
+                $"Stream-stream {SparkName(joinType)} join between two streaming DataFrame/Datasets is not supported without a watermark in the join keys, " +
+                "or a watermark on the nullable side and an appropriate range condition (e.g. withWatermark on both inputs and " +
+                "'l_id = r_id AND r_ts BETWEEN l_ts - interval 1 minute AND l_ts + interval 1 minute'): without them the rows that never match could never be emitted");
+        }
+    }
+
+    private static string SparkName(string joinType) => char.ToUpperInvariant(joinType[0]) + joinType[1..];
+
+    /// <summary>Spark's <c>findJoinKeyOrdinalForWatermark</c>: the first key that is a left column carrying the watermark, else a right one.</summary>
+    private static int KeyWithWatermark(JoinCondition condition, StreamBuilder left, StreamBuilder right)
+    {
+        for (var side = 0; side < 2; side++)
+        {
+            for (var k = 0; k < condition.Keys.Count; k++)
+            {
+                if (condition.KeySyntax[2 * k + side] is ColumnRef c && JoinSideTime.Carries(side == 0 ? left : right, c.Name))
+                {
+                    return k;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Whether unmatched rows of <paramref name="side"/> are emitted with nulls.</summary>
+    public bool Preserves(int side) => Spec.JoinType == "fullOuter" || Spec.JoinType == (side == Left ? "leftOuter" : "rightOuter");
+
+    /// <summary>
+    /// The time a stored row of <paramref name="side"/> is evicted by (see <see cref="Threshold"/>): its key's when the key
+    /// carries the watermark, else its own event time.
+    /// </summary>
+    public long? EvictionTimeMs(int side, object?[] row)
+    {
+        if (KeyOrdinal >= 0)
+        {
+            var key = Condition.Keys[KeyOrdinal];
+            return JoinSideTime.Ms((side == Left ? key.Left : key.Right).Evaluate(row));
+        }
+        return Times[side] is { } time && ValueOffsets[side] is not null ? JoinSideTime.Ms(row[time.Index]) : null;
+    }
+
+    /// <summary>Rows of <paramref name="side"/> whose eviction time is at or below this go (null: never).</summary>
+    public long? Threshold(int side, long watermarkMs) =>
+        KeyOrdinal >= 0 ? watermarkMs : ValueOffsets[side] is { } offset ? watermarkMs + offset : null;
 
     public IReadOnlyDictionary<string, string> Describe() => new Dictionary<string, string>
     {
@@ -74,19 +147,25 @@ internal sealed class StreamJoinOperator : IStatefulOperator
 
     public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, LateRowSet late)
     {
-        var side = context.StreamIndex == RightStream ? 1 : 0;
-        var time = side == 0 ? LeftTime : RightTime;
-        var keys = side == 0 ? Condition.LeftKeys : Condition.RightKeys;
+        var side = context.StreamIndex == RightStream ? Right : Left;
+        var time = Times[side];
         foreach (var row in rows)
         {
-            if (time >= 0 && row[time] is DateTime t && EventTimes.ToMs(t) <= context.WatermarkMs)
+            if (time is not null && JoinSideTime.Ms(row[time.Index]) is { } ms && ms <= context.WatermarkMs)
             {
                 late.Add(row);
                 continue;
             }
-            var key = StaticJoinOperator.KeyOf(keys, row);
-            // A NULL key never matches: only an outer join's preserved side keeps such a row (and emits it at once).
-            output.Add(key ?? [], [key is null ? side + 2 : side, .. row]);
+            if (Condition.KeyOf(side, row) is { } key)
+            {
+                output.Add(key, [side, .. row]);
+            }
+            else if (Preserves(side))
+            {
+                // A NULL key never matches (SQL equality), yet the preserved side keeps the row until it is evicted and
+                // then emits it with nulls, as Spark does; the other side's NULL-key rows are filtered out before the join.
+                output.Add([], [side + 2, .. row]);
+            }
         }
     }
 
