@@ -12,6 +12,7 @@ public sealed class ScenarioTests
     [InlineData("stateless")]
     [InlineData("stateful")]
     [InlineData("streams")]
+    [InlineData("spark-aggregation")]
     public async Task ScenarioFolder_EveryScenarioPasses(string folder)
     {
         var output = new StringWriter();

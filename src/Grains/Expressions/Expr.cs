@@ -53,10 +53,12 @@ internal sealed record FunctionCall(string Name, IReadOnlyList<Expr> Arguments) 
 
 /// <summary>
 /// An aggregate (<c>count</c>, <c>sum</c>, <c>avg</c>, <c>min</c>, <c>max</c>, <c>first</c>, <c>last</c>,
-/// <c>approx_count_distinct</c>; <c>mean</c> is kept as written and means avg); <see cref="Argument"/> is null for
-/// <c>count(*)</c>. Only a groupBy evaluates these.
+/// <c>approx_count_distinct</c>, <c>collect_list</c>, <c>stddev</c>, <c>max_by</c>, ...; <c>mean</c> is kept as written
+/// and means avg); <see cref="Argument"/> is null for <c>count(*)</c>. <see cref="Second"/> is the second argument of
+/// <c>first(x, ignoreNulls)</c>, <c>approx_count_distinct(x, relativeSD)</c> or <c>max_by(x, ordering)</c>.
+/// Only a groupBy evaluates these.
 /// </summary>
-internal sealed record AggregateCall(string Name, Expr? Argument, bool Distinct) : Expr;
+internal sealed record AggregateCall(string Name, Expr? Argument, bool Distinct, Expr? Second = null) : Expr;
 
 /// <summary>
 /// <c>window(timeColumn, size[, slide[, startTime]])</c>: tumbling when <see cref="Slide"/> equals <see cref="Size"/>.
@@ -67,8 +69,11 @@ internal sealed record WindowExpr(Expr TimeColumn, TimeSpan Size, TimeSpan Slide
     public bool IsTumbling => Slide == Size;
 }
 
-/// <summary><c>session_window(timeColumn, gap)</c>: only a groupBy evaluates it.</summary>
-internal sealed record SessionWindowExpr(Expr TimeColumn, TimeSpan Gap) : Expr;
+/// <summary>
+/// <c>session_window(timeColumn, gap)</c>: only a groupBy evaluates it. The gap is a constant (<see cref="Gap"/>), or an
+/// expression evaluated per row (<see cref="GapExpression"/>, a duration string such as <c>'10 seconds'</c>).
+/// </summary>
+internal sealed record SessionWindowExpr(Expr TimeColumn, TimeSpan Gap, Expr? GapExpression = null) : Expr;
 
 /// <summary><c>expr AS name</c>, allowed only at the top of a select column or groupBy key/aggregate.</summary>
 internal sealed record AliasExpr(Expr Inner, string Name) : Expr;

@@ -41,9 +41,12 @@ internal static class ExprPrinter
         CastExpr c => $"CAST({Print(c.Operand, schema)} AS {c.TargetType.ToString().ToUpperInvariant()})",
         FunctionCall f => $"{f.Name}({List(f.Arguments, schema)})",
         AggregateCall { Argument: null } a => $"{a.Name}(1)",
+        // Spark's automatic name lists an aggregate's children: max_by's ordering is one, first's ignoreNulls and
+        // approx_count_distinct's relativeSD are parameters, so first(x, true) is named first(x).
+        AggregateCall { Second: { } second, Name: "max_by" or "min_by" } a => $"{a.Name}({Print(a.Argument!, schema)}, {Print(second, schema)})",
         AggregateCall a => $"{a.Name}({(a.Distinct ? "DISTINCT " : "")}{Print(a.Argument!, schema)})",
         WindowExpr w => PrintWindow(w, schema),
-        SessionWindowExpr s => $"session_window({Print(s.TimeColumn, schema)}, {Durations.Format(s.Gap)})",
+        SessionWindowExpr s => $"session_window({Print(s.TimeColumn, schema)}, {(s.GapExpression is { } gap ? Print(gap, schema) : Durations.Format(s.Gap))})",
         AliasExpr a => $"{Print(a.Inner, schema)} AS {a.Name}",
         _ => throw new ArgumentOutOfRangeException(nameof(expr), expr.GetType().Name, "unknown expression node"),
     };

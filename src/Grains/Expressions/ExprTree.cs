@@ -60,14 +60,22 @@ internal static class ExprTree
                     yield return argument;
                 }
                 break;
-            case AggregateCall { Argument: { } argument }:
+            case AggregateCall { Argument: { } argument } call:
                 yield return argument;
+                if (call.Second is { } second)
+                {
+                    yield return second;
+                }
                 break;
             case WindowExpr w:
                 yield return w.TimeColumn;
                 break;
             case SessionWindowExpr s:
                 yield return s.TimeColumn;
+                if (s.GapExpression is { } gap)
+                {
+                    yield return gap;
+                }
                 break;
             case AliasExpr a:
                 yield return a.Inner;

@@ -13,7 +13,8 @@ namespace Sluice.Operators;
 /// Streaming aggregation (Spark's StateStoreSaveExec): agents pre-aggregate each batch per key, window grains merge
 /// the partial buffers into state. Output per mode: complete (every group), update (groups changed in the batch),
 /// append (groups the watermark has closed, once). With a watermark on a key, rows whose group is already closed
-/// (<c>window.end &lt;= watermark</c>) are dropped and counted, and closed groups are evicted.
+/// (<c>window.end &lt;= watermark</c>) are dropped and counted, and closed groups are evicted, except in complete mode,
+/// which keeps and counts every row as Spark does.
 /// </summary>
 internal sealed class AggregationOperator : IStatefulOperator
 {
@@ -21,6 +22,7 @@ internal sealed class AggregationOperator : IStatefulOperator
     private readonly AggregateSet _aggregates;
     private readonly OutputMode _mode;
     private readonly int _evictionKey;
+    private readonly bool _dropsLateRows;
     private readonly IReadOnlyDictionary<string, string> _description;
 
     public IReadOnlyDictionary<string, string> Describe() => _description;
@@ -37,6 +39,7 @@ internal sealed class AggregationOperator : IStatefulOperator
         {
             _evictionKey = Array.FindIndex(_keys, k => k.Scalar?.Syntax is Expressions.ColumnRef c && string.Equals(c.Name, watermark.Name, StringComparison.OrdinalIgnoreCase));
         }
+        _dropsLateRows = _evictionKey >= 0 && mode != OutputMode.Complete;
         OutputSchema = new StreamSchema([.. _keys.Select(k => new Column(k.Name, k.Type)), .. aggregates.Aggregates.Select(a => new Column(a.Name, a.Function.ResultType))]);
     }
 
@@ -75,7 +78,9 @@ internal sealed class AggregationOperator : IStatefulOperator
                 {
                     key[k] = k == windowKey ? windows[w] : _keys[k].Scalar!.Evaluate(row);
                 }
-                if (HasWatermarkOnKey && EvictionTimeMs(key) is { } t && t <= context.WatermarkMs)
+                // Complete mode keeps every group, so no row is too late for it (Spark's StateStoreSaveExec filters
+                // late rows only in append and update mode).
+                if (_dropsLateRows && EvictionTimeMs(key) is { } t && t <= context.WatermarkMs)
                 {
                     late.Add(row);
                     continue;

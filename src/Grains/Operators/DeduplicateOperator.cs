@@ -68,7 +68,7 @@ internal sealed class DeduplicateOperator : IStatefulOperator
         var key = new object?[_keyColumns.Length];
         foreach (var row in rows)
         {
-            if (_eventTime >= 0 && row[_eventTime] is DateTime t && EventTimes.ToMs(t) <= context.WatermarkMs)
+            if (_eventTime >= 0 && EventTimes.ToMs(row[_eventTime]) is { } t && t <= context.WatermarkMs)
             {
                 late.Add(row);
                 continue;
@@ -102,7 +102,7 @@ internal sealed class DeduplicateOperator : IStatefulOperator
                     continue;
                 }
                 // The value is when the key may be forgotten: its event time (plus the delay within the watermark).
-                long? expiry = op._eventTime >= 0 && row[op._eventTime] is DateTime t ? EventTimes.ToMs(t) + op._expiryDelayMs : null;
+                long? expiry = op._eventTime >= 0 && EventTimes.ToMs(row[op._eventTime]) is { } t ? t + op._expiryDelayMs : null;
                 store.Put(key, RowCodec.Encode([expiry]));
                 _output.Add(row);
             }

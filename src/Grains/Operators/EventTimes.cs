@@ -5,5 +5,17 @@ internal static class EventTimes
 {
     public static long ToMs(DateTime time) => (time.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
 
+    /// <summary>
+    /// The event time a value of a watermarked column stands for: a timestamp itself, or the end of a window struct
+    /// (a window column derived from the watermarked one carries its watermark, as Spark's WatermarkSupport evicts by
+    /// <c>window.end</c>); null for anything else.
+    /// </summary>
+    public static long? ToMs(object? value) => value switch
+    {
+        DateTime time => ToMs(time),
+        Data.StructValue { Values: [_, DateTime end] } => ToMs(end),
+        _ => null,
+    };
+
     public static DateTime FromMs(long ms) => DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks(ms * TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
 }

@@ -9,9 +9,10 @@ namespace Sluice.Operators;
 /// </summary>
 internal sealed class GroupKey
 {
-    private GroupKey(string name, DataType type, CompiledExpression? scalar, WindowExpr? window, int timeIndex, SessionWindowExpr? session = null)
+    private GroupKey(string name, DataType type, CompiledExpression? scalar, WindowExpr? window, int timeIndex, SessionWindowExpr? session = null, CompiledExpression? sessionGap = null)
     {
         Session = session;
+        SessionGap = sessionGap;
         Name = name;
         Type = type;
         Scalar = scalar;
@@ -27,6 +28,9 @@ internal sealed class GroupKey
     /// <summary>A <c>session_window(col, gap)</c> key (its windows come from the session merge, not from the row).</summary>
     public SessionWindowExpr? Session { get; }
 
+    /// <summary>The per-row gap of a <c>session_window</c> whose gap is not a constant: a duration string.</summary>
+    public CompiledExpression? SessionGap { get; }
+
     /// <summary>The input column a window is computed over (-1 for a scalar key).</summary>
     public int TimeIndex { get; }
 
@@ -41,7 +45,13 @@ internal sealed class GroupKey
         }
         if (inner is SessionWindowExpr session)
         {
-            return new GroupKey(name, DataType.Window, null, null, TimeColumn(session.TimeColumn, "session_window", input, text), session);
+            var gap = session.GapExpression is { } gapSyntax ? ExpressionCompiler.Compile(gapSyntax, input, text) : null;
+            if (gap is not null && gap.Type.Kind is not (DataTypeKind.String or DataTypeKind.Null))
+            {
+                throw new ExpressionException(
+                    $"the gap of session_window() must be a duration string such as '10 seconds', but '{ExprPrinter.Print(session.GapExpression!, input)}' is {gap.Type}", text);
+            }
+            return new GroupKey(name, DataType.Window, null, null, TimeColumn(session.TimeColumn, "session_window", input, text), session, gap);
         }
         if (ExpressionCompiler.ContainsAggregate(inner))
         {

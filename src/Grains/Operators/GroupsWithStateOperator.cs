@@ -76,7 +76,7 @@ internal sealed partial class GroupsWithStateOperator : IStatefulOperator
         var key = new object?[_keyColumns.Length];
         foreach (var row in rows)
         {
-            if (_eventTime >= 0 && row[_eventTime] is DateTime t && EventTimes.ToMs(t) <= context.WatermarkMs)
+            if (_eventTime >= 0 && EventTimes.ToMs(row[_eventTime]) is { } t && t <= context.WatermarkMs)
             {
                 late.Add(row);
                 continue;

@@ -92,10 +92,6 @@ internal sealed class SessionWindowBatch(SessionWindowOperator op, IStateStore s
                 store.Remove(old);
             }
             store.Put(RowCodec.Encode([.. keyValues, start]), RowCodec.Encode([end, .. buffer]));
-            if (op.Mode == OutputMode.Update)
-            {
-                _output.Add(op.OutputRow(keyValues, start, end, buffer));
-            }
         }
     }
 

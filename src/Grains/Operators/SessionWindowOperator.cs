@@ -11,8 +11,9 @@ namespace Sluice.Operators;
 /// <summary>
 /// Aggregation by <c>session_window(col, gap)</c> (Spark's SessionWindowStateStoreSaveExec): each row opens the
 /// session [t, t + gap); sessions of a key that overlap or touch merge, also across batches. Each session is one state
-/// row keyed by the group key and its start. Append emits a session once the watermark passes its end; update emits
-/// sessions changed in the batch; rows whose own session would already be closed are late.
+/// row keyed by the group key and its start. Append emits a session once the watermark passes its end; complete emits
+/// every session (update mode is refused, as Spark since SPARK-36463); rows whose own session would already be closed
+/// are late, in every mode (Spark's SessionWindowStateStoreRestoreExec filters them whatever the mode).
 /// </summary>
 internal sealed class SessionWindowOperator : IStatefulOperator
 {
@@ -20,6 +21,7 @@ internal sealed class SessionWindowOperator : IStatefulOperator
     private readonly int _sessionKey;
     private readonly int _timeIndex;
     private readonly long _gapMs;
+    private readonly Expressions.CompiledExpression? _gapExpression;
     private readonly AggregateSet _aggregates;
     private readonly OutputMode _mode;
     private readonly bool _hasWatermark;
@@ -27,17 +29,18 @@ internal sealed class SessionWindowOperator : IStatefulOperator
 
     public IReadOnlyDictionary<string, string> Describe() => _description;
 
-    public SessionWindowOperator(int index, IReadOnlyList<GroupKey> keys, int sessionKey, int timeIndex, TimeSpan gap, AggregateSet aggregates, OutputMode mode, WatermarkColumn? watermark, IReadOnlyDictionary<string, string> description)
+    public SessionWindowOperator(int index, IReadOnlyList<GroupKey> keys, int sessionKey, AggregateSet aggregates, OutputMode mode, WatermarkColumn? watermark, IReadOnlyDictionary<string, string> description)
     {
         Index = index;
         _description = description;
         _keys = [.. keys];
         _sessionKey = sessionKey;
-        _timeIndex = timeIndex;
-        _gapMs = (long)gap.TotalMilliseconds;
+        _timeIndex = keys[sessionKey].TimeIndex;
+        _gapMs = (long)keys[sessionKey].Session!.Gap.TotalMilliseconds;
+        _gapExpression = keys[sessionKey].SessionGap;
         _aggregates = aggregates;
         _mode = mode;
-        _hasWatermark = watermark is not null && watermark.Index == timeIndex;
+        _hasWatermark = watermark is not null && watermark.Index == _timeIndex;
         OutputSchema = new StreamSchema([.. _keys.Select(k => new Column(k.Name, k.Type)), .. aggregates.Aggregates.Select(a => new Column(a.Name, a.Function.ResultType))]);
     }
 
@@ -52,7 +55,7 @@ internal sealed class SessionWindowOperator : IStatefulOperator
 
     public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, LateRowSet late)
     {
-        var byKey = new Dictionary<byte[], List<(long Time, object?[] Row)>>(ByteKeyComparer.Instance);
+        var byKey = new Dictionary<byte[], List<(long Time, long End, object?[] Row)>>(ByteKeyComparer.Instance);
         foreach (var row in rows)
         {
             if (row[_timeIndex] is not DateTime time)
@@ -60,7 +63,11 @@ internal sealed class SessionWindowOperator : IStatefulOperator
                 continue;
             }
             var t = EventTimes.ToMs(time);
-            if (_hasWatermark && t + _gapMs <= context.WatermarkMs)
+            if (GapMs(row) is not { } gap)
+            {
+                continue;
+            }
+            if (_hasWatermark && t + gap <= context.WatermarkMs)
             {
                 late.Add(row);
                 continue;
@@ -70,17 +77,17 @@ internal sealed class SessionWindowOperator : IStatefulOperator
             {
                 byKey[key] = events = [];
             }
-            events.Add((t, row));
+            events.Add((t, t + gap, row));
         }
         foreach (var (key, events) in byKey)
         {
             events.Sort((a, b) => a.Time.CompareTo(b.Time));
             object?[]? session = null;
-            foreach (var (t, row) in events)
+            foreach (var (t, end, row) in events)
             {
                 if (session is not null && t <= (long)session[1]!)
                 {
-                    session[1] = Math.Max((long)session[1]!, t + _gapMs);
+                    session[1] = Math.Max((long)session[1]!, end);
                 }
                 else
                 {
@@ -88,7 +95,7 @@ internal sealed class SessionWindowOperator : IStatefulOperator
                     {
                         output.Add(key, session);
                     }
-                    session = [t, t + _gapMs, .. _aggregates.NewBuffer()];
+                    session = [t, end, .. _aggregates.NewBuffer()];
                 }
                 var buffer = session[2..];
                 _aggregates.Update(buffer, row);
@@ -96,6 +103,30 @@ internal sealed class SessionWindowOperator : IStatefulOperator
             }
             output.Add(key, session!);
         }
+    }
+
+    /// <summary>
+    /// The row's gap in ms, or null when the row opens no session: as Spark's SessionWindowing, a gap that is NULL, not a
+    /// duration, zero or negative drops the row (it is not late, so it is not counted).
+    /// </summary>
+    private long? GapMs(object?[] row)
+    {
+        if (_gapExpression is null)
+        {
+            return _gapMs;
+        }
+        if (_gapExpression.Evaluate(row) is not string text)
+        {
+            return null;
+        }
+        var trimmed = text.Trim();
+        var negative = trimmed.StartsWith('-');
+        if (!Spec.Durations.TryParse(negative ? trimmed[1..] : trimmed, out var gap))
+        {
+            return null;
+        }
+        var ms = (long)gap.TotalMilliseconds;
+        return negative || ms <= 0 ? null : ms;
     }
 
     private byte[] GroupKeyOf(object?[] row)

@@ -16,6 +16,16 @@ internal static class SinkRules
             case "parquet" or "json" when spec.OutputMode != OutputMode.Append:
                 throw QueryPlanner.Invalid("$.outputMode",
                     $"Data source {sink.Kind} does not support {spec.OutputMode} output mode; file sinks only append (write the result to a memory, kafka or foreachBatch sink instead)");
+            case "parquet":
+                try
+                {
+                    Sinks.Files.ParquetDataFile.Validate(output);
+                }
+                catch (NotSupportedException e)
+                {
+                    throw QueryPlanner.Invalid("$.sink", e.Message);
+                }
+                break;
             case "kafka" when sink.Key is { } key:
                 QueryPlanner.Compile("$.sink.key", () => ExpressionCompiler.Compile(key, output));
                 break;

@@ -27,9 +27,20 @@ internal static class StatefulPlanner
             {
                 throw QueryPlanner.Invalid(path + ".keys", "a session_window() key cannot be combined with window() or another session_window()");
             }
+            if (spec.OutputMode == OutputMode.Update)
+            {
+                // SPARK-36463: a session's row changes key (its start and end) as sessions merge, so "the rows updated in
+                // this batch" has no meaning a sink could apply.
+                throw QueryPlanner.Invalid("$.outputMode",
+                    "Update output mode not supported for session window on streaming DataFrames/DataSets; use append (with a watermark on the session's time column) or complete");
+            }
+            if (keys.Count == 1)
+            {
+                throw QueryPlanner.Invalid(path + ".keys",
+                    "Global aggregation with session window in streaming query is not supported; group by another key besides session_window (e.g. a user or session id)");
+            }
             var sessionAggregates = g.Aggs.Select((a, i) => QueryPlanner.Compile($"{path}.aggs[{i}]", () => AggregateBinder.Bind(a, input))).ToList();
-            var session = keys[sessionKey];
-            return new SessionWindowOperator(index, keys, sessionKey, session.TimeIndex, session.Session!.Gap, new AggregateSet(sessionAggregates), spec.OutputMode, watermark, Describe(g, input));
+            return new SessionWindowOperator(index, keys, sessionKey, new AggregateSet(sessionAggregates), spec.OutputMode, watermark, Describe(g, input));
         }
         if (keys.Count(k => k.Window is not null) > 1)
         {

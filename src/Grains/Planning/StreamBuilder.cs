@@ -49,6 +49,14 @@ internal sealed class StreamBuilder(int index, SourceSpec source)
 
     public void WithWatermark(string path, WithWatermarkSpec w)
     {
+        if (WatermarkSpec is { } first)
+        {
+            // Spark 3.5 refuses a second EventTimeWatermark below the first (WatermarkPropagator), whatever its column:
+            // the first one's watermark still holds back the global watermark, so the second could never advance it.
+            throw QueryPlanner.Invalid(path,
+                $"Redefining watermark is disallowed. This stream already has withWatermark('{first.Column}', '{Durations.Format(first.Delay)}'); " +
+                "declare one watermark per input stream (each side of a union or join may have its own)");
+        }
         var index = Schema.IndexOf(w.Column);
         if (index < 0)
         {

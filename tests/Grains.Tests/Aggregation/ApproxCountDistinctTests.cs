@@ -116,7 +116,7 @@ public class ApproxCountDistinctTests
     [Fact]
     public void Sketch_IsTheSameInEveryProcess()
     {
-        // Pinned: xxHash64 of the RowCodec bytes is stable, so partial sketches from agents on other silos merge.
+        // Pinned: Spark's value hash (xxHash64, seed 42) is stable, so partial sketches from agents on other silos merge.
         var buffer = Agg.Fold(Default, Enumerable.Range(0, 1_000).Select(i => (object?)$"k{i}").ToArray());
         Assert.Equal(PinnedEstimate, Default.Evaluate(buffer, 1));
     }
@@ -130,5 +130,5 @@ public class ApproxCountDistinctTests
         Assert.Contains("expected a sketch of 512 registers", error.Message);
     }
 
-    private const long PinnedEstimate = 1023;
+    private const long PinnedEstimate = 1017;
 }

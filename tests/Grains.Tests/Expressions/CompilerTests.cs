@@ -19,7 +19,7 @@ public class CompilerTests
     public void Compile_UnknownFunction_NamesItAndListsTheSupportedOnes()
     {
         var message = Assert.Throws<ExpressionException>(() => ExpressionCompiler.Compile("frobnicate(id)", Small)).Message;
-        Assert.StartsWith("unknown function 'frobnicate' in 'frobnicate(id)'; supported functions: abs, ceil, ceiling, char_length, ", message);
+        Assert.StartsWith("unknown function 'frobnicate' in 'frobnicate(id)'; supported functions: abs, array_contains, cardinality, ceil, ceiling, char_length, ", message);
         Assert.EndsWith(", upper, year", message, StringComparison.Ordinal);
     }
 

@@ -59,6 +59,19 @@ public sealed class WindowedAggregationTests : IDisposable
     }
 
     [Fact]
+    public async Task Complete_CountsRowsBehindTheWatermark_AndEvictsNothing_AsSparkEventTimeWatermarkSuite()
+    {
+        var run = new Run(Spec("complete"), _root, keepCache: true);
+        await run.BatchAsync(0, watermarkMs: 0, [Row("a", 10)]);
+
+        // Watermark 5 minutes: [0, 300) is closed for append and update, but complete mode still counts into it.
+        var behind = await run.BatchAsync(1, watermarkMs: 300_000, [Row("a", 100)], [Row("b", 400)]);
+        Assert.Equal(0, behind.Late);
+        Assert.Equal(["a@0=2", "b@300=1"], behind.Output);
+        Assert.Equal(2, behind.StateRows);
+    }
+
+    [Fact]
     public void Route_SlidingWindowsBehindTheWatermark_CountsEachWindowAsSparkButKeepsTheLateRowOnce()
     {
         var spec = SpecJson("update").Replace("'5 minutes') AS window", "'10 minutes', '5 minutes') AS window");

@@ -50,7 +50,8 @@ internal static class FunctionRegistry
         foreach (var definition in StringFunctions.Definitions()
             .Concat(MathFunctions.Definitions())
             .Concat(ConditionalFunctions.Definitions())
-            .Concat(DateTimeFunctions.Definitions()))
+            .Concat(DateTimeFunctions.Definitions())
+            .Concat(ArrayFunctions.Definitions()))
         {
             functions.Add(definition.Name, definition);
         }

@@ -7,6 +7,14 @@ internal sealed partial class Parser
     private static readonly HashSet<string> AggregateNames = new(StringComparer.OrdinalIgnoreCase)
     {
         "count", "sum", "avg", "mean", "min", "max", "first", "last", "approx_count_distinct",
+        "collect_list", "collect_set", "stddev", "std", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop",
+        "max_by", "min_by",
+    };
+
+    /// <summary>Aggregates that take a second argument: ignoreNulls, relativeSD, or the ordering of max_by/min_by.</summary>
+    private static readonly HashSet<string> TwoArgumentAggregates = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "first", "last", "approx_count_distinct", "max_by", "min_by",
     };
 
     private Expr ParsePrimary()
@@ -110,12 +118,22 @@ internal sealed partial class Parser
         }
         var distinct = AcceptKeyword("DISTINCT");
         var argument = ParseExpression();
+        Expr? second = null;
         if (Current.Kind == TokenKind.Comma)
         {
-            throw Error($"aggregate function {name} takes exactly one argument, at position {Current.Start} in '{_text}'", Current.Start);
+            if (!TwoArgumentAggregates.Contains(name))
+            {
+                throw Error($"aggregate function {name} takes exactly one argument, at position {Current.Start} in '{_text}'", Current.Start);
+            }
+            Advance();
+            second = ParseExpression();
+            if (Current.Kind == TokenKind.Comma)
+            {
+                throw Error($"aggregate function {name} takes at most two arguments, at position {Current.Start} in '{_text}'", Current.Start);
+            }
         }
         Expect(TokenKind.RightParen, "')'");
-        return new AggregateCall(name, argument, distinct);
+        return new AggregateCall(name, argument, distinct, second);
     }
 
     private WindowExpr ParseWindow()
@@ -147,6 +165,14 @@ internal sealed partial class Parser
         var timeColumn = ParseExpression();
         Expect(TokenKind.Comma, "',' and a gap duration");
         var gapAt = Current.Start;
+        var constant = (Current.Kind == TokenKind.String && Peek(1).Kind == TokenKind.RightParen) || IsKeyword(Current, "INTERVAL");
+        if (!constant)
+        {
+            // SPARK-36465: a gap computed per row, e.g. CASE WHEN ... THEN '1 second' ELSE '10 seconds' END.
+            var gapExpression = ParseExpression();
+            Expect(TokenKind.RightParen, "')'");
+            return new SessionWindowExpr(timeColumn, TimeSpan.Zero, gapExpression);
+        }
         var gap = ParseDuration("gap duration");
         Expect(TokenKind.RightParen, "')'");
         return gap > TimeSpan.Zero

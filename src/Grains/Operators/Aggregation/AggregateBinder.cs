@@ -34,8 +34,9 @@ internal static class AggregateBinder
                 "aggregate in one groupBy, then aggregate its output in a second one");
         }
         var argument = call.Argument is null ? null : ExpressionCompiler.Compile(call.Argument, input, source);
+        var ordering = call.Name is "max_by" or "min_by" ? Ordering(call, input, source, text) : null;
         var function = Function(call, argument?.Type, source, text);
-        return new BoundAggregate(ExpressionCompiler.AutoName(syntax, input), function, argument);
+        return new BoundAggregate(ExpressionCompiler.AutoName(syntax, input), function, argument, ordering);
     }
 
     private static IAggregateFunction Function(AggregateCall call, DataType? argumentType, string? source, string text)
@@ -44,6 +45,19 @@ internal static class AggregateBinder
         {
             case "count":
                 return CountFunction.Instance;
+            case "stddev" or "std" or "stddev_samp" or "stddev_pop" or "variance" or "var_samp" or "var_pop":
+                RequireNumeric(call, argumentType!, source, text);
+                return call.Name switch
+                {
+                    "stddev_pop" => CentralMomentFunction.StddevPop,
+                    "var_pop" => CentralMomentFunction.VarPop,
+                    "variance" or "var_samp" => CentralMomentFunction.VarSamp,
+                    _ => CentralMomentFunction.StddevSamp,
+                };
+            case "collect_list" or "collect_set":
+                return new CollectFunction(argumentType!, distinct: call.Name == "collect_set");
+            case "max_by" or "min_by":
+                return new ExtremumByFunction(argumentType!, isMax: call.Name == "max_by");
             case "sum":
                 RequireNumeric(call, argumentType!, source, text);
                 return argumentType!.Kind is DataTypeKind.Int or DataTypeKind.Long ? SumFunction.Long : SumFunction.Double;
@@ -53,16 +67,48 @@ internal static class AggregateBinder
             case "min" or "max":
                 return new MinMaxFunction(argumentType!, isMax: call.Name == "max");
             case "first":
-                return new FirstFunction(argumentType!);
+                return new FirstFunction(argumentType!, IgnoreNulls(call, source, text));
             case "last":
-                return new LastFunction(argumentType!);
+                return new LastFunction(argumentType!, IgnoreNulls(call, source, text));
             case "approx_count_distinct":
-                return new ApproxCountDistinctFunction();
+                return new ApproxCountDistinctFunction(RelativeSD(call, source, text));
             default:
                 throw Error(call, source, text, $"unknown aggregate function '{call.Name}'",
-                    "supported: count, sum, avg, mean, min, max, first, last, approx_count_distinct");
+                    "supported: count, sum, avg, mean, min, max, first, last, approx_count_distinct, collect_list, collect_set, " +
+                    "stddev, stddev_samp, stddev_pop, variance, var_samp, var_pop, max_by, min_by");
         }
     }
+
+    /// <summary>The second argument of first/last: Spark takes only a boolean literal there.</summary>
+    private static bool IgnoreNulls(AggregateCall call, string? source, string text) => call.Second switch
+    {
+        null => false,
+        Literal { Value: bool value } => value,
+        var other => throw Error(other, source, text, $"The second argument in {call.Name} should be a boolean literal", $"write {call.Name}(x, true) to ignore nulls"),
+    };
+
+    /// <summary>The relativeSD of approx_count_distinct: a numeric literal (Spark: "The second argument should be a double literal").</summary>
+    private static double RelativeSD(AggregateCall call, string? source, string text)
+    {
+        var rsd = call.Second switch
+        {
+            null => ApproxCountDistinctFunction.DefaultRelativeSD,
+            Literal { Value: double d } => d,
+            Literal { Value: int i } => i,
+            Literal { Value: long l } => l,
+            var other => throw Error(other, source, text, "The second argument should be a double literal", "e.g. approx_count_distinct(x, 0.01)"),
+        };
+        var precision = double.IsFinite(rsd) && rsd > 0 ? HyperLogLogPlusPlus.PrecisionFor(rsd) : -1;
+        return precision is >= HyperLogLogPlusPlus.MinPrecision and <= HyperLogLogPlusPlus.MaxPrecision
+            ? rsd
+            : throw Error(call.Second!, source, text, $"the relativeSD of approx_count_distinct must be between 0.0022 and 0.39 (precision 4 to 18 bits), not {rsd}");
+    }
+
+    /// <summary>The ordering argument of max_by/min_by, compiled against the input.</summary>
+    private static CompiledExpression Ordering(AggregateCall call, StreamSchema input, string? source, string text) =>
+        call.Second is { } ordering
+            ? ExpressionCompiler.Compile(ordering, input, source)
+            : throw Error(call, source, text, $"{call.Name} needs two arguments: the value and the ordering, e.g. {call.Name}(product, price)");
 
     /// <summary>sum and avg take int, bigint or double (a NULL literal counts as double, as in Spark).</summary>
     private static void RequireNumeric(AggregateCall call, DataType type, string? source, string text)

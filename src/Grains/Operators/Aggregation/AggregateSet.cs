@@ -13,6 +13,7 @@ internal sealed class AggregateSet
 {
     private readonly IAggregateFunction[] _functions;
     private readonly CompiledExpression?[] _arguments;
+    private readonly CompiledExpression?[] _orderings;
     private readonly int[] _offsets;
 
     public AggregateSet(IReadOnlyList<BoundAggregate> aggregates)
@@ -20,6 +21,7 @@ internal sealed class AggregateSet
         Aggregates = aggregates;
         _functions = new IAggregateFunction[aggregates.Count];
         _arguments = new CompiledExpression?[aggregates.Count];
+        _orderings = new CompiledExpression?[aggregates.Count];
         _offsets = new int[aggregates.Count];
         var columns = new Column[aggregates.Count];
         var size = 0;
@@ -27,6 +29,7 @@ internal sealed class AggregateSet
         {
             _functions[i] = aggregates[i].Function;
             _arguments[i] = aggregates[i].Argument;
+            _orderings[i] = aggregates[i].Ordering;
             _offsets[i] = size;
             size += aggregates[i].Function.BufferSlots;
             columns[i] = aggregates[i].OutputColumn;
@@ -64,7 +67,9 @@ internal sealed class AggregateSet
         for (var i = 0; i < _functions.Length; i++)
         {
             var argument = _arguments[i];
-            var input = argument is null ? BoundAggregate.RowMarker : argument.Evaluate(inputRow);
+            var input = argument is null ? BoundAggregate.RowMarker
+                : _orderings[i] is { } ordering ? new ValuePair(argument.Evaluate(inputRow), ordering.Evaluate(inputRow))
+                : argument.Evaluate(inputRow);
             _functions[i].Update(buffer, _offsets[i], input);
         }
     }

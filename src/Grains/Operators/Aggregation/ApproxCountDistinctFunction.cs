@@ -1,6 +1,4 @@
-using System.Buffers;
 using Sluice.Data;
-using Sluice.State.Encoding;
 
 namespace Sluice.Operators.Aggregation;
 
@@ -9,8 +7,9 @@ namespace Sluice.Operators.Aggregation;
 /// as a bigint, from a HyperLogLog++ sketch (<see cref="HyperLogLogPlusPlus"/>). The precision is Spark's,
 /// p = ceil(2 log2(1.106 / relativeSD)), so the default relativeSD 0.05 gives p = 9, m = 512 registers and a standard
 /// error of about 1.04 / sqrt(m) = 4.6% (one sigma; three sigma is 14%). Small counts (below Spark's linear-counting
-/// threshold, 400 at p = 9) come out nearly exact. A value is hashed as xxHash64 (seed 42, as Spark) of its
-/// <see cref="RowCodec"/> bytes, so the sketch is the same in every process and partials merge across agents.
+/// threshold, 400 at p = 9) come out as Spark's: a value is hashed as Spark hashes it (<see cref="SparkValueHash"/>,
+/// xxHash64 with seed 42), so the registers, and the linear-counting estimate, are Spark's; the sketch is the same in
+/// every process and partials merge across agents.
 /// The single slot is the register array, one byte per register (512 bytes per group at p = 9).
 /// </summary>
 internal sealed class ApproxCountDistinctFunction : IAggregateFunction
@@ -18,9 +17,6 @@ internal sealed class ApproxCountDistinctFunction : IAggregateFunction
     public const double DefaultRelativeSD = 0.05;
 
     private const ulong Seed = 42;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_scratch;
 
     public ApproxCountDistinctFunction(double relativeSD = DefaultRelativeSD)
     {
@@ -54,10 +50,7 @@ internal sealed class ApproxCountDistinctFunction : IAggregateFunction
         {
             return;
         }
-        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(64);
-        scratch.ResetWrittenCount();
-        RowCodec.EncodeValue(scratch, input);
-        HyperLogLogPlusPlus.Add(Registers(buffer, offset), Precision, StableHash64.XxHash64(scratch.WrittenSpan, Seed));
+        HyperLogLogPlusPlus.Add(Registers(buffer, offset), Precision, SparkValueHash.Hash(input, Seed));
     }
 
     public void Merge(object?[] buffer, int offset, object?[] other, int otherOffset) =>

@@ -64,11 +64,14 @@ internal static class HyperLogLogPlusPlus
             var linear = m * Math.Log((double)m / counts[0]);
             if (linear <= Thresholds[precision - MinPrecision])
             {
-                return (long)Math.Round(linear);
+                return JavaRound(linear);
             }
         }
-        return (long)Math.Round(ErtlEstimate(counts, m, q));
+        return JavaRound(ErtlEstimate(counts, m, q));
     }
+
+    /// <summary>Java's <c>Math.round</c>, which Spark uses: halves round up, where .NET's default rounds them to even.</summary>
+    private static long JavaRound(double value) => (long)Math.Floor(value + 0.5);
 
     /// <summary>Ertl's improved raw estimator (Algorithm 6 of the paper) from the histogram of register values.</summary>
     private static double ErtlEstimate(ReadOnlySpan<int> counts, int m, int q)

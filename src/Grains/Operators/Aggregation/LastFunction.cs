@@ -3,12 +3,14 @@ using Sluice.Data;
 namespace Sluice.Operators.Aggregation;
 
 /// <summary>
-/// Spark's <c>last(col)</c> with its default <c>ignoreNulls = false</c>: the last value seen, even when it is NULL.
-/// Two slots: the value and a "set" flag, so merging an empty partial keeps the value.
+/// Spark's <c>last(col[, ignoreNulls])</c>: the last value seen, even when it is NULL; with <c>ignoreNulls</c> true,
+/// the last non-null value. Two slots: the value and a "set" flag, so merging an empty partial keeps the value.
 /// </summary>
-internal sealed class LastFunction(DataType type) : IAggregateFunction
+internal sealed class LastFunction(DataType type, bool ignoreNulls = false) : IAggregateFunction
 {
     public DataType ResultType { get; } = type;
+
+    public bool IgnoreNulls { get; } = ignoreNulls;
 
     public int BufferSlots => 2;
 
@@ -20,6 +22,10 @@ internal sealed class LastFunction(DataType type) : IAggregateFunction
 
     public void Update(object?[] buffer, int offset, object? input)
     {
+        if (input is null && IgnoreNulls)
+        {
+            return;
+        }
         buffer[offset] = input;
         buffer[offset + 1] = Boxes.True;
     }
