@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Sluice.Cli.Scenarios;
 using Sluice.Client;
 using Sluice.Silo.Hosting;
-using Sluice.Sources.Kafka;
+using Sluice.Connectors.Kafka;
 
 namespace Sluice.IntegrationTests;
 

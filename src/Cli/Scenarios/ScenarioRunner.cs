@@ -80,7 +80,9 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
 
     private string StreamName(string? name) => _prefix + (name ?? "input");
 
-    private SourceSpec Rename(SourceSpec source) => source.Kind == "memory" ? source with { Name = StreamName(source.Name) } : source;
+    // Every source gets the scenario's prefix: a memory source's name is the stream addData writes to, and other
+    // kinds only show the name in progress.
+    private SourceSpec Rename(SourceSpec source) => source with { Name = StreamName(source.Name) };
 
     private async Task<string?> RunStepAsync(string kind, JsonElement step)
     {

@@ -1,9 +1,9 @@
 namespace Sluice.Spec;
 
 /// <summary>
-/// A sink: <c>memory</c> (readable by query name through the client), <c>console</c>, <c>parquet</c> and <c>json</c>
+/// A sink, by the kind of a sink connector registered on the silo: <c>memory</c> (readable by query name through the client), <c>console</c>, <c>parquet</c> and <c>json</c>
 /// files (<see cref="Path"/>), <c>kafka</c> (<see cref="Topic"/>), <c>foreachBatch</c> (<see cref="Handler"/>) or
-/// <c>stream</c> (an Orleans stream named after the query).
+/// <c>stream</c> (an Orleans stream named after the query), <c>delta</c> (a Delta Lake table at <see cref="Path"/>).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SinkSpec
@@ -30,4 +30,7 @@ public sealed record SinkSpec
 
     /// <summary>A <c>kafka</c> sink's record key: an expression over the output columns (absent: no key).</summary>
     [Id(7)] public string? Key { get; init; }
+
+    /// <summary>Fields of this kind's connector beyond the common ones, as raw JSON text (see <see cref="SourceSpec.Settings"/>).</summary>
+    [Id(8)] public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }

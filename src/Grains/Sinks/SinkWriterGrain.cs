@@ -16,7 +16,7 @@ internal abstract class SinkWriterGrain : Grain
 {
     private readonly StagedBatches _staged = new();
 
-    /// <summary>The query's sink settings, given before each commit (see <see cref="IConfigurableSinkGrain"/>).</summary>
+    /// <summary>The query's sink settings, given before each commit (<see cref="ISinkGrain.ConfigureAsync"/>).</summary>
     protected SinkConfig? Config { get; private set; }
 
     public Task ConfigureAsync(Immutable<SinkConfig> config)
