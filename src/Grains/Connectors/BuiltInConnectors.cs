@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Sluice.Connectors.ConsoleSink;
+using Sluice.Connectors.Delta;
 using Sluice.Connectors.Files;
 using Sluice.Connectors.ForeachBatch;
 using Sluice.Connectors.Generator;
@@ -25,11 +26,13 @@ internal static class BuiltInConnectors
         services.AddSourceConnector<RateSourceConnector>();
         services.AddSourceConnector<GeneratorSourceConnector>();
         services.AddSourceConnector<TableSourceConnector>();
+        services.AddSourceConnector<FilesSourceConnector>();
         services.AddSinkConnector<MemorySinkConnector>();
         services.AddSinkConnector<ConsoleSinkConnector>();
         services.AddSinkConnector<KafkaSinkConnector>();
         services.AddSinkConnector<ForeachBatchSinkConnector>();
         services.AddSinkConnector<StreamSinkConnector>();
+        services.AddSinkConnector<DeltaSinkConnector>();
         services.AddSingleton<ISinkConnector>(new FileSinkConnector(FileSinkFormat.Parquet));
         services.AddSingleton<ISinkConnector>(new FileSinkConnector(FileSinkFormat.Json));
     }

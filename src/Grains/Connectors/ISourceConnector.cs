@@ -35,6 +35,9 @@ public interface ISourceConnector
     /// </summary>
     SourceSpec Confine(SourceSpec spec, ConnectorGuard guard) => spec;
 
+    /// <summary>The cap on offsets per batch over all partitions (<c>maxOffsetsPerTrigger</c>; the files source's <c>maxFilesPerTrigger</c>).</summary>
+    long? MaxOffsetsPerTrigger(SourceSpec spec) => spec.MaxOffsetsPerTrigger;
+
     /// <summary>The rows' schema (valid after <see cref="Validate"/>).</summary>
     StreamSchema Schema(SourceSpec spec);
 

@@ -111,7 +111,7 @@ internal sealed partial class QueryRun : IDisposable
                     source.Dispose();
                     throw;
                 }
-                opened.Add(new RunSource(stream.Index, source, initial, connector.CreateOffsetCommitter(context), stream.Source.MaxOffsetsPerTrigger));
+                opened.Add(new RunSource(stream.Index, source, initial, connector.CreateOffsetCommitter(context), connector.MaxOffsetsPerTrigger(stream.Source)));
             }
             var query = new QueryRun(spec, queryId, runId, plan, checkpoint, checkpointLock, opened, connectors.SinkGrain(grains, spec.Sink, spec.Name, queryId), grains, time, metadata.KeyGroups, checkpointPath, minBatchesToRetain)
             {

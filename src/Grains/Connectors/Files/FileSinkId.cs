@@ -35,7 +35,7 @@ internal readonly record struct FileSinkId(FileSinkFormat Format, string Path)
     }
 
     // "out/x/" and "out/x" must name the same grain, or two activations would write one folder.
-    private static string Normalize(string path)
+    public static string Normalize(string path)
     {
         var trimmed = System.IO.Path.TrimEndingDirectorySeparator(path.Trim());
         return System.IO.Path.IsPathRooted(trimmed) ? System.IO.Path.GetFullPath(trimmed) : trimmed;
