@@ -16,15 +16,14 @@ public sealed class SpecSettings(IReadOnlyDictionary<string, string> settings, s
 
     public string? String(string name) => Read(name, JsonValueKind.String, "a string", e => e.GetString()!);
 
-    public bool? Bool(string name) => settings.ContainsKey(name)
-        ? Read(name, JsonValueKind.True, "true or false", e => e.GetBoolean(), JsonValueKind.False)
-        : null;
+    public bool? Bool(string name) =>
+        Read(name, JsonValueKind.True, "true or false", e => (bool?)e.GetBoolean(), JsonValueKind.False);
 
     public long? PositiveLong(string name) =>
-        Read(name, JsonValueKind.Number, "a positive whole number", e => e.TryGetInt64(out var n) && n > 0 ? n : throw Wrong(name, "a positive whole number"));
+        Read(name, JsonValueKind.Number, "a positive whole number", e => e.TryGetInt64(out var n) && n > 0 ? (long?)n : throw Wrong(name, "a positive whole number"));
 
     public int? Port(string name) =>
-        Read(name, JsonValueKind.Number, "a port number (1 to 65535)", e => e.TryGetInt32(out var n) && n is > 0 and < 65536 ? n : throw Wrong(name, "a port number (1 to 65535)"));
+        Read(name, JsonValueKind.Number, "a port number (1 to 65535)", e => e.TryGetInt32(out var n) && n is > 0 and < 65536 ? (int?)n : throw Wrong(name, "a port number (1 to 65535)"));
 
     public TimeSpan? Duration(string name) =>
         String(name) is { } text ? Durations.TryParse(text, out var d) && d > TimeSpan.Zero ? d : throw Wrong(name, Durations.Expected) : null;
@@ -34,6 +33,7 @@ public sealed class SpecSettings(IReadOnlyDictionary<string, string> settings, s
             ? allowed.FirstOrDefault(a => a.Equals(text, StringComparison.OrdinalIgnoreCase)) ?? throw Wrong(name, $"one of {string.Join(", ", allowed)}")
             : null;
 
+    // T is a nullable or reference type, so a missing field reads as null.
     private T? Read<T>(string name, JsonValueKind kind, string expected, Func<JsonElement, T> read, JsonValueKind? other = null)
     {
         if (!settings.TryGetValue(name, out var json))
