@@ -109,7 +109,7 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
         CloseReader();
         _plan = QueryPlanner.Plan(request.Spec, connectors);
         var stream = _plan.Streams[id.SourceIndex];
-        var checkpoint = CheckpointLocations.Open(request.CheckpointPath, options.Value.Blob);
+        var checkpoint = CheckpointLocations.Open(request.CheckpointPath, options.Value.Blob, options.Value.S3);
         _reader = connectors.Source(stream.Source.Kind).CreateReader(
             new ReaderContext(stream.Source, request.Spec.Name, id.SourceIndex, id.Partition, stream.SourceSchema, request.ReaderContext, checkpoint, GrainFactory));
         _runId = request.RunId;

@@ -9,6 +9,7 @@ using Sluice.Connectors.Generator;
 using Sluice.Connectors.Kafka;
 using Sluice.Connectors.Memory;
 using Sluice.Connectors.Rate;
+using Sluice.Connectors.Socket;
 using Sluice.Connectors.StreamSink;
 using Sluice.Connectors.Table;
 using Sluice.Hosting;
@@ -27,6 +28,7 @@ internal static class BuiltInConnectors
         services.AddSourceConnector<GeneratorSourceConnector>();
         services.AddSourceConnector<TableSourceConnector>();
         services.AddSourceConnector<FilesSourceConnector>();
+        services.AddSourceConnector<SocketSourceConnector>();
         services.AddSinkConnector<MemorySinkConnector>();
         services.AddSinkConnector<ConsoleSinkConnector>();
         services.AddSinkConnector<KafkaSinkConnector>();

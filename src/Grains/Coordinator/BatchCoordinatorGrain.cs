@@ -59,7 +59,7 @@ internal sealed partial class BatchCoordinatorGrain(
                 "Stop that query first, or give this one another checkpointLocation.");
         }
         var queryId = this.GetPrimaryKey();
-        _run = await QueryRun.OpenAsync(spec, queryId, runId, checkpointPath, connectors, GrainFactory, time, options.Value.Blob);
+        _run = await QueryRun.OpenAsync(spec, queryId, runId, checkpointPath, connectors, GrainFactory, time, options.Value.Blob, options.Value.S3);
         _run.OffsetCommitFailed = e => LogOffsetCommitFailed(logger, e, spec.Name);
         _run.Retention.PurgeFailed = e => LogPurgeFailed(logger, e, spec.Name);
         _progress = new ProgressReporter(_run, options.Value.RecentProgressCount);
@@ -79,6 +79,10 @@ internal sealed partial class BatchCoordinatorGrain(
             TriggerIntervalMs = (long)spec.Trigger.Interval.TotalMilliseconds,
         };
         LogStarted(logger, spec.Name, queryId, runId, _run.NextBatchId, _run.HasPendingBatch);
+        foreach (var stream in _run.Plan.Streams.Where(s => !connectors.Source(s.Source.Kind).Replayable))
+        {
+            LogNotReplayable(logger, spec.Name, stream.Source.Kind);
+        }
         await PublishStartedAsync();
         _loop = RunLoopAsync(_run, _stop.Token);
     }

@@ -85,7 +85,7 @@ internal sealed partial class QueryRun : IDisposable
     private bool _disposed;
 
     /// <summary>Opens the checkpoint and recovers: the last batch with offsets but no commit is pending and re-runs first.</summary>
-    public static async Task<QueryRun> OpenAsync(QuerySpec spec, Guid queryId, Guid runId, string checkpointPath, ConnectorRegistry connectors, IGrainFactory grains, TimeProvider time, BlobCheckpointOptions blob)
+    public static async Task<QueryRun> OpenAsync(QuerySpec spec, Guid queryId, Guid runId, string checkpointPath, ConnectorRegistry connectors, IGrainFactory grains, TimeProvider time, BlobCheckpointOptions blob, Storage.S3Options? s3 = null)
     {
         var plan = QueryPlanner.Plan(spec, connectors);
         var minBatchesToRetain = CheckpointRetention.MinBatchesToRetainOf(spec);
@@ -93,7 +93,7 @@ internal sealed partial class QueryRun : IDisposable
         var opened = new List<RunSource>();
         try
         {
-            var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, blob));
+            var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, blob, s3));
             var (metadata, _) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, CheckpointMetadataFormat.DefaultKeyGroups);
             await StateLayout.CheckAsync(checkpoint, plan.Stateful);
             foreach (var stream in plan.Streams)

@@ -46,7 +46,7 @@ internal sealed partial class QueryManagerGrain(
         (spec, var checkpointPath) = await ConfineAsync(guard, spec);
         var plan = QueryPlanner.Plan(spec, connectors);
         _ = CheckpointRetention.MinBatchesToRetainOf(spec); // refused before the checkpoint is created
-        var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, options.Value.Blob));
+        var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, options.Value.Blob, options.Value.S3));
         var (metadata, isNew) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, KeyGroups(spec));
         if (!isNew && spec.Options.ContainsKey(SpecOptions.KeyGroups) && KeyGroups(spec) != metadata.KeyGroups)
         {

@@ -85,6 +85,10 @@ internal sealed partial class SpecGuard
 
     private string ConfineCheckpoint(string location)
     {
+        if (Storage.S3Location.IsS3(location))
+        {
+            return _guard.DataPath(location, "The checkpointLocation");
+        }
         if (!CheckpointLocations.IsBlob(location))
         {
             return _checkpointRoots.Confine(location, "The checkpointLocation");

@@ -146,7 +146,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
             keepCache = false;
             CloseStore();
             var id = WindowGrainId.Parse(this.GetPrimaryKeyString());
-            _store = await stores.OpenAsync(new StateStoreId(id.Operator, id.KeyGroup), CheckpointLocations.Open(checkpointPath, options.Value.Blob), id.QueryId.ToString("N"), batchId - 1,
+            _store = await stores.OpenAsync(new StateStoreId(id.Operator, id.KeyGroup), CheckpointLocations.Open(checkpointPath, options.Value.Blob, options.Value.S3), id.QueryId.ToString("N"), batchId - 1,
                 CheckpointRetention.MinBatchesToRetainOf(spec));
             _storeCheckpoint = checkpointPath;
         }
