@@ -12,6 +12,7 @@ public sealed class ScenarioTests
     [InlineData("stateless")]
     [InlineData("stateful")]
     [InlineData("streams")]
+    [InlineData("files")]
     public async Task ScenarioFolder_EveryScenarioPasses(string folder)
     {
         var output = new StringWriter();
