@@ -31,6 +31,10 @@ fi
 SLUICE_AZURITE="$(./scripts/azurite.sh)"
 export SLUICE_AZURITE
 
+# s3rver: the S3 tests (checkpoints, files source, file stores on s3://) run against it (npm, into ~/.cache if missing).
+SLUICE_S3RVER="$(./scripts/s3rver.sh)"
+export SLUICE_S3RVER
+
 dotnet build Orleans.sln -c Release -warnaserror
 # One test assembly at a time: several start silos and silo processes, and this machine has two cores.
 dotnet test Orleans.sln -c Release --no-build -m:1 --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=3000000

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Sluice.Bench.Workloads;
 using Sluice.Contracts;
 using Sluice.Client;
-using Sluice.Sources.Nexmark;
+using Sluice.Connectors.Nexmark;
 using Sluice.Spec;
 
 namespace Sluice.Bench.Nexmark;

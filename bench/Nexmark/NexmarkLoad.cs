@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Confluent.Kafka;
 using Sluice.Data;
-using Sluice.Sources.Nexmark;
+using Sluice.Connectors.Nexmark;
 
 namespace Sluice.Bench.Nexmark;
 

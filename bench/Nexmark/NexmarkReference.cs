@@ -1,4 +1,4 @@
-using Sluice.Sources.Nexmark;
+using Sluice.Connectors.Nexmark;
 
 namespace Sluice.Bench.Nexmark;
 

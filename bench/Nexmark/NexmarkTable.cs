@@ -1,5 +1,5 @@
 using System.Text;
-using Sluice.Sources.Nexmark;
+using Sluice.Connectors.Nexmark;
 
 namespace Sluice.Bench.Nexmark;
 

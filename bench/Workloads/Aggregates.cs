@@ -1,4 +1,4 @@
-using Sluice.Sources.Generator;
+using Sluice.Connectors.Generator;
 
 namespace Sluice.Bench.Workloads;
 

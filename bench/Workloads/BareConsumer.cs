@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using Sluice.Sources.Generator;
+using Sluice.Connectors.Generator;
 
 namespace Sluice.Bench.Workloads;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Sluice.Cli.Scenarios;
 using Sluice.Client;
 using Sluice.Silo.Hosting;
-using Sluice.Sources.Generator;
+using Sluice.Connectors.Generator;
 
 namespace Sluice.Bench.Workloads;
 
@@ -51,7 +51,7 @@ internal sealed class BenchCluster : IAsyncDisposable
     /// <summary>Creates a topic on the embedded broker (its type is internal to the engine, hence reflection).</summary>
     public void CreateTopic(string topic, int partitions)
     {
-        var type = Type.GetType("Sluice.Sources.Kafka.EmbeddedKafka, Sluice.Grains", throwOnError: true)!;
+        var type = Type.GetType("Sluice.Connectors.Kafka.EmbeddedKafka, Sluice.Grains", throwOnError: true)!;
         var kafka = _host.Services.GetRequiredService(type);
         type.GetMethod("CreateTopic", BindingFlags.Public | BindingFlags.Instance)!.Invoke(kafka, [topic, partitions]);
     }

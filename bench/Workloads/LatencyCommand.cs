@@ -4,7 +4,7 @@ using Confluent.Kafka;
 using Sluice.Client;
 using Sluice.Progress;
 using Sluice.Silo.Demo;
-using Sluice.Sources.Generator;
+using Sluice.Connectors.Generator;
 
 namespace Sluice.Bench.Workloads;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Sluice.Sources.Generator;
+using Sluice.Connectors.Generator;
 
 namespace Sluice.Bench.Workloads;
 

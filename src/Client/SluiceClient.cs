@@ -150,7 +150,7 @@ public sealed class SluiceClient : IAsyncDisposable
 
     /// <summary>The rows of a query's memory sink (all rows so far; in complete mode the latest result table).</summary>
     public async Task<MemorySinkContents> ReadMemorySinkAsync(string queryName) =>
-        await Cluster.GetGrain<IMemorySinkGrain>(queryName).ReadAsync();
+        await Cluster.GetGrain<IMemorySinkGrain>(SinkGrainId.Memory(queryName).ToString()).ReadAsync();
 
     /// <summary>The rows of a query's memory sink as JSON objects (timestamps as ISO-8601 UTC strings).</summary>
     public async Task<IReadOnlyList<JsonObject>> ReadMemorySinkJsonAsync(string queryName)

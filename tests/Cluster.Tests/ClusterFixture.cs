@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Confluent.Kafka;
 using Sluice.Client;
-using Sluice.Sources.Kafka;
+using Sluice.Connectors.Kafka;
 
 namespace Sluice.ClusterTests;
 

@@ -1,7 +1,7 @@
 using Sluice.Cli;
 using Sluice.Cli.Scenarios;
 using Sluice.Contracts;
-using Sluice.Sources.Kafka;
+using Sluice.Connectors.Kafka;
 using KafkaErrorCode = Confluent.Kafka.ErrorCode;
 
 namespace Sluice.IntegrationTests;
@@ -192,6 +192,6 @@ public sealed class CliErrorTests(SiloFixture silo)
         Assert.DoesNotContain("Codec", err, StringComparison.Ordinal);
         Assert.Equal(1, verbose.Code);
         Assert.Contains(" ---> Confluent.Kafka.Admin.ListOffsetsException (in the silo): ", verbose.Err, StringComparison.Ordinal);
-        Assert.Contains(" at Sluice.Sources.Kafka.KafkaStreamSource", verbose.Err, StringComparison.Ordinal);
+        Assert.Contains(" at Sluice.Connectors.Kafka.KafkaStreamSource", verbose.Err, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,6 @@
 using Sluice.Client;
 using Sluice.Contracts;
-using Sluice.Sources.Kafka;
+using Sluice.Connectors.Kafka;
 using KafkaErrorCode = Confluent.Kafka.ErrorCode;
 
 namespace Sluice.IntegrationTests;

@@ -3,8 +3,7 @@ using System.Text.Json;
 using Confluent.Kafka;
 using Sluice.Contracts;
 using Sluice.Data;
-using Sluice.Sinks.Kafka;
-using Sluice.Sources.Kafka;
+using Sluice.Connectors.Kafka;
 
 namespace Sluice.IntegrationTests;
 

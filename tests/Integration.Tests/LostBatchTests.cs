@@ -52,7 +52,7 @@ public sealed class LostBatchTests(SiloFixture silo)
     [Fact]
     public async Task SinkWriter_ReportsWhatItHoldsForABatch_AndNothingForOneCommitted()
     {
-        var sink = silo.Client.Cluster.GetGrain<IMemorySinkGrain>("lost_sink_" + Guid.NewGuid().ToString("N"));
+        var sink = silo.Client.Cluster.GetGrain<IMemorySinkGrain>(SinkGrainId.Memory("lost_sink_" + Guid.NewGuid().ToString("N")).ToString());
         var schema = new Sluice.Data.StreamSchema([new Sluice.Data.Column("user", Sluice.Data.DataType.String)]);
         await sink.StageAsync(4, "agent-0", new Immutable<Sluice.Data.RowBatch>(new Sluice.Data.RowBatch(schema, [["a"], ["b"]])));
         await sink.StageAsync(4, "agent-1", new Immutable<Sluice.Data.RowBatch>(new Sluice.Data.RowBatch(schema, [["c"]])));

@@ -73,7 +73,7 @@ public sealed class RestartTests(SiloFixture silo)
 
         // As if the silo died before anything of batch 0 was committed: no commit, and a memory sink that lost it.
         File.Delete(Path.Combine(silo.CheckpointRoot, name, "commits", "0"));
-        await silo.Client.Cluster.GetGrain<IMemorySinkGrain>(name).ResetAsync();
+        await silo.Client.Cluster.GetGrain<IMemorySinkGrain>(SinkGrainId.Memory(name).ToString()).ResetAsync();
         var second = await Query(topic, name, 100).StartAsync(name);
         await second.AwaitTerminationAsync();
 

@@ -13,6 +13,7 @@ public sealed class ScenarioTests
     [InlineData("stateful")]
     [InlineData("streams")]
     [InlineData("spark-aggregation")]
+    [InlineData("files")]
     public async Task ScenarioFolder_EveryScenarioPasses(string folder)
     {
         var output = new StringWriter();

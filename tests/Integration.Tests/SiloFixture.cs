@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Sluice.Cli.Scenarios;
 using Sluice.Client;
 using Sluice.Silo.Hosting;
-using Sluice.Sources.Kafka;
+using Sluice.Connectors.Kafka;
 
 namespace Sluice.IntegrationTests;
 
@@ -42,6 +42,12 @@ public sealed class SiloFixture : IAsyncLifetime
         Environment.GetEnvironmentVariable("SLUICE_AZURITE") is { Length: > 0 } s ? s
             : "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;";
 
+    /// <summary>s3rver (scripts/s3rver.sh starts it; the test script exports SLUICE_S3RVER).</summary>
+    public static string S3ServiceUrl => Environment.GetEnvironmentVariable("SLUICE_S3RVER") is { Length: > 0 } s ? s : "http://127.0.0.1:4569";
+
+    /// <summary>The S3 bucket the silo lets queries use.</summary>
+    public const string S3Bucket = "sluice-it";
+
     /// <summary>The blob container the silo lets queries keep checkpoints in.</summary>
     public const string BlobContainer = "sluice-it";
 
@@ -60,6 +66,12 @@ public sealed class SiloFixture : IAsyncLifetime
             "--Sluice:PollingDelay=00:00:00.020",
             $"--Sluice:Blob:ConnectionString={AzuriteConnectionString}",
             $"--Sluice:Blob:AllowedContainers:0={BlobContainer}",
+            $"--Sluice:S3:ServiceUrl={S3ServiceUrl}",
+            "--Sluice:S3:AccessKey=S3RVER",
+            "--Sluice:S3:SecretKey=S3RVER",
+            "--Sluice:S3:ForcePathStyle=true",
+            $"--Sluice:S3:AllowedBuckets:0={S3Bucket}",
+            "--Sluice:Socket:AllowedHosts:0=127.0.0.1",
             // The tests of this collection share the silo, and not all of them stop their queries.
             "--Sluice:Limits:MaxActiveQueries=1000",
             "--Logging:LogLevel:Default=Warning",

@@ -187,7 +187,7 @@ public sealed class StatefulQueryTests(SiloFixture silo)
         await (await Events(silo.BootstrapServers).WriteStream().Trigger(Trigger.AvailableNow()).CheckpointLocation(name).StartAsync(name)).AwaitTerminationAsync();
 
         // The same topic, recreated (here: on another broker) with fewer records than the checkpoint already processed.
-        using var other = Sluice.Sources.Kafka.EmbeddedKafka.Start();
+        using var other = Sluice.Connectors.Kafka.EmbeddedKafka.Start();
         other.CreateTopic(topic, 1);
         using (var producer = new Confluent.Kafka.ProducerBuilder<Confluent.Kafka.Null, string>(new Confluent.Kafka.ProducerConfig { BootstrapServers = other.BootstrapServers }).Build())
         {

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Sluice.Client;
 using Sluice.Contracts;
 using Sluice.Data;
-using Sluice.Sinks;
+using Sluice.Connectors.ConsoleSink;
 
 namespace Sluice.Cli.Commands;
 

@@ -15,6 +15,7 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
     private string? _startError;
     private int _seenRows;
     private string _prefix = "";
+    private int _files;
 
     /// <summary>True when every step held.</summary>
     public async Task<bool> RunAsync(Scenario scenario, int index)
@@ -80,7 +81,9 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
 
     private string StreamName(string? name) => _prefix + (name ?? "input");
 
-    private SourceSpec Rename(SourceSpec source) => source.Kind == "memory" ? source with { Name = StreamName(source.Name) } : source;
+    // Every source gets the scenario's prefix: a memory source's name is the stream addData writes to, and other
+    // kinds only show the name in progress.
+    private SourceSpec Rename(SourceSpec source) => source with { Name = StreamName(source.Name) };
 
     private async Task<string?> RunStepAsync(string kind, JsonElement step)
     {
@@ -101,6 +104,9 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
                 var source = step.TryGetProperty("source", out var s) ? s.GetString() : null;
                 var rows = step.GetProperty("addData").EnumerateArray().Select(r => r.GetRawText()).ToArray();
                 await silo.Client.AddDataAsync(source is null ? _spec.Source.Name! : StreamName(source), rows);
+                return null;
+            case "addFile":
+                AddFile(step);
                 return null;
             case "processAllAvailable":
                 await ProcessAllAvailableAsync();
@@ -124,6 +130,34 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
                 return $"unknown step '{kind}'";
         }
     }
+
+    /// <summary>
+    /// Writes a file into a <c>files</c> source's folder the way producers should (a hidden name, then a rename into
+    /// place): <c>{"addFile": "a.json", "rows": [...]}</c> (one JSON object per line) or <c>"lines": ["..."]</c>; with
+    /// <c>"source": name</c> for a named source. Each file is a second newer than the one before, so files are taken in step order.
+    /// </summary>
+    private void AddFile(JsonElement step)
+    {
+        var source = step.TryGetProperty("source", out var s) ? AllSources().First(x => x.Name == StreamName(s.GetString())) : _spec!.Source;
+        var folder = Path.Combine(silo.CheckpointRoot, source.Path ?? throw new InvalidOperationException("addFile needs a source with a path"));
+        Directory.CreateDirectory(folder);
+        var lines = step.TryGetProperty("lines", out var l)
+            ? l.EnumerateArray().Select(x => x.GetString() ?? "")
+            : step.GetProperty("rows").EnumerateArray().Select(r => r.GetRawText());
+        var name = step.GetProperty("addFile").GetString()!;
+        var temp = Path.Combine(folder, $".{name}.tmp");
+        File.WriteAllLines(temp, lines);
+        File.SetLastWriteTimeUtc(temp, DateTime.UnixEpoch.AddYears(30).AddSeconds(++_files));
+        File.Move(temp, Path.Combine(folder, name));
+    }
+
+    private IEnumerable<SourceSpec> AllSources() =>
+        new[] { _spec!.Source }.Concat(_spec.Operators.Select(op => op switch
+        {
+            UnionSpec u => u.Other.Source,
+            JoinSpec j => j.Right.Source,
+            _ => null,
+        }).OfType<SourceSpec>());
 
     private async Task ProcessAllAvailableAsync()
     {

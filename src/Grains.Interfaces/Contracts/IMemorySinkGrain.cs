@@ -9,7 +9,7 @@ public sealed record MemorySinkContents(
     [property: Id(1)] IReadOnlyList<object?[]> Rows,
     [property: Id(2)] long LastBatchId);
 
-/// <summary>The memory sink of a query (key: the query name), readable through the client.</summary>
+/// <summary>The memory sink of a query (key: <see cref="SinkGrainId.Memory"/> of the query name), readable through the client.</summary>
 [Alias("sluice.sink.memory")]
 public interface IMemorySinkGrain : ISinkGrain
 {

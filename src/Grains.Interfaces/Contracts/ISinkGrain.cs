@@ -10,6 +10,12 @@ namespace Sluice.Contracts;
 /// </summary>
 public interface ISinkGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// The query's sink settings, given before each commit (a reactivated writer never lacks them): the one way a
+    /// sink's spec reaches its writer.
+    /// </summary>
+    Task ConfigureAsync(Immutable<SinkConfig> config);
+
     Task StageAsync(long batchId, string writerId, Immutable<RowBatch> rows);
 
     /// <summary>
@@ -30,10 +36,6 @@ public interface ISinkGrain : IGrainWithStringKey
     public const long AlreadyCommitted = -1;
 }
 
-/// <summary>The console sink of a query (key: query name): prints each committed batch as Spark does.</summary>
+/// <summary>The console sink of a query (key: <c>console|&lt;query name&gt;</c>): prints each committed batch as Spark does.</summary>
 [Alias("sluice.sink.console")]
-public interface IConsoleSinkGrain : ISinkGrain
-{
-    /// <summary>Rows printed per batch (Spark's <c>numRows</c>).</summary>
-    Task ConfigureAsync(int numRows);
-}
+public interface IConsoleSinkGrain : ISinkGrain;

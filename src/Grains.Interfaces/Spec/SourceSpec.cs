@@ -1,7 +1,9 @@
 namespace Sluice.Spec;
 
 /// <summary>
-/// A stream source. <see cref="Kind"/> is <c>kafka</c>, <c>rate</c> or <c>memory</c>; the other fields apply per kind.
+/// A stream source. <see cref="Kind"/> names a source connector registered on the silo (<c>kafka</c>, <c>rate</c>,
+/// <c>memory</c>, <c>files</c>, <c>socket</c>, <c>generator</c>, ...); the other fields apply per kind, and fields only one kind
+/// reads are in <see cref="Settings"/>.
 /// <c>table</c> is a static table for stream-static joins: <see cref="Rows"/> inline, or JSON-lines files under <see cref="Path"/>.
 /// </summary>
 [GenerateSerializer, Immutable]
@@ -43,4 +45,10 @@ public sealed record SourceSpec
 
     /// <summary>A <c>table</c> source's rows, as JSON objects.</summary>
     [Id(12)] public IReadOnlyList<string> Rows { get; init; } = [];
+
+    /// <summary>
+    /// Fields of this kind's connector beyond the common ones (a files source's <c>maxFilesPerTrigger</c>), each as
+    /// raw JSON text; the connector reads them and refuses a field it does not know.
+    /// </summary>
+    [Id(13)] public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }

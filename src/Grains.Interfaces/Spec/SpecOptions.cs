@@ -3,10 +3,10 @@ using System.Globalization;
 namespace Sluice.Spec;
 
 /// <summary>
-/// Every option some component reads, in one place per scope: query <see cref="QuerySpec.Options"/> and each sink
-/// kind's <see cref="SinkSpec.Options"/>. An option nothing reads (a typo such as <c>lateRowSink</c>, or Spark's
+/// Every option some component reads: query <see cref="QuerySpec.Options"/> here, and each sink kind's
+/// <see cref="SinkSpec.Options"/> and each source or sink kind's own fields (<see cref="SourceSpec.Settings"/>) declared by its connector. An option nothing reads (a typo such as <c>lateRowSink</c>, or Spark's
 /// <c>checkpointLocation</c> given as an option) fails the query at start instead of being ignored, so a component
-/// that starts reading an option adds it here. (Source options are Kafka client settings, checked where the client is
+/// that starts reading an option declares it. (Kafka source options are client settings, checked where the client is
 /// configured.)
 /// </summary>
 public static class SpecOptions
@@ -23,35 +23,27 @@ public static class SpecOptions
     /// <summary>The query options the engine reads.</summary>
     public static readonly IReadOnlyList<string> Query = [KeyGroups, LateRowsSink, MinBatchesToRetain];
 
-    /// <summary>Per sink kind, the options its writer reads: none today (a sink's settings are its fields), so any option is an error.</summary>
-    private static readonly Dictionary<string, string[]> SinkKinds = new(StringComparer.Ordinal)
-    {
-        ["memory"] = [],
-        ["console"] = [],
-        ["parquet"] = [],
-        ["json"] = [],
-        ["kafka"] = [],
-        ["foreachBatch"] = [],
-        ["stream"] = [],
-    };
-
-    /// <summary>The options a sink of <paramref name="kind"/> reads.</summary>
-    public static IReadOnlyList<string> Sink(string kind) => SinkKinds.GetValueOrDefault(kind) ?? [];
-
     private static readonly string[] QueryFields = ["checkpointLocation", "outputMode", "trigger", "watermarkPolicy"];
     private static readonly string[] SinkFields = ["path", "topic", "key", "handler", "numRows", "bootstrapServers"];
 
-    /// <summary>Throws <see cref="SpecException"/> for the first option nothing reads, or a known one with a bad value.</summary>
-    public static void Check(QuerySpec spec)
+    /// <summary>
+    /// Throws <see cref="SpecException"/> for the first option nothing reads, or a known one with a bad value.
+    /// <paramref name="sinkOptions"/> are the options the sink's connector reads.
+    /// </summary>
+    public static void Check(QuerySpec spec, IReadOnlyList<string> sinkOptions)
     {
         CheckNames("$.options", spec.Options, Query, "query options", QueryFields, "the query");
-        CheckNames("$.sink.options", spec.Sink.Options, Sink(spec.Sink.Kind), $"{spec.Sink.Kind} sink options", SinkFields, "the sink");
+        CheckNames("$.sink.options", spec.Sink.Options, sinkOptions, $"{spec.Sink.Kind} sink options", SinkFields, "the sink");
         CheckPositive(spec, KeyGroups);
         CheckPositive(spec, MinBatchesToRetain);
     }
 
-    private static void CheckNames(
-        string path, IReadOnlyDictionary<string, string> options, IReadOnlyList<string> known, string scope, string[] fields, string owner)
+    /// <summary>
+    /// Throws <see cref="SpecException"/> at <c>path.name</c> for the first of <paramref name="options"/> not in
+    /// <paramref name="known"/>, with the likely intent of a typo (a near name, or one of <paramref name="fields"/> of <paramref name="owner"/>).
+    /// </summary>
+    public static void CheckNames(
+        string path, IReadOnlyDictionary<string, string> options, IReadOnlyList<string> known, string scope, IReadOnlyList<string> fields, string owner)
     {
         foreach (var name in options.Keys.Order(StringComparer.Ordinal))
         {

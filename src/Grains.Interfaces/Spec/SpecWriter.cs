@@ -76,7 +76,17 @@ public static class SpecWriter
             w.WriteEndArray();
         }
         WriteMap(w, "options", s.Options);
+        WriteSettings(w, s.Settings);
         w.WriteEndObject();
+    }
+
+    private static void WriteSettings(Utf8JsonWriter w, IReadOnlyDictionary<string, string> settings)
+    {
+        foreach (var (name, json) in settings.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            w.WritePropertyName(name);
+            w.WriteRawValue(json);
+        }
     }
 
     private static void WriteSink(Utf8JsonWriter w, SinkSpec s)
@@ -90,6 +100,7 @@ public static class SpecWriter
         WriteIfSet(w, "handler", s.Handler);
         WriteIfSet(w, "key", s.Key);
         WriteMap(w, "options", s.Options);
+        WriteSettings(w, s.Settings);
         w.WriteEndObject();
     }
 

@@ -1,4 +1,8 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Sluice.Checkpointing.Blob;
+using Sluice.Connectors;
+using Sluice.Hosting;
 using Orleans.Concurrency;
 using Sluice.Contracts;
 using Sluice.Data;
@@ -14,7 +18,7 @@ namespace Sluice.Agents;
 /// never a consumer-group rebalance), runs the stateless operators, and stages the batch's output at the sink
 /// in one call. The reader (a Kafka consumer) and the compiled plan are kept across batches of a run.
 /// </summary>
-internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger<PartitionAgentGrain> logger) : Grain, IPartitionAgentGrain
+internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, IOptions<SluiceOptions> options, ILogger<PartitionAgentGrain> logger) : Grain, IPartitionAgentGrain
 {
     private Guid _runId;
     private QueryPlan? _plan;
@@ -42,7 +46,7 @@ internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger
         }
         else if (rows.Count > 0)
         {
-            var sink = SinkTargets.Resolve(GrainFactory, request.Spec.Sink, request.Spec.Name, id.QueryId);
+            var sink = connectors.SinkGrain(GrainFactory, request.Spec.Sink, request.Spec.Name, id.QueryId);
             await sink.StageAsync(request.BatchId, id.ToString(), new Immutable<RowBatch>(new RowBatch(_plan.OutputSchema, rows)));
         }
         LogBatch(logger, request.Spec.Name, request.BatchId, id.Partition, read.RecordsRead, rows.Count);
@@ -78,7 +82,7 @@ internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger
         var otherSchema = _plan!.Stateful is Operators.Join.StreamJoinOperator join && join.RightStream == id.SourceIndex;
         if (late.Rows.Count > 0 && !otherSchema && LateRows.SinkName(request.Spec) is { } name)
         {
-            var sink = GrainFactory.GetGrain<IMemorySinkGrain>(name);
+            var sink = ConnectorRegistry.MemorySink(GrainFactory, name);
             await sink.StageAsync(request.BatchId, id.ToString(), new Immutable<RowBatch>(new RowBatch(_plan!.StatefulInputSchema, late.Rows)));
         }
     }
@@ -103,9 +107,11 @@ internal sealed partial class PartitionAgentGrain(SourceFactory sources, ILogger
             return;
         }
         CloseReader();
-        _plan = QueryPlanner.Plan(request.Spec);
+        _plan = QueryPlanner.Plan(request.Spec, connectors);
         var stream = _plan.Streams[id.SourceIndex];
-        _reader = sources.CreateReader(stream.Source, request.Spec.Name, id.Partition, stream.SourceSchema, request.ReaderContext);
+        var checkpoint = CheckpointLocations.Open(request.CheckpointPath, options.Value.Blob, options.Value.S3);
+        _reader = connectors.Source(stream.Source.Kind).CreateReader(
+            new ReaderContext(stream.Source, request.Spec.Name, id.SourceIndex, id.Partition, stream.SourceSchema, request.ReaderContext, checkpoint, GrainFactory));
         _runId = request.RunId;
     }
 

@@ -5,7 +5,7 @@ namespace Sluice.Checkpointing;
 /// with '/' separators. Writes are create-if-absent and atomic: a reader never sees half a file, and an
 /// existing file is never overwritten.
 /// </summary>
-internal interface ICheckpointStore
+public interface ICheckpointStore
 {
     /// <summary>A description for messages (the folder's full path).</summary>
     string Location { get; }

@@ -50,6 +50,9 @@ internal sealed partial class BatchCoordinatorGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Query {QueryName}: committing offsets to the consumer group failed (lag tools may lag behind)")]
     private static partial void LogOffsetCommitFailed(ILogger logger, Exception exception, string queryName);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Query {QueryName} reads a {Kind} source, which cannot replay a batch: after a failure, a batch being processed is lost or partly lost (not exactly once). Use it for tests and demos.")]
+    private static partial void LogNotReplayable(ILogger logger, string queryName, string kind);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Query {QueryName}: purging old checkpoint files failed (they stay until a later purge)")]
     private static partial void LogPurgeFailed(ILogger logger, Exception exception, string queryName);
 

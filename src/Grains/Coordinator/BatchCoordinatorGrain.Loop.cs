@@ -99,7 +99,7 @@ internal sealed partial class BatchCoordinatorGrain
         old.Dispose();
         await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Min(restart - 1, 4))), stop);
         var runId = Guid.NewGuid();
-        var run = await QueryRun.OpenAsync(old.Spec, old.QueryId, runId, old.CheckpointPath, sources, GrainFactory, time, options.Value.Blob);
+        var run = await QueryRun.OpenAsync(old.Spec, old.QueryId, runId, old.CheckpointPath, connectors, GrainFactory, time, options.Value.Blob, options.Value.S3);
         run.OffsetCommitFailed = old.OffsetCommitFailed;
         run.Retention.PurgeFailed = old.Retention.PurgeFailed;
         _run = run;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Sluice.Connectors;
 using Sluice.Contracts;
 using Sluice.Hosting;
 using Sluice.Progress;
@@ -29,7 +30,7 @@ namespace Sluice.Coordinator;
 /// </summary>
 [KeepAlive]
 internal sealed partial class BatchCoordinatorGrain(
-    SourceFactory sources,
+    ConnectorRegistry connectors,
     SluiceClock time,
     IOptions<SluiceOptions> options,
     Diagnostics.SluiceMetrics metrics,
@@ -58,7 +59,7 @@ internal sealed partial class BatchCoordinatorGrain(
                 "Stop that query first, or give this one another checkpointLocation.");
         }
         var queryId = this.GetPrimaryKey();
-        _run = await QueryRun.OpenAsync(spec, queryId, runId, checkpointPath, sources, GrainFactory, time, options.Value.Blob);
+        _run = await QueryRun.OpenAsync(spec, queryId, runId, checkpointPath, connectors, GrainFactory, time, options.Value.Blob, options.Value.S3);
         _run.OffsetCommitFailed = e => LogOffsetCommitFailed(logger, e, spec.Name);
         _run.Retention.PurgeFailed = e => LogPurgeFailed(logger, e, spec.Name);
         _progress = new ProgressReporter(_run, options.Value.RecentProgressCount);
@@ -77,11 +78,11 @@ internal sealed partial class BatchCoordinatorGrain(
             Trigger = spec.Trigger.ToString(),
             TriggerIntervalMs = (long)spec.Trigger.Interval.TotalMilliseconds,
         };
-        if (spec.Sink.Kind == "console")
-        {
-            await GrainFactory.GetGrain<IConsoleSinkGrain>(spec.Name).ConfigureAsync(spec.Sink.NumRows);
-        }
         LogStarted(logger, spec.Name, queryId, runId, _run.NextBatchId, _run.HasPendingBatch);
+        foreach (var stream in _run.Plan.Streams.Where(s => !connectors.Source(s.Source.Kind).Replayable))
+        {
+            LogNotReplayable(logger, spec.Name, stream.Source.Kind);
+        }
         await PublishStartedAsync();
         _loop = RunLoopAsync(_run, _stop.Token);
     }

@@ -55,7 +55,7 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
                     Metrics = SourceMetrics(outcome, s),
                 };
             }).ToList(),
-            Sink = new SinkProgress { Description = SinkTargets.Describe(run.Spec.Sink), NumOutputRows = outcome.RowsOutput },
+            Sink = new SinkProgress { Description = run.SinkDescription, NumOutputRows = outcome.RowsOutput },
         };
         _recent.AddLast(progress);
         while (_recent.Count > keep)

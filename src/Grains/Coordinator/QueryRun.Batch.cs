@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Confluent.Kafka;
 using Orleans.Concurrency;
 using Sluice.Checkpointing;
 using Sluice.Contracts;
@@ -128,11 +127,8 @@ internal sealed partial class QueryRun
     {
         // Checked before the sink commit and before commits/N: a run that lost its checkpoint lock writes neither.
         _lock.ThrowIfLost();
-        var sink = SinkTargets.Resolve(_grains, Spec.Sink, Spec.Name, QueryId);
-        if (sink is IConfigurableSinkGrain configurable)
-        {
-            await configurable.ConfigureAsync(new Immutable<SinkConfig>(new SinkConfig(Spec.Sink, QueryId, Spec.Name)));
-        }
+        var sink = _sink;
+        await sink.ConfigureAsync(new Immutable<SinkConfig>(new SinkConfig(Spec.Sink, QueryId, Spec.Name)));
         var staged = Plan.Stateful is null ? results.Sum(r => r.Result.RowsOutput) : _stagedByKeyGroups;
         var present = await sink.StagedRowsAsync(batchId);
         if (present != ISinkGrain.AlreadyCommitted && present < staged)
@@ -155,7 +151,7 @@ internal sealed partial class QueryRun
         FaultInjection.Hit("afterSinkCommitted", batchId);
         if (LateRows.SinkName(Spec) is { } lateSink)
         {
-            await _grains.GetGrain<IMemorySinkGrain>(lateSink).CommitAsync(batchId, OutputMode.Append, Plan.StatefulInputSchema);
+            await Connectors.ConnectorRegistry.MemorySink(_grains, lateSink).CommitAsync(batchId, OutputMode.Append, Plan.StatefulInputSchema);
         }
         var state = await CommitKeyGroupsAsync(batchId, results.Select(r => r.Result).ToList());
         foreach (var result in results)
@@ -183,7 +179,7 @@ internal sealed partial class QueryRun
             {
                 await source.Committer!.CommitAsync(offsets.Sources[source.Index].Partitions, CancellationToken.None);
             }
-            catch (KafkaException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Lag reporting is best effort; the checkpoint already holds the truth.
                 OffsetCommitFailed?.Invoke(e);

@@ -1,5 +1,6 @@
 using Sluice.Checkpointing;
 using Sluice.Checkpointing.Blob;
+using Sluice.Connectors;
 using Sluice.Contracts;
 using Sluice.Planning;
 using Sluice.Sources;
@@ -16,6 +17,7 @@ internal sealed partial class QueryRun : IDisposable
 {
     private readonly ICheckpointLock _lock;
     private readonly IReadOnlyList<RunSource> _sources;
+    private readonly ISinkGrain _sink;
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
     private OffsetSeq? _pending;
@@ -25,7 +27,7 @@ internal sealed partial class QueryRun : IDisposable
     private WatermarkTracker _watermarks;
 
     private QueryRun(QuerySpec spec, Guid queryId, Guid runId, QueryPlan plan, Checkpoint checkpoint, ICheckpointLock checkpointLock,
-        IReadOnlyList<RunSource> sources, IGrainFactory grains, TimeProvider time, int keyGroups, string checkpointPath, int minBatchesToRetain)
+        IReadOnlyList<RunSource> sources, ISinkGrain sink, IGrainFactory grains, TimeProvider time, int keyGroups, string checkpointPath, int minBatchesToRetain)
     {
         Retention = new CheckpointRetention(checkpoint, minBatchesToRetain);
         Spec = spec;
@@ -37,6 +39,7 @@ internal sealed partial class QueryRun : IDisposable
         CheckpointPath = checkpointPath;
         _lock = checkpointLock;
         _sources = sources;
+        _sink = sink;
         _grains = grains;
         _time = time;
         _watermarks = NewTracker(spec.WatermarkPolicy, 0);
@@ -52,6 +55,9 @@ internal sealed partial class QueryRun : IDisposable
 
     /// <summary>Purges what the checkpoint no longer needs after each commit; awaited idle before the run lets the checkpoint go.</summary>
     public CheckpointRetention Retention { get; }
+
+    /// <summary>The sink's <c>description</c> in progress.</summary>
+    public required string SinkDescription { get; init; }
 
     /// <summary>As Spark describes each source in progress reports.</summary>
     public IReadOnlyList<string> SourceDescriptions => _sources.Select(s => s.Source.Description).ToList();
@@ -79,20 +85,22 @@ internal sealed partial class QueryRun : IDisposable
     private bool _disposed;
 
     /// <summary>Opens the checkpoint and recovers: the last batch with offsets but no commit is pending and re-runs first.</summary>
-    public static async Task<QueryRun> OpenAsync(QuerySpec spec, Guid queryId, Guid runId, string checkpointPath, SourceFactory sources, IGrainFactory grains, TimeProvider time, BlobCheckpointOptions blob)
+    public static async Task<QueryRun> OpenAsync(QuerySpec spec, Guid queryId, Guid runId, string checkpointPath, ConnectorRegistry connectors, IGrainFactory grains, TimeProvider time, BlobCheckpointOptions blob, Storage.S3Options? s3 = null)
     {
-        var plan = QueryPlanner.Plan(spec);
+        var plan = QueryPlanner.Plan(spec, connectors);
         var minBatchesToRetain = CheckpointRetention.MinBatchesToRetainOf(spec);
         var checkpointLock = await CheckpointLocations.LockAsync(checkpointPath, spec.Name, blob);
         var opened = new List<RunSource>();
         try
         {
-            var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, blob));
+            var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, blob, s3));
             var (metadata, _) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, CheckpointMetadataFormat.DefaultKeyGroups);
             await StateLayout.CheckAsync(checkpoint, plan.Stateful);
             foreach (var stream in plan.Streams)
             {
-                var source = sources.CreateSource(stream.Source, spec.Name, checkpoint.Store, stream.Index);
+                var connector = connectors.Source(stream.Source.Kind);
+                var context = new SourceContext(stream.Source, spec.Name, stream.Index, checkpoint.Store, grains, time);
+                var source = connector.CreateSource(context);
                 SourceOffsets initial;
                 try
                 {
@@ -103,9 +111,12 @@ internal sealed partial class QueryRun : IDisposable
                     source.Dispose();
                     throw;
                 }
-                opened.Add(new RunSource(stream.Index, source, initial, sources.CreateOffsetCommitter(stream.Source, spec.Name), stream.Source.MaxOffsetsPerTrigger));
+                opened.Add(new RunSource(stream.Index, source, initial, connector.CreateOffsetCommitter(context), connector.MaxOffsetsPerTrigger(stream.Source)));
             }
-            var query = new QueryRun(spec, queryId, runId, plan, checkpoint, checkpointLock, opened, grains, time, metadata.KeyGroups, checkpointPath, minBatchesToRetain);
+            var query = new QueryRun(spec, queryId, runId, plan, checkpoint, checkpointLock, opened, connectors.SinkGrain(grains, spec.Sink, spec.Name, queryId), grains, time, metadata.KeyGroups, checkpointPath, minBatchesToRetain)
+            {
+                SinkDescription = connectors.Sink(spec.Sink.Kind).Describe(spec.Sink),
+            };
             await query.RecoverAsync();
             return query;
         }

@@ -1,6 +1,5 @@
 using Sluice.Checkpointing;
 using Sluice.Sources;
-using Sluice.Sources.Kafka;
 
 namespace Sluice.Coordinator;
 
@@ -15,7 +14,7 @@ internal sealed class RunSource(int index, IStreamSource source, SourceOffsets c
     public SourceOffsets Committed { get; set; } = committed;
 
     /// <summary>What readers of this source need from the planning side (the rate source's start time).</summary>
-    public string? ReaderContext { get; } = SourceFactory.ReaderContext(source);
+    public string? ReaderContext => Source.ReaderContext;
 
     public IOffsetCommitter? Committer { get; } = committer;
 

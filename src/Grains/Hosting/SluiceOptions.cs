@@ -48,6 +48,12 @@ public sealed class SluiceOptions
     /// <summary>Azure Blob Storage for <c>azblob://container/prefix</c> checkpoint locations (section <c>Sluice:Blob</c>).</summary>
     public Checkpointing.Blob.BlobCheckpointOptions Blob { get; set; } = new();
 
+    /// <summary>S3 for <c>s3://bucket/prefix</c> checkpoints, files sources and file sinks (section <c>Sluice:S3</c>).</summary>
+    public Storage.S3Options S3 { get; set; } = new();
+
+    /// <summary>What <c>socket</c> sources may connect to (section <c>Sluice:Socket</c>).</summary>
+    public Connectors.Socket.SocketOptions Socket { get; set; } = new();
+
     /// <summary>A folder of assemblies with stateful processors to load at start; empty for none.</summary>
     public string? PluginFolder { get; set; }
 

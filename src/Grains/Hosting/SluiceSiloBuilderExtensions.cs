@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Sluice.Sources;
+using Sluice.Connectors;
 using Sluice.State;
 
 namespace Sluice.Hosting;
@@ -27,7 +27,7 @@ public static class SluiceSiloBuilderExtensions
             return true;
         });
         services.TryAddSingleton(SluiceClock.Default);
-        services.TryAddSingleton<SourceFactory>();
+        BuiltInConnectors.Register(services);
         services.AddMetrics();
         services.TryAddSingleton<Diagnostics.SluiceMetrics>();
         services.TryAddSingleton<IStateStoreProvider>(sp => StateStoreProviders.Create(sp.GetRequiredService<IOptions<SluiceOptions>>().Value.State));

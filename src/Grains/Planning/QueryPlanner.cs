@@ -1,3 +1,4 @@
+using Sluice.Connectors;
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Expressions;
@@ -13,21 +14,20 @@ namespace Sluice.Planning;
 /// </summary>
 internal static class QueryPlanner
 {
-    public static QueryPlan Plan(QuerySpec spec)
+    public static QueryPlan Plan(QuerySpec spec, ConnectorRegistry connectors)
     {
         if (string.IsNullOrWhiteSpace(spec.Name))
         {
             throw Invalid("$.name", "a query needs a name");
         }
-        try
+        var sink = Checked(() =>
         {
-            SpecOptions.Check(spec);
-        }
-        catch (SpecException e)
-        {
-            throw new QueryStartException(e.Message);
-        }
-        var main = new StreamBuilder(0, spec.Source);
+            var connector = connectors.Sink(spec.Sink.Kind);
+            connector.Validate(spec.Sink, "$.sink");
+            SpecOptions.Check(spec, connector.Options);
+            return connector;
+        });
+        var main = Stream(connectors, 0, spec.Source, "$.source");
         var streams = new List<StreamBuilder> { main };
         var active = new List<StreamBuilder> { main };
         var suffix = new List<IRowOperator>();
@@ -55,15 +55,15 @@ internal static class QueryPlanner
                     active.ForEach(b => b.WithWatermark(path, w));
                     break;
                 case UnionSpec u:
-                    var other = PlanSubStream(u.Other, path + ".other", streams.Count);
+                    var other = PlanSubStream(connectors, u.Other, path + ".other", streams.Count);
                     CheckUnionable(path, main.Schema, other.Schema);
                     other.RenameTo(main.Schema);
                     streams.Add(other);
                     active.Add(other);
                     break;
                 case JoinSpec j:
-                    var right = PlanSubStream(j.Right, path + ".right", streams.Count);
-                    if (right.Source.Kind == "table")
+                    var right = PlanSubStream(connectors, j.Right, path + ".right", streams.Count);
+                    if (connectors.Source(right.Source.Kind).IsStatic)
                     {
                         var join = Compile(path, () => Operators.Join.StaticJoinOperator.Create(path, j, main.Schema, right));
                         active.ForEach(b => b.Add(join, join.OutputSchema));
@@ -81,7 +81,7 @@ internal static class QueryPlanner
             schema = stateful?.OutputSchema ?? main.Schema;
         }
         OutputModeRules.Check(spec, stateful);
-        SinkRules.Check(spec, schema);
+        sink.CheckPlan(spec, schema);
         return new QueryPlan(spec, streams.Select(b => b.Build()).ToList(), stateful, suffix, schema, statefulInput);
     }
 
@@ -105,9 +105,9 @@ internal static class QueryPlanner
     }
 
     /// <summary>The second stream of a union or join: its own source and stateless operators.</summary>
-    private static StreamBuilder PlanSubStream(SubStreamSpec sub, string path, int index)
+    private static StreamBuilder PlanSubStream(ConnectorRegistry connectors, SubStreamSpec sub, string path, int index)
     {
-        var builder = new StreamBuilder(index, sub.Source);
+        var builder = Stream(connectors, index, sub.Source, path + ".source");
         for (var i = 0; i < sub.Operators.Count; i++)
         {
             var opPath = $"{path}.operators[{i}]";
@@ -136,6 +136,26 @@ internal static class QueryPlanner
         {
             throw Invalid(path + ".other",
                 $"Union can only be performed on streams with the same number of columns of the same types, by position: the first has [{first.Describe()}], the other [{other.Describe()}]; add a select to the other stream to line them up");
+        }
+    }
+
+    /// <summary>A stream of the source's kind, its spec part checked by its connector.</summary>
+    private static StreamBuilder Stream(ConnectorRegistry connectors, int index, SourceSpec source, string path) => Checked(() =>
+    {
+        var connector = connectors.Source(source.Kind, path);
+        connector.Validate(source, path);
+        return new StreamBuilder(index, source, connector.Schema(source));
+    });
+
+    private static T Checked<T>(Func<T> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (SpecException e)
+        {
+            throw new QueryStartException(e.Message);
         }
     }
 

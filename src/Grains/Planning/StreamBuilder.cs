@@ -5,7 +5,7 @@ using Sluice.Spec;
 namespace Sluice.Planning;
 
 /// <summary>Builds one stream's stateless operators while the planner walks a (sub-)pipeline.</summary>
-internal sealed class StreamBuilder(int index, SourceSpec source)
+internal sealed class StreamBuilder(int index, SourceSpec source, StreamSchema sourceSchema)
 {
     private readonly List<IRowOperator> _prefix = [];
 
@@ -18,9 +18,9 @@ internal sealed class StreamBuilder(int index, SourceSpec source)
 
     public SourceSpec Source { get; } = source;
 
-    public StreamSchema SourceSchema { get; } = SourceSchemas.For(source);
+    public StreamSchema SourceSchema { get; } = sourceSchema;
 
-    public StreamSchema Schema { get; private set; } = SourceSchemas.For(source);
+    public StreamSchema Schema { get; private set; } = sourceSchema;
 
     public WatermarkColumn? Watermark { get; private set; }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sluice.Checkpointing;
 using Sluice.Checkpointing.Blob;
+using Sluice.Connectors;
 using Sluice.Contracts;
 using Sluice.Hosting;
 using Sluice.Planning;
@@ -19,6 +20,7 @@ namespace Sluice.Queries;
 internal sealed partial class QueryManagerGrain(
     [PersistentState("queries")] IPersistentState<QueryRegistryState> registry,
     IOptions<SluiceOptions> options,
+    ConnectorRegistry connectors,
     ILogger<QueryManagerGrain> logger) : Grain, IQueryManagerGrain
 {
     private readonly IPersistentState<QueryRegistryState> _registry = registry;
@@ -28,7 +30,7 @@ internal sealed partial class QueryManagerGrain(
     public async Task<QueryInfo> StartAsync(QuerySpec spec)
     {
         SpecGuard.CheckName(spec.Name);
-        var guard = new SpecGuard(options.Value);
+        var guard = new SpecGuard(options.Value, connectors);
         guard.CheckSize(spec);
         if (_queries.TryGetValue(spec.Name, out var existing) && existing.IsActive)
         {
@@ -42,9 +44,9 @@ internal sealed partial class QueryManagerGrain(
                 "Stop it first, or give the new query another name.");
         }
         (spec, var checkpointPath) = await ConfineAsync(guard, spec);
-        var plan = QueryPlanner.Plan(spec);
+        var plan = QueryPlanner.Plan(spec, connectors);
         _ = CheckpointRetention.MinBatchesToRetainOf(spec); // refused before the checkpoint is created
-        var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, options.Value.Blob));
+        var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, options.Value.Blob, options.Value.S3));
         var (metadata, isNew) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, KeyGroups(spec));
         if (!isNew && spec.Options.ContainsKey(SpecOptions.KeyGroups) && KeyGroups(spec) != metadata.KeyGroups)
         {
@@ -143,18 +145,15 @@ internal sealed partial class QueryManagerGrain(
     }
 
     /// <summary>
-    /// A new checkpoint starts at batch 0: memory sinks the query writes (its own, and its late-rows sink) forget the
+    /// A new checkpoint starts at batch 0: sinks keyed by name (memory, and the late-rows sink) forget the
     /// batches a query of the same name committed before, or they would take the new batches for replays and drop them.
     /// </summary>
     private async Task ResetMemorySinksAsync(QuerySpec spec)
     {
-        if (spec.Sink.Kind == "memory")
-        {
-            await GrainFactory.GetGrain<IMemorySinkGrain>(spec.Name).ResetAsync();
-        }
+        await connectors.Sink(spec.Sink.Kind).OnNewCheckpointAsync(GrainFactory, spec.Sink, spec.Name);
         if (LateRows.SinkName(spec) is { } lateSink)
         {
-            await GrainFactory.GetGrain<IMemorySinkGrain>(lateSink).ResetAsync();
+            await ConnectorRegistry.MemorySink(GrainFactory, lateSink).ResetAsync();
         }
     }
 

@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Sluice.Checkpointing.Blob;
+using Sluice.Connectors;
 using Sluice.Contracts;
 using Sluice.Hosting;
-using Sluice.Sinks.Files;
+using Sluice.Connectors.Files;
 using Sluice.Spec;
 
 namespace Sluice.Security;
@@ -11,8 +12,8 @@ namespace Sluice.Security;
 /// <summary>
 /// What a spec may reach, checked once when a query starts (and restarts) and before anything is planned, read or
 /// written: its name and size, the number of active queries, its checkpoint location (a folder under the checkpoint
-/// roots, or a blob container the operator allows), its file sink and table paths (under the data roots), and its
-/// Kafka settings and brokers (<see cref="KafkaSettingsPolicy"/>). Every refusal is a <see cref="QueryStartException"/>
+/// roots, or a blob container the operator allows), and what each source and sink connector reaches
+/// (<see cref="ISourceConnector.Confine"/>: paths under the data roots, Kafka settings and brokers, hosts; see <see cref="ConnectorGuard"/>). Every refusal is a <see cref="QueryStartException"/>
 /// that names what was refused and the setting that would allow it. docs/security.md lists the rules.
 /// </summary>
 internal sealed partial class SpecGuard
@@ -21,15 +22,15 @@ internal sealed partial class SpecGuard
 
     private readonly SluiceOptions _options;
     private readonly PathRoots _checkpointRoots;
-    private readonly PathRoots _dataRoots;
-    private readonly KafkaSettingsPolicy _kafka;
+    private readonly ConnectorRegistry _connectors;
+    private readonly ConnectorGuard _guard;
 
-    public SpecGuard(SluiceOptions options)
+    public SpecGuard(SluiceOptions options, ConnectorRegistry connectors)
     {
         _options = options;
         _checkpointRoots = PathRoots.ForCheckpoints(options);
-        _dataRoots = PathRoots.ForData(options);
-        _kafka = new KafkaSettingsPolicy(options.Kafka, options.KafkaBootstrapServers);
+        _connectors = connectors;
+        _guard = new ConnectorGuard(options);
     }
 
     /// <summary>Refuses a name that could not serve as a folder, a grain key and a URL segment as it is.</summary>
@@ -73,9 +74,9 @@ internal sealed partial class SpecGuard
     public (QuerySpec Spec, string CheckpointPath) Confine(QuerySpec spec)
     {
         var checkpointPath = ConfineCheckpoint(spec.CheckpointLocation ?? spec.Name);
-        ConfineSink(spec.Sink);
         var confined = spec with
         {
+            Sink = ConfineSink(spec.Sink),
             Source = ConfineSource(spec.Source),
             Operators = ConfineOperators(spec.Operators),
         };
@@ -84,6 +85,10 @@ internal sealed partial class SpecGuard
 
     private string ConfineCheckpoint(string location)
     {
+        if (Storage.S3Location.IsS3(location))
+        {
+            return _guard.DataPath(location, "The checkpointLocation");
+        }
         if (!CheckpointLocations.IsBlob(location))
         {
             return _checkpointRoots.Confine(location, "The checkpointLocation");
@@ -100,18 +105,6 @@ internal sealed partial class SpecGuard
         return location;
     }
 
-    private void ConfineSink(SinkSpec sink)
-    {
-        if (FileSinkFormat.TryParse(sink.Kind, out _) && !string.IsNullOrWhiteSpace(sink.Path))
-        {
-            _dataRoots.Confine(sink.Path, $"The {sink.Kind} sink's path");
-        }
-        if (sink.Kind == "kafka")
-        {
-            _kafka.CheckBootstrapServers(sink.BootstrapServers, $"The kafka sink on topic '{sink.Topic}'");
-        }
-    }
-
     private IReadOnlyList<OperatorSpec> ConfineOperators(IReadOnlyList<OperatorSpec> operators) =>
         operators.Select(op => op switch
         {
@@ -122,29 +115,12 @@ internal sealed partial class SpecGuard
 
     private SubStreamSpec ConfineStream(SubStreamSpec stream) => new(ConfineSource(stream.Source), ConfineOperators(stream.Operators));
 
-    private SourceSpec ConfineSource(SourceSpec source)
-    {
-        if (source.Kind == "kafka")
-        {
-            var where = $"The kafka source on topic '{source.Topic}'";
-            _kafka.CheckOptions(source.Options, where);
-            _kafka.CheckBootstrapServers(source.BootstrapServers, where);
-        }
-        if (source.Kind == "table" && !string.IsNullOrWhiteSpace(source.Path))
-        {
-            var folder = _dataRoots.Confine(source.Path, "The table source's path");
-            if (Directory.Exists(folder))
-            {
-                // A file inside the folder may itself be a link out of the roots.
-                foreach (var file in Directory.EnumerateFileSystemEntries(folder))
-                {
-                    _dataRoots.Confine(file, "A file of the table source's path");
-                }
-            }
-            return source with { Path = folder };
-        }
-        return source;
-    }
+    // Each connector checks what its spec part reaches; an unknown kind is left to the planner, which names the kinds.
+    private SourceSpec ConfineSource(SourceSpec source) =>
+        _connectors.TryGetSource(source.Kind) is { } connector ? connector.Confine(source, _guard) : source;
+
+    private SinkSpec ConfineSink(SinkSpec sink) =>
+        _connectors.TryGetSink(sink.Kind) is { } connector ? connector.Confine(sink, _guard) : sink;
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\z", RegexOptions.CultureInvariant)]
     private static partial Regex QueryName();

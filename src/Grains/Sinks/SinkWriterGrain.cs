@@ -16,7 +16,7 @@ internal abstract class SinkWriterGrain : Grain
 {
     private readonly StagedBatches _staged = new();
 
-    /// <summary>The query's sink settings, given before each commit (see <see cref="IConfigurableSinkGrain"/>).</summary>
+    /// <summary>The query's sink settings, given before each commit (<see cref="ISinkGrain.ConfigureAsync"/>).</summary>
     protected SinkConfig? Config { get; private set; }
 
     public Task ConfigureAsync(Immutable<SinkConfig> config)
@@ -34,7 +34,11 @@ internal abstract class SinkWriterGrain : Grain
     public Task<long> StagedRowsAsync(long batchId) => Task.FromResult(_staged.RowsStaged(batchId));
 
     public Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema) =>
-        _staged.CommitAsync(batchId, ISinkGrain.AlreadyCommitted, writers => WriteAsync(batchId, mode, schema, writers.SelectMany(w => w).ToList()));
+        _staged.CommitAsync(batchId, ISinkGrain.AlreadyCommitted, writers => WriteWritersAsync(batchId, mode, schema, writers));
+
+    /// <summary>Writes each writer's staged rows (in writer order); by default as one list through <see cref="WriteAsync"/>.</summary>
+    protected virtual Task<long> WriteWritersAsync(long batchId, OutputMode mode, StreamSchema schema, List<List<object?[]>> writers) =>
+        WriteAsync(batchId, mode, schema, writers.SelectMany(w => w).ToList());
 
     /// <summary>
     /// Writes batch <paramref name="batchId"/>'s rows durably, or throws; returns the rows written, or AlreadyCommitted

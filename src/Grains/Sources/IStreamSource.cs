@@ -4,7 +4,7 @@ namespace Sluice.Sources;
 /// The planning side of a source, used by the coordinator: which partitions exist and how far each one goes.
 /// Offsets are per partition; a batch reads [start, end) of each.
 /// </summary>
-internal interface IStreamSource : IDisposable
+public interface IStreamSource : IDisposable
 {
     /// <summary>As in Spark's progress, e.g. <c>KafkaV2[Subscribe[events]]</c>.</summary>
     string Description { get; }
@@ -17,4 +17,7 @@ internal interface IStreamSource : IDisposable
 
     /// <summary>The offset after the last available record, per partition.</summary>
     Task<IReadOnlyDictionary<int, long>> LatestOffsetsAsync(CancellationToken cancellationToken);
+
+    /// <summary>What every reader of this source needs from the planning side (the rate source's start time), known after <see cref="InitialOffsetsAsync"/>.</summary>
+    string? ReaderContext => null;
 }

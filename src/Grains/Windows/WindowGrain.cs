@@ -19,7 +19,7 @@ namespace Sluice.Windows;
 /// committed N, <see cref="CommitAsync"/> makes state version N durable. A different (run, batch) than the one in
 /// progress discards the working version first, so a batch cut short re-runs from N-1.
 /// </summary>
-internal sealed partial class WindowGrain(IStateStoreProvider stores, IOptions<Hosting.SluiceOptions> options, ILogger<WindowGrain> logger) : Grain, IWindowGrain, IRemindable
+internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors.ConnectorRegistry connectors, IOptions<Hosting.SluiceOptions> options, ILogger<WindowGrain> logger) : Grain, IWindowGrain, IRemindable
 {
     private const string TimersReminder = "timers";
     private bool _hasReminder;
@@ -55,7 +55,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, IOptions<H
         _plan!.ApplySuffix(rows, new BatchContext(r.BatchId, r.WatermarkMs, r.BatchTimestampMs));
         if (rows.Count > 0)
         {
-            var sink = SinkTargets.Resolve(GrainFactory, r.Spec.Sink, r.Spec.Name, WindowGrainId.Parse(this.GetPrimaryKeyString()).QueryId);
+            var sink = connectors.SinkGrain(GrainFactory, r.Spec.Sink, r.Spec.Name, WindowGrainId.Parse(this.GetPrimaryKeyString()).QueryId);
             await sink.StageAsync(r.BatchId, this.GetPrimaryKeyString(), new Immutable<RowBatch>(new RowBatch(_plan.OutputSchema, rows)));
         }
         _nextTimerMs = _batch.NextProcessingTimerMs;
@@ -139,7 +139,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, IOptions<H
         }
         if (_plan is null || _planRunId != runId)
         {
-            _plan = QueryPlanner.Plan(spec);
+            _plan = QueryPlanner.Plan(spec, connectors);
             _planRunId = runId;
         }
         if (_store is null || _store.Version != batchId - 1 || _storeCheckpoint != checkpointPath)
@@ -147,7 +147,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, IOptions<H
             keepCache = false;
             CloseStore();
             var id = WindowGrainId.Parse(this.GetPrimaryKeyString());
-            _store = await stores.OpenAsync(new StateStoreId(id.Operator, id.KeyGroup), CheckpointLocations.Open(checkpointPath, options.Value.Blob), id.QueryId.ToString("N"), batchId - 1,
+            _store = await stores.OpenAsync(new StateStoreId(id.Operator, id.KeyGroup), CheckpointLocations.Open(checkpointPath, options.Value.Blob, options.Value.S3), id.QueryId.ToString("N"), batchId - 1,
                 CheckpointRetention.MinBatchesToRetainOf(spec));
             _storeCheckpoint = checkpointPath;
         }

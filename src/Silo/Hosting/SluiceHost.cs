@@ -8,7 +8,7 @@ using Sluice.Silo.Demo;
 using Microsoft.AspNetCore.Http;
 using Orleans.Dashboard;
 using Sluice.Silo.Http;
-using Sluice.Sources.Kafka;
+using Sluice.Connectors.Kafka;
 
 namespace Sluice.Silo.Hosting;
 

@@ -34,7 +34,7 @@ public static class SinkRowsApi
                 return Results.Problem($"Query '{name}' writes to a {query.SinkKind} sink; only memory sinks hold rows to read.",
                     statusCode: StatusCodes.Status409Conflict, title: "Not a memory sink");
             }
-            var contents = await grains.GetGrain<IMemorySinkGrain>(name).ReadAsync();
+            var contents = await grains.GetGrain<IMemorySinkGrain>(SinkGrainId.Memory(name).ToString()).ReadAsync();
             if (query is null && contents.LastBatchId < 0 && contents.Rows.Count == 0)
             {
                 return Results.Problem($"No query or memory sink named '{name}'. GET /api/queries lists them.",

@@ -198,7 +198,7 @@ public sealed class StreamJoinTests : IDisposable
 
         public Run(string spec, string root)
         {
-            _plan = QueryPlanner.Plan(SpecReader.Read(spec));
+            _plan = QueryPlanner.Plan(SpecReader.Read(spec), Sluice.Connectors.BuiltInConnectors.CreateRegistry());
             var provider = new MemoryStateStoreProvider(new StateStoreOptions());
             var checkpoint = new FolderCheckpointStore(root);
             for (var g = 0; g < KeyGroups; g++)

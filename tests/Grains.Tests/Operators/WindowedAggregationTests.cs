@@ -75,7 +75,7 @@ public sealed class WindowedAggregationTests : IDisposable
     public void Route_SlidingWindowsBehindTheWatermark_CountsEachWindowAsSparkButKeepsTheLateRowOnce()
     {
         var spec = SpecJson("update").Replace("'5 minutes') AS window", "'10 minutes', '5 minutes') AS window");
-        var plan = QueryPlanner.Plan(SpecReader.Read(spec));
+        var plan = QueryPlanner.Plan(SpecReader.Read(spec), Sluice.Connectors.BuiltInConnectors.CreateRegistry());
         List<object?[]> rows = [Row("a", 100), Row("b", 200), Row("c", 1000)];
         var context = new BatchContext(3, (long)(T0 - DateTime.UnixEpoch).TotalMilliseconds + 600_000, 0);
         plan.ApplyPrefix(0, rows, context);
@@ -157,7 +157,7 @@ public sealed class WindowedAggregationTests : IDisposable
 
         public Run(QuerySpec spec, string root, bool keepCache)
         {
-            _plan = QueryPlanner.Plan(spec);
+            _plan = QueryPlanner.Plan(spec, Sluice.Connectors.BuiltInConnectors.CreateRegistry());
             _keepCache = keepCache;
             var provider = new MemoryStateStoreProvider(new StateStoreOptions());
             var checkpoint = new FolderCheckpointStore(root);

@@ -14,8 +14,10 @@ public class SparkPlanRulesTests
          "sink": {"kind": "memory"}, "outputMode": "{{{mode}}}"}
         """);
 
+    private static readonly Sluice.Connectors.ConnectorRegistry Connectors = Sluice.Connectors.BuiltInConnectors.CreateRegistry();
+
     private static string Refused(string operators, string mode = "append") =>
-        Assert.Throws<QueryStartException>(() => QueryPlanner.Plan(Query(operators, mode))).Message;
+        Assert.Throws<QueryStartException>(() => QueryPlanner.Plan(Query(operators, mode), Connectors)).Message;
 
     [Fact]
     public void SecondWithWatermark_OnTheSameStream_IsRefusedAsSpark()
@@ -36,7 +38,7 @@ public class SparkPlanRulesTests
             {"op": "withWatermark", "column": "first", "delay": "10 seconds"},
             {"op": "select", "columns": ["window(first, '5 seconds') AS w"]},
             {"op": "groupBy", "keys": ["w"], "aggs": ["count(*) AS n"]}
-            """, "append"));
+            """, "append"), Connectors);
         Assert.True(Assert.IsType<AggregationOperator>(plan.Stateful).HasWatermarkOnKey);
     }
 

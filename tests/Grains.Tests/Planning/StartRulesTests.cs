@@ -11,7 +11,7 @@ public class StartRulesTests
         {"name": "q", "source": {"kind": "memory", "schema": {"a": "int"}}, "sink": {{{sink}}} {{{extra}}}}
         """);
 
-    private static QueryStartException Refused(QuerySpec spec) => Assert.Throws<QueryStartException>(() => QueryPlanner.Plan(spec));
+    private static QueryStartException Refused(QuerySpec spec) => Assert.Throws<QueryStartException>(() => QueryPlanner.Plan(spec, Sluice.Connectors.BuiltInConnectors.CreateRegistry()));
 
     [Fact]
     public void UnknownQueryOption_Typo_IsRefusedNamingTheValidOnes()
@@ -55,7 +55,7 @@ public class StartRulesTests
     [Fact]
     public void KnownQueryOptions_AreAccepted()
     {
-        var plan = QueryPlanner.Plan(Query(""", "options": {"keyGroups": "4", "lateRowsSink": "late", "minBatchesToRetain": "10"}"""));
+        var plan = QueryPlanner.Plan(Query(""", "options": {"keyGroups": "4", "lateRowsSink": "late", "minBatchesToRetain": "10"}"""), Sluice.Connectors.BuiltInConnectors.CreateRegistry());
 
         Assert.NotNull(plan);
     }
@@ -97,5 +97,5 @@ public class StartRulesTests
     [InlineData("update")]
     [InlineData("append")]
     public void FlatMapGroupsWithState_InItsOwnMode_IsAccepted(string mode) =>
-        Assert.NotNull(QueryPlanner.Plan(GroupsWithState(mode, mode)));
+        Assert.NotNull(QueryPlanner.Plan(GroupsWithState(mode, mode), Sluice.Connectors.BuiltInConnectors.CreateRegistry()));
 }

@@ -25,7 +25,7 @@ public sealed class KafkaSettingsPolicyTests
     {
         var options = new SluiceOptions { CheckpointRoot = Path.Combine(Path.GetTempPath(), "sluice-guard-kafka"), KafkaBootstrapServers = "kafka:9092" };
         configure?.Invoke(options);
-        return new SpecGuard(options);
+        return new SpecGuard(options, Sluice.Connectors.BuiltInConnectors.CreateRegistry());
     }
 
     [Fact]

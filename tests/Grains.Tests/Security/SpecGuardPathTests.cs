@@ -43,7 +43,7 @@ public sealed class SpecGuardPathTests : IDisposable
     [Fact]
     public void Checkpoint_Absent_IsTheQueryNameUnderTheCheckpointRoot()
     {
-        var (_, checkpoint) = new SpecGuard(Options()).Confine(Spec());
+        var (_, checkpoint) = new SpecGuard(Options(), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec());
 
         Assert.Equal(Path.Combine(CheckpointRoot, "revenue"), checkpoint);
     }
@@ -51,7 +51,7 @@ public sealed class SpecGuardPathTests : IDisposable
     [Fact]
     public void Checkpoint_InEtc_IsRefusedNamingThePathAndTheRoots()
     {
-        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(Options()).Confine(Spec("/etc/sluice")));
+        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(Options(), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec("/etc/sluice")));
 
         Assert.StartsWith("The checkpointLocation '/etc/sluice' resolves to '/etc/sluice', which is not inside an allowed root. " +
             $"Allowed roots: '{CheckpointRoot}' (Sluice:CheckpointRoot and Sluice:AllowedRoots).", e.Message, StringComparison.Ordinal);
@@ -62,7 +62,7 @@ public sealed class SpecGuardPathTests : IDisposable
     {
         var location = Path.Combine(Outside, "cp");
 
-        Assert.Throws<QueryStartException>(() => new SpecGuard(Options()).Confine(Spec(location)));
+        Assert.Throws<QueryStartException>(() => new SpecGuard(Options(), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec(location)));
 
         Assert.False(Directory.Exists(location));
     }
@@ -71,12 +71,12 @@ public sealed class SpecGuardPathTests : IDisposable
     [InlineData(".")]
     [InlineData("a/..")]
     public void Checkpoint_TheRootItself_IsRefused(string location) =>
-        Assert.Throws<QueryStartException>(() => new SpecGuard(Options()).Confine(Spec(location)));
+        Assert.Throws<QueryStartException>(() => new SpecGuard(Options(), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec(location)));
 
     [Fact]
     public void Checkpoint_DotDotThatStaysInside_IsAllowed()
     {
-        var (_, checkpoint) = new SpecGuard(Options()).Confine(Spec("team/../revenue"));
+        var (_, checkpoint) = new SpecGuard(Options(), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec("team/../revenue"));
 
         Assert.Equal(Path.Combine(CheckpointRoot, "revenue"), checkpoint);
     }
@@ -86,7 +86,7 @@ public sealed class SpecGuardPathTests : IDisposable
     {
         var location = Path.Combine(Outside, "cp");
 
-        var (_, checkpoint) = new SpecGuard(Options(o => o.AllowedRoots.Add(Outside))).Confine(Spec(location));
+        var (_, checkpoint) = new SpecGuard(Options(o => o.AllowedRoots.Add(Outside)), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec(location));
 
         Assert.Equal(location, checkpoint);
     }
@@ -94,7 +94,7 @@ public sealed class SpecGuardPathTests : IDisposable
     [Fact]
     public void FileSink_DotDotEscape_IsRefusedNamingTheDotDot()
     {
-        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(Options()).Confine(Spec(sink: new SinkSpec { Kind = "json", Path = "../../x" })));
+        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(Options(), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec(sink: new SinkSpec { Kind = "json", Path = "../../x" })));
 
         Assert.StartsWith($"The json sink's path '../../x' leads through '..' to '{Path.GetFullPath(Path.Combine(CheckpointRoot, "../../x"))}', which is not inside an allowed root.", e.Message, StringComparison.Ordinal);
         Assert.Contains("Sluice:DataRoot", e.Message, StringComparison.Ordinal);
@@ -106,7 +106,7 @@ public sealed class SpecGuardPathTests : IDisposable
     {
         Directory.CreateSymbolicLink(Path.Combine(CheckpointRoot, "shared"), Outside);
 
-        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(Options()).Confine(Spec(sink: new SinkSpec { Kind = "parquet", Path = "shared/out/revenue" })));
+        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(Options(), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec(sink: new SinkSpec { Kind = "parquet", Path = "shared/out/revenue" })));
 
         Assert.Contains($"goes through a symbolic link to '{Path.Combine(Outside, "out", "revenue")}'", e.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(Outside, "out")));
@@ -119,7 +119,7 @@ public sealed class SpecGuardPathTests : IDisposable
         Directory.CreateDirectory(Path.Combine(CheckpointRoot, "a"));
         Directory.CreateSymbolicLink(Path.Combine(CheckpointRoot, "a", "up"), "../../outside");
 
-        Assert.Throws<QueryStartException>(() => new SpecGuard(Options()).Confine(Spec(sink: new SinkSpec { Kind = "json", Path = "a/up/x" })));
+        Assert.Throws<QueryStartException>(() => new SpecGuard(Options(), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec(sink: new SinkSpec { Kind = "json", Path = "a/up/x" })));
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class SpecGuardPathTests : IDisposable
         Directory.CreateDirectory(Path.Combine(CheckpointRoot, "real"));
         Directory.CreateSymbolicLink(Path.Combine(CheckpointRoot, "alias"), Path.Combine(CheckpointRoot, "real"));
 
-        new SpecGuard(Options()).Confine(Spec(sink: new SinkSpec { Kind = "json", Path = "alias/out" }));
+        new SpecGuard(Options(), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec(sink: new SinkSpec { Kind = "json", Path = "alias/out" }));
     }
 
     [Fact]
@@ -137,15 +137,15 @@ public sealed class SpecGuardPathTests : IDisposable
         var data = Path.Combine(_folder, "data");
         var options = Options(o => o.DataRoot = data);
 
-        new SpecGuard(options).Confine(Spec(sink: new SinkSpec { Kind = "json", Path = Path.Combine(data, "out") }));
-        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(options).Confine(Spec(sink: new SinkSpec { Kind = "json", Path = Path.Combine(CheckpointRoot, "out") })));
+        new SpecGuard(options, Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec(sink: new SinkSpec { Kind = "json", Path = Path.Combine(data, "out") }));
+        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(options, Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec(sink: new SinkSpec { Kind = "json", Path = Path.Combine(CheckpointRoot, "out") })));
         Assert.Contains($"Allowed roots: '{data}' (Sluice:DataRoot and Sluice:AllowedRoots)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Table_OutsideTheRoots_IsRefusedBeforeItIsRead()
     {
-        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(Options()).Confine(Spec(table: Table("/etc/passwd"))));
+        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(Options(), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec(table: Table("/etc/passwd"))));
 
         Assert.StartsWith("The table source's path '/etc/passwd' resolves to '/etc/passwd', which is not inside an allowed root.", e.Message, StringComparison.Ordinal);
     }
@@ -157,7 +157,7 @@ public sealed class SpecGuardPathTests : IDisposable
         File.WriteAllText(Path.Combine(Outside, "secret.json"), "{\"tid\": 1}\n");
         File.CreateSymbolicLink(Path.Combine(users, "part-0.json"), Path.Combine(Outside, "secret.json"));
 
-        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(Options()).Confine(Spec(table: Table("users"))));
+        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(Options(), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec(table: Table("users"))));
 
         Assert.StartsWith("A file of the table source's path", e.Message, StringComparison.Ordinal);
     }
@@ -165,7 +165,7 @@ public sealed class SpecGuardPathTests : IDisposable
     [Fact]
     public void Table_RelativePath_IsMadeAbsoluteUnderTheDataRoot()
     {
-        var (spec, _) = new SpecGuard(Options()).Confine(Spec(table: Table("users/")));
+        var (spec, _) = new SpecGuard(Options(), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec(table: Table("users/")));
 
         Assert.Equal(Path.Combine(CheckpointRoot, "users"), TablePath(spec));
     }
@@ -173,7 +173,7 @@ public sealed class SpecGuardPathTests : IDisposable
     [Fact]
     public void BlobCheckpoint_ByDefault_NoContainerIsAllowed()
     {
-        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(Options()).Confine(Spec("azblob://checkpoints/revenue")));
+        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(Options(), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec("azblob://checkpoints/revenue")));
 
         Assert.Equal(
             "The checkpointLocation 'azblob://checkpoints/revenue' is in blob container 'checkpoints', which this silo does not allow " +
@@ -186,8 +186,8 @@ public sealed class SpecGuardPathTests : IDisposable
     {
         var options = Options(o => o.Blob.AllowedContainers.Add("checkpoints,team-a"));
 
-        Assert.Equal("azblob://team-a/revenue", new SpecGuard(options).Confine(Spec("azblob://team-a/revenue")).CheckpointPath);
-        Assert.Throws<QueryStartException>(() => new SpecGuard(options).Confine(Spec("azblob://team-b/revenue")));
+        Assert.Equal("azblob://team-a/revenue", new SpecGuard(options, Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec("azblob://team-a/revenue")).CheckpointPath);
+        Assert.Throws<QueryStartException>(() => new SpecGuard(options, Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Confine(Spec("azblob://team-b/revenue")));
     }
 
     public void Dispose()

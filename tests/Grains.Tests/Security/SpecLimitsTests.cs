@@ -53,8 +53,8 @@ public sealed class SpecLimitsTests
             Sink = new SinkSpec { Kind = "memory" },
         };
 
-        new SpecGuard(options).CheckSize(Spec(10));
-        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(options).CheckSize(Spec(500)));
+        new SpecGuard(options, Sluice.Connectors.BuiltInConnectors.CreateRegistry()).CheckSize(Spec(10));
+        var e = Assert.Throws<QueryStartException>(() => new SpecGuard(options, Sluice.Connectors.BuiltInConnectors.CreateRegistry()).CheckSize(Spec(500)));
 
         Assert.Matches(@"^The spec of query 'big' is \d+ bytes, over this silo's limit of 2048 \(Sluice:Limits:MaxSpecBytes\)\.", e.Message);
     }
@@ -62,7 +62,7 @@ public sealed class SpecLimitsTests
     [Fact]
     public void ActiveQueries_AtTheLimit_RefusesOneMore()
     {
-        var guard = new SpecGuard(new SluiceOptions { Limits = { MaxActiveQueries = 3 } });
+        var guard = new SpecGuard(new SluiceOptions { Limits = { MaxActiveQueries = 3 } }, Sluice.Connectors.BuiltInConnectors.CreateRegistry());
 
         guard.CheckActiveQueries("q", 2);
         var e = Assert.Throws<QueryStartException>(() => guard.CheckActiveQueries("q", 3));

@@ -1,5 +1,5 @@
 using Sluice.Data;
-using Sluice.Sinks;
+using Sluice.Connectors.ConsoleSink;
 
 namespace Sluice.Tests.Sinks;
 

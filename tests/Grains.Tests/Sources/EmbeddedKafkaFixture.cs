@@ -1,4 +1,4 @@
-using Sluice.Sources.Kafka;
+using Sluice.Connectors.Kafka;
 
 namespace Sluice.Tests.Sources;
 

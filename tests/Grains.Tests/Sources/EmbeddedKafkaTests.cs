@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using Sluice.Sources.Kafka;
+using Sluice.Connectors.Kafka;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 
 namespace Sluice.Tests.Sources;

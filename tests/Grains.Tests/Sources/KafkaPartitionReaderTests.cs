@@ -2,7 +2,7 @@ using System.Text;
 using Confluent.Kafka;
 using Sluice.Data;
 using Sluice.Sources;
-using Sluice.Sources.Kafka;
+using Sluice.Connectors.Kafka;
 using Sluice.Sources.Parsing;
 using Sluice.Spec;
 

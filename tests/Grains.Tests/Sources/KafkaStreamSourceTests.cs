@@ -1,4 +1,4 @@
-using Sluice.Sources.Kafka;
+using Sluice.Connectors.Kafka;
 using Sluice.Spec;
 
 namespace Sluice.Tests.Sources;

@@ -1,4 +1,4 @@
-using Sluice.Sources.Nexmark;
+using Sluice.Connectors.Nexmark;
 using Sluice.Spec;
 
 namespace Sluice.Tests.Sources;
@@ -111,9 +111,9 @@ public class NexmarkSourceTests
             Source = Spec("bid") with { Options = new Dictionary<string, string> { ["stream"] = "bid", ["evnets"] = "5" } },
             Sink = new SinkSpec { Kind = "memory" },
         };
-        var error = Assert.Throws<Sluice.Contracts.QueryStartException>(() => Sluice.Planning.QueryPlanner.Plan(spec));
+        var error = Assert.Throws<Sluice.Contracts.QueryStartException>(() => Sluice.Planning.QueryPlanner.Plan(spec, Sluice.Connectors.BuiltInConnectors.CreateRegistry()));
         Assert.Contains("unknown nexmark source option 'evnets'", error.Message);
-        Assert.Equal(NexmarkSchemas.Bid, Sluice.Planning.QueryPlanner.Plan(spec with { Source = Spec("bid") }).Streams[0].SourceSchema);
+        Assert.Equal(NexmarkSchemas.Bid, Sluice.Planning.QueryPlanner.Plan(spec with { Source = Spec("bid") }, Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Streams[0].SourceSchema);
     }
 
     private static SourceSpec Spec(string stream) => new()

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Sluice.Checkpointing;
-using Sluice.Sources.Rate;
+using Sluice.Connectors.Rate;
 
 namespace Sluice.Tests.Sources;
 

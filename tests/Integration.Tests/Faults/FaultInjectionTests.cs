@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Confluent.Kafka;
 using Sluice.Client;
-using Sluice.Sources.Kafka;
+using Sluice.Connectors.Kafka;
 using Xunit.Abstractions;
 
 namespace Sluice.IntegrationTests.Faults;

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using Sluice.Client;
-using Sluice.Sources.Kafka;
+using Sluice.Connectors.Kafka;
 using Xunit.Abstractions;
 
 namespace Sluice.IntegrationTests.Faults;

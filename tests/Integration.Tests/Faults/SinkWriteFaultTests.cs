@@ -109,8 +109,8 @@ public sealed class SinkWriteFaultTests(SiloFixture silo)
         public string FaultScope(Guid queryId) => Kind switch
         {
             "json" or "parquet" => OutputPath,
-            "kafka" or "foreachBatch" => queryId.ToString("N"),
-            _ => Name,
+            "kafka" or "foreachBatch" => new SinkGrainId(Kind, queryId.ToString("N")).ToString(),
+            _ => new SinkGrainId(Kind, Name).ToString(),
         };
     }
 

@@ -1,5 +1,5 @@
 using Sluice.Bench.Nexmark;
-using Sluice.Sources.Nexmark;
+using Sluice.Connectors.Nexmark;
 
 namespace Sluice.IntegrationTests.Nexmark;
 

@@ -11,13 +11,18 @@ internal static class CheckpointLocations
 {
     public static bool IsBlob(string location) => BlobLocation.IsBlob(location);
 
+    /// <summary>An object-store location (<c>azblob://</c> or <c>s3://</c>), taken as given rather than as a folder.</summary>
+    public static bool IsRemote(string location) => IsBlob(location) || Storage.S3Location.IsS3(location);
+
     /// <summary>The location a query's checkpoint is at: a blob location as given, a folder made absolute under <paramref name="checkpointRoot"/>.</summary>
     public static string Resolve(string checkpointRoot, string location) =>
-        IsBlob(location) ? location : Path.GetFullPath(Path.Combine(checkpointRoot, location));
+        IsRemote(location) ? location : Path.GetFullPath(Path.Combine(checkpointRoot, location));
 
     /// <summary>The store at a resolved location. No I/O: an unreachable account shows at the first read or write.</summary>
-    public static ICheckpointStore Open(string location, BlobCheckpointOptions options) =>
-        IsBlob(location) ? OpenBlob(location, options) : new FolderCheckpointStore(location);
+    public static ICheckpointStore Open(string location, BlobCheckpointOptions options, Storage.S3Options? s3 = null) =>
+        IsBlob(location) ? OpenBlob(location, options)
+        : Storage.S3Location.IsS3(location) ? new Storage.S3CheckpointStore(Storage.S3Clients.Create(s3 ?? new Storage.S3Options()), Storage.S3Location.Parse(location))
+        : new FolderCheckpointStore(location);
 
     /// <summary>
     /// Marks the checkpoint as in use by <paramref name="queryName"/> until disposed; throws <see cref="QueryStartException"/>
@@ -27,6 +32,11 @@ internal static class CheckpointLocations
     public static async Task<ICheckpointLock> LockAsync(
         string location, string queryName, BlobCheckpointOptions options, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
+        if (Storage.S3Location.IsS3(location))
+        {
+            // S3 has no lease: two runs on one checkpoint are kept apart only by create-if-absent log writes.
+            return new UnlockedCheckpoint();
+        }
         if (!IsBlob(location))
         {
             return CheckpointLock.Acquire(location, queryName);

@@ -1,4 +1,4 @@
-using Sluice.Sinks.Files;
+using Sluice.Connectors.Files;
 using Sluice.Spec;
 
 namespace Sluice.Tests.Sinks.Files;

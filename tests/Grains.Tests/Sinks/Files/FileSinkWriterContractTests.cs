@@ -1,5 +1,5 @@
 using Sluice.Data;
-using Sluice.Sinks.Files;
+using Sluice.Connectors.Files;
 using Sluice.Spec;
 
 namespace Sluice.Tests.Sinks.Files;

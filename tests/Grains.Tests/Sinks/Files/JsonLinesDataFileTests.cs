@@ -1,6 +1,6 @@
 using System.Text;
 using Sluice.Data;
-using Sluice.Sinks.Files;
+using Sluice.Connectors.Files;
 
 namespace Sluice.Tests.Sinks.Files;
 

@@ -2,7 +2,7 @@ using Parquet;
 using Parquet.Schema;
 using Parquet.Serialization;
 using Sluice.Data;
-using Sluice.Sinks.Files;
+using Sluice.Connectors.Files;
 
 namespace Sluice.Tests.Sinks.Files;
 

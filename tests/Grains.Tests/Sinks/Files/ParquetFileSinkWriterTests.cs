@@ -1,4 +1,4 @@
-using Sluice.Sinks.Files;
+using Sluice.Connectors.Files;
 
 namespace Sluice.Tests.Sinks.Files;
 

@@ -1,0 +1,19 @@
+using Sluice.Contracts;
+using Sluice.Data;
+using Sluice.Sinks;
+using Sluice.Spec;
+
+namespace Sluice.Connectors.ConsoleSink;
+
+/// <summary>Spark's console sink: each committed batch printed to the silo's standard output as a table.</summary>
+internal sealed class ConsoleSinkGrain : SinkWriterGrain, IConsoleSinkGrain
+{
+    protected override async Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows)
+    {
+        SinkWriteFault(batchId);
+        var text = $"-------------------------------------------\nBatch: {batchId}\n-------------------------------------------\n"
+            + ConsoleTable.Format(schema, rows, RequireConfig("console").Sink.NumRows);
+        await global::System.Console.Out.WriteLineAsync(text);
+        return rows.Count;
+    }
+}

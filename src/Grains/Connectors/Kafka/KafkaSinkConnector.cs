@@ -1,0 +1,42 @@
+using Sluice.Contracts;
+using Sluice.Data;
+using Sluice.Expressions;
+using Sluice.Planning;
+using Sluice.Spec;
+
+namespace Sluice.Connectors.Kafka;
+
+/// <summary>The <c>kafka</c> sink: one transaction per batch, with the batch id recorded so a replay writes nothing.</summary>
+internal sealed class KafkaSinkConnector : ISinkConnector
+{
+    public string Kind => "kafka";
+
+    public Type GrainInterface => typeof(IKafkaSinkGrain);
+
+    public void Validate(SinkSpec spec, string path)
+    {
+        SinkSettings.RequireKnown(spec, path, this);
+        if (spec.Topic is null)
+        {
+            throw new SpecException(path + ".topic", "a kafka sink needs a topic");
+        }
+    }
+
+    public SinkSpec Confine(SinkSpec spec, ConnectorGuard guard)
+    {
+        guard.Kafka(null, spec.BootstrapServers, $"The kafka sink on topic '{spec.Topic}'");
+        return spec;
+    }
+
+    public void CheckPlan(QuerySpec spec, StreamSchema output)
+    {
+        if (spec.Sink.Key is { } key)
+        {
+            QueryPlanner.Compile("$.sink.key", () => ExpressionCompiler.Compile(key, output));
+        }
+    }
+
+    public string Target(SinkSpec spec, string queryName, Guid queryId) => queryId.ToString("N");
+
+    public string Describe(SinkSpec spec) => $"KafkaSink[{spec.Topic}]";
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Sluice.Data;
+using Sluice.Expressions;
+
+namespace Sluice.Connectors.Kafka;
+
+/// <summary>
+/// Writes a batch to a Kafka topic exactly once: one transaction per batch (idempotent producer, transactional id
+/// <c>sluice-&lt;queryId&gt;-&lt;writer&gt;</c>, so a restarted writer fences its predecessor), every record carrying the
+/// headers <c>sluice.query</c> and <c>sluice.batch</c>, and the transaction also committing the batch id to the sink
+/// group <c>sluice-sink-&lt;queryId&gt;</c> (Kafka Streams' EOS v2 way: the progress marker commits atomically with
+/// the output). Before its first batch a writer finds the last batch written (<see cref="KafkaSinkTail"/>): a replay of
+/// it, or of anything older, writes nothing. Records are JSON objects of the row; the key is the sink's key
+/// expression, if any, so Kafka's partitioner spreads rows by it.
+/// </summary>
+internal sealed class KafkaSinkWriter : IDisposable
+{
+    private readonly string _topic;
+    private readonly string _queryId;
+    private readonly IProducer<string?, string> _producer;
+    private readonly IConsumer<Ignore, Ignore> _group;
+    private bool _initialized;
+    private long? _lastWritten;
+
+    public KafkaSinkWriter(string topic, string bootstrapServers, Guid queryId, int writer)
+    {
+        _topic = topic;
+        _queryId = queryId.ToString("N");
+        _producer = new ProducerBuilder<string?, string>(new ProducerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            EnableIdempotence = true,
+            TransactionalId = $"sluice-{_queryId}-{writer}",
+            LingerMs = 5,
+            Acks = Acks.All,
+        }).Build();
+        _group = KafkaSinkTail.GroupConsumer(bootstrapServers, _queryId);
+    }
+
+    /// <summary>
+    /// Writes the rows of batch <paramref name="batchId"/> unless a previous attempt already did; returns the rows
+    /// written, or -1 when it had. Throws when the transaction did not commit (it is aborted); a writer that threw
+    /// must be disposed, as its producer may be unusable and the commit may have landed all the same.
+    /// <paramref name="fault"/> runs inside the transaction, before its records (the sink's fault point).
+    /// </summary>
+    public long Write(long batchId, StreamSchema schema, IReadOnlyList<object?[]> rows, CompiledExpression? key, Action? fault = null)
+    {
+        if (!_initialized)
+        {
+            // Also completes (aborts) a transaction a predecessor with the same transactional id left open.
+            _producer.InitTransactions(TimeSpan.FromSeconds(30));
+            _initialized = true;
+        }
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+        // Read once per writer: after that, this writer knows what it wrote (a newer writer with the same
+        // transactional id fences this one, so nobody else writes this query's batches behind its back).
+        _lastWritten ??= KafkaSinkTail.LastWrittenBatch(_group, _producer.Handle, _topic, _queryId);
+        if (_lastWritten >= batchId)
+        {
+            return Contracts.ISinkGrain.AlreadyCommitted;
+        }
+        var headers = new Headers
+        {
+            { KafkaSinkTail.QueryHeader, Encoding.UTF8.GetBytes(_queryId) },
+            { KafkaSinkTail.BatchHeader, Encoding.UTF8.GetBytes(batchId.ToString(CultureInfo.InvariantCulture)) },
+        };
+        _producer.BeginTransaction();
+        try
+        {
+            fault?.Invoke();
+            foreach (var row in rows)
+            {
+                _producer.Produce(_topic, new Message<string?, string>
+                {
+                    Key = key?.Evaluate(row)?.ToString(),
+                    Value = RowJson.ToJsonLine(schema, row),
+                    Headers = headers,
+                });
+            }
+            _producer.SendOffsetsToTransaction([KafkaSinkTail.Marker(_topic, batchId)], _group.ConsumerGroupMetadata, TimeSpan.FromSeconds(30));
+            _producer.CommitTransaction(TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            TryAbort();
+            throw;
+        }
+        _lastWritten = batchId;
+        return rows.Count;
+    }
+
+    // The write's own failure is the one to report; an abort that fails too (a fenced or fatal producer) changes nothing:
+    // the transaction is not committed either way, and the writer is disposed.
+    private void TryAbort()
+    {
+        try
+        {
+            _producer.AbortTransaction(TimeSpan.FromSeconds(30));
+        }
+        catch (KafkaException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        _group.Dispose();
+        _producer.Dispose();
+    }
+}

@@ -1,0 +1,36 @@
+using Sluice.Sources;
+using Sluice.Spec;
+
+namespace Sluice.Connectors.Nexmark;
+
+/// <summary>Reads offsets [start, end) of one nexmark partition as rows of the source's stream (see <see cref="NexmarkStreamSource"/>).</summary>
+internal sealed class NexmarkPartitionReader(SourceSpec spec, int partition) : IPartitionReader
+{
+    private readonly NexmarkConfig _config = NexmarkConfig.FromOptions(spec.Options);
+    private readonly string _stream = NexmarkSchemas.StreamOf(spec.Options);
+
+    public Task<ReadResult> ReadAsync(long start, long end, List<object?[]> output, CancellationToken cancellationToken)
+    {
+        for (var offset = start; offset < end; offset++)
+        {
+            var n = _config.EventAt(partition, offset);
+            var row = (_stream, NexmarkGenerator.KindOf(n)) switch
+            {
+                ("event", _) => NexmarkRows.Event(NexmarkGenerator.At(_config, n)),
+                ("person", NexmarkKind.Person) => NexmarkRows.Person(NexmarkGenerator.PersonAt(_config, n)),
+                ("auction", NexmarkKind.Auction) => NexmarkRows.Auction(NexmarkGenerator.AuctionAt(_config, n)),
+                ("bid", NexmarkKind.Bid) => NexmarkRows.Bid(NexmarkGenerator.BidAt(_config, n)),
+                _ => null,
+            };
+            if (row is not null)
+            {
+                output.Add(row);
+            }
+        }
+        return Task.FromResult(new ReadResult(end - start, 0, 0));
+    }
+
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,22 @@
+using Sluice.Data;
+using Sluice.Spec;
+
+namespace Sluice.Connectors;
+
+/// <summary>Helpers connectors share for the spec's <c>schema</c> field.</summary>
+public static class SourceSchema
+{
+    /// <summary>The spec's columns as a schema; an unknown type is a <see cref="SpecException"/> naming the column.</summary>
+    public static StreamSchema FromSpec(IReadOnlyList<KeyValuePair<string, string>> columns, string path = "$.source") =>
+        new(columns.Select(c => new Column(c.Key, DataType.TryParse(c.Value, out var t) ? t
+            : throw new SpecException($"{path}.schema.{c.Key}", $"unknown type '{c.Value}'; use one of {DataType.ValidNames}"))).ToList());
+
+    /// <summary>Throws <see cref="SpecException"/> when the spec has no <c>schema</c>.</summary>
+    public static void Require(SourceSpec spec, string path, string why) =>
+        _ = spec.Schema.Count > 0 ? FromSpec(spec.Schema, path)
+            : throw new SpecException($"{path}.schema", $"{why} needs a schema, an object of column name to type ({DataType.ValidNames})");
+
+    /// <summary>Refuses fields of other kinds.</summary>
+    public static void RequireKnownSettings(SourceSpec spec, string path, ISourceConnector connector) =>
+        new SpecSettings(spec.Settings, path).RequireKnown(connector.Settings, $"{connector.Kind} source", SpecReader.SourceFields);
+}
