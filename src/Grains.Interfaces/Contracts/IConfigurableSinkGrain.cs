@@ -5,6 +5,7 @@ namespace Sluice.Contracts;
 
 /// <summary>What a sink writer needs to know of its query.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.SinkConfig")]
 public sealed record SinkConfig(
     [property: Id(0)] SinkSpec Sink,
     [property: Id(1)] Guid QueryId,

@@ -5,6 +5,7 @@ using Sluice.Spec;
 namespace Sluice.Sinks;
 
 /// <summary>Spark's console sink: each committed batch printed to the silo's standard output as a table.</summary>
+[GrainType("sluice.sink.console")]
 internal sealed class ConsoleSinkGrain : SinkWriterGrain, IConsoleSinkGrain
 {
     private int _numRows = 20;

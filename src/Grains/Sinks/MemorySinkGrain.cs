@@ -9,6 +9,7 @@ namespace Sluice.Sinks;
 /// mode keeps the latest result table. A batch commits once: a replay after a restart adds nothing.
 /// </summary>
 [KeepAlive]
+[GrainType("sluice.sink.memory")]
 internal sealed class MemorySinkGrain : SinkWriterGrain, IMemorySinkGrain
 {
     private List<object?[]> _rows = [];
