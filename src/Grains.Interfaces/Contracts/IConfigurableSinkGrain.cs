@@ -12,6 +12,7 @@ public sealed record SinkConfig(
     [property: Id(2)] string QueryName);
 
 /// <summary>A sink writer that is told its settings before each commit (a reactivated writer never lacks them).</summary>
+[Alias("sluice.sink.configurable")]
 public interface IConfigurableSinkGrain : ISinkGrain
 {
     Task ConfigureAsync(Immutable<SinkConfig> config);
