@@ -7,12 +7,13 @@ using Sluice.Sources.Kafka;
 namespace Sluice.ClusterTests;
 
 /// <summary>
-/// A real cluster on loopback: a redis-server, an embedded Kafka broker in this process (one broker every silo
-/// shares, as a real Kafka would be), and three silo processes in cluster mode with one shared checkpoint folder.
+/// A real cluster on loopback: a cluster store (<see cref="RedisClusterFixture"/>, <see cref="AzureClusterFixture"/>),
+/// an embedded Kafka broker in this process (one broker every silo shares, as a real Kafka would be), and three silo
+/// processes in cluster mode with one shared checkpoint folder, with Sluice's shipped failure-detection defaults.
 /// Silo links and the gateways run TLS with client certificates required, as a production cluster would: a test CA
 /// (made at run time) issues the silos' shared certificate and the clients' certificate.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public abstract class ClusterFixture : IAsyncLifetime
 {
     public const int SiloCount = 3;
 
@@ -23,8 +24,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const string CertificatePassword = "test-only";
 
     private readonly List<SluiceClient> _clients = [];
-    private RedisServer? _redis;
     private EmbeddedKafka? _kafka;
+    private string[] _clusterArgs = [];
+    private IReadOnlyDictionary<string, string> _environment = new Dictionary<string, string>();
 
     /// <summary>The silos' <c>Silo:ClusterId</c>; clients must present it to their gateways.</summary>
     public string ClusterId { get; } = "test-" + Guid.NewGuid().ToString("N")[..8];
@@ -63,25 +65,21 @@ public sealed class ClusterFixture : IAsyncLifetime
             TestCertificates.WritePfx(silo, SiloCertificatePath, CertificatePassword);
             TestCertificates.WritePfx(client, ClientCertificatePath, CertificatePassword);
         }
-        _redis = await RedisServer.StartAsync();
+        var (storeArgs, environment) = await StartStoreAsync();
+        _environment = environment;
         _kafka = EmbeddedKafka.Start();
-        string[] clusterArgs =
+        _clusterArgs =
         [
             "--quiet",
             "--Silo:Mode=cluster",
             $"--Silo:ClusterId={ClusterId}",
-            $"--Redis:ConnectionString={_redis.ConnectionString}",
+            .. storeArgs,
             $"--Kafka:BootstrapServers={_kafka.BootstrapServers}",
             $"--Sluice:CheckpointRoot={CheckpointRoot}",
             // File sinks write beside the checkpoints, under <Folder>/out.
             $"--Sluice:DataRoot={Path.Combine(Folder, "out")}",
             "--Sluice:PollingDelay=00:00:00.050",
-            // Declare a killed silo dead in seconds even on a loaded 2-core CI machine: what is tested is how queries
-            // resume once Orleans has declared it, not how long Orleans' default failure detection takes.
-            "--Silo:Membership:ProbeTimeout=00:00:02",
-            "--Silo:Membership:NumMissedProbesLimit=2",
-            "--Silo:Membership:ExtendProbeTimeoutDuringDegradation=false",
-            "--Silo:Membership:TableRefreshTimeout=00:00:05",
+            // No Silo:Membership settings: the failover tests measure Sluice's shipped failure-detection defaults.
             $"--Silo:Tls:CertificatePath={SiloCertificatePath}",
             $"--Silo:Tls:CertificatePassword={CertificatePassword}",
             $"--Silo:Tls:ClientCaPath={CaPath}",
@@ -90,9 +88,27 @@ public sealed class ClusterFixture : IAsyncLifetime
         ];
         for (var i = 1; i <= SiloCount; i++)
         {
-            Silos.Add(SiloProcess.Start(i, Folder, clusterArgs));
+            Silos.Add(SiloProcess.Start(i, Folder, _clusterArgs, _environment));
         }
         await Task.WhenAll(Silos.Select(s => s.WaitReadyAsync(ReadyTimeout)));
+    }
+
+    /// <summary>Which store the silos keep membership, grain state and reminders in, for test output.</summary>
+    public abstract string Provider { get; }
+
+    /// <summary>Starts the store; returns the silos' arguments and environment variables (secrets) for it.</summary>
+    protected abstract Task<(string[] Args, IReadOnlyDictionary<string, string> Environment)> StartStoreAsync();
+
+    /// <summary>Stops the store or deletes what the cluster wrote to it.</summary>
+    protected abstract Task StopStoreAsync();
+
+    /// <summary>Starts one more silo of this cluster (a rolling upgrade's new silo), with <paramref name="extraArgs"/>.</summary>
+    public async Task<SiloProcess> StartSiloAsync(params string[] extraArgs)
+    {
+        var silo = SiloProcess.Start(Silos.Count + 1, Folder, [.. _clusterArgs, .. extraArgs], _environment);
+        Silos.Add(silo);
+        await silo.WaitReadyAsync(ReadyTimeout);
+        return silo;
     }
 
     /// <summary>A client (with the trusted client certificate) whose only gateway is <paramref name="silo"/>; disposed with the fixture.</summary>
@@ -150,7 +166,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Dispose();
         }
         _kafka?.Dispose();
-        _redis?.Dispose();
+        await StopStoreAsync();
         Authority.Dispose();
         try
         {
@@ -163,8 +179,34 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 }
 
+/// <summary>The cluster on Redis (Debian's redis-server, started on a free port).</summary>
+public sealed class RedisClusterFixture : ClusterFixture
+{
+    private RedisServer? _redis;
+
+    public override string Provider => "redis";
+
+    protected override async Task<(string[] Args, IReadOnlyDictionary<string, string> Environment)> StartStoreAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        return (["--Silo:Provider=redis", $"--Redis:ConnectionString={_redis.ConnectionString}"], new Dictionary<string, string>());
+    }
+
+    protected override Task StopStoreAsync()
+    {
+        _redis?.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
 [CollectionDefinition(Name)]
-public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+public sealed class ClusterCollection : ICollectionFixture<RedisClusterFixture>
 {
     public const string Name = "cluster";
+}
+
+[CollectionDefinition(Name)]
+public sealed class AzureClusterCollection : ICollectionFixture<AzureClusterFixture>
+{
+    public const string Name = "cluster-azure";
 }

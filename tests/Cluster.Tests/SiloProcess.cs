@@ -40,7 +40,8 @@ public sealed class SiloProcess : IDisposable
 
     public bool IsRunning => !_process.HasExited;
 
-    public static SiloProcess Start(int index, string folder, IEnumerable<string> clusterArgs)
+    /// <param name="environment">More environment variables, e.g. a connection string passed as a secret would be.</param>
+    public static SiloProcess Start(int index, string folder, IEnumerable<string> clusterArgs, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Sluice.Silo.dll");
         if (!File.Exists(dll))
@@ -66,6 +67,10 @@ public sealed class SiloProcess : IDisposable
         start.ArgumentList.Add(Invariant($"--Http:Port={httpPort}"));
         // From the environment, as deploy/ passes it from a secret, not on the command line where `ps` shows it.
         start.Environment["Http__ApiKeys__0"] = ApiKey;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var logPath = Path.Combine(folder, Invariant($"silo{index}.log"));
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var process = Process.Start(start)!;
@@ -118,6 +123,31 @@ public sealed class SiloProcess : IDisposable
         {
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit(10_000);
+        }
+    }
+
+    /// <summary>
+    /// Stops the silo the way Kubernetes or systemd does (SIGTERM): it leaves the cluster gracefully, its queries stop
+    /// after their batch in flight and resume on the other silos. Waits for the process to exit.
+    /// </summary>
+    public async Task StopGracefullyAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture) } })!)
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"silo {Index} did not stop within {timeout.TotalSeconds} s of SIGTERM:\n{Tail()}");
         }
     }
 
