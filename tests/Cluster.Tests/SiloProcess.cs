@@ -89,6 +89,8 @@ public sealed class SiloProcess : IDisposable
         {
             if (_process.HasExited)
             {
+                // Let the output readers drain, so the tail holds the silo's last words.
+                _process.WaitForExit();
                 throw new InvalidOperationException($"silo {Index} exited with code {_process.ExitCode} while starting:\n{Tail()}");
             }
             try
