@@ -103,10 +103,10 @@ public abstract class ClusterFixture : IAsyncLifetime
     /// <summary>Stops the store or deletes what the cluster wrote to it.</summary>
     protected abstract Task StopStoreAsync();
 
-    /// <summary>Starts one more silo of this cluster (a rolling upgrade's new silo), with <paramref name="extraArgs"/>.</summary>
-    public async Task<SiloProcess> StartSiloAsync(params string[] extraArgs)
+    /// <summary>Starts one more silo of this cluster from <paramref name="build"/> (a rolling upgrade's new silo).</summary>
+    public async Task<SiloProcess> StartSiloAsync(string build)
     {
-        var silo = SiloProcess.Start(Silos.Count + 1, Folder, [.. _clusterArgs, .. extraArgs], _environment);
+        var silo = SiloProcess.Start(Silos.Count + 1, Folder, _clusterArgs, _environment, build);
         Silos.Add(silo);
         await silo.WaitReadyAsync(ReadyTimeout);
         return silo;

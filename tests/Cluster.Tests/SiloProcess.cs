@@ -38,12 +38,22 @@ public sealed class SiloProcess : IDisposable
 
     public string LogPath { get; }
 
+    /// <summary>The entry assembly this process runs.</summary>
+    public string BuildName { get; private init; } = Build;
+
     public bool IsRunning => !_process.HasExited;
 
+    /// <summary>The silo of this build.</summary>
+    public const string Build = "Sluice.Silo.dll";
+
+    /// <summary>The rolling-upgrade test's other build (tests/UpgradedSilo): the same silo, a different start-up line.</summary>
+    public const string UpgradedBuild = "Sluice.Silo.Upgraded.dll";
+
     /// <param name="environment">More environment variables, e.g. a connection string passed as a secret would be.</param>
-    public static SiloProcess Start(int index, string folder, IEnumerable<string> clusterArgs, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="build">Which build's entry assembly to run: <see cref="Build"/> or <see cref="UpgradedBuild"/>.</param>
+    public static SiloProcess Start(int index, string folder, IEnumerable<string> clusterArgs, IReadOnlyDictionary<string, string>? environment = null, string build = Build)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Sluice.Silo.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, build);
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"{dll} is missing: Cluster.Tests references src/Silo so that its build copies the silo there.");
@@ -78,7 +88,7 @@ public sealed class SiloProcess : IDisposable
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new SiloProcess(index, siloPort, gatewayPort, httpPort, logPath, process, log);
+        return new SiloProcess(index, siloPort, gatewayPort, httpPort, logPath, process, log) { BuildName = build };
     }
 
     /// <summary>Waits until the silo's HTTP API answers, which needs the silo up and in the cluster.</summary>
@@ -91,7 +101,7 @@ public sealed class SiloProcess : IDisposable
             {
                 // Let the output readers drain, so the tail holds the silo's last words.
                 _process.WaitForExit();
-                throw new InvalidOperationException($"silo {Index} exited with code {_process.ExitCode} while starting:\n{Tail()}");
+                throw new InvalidOperationException($"silo {Index} exited with code {_process.ExitCode} while starting:\n{Tail(150)}");
             }
             try
             {

@@ -12,7 +12,9 @@ namespace Sluice.Silo.Hosting;
 /// </summary>
 internal sealed partial class AzureClusterStore(string connectionString, string prefix) : IClusterStore
 {
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
+    // Generous: a storage emulator on a loaded machine can take seconds to answer, and a silo that gives up at start
+    // is worse than one that starts late.
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The membership table (rows keyed by the cluster id).</summary>
     public string MembershipTable => prefix + "membership";
@@ -66,9 +68,9 @@ internal sealed partial class AzureClusterStore(string connectionString, string 
         var connectionString = settings.ConnectionString;
         try
         {
-            var tables = new TableServiceClient(connectionString, new TableClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = ProbeTimeout } });
+            var tables = new TableServiceClient(connectionString, new TableClientOptions { Retry = { MaxRetries = 2, NetworkTimeout = ProbeTimeout } });
             _ = tables.Query(maxPerPage: 1).AsPages().FirstOrDefault();
-            var blobs = new BlobServiceClient(connectionString, new BlobClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = ProbeTimeout } });
+            var blobs = new BlobServiceClient(connectionString, new BlobClientOptions { Retry = { MaxRetries = 2, NetworkTimeout = ProbeTimeout } });
             _ = blobs.GetBlobContainers().AsPages(pageSizeHint: 1).FirstOrDefault();
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
@@ -77,7 +79,7 @@ internal sealed partial class AzureClusterStore(string connectionString, string 
                 $"AzureStorage:ConnectionString cannot be parsed: {e.Message} Give a storage account connection string with its " +
                 "BlobEndpoint and TableEndpoint (or DefaultEndpointsProtocol, AccountName and AccountKey).", e);
         }
-        catch (Exception e) when (e is RequestFailedException or AggregateException or TimeoutException)
+        catch (Exception e) when (e is RequestFailedException or AggregateException or TimeoutException or OperationCanceledException)
         {
             throw new InvalidOperationException(
                 $"The Azure Storage account of AzureStorage:ConnectionString cannot be reached or refused the silo: {e.Message} " +
