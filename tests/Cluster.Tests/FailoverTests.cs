@@ -64,6 +64,8 @@ public abstract class FailoverTests(ClusterFixture cluster, ITestOutputHelper ou
             $"[{cluster.Provider}] Killed silo {host.Index}, which held {countsName}'s coordinator (the query manager was on silo {managerHost.Index}); " +
             $"both queries' output was complete {resumedAfter.TotalSeconds:F1} s later (new run {resumed.RunId}).");
 
+        // The survivors saw the death and asked the query manager to check at once (SiloDeathWatch).
+        Assert.Contains(cluster.Running, s => s.Tail(int.MaxValue).Contains("declared dead: asking the query manager", StringComparison.Ordinal));
         Assert.Equal(Enumerable.Range(0, 50), await IdsAsync(rowsFolder));
         var expected = Enumerable.Range(0, 40)
             .GroupBy(i => ($"1970-01-01T00:00:{i / 10 * 10:00}Z", $"u{i % 3}"))
