@@ -27,7 +27,8 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
 fi
 
-# Azurite: the blob checkpoint store's tests run against it (installed with npm into ~/.cache if missing).
+# Azurite: the blob checkpoint store's tests and the Azure Storage cluster tests (blob and table services) run against
+# it (installed with npm into ~/.cache if missing).
 SLUICE_AZURITE="$(./scripts/azurite.sh)"
 export SLUICE_AZURITE
 

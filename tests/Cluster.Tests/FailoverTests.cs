@@ -5,12 +5,23 @@ using Xunit.Abstractions;
 
 namespace Sluice.ClusterTests;
 
-/// <summary>A silo dies the way a machine does (its process killed): the queries it ran go on elsewhere.</summary>
+/// <summary>The failover test on Redis.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class FailoverTests(ClusterFixture cluster, ITestOutputHelper output)
+public sealed class RedisFailoverTests(RedisClusterFixture cluster, ITestOutputHelper output) : FailoverTests(cluster, output);
+
+/// <summary>The failover test on Azure Storage (Azurite).</summary>
+[Collection(AzureClusterCollection.Name)]
+public sealed class AzureFailoverTests(AzureClusterFixture cluster, ITestOutputHelper output) : FailoverTests(cluster, output);
+
+/// <summary>
+/// A silo dies the way a machine does (its process killed): the queries it ran go on elsewhere. Run on every cluster
+/// provider, with Sluice's shipped failure-detection defaults.
+/// </summary>
+public abstract class FailoverTests(ClusterFixture cluster, ITestOutputHelper output)
 {
-    // Orleans declares a killed silo dead after a few missed probes (seconds), then the query manager's watchdog
-    // (every 5 s) restarts the queries from their checkpoints.
+    // Orleans declares a killed silo dead after missed probes (about 4 s with the shipped defaults), and every silo then
+    // asks the query manager to restart the queries from their checkpoints. The bound here is only against a hang: the
+    // time it took is printed (deploy/README.md collects the figures), not asserted on a shared, loaded machine.
     private static readonly TimeSpan ResumeTimeout = TimeSpan.FromSeconds(90);
 
     [Fact]
@@ -40,15 +51,21 @@ public sealed class FailoverTests(ClusterFixture cluster, ITestOutputHelper outp
         var survivor = await cluster.ConnectAsync(cluster.Running.First());
         cluster.ProduceEvents(topic, 25, 25);
 
-        // Ids 0-49 put the watermark at 44 s: windows [0, 10) to [30, 40) are final, 3 users each.
-        var resumed = await WaitAsync(async () =>
-        {
-            // Asking the registry also reactivates the query manager if it died with the silo.
-            var info = await survivor.GetQueryAsync(countsName);
-            return info is not null && info.RunId != counts.RunId && (await IdsAsync(rowsFolder)).Count >= 50 && (await CountsAsync(countsFolder)).Count >= 12 ? info : null;
-        }, $"queries {rowsName} and {countsName} resuming after silo {host.Index} was killed");
-        output.WriteLine($"Killed silo {host.Index}, which held {countsName}'s coordinator (the query manager was on silo {managerHost.Index}); it resumed (new run {resumed.RunId}) within {killedAt.Elapsed.TotalSeconds:F1} s.");
+        // Ids 0-49 put the watermark at 44 s: windows [0, 10) to [30, 40) are final, 3 users each. Only the output is
+        // read until then: asking the registry would reactivate a query manager that died with the silo, which is
+        // what the silos' death watch must do by itself.
+        await WaitAsync(async () => (await IdsAsync(rowsFolder)).Count >= 50 && (await CountsAsync(countsFolder)).Count >= 12 ? "done" : null,
+            $"queries {rowsName} and {countsName} resuming after silo {host.Index} was killed");
+        var resumedAfter = killedAt.Elapsed;
+        var resumed = await survivor.GetQueryAsync(countsName);
+        Assert.NotNull(resumed);
+        Assert.NotEqual(counts.RunId, resumed.RunId);
+        output.WriteLine(
+            $"[{cluster.Provider}] Killed silo {host.Index}, which held {countsName}'s coordinator (the query manager was on silo {managerHost.Index}); " +
+            $"both queries' output was complete {resumedAfter.TotalSeconds:F1} s later (new run {resumed.RunId}).");
 
+        // The survivors saw the death and asked the query manager to check at once (SiloDeathWatch).
+        Assert.Contains(cluster.Running, s => s.Tail(int.MaxValue).Contains("declared dead: asking the query manager", StringComparison.Ordinal));
         Assert.Equal(Enumerable.Range(0, 50), await IdsAsync(rowsFolder));
         var expected = Enumerable.Range(0, 40)
             .GroupBy(i => ($"1970-01-01T00:00:{i / 10 * 10:00}Z", $"u{i % 3}"))

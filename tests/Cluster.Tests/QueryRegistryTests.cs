@@ -4,9 +4,16 @@ using Sluice.Client;
 
 namespace Sluice.ClusterTests;
 
-/// <summary>The query registry is one for the whole cluster, whichever silo a client talks to.</summary>
+/// <summary>The registry test on Redis.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class QueryRegistryTests(ClusterFixture cluster)
+public sealed class RedisQueryRegistryTests(RedisClusterFixture cluster) : QueryRegistryTests(cluster);
+
+/// <summary>The registry test on Azure Storage (Azurite).</summary>
+[Collection(AzureClusterCollection.Name)]
+public sealed class AzureQueryRegistryTests(AzureClusterFixture cluster) : QueryRegistryTests(cluster);
+
+/// <summary>The query registry is one for the whole cluster, whichever silo a client talks to.</summary>
+public abstract class QueryRegistryTests(ClusterFixture cluster)
 {
     [Fact]
     public async Task WindowedCount_StartedThroughOneSilo_IsListedReadAndStoppedThroughTheOthers()

@@ -38,11 +38,22 @@ public sealed class SiloProcess : IDisposable
 
     public string LogPath { get; }
 
+    /// <summary>The entry assembly this process runs.</summary>
+    public string BuildName { get; private init; } = Build;
+
     public bool IsRunning => !_process.HasExited;
 
-    public static SiloProcess Start(int index, string folder, IEnumerable<string> clusterArgs)
+    /// <summary>The silo of this build.</summary>
+    public const string Build = "Sluice.Silo.dll";
+
+    /// <summary>The rolling-upgrade test's other build (tests/UpgradedSilo): the same silo, a different start-up line.</summary>
+    public const string UpgradedBuild = "Sluice.Silo.Upgraded.dll";
+
+    /// <param name="environment">More environment variables, e.g. a connection string passed as a secret would be.</param>
+    /// <param name="build">Which build's entry assembly to run: <see cref="Build"/> or <see cref="UpgradedBuild"/>.</param>
+    public static SiloProcess Start(int index, string folder, IEnumerable<string> clusterArgs, IReadOnlyDictionary<string, string>? environment = null, string build = Build)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Sluice.Silo.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, build);
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"{dll} is missing: Cluster.Tests references src/Silo so that its build copies the silo there.");
@@ -66,6 +77,10 @@ public sealed class SiloProcess : IDisposable
         start.ArgumentList.Add(Invariant($"--Http:Port={httpPort}"));
         // From the environment, as deploy/ passes it from a secret, not on the command line where `ps` shows it.
         start.Environment["Http__ApiKeys__0"] = ApiKey;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var logPath = Path.Combine(folder, Invariant($"silo{index}.log"));
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var process = Process.Start(start)!;
@@ -73,7 +88,7 @@ public sealed class SiloProcess : IDisposable
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new SiloProcess(index, siloPort, gatewayPort, httpPort, logPath, process, log);
+        return new SiloProcess(index, siloPort, gatewayPort, httpPort, logPath, process, log) { BuildName = build };
     }
 
     /// <summary>Waits until the silo's HTTP API answers, which needs the silo up and in the cluster.</summary>
@@ -84,7 +99,9 @@ public sealed class SiloProcess : IDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"silo {Index} exited with code {_process.ExitCode} while starting:\n{Tail()}");
+                // Let the output readers drain, so the tail holds the silo's last words.
+                _process.WaitForExit();
+                throw new InvalidOperationException($"silo {Index} exited with code {_process.ExitCode} while starting:\n{Tail(150)}");
             }
             try
             {
@@ -118,6 +135,31 @@ public sealed class SiloProcess : IDisposable
         {
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit(10_000);
+        }
+    }
+
+    /// <summary>
+    /// Stops the silo the way Kubernetes or systemd does (SIGTERM): it leaves the cluster gracefully, its queries stop
+    /// after their batch in flight and resume on the other silos. Waits for the process to exit.
+    /// </summary>
+    public async Task StopGracefullyAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture) } })!)
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"silo {Index} did not stop within {timeout.TotalSeconds} s of SIGTERM:\n{Tail()}");
         }
     }
 

@@ -12,7 +12,7 @@ namespace Sluice.ClusterTests;
 /// tests connect with the trusted client certificate and run queries across the silos over it). Here: who gets in.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class TlsTests(ClusterFixture cluster, ITestOutputHelper output)
+public sealed class TlsTests(RedisClusterFixture cluster, ITestOutputHelper output)
 {
     // A refused client must fail, not hang: well within this, or the test fails on the timeout instead.
     private static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(60);

@@ -6,6 +6,7 @@ namespace Sluice.Contracts;
 /// fails, and the coordinator re-runs it from the checkpoint.
 /// </summary>
 [GenerateSerializer]
+[Alias("sluice.BatchAttemptLostException")]
 public sealed class BatchAttemptLostException : Exception
 {
     public BatchAttemptLostException()

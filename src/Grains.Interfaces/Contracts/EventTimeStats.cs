@@ -2,6 +2,7 @@ namespace Sluice.Contracts;
 
 /// <summary>Min, max and mean event time of a batch's rows (Spark's <c>EventTimeStats</c>), mergeable across agents.</summary>
 [GenerateSerializer]
+[Alias("sluice.EventTimeStats")]
 public sealed class EventTimeStats
 {
     [Id(0)] public long MinMs { get; private set; } = long.MaxValue;

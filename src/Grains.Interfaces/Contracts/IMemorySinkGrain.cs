@@ -4,6 +4,7 @@ namespace Sluice.Contracts;
 
 /// <summary>What a memory sink holds: the rows committed so far (in complete mode, the latest result table).</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.MemorySinkContents")]
 public sealed record MemorySinkContents(
     [property: Id(0)] StreamSchema Schema,
     [property: Id(1)] IReadOnlyList<object?[]> Rows,

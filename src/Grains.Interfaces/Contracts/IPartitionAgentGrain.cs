@@ -5,6 +5,7 @@ namespace Sluice.Contracts;
 
 /// <summary>One batch's work for one source partition.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.AgentBatchRequest")]
 public sealed record AgentBatchRequest
 {
     [Id(0)] public required QuerySpec Spec { get; init; }
@@ -24,6 +25,7 @@ public sealed record AgentBatchRequest
 
 /// <summary>What an agent did in a batch.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.AgentBatchResult")]
 public sealed record AgentBatchResult
 {
     [Id(0)] public long RecordsRead { get; init; }

@@ -27,6 +27,12 @@ public interface IQueryManagerGrain : IGrainWithIntegerKey
     /// <summary>The Kafka bootstrap servers the silo's sources use by default (its embedded broker in embedded mode); null if none.</summary>
     Task<string?> GetKafkaBootstrapServersAsync();
 
+    /// <summary>
+    /// Runs the watchdog's check now: restarts every query that should run but whose coordinator has no live run.
+    /// Silos call it when the cluster declares a silo dead (the call also reactivates the manager if it died there).
+    /// </summary>
+    Task CheckQueriesNowAsync();
+
     /// <summary>Called by a coordinator when its run ends.</summary>
     [Orleans.Concurrency.OneWay]
     Task OnTerminatedAsync(QueryInfo info);

@@ -8,6 +8,7 @@ namespace Sluice.Contracts;
 /// A sink writer: output for batch N is staged by each writer (staging again replaces that writer's rows),
 /// then committed once; a commit of a batch already committed is ignored, so a replayed batch adds nothing.
 /// </summary>
+[Alias("sluice.sink")]
 public interface ISinkGrain : IGrainWithStringKey
 {
     /// <summary>

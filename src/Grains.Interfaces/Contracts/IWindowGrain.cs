@@ -6,10 +6,12 @@ namespace Sluice.Contracts;
 
 /// <summary>A grouping key (encoded) and what an agent sends for it: a partial aggregate, a row, rows.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.KeyedRecord")]
 public readonly record struct KeyedRecord([property: Id(0)] byte[] Key, [property: Id(1)] object?[] Value);
 
 /// <summary>One agent's records for one key group in one batch.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.WindowApplyRequest")]
 public sealed record WindowApplyRequest
 {
     [Id(0)] public required QuerySpec Spec { get; init; }
@@ -21,6 +23,7 @@ public sealed record WindowApplyRequest
 
 /// <summary>The end of a batch for one key group: emit output, evict, fire timers.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.WindowFinishRequest")]
 public sealed record WindowFinishRequest
 {
     [Id(0)] public required QuerySpec Spec { get; init; }
@@ -36,6 +39,7 @@ public sealed record WindowFinishRequest
 
 /// <summary>What a key group did at the end of a batch.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.WindowFinishResult")]
 public sealed record WindowFinishResult
 {
     [Id(0)] public long RowsOutput { get; init; }

@@ -4,6 +4,7 @@ namespace Sluice.Contracts;
 
 /// <summary>A committed batch of a query's output, as the stream sink publishes it.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.OutputBatch")]
 public sealed record OutputBatch(
     [property: Id(0)] string QueryName,
     [property: Id(1)] long BatchId,

@@ -1,6 +1,7 @@
 namespace Sluice.Contracts;
 
 /// <summary>Where a query is in its life.</summary>
+[Alias("sluice.QueryState")]
 public enum QueryState
 {
     Active,
@@ -13,6 +14,7 @@ public enum QueryState
 
 /// <summary>A query's identity and status.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.QueryInfo")]
 public sealed record QueryInfo
 {
     [Id(0)] public Guid Id { get; init; }

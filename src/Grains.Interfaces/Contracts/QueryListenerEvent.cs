@@ -3,6 +3,7 @@ using Sluice.Progress;
 namespace Sluice.Contracts;
 
 /// <summary>Spark's StreamingQueryListener events.</summary>
+[Alias("sluice.QueryEventKind")]
 public enum QueryEventKind
 {
     Started,
@@ -13,6 +14,7 @@ public enum QueryEventKind
 
 /// <summary>An event of a query's life, published on the Orleans stream <see cref="QueryEvents"/>.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.QueryListenerEvent")]
 public sealed record QueryListenerEvent(
     [property: Id(0)] QueryEventKind Kind,
     [property: Id(1)] QueryInfo Query,

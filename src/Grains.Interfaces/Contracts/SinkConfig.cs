@@ -3,7 +3,7 @@ using Sluice.Spec;
 namespace Sluice.Contracts;
 
 /// <summary>What a sink writer needs to know of its query.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("sluice.SinkConfig")]
 public sealed record SinkConfig(
     [property: Id(0)] SinkSpec Sink,
     [property: Id(1)] Guid QueryId,

@@ -7,6 +7,7 @@ namespace Sluice.Contracts;
 /// carries the cause the same way, and <see cref="Exception.StackTrace"/> includes the silo's.
 /// </summary>
 [GenerateSerializer]
+[Alias("sluice.SluiceException")]
 public sealed class SluiceException : Exception
 {
     /// <summary>The full name of the exception type the silo raised, e.g. <c>Confluent.Kafka.Admin.ListOffsetsException</c>.</summary>

@@ -6,6 +6,7 @@ namespace Sluice.Data;
 /// <see cref="StructValue"/> for struct and object?[] for array; null is SQL NULL.
 /// </summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.DataType")]
 public sealed record DataType
 {
     [Id(0)] public DataTypeKind Kind { get; init; }

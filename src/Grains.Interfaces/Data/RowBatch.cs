@@ -5,6 +5,7 @@ namespace Sluice.Data;
 /// Each row is an <c>object?[]</c> laid out by <see cref="Schema"/>.
 /// </summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.RowBatch")]
 public sealed class RowBatch(StreamSchema schema, List<object?[]> rows)
 {
     [Id(0)] public StreamSchema Schema { get; } = schema;

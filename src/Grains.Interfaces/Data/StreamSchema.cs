@@ -2,6 +2,7 @@ namespace Sluice.Data;
 
 /// <summary>The ordered columns of a stream. Column lookup is case-insensitive, as in Spark.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.StreamSchema")]
 public sealed class StreamSchema
 {
     [Id(0)] public IReadOnlyList<Column> Columns { get; }

@@ -2,6 +2,7 @@ namespace Sluice.Data;
 
 /// <summary>A struct value (for example a <c>window</c>); field names live in its <see cref="DataType"/>.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.StructValue")]
 public sealed class StructValue(object?[] values) : IEquatable<StructValue>
 {
     [Id(0)] public object?[] Values { get; } = values;

@@ -5,6 +5,7 @@ namespace Sluice.Progress;
 /// (<see cref="ProgressJson"/> writes it as Spark does).
 /// </summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.QueryProgress")]
 public sealed record QueryProgress
 {
     [Id(0)] public Guid Id { get; init; }
@@ -28,6 +29,7 @@ public sealed record QueryProgress
 
 /// <summary>Spark's <c>SourceProgress</c>; offsets as <c>{"topic": {"partition": offset}}</c> like Spark's Kafka source.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.SourceProgress")]
 public sealed record SourceProgress
 {
     [Id(0)] public string Description { get; init; } = "";
@@ -43,6 +45,7 @@ public sealed record SourceProgress
 
 /// <summary>Spark's <c>StateOperatorProgress</c>.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.StateOperatorProgress")]
 public sealed record StateOperatorProgress
 {
     [Id(0)] public string OperatorName { get; init; } = "";
@@ -57,6 +60,7 @@ public sealed record StateOperatorProgress
 
 /// <summary>Spark's <c>SinkProgress</c>.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.SinkProgress")]
 public sealed record SinkProgress
 {
     [Id(0)] public string Description { get; init; } = "";

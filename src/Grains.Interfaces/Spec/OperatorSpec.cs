@@ -2,6 +2,7 @@ namespace Sluice.Spec;
 
 /// <summary>One operator of a query's pipeline; JSON: an object with <c>op</c> and the fields of that op.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.OperatorSpec")]
 public abstract record OperatorSpec
 {
     /// <summary>The spec's <c>op</c> name.</summary>
@@ -10,6 +11,7 @@ public abstract record OperatorSpec
 
 /// <summary><c>{"op": "select", "columns": ["a", "upper(b) AS b"]}</c></summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.SelectSpec")]
 public sealed record SelectSpec([property: Id(0)] IReadOnlyList<string> Columns) : OperatorSpec
 {
     public override string Op => "select";
@@ -17,6 +19,7 @@ public sealed record SelectSpec([property: Id(0)] IReadOnlyList<string> Columns)
 
 /// <summary><c>{"op": "filter", "condition": "amount &gt;= 10"}</c></summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.FilterSpec")]
 public sealed record FilterSpec([property: Id(0)] string Condition) : OperatorSpec
 {
     public override string Op => "filter";
@@ -24,6 +27,7 @@ public sealed record FilterSpec([property: Id(0)] string Condition) : OperatorSp
 
 /// <summary><c>{"op": "withWatermark", "column": "event_time", "delay": "30 seconds"}</c></summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.WithWatermarkSpec")]
 public sealed record WithWatermarkSpec([property: Id(0)] string Column, [property: Id(1)] TimeSpan Delay) : OperatorSpec
 {
     public override string Op => "withWatermark";
@@ -31,6 +35,7 @@ public sealed record WithWatermarkSpec([property: Id(0)] string Column, [propert
 
 /// <summary><c>{"op": "groupBy", "keys": [...], "aggs": [...]}</c></summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.GroupBySpec")]
 public sealed record GroupBySpec([property: Id(0)] IReadOnlyList<string> Keys, [property: Id(1)] IReadOnlyList<string> Aggs) : OperatorSpec
 {
     public override string Op => "groupBy";
@@ -38,6 +43,7 @@ public sealed record GroupBySpec([property: Id(0)] IReadOnlyList<string> Keys, [
 
 /// <summary><c>{"op": "dropDuplicates", "columns": [...], "withinWatermark": false}</c>; no columns means all columns.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.DropDuplicatesSpec")]
 public sealed record DropDuplicatesSpec([property: Id(0)] IReadOnlyList<string>? Columns, [property: Id(1)] bool WithinWatermark) : OperatorSpec
 {
     public override string Op => "dropDuplicates";
@@ -45,6 +51,7 @@ public sealed record DropDuplicatesSpec([property: Id(0)] IReadOnlyList<string>?
 
 /// <summary><c>flatMapGroupsWithState</c> or <c>mapGroupsWithState</c> with a registered processor.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.GroupsWithStateSpec")]
 public sealed record GroupsWithStateSpec(
     [property: Id(0)] bool FlatMap,
     [property: Id(1)] IReadOnlyList<string> Keys,
@@ -57,10 +64,12 @@ public sealed record GroupsWithStateSpec(
 
 /// <summary>A second stream with its own source and operators (for <c>union</c> and <c>join</c>).</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.SubStreamSpec")]
 public sealed record SubStreamSpec([property: Id(0)] SourceSpec Source, [property: Id(1)] IReadOnlyList<OperatorSpec> Operators);
 
 /// <summary><c>{"op": "union", "other": {"source": {...}, "operators": [...]}}</c></summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.UnionSpec")]
 public sealed record UnionSpec([property: Id(0)] SubStreamSpec Other) : OperatorSpec
 {
     public override string Op => "union";
@@ -68,6 +77,7 @@ public sealed record UnionSpec([property: Id(0)] SubStreamSpec Other) : Operator
 
 /// <summary><c>{"op": "join", "right": {...}, "joinType": "inner", "condition": "..."}</c></summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.JoinSpec")]
 public sealed record JoinSpec([property: Id(0)] SubStreamSpec Right, [property: Id(1)] string JoinType, [property: Id(2)] string Condition) : OperatorSpec
 {
     public override string Op => "join";

@@ -6,6 +6,7 @@ namespace Sluice.Spec;
 /// stores it in the checkpoint.
 /// </summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.QuerySpec")]
 public sealed record QuerySpec
 {
     [Id(0)] public required string Name { get; init; }
@@ -25,6 +26,7 @@ public sealed record QuerySpec
 }
 
 /// <summary>Spark's output modes.</summary>
+[Alias("sluice.OutputMode")]
 public enum OutputMode
 {
     Append,
@@ -33,6 +35,7 @@ public enum OutputMode
 }
 
 /// <summary>How the global watermark combines per-stream watermarks (Spark's <c>multipleWatermarkPolicy</c>).</summary>
+[Alias("sluice.WatermarkPolicy")]
 public enum WatermarkPolicy
 {
     Min,

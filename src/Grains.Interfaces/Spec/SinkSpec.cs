@@ -6,6 +6,7 @@ namespace Sluice.Spec;
 /// <c>stream</c> (an Orleans stream named after the query), <c>delta</c> (a Delta Lake table at <see cref="Path"/>).
 /// </summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.SinkSpec")]
 public sealed record SinkSpec
 {
     [Id(0)] public required string Kind { get; init; }

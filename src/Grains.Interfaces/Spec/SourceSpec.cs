@@ -7,6 +7,7 @@ namespace Sluice.Spec;
 /// <c>table</c> is a static table for stream-static joins: <see cref="Rows"/> inline, or JSON-lines files under <see cref="Path"/>.
 /// </summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.SourceSpec")]
 public sealed record SourceSpec
 {
     [Id(0)] public required string Kind { get; init; }

@@ -1,6 +1,7 @@
 namespace Sluice.Spec;
 
 /// <summary>When micro-batches run.</summary>
+[Alias("sluice.TriggerKind")]
 public enum TriggerKind
 {
     /// <summary>The next batch starts as soon as the previous one ends and new data is there.</summary>
@@ -18,6 +19,7 @@ public enum TriggerKind
 /// <summary>A query's trigger. JSON: absent or <c>{}</c> (default), <c>{"processingTime": "2 seconds"}</c>,
 /// <c>{"availableNow": true}</c>, <c>{"once": true}</c>, <c>{"manual": true}</c>.</summary>
 [GenerateSerializer, Immutable]
+[Alias("sluice.TriggerSpec")]
 public sealed record TriggerSpec([property: Id(0)] TriggerKind Kind, [property: Id(1)] TimeSpan Interval)
 {
     public static readonly TriggerSpec Default = new(TriggerKind.Default, TimeSpan.Zero);

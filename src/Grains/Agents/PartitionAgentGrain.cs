@@ -18,6 +18,7 @@ namespace Sluice.Agents;
 /// never a consumer-group rebalance), runs the stateless operators, and stages the batch's output at the sink
 /// in one call. The reader (a Kafka consumer) and the compiled plan are kept across batches of a run.
 /// </summary>
+[GrainType("sluice.agent")]
 internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, IOptions<SluiceOptions> options, ILogger<PartitionAgentGrain> logger) : Grain, IPartitionAgentGrain
 {
     private Guid _runId;

@@ -29,6 +29,7 @@ namespace Sluice.Coordinator;
 /// status, progress and stop requests interleave with it between awaits.
 /// </summary>
 [KeepAlive]
+[GrainType("sluice.coordinator")]
 internal sealed partial class BatchCoordinatorGrain(
     ConnectorRegistry connectors,
     SluiceClock time,

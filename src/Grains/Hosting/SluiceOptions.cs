@@ -54,6 +54,13 @@ public sealed class SluiceOptions
     /// <summary>What <c>socket</c> sources may connect to (section <c>Sluice:Socket</c>).</summary>
     public Connectors.Socket.SocketOptions Socket { get; set; } = new();
 
+    /// <summary>
+    /// How often the query manager checks that every query that should run has a coordinator with a live run, and
+    /// restarts the ones that lost theirs (cluster mode). A silo declared dead triggers the same check at once
+    /// (<see cref="SiloDeathWatch"/>), so this is the bound only for a run lost without a silo dying.
+    /// </summary>
+    public TimeSpan QueryWatchdogPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>A folder of assemblies with stateful processors to load at start; empty for none.</summary>
     public string? PluginFolder { get; set; }
 
@@ -74,6 +81,10 @@ public sealed class SluiceOptions
         State.Validate();
         Blob.Validate();
         Limits.Validate();
+        if (QueryWatchdogPeriod < TimeSpan.FromMilliseconds(100))
+        {
+            throw new InvalidOperationException($"Sluice:QueryWatchdogPeriod is {QueryWatchdogPeriod}; give at least 00:00:00.100 (default 00:00:02).");
+        }
         if (RecentProgressCount < 1)
         {
             throw new InvalidOperationException("Sluice:RecentProgressCount must be at least 1.");

@@ -1,19 +1,20 @@
 using Microsoft.Extensions.Logging;
 using Sluice.Contracts;
+using Sluice.Hosting;
 using Sluice.Spec;
 
 namespace Sluice.Queries;
 
 /// <summary>
-/// Keeps queries running when a silo fails: a grain timer checks every few seconds that each query that should run has
-/// a coordinator with a live run, and restarts it from its checkpoint when not (the coordinator's silo died, so its
-/// grain came back empty). A reminder keeps the manager itself alive: if the manager's silo dies, the reminder
-/// reactivates it on another silo within a minute, and the timer starts again.
+/// Keeps queries running when a silo fails: a grain timer checks every <see cref="SluiceOptions.QueryWatchdogPeriod"/>
+/// that each query that should run has a coordinator with a live run, and restarts it from its checkpoint when not
+/// (the coordinator's silo died, so its grain came back empty). Every silo's <see cref="SiloDeathWatch"/> asks for the
+/// same check the moment the cluster declares a silo dead, which also reactivates the manager if it died with that
+/// silo; the reminder (one-minute floor) is the last resort that brings the manager back if no silo asked.
 /// </summary>
 internal sealed partial class QueryManagerGrain : IRemindable
 {
     private const string WatchdogReminder = "watchdog";
-    private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(5);
     private IGrainTimer? _watchdog;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -31,8 +32,21 @@ internal sealed partial class QueryManagerGrain : IRemindable
         return Task.CompletedTask;
     }
 
-    private void StartWatchdog() =>
-        _watchdog ??= this.RegisterGrainTimer(CheckQueriesAsync, new GrainTimerCreationOptions(CheckEvery, CheckEvery) { Interleave = false, KeepAlive = true });
+    public Task CheckQueriesNowAsync()
+    {
+        if (!_registry.State.Queries.Values.Any(q => q.ShouldRun))
+        {
+            return Task.CompletedTask;
+        }
+        StartWatchdog();
+        return CheckQueriesAsync(CancellationToken.None);
+    }
+
+    private void StartWatchdog()
+    {
+        var every = options.Value.QueryWatchdogPeriod;
+        _watchdog ??= this.RegisterGrainTimer(CheckQueriesAsync, new GrainTimerCreationOptions(every, every) { Interleave = false, KeepAlive = true });
+    }
 
     private async Task RememberAsync(QuerySpec spec, Guid queryId, bool shouldRun)
     {

@@ -17,6 +17,7 @@ namespace Sluice.Queries;
 /// stops them, lists them, and remembers how ended ones ended.
 /// </summary>
 [KeepAlive]
+[GrainType("sluice.query-manager")]
 internal sealed partial class QueryManagerGrain(
     [PersistentState("queries")] IPersistentState<QueryRegistryState> registry,
     IOptions<SluiceOptions> options,

@@ -2,12 +2,14 @@ namespace Sluice.Queries;
 
 /// <summary>What the query manager persists: each query's spec (as its JSON text) and whether it should run.</summary>
 [GenerateSerializer]
+[Alias("sluice.QueryRegistryState")]
 internal sealed class QueryRegistryState
 {
     [Id(0)] public Dictionary<string, RegisteredQuery> Queries { get; set; } = new(StringComparer.Ordinal);
 }
 
 [GenerateSerializer]
+[Alias("sluice.RegisteredQuery")]
 internal sealed class RegisteredQuery
 {
     [Id(0)] public string SpecJson { get; set; } = "";

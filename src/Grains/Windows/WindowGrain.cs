@@ -19,6 +19,7 @@ namespace Sluice.Windows;
 /// committed N, <see cref="CommitAsync"/> makes state version N durable. A different (run, batch) than the one in
 /// progress discards the working version first, so a batch cut short re-runs from N-1.
 /// </summary>
+[GrainType("sluice.window")]
 internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors.ConnectorRegistry connectors, IOptions<Hosting.SluiceOptions> options, ILogger<WindowGrain> logger) : Grain, IWindowGrain, IRemindable
 {
     private const string TimersReminder = "timers";

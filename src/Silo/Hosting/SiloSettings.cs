@@ -8,9 +8,22 @@ public sealed class SiloSettings
 {
     /// <summary>
     /// <c>embedded</c> (default): one silo, localhost clustering, memory grain storage and reminders. <c>cluster</c>:
-    /// several silos that find each other, and keep grain state and reminders, in Redis (<c>Redis:ConnectionString</c>).
+    /// several silos that find each other, and keep grain state and reminders, in the store <see cref="Provider"/> names.
     /// </summary>
     public SiloMode Mode { get; set; } = SiloMode.Embedded;
+
+    /// <summary>
+    /// Cluster mode: where membership, grain state and reminders live. <c>redis</c> (default; <c>Redis:ConnectionString</c>)
+    /// or <c>azure</c> (Azure Table storage for membership and reminders, Blob storage for grain state;
+    /// <c>AzureStorage:ConnectionString</c>).
+    /// </summary>
+    public ClusterProvider Provider { get; set; } = ClusterProvider.Redis;
+
+    /// <summary>
+    /// Cluster mode in Kubernetes: Orleans' Kubernetes hosting (pod name, namespace and IP from the downward API; a
+    /// deleted pod's silo is declared dead at once, and the pods of silos the cluster declared dead are deleted).
+    /// </summary>
+    public bool Kubernetes { get; set; }
 
     /// <summary>Port silos talk to each other on.</summary>
     public int SiloPort { get; set; } = 11111;
@@ -36,7 +49,12 @@ public sealed class SiloSettings
         var mode = configuration["Silo:Mode"];
         if (mode is { Length: > 0 } && !Enum.TryParse<SiloMode>(mode, ignoreCase: true, out _))
         {
-            throw new InvalidOperationException($"Silo:Mode is '{mode}'; use 'embedded' (one silo, the default) or 'cluster' (several silos over Redis).");
+            throw new InvalidOperationException($"Silo:Mode is '{mode}'; use 'embedded' (one silo, the default) or 'cluster' (several silos over Redis or Azure Storage).");
+        }
+        var provider = configuration["Silo:Provider"];
+        if (provider is { Length: > 0 } && !Enum.TryParse<ClusterProvider>(provider, ignoreCase: true, out _))
+        {
+            throw new InvalidOperationException($"Silo:Provider is '{provider}'; use 'redis' (the default) or 'azure' (Azure Table and Blob storage).");
         }
         var settings = configuration.GetSection("Silo").Get<SiloSettings>() ?? new SiloSettings();
         if (settings.Mode == SiloMode.Cluster && !IPAddress.TryParse(settings.AdvertisedIp, out _))
@@ -58,8 +76,35 @@ public enum SiloMode
     /// <summary>One silo with localhost clustering and in-memory grain state.</summary>
     Embedded,
 
-    /// <summary>Several silos with Redis clustering, Redis grain storage and Redis reminders.</summary>
+    /// <summary>Several silos with clustering, grain storage and reminders in Redis or Azure Storage.</summary>
     Cluster,
+}
+
+/// <summary>Where a cluster keeps its membership, grain state and reminders.</summary>
+public enum ClusterProvider
+{
+    /// <summary>Redis (<c>Redis:ConnectionString</c>).</summary>
+    Redis,
+
+    /// <summary>Azure Storage: tables for membership and reminders, blobs for grain state (<c>AzureStorage:ConnectionString</c>).</summary>
+    Azure,
+}
+
+/// <summary>Azure Storage, the cluster's membership and state store when <c>Silo:Provider=azure</c> (configuration section <c>AzureStorage</c>).</summary>
+public sealed class AzureStorageSettings
+{
+    /// <summary>
+    /// The storage account's connection string (with a Blob and a Table endpoint), e.g. what <c>scripts/azurite.sh</c>
+    /// prints for Azurite. From a secret (<c>AzureStorage__ConnectionString</c>), never in a config file.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// The start of the tables' and the container's names: tables <c>{prefix}membership</c> and <c>{prefix}reminders</c>,
+    /// container <c>{prefix}-grainstate</c>. Lowercase letters and digits, starting with a letter; several Sluice
+    /// services can share an account with different prefixes.
+    /// </summary>
+    public string NamePrefix { get; set; } = "sluice";
 }
 
 /// <summary>Redis, the cluster's membership and state store (configuration section <c>Redis</c>; cluster mode only).</summary>

@@ -15,7 +15,7 @@ namespace Sluice.Silo.Hosting;
 /// <summary>
 /// Builds a Sluice silo host. Embedded mode (the default): localhost clustering, memory grain storage, a local
 /// checkpoint folder and, when no Kafka bootstrap servers are configured, the embedded Kafka broker. Cluster mode
-/// (<c>Silo:Mode=cluster</c>): Redis clustering, grain storage and reminders (<see cref="ClusterHosting"/>), a real
+/// (<c>Silo:Mode=cluster</c>): clustering, grain storage and reminders in Redis or Azure Storage (<see cref="ClusterHosting"/>), a real
 /// Kafka, and checkpoints on storage every silo sees (one shared <c>Sluice:CheckpointRoot</c>, or Azure Blob). The silo serves
 /// HTTP on <c>Http:Port</c> (default 8080): the API under <c>/api</c>, the streaming UI at <c>/ui/</c> and the Orleans
 /// Dashboard at <c>/dashboard</c>.
@@ -39,9 +39,7 @@ public static class SluiceHost
         builder.Services.AddSluiceHttpAuth(http, silo.Mode, builder.Configuration);
         var kafka = builder.Configuration.GetSection("Kafka").Get<KafkaSettings>() ?? new KafkaSettings();
         var demo = builder.Configuration.GetSection("Demo").Get<DemoSettings>() ?? new DemoSettings();
-        var redis = silo.Mode == SiloMode.Cluster
-            ? ClusterHosting.ConnectRedis(builder.Configuration.GetSection("Redis").Get<RedisSettings>() ?? new RedisSettings())
-            : null;
+        var store = silo.Mode == SiloMode.Cluster ? ClusterHosting.ConnectStore(silo, builder.Configuration) : null;
 
         var bootstrap = StartKafka(builder, kafka, silo.Mode);
         if (time is not null)
@@ -72,11 +70,10 @@ public static class SluiceHost
             {
                 orleans.UseSluiceTls(silo.Tls);
             }
-            if (redis is not null)
+            if (store is not null)
             {
-                orleans.UseSluiceCluster(silo, redis);
-                // Failure detection (probe timeouts, missed probes, votes): Orleans' defaults unless Silo:Membership sets them.
-                orleans.Configure<Orleans.Configuration.ClusterMembershipOptions>(builder.Configuration.GetSection("Silo:Membership"));
+                // Failure detection (probe timeouts, missed probes, votes): Sluice's defaults (FailureDetection), then Silo:Membership.
+                orleans.UseSluiceCluster(silo, store, builder.Configuration.GetSection("Silo:Membership"));
             }
             else
             {
@@ -149,6 +146,7 @@ public sealed class SluiceSiloBuilder(WebApplicationBuilder builder)
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseSluiceHttpAuth(app.Services.GetRequiredService<HttpApiKeys>());
+        app.MapHealthEndpoints();
         app.MapQueryApi();
         app.MapOrleansDashboard(routePrefix: DashboardCookie.Path).RequireAuthorization(HttpAuthHosting.Policy);
         app.MapGet("/", () => Results.Redirect("/ui/")).AllowAnonymous();

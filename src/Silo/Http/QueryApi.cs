@@ -12,18 +12,12 @@ namespace Sluice.Silo.Http;
 /// <c>GET /api/queries/{name}/progress</c> (recent progress, Spark's JSON), <c>GET /api/queries/{name}/alerts</c>,
 /// <c>GET /api/queries/{name}/rows?limit=N</c> (a memory sink's latest rows, <see cref="SinkRowsApi"/>),
 /// <c>POST /api/queries/{name}/stop</c>, <c>POST /api/queries/{name}/restart</c>. Every route needs an API key in a
-/// header (<see cref="ApiKeyAuthenticationHandler"/>), except <c>GET /healthz</c>, which only says whether the silo
-/// answers (Kubernetes probes cannot send a key from a secret).
+/// header (<see cref="ApiKeyAuthenticationHandler"/>); the health endpoints are <c>Hosting.HealthEndpoints</c>.
 /// </summary>
 public static class QueryApi
 {
     public static IEndpointRouteBuilder MapQueryApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (IGrainFactory grains) =>
-        {
-            await Manager(grains).FindAsync("healthz");
-            return Results.Text("ok");
-        }).AllowAnonymous();
         var api = app.MapGroup("/api/queries").RequireAuthorization(Hosting.HttpAuthHosting.Policy);
         api.MapGet("/", async (IGrainFactory grains) => Json(await Manager(grains).ListAllAsync()));
         api.MapGet("/{name}", async (string name, IGrainFactory grains) =>

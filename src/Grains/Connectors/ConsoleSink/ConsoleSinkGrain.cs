@@ -6,6 +6,7 @@ using Sluice.Spec;
 namespace Sluice.Connectors.ConsoleSink;
 
 /// <summary>Spark's console sink: each committed batch printed to the silo's standard output as a table.</summary>
+[GrainType("sluice.sink.console")]
 internal sealed class ConsoleSinkGrain : SinkWriterGrain, IConsoleSinkGrain
 {
     protected override async Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows)

@@ -12,6 +12,7 @@ namespace Sluice.Connectors.Files;
 /// The parquet or json sink of one output folder (key: <see cref="FileSinkId"/>): a grain around
 /// <see cref="FileSinkWriter"/>, which holds the protocol. One activation per folder keeps writers from racing.
 /// </summary>
+[GrainType("sluice.sink.file")]
 internal sealed partial class FileSinkGrain(
     IOptions<SluiceOptions> sluice,
     IOptions<FileSinkOptions> options,

@@ -11,6 +11,7 @@ namespace Sluice.Connectors.ForeachBatch;
 /// batch, which stays uncommitted: its replay calls the handler again with the same batch id and rows (at least once;
 /// exactly once for a handler idempotent by batch id).
 /// </summary>
+[GrainType("sluice.sink.foreach-batch")]
 internal sealed class ForeachBatchSinkGrain : SinkWriterGrain, IForeachBatchSinkGrain
 {
     protected override async Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows)

@@ -8,6 +8,7 @@ using Sluice.Spec;
 namespace Sluice.Connectors.Kafka;
 
 /// <summary>The Kafka sink: stages a batch's rows, then writes them in one transaction at commit (see <see cref="KafkaSinkWriter"/>).</summary>
+[GrainType("sluice.sink.kafka")]
 internal sealed class KafkaSinkGrain(IOptions<SluiceOptions> options) : SinkWriterGrain, Contracts.IKafkaSinkGrain
 {
     private KafkaSinkWriter? _writer;

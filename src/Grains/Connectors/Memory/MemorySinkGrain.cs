@@ -10,6 +10,7 @@ namespace Sluice.Connectors.Memory;
 /// mode keeps the latest result table. A batch commits once: a replay after a restart adds nothing.
 /// </summary>
 [KeepAlive]
+[GrainType("sluice.sink.memory")]
 internal sealed class MemorySinkGrain : SinkWriterGrain, IMemorySinkGrain
 {
     private List<object?[]> _rows = [];

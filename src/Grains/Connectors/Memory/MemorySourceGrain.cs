@@ -4,6 +4,7 @@ namespace Sluice.Connectors.Memory;
 
 /// <summary>Rows added by tests and scenarios, kept as JSON text for the life of the silo.</summary>
 [KeepAlive]
+[GrainType("sluice.source.memory")]
 internal sealed class MemorySourceGrain : Grain, IMemorySourceGrain
 {
     private readonly List<string> _rows = [];

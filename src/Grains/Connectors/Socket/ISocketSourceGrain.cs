@@ -1,7 +1,7 @@
 namespace Sluice.Connectors.Socket;
 
 /// <summary>One line a socket source received: its text and when it arrived (epoch ms).</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("sluice.SocketLine")]
 internal sealed record SocketLine([property: Id(0)] string Value, [property: Id(1)] long ReceivedMs);
 
 /// <summary>

@@ -10,6 +10,7 @@ namespace Sluice.Connectors.StreamSink;
 /// Publishes each committed batch as an <see cref="OutputBatch"/> on the Orleans stream named after the query.
 /// A batch re-published after a crash carries the same batch id; the client's subscription drops what it has seen.
 /// </summary>
+[GrainType("sluice.sink.stream")]
 internal sealed class StreamSinkGrain : SinkWriterGrain, IStreamSinkGrain
 {
     protected override async Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows)
