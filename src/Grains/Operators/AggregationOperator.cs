@@ -57,12 +57,13 @@ internal sealed class AggregationOperator : IStatefulOperator
         var windows = new List<StructValue>();
         var windowKey = Array.FindIndex(_keys, k => k.Window is not null);
         var key = new object?[_keys.Length];
+        var lateGroups = new HashSet<byte[]>(ByteKeyComparer.Instance);
         foreach (var row in rows)
         {
             windows.Clear();
             if (windowKey >= 0)
             {
-                if (row[_keys[windowKey].TimeIndex] is not DateTime time)
+                if (_keys[windowKey].TimeOf(row) is not { } time)
                 {
                     continue;
                 }
@@ -77,7 +78,8 @@ internal sealed class AggregationOperator : IStatefulOperator
                 }
                 if (HasWatermarkOnKey && EvictionTimeMs(key) is { } t && t <= context.WatermarkMs)
                 {
-                    late.Add(row);
+                    // Spark drops late groups after the partial aggregation: one drop per late group, not per row.
+                    late.Add(row, count: lateGroups.Add(RowCodec.Encode(key)));
                     continue;
                 }
                 var encoded = RowCodec.EncodeScratch(key);

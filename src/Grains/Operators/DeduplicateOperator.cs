@@ -44,6 +44,9 @@ internal sealed class DeduplicateOperator : IStatefulOperator
 
     public StreamSchema OutputSchema { get; }
 
+    /// <summary>Whether keys expire by event time (the watermark's column among the keys, or within the watermark).</summary>
+    public bool HasEventTime => _eventTime >= 0;
+
     public static DeduplicateOperator Create(int index, string path, Spec.DropDuplicatesSpec spec, StreamSchema schema, WatermarkColumn? watermark)
     {
         var keys = spec.Columns is null
@@ -68,7 +71,7 @@ internal sealed class DeduplicateOperator : IStatefulOperator
         var key = new object?[_keyColumns.Length];
         foreach (var row in rows)
         {
-            if (_eventTime >= 0 && row[_eventTime] is DateTime t && EventTimes.ToMs(t) <= context.WatermarkMs)
+            if (_eventTime >= 0 && row[_eventTime] is DateTime t && EventTimes.AtOrBefore(t, context.WatermarkMs))
             {
                 late.Add(row);
                 continue;
