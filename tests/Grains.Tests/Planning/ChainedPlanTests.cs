@@ -39,7 +39,7 @@ public class ChainedPlanTests
         Assert.Equal([0, 1], plan.Stages.Select(s => s.Position));
         Assert.Equal(plan.Stages[0].OutputSchema.Describe(), plan.Stages[1].InputSchema.Describe());
         Assert.Single(plan.Stages[1].Suffix);
-        Assert.Equal("start: timestamp, total: long", plan.OutputSchema.Describe());
+        Assert.Equal("start: timestamp, total: bigint", plan.OutputSchema.Describe());
         Assert.True(((AggregationOperator)plan.Stages[1].Operator).HasWatermarkOnKey);
     }
 
