@@ -53,7 +53,11 @@ internal static class ChainRules
         {
             if (IsStatefulOperation(operators[i]) && operators.Take(i).Any(before => CannotBeFollowedByStatefulOperation(before, mode)))
             {
-                throw Invalid(CorrectnessIssue +
+                // Spark before 3.5 said it in its own words for two aggregations; both are given, so either is found.
+                var aggregationsToo = aggregations.Count > 1 && mode != OutputMode.Append
+                    ? " Multiple streaming aggregations are not supported with streaming DataFrames/Datasets for Update and Complete mode; only Append mode is supported."
+                    : "";
+                throw Invalid(CorrectnessIssue + aggregationsToo +
                     $" Here '{operators[i].Name}' (operator {operators[i].Index}) follows an operator whose output it could drop; in this build the check cannot be turned off: " +
                     "use append output mode, or split the query in two");
             }
