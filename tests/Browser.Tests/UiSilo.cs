@@ -20,7 +20,7 @@ public sealed class UiSilo : IAsyncLifetime
     public const string LateQuery = "late_demo";
 
     /// <summary>The demo queries <c>--demo</c> starts (src/Silo/Demo/DemoQueries.cs).</summary>
-    public static readonly string[] DemoQueries = ["purchases", "purchases_console", "events_per_user", "revenue_per_product", "sessions"];
+    public static readonly string[] DemoQueries = ["purchases", "purchases_console", "events_per_user", "revenue_per_product", "deduped_revenue_per_product", "sessions"];
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(40);
 

@@ -30,11 +30,15 @@ public sealed record WindowFinishRequest
     [Id(1)] public Guid RunId { get; init; }
     [Id(2)] public long BatchId { get; init; }
     [Id(3)] public required string CheckpointPath { get; init; }
-    /// <summary>The watermark the batch runs with (eviction, event-time timeouts).</summary>
+    /// <summary>This operator's input watermark for the batch (eviction, event-time timeouts).</summary>
     [Id(4)] public long WatermarkMs { get; init; }
     [Id(5)] public long BatchTimestampMs { get; init; }
     /// <summary>How many agents sent this key group records in the batch: fewer arrived means some were lost with a silo.</summary>
     [Id(6)] public int ExpectedApplies { get; init; }
+    /// <summary>With a next stateful operator: its input watermark of the previous batch, behind which its input rows are late.</summary>
+    [Id(7)] public long NextLateWatermarkMs { get; init; }
+    /// <summary>The query's key-group count, for routing to the next stateful operator.</summary>
+    [Id(8)] public int KeyGroups { get; init; }
 }
 
 /// <summary>What a key group did at the end of a batch.</summary>
@@ -42,9 +46,14 @@ public sealed record WindowFinishRequest
 [Alias("sluice.WindowFinishResult")]
 public sealed record WindowFinishResult
 {
+    /// <summary>Rows staged at the sink (0 when the rows went to the next stateful operator).</summary>
     [Id(0)] public long RowsOutput { get; init; }
     /// <summary>The earliest pending processing-time timer, so the coordinator knows when a no-data batch is due.</summary>
     [Id(1)] public long? NextProcessingTimerMs { get; init; }
+    /// <summary>The next stateful operator's key groups this one sent rows to (each checks it got them all).</summary>
+    [Id(2)] public int[] KeyGroupsSent { get; init; } = [];
+    /// <summary>Rows the next stateful operator dropped behind its watermark, counted as it counts them.</summary>
+    [Id(3)] public int DroppedByWatermark { get; init; }
 }
 
 /// <summary>

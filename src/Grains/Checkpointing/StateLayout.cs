@@ -5,7 +5,7 @@ using Sluice.Operators;
 namespace Sluice.Checkpointing;
 
 /// <summary>
-/// <c>state/_layout</c>: what the checkpoint's state is laid out by (the stateful operator's description), written
+/// <c>state/_layout</c>: what the checkpoint's state is laid out by (the stateful operators' descriptions), written
 /// when the query first runs. A query whose stateful part differs cannot go on from that state: it fails at start,
 /// naming each difference, instead of misreading the state.
 /// </summary>
@@ -13,12 +13,25 @@ internal static class StateLayout
 {
     public const string File = "state/_layout";
 
-    public static async Task CheckAsync(Checkpoint checkpoint, IStatefulOperator? stateful)
+    /// <summary>
+    /// The first stateful operator is described as a query with one has always been (so such checkpoints still load);
+    /// each later one adds its description under <c>stage&lt;k&gt;.</c>.
+    /// </summary>
+    public static async Task CheckAsync(Checkpoint checkpoint, IReadOnlyList<IStatefulOperator> operators)
     {
+        var stateful = operators.Count > 0 ? operators[0] : null;
         var layout = new Dictionary<string, string>(stateful?.Describe() ?? new Dictionary<string, string> { ["op"] = "none" });
         if (stateful is not null)
         {
             layout["operator"] = stateful.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        for (var k = 1; k < operators.Count; k++)
+        {
+            foreach (var (name, value) in operators[k].Describe())
+            {
+                layout[$"stage{k}.{name}"] = value;
+            }
+            layout[$"stage{k}.operator"] = operators[k].Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         var hasBatches = (await checkpoint.Commits.GetLatestAsync()) is not null || (await checkpoint.Offsets.GetLatestAsync()) is not null;
         var text = await checkpoint.Store.ReadAsync(File);

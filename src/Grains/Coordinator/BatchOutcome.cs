@@ -12,4 +12,4 @@ internal sealed record BatchOutcome(
     IReadOnlyList<StreamResult> Results,
     long RowsOutput,
     IReadOnlyDictionary<string, long> DurationMs,
-    Progress.StateOperatorProgress? State);
+    IReadOnlyList<Progress.StateOperatorProgress> State);

@@ -39,7 +39,7 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
             ProcessedRowsPerSecond = processedRate,
             DurationMs = outcome.DurationMs,
             EventTime = EventTime(outcome),
-            StateOperators = outcome.State is { } state ? [state] : [],
+            StateOperators = [.. outcome.State],
             Sources = run.SourceDescriptions.Select((description, s) =>
             {
                 var rows = outcome.Results.Where(r => r.Stream == s).Sum(r => r.Result.RecordsRead);

@@ -74,6 +74,7 @@ internal sealed partial class QueryRun
 
         var started = _sources.Select(s => s.Committed).ToList();
         SetCommitted(offsets);
+        _previousBatchWatermarkMs = offsets.BatchWatermarkMs;
         _pending = null;
         NextBatchId = batchId + 1;
         Retention.AfterCommit(batchId);
@@ -114,7 +115,9 @@ internal sealed partial class QueryRun
             BatchId = batchId,
             Start = from,
             End = until,
-            WatermarkMs = offsets.BatchWatermarkMs,
+            // Agents drop the rows that are late for the first stateful operator: behind its input watermark of the
+            // previous batch (Spark 3.5's eventTimeWatermarkForLateEvents; the batch's own watermark is for eviction).
+            WatermarkMs = Plan.Stages.Count > 0 ? Plan.InputWatermarks(_previousBatchWatermarkMs)[0] : offsets.BatchWatermarkMs,
             BatchTimestampMs = offsets.BatchTimestampMs,
             ReaderContext = source.ReaderContext,
             KeyGroups = KeyGroups,
@@ -123,13 +126,13 @@ internal sealed partial class QueryRun
         return new StreamResult(source.Index, result);
     }
 
-    private async Task<(long Rows, StateOperatorProgress? State)> CommitBatchAsync(long batchId, OffsetSeq offsets, IReadOnlyList<StreamResult> results)
+    private async Task<(long Rows, IReadOnlyList<StateOperatorProgress> State)> CommitBatchAsync(long batchId, OffsetSeq offsets, IReadOnlyList<StreamResult> results)
     {
         // Checked before the sink commit and before commits/N: a run that lost its checkpoint lock writes neither.
         _lock.ThrowIfLost();
         var sink = _sink;
         await sink.ConfigureAsync(new Immutable<SinkConfig>(new SinkConfig(Spec.Sink, QueryId, Spec.Name)));
-        var staged = Plan.Stateful is null ? results.Sum(r => r.Result.RowsOutput) : _stagedByKeyGroups;
+        var staged = Plan.Stages.Count == 0 ? results.Sum(r => r.Result.RowsOutput) : _stagedByKeyGroups;
         var present = await sink.StagedRowsAsync(batchId);
         if (present != ISinkGrain.AlreadyCommitted && present < staged)
         {
@@ -153,7 +156,7 @@ internal sealed partial class QueryRun
         {
             await Connectors.ConnectorRegistry.MemorySink(_grains, lateSink).CommitAsync(batchId, OutputMode.Append, Plan.StatefulInputSchema);
         }
-        var state = await CommitKeyGroupsAsync(batchId, results.Select(r => r.Result).ToList());
+        var state = await CommitKeyGroupsAsync(batchId);
         foreach (var result in results)
         {
             _watermarks.Observe(result.Stream, result.Result.EventTime);
@@ -165,7 +168,7 @@ internal sealed partial class QueryRun
             throw new InvalidOperationException($"commits/{batchId} appeared in checkpoint '{Checkpoint.Store.Location}' while this run committed it: another process writes to this checkpoint.");
         }
         FaultInjection.Hit("afterCommitLog", batchId);
-        _noDataBatchDue = Plan.Stateful is not null && nextWatermark > offsets.BatchWatermarkMs;
+        _noDataBatchDue = Plan.Stages.Count > 0 && nextWatermark > offsets.BatchWatermarkMs;
         await CommitToConsumerGroupsAsync(offsets);
         return (rows, state);
     }

@@ -24,6 +24,10 @@ internal sealed partial class QueryRun : IDisposable
     private bool _noDataBatchDue;
     private long? _nextProcessingTimerMs;
     private long _stagedByKeyGroups;
+    private long[] _droppedByStage = [];
+
+    /// <summary>The global watermark of the last committed batch (0 before the first): the next batch's operators drop late rows by it.</summary>
+    private long _previousBatchWatermarkMs;
     private WatermarkTracker _watermarks;
 
     private QueryRun(QuerySpec spec, Guid queryId, Guid runId, QueryPlan plan, Checkpoint checkpoint, ICheckpointLock checkpointLock,
@@ -95,7 +99,7 @@ internal sealed partial class QueryRun : IDisposable
         {
             var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, blob, s3));
             var (metadata, _) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, CheckpointMetadataFormat.DefaultKeyGroups);
-            await StateLayout.CheckAsync(checkpoint, plan.Stateful);
+            await StateLayout.CheckAsync(checkpoint, plan.Stages.Select(s => s.Operator).ToList());
             foreach (var stream in plan.Streams)
             {
                 var connector = connectors.Source(stream.Source.Kind);
@@ -158,9 +162,10 @@ internal sealed partial class QueryRun : IDisposable
         {
             NextBatchId = offsets.BatchId + 1;
             SetCommitted(offsets.Entry);
+            _previousBatchWatermarkMs = offsets.Entry.BatchWatermarkMs;
             _watermarks = NewTracker(policy, latestCommit!.Value.Entry.NextBatchWatermarkMs);
             // The batch that would have evicted state or fired timers may not have run before the stop.
-            _noDataBatchDue = Plan.Stateful is not null && (WatermarkMs > offsets.Entry.BatchWatermarkMs || Plan.Stateful.HasProcessingTimers);
+            _noDataBatchDue = Plan.Stages.Count > 0 && (WatermarkMs > offsets.Entry.BatchWatermarkMs || Plan.HasProcessingTimers);
         }
         else if (committedId == offsets.BatchId - 1)
         {
@@ -169,8 +174,10 @@ internal sealed partial class QueryRun : IDisposable
             _watermarks = NewTracker(policy, offsets.Entry.BatchWatermarkMs);
             if (offsets.BatchId > 0)
             {
-                SetCommitted((await Checkpoint.Offsets.GetAsync(offsets.BatchId - 1))
-                    ?? throw new CheckpointCorruptException($"{Checkpoint.Store.Location}/offsets/{offsets.BatchId - 1}", $"missing, but batch {offsets.BatchId} needs its end offsets"));
+                var previous = (await Checkpoint.Offsets.GetAsync(offsets.BatchId - 1))
+                    ?? throw new CheckpointCorruptException($"{Checkpoint.Store.Location}/offsets/{offsets.BatchId - 1}", $"missing, but batch {offsets.BatchId} needs its end offsets");
+                SetCommitted(previous);
+                _previousBatchWatermarkMs = previous.BatchWatermarkMs;
             }
         }
         else

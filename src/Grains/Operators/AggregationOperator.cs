@@ -60,12 +60,13 @@ internal sealed class AggregationOperator : IStatefulOperator
         var windows = new List<StructValue>();
         var windowKey = Array.FindIndex(_keys, k => k.Window is not null);
         var key = new object?[_keys.Length];
+        var lateGroups = new HashSet<byte[]>(ByteKeyComparer.Instance);
         foreach (var row in rows)
         {
             windows.Clear();
             if (windowKey >= 0)
             {
-                if (row[_keys[windowKey].TimeIndex] is not DateTime time)
+                if (_keys[windowKey].TimeOf(row) is not { } time)
                 {
                     continue;
                 }
@@ -82,7 +83,8 @@ internal sealed class AggregationOperator : IStatefulOperator
                 // late rows only in append and update mode).
                 if (_dropsLateRows && EvictionTimeMs(key) is { } t && t <= context.WatermarkMs)
                 {
-                    late.Add(row);
+                    // Spark drops late groups after the partial aggregation: one drop per late group, not per row.
+                    late.Add(row, count: lateGroups.Add(RowCodec.Encode(key)));
                     continue;
                 }
                 var encoded = RowCodec.EncodeScratch(key);

@@ -44,6 +44,9 @@ internal sealed class DeduplicateOperator : IStatefulOperator
 
     public StreamSchema OutputSchema { get; }
 
+    /// <summary>Whether keys expire by event time (the watermark's column among the keys, or within the watermark).</summary>
+    public bool HasEventTime => _eventTime >= 0;
+
     public static DeduplicateOperator Create(int index, string path, Spec.DropDuplicatesSpec spec, StreamSchema schema, WatermarkColumn? watermark)
     {
         var keys = spec.Columns is null
@@ -68,7 +71,7 @@ internal sealed class DeduplicateOperator : IStatefulOperator
         var key = new object?[_keyColumns.Length];
         foreach (var row in rows)
         {
-            if (_eventTime >= 0 && EventTimes.ToMs(row[_eventTime]) is { } t && t <= context.WatermarkMs)
+            if (EventTimeOf(row) is { } t && EventTimes.AtOrBefore(t, context.WatermarkMs))
             {
                 late.Add(row);
                 continue;
@@ -84,6 +87,17 @@ internal sealed class DeduplicateOperator : IStatefulOperator
             }
         }
     }
+
+    /// <summary>
+    /// The row's event time: the watermark's column, or, for a window column carrying the watermark (after a windowed
+    /// aggregation), the window's end, which Spark's watermark predicate on a window compares.
+    /// </summary>
+    private DateTime? EventTimeOf(object?[] row) => _eventTime < 0 ? null : row[_eventTime] switch
+    {
+        DateTime t => t,
+        StructValue { Values: [_, DateTime end] } => end,
+        _ => null,
+    };
 
     public IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache) => new Batch(this, store);
 
@@ -102,7 +116,7 @@ internal sealed class DeduplicateOperator : IStatefulOperator
                     continue;
                 }
                 // The value is when the key may be forgotten: its event time (plus the delay within the watermark).
-                long? expiry = op._eventTime >= 0 && EventTimes.ToMs(row[op._eventTime]) is { } t ? t + op._expiryDelayMs : null;
+                long? expiry = op.EventTimeOf(row) is { } t ? EventTimes.ToMs(t) + op._expiryDelayMs : null;
                 store.Put(key, RowCodec.Encode([expiry]));
                 _output.Add(row);
             }

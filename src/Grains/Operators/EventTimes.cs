@@ -18,4 +18,8 @@ internal static class EventTimes
     };
 
     public static DateTime FromMs(long ms) => DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks(ms * TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+
+    /// <summary>Whether an event time is at or behind a watermark, to the microsecond as Spark compares them (a window's event time is its end minus 1 µs).</summary>
+    public static bool AtOrBefore(DateTime time, long watermarkMs) =>
+        watermarkMs == long.MaxValue || time.Ticks - DateTime.UnixEpoch.Ticks <= watermarkMs * TimeSpan.TicksPerMillisecond;
 }

@@ -1,5 +1,6 @@
 using Sluice.Data;
 using Sluice.Expressions;
+using Sluice.Expressions.Evaluation;
 
 namespace Sluice.Operators;
 
@@ -9,8 +10,9 @@ namespace Sluice.Operators;
 /// </summary>
 internal sealed class GroupKey
 {
-    private GroupKey(string name, DataType type, CompiledExpression? scalar, WindowExpr? window, int timeIndex, SessionWindowExpr? session = null, CompiledExpression? sessionGap = null)
+    private GroupKey(string name, DataType type, CompiledExpression? scalar, WindowExpr? window, int timeIndex, SessionWindowExpr? session = null, CompiledExpression? sessionGap = null, bool timeFromWindow = false)
     {
+        _timeFromWindow = timeFromWindow;
         Session = session;
         SessionGap = sessionGap;
         Name = name;
@@ -34,6 +36,17 @@ internal sealed class GroupKey
     /// <summary>The input column a window is computed over (-1 for a scalar key).</summary>
     public int TimeIndex { get; }
 
+    /// <summary>Whether <see cref="TimeIndex"/> is a window struct whose event time (<c>window_time</c>) the window is computed over.</summary>
+    private readonly bool _timeFromWindow;
+
+    /// <summary>The event time a window key is computed from: the time column, or a window column's <c>end - 1 µs</c> (Spark's <c>window_time</c>).</summary>
+    public DateTime? TimeOf(object?[] row) => row[TimeIndex] switch
+    {
+        DateTime t => t,
+        StructValue w when _timeFromWindow => TimeWindows.EventTime(w),
+        _ => null,
+    };
+
     public static GroupKey Compile(string text, StreamSchema input)
     {
         var syntax = ExpressionCompiler.Parse(text);
@@ -41,7 +54,12 @@ internal sealed class GroupKey
         var inner = syntax is AliasExpr a ? a.Inner : syntax;
         if (inner is WindowExpr window)
         {
-            return new GroupKey(name, DataType.Window, null, window, TimeColumn(window.TimeColumn, "window", input, text));
+            // A window over a window (a second windowed aggregation) is over its event time, window_time(w), as Spark's.
+            var time = window.TimeColumn is FunctionCall { Name: "window_time", Arguments: [ColumnRef ofWindow] } ? ofWindow : window.TimeColumn;
+            var overWindow = time is ColumnRef r && input.IndexOf(r.Name) is var w && w >= 0 && input[w].Type.Equals(DataType.Window);
+            return overWindow
+                ? new GroupKey(name, DataType.Window, null, window, input.IndexOf(((ColumnRef)time).Name), timeFromWindow: true)
+                : new GroupKey(name, DataType.Window, null, window, TimeColumn(window.TimeColumn, "window", input, text));
         }
         if (inner is SessionWindowExpr session)
         {

@@ -2,8 +2,9 @@ namespace Sluice.Operators;
 
 /// <summary>
 /// What a stateful operator drops behind the watermark in one batch on one agent. <see cref="Dropped"/> counts every
-/// drop, as Spark's <c>numRowsDroppedByWatermark</c> counts the operator's own input: a row of a sliding window is one
-/// input per window it falls in, so it can count more than once. <see cref="Rows"/> holds each input row once, for the
+/// drop, as Spark's <c>numRowsDroppedByWatermark</c> counts the operator's own input: an aggregation's input is the
+/// agent's partial aggregate (one per group, as Spark's partial aggregation per partition), so late rows of one group
+/// count once. <see cref="Rows"/> holds each input row once, for the
 /// late-rows sink. An operator drops a row's windows one after another, so comparing with the last row kept is enough.
 /// </summary>
 internal sealed class LateRowSet
@@ -14,9 +15,13 @@ internal sealed class LateRowSet
     /// <summary>Drops, counted as Spark counts them (per window for windowed aggregations).</summary>
     public int Dropped { get; private set; }
 
-    public void Add(object?[] row)
+    /// <summary>Adds a dropped row; <paramref name="count"/> false keeps it for the late-rows sink without counting a drop.</summary>
+    public void Add(object?[] row, bool count = true)
     {
-        Dropped++;
+        if (count)
+        {
+            Dropped++;
+        }
         if (Rows.Count == 0 || !ReferenceEquals(Rows[^1], row))
         {
             Rows.Add(row);

@@ -6,6 +6,17 @@ namespace Sluice.Planning;
 /// <summary>Spark's rules for output modes (UnsupportedOperationChecker), with its messages and a way out.</summary>
 internal static class OutputModeRules
 {
+    /// <summary>Checks a query's stateful operators, from the source to the sink.</summary>
+    public static void Check(QuerySpec spec, IReadOnlyList<IStatefulOperator> operators)
+    {
+        if (operators.Count > 1)
+        {
+            ChainRules.Check(spec, operators);
+            return;
+        }
+        Check(spec, operators.Count == 1 ? operators[0] : null);
+    }
+
     public static void Check(QuerySpec spec, IStatefulOperator? stateful)
     {
         var mode = spec.OutputMode;
@@ -31,7 +42,7 @@ internal static class OutputModeRules
         }
     }
 
-    private static void CheckGroupsWithState(QuerySpec spec, GroupsWithStateOperator g)
+    internal static void CheckGroupsWithState(QuerySpec spec, GroupsWithStateOperator g)
     {
         var mode = spec.OutputMode;
         if (g.Spec.FlatMap && g.Spec.OutputMode == OutputMode.Complete)

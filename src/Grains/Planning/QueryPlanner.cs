@@ -12,6 +12,30 @@ namespace Sluice.Planning;
 /// query that would fail on its first row fails to start; Spark's output-mode rules are checked. Errors name
 /// the JSON path of the bad field; an option nothing reads is an error (<see cref="SpecOptions"/>).
 /// </summary>
+/// <remarks>
+/// The plan is a chain of stages between shuffles (<see cref="QueryPlan"/>):
+/// <code>
+///   stream 0: source -> prefix (filter, select, withWatermark, stream-static join)  ]  partition agents
+///   stream 1: source -> prefix (a union's or a stream-stream join's other input)     ]  queryId/stream/partition
+///        | shuffle by stage 0's key; rows behind stage 0's late watermark dropped and counted
+///   stage 0: stateful operator 0 -> suffix 0 (filter, select)   key groups queryId/op0/g, state/op0/g
+///        | shuffle by stage 1's key; rows behind stage 1's late watermark dropped and counted
+///   stage 1: stateful operator 1 -> suffix 1                    key groups queryId/op1/g, state/op1/g
+///        | ...
+///   sink (the last stage's output; a stateless query's agents stage at the sink themselves)
+/// </code>
+/// Batch N runs every stage in order (the coordinator's protocol): agents read and route to stage 0; then stage by
+/// stage, every key group finishes (emit per output mode, evict, fire timers), runs its suffix and routes its rows to
+/// the next stage's key groups (one call per destination) or stages them at the sink; the coordinator finishes
+/// stage k+1 only after every key group of stage k has finished. Then the sink commits N, every key group of every
+/// stage commits state version N, and <c>commits/N</c> is written: one commit for the whole chain, and a replay of
+/// N re-runs every stage from version N-1.
+///
+/// Watermarks (Spark 3.5, <c>PropagateWatermarkSimulator</c>): stage 0's input watermark is the global one; each next
+/// stage's is what the stage before lets through (<see cref="WatermarkFlow"/>). A stage evicts by its input
+/// watermark of batch N and drops late rows by its input watermark of batch N-1, so the rows a stage emits as
+/// the watermark passes them (a closed window, at <c>window_time = end - 1 µs</c>) are not late for the next one.
+/// </remarks>
 internal static class QueryPlanner
 {
     public static QueryPlan Plan(QuerySpec spec, ConnectorRegistry connectors)
@@ -30,17 +54,15 @@ internal static class QueryPlanner
         var main = Stream(connectors, 0, spec.Source, "$.source");
         var streams = new List<StreamBuilder> { main };
         var active = new List<StreamBuilder> { main };
-        var suffix = new List<IRowOperator>();
-        IStatefulOperator? stateful = null;
-        var schema = main.Schema;
-        var statefulInput = schema;
+        var stages = new List<StatefulStage>();
+        StageBuilder? stage = null;
         for (var i = 0; i < spec.Operators.Count; i++)
         {
             var path = $"$.operators[{i}]";
             var op = spec.Operators[i];
-            if (stateful is not null)
+            if (stage is not null)
             {
-                schema = PlanAfterStateful(spec, stateful, op, path, schema, suffix);
+                stage = PlanAfterStateful(spec, i, stage, stages);
                 continue;
             }
             switch (op)
@@ -70,39 +92,63 @@ internal static class QueryPlanner
                         break;
                     }
                     streams.Add(right);
-                    statefulInput = main.Schema;
-                    stateful = Compile(path, () => Operators.Join.StreamJoinOperator.Create(i, path, j, main, right));
+                    var index = i;
+                    var streamJoin = Compile(path, () => Operators.Join.StreamJoinOperator.Create(index, path, j, main, right));
+                    WatermarkColumn[] sides = [.. new[] { main.Watermark, right.Watermark is { } r ? r with { Index = r.Index + main.Schema.Count } : null }.OfType<WatermarkColumn>()];
+                    stage = new StageBuilder(streamJoin, main.Schema, sides, op);
                     break;
                 default:
-                    statefulInput = main.Schema;
-                    stateful = Compile(path, () => StatefulPlanner.Plan(spec, i, path, main.Schema, main.Watermark));
+                    var at = i;
+                    stage = new StageBuilder(Compile(path, () => StatefulPlanner.Plan(spec, at, path, main.Schema, main.Watermark)), main.Schema,
+                        main.Watermark is { } wm ? [wm] : [], op);
                     break;
             }
-            schema = stateful?.OutputSchema ?? main.Schema;
         }
-        OutputModeRules.Check(spec, stateful);
+        if (stage is not null)
+        {
+            stages.Add(stage.Build(stages.Count));
+        }
+        OutputModeRules.Check(spec, stages.Select(s => s.Operator).ToList());
+        var schema = stages.Count > 0 ? stages[^1].OutputSchema : main.Schema;
         sink.CheckPlan(spec, schema);
-        return new QueryPlan(spec, streams.Select(b => b.Build()).ToList(), stateful, suffix, schema, statefulInput);
+        return new QueryPlan(spec, streams.Select(b => b.Build()).ToList(), stages, schema);
     }
 
-    /// <summary>After the stateful operator: stateless operators on its output, in the window grains.</summary>
-    private static StreamSchema PlanAfterStateful(QuerySpec spec, IStatefulOperator stateful, OperatorSpec op, string path, StreamSchema schema, List<IRowOperator> suffix)
+    /// <summary>
+    /// After a stateful operator: stateless operators join its stage's suffix; another stateful operator closes the
+    /// stage and starts the next, on the schema and watermark columns the suffix left.
+    /// </summary>
+    private static StageBuilder PlanAfterStateful(QuerySpec spec, int i, StageBuilder stage, List<StatefulStage> stages)
     {
+        var path = $"$.operators[{i}]";
+        var op = spec.Operators[i];
         switch (op)
         {
             case FilterSpec f:
-                suffix.Add(new FilterOperator(Compile(path + ".condition", () => ExpressionCompiler.CompilePredicate(f.Condition, schema))));
-                return schema;
+                stage.Filter(path, f);
+                return stage;
             case SelectSpec s:
-                var columns = s.Columns.Select((c, j) => Compile($"{path}.columns[{j}]", () => ExpressionCompiler.CompileNamed(c, schema))).ToList();
-                suffix.Add(new ProjectOperator(columns));
-                return new StreamSchema(columns.Select(c => new Column(c.Name, c.Expression.Type)).ToList());
+                stage.Select(path, s);
+                return stage;
             case WithWatermarkSpec:
-                throw Invalid(path + ".op", "withWatermark after a stateful operator is not supported; declare the watermark on the input stream");
+                // Spark's PropagateWatermarkSimulator refuses a watermark node below which a watermark already flows.
+                throw Invalid(path + ".op", stage.Watermarks.Count > 0 || HasWatermarkInput(spec, i)
+                    ? "Redefining watermark is disallowed: declare withWatermark once, on the input stream, before the first stateful operator"
+                    : "withWatermark after a stateful operator is not supported; declare the watermark on the input stream");
+            case UnionSpec or JoinSpec:
+                throw Invalid(path + ".op",
+                    $"'{op.Op}' after a stateful operator ('{spec.Operators[stage.Operator.Index].Op}') is not supported in this build: a union or stream-stream join must come " +
+                    "before the first stateful operator (deduplicate or aggregate each input after the join, or split the query in two)");
             default:
-                throw Invalid(path + ".op", $"a second stateful operator ('{op.Op}' after '{spec.Operators[stateful.Index].Op}') is not supported yet; split the query in two");
+                stages.Add(stage.Build(stages.Count));
+                var input = stage.Schema;
+                var watermark = StageBuilder.Choose(op, input, stage.Watermarks);
+                var next = Compile(path, () => StatefulPlanner.Plan(spec, i, path, input, watermark));
+                return new StageBuilder(next, input, watermark is null ? [] : stage.Watermarks, op);
         }
     }
+
+    private static bool HasWatermarkInput(QuerySpec spec, int before) => spec.Operators.Take(before).Any(o => o is WithWatermarkSpec);
 
     /// <summary>The second stream of a union or join: its own source and stateless operators.</summary>
     private static StreamBuilder PlanSubStream(ConnectorRegistry connectors, SubStreamSpec sub, string path, int index)

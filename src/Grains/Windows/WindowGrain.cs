@@ -53,14 +53,42 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
                 "the others were lost with a silo. The batch is not committed; it re-runs from the checkpoint.");
         }
         var rows = _batch!.Finish(r.WatermarkMs, r.BatchTimestampMs);
-        _plan!.ApplySuffix(rows, new BatchContext(r.BatchId, r.WatermarkMs, r.BatchTimestampMs));
+        var id = WindowGrainId.Parse(this.GetPrimaryKeyString());
+        var stage = _plan!.StageOf(id.Operator);
+        QueryPlan.ApplySuffix(stage, rows, new BatchContext(r.BatchId, r.WatermarkMs, r.BatchTimestampMs));
+        _nextTimerMs = _batch.NextProcessingTimerMs;
+        if (stage.Position + 1 < _plan.Stages.Count)
+        {
+            var (sent, dropped) = await RouteToNextStageAsync(r, id, _plan.Stages[stage.Position + 1].Operator, rows);
+            return new WindowFinishResult { NextProcessingTimerMs = _nextTimerMs, KeyGroupsSent = sent, DroppedByWatermark = dropped };
+        }
         if (rows.Count > 0)
         {
-            var sink = connectors.SinkGrain(GrainFactory, r.Spec.Sink, r.Spec.Name, WindowGrainId.Parse(this.GetPrimaryKeyString()).QueryId);
+            var sink = connectors.SinkGrain(GrainFactory, r.Spec.Sink, r.Spec.Name, id.QueryId);
             await sink.StageAsync(r.BatchId, this.GetPrimaryKeyString(), new Immutable<RowBatch>(new RowBatch(_plan.OutputSchema, rows)));
         }
-        _nextTimerMs = _batch.NextProcessingTimerMs;
         return new WindowFinishResult { RowsOutput = rows.Count, NextProcessingTimerMs = _nextTimerMs };
+    }
+
+    /// <summary>
+    /// The shuffle to the next stateful operator: it drops the rows behind its own (previous batch's) watermark and keys
+    /// the rest, as agents do for the first one, and each destination key group gets one call.
+    /// </summary>
+    private async Task<(int[] Sent, int Dropped)> RouteToNextStageAsync(WindowFinishRequest r, WindowGrainId id, IStatefulOperator next, List<object?[]> rows)
+    {
+        var router = new KeyGroupRouter(r.KeyGroups);
+        var late = new LateRowSet();
+        next.Route(rows, new BatchContext(r.BatchId, r.NextLateWatermarkMs, r.BatchTimestampMs), router, late);
+        await Task.WhenAll(router.Groups.Select(g => GrainFactory.GetGrain<IWindowGrain>(new WindowGrainId(id.QueryId, next.Index, g.Key).ToString())
+            .ApplyAsync(new Immutable<WindowApplyRequest>(new WindowApplyRequest
+            {
+                Spec = r.Spec,
+                RunId = r.RunId,
+                BatchId = r.BatchId,
+                CheckpointPath = r.CheckpointPath,
+                Records = g.Value,
+            }))));
+        return ([.. router.Groups.Keys], late.Dropped);
     }
 
     public async Task<StateOperatorProgress> CommitAsync(Guid runId, long batchId)
@@ -78,7 +106,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
         LogCommitted(logger, this.GetPrimaryKeyString(), batchId, metrics.NumRowsTotal);
         return new StateOperatorProgress
         {
-            OperatorName = _plan!.Stateful!.Name,
+            OperatorName = _plan!.StageOf(WindowGrainId.Parse(this.GetPrimaryKeyString()).Operator).Operator.Name,
             NumRowsTotal = metrics.NumRowsTotal,
             NumRowsUpdated = counts?.Updated ?? metrics.NumRowsUpdated,
             NumRowsRemoved = counts?.Removed ?? metrics.NumRowsRemoved,
@@ -156,7 +184,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
         {
             _cache = new OperatorCache();
         }
-        _batch = _plan.Stateful!.BeginBatch(_store, _cache);
+        _batch = _plan.StageOf(WindowGrainId.Parse(this.GetPrimaryKeyString()).Operator).Operator.BeginBatch(_store, _cache);
         _attempt = (runId, batchId);
         _applies = 0;
     }

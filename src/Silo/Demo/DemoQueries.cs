@@ -10,7 +10,8 @@ namespace Sluice.Silo.Demo;
 /// <summary>
 /// Starts the demo queries once the silo is up, all reading the click events: purchases to the console (every 5
 /// seconds) and to a memory sink; event counts per user in 5-minute windows (update mode); revenue per product per
-/// 5-minute window with a 30-second watermark (append mode); and per-user sessions closed after 10 minutes without
+/// 5-minute window with a 30-second watermark (append mode); the same after dropping repeated event ids (two stateful
+/// operators in one query); and per-user sessions closed after 10 minutes without
 /// events (the Sessionizer processor). Watch them with <c>sluice list</c> and <c>sluice progress NAME</c>.
 /// </summary>
 internal sealed class DemoQueries(IGrainFactory grains, IHostApplicationLifetime lifetime, KafkaEndpoint kafka, IOptions<SluiceOptions> options) : IHostedService
@@ -28,6 +29,15 @@ internal sealed class DemoQueries(IGrainFactory grains, IHostApplicationLifetime
             new FilterSpec("event_type = 'purchase'"),
             new WithWatermarkSpec("event_time", TimeSpan.FromSeconds(30)),
             new GroupBySpec(["window(event_time, '5 minutes') AS window", "product_id"], ["sum(amount) AS revenue"]),
+        ]),
+        // Two stateful operators in one query: the broker may deliver an event twice, so drop repeats of an event_id
+        // (remembered until the watermark passes its time plus the delay), then sum revenue per product per window.
+        Demo("deduped_revenue_per_product", OutputMode.Append,
+        [
+            new FilterSpec("event_type = 'purchase'"),
+            new WithWatermarkSpec("event_time", TimeSpan.FromSeconds(30)),
+            new DropDuplicatesSpec(["event_id"], WithinWatermark: true),
+            new GroupBySpec(["window(event_time, '5 minutes') AS window", "product_id"], ["sum(amount) AS revenue", "count(*) AS purchases"]),
         ]),
         Demo("sessions", OutputMode.Update,
         [

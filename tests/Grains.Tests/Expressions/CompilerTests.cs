@@ -20,7 +20,7 @@ public class CompilerTests
     {
         var message = Assert.Throws<ExpressionException>(() => ExpressionCompiler.Compile("frobnicate(id)", Small)).Message;
         Assert.StartsWith("unknown function 'frobnicate' in 'frobnicate(id)'; supported functions: abs, array_contains, cardinality, ceil, ceiling, char_length, ", message);
-        Assert.EndsWith(", upper, year", message, StringComparison.Ordinal);
+        Assert.EndsWith(", upper, window_time, year", message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -41,6 +41,24 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Enumerable.Range(0, Ids), (await OutputIdsAsync(run)).Order());
     }
 
+    /// <summary>
+    /// A chain of two stateful operators (two dropDuplicates, each on its own key groups): a kill anywhere in the batch
+    /// re-runs both stages from their state of the batch before, and the batch still commits once.
+    /// </summary>
+    [Theory]
+    [InlineData("afterStateStaged")]
+    [InlineData("afterSinkStaged")]
+    [InlineData("afterSinkCommitted")]
+    public async Task ChainedQuery_KillAtProtocolPoint_ThenRestart_OutputHasEveryRecordExactlyOnce(string point)
+    {
+        var run = Prepare("json", "out-chain-" + point);
+
+        await KillAtAsync(run, $"{point}@1", "chain_json", chained: true);
+        await RestartToTheEndAsync(run, "chain_json", chained: true);
+
+        Assert.Equal(Enumerable.Range(0, Ids), (await OutputIdsAsync(run)).Order());
+    }
+
     [Fact]
     public async Task KafkaSink_TenThousandForeignRecordsAfterTheBatch_ThenKillAndRestart_OutputHasEveryRecordExactlyOnce()
     {
@@ -58,14 +76,14 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>Starts the query on a silo process armed with <paramref name="fault"/> and waits for the fault to kill it.</summary>
-    private async Task KillAtAsync(Run run, string fault, string queryName)
+    private async Task KillAtAsync(Run run, string fault, string queryName, bool chained = false)
     {
         await using var doomed = await SiloProcess.StartAsync(_kafka.BootstrapServers, _root, fault);
         await using (var client = await SluiceClient.ConnectAsync($"127.0.0.1:{doomed.GatewayPort}"))
         {
             // Under load the silo can reach the fault (and die) before its reply to the start arrives: wait for
             // whichever comes first; a start lost with the dying silo is expected.
-            var start = Query(client, run).StartAsync(queryName);
+            var start = Query(client, run, chained).StartAsync(queryName);
             var exited = doomed.WaitForExitAsync(TimeSpan.FromSeconds(60));
             await Task.WhenAny(start, exited);
             Assert.True(await exited, $"the fault did not fire: {doomed.Log}");
@@ -74,11 +92,11 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(doomed.Log);
     }
 
-    private async Task RestartToTheEndAsync(Run run, string queryName)
+    private async Task RestartToTheEndAsync(Run run, string queryName, bool chained = false)
     {
         await using var silo = await SiloProcess.StartAsync(_kafka.BootstrapServers, _root, fault: null);
         await using var client = await SluiceClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}");
-        var query = await Query(client, run).StartAsync(queryName);
+        var query = await Query(client, run, chained).StartAsync(queryName);
         await query.AwaitTerminationAsync();
     }
 
@@ -123,10 +141,12 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         return run;
     }
 
-    private DataStreamWriter Query(SluiceClient client, Run run)
+    private DataStreamWriter Query(SluiceClient client, Run run, bool chained = false)
     {
-        var writer = client.ReadStream().Kafka(run.Input, _kafka.BootstrapServers).Schema(("id", "int")).StartingOffsets("earliest").MaxOffsetsPerTrigger(40).Load()
-            .DropDuplicates("id")
+        var input = client.ReadStream().Kafka(run.Input, _kafka.BootstrapServers).Schema(("id", "int")).StartingOffsets("earliest").MaxOffsetsPerTrigger(40).Load()
+            .DropDuplicates("id");
+        var frame = chained ? input.Select("id", "id % 7 AS g").DropDuplicates("g", "id").Select("id") : input;
+        var writer = frame
             .WriteStream().OutputMode("append").Trigger(Trigger.AvailableNow()).CheckpointLocation($"checkpoint-{run.Sink}");
         return run.Sink == "json"
             ? writer.Format("json").Option("path", run.OutputPath)

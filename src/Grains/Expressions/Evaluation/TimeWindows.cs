@@ -15,4 +15,11 @@ internal static class TimeWindows
         var end = start is { } s ? Timestamps.FromTicks((Int128)s.Ticks + sizeTicks) : null;
         return start is { } windowStart && end is { } windowEnd ? new StructValue([windowStart, windowEnd]) : null;
     }
+
+    /// <summary>One microsecond: Spark's timestamps count microseconds, and a window's event time is its end minus one.</summary>
+    public const long MicrosecondTicks = TimeSpan.TicksPerMillisecond / 1000;
+
+    /// <summary><c>window_time(window)</c>: the latest instant inside the window (<c>end - 1 µs</c>), as Spark gives it.</summary>
+    public static DateTime? EventTime(StructValue window) =>
+        window.Values[1] is DateTime end ? new DateTime(end.Ticks - MicrosecondTicks, DateTimeKind.Utc) : null;
 }

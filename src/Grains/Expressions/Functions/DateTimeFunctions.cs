@@ -13,6 +13,7 @@ internal static class DateTimeFunctions
     public static IEnumerable<FunctionDefinition> Definitions()
     {
         yield return new("to_timestamp", 1, 2, ToTimestamp);
+        yield return new("window_time", 1, 1, WindowTime);
         yield return new("unix_timestamp", 0, 2, UnixTimestamp);
         yield return new("unix_seconds", 1, 1, a => ToLong(a, Timestamps.ToSeconds));
         yield return new("unix_millis", 1, 1, a => ToLong(a, Timestamps.ToMillis));
@@ -29,6 +30,16 @@ internal static class DateTimeFunctions
         yield return new("hour", 1, 1, a => Part(a, static t => t.Hour));
         yield return new("minute", 1, 1, a => Part(a, static t => t.Minute));
         yield return new("second", 1, 1, a => Part(a, static t => t.Second));
+    }
+
+    /// <summary>Spark's <c>window_time(window)</c>: the event time of a window row, its end minus one microsecond.</summary>
+    private static BoundExpression WindowTime(FunctionArguments a)
+    {
+        if (!a[0].Type.Equals(DataType.Window))
+        {
+            throw a.TypeError(0, "a window struct (the window column of a windowed aggregation)");
+        }
+        return a.Result(DataType.Timestamp, Lift.RV(a[0].As<StructValue?>(), TimeWindows.EventTime));
     }
 
     private static Func<object?[], DateTime?> Time(FunctionArguments a, int index) => a.As(index, DataType.Timestamp).As<DateTime?>();
