@@ -104,7 +104,10 @@ internal sealed partial class BatchCoordinatorGrain(
     {
         if (_run is not null)
         {
-            _siloStopping = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
+            // Whatever the reason code (a shutdown may also deactivate or migrate grains for other reasons), a
+            // deactivation while the host stops is the silo going away, not a user's stop: the query manager must not
+            // hear "stopped", or it would not restart the query elsewhere (a rolling upgrade lost queries so).
+            _siloStopping = reason.ReasonCode == DeactivationReasonCode.ShuttingDown || lifetime.ApplicationStopping.IsCancellationRequested;
             await StopAsync();
         }
     }
