@@ -114,22 +114,8 @@ internal sealed class DeltaTableWriter(string table, Guid queryId, TimeProvider 
 
     private async Task<Dictionary<string, object>> WriteDataFileAsync(long batchId, int writerIndex, StreamSchema schema, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Table);
         var name = string.Create(CultureInfo.InvariantCulture, $"part-{batchId:D5}-{writerIndex:D5}-{queryId:N}.parquet");
-        var target = Path.Combine(Table, name);
-        var temp = Path.Combine(Table, $".{name}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.WriteThrough))
-            {
-                await ParquetDataFile.WriteAsync(stream, schema, rows, cancellationToken);
-            }
-            File.Move(temp, target, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        var target = await Storage.HiddenTempFile.WriteAsync(Table, name, stream => ParquetDataFile.WriteAsync(stream, schema, rows, cancellationToken));
         return new Dictionary<string, object>
         {
             ["path"] = name,

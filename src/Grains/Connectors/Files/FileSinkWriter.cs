@@ -87,23 +87,8 @@ internal sealed class FileSinkWriter
     private async Task<FileSinkManifest.DataFile> WriteDataFileAsync(
         long batchId, int writerIndex, StreamSchema schema, List<object?[]> rows, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Folder);
         var name = DataFileName(batchId, writerIndex);
-        var target = Path.Combine(Folder, name);
-        // Hidden while being written: Spark and Hadoop readers skip names starting with '.' or '_'.
-        var temp = Path.Combine(Folder, $".{name}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.WriteThrough))
-            {
-                await _format.WriteAsync(stream, schema, rows, cancellationToken);
-            }
-            File.Move(temp, target, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        var target = await Storage.HiddenTempFile.WriteAsync(Folder, name, stream => _format.WriteAsync(stream, schema, rows, cancellationToken));
         return new FileSinkManifest.DataFile(name, new FileInfo(target).Length, rows.Count);
     }
 
