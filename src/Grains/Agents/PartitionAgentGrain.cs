@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sluice.Checkpointing.Blob;
+using Sluice.Columnar;
 using Sluice.Connectors;
 using Sluice.Hosting;
 using Orleans.Concurrency;
@@ -24,6 +25,7 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
     private Guid _runId;
     private QueryPlan? _plan;
     private IPartitionReader? _reader;
+    private ColumnBatch? _columns;
 
     public async Task<AgentBatchResult> ExecuteAsync(Immutable<AgentBatchRequest> immutableRequest)
     {
@@ -31,36 +33,75 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
         var id = PartitionAgentId.Parse(this.GetPrimaryKeyString());
         EnsureRun(request, id);
 
-        var rows = new List<object?[]>((int)Math.Min(request.End - request.Start, 1 << 16));
-        var read = await _reader!.ReadAsync(request.Start, request.End, rows, CancellationToken.None);
         var context = new BatchContext(request.BatchId, request.WatermarkMs, request.BatchTimestampMs) { StreamIndex = id.SourceIndex };
-        _plan!.ApplyPrefix(id.SourceIndex, rows, context);
+        var rows = new List<object?[]>();
         var late = new LateRowSet();
         int[] keyGroupsSent = [];
-        if (_plan.Stateful is { } stateful)
+        var (read, columns) = await ReadAsync(request, id.SourceIndex, rows, context);
+        if (_plan!.Stateful is { } stateful)
         {
             var router = new KeyGroupRouter(request.KeyGroups);
-            stateful.Route(rows, context, router, late);
+            if (columns is not null && stateful is IColumnarRoute { RoutesColumns: true } columnar)
+            {
+                columnar.Route(columns, context, router, late);
+            }
+            else
+            {
+                columns?.AppendRowsTo(rows);
+                stateful.Route(rows, context, router, late);
+            }
             await SendToKeyGroupsAsync(request, id, stateful.Index, router);
             keyGroupsSent = [.. router.Groups.Keys];
             await StageLateRowsAsync(request, id, late);
         }
-        else if (rows.Count > 0)
+        else
         {
-            var sink = connectors.SinkGrain(GrainFactory, request.Spec.Sink, request.Spec.Name, id.QueryId);
-            await sink.StageAsync(request.BatchId, id.ToString(), new Immutable<RowBatch>(new RowBatch(_plan.OutputSchema, rows)));
+            columns?.AppendRowsTo(rows);
+            if (rows.Count > 0)
+            {
+                var sink = connectors.SinkGrain(GrainFactory, request.Spec.Sink, request.Spec.Name, id.QueryId);
+                await sink.StageAsync(request.BatchId, id.ToString(), new Immutable<RowBatch>(new RowBatch(_plan.OutputSchema, rows)));
+            }
         }
-        LogBatch(logger, request.Spec.Name, request.BatchId, id.Partition, read.RecordsRead, rows.Count);
+        var output = columns?.SelectedCount ?? rows.Count;
+        LogBatch(logger, request.Spec.Name, request.BatchId, id.Partition, read.RecordsRead, output);
         return new AgentBatchResult
         {
             RecordsRead = read.RecordsRead,
             Malformed = read.Malformed,
             DroppedMalformed = read.Dropped,
-            RowsOutput = rows.Count,
+            RowsOutput = output,
             EventTime = context.EventTime,
             DroppedByWatermark = late.Dropped,
             KeyGroupsSent = keyGroupsSent,
         };
+    }
+
+    /// <summary>
+    /// Reads the batch's range and runs the stream's stateless prefix: on columns when the reader parses into columns
+    /// and the prefix has kernels (the columnar batch is returned, <paramref name="rows"/> left empty), on rows
+    /// otherwise (a columnar read the prefix cannot run on is turned into rows first).
+    /// </summary>
+    private async Task<(ReadResult Read, ColumnBatch? Columns)> ReadAsync(AgentBatchRequest request, int stream, List<object?[]> rows, BatchContext context)
+    {
+        if (_reader is IColumnarPartitionReader columnar)
+        {
+            var plan = _plan!.Streams[stream];
+            _columns ??= new ColumnBatch(plan.SourceSchema, plan.ColumnsRead);
+            _columns.Reset();
+            var columnRead = await columnar.ReadColumnsAsync(request.Start, request.End, _columns, CancellationToken.None);
+            if (_plan.TryApplyPrefix(stream, _columns, context) is { } output)
+            {
+                return (columnRead, output);
+            }
+            _columns.AppendRowsTo(rows);
+            _plan.ApplyPrefix(stream, rows, context);
+            return (columnRead, null);
+        }
+        rows.EnsureCapacity((int)Math.Min(request.End - request.Start, 1 << 16));
+        var read = await _reader!.ReadAsync(request.Start, request.End, rows, CancellationToken.None);
+        _plan!.ApplyPrefix(stream, rows, context);
+        return (read, null);
     }
 
     /// <summary>One call per destination key group, in parallel.</summary>
@@ -121,6 +162,7 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
         _reader?.Dispose();
         _reader = null;
         _plan = null;
+        _columns = null;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Query {QueryName} batch {BatchId} partition {Partition}: read {Records} records, output {Rows} rows")]

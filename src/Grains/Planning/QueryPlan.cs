@@ -63,6 +63,13 @@ internal sealed class QueryPlan(
     /// <summary>Runs a stream's operators before the first stateful one (all of them in a stateless query).</summary>
     public void ApplyPrefix(int stream, List<object?[]> rows, BatchContext context) => Run(Streams[stream].Prefix, rows, context);
 
+    /// <summary>
+    /// Runs a stream's prefix on columns when every operator of it has a kernel, returning the batch it made (the
+    /// input itself, or a projection's new one); null, with the batch untouched, when the prefix needs rows.
+    /// </summary>
+    public Columnar.ColumnBatch? TryApplyPrefix(int stream, Columnar.ColumnBatch batch, BatchContext context) =>
+        Streams[stream].Prefix.Count == 0 ? batch : null;
+
     /// <summary>Runs the stateless operators after a stage's stateful operator.</summary>
     public static void ApplySuffix(StatefulStage stage, List<object?[]> rows, BatchContext context) => Run(stage.Suffix, rows, context);
 

@@ -19,4 +19,10 @@ internal sealed class StreamPlan(int index, SourceSpec source, StreamSchema sour
 
     /// <summary>This stream's <c>withWatermark</c>, if any (each stream tracks its own; the query combines them by policy).</summary>
     public WithWatermarkSpec? Watermark { get; } = watermark;
+
+    /// <summary>
+    /// Which source columns a columnar read must fill (null: all of them). Only a plan that runs columnar from the
+    /// source to the first stateful operator may leave a column unread, since the row path needs every column.
+    /// </summary>
+    public IReadOnlyList<bool>? ColumnsRead { get; init; }
 }

@@ -1,0 +1,65 @@
+using System.Text;
+
+namespace Sluice.Columnar;
+
+/// <summary>
+/// The distinct strings of a string column, each with a code (its index). A reader keeps one dictionary per column
+/// across batches, so a value seen before is looked up, from chars or from UTF-8 bytes, without making a string.
+/// </summary>
+internal sealed class StringDictionary
+{
+    private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _byChars;
+    private readonly List<string> _values = [];
+
+    public StringDictionary() => _byChars = _codes.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>A dictionary whose codes are the indexes of <paramref name="values"/> (distinct), as a generator's id tables.</summary>
+    public StringDictionary(IReadOnlyList<string> values)
+        : this()
+    {
+        foreach (var value in values)
+        {
+            GetOrAdd(value);
+        }
+    }
+
+    /// <summary>Distinct strings so far.</summary>
+    public int Count => _values.Count;
+
+    /// <summary>The string of <paramref name="code"/>.</summary>
+    public string this[int code] => _values[code];
+
+    public int GetOrAdd(string value)
+    {
+        if (!_codes.TryGetValue(value, out var code))
+        {
+            _codes[value] = code = _values.Count;
+            _values.Add(value);
+        }
+        return code;
+    }
+
+    public int GetOrAdd(ReadOnlySpan<char> value)
+    {
+        if (!_byChars.TryGetValue(value, out var code))
+        {
+            var text = value.ToString();
+            _codes[text] = code = _values.Count;
+            _values.Add(text);
+        }
+        return code;
+    }
+
+    /// <summary>Looks a UTF-8 value up (decoding to chars on the stack for short values), adding it when new.</summary>
+    public int GetOrAddUtf8(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length <= 256)
+        {
+            Span<char> chars = stackalloc char[utf8.Length];
+            var length = Encoding.UTF8.GetChars(utf8, chars);
+            return GetOrAdd(chars[..length]);
+        }
+        return GetOrAdd(Encoding.UTF8.GetString(utf8));
+    }
+}

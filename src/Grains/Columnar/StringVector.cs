@@ -1,0 +1,83 @@
+using Sluice.Data;
+
+namespace Sluice.Columnar;
+
+/// <summary>
+/// string values, dictionary-encoded: each row holds a code into <see cref="Dictionary"/>, so grouping and comparing
+/// by a string column works on ints and a repeated value is stored once. The dictionary outlives <see cref="ColumnVector.Reset"/>
+/// (codes stay stable across a reader's batches) until it grows past <see cref="MaxDictionary"/> distinct values.
+/// </summary>
+internal sealed class StringVector() : ColumnVector(DataType.String)
+{
+    /// <summary>Distinct values a dictionary keeps across batches before a reset starts a new one (high-cardinality columns).</summary>
+    public const int MaxDictionary = 1 << 20;
+
+    private int[] _codes = [];
+
+    public StringDictionary Dictionary { get; private set; } = new();
+
+    /// <summary>The codes of rows [0, Count); a NULL's slot holds -1.</summary>
+    public Span<int> Codes => _codes.AsSpan(0, Count);
+
+    public string? GetString(int row) => IsNull(row) ? null : Dictionary[_codes[row]];
+
+    /// <summary>Uses <paramref name="dictionary"/> (shared, read-only codes such as a generator's id table) from now on; the vector must be empty.</summary>
+    public void UseDictionary(StringDictionary dictionary)
+    {
+        if (Count != 0)
+        {
+            throw new InvalidOperationException("a string vector changes dictionary only when empty");
+        }
+        Dictionary = dictionary;
+    }
+
+    public void AppendCode(int code)
+    {
+        if (Count == _codes.Length)
+        {
+            Array.Resize(ref _codes, Grow(_codes.Length, Count + 1));
+        }
+        _codes[Count++] = code;
+    }
+
+    public void Append(string value) => AppendCode(Dictionary.GetOrAdd(value));
+
+    public void Append(ReadOnlySpan<char> value) => AppendCode(Dictionary.GetOrAdd(value));
+
+    public void AppendUtf8(ReadOnlySpan<byte> utf8) => AppendCode(Dictionary.GetOrAddUtf8(utf8));
+
+    public override object? GetValue(int row) => GetString(row);
+
+    public override void AppendValue(object? value)
+    {
+        if (value is null)
+        {
+            AppendNull();
+        }
+        else
+        {
+            Append(value as string ?? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!);
+        }
+    }
+
+    public override void Reset()
+    {
+        base.Reset();
+        if (Dictionary.Count > MaxDictionary)
+        {
+            Dictionary = new StringDictionary();
+        }
+    }
+
+    public override void Reserve(int rows)
+    {
+        if (Count + rows > _codes.Length)
+        {
+            Array.Resize(ref _codes, Grow(_codes.Length, Count + rows));
+        }
+    }
+
+    protected override void AppendDefault() => AppendCode(-1);
+
+    protected override int Capacity => _codes.Length;
+}
