@@ -14,6 +14,12 @@ internal interface IColumnarRoute
     /// <summary>Whether <see cref="Route"/> handles every batch of this plan.</summary>
     bool RoutesColumns { get; }
 
+    /// <summary>
+    /// The columns of the operator's input (<see cref="StatefulStage.InputSchema"/>) that <see cref="Route"/> reads: a
+    /// plan that is columnar up to here reads only the source columns these come from.
+    /// </summary>
+    IReadOnlyCollection<int> InputColumns { get; }
+
     /// <summary>Routes the batch's selected rows as <see cref="IStatefulOperator.Route"/> would.</summary>
     void Route(ColumnBatch batch, BatchContext context, KeyGroupRouter output, LateRowSet late);
 }
