@@ -2,8 +2,10 @@ using System.Reflection;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Sluice.Cli.Scenarios;
 using Sluice.Client;
+using Sluice.Hosting;
 using Sluice.Silo.Hosting;
 using Sluice.Connectors.Generator;
 
@@ -27,6 +29,10 @@ internal sealed class BenchCluster : IAsyncDisposable
     public string BootstrapServers { get; }
 
     public string CheckpointRoot { get; }
+
+    /// <summary>The silo's librdkafka settings for partition readers (<see cref="SluiceOptions.KafkaReaderSettings"/>).</summary>
+    public IReadOnlyDictionary<string, string> KafkaReaderSettings =>
+        _host.Services.GetRequiredService<IOptions<SluiceOptions>>().Value.KafkaReaderSettings;
 
     public static async Task<BenchCluster> StartAsync()
     {

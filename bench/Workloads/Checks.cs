@@ -7,11 +7,11 @@ namespace Sluice.Bench.Workloads;
 /// <summary>Does a Sluice run compute what the limit computed? Each check returns null when it does, else why not.</summary>
 internal static class Checks
 {
-    public static string? Check(string workload, SluiceRun.Outcome run, Aggregates limit, List<Session> sessions) => workload switch
+    public static string? Check(string workload, SluiceRun.Outcome run, Aggregates limit) => workload switch
     {
         "W1" => W1(run, limit),
         "W2" => W2(run, limit),
-        "W3" => W3(run, sessions),
+        "W3" => W3(run, limit.Sessions),
         _ => run.OutputRecords == limit.Purchases ? null
             : $"{run.OutputRecords} purchases read back, the sink reported {run.SinkRows} written, the limit has {limit.Purchases}",
     };
@@ -22,10 +22,10 @@ internal static class Checks
 
     private static string? W1(SluiceRun.Outcome run, Aggregates limit)
     {
-        var final = new Dictionary<(int, long), long>();
+        var final = new Dictionary<long, long>();
         foreach (var row in run.Rows)
         {
-            final[(Id(row["user_id"]), WindowStart(row))] = row["events"]!.GetValue<long>();
+            final[Aggregates.Key(Id(row["user_id"]), WindowStart(row))] = row["events"]!.GetValue<long>();
         }
         var wrong = limit.Counts.Count(kv => final.GetValueOrDefault(kv.Key) != kv.Value);
         return wrong == 0 && final.Count == limit.Counts.Count ? null
@@ -35,11 +35,11 @@ internal static class Checks
     private static string? W2(SluiceRun.Outcome run, Aggregates limit)
     {
         var watermark = FinalWatermarkMs(run.Progress);
-        var expected = limit.Revenue.Where(kv => kv.Key.Window + Aggregates.WindowMs <= watermark).ToDictionary();
-        var got = new Dictionary<(int, long), long>();
+        var expected = limit.Revenue.Where(kv => Aggregates.WindowStartOf(kv.Key) + Aggregates.WindowMs <= watermark).ToDictionary();
+        var got = new Dictionary<long, long>();
         foreach (var row in run.Rows)
         {
-            got[(Id(row["product_id"]), WindowStart(row))] = (long)Math.Round((row["revenue"]?.GetValue<double>() ?? 0) * 100);
+            got[Aggregates.Key(Id(row["product_id"]), WindowStart(row))] = (long)Math.Round((row["revenue"]?.GetValue<double>() ?? 0) * 100);
         }
         var wrong = expected.Count(kv => got.GetValueOrDefault(kv.Key) != kv.Value);
         return wrong == 0 && got.Count == expected.Count ? null

@@ -18,6 +18,9 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
         /// <summary>The process's allocated bytes when the query ended, before the harness read its output.</summary>
         public long AllocatedAtEnd { get; init; }
 
+        /// <summary>The process's CPU time (every thread) when the query ended, before the harness read its output.</summary>
+        public TimeSpan CpuAtEnd { get; init; }
+
         /// <summary>
         /// Bytes written to the checkpoint per batch, on average: the state changelogs and snapshots every key group
         /// wrote (progress metrics <c>stateChangelogBytes</c>, <c>stateSnapshotBytes</c>) plus the offset and commit logs.
@@ -76,6 +79,7 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
         await query.AwaitTerminationAsync();
         var seconds = watch.Elapsed.TotalSeconds;
         var allocatedAtEnd = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuAtEnd = ProcessCpu();
         if (await query.ExceptionAsync() is { } error)
         {
             throw new InvalidOperationException($"{name} failed: {error.Message}");
@@ -89,7 +93,14 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
         };
         var output = outTopic is not null ? cluster.CountRecords(outTopic, 8) : rows.Count;
         var checkpoint = Path.Combine(cluster.CheckpointRoot, name);
-        return new Outcome(seconds, progress, rows, output, LogBytesPerBatch(checkpoint), FolderBytes(checkpoint)) { AllocatedAtEnd = allocatedAtEnd };
+        return new Outcome(seconds, progress, rows, output, LogBytesPerBatch(checkpoint), FolderBytes(checkpoint)) { AllocatedAtEnd = allocatedAtEnd, CpuAtEnd = cpuAtEnd };
+    }
+
+    /// <summary>CPU time of the whole process so far, all threads.</summary>
+    public static TimeSpan ProcessCpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static double LogBytesPerBatch(string checkpoint)
