@@ -46,15 +46,22 @@ internal static class Checks
             : $"{wrong} of {expected.Count} closed (product, window) revenues differ; Sluice emitted {got.Count}";
     }
 
-    /// <summary>Sessions that ended well before the final watermark (10 minutes of margin) must match exactly.</summary>
+    /// <summary>
+    /// Sessions that ended well before the final watermark (10 minutes of margin) must match key by key: the same
+    /// (user, start) with the same end and amount; later ones may still be open in Sluice.
+    /// </summary>
     private static string? W3(SluiceRun.Outcome run, List<Session> sessions)
     {
         var cutoff = FinalWatermarkMs(run.Progress) - (10 * 60 * 1000);
-        var got = run.Rows.Select(r => (End: Ms(r["session_end"]!.GetValue<string>()), Cents: (long)Math.Round(r["total_amount"]!.GetValue<double>() * 100))).ToList();
-        var mine = got.Where(s => s.End <= cutoff).ToList();
+        var got = run.Rows.Select(r => new Session(Id(r["user_id"]), Ms(r["session_start"]!.GetValue<string>()), Ms(r["session_end"]!.GetValue<string>()),
+            (long)Math.Round(r["total_amount"]!.GetValue<double>() * 100))).ToList();
+        var mine = new Dictionary<(int, long), Session>();
+        var twice = got.Where(s => s.EndMs <= cutoff).Count(s => !mine.TryAdd((s.User, s.StartMs), s));
         var theirs = sessions.Where(s => s.EndMs <= cutoff).ToList();
-        return mine.Count == theirs.Count && mine.Sum(s => s.Cents) == theirs.Sum(s => s.Cents) && got.Count <= sessions.Count ? null
-            : $"{mine.Count} sessions ending by the cutoff totalling {mine.Sum(s => s.Cents)} cents; the limit has {theirs.Count} totalling {theirs.Sum(s => s.Cents)}";
+        var wrong = theirs.Count(s => !mine.TryGetValue((s.User, s.StartMs), out var m) || m != s);
+        return wrong == 0 && twice == 0 && mine.Count == theirs.Count && got.Count <= sessions.Count ? null
+            : $"{wrong} of the limit's {theirs.Count} sessions ending by the cutoff differ; Sluice has {mine.Count} ending by then " +
+              $"({twice} of them twice, {got.Count} in all, the limit {sessions.Count})";
     }
 
     private static int Id(JsonNode? value) => int.Parse(value!.GetValue<string>().AsSpan(1), CultureInfo.InvariantCulture);
