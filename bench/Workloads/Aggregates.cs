@@ -19,8 +19,11 @@ internal sealed class Aggregates
     /// <summary>W2: revenue in cents per (product, window), keyed by <see cref="Key"/>.</summary>
     public Dictionary<long, long> Revenue { get; } = [];
 
-    /// <summary>W3: each user's (time, cents) events, cut into sessions by <see cref="CutSessions"/>.</summary>
-    public Dictionary<int, List<(long TimeMs, long Cents)>> UserEvents { get; } = [];
+    /// <summary>
+    /// W3: each user's sessions so far, sorted by start and a gap or more apart, built event by event in any order
+    /// (<see cref="AddW3"/>); sessions of other parts are appended by <see cref="Merge"/> and joined by <see cref="CutSessions"/>.
+    /// </summary>
+    public Dictionary<int, List<OpenSession>> UserSessions { get; } = [];
 
     /// <summary>W3: the sessions, once cut.</summary>
     public List<Session> Sessions { get; private set; } = [];
@@ -41,10 +44,36 @@ internal sealed class Aggregates
 
     public void AddW2(in ClickEvent e) => CollectionsMarshal.GetValueRefOrAddDefault(Revenue, Key(e.Product, WindowOf(e.TimeMs)), out _) += e.AmountCents;
 
+    /// <summary>
+    /// Puts the event into the user's session it falls in (less than the gap from it), widening that session and
+    /// joining it with the one before when the event closes the gap; else starts a session in its place. Events come
+    /// almost in time order, so the session is nearly always the last one.
+    /// </summary>
     public void AddW3(in ClickEvent e)
     {
-        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(UserEvents, e.User, out _);
-        (list ??= []).Add((e.TimeMs, e.AmountCents));
+        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(UserSessions, e.User, out _);
+        list ??= [];
+        var t = e.TimeMs;
+        var sessions = CollectionsMarshal.AsSpan(list);
+        var i = sessions.Length - 1;
+        while (i >= 0 && t <= sessions[i].StartMs - SessionGapMs)
+        {
+            i--;
+        }
+        if (i < 0 || t >= sessions[i].LastMs + SessionGapMs)
+        {
+            // Also a gap or more from the next session (the loop passed it), so a session of its own.
+            list.Insert(i + 1, new OpenSession(t, t, e.AmountCents));
+            return;
+        }
+        ref var s = ref sessions[i];
+        s = new OpenSession(Math.Min(s.StartMs, t), Math.Max(s.LastMs, t), s.Cents + e.AmountCents);
+        if (i > 0 && sessions[i - 1].LastMs + SessionGapMs > s.StartMs)
+        {
+            var before = sessions[i - 1];
+            sessions[i - 1] = new OpenSession(before.StartMs, s.LastMs, before.Cents + s.Cents);
+            list.RemoveAt(i);
+        }
     }
 
     public void AddW4(in ClickEvent e) => Purchases += e.IsPurchase ? 1 : 0;
@@ -54,7 +83,7 @@ internal sealed class Aggregates
     /// <summary>Folds the other parts into the largest (fewer keys to move than into an empty one).</summary>
     public static Aggregates Merge(IReadOnlyList<Aggregates> parts)
     {
-        var all = parts.MaxBy(p => p.Counts.Count + p.Revenue.Count + p.UserEvents.Count) ?? new Aggregates();
+        var all = parts.MaxBy(p => p.Counts.Count + p.Revenue.Count + p.UserSessions.Count) ?? new Aggregates();
         foreach (var part in parts)
         {
             if (ReferenceEquals(part, all))
@@ -65,37 +94,40 @@ internal sealed class Aggregates
             all.Purchases += part.Purchases;
             foreach (var (k, v) in part.Counts) CollectionsMarshal.GetValueRefOrAddDefault(all.Counts, k, out _) += v;
             foreach (var (k, v) in part.Revenue) CollectionsMarshal.GetValueRefOrAddDefault(all.Revenue, k, out _) += v;
-            foreach (var (k, v) in part.UserEvents)
+            foreach (var (k, v) in part.UserSessions)
             {
-                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(all.UserEvents, k, out _);
+                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(all.UserSessions, k, out _);
                 if (list is null) list = v; else list.AddRange(v);
             }
         }
         return all;
     }
 
-    /// <summary>W3's sessions: per user, events sorted by time, cut where the gap reaches the Sessionizer's.</summary>
+    /// <summary>
+    /// W3's sessions: per user, the sessions of every part sorted by start and joined where less than the Sessionizer's
+    /// gap apart (a no-op for one part's, already apart), each ending a gap after its last event.
+    /// </summary>
     public void CutSessions()
     {
-        var sessions = new List<Session>(UserEvents.Count * 2);
-        foreach (var (user, events) in UserEvents)
+        var sessions = new List<Session>(UserSessions.Count * 4);
+        foreach (var (user, parts) in UserSessions)
         {
-            events.Sort();
-            var start = events[0].TimeMs;
-            var last = start;
-            var cents = 0L;
-            foreach (var (time, amount) in events)
+            parts.Sort(static (a, b) => a.StartMs.CompareTo(b.StartMs));
+            var current = parts[0];
+            for (var i = 1; i < parts.Count; i++)
             {
-                if (time - last >= SessionGapMs)
+                var next = parts[i];
+                if (next.StartMs < current.LastMs + SessionGapMs)
                 {
-                    sessions.Add(new Session(user, start, last + SessionGapMs, cents));
-                    start = time;
-                    cents = 0;
+                    current = new OpenSession(current.StartMs, Math.Max(current.LastMs, next.LastMs), current.Cents + next.Cents);
                 }
-                last = time;
-                cents += amount;
+                else
+                {
+                    sessions.Add(new Session(user, current.StartMs, current.LastMs + SessionGapMs, current.Cents));
+                    current = next;
+                }
             }
-            sessions.Add(new Session(user, start, last + SessionGapMs, cents));
+            sessions.Add(new Session(user, current.StartMs, current.LastMs + SessionGapMs, current.Cents));
         }
         Sessions = sessions;
     }
@@ -122,6 +154,9 @@ internal sealed class Aggregates
         return wrong == 0 && mine.Count == theirs.Count ? null : $"{wrong} of {mine.Count} {what} differ; the other has {theirs.Count}";
     }
 }
+
+/// <summary>A session being built: its first and last event's time and its amount in cents.</summary>
+internal readonly record struct OpenSession(long StartMs, long LastMs, long Cents);
 
 /// <summary>A closed session: its user, first event, end (last event + gap) and amount in cents.</summary>
 internal readonly record struct Session(int User, long StartMs, long EndMs, long Cents);
