@@ -31,6 +31,12 @@ internal static class SluiceReaderConfig
         return config;
     }
 
+    /// <summary>The fetch and prefetch settings of a config, for the record.</summary>
+    public static Dictionary<string, string> Tuning(ConsumerConfig config) =>
+        config.Where(kv => kv.Key.StartsWith("fetch.", StringComparison.Ordinal) || kv.Key.StartsWith("queued.", StringComparison.Ordinal)
+                || kv.Key == "max.partition.fetch.bytes")
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary();
+
     private static object Call(string typeName, string method, params object[] args)
     {
         var type = Engine.GetType(typeName, throwOnError: true)!;

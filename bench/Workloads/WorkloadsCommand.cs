@@ -31,6 +31,8 @@ internal static class WorkloadsCommand
         var preload = Stopwatch.StartNew();
         cluster.Preload(topic, partitions, events);
         Console.WriteLine($"preloaded in {preload.Elapsed.TotalSeconds:F1} s");
+        var limitSettings = SluiceReaderConfig.Tuning(SluiceReaderConfig.For(cluster.BootstrapServers, cluster.KafkaReaderSettings, topic, 0));
+        Console.WriteLine($"the limit: {partitions} consumers, one per partition as Sluice's agents, with its reader's settings ({string.Join(", ", limitSettings.Select(kv => $"{kv.Key}={kv.Value}"))})");
 
         var rows = new List<WorkloadResult>();
         var failures = 0;
@@ -64,11 +66,15 @@ internal static class WorkloadsCommand
                 $"{result.Engine.CpuNsPerEvent:N0} CPU ns/event, {engineCheck ?? "agrees"})");
         }
 
+        foreach (var line in Targets(rows))
+        {
+            Console.WriteLine("target: " + line.Replace("**", "", StringComparison.Ordinal));
+        }
         if (!quick)
         {
             // The quick run is CI's smoke test: it checks agreement and leaves the recorded figures alone.
             await Report.WriteAsync(only is not null ? "workloads-" + only : "workloads",
-                new { events, partitions, batchSize = batch, preloadSeconds = preload.Elapsed.TotalSeconds, workloads = rows }, only is null ? Markdown(rows, partitions, batch) : null);
+                new { events, partitions, batchSize = batch, preloadSeconds = preload.Elapsed.TotalSeconds, limitSettings, workloads = rows }, only is null ? Markdown(rows, partitions, batch, limitSettings) : null);
         }
         Console.WriteLine(failures == 0 ? "OK: every way agrees with the limit" : $"FAILED: {failures} run(s) disagree with the limit");
         return failures == 0 ? 0 : 1;
@@ -114,12 +120,13 @@ internal static class WorkloadsCommand
     /// <summary>maxOffsetsPerTrigger: the events in 8 batches.</summary>
     private static long BatchFor(long events) => Math.Max(1_000, events / 8);
 
-    private static string Markdown(List<WorkloadResult> rows, int partitions, long batch)
+    private static string Markdown(List<WorkloadResult> rows, int partitions, long batch, Dictionary<string, string> limitSettings)
     {
         var text = new System.Text.StringBuilder()
             .AppendLine($"{rows[0].Events:N0} events from {partitions} Kafka partitions (embedded broker, same process), availableNow, batches of {batch:N0}.")
             .AppendLine($"Limit = the fair bare-consumer limit: {partitions} Confluent.Kafka consumers (one per partition, as Sluice's {partitions} partition agents), " +
-                "each on its own thread with the settings of Sluice's partition reader, the JSON parsed by `Utf8JsonReader` straight into the fold. " +
+                $"each on its own thread with the settings of Sluice's partition reader ({string.Join(", ", limitSettings.Select(kv => $"`{kv.Key}={kv.Value}`"))}), " +
+                "the JSON parsed by `Utf8JsonReader` straight into the fold. " +
                 "In-memory fold = the engine-alone limit: the same events (`ClickEventSequence`) folded into dictionaries on 1 thread, no engine. " +
                 "Engine alone = the `generator` source (events made by offset, no broker, no parsing).")
             .AppendLine()
@@ -176,7 +183,8 @@ internal static class WorkloadsCommand
 
     private static string Each(IEnumerable<WorkloadResult> rows, Func<WorkloadResult, string> value) => string.Join(", ", rows.Select(r => $"{r.Workload} {value(r)}"));
 
-    private static string Percent(double part, double whole) => $"{100 * part / whole:F0}%";
+    /// <summary>A share in percent, with a decimal below 10% (the engine against the in-memory fold).</summary>
+    private static string Percent(double part, double whole) => 100 * part / whole is var p && p < 10 ? $"{p:F1}%" : $"{p:F0}%";
 
     private static string Kb(double bytes) => bytes < 10_000 ? $"{bytes:N0} B" : $"{bytes / 1024:N0} KB";
 
