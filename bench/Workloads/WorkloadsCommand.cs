@@ -61,8 +61,8 @@ internal static class WorkloadsCommand
                 Way.Of(kafka, events, kafkaCheck), Way.Of(engine, events, engineCheck), Summary(w, limit));
             rows.Add(result);
             Console.WriteLine($"{w}: limit {result.LimitEventsPerSecond:N0}/s, Sluice from Kafka {result.Kafka.EventsPerSecond:N0}/s " +
-                $"({result.Kafka.EventsPerSecond / result.LimitEventsPerSecond:P0} of the limit, {kafkaCheck ?? "agrees"}); in-memory fold {result.FoldEventsPerSecond:N0}/s " +
-                $"({foldCheck ?? "agrees"}), engine alone {result.Engine.EventsPerSecond:N0}/s ({result.Engine.EventsPerSecond / result.FoldEventsPerSecond:P1} of the fold, " +
+                $"({Percent(result.Kafka.EventsPerSecond, result.LimitEventsPerSecond)} of the limit, {kafkaCheck ?? "agrees"}); in-memory fold {result.FoldEventsPerSecond:N0}/s " +
+                $"({foldCheck ?? "agrees"}), engine alone {result.Engine.EventsPerSecond:N0}/s ({Percent(result.Engine.EventsPerSecond, result.FoldEventsPerSecond)} of the fold, " +
                 $"{result.Engine.CpuNsPerEvent:N0} CPU ns/event, {engineCheck ?? "agrees"})");
         }
 
@@ -104,7 +104,7 @@ internal static class WorkloadsCommand
             var check = Checks.Check(only, engine.Outcome, limit);
             failures += check is null ? 0 : 1;
             var way = Way.Of(engine, events, check);
-            Console.WriteLine($"{only} engine alone: {way.EventsPerSecond:N0} events/s in {way.Seconds:F2} s ({way.EventsPerSecond / foldRate:P1} of the in-memory fold), " +
+            Console.WriteLine($"{only} engine alone: {way.EventsPerSecond:N0} events/s in {way.Seconds:F2} s ({Percent(way.EventsPerSecond, foldRate)} of the in-memory fold), " +
                 $"{way.CpuNsPerEvent:N0} CPU ns/event, {way.Batches} batches of mean {way.MeanBatchMs:F0} ms, " +
                 $"{way.AllocatedBytesPerEvent:N0} B/event, gen0/gen2 {way.Gen0Collections}/{way.Gen2Collections}, state {way.StateRows:N0} rows / {way.StateBytes:N0} B, " +
                 $"checkpoint {way.CheckpointBytesPerBatch:N0} B/batch ({way.CheckpointBytesAtEnd:N0} B at end), " +
