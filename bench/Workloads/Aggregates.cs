@@ -5,7 +5,7 @@ namespace Sluice.Bench.Workloads;
 
 /// <summary>
 /// What each workload computes, kept the way the limits keep it: plain dictionaries keyed by numbers, an id and a
-/// window packed into one long (<see cref="Key"/>). One instance per consumer; <see cref="Merge"/> combines them
+/// window packed into one long (<see cref="WindowKey"/>). One instance per consumer; <see cref="Merge"/> combines them
 /// (partitions share keys, so W1, W2 and W3 merge by key).
 /// </summary>
 internal sealed class Aggregates
@@ -13,11 +13,11 @@ internal sealed class Aggregates
     public const long WindowMs = 5 * 60 * 1000;
     public static readonly long SessionGapMs = (long)Sluice.Processing.BuiltIn.Sessionizer.Gap.TotalMilliseconds;
 
-    /// <summary>W1: events per (user, window), keyed by <see cref="Key"/>.</summary>
-    public Dictionary<long, long> Counts { get; } = [];
+    /// <summary>W1: events per (user, window).</summary>
+    public Dictionary<WindowKey, long> Counts { get; } = [];
 
-    /// <summary>W2: revenue in cents per (product, window), keyed by <see cref="Key"/>.</summary>
-    public Dictionary<long, long> Revenue { get; } = [];
+    /// <summary>W2: revenue in cents per (product, window).</summary>
+    public Dictionary<WindowKey, long> Revenue { get; } = [];
 
     /// <summary>
     /// W3: each user's sessions so far, sorted by start and a gap or more apart, built event by event in any order
@@ -33,16 +33,9 @@ internal sealed class Aggregates
 
     public long Events { get; set; }
 
-    /// <summary>An id and a window start as one key: the window's index (start / 5 minutes) high, the id low.</summary>
-    public static long Key(int id, long windowStartMs) => ((windowStartMs / WindowMs) << 32) | (uint)id;
+    public void AddW1(in ClickEvent e) => CollectionsMarshal.GetValueRefOrAddDefault(Counts, WindowKey.Of(e.User, WindowOf(e.TimeMs)), out _)++;
 
-    public static int IdOf(long key) => (int)key;
-
-    public static long WindowStartOf(long key) => (key >> 32) * WindowMs;
-
-    public void AddW1(in ClickEvent e) => CollectionsMarshal.GetValueRefOrAddDefault(Counts, Key(e.User, WindowOf(e.TimeMs)), out _)++;
-
-    public void AddW2(in ClickEvent e) => CollectionsMarshal.GetValueRefOrAddDefault(Revenue, Key(e.Product, WindowOf(e.TimeMs)), out _) += e.AmountCents;
+    public void AddW2(in ClickEvent e) => CollectionsMarshal.GetValueRefOrAddDefault(Revenue, WindowKey.Of(e.Product, WindowOf(e.TimeMs)), out _) += e.AmountCents;
 
     /// <summary>
     /// Puts the event into the user's session it falls in (less than the gap from it), widening that session and
@@ -153,6 +146,32 @@ internal sealed class Aggregates
         var wrong = mine.Count(kv => !theirs.TryGetValue(kv.Key, out var v) || !EqualityComparer<TValue>.Default.Equals(v, kv.Value));
         return wrong == 0 && mine.Count == theirs.Count ? null : $"{wrong} of {mine.Count} {what} differ; the other has {theirs.Count}";
     }
+}
+
+/// <summary>
+/// An id and a window start as one long: the window's index (start / 5 minutes) high, the id low. Hashed by
+/// multiplying (Fibonacci hashing): long's own hash xors the halves, which puts the same ids of windows whose indexes
+/// differ in a few low bits on the same hash codes, so every window of a run would share one set of buckets.
+/// </summary>
+internal readonly struct WindowKey(long packed) : IEquatable<WindowKey>
+{
+    public long Packed { get; } = packed;
+
+    public int Id => (int)Packed;
+
+    public long WindowStartMs => (Packed >> 32) * Aggregates.WindowMs;
+
+    public static WindowKey Of(int id, long windowStartMs) => new(((windowStartMs / Aggregates.WindowMs) << 32) | (uint)id);
+
+    public bool Equals(WindowKey other) => Packed == other.Packed;
+
+    public override bool Equals(object? obj) => obj is WindowKey other && Equals(other);
+
+    public override int GetHashCode() => (int)(((ulong)Packed * 0x9E3779B97F4A7C15UL) >> 32);
+
+    public static bool operator ==(WindowKey left, WindowKey right) => left.Equals(right);
+
+    public static bool operator !=(WindowKey left, WindowKey right) => !left.Equals(right);
 }
 
 /// <summary>A session being built: its first and last event's time and its amount in cents.</summary>

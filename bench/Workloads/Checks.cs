@@ -22,10 +22,10 @@ internal static class Checks
 
     private static string? W1(SluiceRun.Outcome run, Aggregates limit)
     {
-        var final = new Dictionary<long, long>();
+        var final = new Dictionary<WindowKey, long>();
         foreach (var row in run.Rows)
         {
-            final[Aggregates.Key(Id(row["user_id"]), WindowStart(row))] = row["events"]!.GetValue<long>();
+            final[WindowKey.Of(Id(row["user_id"]), WindowStart(row))] = row["events"]!.GetValue<long>();
         }
         var wrong = limit.Counts.Count(kv => final.GetValueOrDefault(kv.Key) != kv.Value);
         return wrong == 0 && final.Count == limit.Counts.Count ? null
@@ -35,11 +35,11 @@ internal static class Checks
     private static string? W2(SluiceRun.Outcome run, Aggregates limit)
     {
         var watermark = FinalWatermarkMs(run.Progress);
-        var expected = limit.Revenue.Where(kv => Aggregates.WindowStartOf(kv.Key) + Aggregates.WindowMs <= watermark).ToDictionary();
-        var got = new Dictionary<long, long>();
+        var expected = limit.Revenue.Where(kv => kv.Key.WindowStartMs + Aggregates.WindowMs <= watermark).ToDictionary();
+        var got = new Dictionary<WindowKey, long>();
         foreach (var row in run.Rows)
         {
-            got[Aggregates.Key(Id(row["product_id"]), WindowStart(row))] = (long)Math.Round((row["revenue"]?.GetValue<double>() ?? 0) * 100);
+            got[WindowKey.Of(Id(row["product_id"]), WindowStart(row))] = (long)Math.Round((row["revenue"]?.GetValue<double>() ?? 0) * 100);
         }
         var wrong = expected.Count(kv => got.GetValueOrDefault(kv.Key) != kv.Value);
         return wrong == 0 && got.Count == expected.Count ? null

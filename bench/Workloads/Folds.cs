@@ -67,7 +67,7 @@ internal readonly struct W4Fold : IClickFold
 internal static class InMemoryFold
 {
     /// <summary>The fastest of <paramref name="runs"/> runs (the first pays for the JIT and the dictionaries' growth).</summary>
-    public static (Aggregates Result, double Seconds) Run(string workload, long events, int runs = 3)
+    public static (Aggregates Result, double Seconds) Run(string workload, long events, int runs = 5)
     {
         (Aggregates Result, double Seconds) best = (new Aggregates(), double.MaxValue);
         for (var r = 0; r < runs; r++)
