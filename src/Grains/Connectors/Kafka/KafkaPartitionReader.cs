@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Sluice.Columnar;
 using Sluice.Data;
 using Sluice.Sources;
 using Sluice.Sources.Parsing;
@@ -11,14 +12,14 @@ namespace Sluice.Connectors.Kafka;
 /// Reads exactly [start, end) of one Kafka partition per call: the partition is assigned by hand (never a consumer
 /// group), and the consumer is kept across calls, so consecutive ranges stream on without a seek while librdkafka
 /// prefetches the next one. Format <c>json</c> parses values into the source's schema; <c>raw</c> gives Spark's
-/// Kafka columns (<see cref="KafkaRawSchema"/>).
+/// Kafka columns (<see cref="KafkaRawSchema"/>). Either is read into rows or, for a partition agent, straight into columns.
 /// </summary>
 /// <remarks>
 /// Offsets may have gaps (transaction markers, compaction), so a range ends when a record at or past <c>end</c> - 1
 /// arrives or the partition's end is reported past it; a record read ahead of <c>end</c> is kept for the next call.
 /// Not thread-safe: one caller at a time, as a partition agent is.
 /// </remarks>
-internal sealed class KafkaPartitionReader : IPartitionReader
+internal sealed class KafkaPartitionReader : IColumnarPartitionReader
 {
     public static readonly TimeSpan DefaultStallTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(100);
@@ -30,14 +31,13 @@ internal sealed class KafkaPartitionReader : IPartitionReader
     private readonly TimeSpan _stallTimeout;
     private readonly TopicPartition _topicPartition;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
-    private readonly JsonRowParser? _parser;
+    private readonly KafkaJsonRecords? _json;
     private readonly KafkaRawRows? _rawRows;
 
     /// <summary>The offset after the last record handed out (where the consumer stands), or -1 before the first read.</summary>
     private long _next = -1;
     private ConsumeResult<byte[]?, byte[]?>? _readAhead;
     private bool _assigned;
-    private object?[]? _spareRow;
 
     /// <param name="schema">The rows' layout: <see cref="KafkaSchemas.For"/> of the spec (json may add <c>_corrupt_record</c>).</param>
     /// <param name="stallTimeout">How long a read may go without receiving anything before it fails; 30 s by default.</param>
@@ -63,7 +63,7 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         }
         else
         {
-            _parser = new JsonRowParser(schema, ParseModes.Parse(spec.Mode));
+            _json = new KafkaJsonRecords(schema, ParseModes.Parse(spec.Mode), _topic, partition);
         }
         var defaults = ReaderDefaults(_topic, partition).Where(d => settings?.ContainsKey(d.Key) != true).Concat(settings ?? new Dictionary<string, string>());
         var config = KafkaClientConfig.ForConsumer(spec, bootstrapServers, defaults);
@@ -71,7 +71,7 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         // Offsets that no longer exist must fail the batch (Spark's failOnDataLoss), never silently jump elsewhere.
         config.AutoOffsetReset = AutoOffsetReset.Error;
         config.ConsumeResultFields = raw ? "timestamp,headers" : "none";
-        var builder = new ConsumerBuilder<byte[]?, byte[]?>(config).SetValueDeserializer(Deserializers.ByteArray);
+        var builder = new ConsumerBuilder<byte[]?, byte[]?>(config).SetValueDeserializer(_json?.Values ?? Deserializers.ByteArray);
         builder = raw ? builder.SetKeyDeserializer(Deserializers.ByteArray) : builder.SetKeyDeserializer(SkippedBytesDeserializer.Instance);
         _consumer = builder.Build();
     }
@@ -87,17 +87,38 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         // librdkafka's calls block; keep them off the caller's (a grain's) scheduler thread.
         return start == end
             ? Task.FromResult(default(ReadResult))
-            : Task.Run(() => ReadOrForget(start, end, output, cancellationToken), cancellationToken);
+            : Task.Run(() => ReadOrForget(start, end, output, null, cancellationToken), cancellationToken);
+    }
+
+    public Task<ReadResult> ReadColumnsAsync(long start, long end, ColumnBatch output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(end, start);
+        return start == end
+            ? Task.FromResult(default(ReadResult))
+            : Task.Run(() => ReadOrForget(start, end, null, output, cancellationToken), cancellationToken);
     }
 
     public void Dispose() => _consumer.Dispose();
 
     /// <summary>A read that fails or is cancelled leaves the consumer somewhere inside the range: the next read must seek.</summary>
-    private ReadResult ReadOrForget(long start, long end, List<object?[]> output, CancellationToken cancellationToken)
+    /// <summary>Reads into <paramref name="rows"/>, or into <paramref name="columns"/> when rows is null.</summary>
+    private ReadResult ReadOrForget(long start, long end, List<object?[]>? rows, ColumnBatch? columns, CancellationToken cancellationToken)
     {
         try
         {
-            return Read(start, end, output, cancellationToken);
+            if (columns is not null)
+            {
+                _json?.Begin(columns);
+                _rawRows?.Begin(columns);
+            }
+            var counts = Read(start, end, rows, cancellationToken);
+            if (columns is not null)
+            {
+                columns.RowCount = checked((int)counts.Rows);
+            }
+            return new ReadResult(counts.Read, counts.Malformed, counts.Dropped);
         }
         catch
         {
@@ -107,7 +128,7 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         }
     }
 
-    private ReadResult Read(long start, long end, List<object?[]> output, CancellationToken cancellationToken)
+    private RangeCounts Read(long start, long end, List<object?[]>? rows, CancellationToken cancellationToken)
     {
         MoveTo(start);
         var counts = new RangeCounts();
@@ -115,10 +136,10 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         {
             if (early.Offset.Value >= end)
             {
-                return default;
+                return counts;
             }
             _readAhead = null;
-            Emit(early, output, ref counts);
+            Emit(early, rows, ref counts);
         }
         var lastProgress = Stopwatch.GetTimestamp();
         while (_next < end)
@@ -154,16 +175,21 @@ internal sealed class KafkaPartitionReader : IPartitionReader
             }
             if (offset >= end)
             {
+                // Its value is in the buffer the next record is consumed into: keep a copy.
+                if (_json is not null && record.Message.Value is { } value)
+                {
+                    record.Message.Value = _json.Values.Detach(value);
+                }
                 _readAhead = record;
                 _next = end;
                 break;
             }
             if (offset >= start)
             {
-                Emit(record, output, ref counts);
+                Emit(record, rows, ref counts);
             }
         }
-        return new ReadResult(counts.Read, counts.Malformed, counts.Dropped);
+        return counts;
     }
 
     private void MoveTo(long start)
@@ -194,43 +220,39 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         Repositions++;
     }
 
-    private void Emit(ConsumeResult<byte[]?, byte[]?> record, List<object?[]> output, ref RangeCounts counts)
+    /// <summary>Appends the record to <paramref name="rows"/>, or to the columns of the read when rows is null.</summary>
+    private void Emit(ConsumeResult<byte[]?, byte[]?> record, List<object?[]>? rows, ref RangeCounts counts)
     {
-        var offset = record.Offset.Value;
-        _next = offset + 1;
+        _next = record.Offset.Value + 1;
         counts.Read++;
+        var outcome = ParseOutcome.Ok;
         if (_rawRows is not null)
         {
-            output.Add(_rawRows.Row(record));
-            return;
+            if (rows is not null)
+            {
+                rows.Add(_rawRows.Row(record));
+            }
+            else
+            {
+                _rawRows.Append(record);
+            }
         }
-        var row = _spareRow ?? new object?[_parser!.Schema.Count];
-        _spareRow = null;
-        if (record.Message.Value is not { } value)
+        else
         {
-            // A tombstone: Spark's from_json(null) is null, so every column is null; not malformed.
-            Array.Clear(row);
-            output.Add(row);
-            return;
+            outcome = rows is not null ? _json!.AppendRow(record, rows) : _json!.AppendColumns(record);
         }
-        switch (_parser!.Parse(value, row, (this, offset), static s => s.Item1.Position(s.offset)))
+        switch (outcome)
         {
-            case ParseOutcome.Ok:
-                output.Add(row);
-                break;
             case ParseOutcome.Malformed:
                 counts.Malformed++;
-                output.Add(row);
                 break;
             case ParseOutcome.Dropped:
                 counts.Malformed++;
                 counts.Dropped++;
-                _spareRow = row;
-                break;
+                return;
         }
+        counts.Rows++;
     }
-
-    private string Position(long offset) => $"topic {_topic} partition {_partition} offset {offset}";
 
     private (long Low, long High)? TryWatermarks()
     {
@@ -264,5 +286,6 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         public long Read;
         public long Malformed;
         public long Dropped;
+        public long Rows;
     }
 }
