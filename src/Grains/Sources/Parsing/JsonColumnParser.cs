@@ -49,6 +49,9 @@ internal sealed class JsonColumnParser
 
     public StreamSchema Schema => _rows.Schema;
 
+    /// <summary>Records handed to the row parser so far (malformed, or not handled here).</summary>
+    public long RowParsed { get; private set; }
+
     /// <summary>Appends the records that follow to <paramref name="output"/> (laid out by <see cref="Schema"/>), to the columns it reads.</summary>
     public void Begin(ColumnBatch output)
     {
@@ -75,6 +78,7 @@ internal sealed class JsonColumnParser
             Commit();
             return ParseOutcome.Ok;
         }
+        RowParsed++;
         var outcome = _rows.Parse(utf8, _spareRow, state, describePosition);
         if (outcome != ParseOutcome.Dropped)
         {
