@@ -1,5 +1,6 @@
 using Sluice.Columnar;
 using Sluice.Data;
+using Sluice.Sources;
 
 namespace Sluice.Tests.Columnar;
 
@@ -28,6 +29,36 @@ internal static class ColumnarEquivalence
                 Assert.True(Same(expected[r][c], value),
                     $"{context}: row {r} column '{batch.Schema[c].Name}' is {Show(value)}, expected {Show(expected[r][c])}");
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads [start, end) as rows from <paramref name="rowReader"/> and as columns from <paramref name="columnReader"/>
+    /// (a twin reader, or the same one), and asserts the same counts and rows, or the same error.
+    /// </summary>
+    public static async Task AssertSameReadAsync(IPartitionReader rowReader, IColumnarPartitionReader columnReader, ColumnBatch batch, long start, long end)
+    {
+        var rows = new List<object?[]>();
+        var (expected, expectedError) = await Try(() => rowReader.ReadAsync(start, end, rows, CancellationToken.None));
+        batch.Reset();
+        var (actual, actualError) = await Try(() => columnReader.ReadColumnsAsync(start, end, batch, CancellationToken.None));
+        Assert.Equal(expectedError, actualError);
+        Assert.Equal(expected, actual);
+        if (expectedError is null)
+        {
+            AssertSameRows(rows, batch, $"[{start}, {end})");
+        }
+    }
+
+    private static async Task<(ReadResult Result, string? Error)> Try(Func<Task<ReadResult>> read)
+    {
+        try
+        {
+            return (await read().WaitAsync(TimeSpan.FromSeconds(60)), null);
+        }
+        catch (Exception e) when (e is not TimeoutException)
+        {
+            return (default, $"{e.GetType().Name}: {e.Message}");
         }
     }
 

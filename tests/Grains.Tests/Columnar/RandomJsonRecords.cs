@@ -9,7 +9,8 @@ namespace Sluice.Tests.Columnar;
 /// fields, names in other cases or escaped, escaped and non-ASCII strings, nested values, bad syntax, text after the
 /// object, invalid UTF-8. Seeded, so a failure names the seed that reproduces it.
 /// </summary>
-internal sealed class RandomJsonRecords(StreamSchema schema, int seed)
+/// <param name="invalidUtf8">Whether some records are not UTF-8 (the parsers throw on those, failing a whole read).</param>
+internal sealed class RandomJsonRecords(StreamSchema schema, int seed, bool invalidUtf8 = true)
 {
     private static readonly string[] Words = ["u1", "u2", "p7", "click", "view", "Zoë", "日本", "a\"b", "back\\slash", "tab\there", "line\nbreak", "😀", "", " "];
 
@@ -26,7 +27,7 @@ internal sealed class RandomJsonRecords(StreamSchema schema, int seed)
             return Encoding.UTF8.GetBytes(Malformed());
         }
         var text = Encoding.UTF8.GetBytes(Object());
-        if (roll < 14)
+        if (roll < 14 && invalidUtf8)
         {
             return InvalidUtf8(text);
         }
