@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using Sluice.Columnar;
 using Sluice.Data;
 using Sluice.Sources.Parsing;
@@ -7,7 +6,8 @@ namespace Sluice.Connectors.Kafka;
 
 /// <summary>
 /// Parses one partition's record values (format json) into rows or into columns. A tombstone (null value) is a row of
-/// NULLs, as Spark's <c>from_json(null)</c>, and not malformed. Values arrive in <see cref="Values"/>, one buffer reused.
+/// NULLs, as Spark's <c>from_json(null)</c>, and not malformed. Values are read straight from librdkafka's buffer
+/// (<see cref="NativeConsumerPoll"/>) or, where that is not available, arrive in <see cref="Values"/>, one buffer reused.
 /// </summary>
 internal sealed class KafkaJsonRecords(StreamSchema schema, ParseMode mode, string topic, int partition)
 {
@@ -21,17 +21,17 @@ internal sealed class KafkaJsonRecords(StreamSchema schema, ParseMode mode, stri
     public StreamSchema Schema => schema;
 
     /// <summary>Parses the record into a row appended to <paramref name="output"/> (none when dropped).</summary>
-    public ParseOutcome AppendRow(ConsumeResult<byte[]?, byte[]?> record, List<object?[]> output)
+    public ParseOutcome AppendRow(long offset, ReadOnlySpan<byte> value, bool isNull, List<object?[]> output)
     {
         var row = _spareRow ?? new object?[schema.Count];
         _spareRow = null;
-        if (record.Message.Value is not { } value)
+        if (isNull)
         {
             Array.Clear(row);
             output.Add(row);
             return ParseOutcome.Ok;
         }
-        var outcome = _rows.Parse(Values.SpanOf(value), row, (this, record.Offset.Value), static s => s.Item1.Position(s.Item2));
+        var outcome = _rows.Parse(value, row, (this, offset), static s => s.Item1.Position(s.Item2));
         if (outcome == ParseOutcome.Dropped)
         {
             _spareRow = row;
@@ -51,15 +51,15 @@ internal sealed class KafkaJsonRecords(StreamSchema schema, ParseMode mode, stri
     }
 
     /// <summary>Parses the record into the columns <see cref="Begin"/> named (nothing appended when dropped).</summary>
-    public ParseOutcome AppendColumns(ConsumeResult<byte[]?, byte[]?> record)
+    public ParseOutcome AppendColumns(long offset, ReadOnlySpan<byte> value, bool isNull)
     {
         var columns = _columns ?? throw new InvalidOperationException("Begin a columnar read first.");
-        if (record.Message.Value is not { } value)
+        if (isNull)
         {
             columns.AppendNulls();
             return ParseOutcome.Ok;
         }
-        return columns.Parse(Values.SpanOf(value), (this, record.Offset.Value), static s => s.Item1.Position(s.Item2));
+        return columns.Parse(value, (this, offset), static s => s.Item1.Position(s.Item2));
     }
 
     private string Position(long offset) => $"topic {topic} partition {partition} offset {offset}";

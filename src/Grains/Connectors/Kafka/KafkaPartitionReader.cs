@@ -19,7 +19,7 @@ namespace Sluice.Connectors.Kafka;
 /// arrives or the partition's end is reported past it; a record read ahead of <c>end</c> is kept for the next call.
 /// Not thread-safe: one caller at a time, as a partition agent is.
 /// </remarks>
-internal sealed class KafkaPartitionReader : IColumnarPartitionReader
+internal sealed unsafe class KafkaPartitionReader : IColumnarPartitionReader
 {
     public static readonly TimeSpan DefaultStallTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(100);
@@ -33,10 +33,11 @@ internal sealed class KafkaPartitionReader : IColumnarPartitionReader
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly KafkaJsonRecords? _json;
     private readonly KafkaRawRows? _rawRows;
+    private readonly NativeConsumerPoll? _native;
 
     /// <summary>The offset after the last record handed out (where the consumer stands), or -1 before the first read.</summary>
     private long _next = -1;
-    private ConsumeResult<byte[]?, byte[]?>? _readAhead;
+    private KafkaReadAhead? _readAhead;
     private bool _assigned;
 
     /// <param name="schema">The rows' layout: <see cref="KafkaSchemas.For"/> of the spec (json may add <c>_corrupt_record</c>).</param>
@@ -74,6 +75,7 @@ internal sealed class KafkaPartitionReader : IColumnarPartitionReader
         var builder = new ConsumerBuilder<byte[]?, byte[]?>(config).SetValueDeserializer(_json?.Values ?? Deserializers.ByteArray);
         builder = raw ? builder.SetKeyDeserializer(Deserializers.ByteArray) : builder.SetKeyDeserializer(SkippedBytesDeserializer.Instance);
         _consumer = builder.Build();
+        _native = raw ? null : NativeConsumerPoll.TryCreate(_consumer);
     }
 
     /// <summary>How many times the reader assigned or sought the partition (once, for ranges read back to back).</summary>
@@ -134,27 +136,19 @@ internal sealed class KafkaPartitionReader : IColumnarPartitionReader
         var counts = new RangeCounts();
         if (_readAhead is { } early)
         {
-            if (early.Offset.Value >= end)
+            if (early.Offset >= end)
             {
                 return counts;
             }
             _readAhead = null;
-            Emit(early, rows, ref counts);
+            Emit(early.Offset, early.Record, early.Value, early.Value is null, rows, ref counts);
         }
         var lastProgress = Stopwatch.GetTimestamp();
         while (_next < end)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ConsumeResult<byte[]?, byte[]?>? record;
-            try
-            {
-                record = _consumer.Consume(PollSlice);
-            }
-            catch (ConsumeException e)
-            {
-                throw KafkaReadErrors.Failed(_topic, _partition, start, end, TryWatermarks(), _bootstrapServers, e);
-            }
-            if (record is null)
+            var polled = Poll(start, end);
+            if (polled.IsNone)
             {
                 if (Stopwatch.GetElapsedTime(lastProgress) > _stallTimeout)
                 {
@@ -162,34 +156,68 @@ internal sealed class KafkaPartitionReader : IColumnarPartitionReader
                 }
                 continue;
             }
-            lastProgress = Stopwatch.GetTimestamp();
-            var offset = record.Offset.Value;
-            if (record.IsPartitionEOF)
+            try
             {
-                // Everything below the partition's end has been delivered: offsets up to it that never came are gaps.
-                if (offset >= end)
+                lastProgress = Stopwatch.GetTimestamp();
+                if (polled.IsPartitionEof)
                 {
+                    // Everything below the partition's end has been delivered: offsets up to it that never came are gaps.
+                    if (polled.Offset >= end)
+                    {
+                        _next = end;
+                    }
+                    continue;
+                }
+                var value = ValueOf(polled, out var isNull);
+                if (polled.Offset >= end)
+                {
+                    // The value's bytes belong to librdkafka or to the buffer the next record is consumed into: keep a copy.
+                    _readAhead = new KafkaReadAhead(polled.Offset, polled.Record, isNull || _json is null ? null : value.ToArray());
                     _next = end;
+                    break;
                 }
-                continue;
-            }
-            if (offset >= end)
-            {
-                // Its value is in the buffer the next record is consumed into: keep a copy.
-                if (_json is not null && record.Message.Value is { } value)
+                if (polled.Offset >= start)
                 {
-                    record.Message.Value = _json.Values.Detach(value);
+                    Emit(polled.Offset, polled.Record, value, isNull, rows, ref counts);
                 }
-                _readAhead = record;
-                _next = end;
-                break;
             }
-            if (offset >= start)
+            finally
             {
-                Emit(record, rows, ref counts);
+                _native?.Destroy((NativeConsumerPoll.RdKafkaMessage*)polled.Native);
             }
         }
         return counts;
+    }
+
+    /// <summary>The next record or partition-end event, natively for format json where possible; none when nothing arrived in time.</summary>
+    private Polled Poll(long start, long end)
+    {
+        try
+        {
+            if (_native is not null)
+            {
+                var message = _native.Poll(PollSlice, _topic);
+                return message is null ? default : new Polled(message->Offset, NativeConsumerPoll.IsPartitionEof(message), null, (nint)message);
+            }
+            var record = _consumer.Consume(PollSlice);
+            return record is null ? default : new Polled(record.Offset.Value, record.IsPartitionEOF, record, 0);
+        }
+        catch (ConsumeException e)
+        {
+            throw KafkaReadErrors.Failed(_topic, _partition, start, end, TryWatermarks(), _bootstrapServers, e);
+        }
+    }
+
+    /// <summary>A json record's value bytes (empty for raw, whose rows take the record's arrays).</summary>
+    private ReadOnlySpan<byte> ValueOf(in Polled polled, out bool isNull)
+    {
+        if (polled.Native != 0)
+        {
+            return NativeConsumerPoll.ValueOf((NativeConsumerPoll.RdKafkaMessage*)polled.Native, out isNull);
+        }
+        var value = polled.Record!.Message.Value;
+        isNull = value is null;
+        return _json is null || value is null ? default : _json.Values.SpanOf(value);
     }
 
     private void MoveTo(long start)
@@ -221,25 +249,25 @@ internal sealed class KafkaPartitionReader : IColumnarPartitionReader
     }
 
     /// <summary>Appends the record to <paramref name="rows"/>, or to the columns of the read when rows is null.</summary>
-    private void Emit(ConsumeResult<byte[]?, byte[]?> record, List<object?[]>? rows, ref RangeCounts counts)
+    private void Emit(long offset, ConsumeResult<byte[]?, byte[]?>? record, ReadOnlySpan<byte> value, bool isNull, List<object?[]>? rows, ref RangeCounts counts)
     {
-        _next = record.Offset.Value + 1;
+        _next = offset + 1;
         counts.Read++;
         var outcome = ParseOutcome.Ok;
         if (_rawRows is not null)
         {
             if (rows is not null)
             {
-                rows.Add(_rawRows.Row(record));
+                rows.Add(_rawRows.Row(record!));
             }
             else
             {
-                _rawRows.Append(record);
+                _rawRows.Append(record!);
             }
         }
         else
         {
-            outcome = rows is not null ? _json!.AppendRow(record, rows) : _json!.AppendColumns(record);
+            outcome = rows is not null ? _json!.AppendRow(offset, value, isNull, rows) : _json!.AppendColumns(offset, value, isNull);
         }
         switch (outcome)
         {
@@ -280,6 +308,12 @@ internal sealed class KafkaPartitionReader : IColumnarPartitionReader
         new("queued.max.messages.kbytes", "16384"),
         new("fetch.queue.backoff.ms", "10"),
     ];
+
+    /// <summary>One poll's result: a record (Confluent.Kafka's, or a native message to destroy), a partition end, or none.</summary>
+    private readonly record struct Polled(long Offset, bool IsPartitionEof, ConsumeResult<byte[]?, byte[]?>? Record, nint Native)
+    {
+        public bool IsNone => Record is null && Native == 0;
+    }
 
     private struct RangeCounts
     {
