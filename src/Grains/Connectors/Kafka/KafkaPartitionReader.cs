@@ -66,7 +66,7 @@ internal sealed unsafe class KafkaPartitionReader : IColumnarPartitionReader
         {
             _json = new KafkaJsonRecords(schema, ParseModes.Parse(spec.Mode), _topic, partition);
         }
-        var defaults = ReaderDefaults(_topic, partition).Where(d => settings?.ContainsKey(d.Key) != true).Concat(settings ?? new Dictionary<string, string>());
+        var defaults = KafkaClientConfig.ReaderDefaults(_topic, partition).Where(d => settings?.ContainsKey(d.Key) != true).Concat(settings ?? new Dictionary<string, string>());
         var config = KafkaClientConfig.ForConsumer(spec, bootstrapServers, defaults);
         config.EnablePartitionEof = true;
         // Offsets that no longer exist must fail the batch (Spark's failOnDataLoss), never silently jump elsewhere.
@@ -104,8 +104,10 @@ internal sealed unsafe class KafkaPartitionReader : IColumnarPartitionReader
 
     public void Dispose() => _consumer.Dispose();
 
-    /// <summary>A read that fails or is cancelled leaves the consumer somewhere inside the range: the next read must seek.</summary>
-    /// <summary>Reads into <paramref name="rows"/>, or into <paramref name="columns"/> when rows is null.</summary>
+    /// <summary>
+    /// Reads into <paramref name="rows"/>, or into <paramref name="columns"/> when rows is null. A read that fails or is
+    /// cancelled leaves the consumer somewhere inside the range: the next read must seek.
+    /// </summary>
     private ReadResult ReadOrForget(long start, long end, List<object?[]>? rows, ColumnBatch? columns, CancellationToken cancellationToken)
     {
         try
@@ -190,17 +192,17 @@ internal sealed unsafe class KafkaPartitionReader : IColumnarPartitionReader
     }
 
     /// <summary>The next record or partition-end event, natively for format json where possible; none when nothing arrived in time.</summary>
-    private Polled Poll(long start, long end)
+    private KafkaPolled Poll(long start, long end)
     {
         try
         {
             if (_native is not null)
             {
                 var message = _native.Poll(PollSlice, _topic);
-                return message is null ? default : new Polled(message->Offset, NativeConsumerPoll.IsPartitionEof(message), null, (nint)message);
+                return message is null ? default : new KafkaPolled(message->Offset, NativeConsumerPoll.IsPartitionEof(message), null, (nint)message);
             }
             var record = _consumer.Consume(PollSlice);
-            return record is null ? default : new Polled(record.Offset.Value, record.IsPartitionEOF, record, 0);
+            return record is null ? default : new KafkaPolled(record.Offset.Value, record.IsPartitionEOF, record, 0);
         }
         catch (ConsumeException e)
         {
@@ -209,7 +211,7 @@ internal sealed unsafe class KafkaPartitionReader : IColumnarPartitionReader
     }
 
     /// <summary>A json record's value bytes (empty for raw, whose rows take the record's arrays).</summary>
-    private ReadOnlySpan<byte> ValueOf(in Polled polled, out bool isNull)
+    private ReadOnlySpan<byte> ValueOf(in KafkaPolled polled, out bool isNull)
     {
         if (polled.Native != 0)
         {
@@ -293,26 +295,6 @@ internal sealed unsafe class KafkaPartitionReader : IColumnarPartitionReader
         {
             return null;
         }
-    }
-
-    private static KeyValuePair<string, string>[] ReaderDefaults(string topic, int partition) =>
-    [
-        new("client.id", $"sluice-reader-{topic}-{partition}"),
-        // Planned ranges are already on the broker: fetch big, and do not pause long when the local queue fills.
-        new("max.partition.fetch.bytes", "4194304"),
-        new("fetch.max.bytes", "52428800"),
-        // A real broker answers a waiting fetch as soon as data arrives, so this only bounds idle polling.
-        new("fetch.wait.max.ms", "100"),
-        new("queued.min.messages", "100000"),
-        // Per-partition prefetch buffer; a silo runs one reader per partition it owns, so keep it well under the 64 MiB default.
-        new("queued.max.messages.kbytes", "16384"),
-        new("fetch.queue.backoff.ms", "10"),
-    ];
-
-    /// <summary>One poll's result: a record (Confluent.Kafka's, or a native message to destroy), a partition end, or none.</summary>
-    private readonly record struct Polled(long Offset, bool IsPartitionEof, ConsumeResult<byte[]?, byte[]?>? Record, nint Native)
-    {
-        public bool IsNone => Record is null && Native == 0;
     }
 
     private struct RangeCounts
