@@ -79,4 +79,19 @@ internal static class KafkaClientConfig
                     "set the source's bootstrapServers instead.");
         }
     }
+
+    /// <summary>A partition reader's librdkafka settings, under the silo's and the spec's.</summary>
+    public static KeyValuePair<string, string>[] ReaderDefaults(string topic, int partition) =>
+    [
+        new("client.id", $"sluice-reader-{topic}-{partition}"),
+        // Planned ranges are already on the broker: fetch big, and do not pause long when the local queue fills.
+        new("max.partition.fetch.bytes", "4194304"),
+        new("fetch.max.bytes", "52428800"),
+        // A real broker answers a waiting fetch as soon as data arrives, so this only bounds idle polling.
+        new("fetch.wait.max.ms", "100"),
+        new("queued.min.messages", "100000"),
+        // Per-partition prefetch buffer; a silo runs one reader per partition it owns, so keep it well under the 64 MiB default.
+        new("queued.max.messages.kbytes", "16384"),
+        new("fetch.queue.backoff.ms", "10"),
+    ];
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Sluice.Columnar;
 using Sluice.Data;
 using Sluice.Sources;
 using Sluice.Sources.Parsing;
@@ -11,14 +12,14 @@ namespace Sluice.Connectors.Kafka;
 /// Reads exactly [start, end) of one Kafka partition per call: the partition is assigned by hand (never a consumer
 /// group), and the consumer is kept across calls, so consecutive ranges stream on without a seek while librdkafka
 /// prefetches the next one. Format <c>json</c> parses values into the source's schema; <c>raw</c> gives Spark's
-/// Kafka columns (<see cref="KafkaRawSchema"/>).
+/// Kafka columns (<see cref="KafkaRawSchema"/>). Either is read into rows or, for a partition agent, straight into columns.
 /// </summary>
 /// <remarks>
 /// Offsets may have gaps (transaction markers, compaction), so a range ends when a record at or past <c>end</c> - 1
 /// arrives or the partition's end is reported past it; a record read ahead of <c>end</c> is kept for the next call.
 /// Not thread-safe: one caller at a time, as a partition agent is.
 /// </remarks>
-internal sealed class KafkaPartitionReader : IPartitionReader
+internal sealed unsafe class KafkaPartitionReader : IColumnarPartitionReader
 {
     public static readonly TimeSpan DefaultStallTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(100);
@@ -30,14 +31,14 @@ internal sealed class KafkaPartitionReader : IPartitionReader
     private readonly TimeSpan _stallTimeout;
     private readonly TopicPartition _topicPartition;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
-    private readonly JsonRowParser? _parser;
+    private readonly KafkaJsonRecords? _json;
     private readonly KafkaRawRows? _rawRows;
+    private readonly NativeConsumerPoll? _native;
 
     /// <summary>The offset after the last record handed out (where the consumer stands), or -1 before the first read.</summary>
     private long _next = -1;
-    private ConsumeResult<byte[]?, byte[]?>? _readAhead;
+    private KafkaReadAhead? _readAhead;
     private bool _assigned;
-    private object?[]? _spareRow;
 
     /// <param name="schema">The rows' layout: <see cref="KafkaSchemas.For"/> of the spec (json may add <c>_corrupt_record</c>).</param>
     /// <param name="stallTimeout">How long a read may go without receiving anything before it fails; 30 s by default.</param>
@@ -63,17 +64,18 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         }
         else
         {
-            _parser = new JsonRowParser(schema, ParseModes.Parse(spec.Mode));
+            _json = new KafkaJsonRecords(schema, ParseModes.Parse(spec.Mode), _topic, partition);
         }
-        var defaults = ReaderDefaults(_topic, partition).Where(d => settings?.ContainsKey(d.Key) != true).Concat(settings ?? new Dictionary<string, string>());
+        var defaults = KafkaClientConfig.ReaderDefaults(_topic, partition).Where(d => settings?.ContainsKey(d.Key) != true).Concat(settings ?? new Dictionary<string, string>());
         var config = KafkaClientConfig.ForConsumer(spec, bootstrapServers, defaults);
         config.EnablePartitionEof = true;
         // Offsets that no longer exist must fail the batch (Spark's failOnDataLoss), never silently jump elsewhere.
         config.AutoOffsetReset = AutoOffsetReset.Error;
         config.ConsumeResultFields = raw ? "timestamp,headers" : "none";
-        var builder = new ConsumerBuilder<byte[]?, byte[]?>(config).SetValueDeserializer(Deserializers.ByteArray);
+        var builder = new ConsumerBuilder<byte[]?, byte[]?>(config).SetValueDeserializer(_json?.Values ?? Deserializers.ByteArray);
         builder = raw ? builder.SetKeyDeserializer(Deserializers.ByteArray) : builder.SetKeyDeserializer(SkippedBytesDeserializer.Instance);
         _consumer = builder.Build();
+        _native = raw ? null : NativeConsumerPoll.TryCreate(_consumer);
     }
 
     /// <summary>How many times the reader assigned or sought the partition (once, for ranges read back to back).</summary>
@@ -87,17 +89,40 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         // librdkafka's calls block; keep them off the caller's (a grain's) scheduler thread.
         return start == end
             ? Task.FromResult(default(ReadResult))
-            : Task.Run(() => ReadOrForget(start, end, output, cancellationToken), cancellationToken);
+            : Task.Run(() => ReadOrForget(start, end, output, null, cancellationToken), cancellationToken);
+    }
+
+    public Task<ReadResult> ReadColumnsAsync(long start, long end, ColumnBatch output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(end, start);
+        return start == end
+            ? Task.FromResult(default(ReadResult))
+            : Task.Run(() => ReadOrForget(start, end, null, output, cancellationToken), cancellationToken);
     }
 
     public void Dispose() => _consumer.Dispose();
 
-    /// <summary>A read that fails or is cancelled leaves the consumer somewhere inside the range: the next read must seek.</summary>
-    private ReadResult ReadOrForget(long start, long end, List<object?[]> output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads into <paramref name="rows"/>, or into <paramref name="columns"/> when rows is null. A read that fails or is
+    /// cancelled leaves the consumer somewhere inside the range: the next read must seek.
+    /// </summary>
+    private ReadResult ReadOrForget(long start, long end, List<object?[]>? rows, ColumnBatch? columns, CancellationToken cancellationToken)
     {
         try
         {
-            return Read(start, end, output, cancellationToken);
+            if (columns is not null)
+            {
+                _json?.Begin(columns);
+                _rawRows?.Begin(columns);
+            }
+            var counts = Read(start, end, rows, cancellationToken);
+            if (columns is not null)
+            {
+                columns.RowCount = checked((int)counts.Rows);
+            }
+            return new ReadResult(counts.Read, counts.Malformed, counts.Dropped);
         }
         catch
         {
@@ -107,33 +132,25 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         }
     }
 
-    private ReadResult Read(long start, long end, List<object?[]> output, CancellationToken cancellationToken)
+    private RangeCounts Read(long start, long end, List<object?[]>? rows, CancellationToken cancellationToken)
     {
         MoveTo(start);
         var counts = new RangeCounts();
         if (_readAhead is { } early)
         {
-            if (early.Offset.Value >= end)
+            if (early.Offset >= end)
             {
-                return default;
+                return counts;
             }
             _readAhead = null;
-            Emit(early, output, ref counts);
+            Emit(early.Offset, early.Record, early.Value, early.Value is null, rows, ref counts);
         }
         var lastProgress = Stopwatch.GetTimestamp();
         while (_next < end)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ConsumeResult<byte[]?, byte[]?>? record;
-            try
-            {
-                record = _consumer.Consume(PollSlice);
-            }
-            catch (ConsumeException e)
-            {
-                throw KafkaReadErrors.Failed(_topic, _partition, start, end, TryWatermarks(), _bootstrapServers, e);
-            }
-            if (record is null)
+            var polled = Poll(start, end);
+            if (polled.IsNone)
             {
                 if (Stopwatch.GetElapsedTime(lastProgress) > _stallTimeout)
                 {
@@ -141,29 +158,68 @@ internal sealed class KafkaPartitionReader : IPartitionReader
                 }
                 continue;
             }
-            lastProgress = Stopwatch.GetTimestamp();
-            var offset = record.Offset.Value;
-            if (record.IsPartitionEOF)
+            try
             {
-                // Everything below the partition's end has been delivered: offsets up to it that never came are gaps.
-                if (offset >= end)
+                lastProgress = Stopwatch.GetTimestamp();
+                if (polled.IsPartitionEof)
                 {
-                    _next = end;
+                    // Everything below the partition's end has been delivered: offsets up to it that never came are gaps.
+                    if (polled.Offset >= end)
+                    {
+                        _next = end;
+                    }
+                    continue;
                 }
-                continue;
+                var value = ValueOf(polled, out var isNull);
+                if (polled.Offset >= end)
+                {
+                    // The value's bytes belong to librdkafka or to the buffer the next record is consumed into: keep a copy.
+                    _readAhead = new KafkaReadAhead(polled.Offset, polled.Record, isNull || _json is null ? null : value.ToArray());
+                    _next = end;
+                    break;
+                }
+                if (polled.Offset >= start)
+                {
+                    Emit(polled.Offset, polled.Record, value, isNull, rows, ref counts);
+                }
             }
-            if (offset >= end)
+            finally
             {
-                _readAhead = record;
-                _next = end;
-                break;
-            }
-            if (offset >= start)
-            {
-                Emit(record, output, ref counts);
+                _native?.Destroy((NativeConsumerPoll.RdKafkaMessage*)polled.Native);
             }
         }
-        return new ReadResult(counts.Read, counts.Malformed, counts.Dropped);
+        return counts;
+    }
+
+    /// <summary>The next record or partition-end event, natively for format json where possible; none when nothing arrived in time.</summary>
+    private KafkaPolled Poll(long start, long end)
+    {
+        try
+        {
+            if (_native is not null)
+            {
+                var message = _native.Poll(PollSlice, _topic);
+                return message is null ? default : new KafkaPolled(message->Offset, NativeConsumerPoll.IsPartitionEof(message), null, (nint)message);
+            }
+            var record = _consumer.Consume(PollSlice);
+            return record is null ? default : new KafkaPolled(record.Offset.Value, record.IsPartitionEOF, record, 0);
+        }
+        catch (ConsumeException e)
+        {
+            throw KafkaReadErrors.Failed(_topic, _partition, start, end, TryWatermarks(), _bootstrapServers, e);
+        }
+    }
+
+    /// <summary>A json record's value bytes (empty for raw, whose rows take the record's arrays).</summary>
+    private ReadOnlySpan<byte> ValueOf(in KafkaPolled polled, out bool isNull)
+    {
+        if (polled.Native != 0)
+        {
+            return NativeConsumerPoll.ValueOf((NativeConsumerPoll.RdKafkaMessage*)polled.Native, out isNull);
+        }
+        var value = polled.Record!.Message.Value;
+        isNull = value is null;
+        return _json is null || value is null ? default : _json.Values.SpanOf(value);
     }
 
     private void MoveTo(long start)
@@ -194,43 +250,39 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         Repositions++;
     }
 
-    private void Emit(ConsumeResult<byte[]?, byte[]?> record, List<object?[]> output, ref RangeCounts counts)
+    /// <summary>Appends the record to <paramref name="rows"/>, or to the columns of the read when rows is null.</summary>
+    private void Emit(long offset, ConsumeResult<byte[]?, byte[]?>? record, ReadOnlySpan<byte> value, bool isNull, List<object?[]>? rows, ref RangeCounts counts)
     {
-        var offset = record.Offset.Value;
         _next = offset + 1;
         counts.Read++;
+        var outcome = ParseOutcome.Ok;
         if (_rawRows is not null)
         {
-            output.Add(_rawRows.Row(record));
-            return;
+            if (rows is not null)
+            {
+                rows.Add(_rawRows.Row(record!));
+            }
+            else
+            {
+                _rawRows.Append(record!);
+            }
         }
-        var row = _spareRow ?? new object?[_parser!.Schema.Count];
-        _spareRow = null;
-        if (record.Message.Value is not { } value)
+        else
         {
-            // A tombstone: Spark's from_json(null) is null, so every column is null; not malformed.
-            Array.Clear(row);
-            output.Add(row);
-            return;
+            outcome = rows is not null ? _json!.AppendRow(offset, value, isNull, rows) : _json!.AppendColumns(offset, value, isNull);
         }
-        switch (_parser!.Parse(value, row, (this, offset), static s => s.Item1.Position(s.offset)))
+        switch (outcome)
         {
-            case ParseOutcome.Ok:
-                output.Add(row);
-                break;
             case ParseOutcome.Malformed:
                 counts.Malformed++;
-                output.Add(row);
                 break;
             case ParseOutcome.Dropped:
                 counts.Malformed++;
                 counts.Dropped++;
-                _spareRow = row;
-                break;
+                return;
         }
+        counts.Rows++;
     }
-
-    private string Position(long offset) => $"topic {_topic} partition {_partition} offset {offset}";
 
     private (long Low, long High)? TryWatermarks()
     {
@@ -245,24 +297,11 @@ internal sealed class KafkaPartitionReader : IPartitionReader
         }
     }
 
-    private static KeyValuePair<string, string>[] ReaderDefaults(string topic, int partition) =>
-    [
-        new("client.id", $"sluice-reader-{topic}-{partition}"),
-        // Planned ranges are already on the broker: fetch big, and do not pause long when the local queue fills.
-        new("max.partition.fetch.bytes", "4194304"),
-        new("fetch.max.bytes", "52428800"),
-        // A real broker answers a waiting fetch as soon as data arrives, so this only bounds idle polling.
-        new("fetch.wait.max.ms", "100"),
-        new("queued.min.messages", "100000"),
-        // Per-partition prefetch buffer; a silo runs one reader per partition it owns, so keep it well under the 64 MiB default.
-        new("queued.max.messages.kbytes", "16384"),
-        new("fetch.queue.backoff.ms", "10"),
-    ];
-
     private struct RangeCounts
     {
         public long Read;
         public long Malformed;
         public long Dropped;
+        public long Rows;
     }
 }

@@ -173,7 +173,7 @@ internal static unsafe class RdKafkaNative
     /// Confluent.Kafka picks one of several bundled builds at run time (here the centos8 one, since the default needs
     /// libsasl2). Asking the loader for the file already mapped into the process returns that same instance.
     /// </summary>
-    private static nint LoadConfluentsLibrary()
+    internal static nint LoadConfluentsLibrary()
     {
         Library.Load();
         if (OperatingSystem.IsLinux() && MappedLibrdkafkaPath() is { } path)

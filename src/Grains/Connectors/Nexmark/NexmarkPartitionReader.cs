@@ -1,13 +1,18 @@
+using Sluice.Columnar;
 using Sluice.Sources;
 using Sluice.Spec;
 
 namespace Sluice.Connectors.Nexmark;
 
-/// <summary>Reads offsets [start, end) of one nexmark partition as rows of the source's stream (see <see cref="NexmarkStreamSource"/>).</summary>
-internal sealed class NexmarkPartitionReader(SourceSpec spec, int partition) : IPartitionReader
+/// <summary>
+/// Reads offsets [start, end) of one nexmark partition as rows, or columns, of the source's stream (see
+/// <see cref="NexmarkStreamSource"/>): every event for <c>event</c>, only its own kind's for the others.
+/// </summary>
+internal sealed class NexmarkPartitionReader(SourceSpec spec, int partition) : IColumnarPartitionReader
 {
     private readonly NexmarkConfig _config = NexmarkConfig.FromOptions(spec.Options);
     private readonly string _stream = NexmarkSchemas.StreamOf(spec.Options);
+    private readonly NexmarkColumns _columns = new();
 
     public Task<ReadResult> ReadAsync(long start, long end, List<object?[]> output, CancellationToken cancellationToken)
     {
@@ -27,6 +32,32 @@ internal sealed class NexmarkPartitionReader(SourceSpec spec, int partition) : I
                 output.Add(row);
             }
         }
+        return Task.FromResult(new ReadResult(end - start, 0, 0));
+    }
+
+    public Task<ReadResult> ReadColumnsAsync(long start, long end, ColumnBatch output, CancellationToken cancellationToken)
+    {
+        _columns.Begin(output);
+        for (var offset = start; offset < end; offset++)
+        {
+            var n = _config.EventAt(partition, offset);
+            switch (_stream, NexmarkGenerator.KindOf(n))
+            {
+                case ("event", _):
+                    _columns.Event(NexmarkGenerator.At(_config, n));
+                    break;
+                case ("person", NexmarkKind.Person):
+                    _columns.Person(NexmarkGenerator.PersonAt(_config, n));
+                    break;
+                case ("auction", NexmarkKind.Auction):
+                    _columns.Auction(NexmarkGenerator.AuctionAt(_config, n));
+                    break;
+                case ("bid", NexmarkKind.Bid):
+                    _columns.Bid(NexmarkGenerator.BidAt(_config, n));
+                    break;
+            }
+        }
+        output.RowCount = _columns.Rows;
         return Task.FromResult(new ReadResult(end - start, 0, 0));
     }
 

@@ -11,8 +11,9 @@ namespace Sluice.Sources.Parsing;
 /// fit its column, is malformed and handled per <see cref="ParseMode"/>.
 /// </summary>
 /// <remarks>
-/// Reads the bytes with <see cref="Utf8JsonReader"/> directly (no document per record). Columns are usually found
-/// by guessing that fields arrive in schema order, then by an exact byte comparison, then ignoring ASCII case.
+/// Reads the bytes with <see cref="Utf8JsonReader"/> directly (no document per record); columns are found by
+/// <see cref="JsonColumnNames"/>. <see cref="JsonColumnParser"/> parses the same records into columns, and falls back
+/// to this parser for any record it does not handle itself.
 /// One parser per reader thread: it is not thread-safe only in the sense that rows passed in are written.
 /// </remarks>
 internal sealed class JsonRowParser
@@ -21,7 +22,7 @@ internal sealed class JsonRowParser
     public const string CorruptRecordColumn = "_corrupt_record";
 
     private readonly DataType[] _types;
-    private readonly byte[]?[] _utf8Names;
+    private readonly JsonColumnNames _names;
     private readonly int _corruptRecordIndex;
 
     public JsonRowParser(StreamSchema schema, ParseMode mode)
@@ -30,14 +31,13 @@ internal sealed class JsonRowParser
         Schema = schema;
         Mode = mode;
         _types = new DataType[schema.Count];
-        _utf8Names = new byte[schema.Count][];
         _corruptRecordIndex = schema.IndexOf(CorruptRecordColumn);
         for (var i = 0; i < schema.Count; i++)
         {
             _types[i] = schema[i].Type;
-            // The corrupt-record column is never read from the JSON, so it gets no name to match.
-            _utf8Names[i] = i == _corruptRecordIndex ? null : Encoding.UTF8.GetBytes(schema[i].Name);
         }
+        // The corrupt-record column is never read from the JSON, so it gets no name to match.
+        _names = new JsonColumnNames(schema, _corruptRecordIndex);
         if (_corruptRecordIndex >= 0 && schema[_corruptRecordIndex].Type.Kind != DataTypeKind.String)
         {
             throw new ArgumentException(
@@ -106,7 +106,7 @@ internal sealed class JsonRowParser
             var expected = 0;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var column = FindColumn(ref reader, ref expected);
+                var column = _names.Find(ref reader, ref expected);
                 reader.Read();
                 if (column < 0)
                 {
@@ -131,55 +131,5 @@ internal sealed class JsonRowParser
             return ParseFailure.WholeRecord($"the record is not valid JSON ({e.Message})");
         }
         return failure;
-    }
-
-    /// <summary>The column for the property name under the reader, or -1 for a field the schema does not have.</summary>
-    private int FindColumn(ref Utf8JsonReader reader, ref int expected)
-    {
-        if (reader.ValueIsEscaped)
-        {
-            var name = reader.GetString()!;
-            for (var i = 0; i < _utf8Names.Length; i++)
-            {
-                if (_utf8Names[i] is not null && string.Equals(Schema[i].Name, name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return i;
-                }
-            }
-            return -1;
-        }
-        var span = reader.ValueSpan;
-        if ((uint)expected < (uint)_utf8Names.Length && _utf8Names[expected] is { } guess && span.SequenceEqual(guess))
-        {
-            return expected++;
-        }
-        for (var i = 0; i < _utf8Names.Length; i++)
-        {
-            if (_utf8Names[i] is { } candidate && span.SequenceEqual(candidate))
-            {
-                expected = i + 1;
-                return i;
-            }
-        }
-        for (var i = 0; i < _utf8Names.Length; i++)
-        {
-            if (_utf8Names[i] is { } candidate && Ascii.EqualsIgnoreCase(span, candidate))
-            {
-                expected = i + 1;
-                return i;
-            }
-        }
-        if (!Ascii.IsValid(span))
-        {
-            var name = Encoding.UTF8.GetString(span);
-            for (var i = 0; i < _utf8Names.Length; i++)
-            {
-                if (_utf8Names[i] is not null && string.Equals(Schema[i].Name, name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return i;
-                }
-            }
-        }
-        return -1;
     }
 }

@@ -49,13 +49,15 @@ internal static class JsonValueReader
             case DataTypeKind.Long when token == JsonTokenType.Number && reader.TryGetInt64(out var l):
                 value = l;
                 return true;
-            case DataTypeKind.Double:
-                return TryReadDouble(ref reader, out value);
+            case DataTypeKind.Double when TryReadDouble(ref reader, out var d):
+                value = d;
+                return true;
             case DataTypeKind.Boolean when token is JsonTokenType.True or JsonTokenType.False:
                 value = token == JsonTokenType.True;
                 return true;
-            case DataTypeKind.Timestamp:
-                return TryReadTimestamp(ref reader, out value);
+            case DataTypeKind.Timestamp when TryReadTimestamp(ref reader, out var t):
+                value = t;
+                return true;
             case DataTypeKind.Binary when token == JsonTokenType.String && reader.TryGetBytesFromBase64(out var bytes):
                 value = bytes;
                 return true;
@@ -69,32 +71,31 @@ internal static class JsonValueReader
     }
 
     /// <summary>A string column keeps a string's value, and the raw JSON text of anything else (as Spark does).</summary>
-    private static string ReadString(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
+    private static string ReadString(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8) =>
+        reader.TokenType == JsonTokenType.String ? reader.GetString()! : Encoding.UTF8.GetString(RawText(ref reader, utf8));
+
+    /// <summary>
+    /// The JSON text of a value that is not a string, as a string column keeps it: a number's or literal's bytes, or a
+    /// whole object or array (read up to its end token).
+    /// </summary>
+    public static ReadOnlySpan<byte> RawText(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
     {
-        switch (reader.TokenType)
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
         {
-            case JsonTokenType.String:
-                return reader.GetString()!;
-            case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                return Encoding.UTF8.GetString(utf8[start..(int)reader.BytesConsumed]);
-            default:
-                return Encoding.UTF8.GetString(reader.ValueSpan);
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            return utf8[start..(int)reader.BytesConsumed];
         }
+        return reader.ValueSpan;
     }
 
-    private static bool TryReadDouble(ref Utf8JsonReader reader, out object? value)
+    /// <summary>A double column's value: a number, or one of the quoted non-numeric names; false when it does not fit.</summary>
+    public static bool TryReadDouble(ref Utf8JsonReader reader, out double value)
     {
-        value = null;
+        value = 0;
         if (reader.TokenType == JsonTokenType.Number)
         {
-            if (reader.TryGetDouble(out var d))
-            {
-                value = d;
-                return true;
-            }
-            return false;
+            return reader.TryGetDouble(out value);
         }
         if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
         {
@@ -114,46 +115,32 @@ internal static class JsonValueReader
         {
             value = double.NegativeInfinity;
         }
-        return value is not null;
+        else
+        {
+            return false;
+        }
+        return true;
     }
 
-    private static bool TryReadTimestamp(ref Utf8JsonReader reader, out object? value)
+    /// <summary>A timestamp column's value: epoch seconds (whole or fractional) or an ISO-8601 string; false when it does not fit.</summary>
+    public static bool TryReadTimestamp(ref Utf8JsonReader reader, out DateTime value)
     {
-        value = null;
-        DateTime t;
+        value = default;
         switch (reader.TokenType)
         {
             case JsonTokenType.Number when reader.TryGetInt64(out var seconds):
-                if (!Utf8Timestamp.TryFromEpochSeconds(seconds, out t))
-                {
-                    return false;
-                }
-                break;
+                return Utf8Timestamp.TryFromEpochSeconds(seconds, out value);
             case JsonTokenType.Number when reader.TryGetDouble(out var fractional):
-                if (!Utf8Timestamp.TryFromEpochSeconds(fractional, out t))
-                {
-                    return false;
-                }
-                break;
+                return Utf8Timestamp.TryFromEpochSeconds(fractional, out value);
             case JsonTokenType.String when !reader.ValueIsEscaped:
-                if (!Utf8Timestamp.TryParse(reader.ValueSpan, out t))
-                {
-                    return false;
-                }
-                break;
+                return Utf8Timestamp.TryParse(reader.ValueSpan, out value);
             case JsonTokenType.String when reader.ValueSpan.Length <= MaxTimestampBytes:
                 Span<byte> unescaped = stackalloc byte[MaxTimestampBytes];
                 var length = reader.CopyString(unescaped);
-                if (!Utf8Timestamp.TryParse(unescaped[..length], out t))
-                {
-                    return false;
-                }
-                break;
+                return Utf8Timestamp.TryParse(unescaped[..length], out value);
             default:
                 return false;
         }
-        value = t;
-        return true;
     }
 
     private static bool TryReadStruct(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, DataType type, out object? value)

@@ -1,0 +1,148 @@
+using System.Text;
+using Sluice.Columnar;
+using Sluice.Data;
+using Sluice.Sources.Parsing;
+
+namespace Sluice.Tests.Columnar;
+
+public sealed class JsonColumnParserTests
+{
+    private static readonly DataType Inner = DataType.Struct([new Column("a", DataType.Int), new Column("b", DataType.String)]);
+
+    private static readonly Column[] EveryType =
+    [
+        new("s", DataType.String),
+        new("i", DataType.Int),
+        new("l", DataType.Long),
+        new("d", DataType.Double),
+        new("b", DataType.Boolean),
+        new("t", DataType.Timestamp),
+        new("bin", DataType.Binary),
+        new("st", Inner),
+        new("arr", DataType.Array(DataType.Long)),
+        new("prénom", DataType.String),
+    ];
+
+    private static readonly StreamSchema WithCorrupt = new([.. EveryType, new Column(JsonRowParser.CorruptRecordColumn, DataType.String)]);
+    private static readonly StreamSchema WithoutCorrupt = new(EveryType);
+
+    /// <summary>What one record gave: its outcome, or the exception's type and message.</summary>
+    private static string Result(Func<ParseOutcome> parse)
+    {
+        try
+        {
+            return parse().ToString();
+        }
+        catch (Exception e) when (e is MalformedRecordException or InvalidOperationException)
+        {
+            return $"{e.GetType().Name}: {e.Message}";
+        }
+    }
+
+    [Theory]
+    [InlineData("PERMISSIVE")]
+    [InlineData("DROPMALFORMED")]
+    [InlineData("FAILFAST")]
+    public void Parse_RandomRecords_GivesTheRowParsersRowsOutcomesAndErrors(string modeName)
+    {
+        var mode = ParseModes.Parse(modeName);
+        for (var seed = 0; seed < 60; seed++)
+        {
+            var schema = seed % 2 == 0 ? WithCorrupt : WithoutCorrupt;
+            var random = new Random(seed);
+            // Every third run reads every column (compared through AppendRowsTo); the others a random subset.
+            bool[]? read = seed % 3 == 0 ? null : [.. schema.Columns.Select(_ => random.Next(3) > 0)];
+            var records = new RandomJsonRecords(schema, seed);
+            var rowParser = new JsonRowParser(schema, mode);
+            var columnParser = new JsonColumnParser(schema, mode);
+            var batch = new ColumnBatch(schema, read);
+            // A few batches through one parser and one batch, as a reader's reads: dictionaries carry over.
+            for (var part = 0; part < 3; part++)
+            {
+                batch.Reset();
+                columnParser.Begin(batch);
+                var expected = new List<object?[]>();
+                for (var n = 0; n < 120; n++)
+                {
+                    var utf8 = records.Next();
+                    var context = $"mode {modeName} seed {seed} batch {part} record {n} '{Encoding.UTF8.GetString(utf8)}'";
+                    var row = new object?[schema.Count];
+                    var rowResult = Result(() => rowParser.Parse(utf8, row, "test record"));
+                    var columnResult = Result(() => columnParser.Parse(utf8, "test record", static p => p));
+                    Assert.True(rowResult == columnResult, $"{context}: columnar gave {columnResult}, rows gave {rowResult}");
+                    if (rowResult is nameof(ParseOutcome.Ok) or nameof(ParseOutcome.Malformed))
+                    {
+                        expected.Add(row);
+                    }
+                    batch.RowCount = expected.Count;
+                }
+                ColumnarEquivalence.AssertSameRows(expected, batch, $"mode {modeName} seed {seed} batch {part}");
+            }
+            // Most records take the columnar path; only the malformed and odd ones are left to the row parser.
+            Assert.InRange(columnParser.RowParsed, 30, 250);
+        }
+    }
+
+    [Fact]
+    public void Parse_RecordsCoverEveryPath()
+    {
+        // Guards the random test's reach: clean records, malformed ones and invalid UTF-8 all occur.
+        var records = new RandomJsonRecords(WithCorrupt, 1);
+        var parser = new JsonRowParser(WithCorrupt, ParseMode.Permissive);
+        var outcomes = new Dictionary<string, int>();
+        for (var n = 0; n < 2000; n++)
+        {
+            var key = Result(() => parser.Parse(records.Next(), new object?[WithCorrupt.Count], "x")).Split(':')[0];
+            outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
+        }
+        Assert.True(outcomes.GetValueOrDefault(nameof(ParseOutcome.Ok)) > 200, string.Join(", ", outcomes));
+        Assert.True(outcomes.GetValueOrDefault(nameof(ParseOutcome.Malformed)) > 200, string.Join(", ", outcomes));
+        Assert.True(outcomes.GetValueOrDefault(nameof(InvalidOperationException)) >= 5, string.Join(", ", outcomes));
+    }
+
+    [Fact]
+    public void Parse_FieldsOutOfOrderRepeatedAndInOtherCase_LastValueWins()
+    {
+        var schema = new StreamSchema([new Column("user", DataType.String), new Column("n", DataType.Long)]);
+        var parser = new JsonColumnParser(schema, ParseMode.Permissive);
+        var batch = new ColumnBatch(schema);
+        parser.Begin(batch);
+
+        parser.Parse("""{"n":1,"USER":"a","user":"b","n":null}"""u8, 0, static _ => "");
+        parser.Parse("""{"N":2,"x":{"user":"c"}}"""u8, 0, static _ => "");
+        batch.RowCount = 2;
+
+        ColumnarEquivalence.AssertSameRows([["b", null], [null, 2L]], batch, "parsed");
+    }
+
+    [Fact]
+    public void Parse_CleanRecordsWithKnownStrings_AllocateNothing()
+    {
+        var schema = new StreamSchema([new Column("user", DataType.String), new Column("amount", DataType.Double),
+            new Column("time", DataType.Timestamp), new Column("skipped", DataType.String)]);
+        var parser = new JsonColumnParser(schema, ParseMode.Permissive);
+        var batch = new ColumnBatch(schema, [true, true, true, false]);
+        var records = Enumerable.Range(0, 100)
+            .Select(i => Encoding.UTF8.GetBytes($$"""{"user":"u{{i % 10}}","amount":{{i}}.5,"time":"2024-01-01T00:00:{{i % 60:00}}Z","skipped":"x{{i}}"}"""))
+            .ToArray();
+        void ReadAll()
+        {
+            batch.Reset();
+            parser.Begin(batch);
+            foreach (var record in records)
+            {
+                parser.Parse(record, 0, static _ => "");
+            }
+        }
+        ReadAll();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10; i++)
+        {
+            ReadAll();
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+}
