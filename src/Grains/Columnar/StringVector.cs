@@ -5,7 +5,9 @@ namespace Sluice.Columnar;
 /// <summary>
 /// string values, dictionary-encoded: each row holds a code into <see cref="Dictionary"/>, so grouping and comparing
 /// by a string column works on ints and a repeated value is stored once. The dictionary outlives <see cref="ColumnVector.Reset"/>
-/// (codes stay stable across a reader's batches) until it grows past <see cref="MaxDictionary"/> distinct values.
+/// (codes stay stable across a reader's batches) until it grows past <see cref="MaxDictionary"/> distinct values, or
+/// until a batch shows the column is nearly unique (an id): keeping such values would only hold memory, so that
+/// column's dictionary starts afresh each batch.
 /// </summary>
 internal sealed class StringVector() : ColumnVector(DataType.String)
 {
@@ -13,6 +15,7 @@ internal sealed class StringVector() : ColumnVector(DataType.String)
     public const int MaxDictionary = 1 << 20;
 
     private int[] _codes = [];
+    private int _dictionaryAtReset;
 
     public StringDictionary Dictionary { get; private set; } = new();
 
@@ -29,7 +32,12 @@ internal sealed class StringVector() : ColumnVector(DataType.String)
             throw new InvalidOperationException("a string vector changes dictionary only when empty");
         }
         Dictionary = dictionary;
+        Shared = true;
+        _dictionaryAtReset = dictionary.Count;
     }
+
+    /// <summary>Whether the dictionary was handed in (<see cref="UseDictionary"/>) and is kept whatever its size.</summary>
+    public bool Shared { get; private set; }
 
     public void AppendCode(int code)
     {
@@ -62,11 +70,15 @@ internal sealed class StringVector() : ColumnVector(DataType.String)
 
     public override void Reset()
     {
-        base.Reset();
-        if (Dictionary.Count > MaxDictionary)
+        // More new values than half the batch's rows: a high-cardinality column, whose old values will not recur.
+        var added = Dictionary.Count - _dictionaryAtReset;
+        var unique = Count >= 1024 && added > Count / 2;
+        if (!Shared && (Dictionary.Count > MaxDictionary || unique))
         {
             Dictionary = new StringDictionary();
         }
+        _dictionaryAtReset = Dictionary.Count;
+        base.Reset();
     }
 
     public override void Reserve(int rows)

@@ -1,0 +1,51 @@
+using Sluice.Columnar;
+
+namespace Sluice.Tests.Columnar;
+
+public sealed class StringVectorTests
+{
+    [Fact]
+    public void Reset_AfterABatchOfMostlyNewValues_StartsAFreshDictionary()
+    {
+        var vector = new StringVector();
+        for (var i = 0; i < 4_000; i++)
+        {
+            vector.Append("e" + i);
+        }
+        var ids = vector.Dictionary;
+        vector.Reset();
+        Assert.NotSame(ids, vector.Dictionary);
+        Assert.Equal(0, vector.Dictionary.Count);
+    }
+
+    [Fact]
+    public void Reset_AfterABatchOfRepeatedValues_KeepsTheDictionaryAndItsCodes()
+    {
+        var vector = new StringVector();
+        for (var i = 0; i < 4_000; i++)
+        {
+            vector.Append("u" + (i % 100));
+        }
+        var users = vector.Dictionary;
+        var code = vector.Codes[42];
+        vector.Reset();
+        vector.Append("u42");
+        Assert.Same(users, vector.Dictionary);
+        Assert.Equal(code, vector.Codes[0]);
+        Assert.Equal("u42", vector.GetString(0));
+    }
+
+    [Fact]
+    public void Reset_OfASharedDictionary_KeepsItWhateverItsSize()
+    {
+        var table = new StringDictionary([.. Enumerable.Range(0, 5_000).Select(i => "p" + i)]);
+        var vector = new StringVector();
+        vector.UseDictionary(table);
+        for (var i = 0; i < 4_000; i++)
+        {
+            vector.Append("new" + i);
+        }
+        vector.Reset();
+        Assert.Same(table, vector.Dictionary);
+    }
+}
