@@ -10,9 +10,10 @@ namespace Sluice.Operators;
 /// </summary>
 internal sealed class GroupKey
 {
-    private GroupKey(string name, DataType type, CompiledExpression? scalar, WindowExpr? window, int timeIndex, SessionWindowExpr? session = null, CompiledExpression? sessionGap = null, bool timeFromWindow = false)
+    private GroupKey(string name, DataType type, CompiledExpression? scalar, WindowExpr? window, int timeIndex, SessionWindowExpr? session = null, CompiledExpression? sessionGap = null, bool timeFromWindow = false, int column = -1)
     {
         _timeFromWindow = timeFromWindow;
+        Column = column;
         Session = session;
         SessionGap = sessionGap;
         Name = name;
@@ -35,6 +36,12 @@ internal sealed class GroupKey
 
     /// <summary>The input column a window is computed over (-1 for a scalar key).</summary>
     public int TimeIndex { get; }
+
+    /// <summary>The input column a scalar key is, when it is a bare column reference (-1 otherwise): a columnar route reads it directly.</summary>
+    public int Column { get; }
+
+    /// <summary>Whether the window is computed over a window column's event time (<c>window_time</c>) rather than a timestamp column.</summary>
+    public bool TimeFromWindow => _timeFromWindow;
 
     /// <summary>Whether <see cref="TimeIndex"/> is a window struct whose event time (<c>window_time</c>) the window is computed over.</summary>
     private readonly bool _timeFromWindow;
@@ -76,7 +83,7 @@ internal sealed class GroupKey
             throw new ExpressionException($"aggregate functions are not allowed in groupBy keys; put them in aggs", text);
         }
         var scalar = ExpressionCompiler.Compile(inner, input, text);
-        return new GroupKey(name, scalar.Type, scalar, null, -1);
+        return new GroupKey(name, scalar.Type, scalar, null, -1, column: inner is ColumnRef c ? input.IndexOf(c.Name) : -1);
     }
 
     private static int TimeColumn(Expr column, string function, StreamSchema input, string text)
