@@ -97,12 +97,16 @@ internal sealed class GroupKey
             : throw new ExpressionException($"{function}() needs a timestamp column, but '{c.Name}' is {input[index].Type}", text);
     }
 
-    /// <summary>The windows a timestamp falls in, as Spark assigns them (start inclusive, end exclusive).</summary>
+    /// <summary>
+    /// The windows a timestamp falls in, as Spark assigns them (start inclusive, end exclusive): starts are
+    /// <c>offset + k * slide</c> after the Unix epoch (not after DateTime's year 1, which differs for slides that do not
+    /// divide a day, such as a week: Spark's weeks start on Thursdays, as 1970-01-01 did).
+    /// </summary>
     public void WindowsOf(DateTime time, List<StructValue> output)
     {
         var w = Window!;
         long t = time.Ticks, size = w.Size.Ticks, slide = w.Slide.Ticks, offset = w.StartOffset.Ticks;
-        var lastStart = t - Mod(t - offset, slide);
+        var lastStart = LastWindowStart(t, slide, offset);
         for (var start = lastStart; start > t - size; start -= slide)
         {
             output.Add(WindowAt(start, size, slide));
@@ -126,6 +130,10 @@ internal sealed class GroupKey
     }
 
     private readonly StructValue?[] _recentWindows = new StructValue?[8];
+
+    /// <summary>The latest window start at or before <paramref name="ticks"/> (Spark's <c>lastStart</c>, aligned to the Unix epoch).</summary>
+    public static long LastWindowStart(long ticks, long slideTicks, long offsetTicks) =>
+        ticks - Mod(ticks - DateTime.UnixEpoch.Ticks - offsetTicks, slideTicks);
 
     private static long Mod(long a, long m) => ((a % m) + m) % m;
 }

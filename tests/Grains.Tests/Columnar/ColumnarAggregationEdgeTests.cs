@@ -110,6 +110,27 @@ public sealed class ColumnarAggregationEdgeTests
         Assert.Equal(3, ColumnarAggregationHarness.Records(output).Count);
     }
 
+    [Theory]
+    [InlineData("7 days", "7 days", "2026-12-06T00:00:00Z", "2026-12-03T00:00:00Z")]
+    [InlineData("7 seconds", "7 seconds", "2026-12-06T18:00:03Z", "2026-12-06T18:00:02Z")]
+    [InlineData("7 seconds", "7 seconds", "1969-12-31T23:59:59.999Z", "1969-12-31T23:59:53Z")]
+    [InlineData("14 seconds", "7 seconds", "1970-01-01T00:00:10Z", "1970-01-01T00:00:07Z")]
+    public void WindowStarts_AreAlignedToTheUnixEpoch_AsSparksAndSelectWindow(string size, string slide, string time, string latestStart)
+    {
+        var op = Plan([$"window(ts, '{size}', '{slide}') AS w"], ["count(*)"]);
+        var at = DateTime.Parse(time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+        var (output, _) = ColumnarAggregationHarness.AssertSameRoute(op, Batch(["a", null, null, null, at]), watermarkMs: 0);
+        var starts = output.Groups.SelectMany(g => g.Value).Select(r => ((DateTime)((StructValue)RowCodec.Decode(r.Key)[0]!).Values[0]!).Ticks).ToList();
+        var expected = DateTime.Parse(latestStart, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+        Assert.Equal(expected.Ticks, starts.Max());
+        if (size == slide)
+        {
+            // The same start as window() in a select (TimeWindows), which was always aligned to the epoch.
+            var tumbling = Sluice.Expressions.Evaluation.TimeWindows.Tumbling(at, TimeSpan.Parse(size == "7 days" ? "7.00:00:00" : "00:00:07", System.Globalization.CultureInfo.InvariantCulture).Ticks, 0)!;
+            Assert.Equal(expected, (DateTime)tumbling.Values[0]!);
+        }
+    }
+
     [Fact]
     public void StringsThatEncodeAlike_LoneSurrogates_AreOneGroupAsOnRows()
     {

@@ -98,7 +98,7 @@ public sealed class ColumnarAggregationEquivalenceTests
 
     private static string RandomWindow(Random random)
     {
-        var size = new[] { 1, 10, 60, 300 }[random.Next(4)];
+        var size = new[] { 1, 7, 10, 13, 60, 300 }[random.Next(6)];
         var slide = random.Next(3) switch
         {
             0 => size,

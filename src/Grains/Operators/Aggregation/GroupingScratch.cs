@@ -114,7 +114,7 @@ internal sealed class GroupingScratch
             }
             _rowLanes.AsSpan(i * _stride, _stride).CopyTo(key[1..]);
             var t = times[row];
-            for (var start = t - Mod(t - offset, slide); start > t - size; start -= slide)
+            for (var start = GroupKey.LastWindowStart(t, slide, offset); start > t - size; start -= slide)
             {
                 if (start < 0 || start > DateTime.MaxValue.Ticks - size)
                 {
@@ -288,8 +288,6 @@ internal sealed class GroupingScratch
     }
 
     private static long ToMs(long ticks) => (ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
-
-    private static long Mod(long a, long m) => ((a % m) + m) % m;
 
     /// <summary>The row path makes each window's DateTimes, which throw for a window outside DateTime's range: so does this.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
