@@ -194,6 +194,23 @@ public sealed class ColumnarAggregationEdgeTests
         }
     }
 
+    [Fact]
+    public void WarmRoute_AllocatesPerGroupNotPerRow()
+    {
+        var op = Plan(["window(ts, '1 minute') AS w", "k"], ["count(*)", "sum(x)", "max(big)", "avg(small)"], watermark: "ts");
+        var batch = Batch([.. Enumerable.Range(0, 50_000).Select(i => new object?[] { "u" + (i % 10), (long)i, i, i * 0.5, T0.AddMilliseconds(i) })]);
+        op.Route(batch, new BatchContext(1, 0, 0), new KeyGroupRouter(4), new LateRowSet());
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var output = new KeyGroupRouter(4);
+        op.Route(batch, new BatchContext(2, 0, 0), output, new LateRowSet());
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // 10 users in one minute-window: 10 groups, each a key array, a buffer and a few boxes; no row made or encoded.
+        Assert.Equal(10, output.Groups.Sum(g => g.Value.Count));
+        Assert.True(allocated < 16_384, $"{allocated} bytes allocated for 50,000 rows in 10 groups");
+    }
+
     private static AggregationOperator Plan(string[] keys, string[] aggs, string? watermark = null) =>
         ColumnarAggregationHarness.Plan(Schema, keys, aggs, "update", watermark);
 

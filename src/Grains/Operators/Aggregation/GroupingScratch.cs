@@ -27,6 +27,9 @@ internal sealed class GroupingScratch
     /// <summary>Lanes per row (each scalar key, then the null mask) and in a group's key (the window start first).</summary>
     private readonly int _stride;
     private readonly int _lanesFrom;
+
+    /// <summary>The eviction key's place among the scalar keys (-1: it is the window, or there is none).</summary>
+    private readonly int _evictionLane;
     private int[] _identity = [];
     private long[] _rowLanes = [];
     private int[] _entryRows = [];
@@ -44,6 +47,7 @@ internal sealed class GroupingScratch
         _stride = plan.ScalarKeys.Length == 0 ? 0 : plan.ScalarKeys.Length + 1;
         _lanesFrom = plan.WindowKey >= 0 ? 1 : 0;
         _key = new long[_lanesFrom + _stride];
+        _evictionLane = Array.IndexOf(plan.ScalarKeys, plan.EvictionKey);
     }
 
     /// <summary>Whether the batch holds every column read as the planned vector type.</summary>
@@ -60,7 +64,14 @@ internal sealed class GroupingScratch
                 return false;
             }
         }
-        return _accumulators.All(a => a.Accepts(batch));
+        foreach (var accumulator in _accumulators)
+        {
+            if (!accumulator.Accepts(batch))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>
@@ -184,7 +195,7 @@ internal sealed class GroupingScratch
         {
             return key[0] + _plan.SizeTicks;
         }
-        var s = Array.IndexOf(_plan.ScalarKeys, _plan.EvictionKey);
+        var s = _evictionLane;
         return s >= 0 && _kinds[s] == DataTypeKind.Timestamp && (mask & (1L << s)) == 0 ? key[_lanesFrom + s] : null;
     }
 
