@@ -195,6 +195,23 @@ public sealed class ColumnarAggregationEdgeTests
     }
 
     [Fact]
+    public void BatchWithAVectorOfAnotherTypeThanPlanned_RoutesItsRows()
+    {
+        var op = Plan(["k", "small"], ["count(*)", "max(small)"]);
+        var batch = Batch(["a", null, 1, null, T0], ["b", null, 2, null, T0], ["a", null, 1, null, T0]);
+        // A kernel that made a boxed vector for the key column.
+        var boxed = new ObjectVector(DataType.String);
+        foreach (var k in new[] { "a", "b", "a" })
+        {
+            boxed.AppendValue(k);
+        }
+        batch.SetColumn(0, boxed);
+        var (output, _) = ColumnarAggregationHarness.AssertSameRoute(op, batch, watermarkMs: 0);
+        Assert.Contains("String:a, Int32:1 => Int64:2, Int32:1", ColumnarAggregationHarness.Records(output));
+        Assert.Equal(2, output.Groups.Sum(g => g.Value.Count));
+    }
+
+    [Fact]
     public void WarmRoute_AllocatesPerGroupNotPerRow()
     {
         var op = Plan(["window(ts, '1 minute') AS w", "k"], ["count(*)", "sum(x)", "max(big)", "avg(small)"], watermark: "ts");

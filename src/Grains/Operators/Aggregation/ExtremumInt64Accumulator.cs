@@ -14,7 +14,7 @@ internal sealed class ExtremumInt64Accumulator(int column, DataTypeKind kind, bo
 
     public override int Column => column;
 
-    public override bool Accepts(ColumnBatch batch) => Holds<Int64Vector>(batch, column);
+    public override bool Accepts(ColumnBatch batch) => Holds<Int64Vector>(batch, column) && batch.Column(column).Type.Kind == kind;
 
     public override void Reset(int groups)
     {

@@ -22,7 +22,8 @@ internal static class KeyLanes
     public static bool Accepts(ColumnBatch batch, int column, DataTypeKind kind) => batch.IsRead(column) && batch.Column(column) switch
     {
         StringVector => kind == DataTypeKind.String,
-        Int64Vector => kind is DataTypeKind.Int or DataTypeKind.Long or DataTypeKind.Timestamp,
+        // Of the planned type too: an int and a bigint of the same value are different keys (and bytes).
+        Int64Vector longs => longs.Type.Kind == kind,
         DoubleVector => kind == DataTypeKind.Double,
         BooleanVector => kind == DataTypeKind.Boolean,
         _ => false,
