@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Sluice.Columnar;
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Operators.Aggregation;
@@ -16,7 +17,7 @@ namespace Sluice.Operators;
 /// (<c>window.end &lt;= watermark</c>) are dropped and counted, and closed groups are evicted, except in complete mode,
 /// which keeps and counts every row as Spark does.
 /// </summary>
-internal sealed class AggregationOperator : IStatefulOperator
+internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
 {
     private readonly GroupKey[] _keys;
     private readonly AggregateSet _aggregates;
@@ -24,6 +25,7 @@ internal sealed class AggregationOperator : IStatefulOperator
     private readonly int _evictionKey;
     private readonly bool _dropsLateRows;
     private readonly IReadOnlyDictionary<string, string> _description;
+    private readonly ColumnarGrouping? _columnar;
 
     public IReadOnlyDictionary<string, string> Describe() => _description;
 
@@ -41,7 +43,16 @@ internal sealed class AggregationOperator : IStatefulOperator
         }
         _dropsLateRows = _evictionKey >= 0 && mode != OutputMode.Complete;
         OutputSchema = new StreamSchema([.. _keys.Select(k => new Column(k.Name, k.Type)), .. aggregates.Aggregates.Select(a => new Column(a.Name, a.Function.ResultType))]);
+        _columnar = ColumnarGrouping.TryCreate(_keys, aggregates, _evictionKey, _dropsLateRows);
     }
+
+    public bool RoutesColumns => _columnar is not null;
+
+    /// <summary>The columns the columnar route reads (none when <see cref="RoutesColumns"/> is false: the row route reads every column).</summary>
+    public IReadOnlyCollection<int> InputColumns => _columnar?.InputColumns ?? [];
+
+    public void Route(ColumnBatch batch, BatchContext context, KeyGroupRouter output, LateRowSet late) =>
+        (_columnar ?? throw new InvalidOperationException("this aggregation has no columnar route; route its rows")).Route(batch, context, output, late, this);
 
     public int Index { get; }
 

@@ -10,9 +10,10 @@ namespace Sluice.Operators;
 /// </summary>
 internal sealed class GroupKey
 {
-    private GroupKey(string name, DataType type, CompiledExpression? scalar, WindowExpr? window, int timeIndex, SessionWindowExpr? session = null, CompiledExpression? sessionGap = null, bool timeFromWindow = false)
+    private GroupKey(string name, DataType type, CompiledExpression? scalar, WindowExpr? window, int timeIndex, SessionWindowExpr? session = null, CompiledExpression? sessionGap = null, bool timeFromWindow = false, int column = -1)
     {
         _timeFromWindow = timeFromWindow;
+        Column = column;
         Session = session;
         SessionGap = sessionGap;
         Name = name;
@@ -35,6 +36,12 @@ internal sealed class GroupKey
 
     /// <summary>The input column a window is computed over (-1 for a scalar key).</summary>
     public int TimeIndex { get; }
+
+    /// <summary>The input column a scalar key is, when it is a bare column reference (-1 otherwise): a columnar route reads it directly.</summary>
+    public int Column { get; }
+
+    /// <summary>Whether the window is computed over a window column's event time (<c>window_time</c>) rather than a timestamp column.</summary>
+    public bool TimeFromWindow => _timeFromWindow;
 
     /// <summary>Whether <see cref="TimeIndex"/> is a window struct whose event time (<c>window_time</c>) the window is computed over.</summary>
     private readonly bool _timeFromWindow;
@@ -76,7 +83,7 @@ internal sealed class GroupKey
             throw new ExpressionException($"aggregate functions are not allowed in groupBy keys; put them in aggs", text);
         }
         var scalar = ExpressionCompiler.Compile(inner, input, text);
-        return new GroupKey(name, scalar.Type, scalar, null, -1);
+        return new GroupKey(name, scalar.Type, scalar, null, -1, column: inner is ColumnRef c ? input.IndexOf(c.Name) : -1);
     }
 
     private static int TimeColumn(Expr column, string function, StreamSchema input, string text)
@@ -90,12 +97,16 @@ internal sealed class GroupKey
             : throw new ExpressionException($"{function}() needs a timestamp column, but '{c.Name}' is {input[index].Type}", text);
     }
 
-    /// <summary>The windows a timestamp falls in, as Spark assigns them (start inclusive, end exclusive).</summary>
+    /// <summary>
+    /// The windows a timestamp falls in, as Spark assigns them (start inclusive, end exclusive): starts are
+    /// <c>offset + k * slide</c> after the Unix epoch (not after DateTime's year 1, which differs for slides that do not
+    /// divide a day, such as a week: Spark's weeks start on Thursdays, as 1970-01-01 did).
+    /// </summary>
     public void WindowsOf(DateTime time, List<StructValue> output)
     {
         var w = Window!;
         long t = time.Ticks, size = w.Size.Ticks, slide = w.Slide.Ticks, offset = w.StartOffset.Ticks;
-        var lastStart = t - Mod(t - offset, slide);
+        var lastStart = LastWindowStart(t, slide, offset);
         for (var start = lastStart; start > t - size; start -= slide)
         {
             output.Add(WindowAt(start, size, slide));
@@ -119,6 +130,10 @@ internal sealed class GroupKey
     }
 
     private readonly StructValue?[] _recentWindows = new StructValue?[8];
+
+    /// <summary>The latest window start at or before <paramref name="ticks"/> (Spark's <c>lastStart</c>, aligned to the Unix epoch).</summary>
+    public static long LastWindowStart(long ticks, long slideTicks, long offsetTicks) =>
+        ticks - Mod(ticks - DateTime.UnixEpoch.Ticks - offsetTicks, slideTicks);
 
     private static long Mod(long a, long m) => ((a % m) + m) % m;
 }

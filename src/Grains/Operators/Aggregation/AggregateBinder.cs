@@ -36,7 +36,10 @@ internal static class AggregateBinder
         var argument = call.Argument is null ? null : ExpressionCompiler.Compile(call.Argument, input, source);
         var ordering = call.Name is "max_by" or "min_by" ? Ordering(call, input, source, text) : null;
         var function = Function(call, argument?.Type, source, text);
-        return new BoundAggregate(ExpressionCompiler.AutoName(syntax, input), function, argument, ordering);
+        return new BoundAggregate(ExpressionCompiler.AutoName(syntax, input), function, argument, ordering)
+        {
+            ArgumentColumn = call.Argument is ColumnRef column ? input.IndexOf(column.Name) : -1,
+        };
     }
 
     private static IAggregateFunction Function(AggregateCall call, DataType? argumentType, string? source, string text)

@@ -49,6 +49,9 @@ internal sealed class AggregateSet
 
     public int BufferSize { get; }
 
+    /// <summary>The first buffer slot of aggregate <paramref name="index"/>.</summary>
+    public int OffsetOf(int index) => _offsets[index];
+
     /// <summary>A buffer for a new group, every aggregate initialized.</summary>
     public object?[] NewBuffer()
     {

@@ -15,6 +15,9 @@ internal sealed record BoundAggregate(string Name, IAggregateFunction Function, 
 
     public DataType ResultType => Function.ResultType;
 
+    /// <summary>The input column the argument is, when it is a bare column reference (-1 otherwise): a columnar route reads it directly.</summary>
+    public int ArgumentColumn { get; init; } = -1;
+
     public Column OutputColumn => new(Name, Function.ResultType);
 
     /// <summary>The input the function takes from <paramref name="row"/>.</summary>

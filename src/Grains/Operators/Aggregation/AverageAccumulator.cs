@@ -1,0 +1,64 @@
+using Sluice.Columnar;
+using Sluice.Data;
+
+namespace Sluice.Operators.Aggregation;
+
+/// <summary><c>avg</c> of an int, bigint or double column: Spark's two slots, the sum as a double (inputs converted one by one, in row order) and the count.</summary>
+internal sealed class AverageAccumulator(int column, DataTypeKind kind) : TypedAccumulator
+{
+    private double[] _sums = [];
+    private long[] _counts = [];
+
+    public override int Column => column;
+
+    public override bool Accepts(ColumnBatch batch) =>
+        kind == DataTypeKind.Double ? Holds<DoubleVector>(batch, column) : Holds<Int64Vector>(batch, column);
+
+    public override void Reset(int groups)
+    {
+        Clear(ref _sums, groups);
+        Clear(ref _counts, groups);
+    }
+
+    public override void Update(ColumnBatch batch, ReadOnlySpan<int> rows, ReadOnlySpan<int> groups)
+    {
+        var sums = _sums;
+        var counts = _counts;
+        if (kind == DataTypeKind.Double)
+        {
+            var vector = batch.Column<DoubleVector>(column);
+            var values = vector.Values;
+            var nulls = vector.HasNulls;
+            for (var e = 0; e < groups.Length; e++)
+            {
+                var row = rows[e];
+                if (!nulls || !vector.IsNull(row))
+                {
+                    sums[groups[e]] += values[row];
+                    counts[groups[e]]++;
+                }
+            }
+        }
+        else
+        {
+            var vector = batch.Column<Int64Vector>(column);
+            var values = vector.Values;
+            var nulls = vector.HasNulls;
+            for (var e = 0; e < groups.Length; e++)
+            {
+                var row = rows[e];
+                if (!nulls || !vector.IsNull(row))
+                {
+                    sums[groups[e]] += values[row];
+                    counts[groups[e]]++;
+                }
+            }
+        }
+    }
+
+    public override void Write(int group, object?[] buffer, int offset)
+    {
+        buffer[offset] = _sums[group];
+        buffer[offset + 1] = Boxes.Long(_counts[group]);
+    }
+}

@@ -1,0 +1,38 @@
+using Sluice.Columnar;
+
+namespace Sluice.Operators.Aggregation;
+
+/// <summary><c>count</c>: the non-null inputs of a column (any type: only its validity is read), or every row.</summary>
+internal sealed class CountAccumulator(int column) : TypedAccumulator
+{
+    private long[] _counts = [];
+
+    public override int Column => column;
+
+    public override bool Accepts(ColumnBatch batch) => column < 0 || batch.IsRead(column);
+
+    public override void Reset(int groups) => Clear(ref _counts, groups);
+
+    public override void Update(ColumnBatch batch, ReadOnlySpan<int> rows, ReadOnlySpan<int> groups)
+    {
+        var counts = _counts;
+        var vector = column < 0 ? null : batch.Column(column);
+        if (vector is null || !vector.HasNulls)
+        {
+            foreach (var group in groups)
+            {
+                counts[group]++;
+            }
+            return;
+        }
+        for (var e = 0; e < groups.Length; e++)
+        {
+            if (!vector.IsNull(rows[e]))
+            {
+                counts[groups[e]]++;
+            }
+        }
+    }
+
+    public override void Write(int group, object?[] buffer, int offset) => buffer[offset] = Boxes.Long(_counts[group]);
+}

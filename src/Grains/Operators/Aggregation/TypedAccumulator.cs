@@ -1,0 +1,71 @@
+using Sluice.Columnar;
+using Sluice.Data;
+
+namespace Sluice.Operators.Aggregation;
+
+/// <summary>
+/// One aggregate's state for every group of a columnar batch, in typed arrays indexed by group number (no boxes, no
+/// <c>object?[]</c> per group while rows are folded in). It folds a whole batch in one call per aggregate, then writes
+/// each group's state into the slots of an <see cref="AggregateSet"/> buffer exactly as the row function's
+/// <see cref="IAggregateFunction.Update"/> calls would have left them, so window grains merge it unchanged. Instances
+/// are reused from batch to batch by one agent; <see cref="TryCreate"/> says at plan time which aggregates have one.
+/// </summary>
+internal abstract class TypedAccumulator
+{
+    /// <summary>Whether the batch holds the column this reads as the vector type it expects.</summary>
+    public abstract bool Accepts(ColumnBatch batch);
+
+    /// <summary>Empties the state of groups 0 to <paramref name="groups"/> - 1 for a new batch.</summary>
+    public abstract void Reset(int groups);
+
+    /// <summary>Folds in entry e (physical row <c>rows[e]</c> of group <c>groups[e]</c>) for every e, in order.</summary>
+    public abstract void Update(ColumnBatch batch, ReadOnlySpan<int> rows, ReadOnlySpan<int> groups);
+
+    /// <summary>Writes <paramref name="group"/>'s state into the function's slots of <paramref name="buffer"/> from <paramref name="offset"/>.</summary>
+    public abstract void Write(int group, object?[] buffer, int offset);
+
+    /// <summary>
+    /// The accumulator of <paramref name="aggregate"/>, or null when it has none: count(*) and count of a constant or a
+    /// column; sum and avg of an int, bigint or double column; min and max of an int, bigint, timestamp or double column.
+    /// </summary>
+    public static TypedAccumulator? TryCreate(BoundAggregate aggregate)
+    {
+        if (aggregate.Ordering is not null)
+        {
+            return null;
+        }
+        var column = aggregate.ArgumentColumn;
+        var kind = aggregate.Argument?.Type.Kind;
+        return aggregate.Function switch
+        {
+            CountFunction when aggregate.Argument is null => new CountAccumulator(-1),
+            // count(1): the input is never null, so every row counts, as count(*).
+            CountFunction when aggregate.Argument.IsConstant => aggregate.Argument.Evaluate([]) is null ? null : new CountAccumulator(-1),
+            CountFunction when column >= 0 => new CountAccumulator(column),
+            SumFunction sum when column >= 0 && ReferenceEquals(sum, SumFunction.Long) && kind is DataTypeKind.Int or DataTypeKind.Long => new SumInt64Accumulator(column),
+            SumFunction sum when column >= 0 && ReferenceEquals(sum, SumFunction.Double) && kind is DataTypeKind.Double => new SumDoubleAccumulator(column),
+            AverageFunction when column >= 0 && kind is DataTypeKind.Int or DataTypeKind.Long or DataTypeKind.Double => new AverageAccumulator(column, kind.Value),
+            MinMaxFunction m when column >= 0 && kind is DataTypeKind.Int or DataTypeKind.Long or DataTypeKind.Timestamp => new ExtremumInt64Accumulator(column, kind.Value, m.IsMax),
+            MinMaxFunction m when column >= 0 && kind is DataTypeKind.Double => new ExtremumDoubleAccumulator(column, m.IsMax),
+            _ => null,
+        };
+    }
+
+    /// <summary>The input column, -1 for none (count(*)).</summary>
+    public abstract int Column { get; }
+
+    /// <summary>Grows <paramref name="array"/> to hold <paramref name="groups"/> and clears its first <paramref name="groups"/> slots.</summary>
+    protected static void Clear<T>(ref T[] array, int groups)
+    {
+        if (array.Length < groups)
+        {
+            array = new T[Math.Max(groups, array.Length * 2)];
+            return;
+        }
+        Array.Clear(array, 0, groups);
+    }
+
+    /// <summary>Whether column <paramref name="column"/> is read and is a <typeparamref name="T"/>.</summary>
+    protected static bool Holds<T>(ColumnBatch batch, int column) where T : ColumnVector =>
+        batch.IsRead(column) && batch.Column(column) is T;
+}
