@@ -202,7 +202,17 @@ internal abstract class OverlayStateStore : IStateStore
         {
             return 0;
         }
-        _snapshot = StateSnapshotJob.Start(_files, Version, NumRowsTotal, StateBytesTotal, CaptureCommitted());
+        IStateSnapshotSource source;
+        try
+        {
+            source = CaptureCommitted();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The version is committed already: a snapshot that cannot start is retried by the next commit.
+            return 0;
+        }
+        _snapshot = StateSnapshotJob.Start(_files, Version, NumRowsTotal, StateBytesTotal, source);
         _lastSnapshot = Version;
         return _snapshot.Length;
     }
