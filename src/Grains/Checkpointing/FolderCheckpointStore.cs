@@ -22,9 +22,16 @@ internal sealed class FolderCheckpointStore(string root, Func<string, bool>? syn
         }
         CreateFolder(Path.GetDirectoryName(target)!);
         var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-        await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+        try
         {
+            await using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough);
             await stream.WriteAsync(content, cancellationToken);
+        }
+        catch
+        {
+            // A cancelled or failed write (a state snapshot given up when its store closed) leaves no temp file behind.
+            File.Delete(temp);
+            throw;
         }
         try
         {

@@ -54,10 +54,32 @@ internal sealed class MemoryStateStore : OverlayStateStore
         }
     }
 
+    /// <summary>The entries by reference: a commit replaces arrays in the map, never changes one, so the copy stays as it is.</summary>
+    protected override IStateSnapshotSource CaptureCommitted() => new EntriesSource(_committed.CopyRange([]));
+
     protected override long EstimateMemoryBytes() =>
         _committed.PayloadBytes + OverlayBytes + (EntryOverhead * (_committed.Count + OverlayCount));
 
     protected override void Close() => _committed.Clear();
+
+    private sealed class EntriesSource(KeyValuePair<byte[], byte[]?>[] entries) : IStateSnapshotSource
+    {
+        public void WriteTo(StateFileWriter writer, CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < entries.Length; i++)
+            {
+                if ((i & 4095) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+                writer.Put(entries[i].Key, entries[i].Value);
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 
     private sealed class Loader : IStateRestoreTarget
     {

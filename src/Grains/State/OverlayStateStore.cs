@@ -5,8 +5,11 @@ namespace Sluice.State;
 /// <summary>
 /// The versioning shared by both stores: the working version is an overlay of puts and removes over the committed
 /// state, so <see cref="Abort"/> only clears the overlay. <see cref="CommitAsync"/> writes the overlay as the version's
-/// changelog (and a snapshot every <see cref="StateStoreOptions.SnapshotInterval"/> versions) before applying it to the
-/// committed state, so a failed write leaves the store at the previous version with its working changes intact.
+/// changelog before applying it to the committed state, so a failed write leaves the store at the previous version with
+/// its working changes intact. Every <see cref="StateStoreOptions.SnapshotInterval"/> versions it also starts a
+/// <see cref="StateSnapshotJob"/>, which writes the full snapshot off the grain's turn from a frozen view of the version
+/// just committed; the changelogs are the durable record until it completes. One job at a time: a commit that falls due
+/// while one runs leaves the snapshot to the first commit after it.
 /// Keys and values are kept, not copied: do not change an array after passing it to <see cref="Put"/>, nor one that
 /// <see cref="Get"/> or an iteration returned.
 /// </summary>
@@ -15,6 +18,10 @@ internal abstract class OverlayStateStore : IStateStore
     private readonly SortedEntries _overlay = new();
     private readonly StateCheckpointFiles _files;
     private readonly StateStoreOptions _options;
+    private readonly List<KeyValuePair<byte[], byte[]?>> _changes = [];
+    private StateSnapshotJob? _snapshot;
+    // The latest snapshot written (restored from, or by a completed job), and the latest one written or being written.
+    private long _lastWrittenSnapshot;
     private long _lastSnapshot;
     private long? _failedVersion;
     private bool _disposed;
@@ -27,7 +34,7 @@ internal abstract class OverlayStateStore : IStateStore
         Version = restored.Version;
         NumRowsTotal = restored.NumRowsTotal;
         StateBytesTotal = restored.StateBytesTotal;
-        _lastSnapshot = restored.SnapshotVersion;
+        _lastWrittenSnapshot = _lastSnapshot = restored.SnapshotVersion;
     }
 
     public long Version { get; private set; }
@@ -104,15 +111,14 @@ internal abstract class OverlayStateStore : IStateStore
                 $"To commit version {version}, open the store at version {version - 1}.");
         }
         var started = Stopwatch.GetTimestamp();
-        var changes = VersionChanges.Collect(_overlay, CommittedValueLength, NumRowsTotal, StateBytesTotal);
-        var deltaBytes = changes.WriteDelta(version);
-        var snapshotBytes = version - _lastSnapshot >= _options.SnapshotInterval ? WriteSnapshot(version, changes) : (ReadOnlyMemory<byte>?)null;
+        var custom = new Dictionary<string, long>();
+        CollectSnapshot(custom);
+        _changes.Clear();
+        var changes = VersionChanges.Collect(_overlay, CommittedValueLength, NumRowsTotal, StateBytesTotal, version, _changes);
+        var deltaLength = changes.Delta.Length;
         var checkpointStarted = Stopwatch.GetTimestamp();
-        await _files.WriteAsync(version, StateFileKind.Delta, deltaBytes, cancellationToken);
-        if (snapshotBytes is { } snapshot)
-        {
-            await _files.WriteAsync(version, StateFileKind.Snapshot, snapshot, cancellationToken);
-        }
+        await _files.WriteAsync(version, StateFileKind.Delta, changes.Delta, cancellationToken);
+        changes.ReleaseDelta();
         var checkpointMs = (long)Stopwatch.GetElapsedTime(checkpointStarted).TotalMilliseconds;
         var applyStarted = Stopwatch.GetTimestamp();
         try
@@ -127,26 +133,22 @@ internal abstract class OverlayStateStore : IStateStore
         }
         var applyMs = (long)Stopwatch.GetElapsedTime(applyStarted).TotalMilliseconds;
         _overlay.Clear();
+        _changes.Clear();
         _lastRead = null;
         Version = version;
         NumRowsTotal = changes.RowsTotal;
         StateBytesTotal = changes.BytesTotal;
-        var custom = new Dictionary<string, long>
-        {
-            ["stateOnCurrentVersionSizeBytes"] = StateBytesTotal,
-            ["stateChangelogBytes"] = deltaBytes.Length,
-            ["stateSnapshotBytes"] = snapshotBytes?.Length ?? 0,
-            ["stateCheckpointWriteLatency"] = checkpointMs,
-        };
-        if (snapshotBytes is not null)
-        {
-            _lastSnapshot = version;
-            await PurgeAsync(custom, cancellationToken);
-        }
+        custom["stateOnCurrentVersionSizeBytes"] = StateBytesTotal;
+        custom["stateChangelogBytes"] = deltaLength;
+        custom["stateSnapshotBytes"] = StartSnapshotIfDue();
+        custom["stateCheckpointWriteLatency"] = checkpointMs;
         AddCustomMetrics(custom, applyMs);
         return new StateStoreMetrics(NumRowsTotal, changes.RowsUpdated, changes.RowsRemoved, EstimateMemoryBytes(),
             (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, custom);
     }
+
+    /// <summary>Completes when no snapshot is being written (never faults); for tests and orderly shutdowns.</summary>
+    internal Task WhenSnapshotWrittenAsync() => _snapshot?.Completion ?? Task.CompletedTask;
 
     public void Abort()
     {
@@ -160,6 +162,10 @@ internal abstract class OverlayStateStore : IStateStore
         if (!_disposed)
         {
             _disposed = true;
+            // The job reads the committed state: it lets go of it before the state closes. Its snapshot may be lost;
+            // the changelogs it would have replaced are all still there.
+            _snapshot?.CancelAndWait();
+            _snapshot = null;
             _overlay.Clear();
             Close();
         }
@@ -186,30 +192,58 @@ internal abstract class OverlayStateStore : IStateStore
 
     protected abstract void Close();
 
-    /// <summary>Every entry of the version being committed: the committed state merged with the working changes.</summary>
-    private ReadOnlyMemory<byte> WriteSnapshot(long version, VersionChanges changes)
+    /// <summary>A frozen view of the committed version that another thread may read while later versions are applied.</summary>
+    protected abstract IStateSnapshotSource CaptureCommitted();
+
+    /// <summary>Starts the snapshot of the version just committed when one is due and none runs; returns its size (0: none).</summary>
+    private long StartSnapshotIfDue()
     {
-        var writer = new StateFileWriter(StateFileKind.Snapshot, version, StateFileWriter.Length(changes.RowsTotal, changes.BytesTotal));
-        foreach (var (key, value) in Merge([]))
+        if (_snapshot is not null || Version - _lastSnapshot < _options.SnapshotInterval)
         {
-            writer.Put(key, value);
+            return 0;
         }
-        return writer.Finish(changes.RowsTotal, changes.BytesTotal);
+        IStateSnapshotSource source;
+        try
+        {
+            source = CaptureCommitted();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The version is committed already: a snapshot that cannot start is retried by the next commit.
+            return 0;
+        }
+        _snapshot = StateSnapshotJob.Start(_files, Version, NumRowsTotal, StateBytesTotal, source);
+        _lastSnapshot = Version;
+        return _snapshot.Length;
     }
 
     /// <summary>
-    /// Deletes files no restore needs any more. The version is durable already, so a failure here must not fail the
-    /// commit (the query would rerun a batch that succeeded); it shows in the metrics and the next snapshot retries.
+    /// Reports a snapshot job that ended since the last commit. A failed one is retried by the next commit: the version
+    /// is durable through its changelogs, so a failure here must not fail the commit (the query would rerun a batch that
+    /// succeeded). A failed purge only leaves files for the next snapshot's purge.
     /// </summary>
-    private async Task PurgeAsync(Dictionary<string, long> metrics, CancellationToken cancellationToken)
+    private void CollectSnapshot(Dictionary<string, long> metrics)
     {
-        try
+        if (_snapshot is not { IsCompleted: true } job)
         {
-            metrics["stateFilesPurged"] = await _files.PurgeAsync(Version, cancellationToken);
+            return;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        _snapshot = null;
+        var outcome = job.Completion.Result;
+        metrics["stateSnapshotWriteLatency"] = outcome.WriteMs;
+        if (outcome.Written)
         {
-            metrics["stateFilesPurgeFailed"] = 1;
+            _lastWrittenSnapshot = job.Version;
+            metrics["stateFilesPurged"] = outcome.FilesPurged;
+            if (outcome.PurgeFailed)
+            {
+                metrics["stateFilesPurgeFailed"] = 1;
+            }
+        }
+        else
+        {
+            _lastSnapshot = _lastWrittenSnapshot;
+            metrics["stateSnapshotFailed"] = 1;
         }
     }
 

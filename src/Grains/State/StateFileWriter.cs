@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Sluice.State;
@@ -34,14 +35,18 @@ internal sealed class StateFileWriter
     public static ReadOnlySpan<byte> HeaderMagic => "SLST"u8;
     public static ReadOnlySpan<byte> TrailerMagic => "SLND"u8;
 
+    private readonly bool _pooled;
     private byte[] _buffer;
     private int _length;
     private long _records;
 
-    /// <param name="capacity">The file's size when known (see <see cref="Length"/>): then the buffer is allocated once.</param>
-    public StateFileWriter(StateFileKind kind, long version, long capacity = 4096)
+    /// <param name="capacity">The file's size, or a bound on it, when known (see <see cref="Length"/>): then the buffer is taken once.</param>
+    /// <param name="pooled">Rent the buffer from the shared pool (a changelog every commit would otherwise be a fresh
+    /// large-object allocation); the caller hands it back with <see cref="Release"/> once the file is written.</param>
+    public StateFileWriter(StateFileKind kind, long version, long capacity = 4096, bool pooled = false)
     {
-        _buffer = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(capacity, HeaderLength + TrailerLength, Array.MaxLength));
+        _pooled = pooled;
+        _buffer = Allocate((int)Math.Clamp(capacity, HeaderLength + TrailerLength, Array.MaxLength));
         var header = GetSpan(HeaderLength);
         HeaderMagic.CopyTo(header);
         BinaryPrimitives.WriteUInt16LittleEndian(header[4..], FormatVersion);
@@ -101,10 +106,26 @@ internal sealed class StateFileWriter
     {
         if (_buffer.Length - _length < size)
         {
-            var grown = GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, Math.Max(_buffer.Length * 2L, (long)_length + size)));
+            var grown = Allocate((int)Math.Min(Array.MaxLength, Math.Max(_buffer.Length * 2L, (long)_length + size)));
             _buffer.AsSpan(0, _length).CopyTo(grown);
+            Release();
             _buffer = grown;
         }
         return _buffer.AsSpan(_length, size);
     }
+
+    /// <summary>
+    /// Gives a pooled buffer back; the content <see cref="Finish"/> returned must not be used afterwards. Only call it
+    /// once the content was written: a write that failed may still be reading it, so its buffer is left to the GC.
+    /// </summary>
+    public void Release()
+    {
+        if (_pooled && _buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
+
+    private byte[] Allocate(int size) => _pooled ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
 }

@@ -2,11 +2,19 @@ namespace Sluice.State;
 
 /// <summary>
 /// A working version's net effect on the committed state: the puts, the removes of keys that existed (removing an
-/// absent key changes nothing and is not written), and the store's row and byte totals after it.
+/// absent key changes nothing and is not written), the store's row and byte totals after it, and its changelog.
+/// One pass over the overlay does it all: the changelog is written as the changes are counted, into a pooled buffer
+/// sized once from the overlay (an upper bound), so a commit neither walks the overlay twice nor allocates the file.
 /// </summary>
 internal sealed class VersionChanges
 {
-    private VersionChanges(List<KeyValuePair<byte[], byte[]?>> changes) => Changes = changes;
+    private readonly StateFileWriter _delta;
+
+    private VersionChanges(List<KeyValuePair<byte[], byte[]?>> changes, StateFileWriter delta)
+    {
+        Changes = changes;
+        _delta = delta;
+    }
 
     /// <summary>In key order; a null value is a remove.</summary>
     public List<KeyValuePair<byte[], byte[]?>> Changes { get; }
@@ -20,13 +28,18 @@ internal sealed class VersionChanges
     /// <summary>Key and value bytes of the store after the version.</summary>
     public long BytesTotal { get; private set; }
 
-    /// <summary>Size of the changelog that <see cref="WriteDelta"/> produces.</summary>
-    public long DeltaLength { get; private set; } = StateFileWriter.HeaderLength + StateFileWriter.TrailerLength;
+    /// <summary>The version's changelog file; valid until <see cref="ReleaseDelta"/>.</summary>
+    public ReadOnlyMemory<byte> Delta { get; private set; }
 
     /// <param name="committedValueLength">Length of the committed value of a key; -1 when the key is not committed.</param>
-    public static VersionChanges Collect(SortedEntries overlay, Func<byte[], int> committedValueLength, long rowsTotal, long bytesTotal)
+    /// <param name="changes">An empty list to fill (the store reuses one across commits).</param>
+    public static VersionChanges Collect(SortedEntries overlay, Func<byte[], int> committedValueLength, long rowsTotal, long bytesTotal,
+        long version, List<KeyValuePair<byte[], byte[]?>> changes)
     {
-        var result = new VersionChanges(new List<KeyValuePair<byte[], byte[]?>>(overlay.Count)) { RowsTotal = rowsTotal, BytesTotal = bytesTotal };
+        // A put takes 9 bytes besides its key and value, a remove 5 besides its key: this bounds the file.
+        var bound = StateFileWriter.HeaderLength + StateFileWriter.TrailerLength + overlay.PayloadBytes + (9L * overlay.Count);
+        var delta = new StateFileWriter(StateFileKind.Delta, version, bound, pooled: true);
+        var result = new VersionChanges(changes, delta) { RowsTotal = rowsTotal, BytesTotal = bytesTotal };
         foreach (var entry in overlay.Range([]))
         {
             var committed = entry.CommittedLength != SortedEntries.Entry.UnknownLength ? entry.CommittedLength : committedValueLength(entry.Key);
@@ -39,34 +52,25 @@ internal sealed class VersionChanges
                 result.RowsRemoved++;
                 result.RowsTotal--;
                 result.BytesTotal -= entry.Key.Length + committed;
-                result.DeltaLength += StateFileWriter.RemoveLength(entry.Key.Length);
+                delta.Remove(entry.Key);
             }
             else
             {
                 result.RowsUpdated++;
                 result.RowsTotal += committed < 0 ? 1 : 0;
                 result.BytesTotal += entry.Value.Length - (committed < 0 ? -entry.Key.Length : committed);
-                result.DeltaLength += StateFileWriter.PutLength(entry.Key.Length, entry.Value.Length);
+                delta.Put(entry.Key, entry.Value);
             }
-            result.Changes.Add(new(entry.Key, entry.Value));
+            changes.Add(new(entry.Key, entry.Value));
         }
+        result.Delta = delta.Finish(result.RowsTotal, result.BytesTotal);
         return result;
     }
 
-    public ReadOnlyMemory<byte> WriteDelta(long version)
+    /// <summary>Gives the changelog's buffer back to the pool once it is written (never after a failed write).</summary>
+    public void ReleaseDelta()
     {
-        var delta = new StateFileWriter(StateFileKind.Delta, version, DeltaLength);
-        foreach (var (key, value) in Changes)
-        {
-            if (value is null)
-            {
-                delta.Remove(key);
-            }
-            else
-            {
-                delta.Put(key, value);
-            }
-        }
-        return delta.Finish(RowsTotal, BytesTotal);
+        Delta = default;
+        _delta.Release();
     }
 }

@@ -24,6 +24,20 @@ public sealed class FolderCheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task TryCreate_Cancelled_LeavesNeitherTheFileNorItsTempFile()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder, "state"));
+        var store = new FolderCheckpointStore(_folder, _ => true);
+        using var cancel = new CancellationTokenSource();
+        await cancel.CancelAsync();
+
+        // A state snapshot given up when its store closes: a big temp file must not stay behind, hidden.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.TryCreateBytesAsync("state/9.snapshot", new byte[1 << 20], cancel.Token));
+
+        Assert.Empty(Directory.GetFiles(Path.Combine(_folder, "state")));
+    }
+
+    [Fact]
     public async Task TryCreate_InNewFolders_SyncsEachParentThatGotAnEntry()
     {
         Directory.CreateDirectory(_folder);

@@ -105,8 +105,9 @@ public sealed class WindowedAggregationTests : IDisposable
     [InlineData("append")]
     public async Task KeptCache_GivesTheSameOutputAndStateAsACacheRebuiltEveryBatch(string mode)
     {
-        var kept = new Run(Spec(mode), Path.Combine(_root, "kept"), keepCache: true);
-        var rebuilt = new Run(Spec(mode), Path.Combine(_root, "rebuilt"), keepCache: false);
+        // Disposed before the folder goes: a store still writes its snapshot of batch 9 in the background.
+        using var kept = new Run(Spec(mode), Path.Combine(_root, "kept"), keepCache: true);
+        using var rebuilt = new Run(Spec(mode), Path.Combine(_root, "rebuilt"), keepCache: false);
         var random = new Random(7);
         var watermark = 0L;
         for (var batch = 0; batch < 12; batch++)
@@ -148,7 +149,7 @@ public sealed class WindowedAggregationTests : IDisposable
     private sealed record Outcome(List<string> Output, long StateRows, int Late);
 
     /// <summary>Key groups with a memory state store each, fed by <see cref="BatchAsync"/> as agents and window grains would.</summary>
-    private sealed class Run
+    private sealed class Run : IDisposable
     {
         private readonly QueryPlan _plan;
         private readonly bool _keepCache;
@@ -164,6 +165,14 @@ public sealed class WindowedAggregationTests : IDisposable
             for (var g = 0; g < KeyGroups; g++)
             {
                 _stores[g] = provider.OpenAsync(new StateStoreId(0, g), checkpoint, "q", -1).GetAwaiter().GetResult();
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var store in _stores)
+            {
+                store.Dispose();
             }
         }
 

@@ -29,7 +29,7 @@ public sealed class RocksDbStateStoreTests(ITestOutputHelper output) : StateStor
         }
 
         var watch = Stopwatch.StartNew();
-        var metrics = await store.CommitAsync(0);
+        var metrics = await store.CommitAndSnapshotAsync(0);
         output.WriteLine($"commit of {count} new 1 KiB rows with snapshot: {watch.ElapsedMilliseconds} ms " +
             $"(changelog {metrics.CustomMetrics["stateChangelogBytes"] / 1048576} MiB, write batch {metrics.CustomMetrics["rocksdbCommitWriteBatchLatency"]} ms)");
         output.WriteLine(string.Join(", ", metrics.CustomMetrics.Select(m => $"{m.Key}={m.Value}")));

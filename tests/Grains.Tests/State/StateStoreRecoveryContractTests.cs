@@ -72,7 +72,7 @@ public abstract class StateStoreRecoveryContractTests : StateStoreTestBase
                 store.Remove(K($"k{v - 1}"));
                 model.Remove($"k{v - 1}");
             }
-            var metrics = await store.CommitAsync(v);
+            var metrics = await store.CommitAndSnapshotAsync(v);
             Assert.Equal(model.Count, metrics.NumRowsTotal);
             Assert.Equal(v is 3 or 7, metrics.CustomMetrics["stateSnapshotBytes"] > 0);
             history.Add([.. model.Select(e => $"{e.Key}={e.Value}")]);
@@ -223,6 +223,40 @@ public abstract class StateStoreRecoveryContractTests : StateStoreTestBase
 
         Assert.Equal(1, store.Version);
         Assert.Equal(["k0=v0", "k1=v1"], Pairs(store.Iterate()));
+    }
+
+    /// <summary>
+    /// Files of state file format 1 as the store wrote them before snapshots moved off the commit (versions 0..5,
+    /// snapshot 3): a checkpoint of that Sluice resumes, reading and extending them.
+    /// </summary>
+    private static readonly Dictionary<string, string> FormatOneFiles = new()
+    {
+        ["0.delta"] = "534c535401000100000000000000000001020000006b300c000000746f756368656420696e2030010000000000000001000000000000000e000000000000008ca729fd534c4e44",
+        ["1.delta"] = "534c535401000100010000000000000001020000006b300c000000746f756368656420696e203101020000006b310200000076310200000000000000020000000000000012000000000000006a88dc01534c4e44",
+        ["2.delta"] = "534c535401000100020000000000000001020000006b300c000000746f756368656420696e203202020000006b3101020000006b32020000007632030000000000000002000000000000001200000000000000d0730657534c4e44",
+        ["3.delta"] = "534c535401000100030000000000000001020000006b300c000000746f756368656420696e203301020000006b33020000007633020000000000000003000000000000001600000000000000ef59c7c0534c4e44",
+        ["3.snapshot"] = "534c535401000200030000000000000001020000006b300c000000746f756368656420696e203301020000006b3202000000763201020000006b330200000076330300000000000000030000000000000016000000000000003b5eaeb5534c4e44",
+        ["4.delta"] = "534c535401000100040000000000000001020000006b300c000000746f756368656420696e203401020000006b34020000007634020000000000000004000000000000001a0000000000000071de0649534c4e44",
+        ["5.delta"] = "534c535401000100050000000000000001020000006b300c000000746f756368656420696e203502020000006b3401020000006b35020000007635030000000000000004000000000000001a00000000000000efba0b94534c4e44",
+    };
+
+    [Fact]
+    public async Task Open_OfACheckpointWrittenByTheEarlierStore_ResumesFromIt()
+    {
+        Directory.CreateDirectory(StateFolder);
+        foreach (var (name, hex) in FormatOneFiles)
+        {
+            File.WriteAllBytes(Path.Combine(StateFolder, name), Convert.FromHexString(hex));
+        }
+
+        var store = await OpenAsync(5);
+
+        Assert.Equal(["k0=touched in 5", "k2=v2", "k3=v3", "k5=v5"], Pairs(store.Iterate()));
+        store.Put(K("k6"), V("v6"));
+        var metrics = await store.CommitAndSnapshotAsync(6);
+        Assert.Equal(5, metrics.NumRowsTotal);
+        store.Dispose();
+        Assert.Equal(["k0=touched in 5", "k2=v2", "k3=v3", "k5=v5", "k6=v6"], Pairs((await OpenAsync(6)).Iterate()));
     }
 
     private static byte[] Flip(byte[] bytes, int at)

@@ -47,7 +47,7 @@ public abstract class StateStoreTestBase : IDisposable
         for (var v = 0; v < count; v++)
         {
             store.Put(K($"k{v}"), V($"v{v}"));
-            await store.CommitAsync(v);
+            await store.CommitAndSnapshotAsync(v);
         }
         return store;
     }

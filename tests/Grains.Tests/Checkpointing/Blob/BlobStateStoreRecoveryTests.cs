@@ -3,6 +3,7 @@ using Azure.Storage.Blobs.Models;
 using Sluice.Checkpointing;
 using Sluice.Checkpointing.Blob;
 using Sluice.State;
+using Sluice.Tests.State;
 
 namespace Sluice.Tests.Checkpointing.Blob;
 
@@ -41,7 +42,7 @@ public abstract class BlobStateStoreRecoveryTests : IDisposable
                 store.Remove(B($"k{v - 1}"));
                 model.Remove($"k{v - 1}");
             }
-            await store.CommitAsync(v);
+            await store.CommitAndSnapshotAsync(v);
             history.Add([.. model.Select(e => $"{e.Key}={e.Value}")]);
         }
         store.Dispose();
@@ -130,7 +131,7 @@ public abstract class BlobStateStoreRecoveryTests : IDisposable
         for (var v = 0; v < count; v++)
         {
             store.Put(B($"k{v}"), B($"v{v}"));
-            await store.CommitAsync(v);
+            await store.CommitAndSnapshotAsync(v);
         }
         return store;
     }
