@@ -48,6 +48,20 @@ internal abstract class ColumnVector(DataType type)
         _validity = null;
     }
 
+    /// <summary>
+    /// Empties the vector and makes it <paramref name="rows"/> rows long, without nulls and with unspecified values, for
+    /// a kernel that writes its result by physical row index (the rows a selection vector skips are never read).
+    /// </summary>
+    public void ResetTo(int rows)
+    {
+        Reset();
+        Reserve(rows);
+        Count = rows;
+    }
+
+    /// <summary>Marks <paramref name="row"/> NULL; a kernel writing by index also writes the type's default in its slot.</summary>
+    public void SetNull(int row) => MarkNull(row);
+
     /// <summary>Makes room for <paramref name="rows"/> more rows.</summary>
     public abstract void Reserve(int rows);
 
