@@ -12,13 +12,16 @@ namespace Sluice.Tests.Columnar;
 public class KernelEquivalenceTests
 {
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    public void RandomExpressions_KernelsAgreeWithTheRowEvaluator(int seed)
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(3, true)]
+    [InlineData(4, true)]
+    [InlineData(5, false)]
+    [InlineData(6, false)]
+    public void RandomExpressions_KernelsAgreeWithTheRowEvaluator(int seed, bool nulls)
     {
-        var data = new KernelRandomData(seed);
+        // Without NULLs the kernels take their no-bitmap paths.
+        var data = new KernelRandomData(seed, nulls);
         var batch = new ColumnBatch(KernelRandomData.Schema);
         int compiled = 0, native = 0;
         for (var attempt = 0; attempt < 1500; attempt++)
@@ -54,6 +57,40 @@ public class KernelEquivalenceTests
         }
         Assert.True(compiled > 300, $"only {compiled} random expressions compiled");
         Assert.True(native > compiled / 3, $"only {native} of {compiled} expressions got a kernel (the rest ran row at a time)");
+    }
+
+    [Theory]
+    [InlineData("s = 'abc'")]
+    [InlineData("'abc' = s")]
+    [InlineData("s <> 'not in the dictionary'")]
+    [InlineData("s <=> 'a'")]
+    [InlineData("'Y' <=> u")]
+    [InlineData("s = u")]
+    [InlineData("s = s")]
+    [InlineData("s <=> s")]
+    [InlineData("s < u")]
+    [InlineData("upper(s) = upper(u)")]
+    public void StringComparisons_ByCodeOrByValue_AgreeWithTheRowEvaluator(string text)
+    {
+        var expression = ExpressionCompiler.Compile(text, KernelRandomData.Schema);
+        var kernel = KernelCompiler.Compile(expression, KernelRandomData.Schema);
+        Assert.IsType<ComparisonKernel>(kernel);
+        foreach (var nulls in new[] { true, false })
+        {
+            var data = new KernelRandomData(text.Length, nulls);
+            var batch = new ColumnBatch(KernelRandomData.Schema);
+            for (var b = 0; b < 3; b++)
+            {
+                var rows = data.Rows(100);
+                data.Fill(batch, rows);
+                var vector = kernel.Evaluate(batch);
+                for (var i = 0; i < batch.SelectedCount; i++)
+                {
+                    var r = batch.RowAt(i);
+                    Assert.True(Same(expression.Evaluate(rows[r]), vector.GetValue(r)), $"'{text}' on row {r}");
+                }
+            }
+        }
     }
 
     [Theory]

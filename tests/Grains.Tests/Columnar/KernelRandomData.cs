@@ -4,7 +4,7 @@ using Sluice.Data;
 namespace Sluice.Tests.Columnar;
 
 /// <summary>Random rows of every type the kernels handle (with NULLs and edge values), laid into reused column batches.</summary>
-internal sealed class KernelRandomData(int seed)
+internal sealed class KernelRandomData(int seed, bool nulls = true)
 {
     public static readonly StreamSchema Schema = new(
     [
@@ -44,7 +44,7 @@ internal sealed class KernelRandomData(int seed)
 
     private object? Value(DataType type)
     {
-        if (_random.Next(5) == 0)
+        if (nulls && _random.Next(5) == 0)
         {
             return null;
         }

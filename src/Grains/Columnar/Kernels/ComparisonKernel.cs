@@ -25,13 +25,13 @@ internal sealed class ComparisonKernel(BinaryOperator op, Kernel left, Kernel ri
         switch (a)
         {
             case Int64Vector longs:
-                Compare(rows, a, b, output, longs.Values, ((Int64Vector)b).Values, static (x, y) => x.CompareTo(y));
+                Compare<long, LongOrder>(rows, a, b, output, longs.Values, ((Int64Vector)b).Values);
                 break;
             case DoubleVector doubles:
-                Compare(rows, a, b, output, doubles.Values, ((DoubleVector)b).Values, static (x, y) => Comparisons.CompareDoubles(x, y));
+                Compare<double, DoubleOrder>(rows, a, b, output, doubles.Values, ((DoubleVector)b).Values);
                 break;
             case BooleanVector booleans:
-                Compare(rows, a, b, output, booleans.Values, ((BooleanVector)b).Values, static (x, y) => x.CompareTo(y));
+                Compare<bool, BooleanOrder>(rows, a, b, output, booleans.Values, ((BooleanVector)b).Values);
                 break;
             default:
                 CompareStrings(rows, (StringVector)a, (StringVector)b, output);
@@ -40,7 +40,8 @@ internal sealed class ComparisonKernel(BinaryOperator op, Kernel left, Kernel ri
         return output;
     }
 
-    private void Compare<T>(Rows rows, ColumnVector a, ColumnVector b, BooleanVector output, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Func<T, T, int> compare)
+    private void Compare<T, TOrder>(Rows rows, ColumnVector a, ColumnVector b, BooleanVector output, ReadOnlySpan<T> x, ReadOnlySpan<T> y)
+        where TOrder : struct, IOrder<T>
     {
         var results = output.Values;
         var nullable = a.HasNulls || b.HasNulls;
@@ -53,7 +54,7 @@ internal sealed class ComparisonKernel(BinaryOperator op, Kernel left, Kernel ri
             }
             else
             {
-                results[r] = Holds(compare(x[r], y[r]));
+                results[r] = Holds(TOrder.Compare(x[r], y[r]));
             }
         }
     }
@@ -65,14 +66,24 @@ internal sealed class ComparisonKernel(BinaryOperator op, Kernel left, Kernel ri
         var y = b.Codes;
         var nullable = a.HasNulls || b.HasNulls;
         var byCode = op is BinaryOperator.Equal or BinaryOperator.NotEqual or BinaryOperator.NullSafeEqual;
-        if (byCode && right is ConstantKernel { Value: string constant } && !a.HasNulls)
+        var (column, other) = right is ConstantKernel ? (a, right) : (b, left);
+        if (byCode && other is ConstantKernel { Value: string constant })
         {
             // A column against a literal: one dictionary lookup per batch, then code comparisons.
-            var code = a.Dictionary.TryGetCode(constant, out var c) ? c : -2;
+            var code = column.Dictionary.TryGetCode(constant, out var c) ? c : -2;
+            var codes = column.Codes;
+            var columnNulls = column.HasNulls;
             for (var i = 0; i < rows.Count; i++)
             {
                 var r = rows[i];
-                results[r] = Holds(x[r] == code ? 0 : 1);
+                if (columnNulls && column.IsNull(r))
+                {
+                    SetNullResult(output, results, r, bothNull: false);
+                }
+                else
+                {
+                    results[r] = Holds(codes[r] == code ? 0 : 1);
+                }
             }
             return;
         }
@@ -119,4 +130,25 @@ internal sealed class ComparisonKernel(BinaryOperator op, Kernel left, Kernel ri
         BinaryOperator.Greater => comparison > 0,
         _ => comparison >= 0,
     };
+
+    /// <summary>A type's SQL order, as a struct so the comparison loop is specialized per type.</summary>
+    private interface IOrder<T>
+    {
+        static abstract int Compare(T a, T b);
+    }
+
+    private readonly struct LongOrder : IOrder<long>
+    {
+        public static int Compare(long a, long b) => a.CompareTo(b);
+    }
+
+    private readonly struct DoubleOrder : IOrder<double>
+    {
+        public static int Compare(double a, double b) => Comparisons.CompareDoubles(a, b);
+    }
+
+    private readonly struct BooleanOrder : IOrder<bool>
+    {
+        public static int Compare(bool a, bool b) => a.CompareTo(b);
+    }
 }
