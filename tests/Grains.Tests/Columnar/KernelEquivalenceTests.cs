@@ -106,6 +106,8 @@ public class KernelEquivalenceTests
     [InlineData("upper(s) || lower(u)", DataTypeKind.String)]
     [InlineData("substring(s, 2, 3)", DataTypeKind.String)]
     [InlineData("length(s) IS NULL", DataTypeKind.Boolean)]
+    [InlineData("t - INTERVAL 90 SECONDS", DataTypeKind.Timestamp)]
+    [InlineData("INTERVAL 1 DAY + CAST(s AS timestamp)", DataTypeKind.Timestamp)]
     public void CommonExpressions_GetKernels_NotTheRowFallback(string text, DataTypeKind type)
     {
         var expression = ExpressionCompiler.Compile(text, KernelRandomData.Schema);

@@ -134,7 +134,7 @@ internal sealed class KernelRandomData(int seed, bool nulls = true)
             17 => $"concat({E()}, {E()}{Pick("", ", s", ", 'x'")})",
             18 => $"({E()} || {E()})",
             19 => $"({E()} BETWEEN {E()} AND {E()})",
-            20 => $"({E()} LIKE 'a%')",
+            20 => _random.Next(2) == 0 ? $"({E()} LIKE 'a%')" : $"({E()} {Pick("+", "-")} INTERVAL {Pick("1", "90", "-3")} {Pick("SECONDS", "HOURS", "DAYS")})",
             21 => $"CASE WHEN {E()} THEN {E()} ELSE {E()} END",
             22 => $"coalesce({E()}, {E()})",
             _ => $"({E()} IN ({E()}, {E()}))",

@@ -46,6 +46,8 @@ internal static class KernelCompiler
         ColumnRef c when schema.IndexOf(c.Name) is var i and >= 0 => new ColumnKernel(schema[i].Type, i),
         UnaryExpr { Operator: UnaryOperator.Not } u => Node(u.Operand, schema) is { Type.Kind: DataTypeKind.Boolean } operand ? new NotKernel(operand) : null,
         UnaryExpr u => Negate(u, schema),
+        BinaryExpr b when IntervalShiftKernel.Match(b) is var (time, shift) =>
+            Node(time, schema) is { } t && CastKernel.Create(t, DataType.Timestamp) is { Type.Kind: DataTypeKind.Timestamp } cast ? new IntervalShiftKernel(cast, shift) : null,
         BinaryExpr b => Binary(b, schema),
         BetweenExpr b => Native(Between(b), schema),
         IsNullExpr n => Node(n.Operand, schema) is { } operand ? new IsNullKernel(operand, n.Negated) : null,
@@ -78,7 +80,6 @@ internal static class KernelCompiler
             case BinaryOperator.Concat:
                 return StringFunctionKernels.Concat([left, right]);
             case BinaryOperator.Add or BinaryOperator.Subtract or BinaryOperator.Multiply or BinaryOperator.Divide or BinaryOperator.Remainder:
-                // timestamp +/- interval does not reach here: an interval alone does not bind, so the node runs on rows.
                 var type = TypeCoercion.ArithmeticType(left.Type, right.Type);
                 if (binary.Operator == BinaryOperator.Divide && type is not null)
                 {
