@@ -70,6 +70,19 @@ internal sealed class ColumnBatch
     /// <summary>Keeps the first <paramref name="count"/> indexes of <see cref="SelectionBuffer"/> as the selection.</summary>
     public void SetSelection(int count) => _selected = count;
 
+    /// <summary>Takes <paramref name="source"/>'s row count and selection: a projection's batch selects the rows its input did.</summary>
+    public void CopySelectionFrom(ColumnBatch source)
+    {
+        RowCount = source.RowCount;
+        if (!source.HasSelection)
+        {
+            _selected = -1;
+            return;
+        }
+        source.Selection.CopyTo(SelectionBuffer());
+        _selected = source._selected;
+    }
+
     /// <summary>The physical index of the <paramref name="i"/>-th selected row.</summary>
     public int RowAt(int i) => _selected >= 0 ? _selection[i] : i;
 

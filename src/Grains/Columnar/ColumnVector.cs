@@ -13,6 +13,9 @@ internal abstract class ColumnVector(DataType type)
 {
     private ulong[]? _validity;
 
+    // The bitmap of the last batch, kept by Reset so a reused vector with NULLs allocates none per batch.
+    private ulong[]? _spareValidity;
+
     public DataType Type { get; } = type;
 
     /// <summary>Rows in the vector (selected or not).</summary>
@@ -45,8 +48,23 @@ internal abstract class ColumnVector(DataType type)
     public virtual void Reset()
     {
         Count = 0;
+        _spareValidity = _validity ?? _spareValidity;
         _validity = null;
     }
+
+    /// <summary>
+    /// Empties the vector and makes it <paramref name="rows"/> rows long, without nulls and with unspecified values, for
+    /// a kernel that writes its result by physical row index (the rows a selection vector skips are never read).
+    /// </summary>
+    public void ResetTo(int rows)
+    {
+        Reset();
+        Reserve(rows);
+        Count = rows;
+    }
+
+    /// <summary>Marks <paramref name="row"/> NULL; a kernel writing by index also writes the type's default in its slot.</summary>
+    public void SetNull(int row) => MarkNull(row);
 
     /// <summary>Makes room for <paramref name="rows"/> more rows.</summary>
     public abstract void Reserve(int rows);
@@ -57,6 +75,12 @@ internal abstract class ColumnVector(DataType type)
     /// <summary>Clears <paramref name="row"/>'s validity bit, allocating the bitmap (all valid so far) on the first NULL.</summary>
     protected void MarkNull(int row)
     {
+        if (_validity is null && _spareValidity is { } spare && spare.Length > row >> 6)
+        {
+            spare.AsSpan().Fill(ulong.MaxValue);
+            _validity = spare;
+            _spareValidity = null;
+        }
         if (_validity is null || _validity.Length <= row >> 6)
         {
             var grown = new ulong[Math.Max((row >> 6) + 1, (Capacity + 63) >> 6)];

@@ -30,6 +30,9 @@ internal sealed class StringDictionary
     /// <summary>The string of <paramref name="code"/>.</summary>
     public string this[int code] => _values[code];
 
+    /// <summary>The code of <paramref name="value"/> if the dictionary holds it (an equality test against a constant compares codes).</summary>
+    public bool TryGetCode(string value, out int code) => _codes.TryGetValue(value, out code);
+
     public int GetOrAdd(string value)
     {
         if (!_codes.TryGetValue(value, out var code))

@@ -67,8 +67,19 @@ internal sealed class QueryPlan(
     /// Runs a stream's prefix on columns when every operator of it has a kernel, returning the batch it made (the
     /// input itself, or a projection's new one); null, with the batch untouched, when the prefix needs rows.
     /// </summary>
-    public Columnar.ColumnBatch? TryApplyPrefix(int stream, Columnar.ColumnBatch batch, BatchContext context) =>
-        Streams[stream].Prefix.Count == 0 ? batch : null;
+    public Columnar.ColumnBatch? TryApplyPrefix(int stream, Columnar.ColumnBatch batch, BatchContext context)
+    {
+        var plan = Streams[stream];
+        if (!plan.PrefixIsColumnar)
+        {
+            return null;
+        }
+        foreach (var op in plan.Prefix)
+        {
+            batch = ((IColumnarOperator)op).Apply(batch, context);
+        }
+        return batch;
+    }
 
     /// <summary>Runs the stateless operators after a stage's stateful operator.</summary>
     public static void ApplySuffix(StatefulStage stage, List<object?[]> rows, BatchContext context) => Run(stage.Suffix, rows, context);

@@ -111,7 +111,9 @@ internal static class QueryPlanner
         OutputModeRules.Check(spec, stages.Select(s => s.Operator).ToList());
         var schema = stages.Count > 0 ? stages[^1].OutputSchema : main.Schema;
         sink.CheckPlan(spec, schema);
-        return new QueryPlan(spec, streams.Select(b => b.Build()).ToList(), stages, schema);
+        // Late rows go to their sink whole, so a query that names one reads every column.
+        var route = stages.Count > 0 && Sinks.LateRows.SinkName(spec) is null ? stages[0].Operator as IColumnarRoute : null;
+        return new QueryPlan(spec, streams.Select(b => b.Build(route, route is null ? null : stages[0].InputSchema)).ToList(), stages, schema);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Sluice.Data;
 using Sluice.Expressions;
+using Sluice.Operators;
 using Sluice.Spec;
 
 namespace Sluice.Planning;
@@ -30,12 +31,12 @@ internal sealed class StreamBuilder(int index, SourceSpec source, StreamSchema s
     public IReadOnlyList<int> WatermarkWindows { get; private set; } = [];
 
     public void Filter(string path, FilterSpec f) =>
-        _prefix.Add(new FilterOperator(QueryPlanner.Compile(path + ".condition", () => ExpressionCompiler.CompilePredicate(f.Condition, Schema))));
+        _prefix.Add(new FilterOperator(QueryPlanner.Compile(path + ".condition", () => ExpressionCompiler.CompilePredicate(f.Condition, Schema)), Schema));
 
     public void Select(string path, SelectSpec s)
     {
         var columns = s.Columns.Select((c, j) => QueryPlanner.Compile($"{path}.columns[{j}]", () => ExpressionCompiler.CompileNamed(c, Schema))).ToList();
-        _prefix.Add(new ProjectOperator(columns));
+        _prefix.Add(new ProjectOperator(columns, Schema));
         var before = Schema;
         var selected = columns.Select(c => c.Expression.Syntax).ToList();
         Schema = new StreamSchema(columns.Select(c => new Column(c.Name, c.Expression.Type)).ToList());
@@ -84,10 +85,10 @@ internal sealed class StreamBuilder(int index, SourceSpec source, StreamSchema s
         var below = _watermarkAt >= 0 ? PushedFilter.Through(predicate, _selectsAfterWatermark) : null;
         if (below is not null && !PushedFilter.Reads(below, WatermarkSpec!.Column) && TryCompile(below, _watermarkSchema!, text) is { } early)
         {
-            _prefix.Insert(_watermarkAt++, new FilterOperator(early));
+            _prefix.Insert(_watermarkAt++, new FilterOperator(early, _watermarkSchema));
             return;
         }
-        _prefix.Add(new FilterOperator(ExpressionCompiler.Compile(predicate, Schema, text)));
+        _prefix.Add(new FilterOperator(ExpressionCompiler.Compile(predicate, Schema, text), Schema));
     }
 
     /// <summary>A rewritten predicate that does not compile where the watermark is (a function only a later select allows) stays after it.</summary>
@@ -113,5 +114,10 @@ internal sealed class StreamBuilder(int index, SourceSpec source, StreamSchema s
     /// <summary>A unioned stream's rows are read by position under the first stream's column names.</summary>
     public void RenameTo(StreamSchema schema) => Schema = schema;
 
-    public StreamPlan Build() => new(Index, Source, SourceSchema, _prefix, WatermarkSpec);
+    /// <param name="route">The first stateful operator's columnar route, if it has one (see <see cref="SourceColumns"/>).</param>
+    /// <param name="routeInput">That operator's input schema.</param>
+    public StreamPlan Build(IColumnarRoute? route = null, StreamSchema? routeInput = null) => new(Index, Source, SourceSchema, _prefix, WatermarkSpec)
+    {
+        ColumnsRead = SourceColumns.Read(_prefix, SourceSchema, Schema, route, routeInput),
+    };
 }

@@ -17,6 +17,9 @@ internal sealed class StreamPlan(int index, SourceSpec source, StreamSchema sour
 
     public IReadOnlyList<IRowOperator> Prefix { get; } = prefix;
 
+    /// <summary>Whether every prefix operator runs on columns, so an agent's columnar read stays columnar to the route.</summary>
+    public bool PrefixIsColumnar { get; } = prefix.All(static op => op is IColumnarOperator { IsColumnar: true });
+
     /// <summary>This stream's <c>withWatermark</c>, if any (each stream tracks its own; the query combines them by policy).</summary>
     public WithWatermarkSpec? Watermark { get; } = watermark;
 
