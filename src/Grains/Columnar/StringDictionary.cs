@@ -24,6 +24,12 @@ internal sealed class StringDictionary
         }
     }
 
+    /// <summary>
+    /// Whether some value has a surrogate without its pair: such strings encode alike in state keys, so a consumer that
+    /// groups by code (distinct codes, one key) checks values only when this is set.
+    /// </summary>
+    public bool AnyLoneSurrogate { get; private set; }
+
     /// <summary>Distinct strings so far.</summary>
     public int Count => _values.Count;
 
@@ -39,6 +45,7 @@ internal sealed class StringDictionary
         {
             _codes[value] = code = _values.Count;
             _values.Add(value);
+            AnyLoneSurrogate |= HasLoneSurrogate(value);
         }
         return code;
     }
@@ -50,6 +57,7 @@ internal sealed class StringDictionary
             var text = value.ToString();
             _codes[text] = code = _values.Count;
             _values.Add(text);
+            AnyLoneSurrogate |= HasLoneSurrogate(text);
         }
         return code;
     }
@@ -64,5 +72,28 @@ internal sealed class StringDictionary
             return GetOrAdd(chars[..length]);
         }
         return GetOrAdd(Encoding.UTF8.GetString(utf8));
+    }
+
+    /// <summary>Whether a string has a surrogate without its pair, which <see cref="State.Encoding.RowCodec"/> writes as U+FFFD.</summary>
+    public static bool HasLoneSurrogate(string value)
+    {
+        var span = value.AsSpan();
+        var at = span.IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (at < 0)
+        {
+            return false;
+        }
+        for (var i = at; i < span.Length; i++)
+        {
+            if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(span[i]))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -175,7 +175,8 @@ internal sealed class GroupingScratch
         for (var s = 0; s < _kinds.Length; s++)
         {
             if (_kinds[s] == DataTypeKind.String && (mask & (1L << s)) == 0
-                && KeyLanes.HasLoneSurrogate(((StringVector)_keyVectors[s]).Dictionary[(int)key[_lanesFrom + s]]))
+                && ((StringVector)_keyVectors[s]).Dictionary is { AnyLoneSurrogate: true } dictionary
+                && StringDictionary.HasLoneSurrogate(dictionary[(int)key[_lanesFrom + s]]))
             {
                 return false;
             }

@@ -92,27 +92,4 @@ internal static class KeyLanes
         DataTypeKind.Boolean => lane != 0,
         _ => lane,
     };
-
-    /// <summary>Whether a string has a surrogate without its pair, which <see cref="State.Encoding.RowCodec"/> writes as U+FFFD.</summary>
-    public static bool HasLoneSurrogate(string value)
-    {
-        var span = value.AsSpan();
-        var at = span.IndexOfAnyInRange('\uD800', '\uDFFF');
-        if (at < 0)
-        {
-            return false;
-        }
-        for (var i = at; i < span.Length; i++)
-        {
-            if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(span[i]))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
 }
