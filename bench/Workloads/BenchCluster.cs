@@ -1,4 +1,3 @@
-using System.Reflection;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -54,13 +53,9 @@ internal sealed class BenchCluster : IAsyncDisposable
         return new BenchCluster(host, root);
     }
 
-    /// <summary>Creates a topic on the embedded broker (its type is internal to the engine, hence reflection).</summary>
-    public void CreateTopic(string topic, int partitions)
-    {
-        var type = Type.GetType("Sluice.Connectors.Kafka.EmbeddedKafka, Sluice.Grains", throwOnError: true)!;
-        var kafka = _host.Services.GetRequiredService(type);
-        type.GetMethod("CreateTopic", BindingFlags.Public | BindingFlags.Instance)!.Invoke(kafka, [topic, partitions]);
-    }
+    /// <summary>Creates a topic on the embedded broker.</summary>
+    public void CreateTopic(string topic, int partitions) =>
+        _host.Services.GetRequiredService<Sluice.Connectors.Kafka.EmbeddedKafka>().CreateTopic(topic, partitions);
 
     /// <summary>Writes events [0, count) as JSON, event i to partition i % partitions, and waits for every ack.</summary>
     public void Preload(string topic, int partitions, long count)

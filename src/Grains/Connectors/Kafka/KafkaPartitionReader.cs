@@ -66,16 +66,26 @@ internal sealed unsafe class KafkaPartitionReader : IColumnarPartitionReader
         {
             _json = new KafkaJsonRecords(schema, ParseModes.Parse(spec.Mode), _topic, partition);
         }
-        var defaults = KafkaClientConfig.ReaderDefaults(_topic, partition).Where(d => settings?.ContainsKey(d.Key) != true).Concat(settings ?? new Dictionary<string, string>());
-        var config = KafkaClientConfig.ForConsumer(spec, bootstrapServers, defaults);
-        config.EnablePartitionEof = true;
-        // Offsets that no longer exist must fail the batch (Spark's failOnDataLoss), never silently jump elsewhere.
-        config.AutoOffsetReset = AutoOffsetReset.Error;
-        config.ConsumeResultFields = raw ? "timestamp,headers" : "none";
+        var config = ConsumerConfigFor(spec, bootstrapServers, settings, _topic, partition);
         var builder = new ConsumerBuilder<byte[]?, byte[]?>(config).SetValueDeserializer(_json?.Values ?? Deserializers.ByteArray);
         builder = raw ? builder.SetKeyDeserializer(Deserializers.ByteArray) : builder.SetKeyDeserializer(SkippedBytesDeserializer.Instance);
         _consumer = builder.Build();
         _native = raw ? null : NativeConsumerPoll.TryCreate(_consumer);
+    }
+
+    /// <summary>
+    /// The consumer settings of one partition's reader: the reader's defaults, the silo's <paramref name="settings"/>
+    /// over them, and what the protocol requires. The benchmark's bare-consumer limit reads Kafka with exactly these.
+    /// </summary>
+    public static ConsumerConfig ConsumerConfigFor(SourceSpec spec, string bootstrapServers, IReadOnlyDictionary<string, string>? settings, string topic, int partition)
+    {
+        var defaults = KafkaClientConfig.ReaderDefaults(topic, partition).Where(d => settings?.ContainsKey(d.Key) != true).Concat(settings ?? new Dictionary<string, string>());
+        var config = KafkaClientConfig.ForConsumer(spec, bootstrapServers, defaults);
+        config.EnablePartitionEof = true;
+        // Offsets that no longer exist must fail the batch (Spark's failOnDataLoss), never silently jump elsewhere.
+        config.AutoOffsetReset = AutoOffsetReset.Error;
+        config.ConsumeResultFields = KafkaSchemas.IsRaw(spec) ? "timestamp,headers" : "none";
+        return config;
     }
 
     /// <summary>How many times the reader assigned or sought the partition (once, for ranges read back to back).</summary>
