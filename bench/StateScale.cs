@@ -9,10 +9,14 @@ using Sluice.Spec;
 namespace Sluice.Bench;
 
 /// <summary>
-/// <c>state [--keys 10000000] [--per-batch 1000000] [--key-groups 8]</c>: a streaming count grouped by the rate source's
-/// <c>value</c>, so every row is a new key, until the RocksDB state holds <c>--keys</c> keys. The output goes to a
-/// counting foreachBatch handler, so nothing but the engine and its state holds memory. Reports per batch: duration,
-/// state rows, checkpoint bytes written, working set; and the process's peak working set.
+/// <c>state [--keys 10000000] [--per-batch 1000000] [--key-groups 8] [--windowed-append 1]</c>: a streaming count grouped
+/// by the rate source's <c>value</c>, so every row is a new key, until the RocksDB state holds <c>--keys</c> keys. The
+/// output goes to a counting foreachBatch handler, so nothing but the engine and its state holds memory. Reports per
+/// batch: duration, state rows, checkpoint bytes written, working set; and the process's peak working set.
+/// With <c>--windowed-append 1</c> the count is grouped by <c>window(timestamp)</c> and <c>value</c> in append mode under
+/// a zero-delay watermark, each window as long as <c>--keys / --per-batch</c> batches, so a window holds <c>--keys</c>
+/// keys when it closes; it runs until three windows' worth of rows went in, and checks that every key is either
+/// still in state or was output once.
 /// </summary>
 internal static class StateScale
 {
@@ -21,6 +25,8 @@ internal static class StateScale
         var keys = Options.Long(args, "--keys", 10_000_000);
         var perBatch = Options.Long(args, "--per-batch", 1_000_000);
         var keyGroups = Options.Long(args, "--key-groups", 8);
+        var windowed = Options.Long(args, "--windowed-append", 0) != 0;
+        var windowSeconds = Math.Max(1, keys / perBatch);
         var handler = new CountingHandler();
         CountingHandler.Reset();
         await using var silo = await ScenarioSilo.StartAsync();
@@ -28,9 +34,12 @@ internal static class StateScale
         {
             Name = "state_scale",
             Source = new SourceSpec { Kind = "rate", RowsPerSecond = perBatch },
-            Operators = [new GroupBySpec(["value"], ["count(*) AS n"])],
+            Operators = windowed
+                ? [new WithWatermarkSpec("timestamp", TimeSpan.Zero),
+                    new GroupBySpec([$"window(timestamp, '{windowSeconds} seconds') AS window", "value"], ["count(*) AS n"])]
+                : [new GroupBySpec(["value"], ["count(*) AS n"])],
             Sink = new SinkSpec { Kind = "foreachBatch", Handler = handler.Name },
-            OutputMode = OutputMode.Update,
+            OutputMode = windowed ? OutputMode.Append : OutputMode.Update,
             Trigger = TriggerSpec.Manual,
             CheckpointLocation = "state-scale-" + Guid.NewGuid().ToString("N"),
             Options = new Dictionary<string, string> { ["keyGroups"] = keyGroups.ToString(CultureInfo.InvariantCulture) },
@@ -40,7 +49,8 @@ internal static class StateScale
         var batches = new List<object>();
         var total = Stopwatch.StartNew();
         long stateRows = 0;
-        while (stateRows < keys)
+        long inputRows = 0;
+        while (windowed ? inputRows < 3 * keys : stateRows < keys)
         {
             silo.Clock.Advance(TimeSpan.FromSeconds(1));
             var watch = Stopwatch.StartNew();
@@ -49,6 +59,7 @@ internal static class StateScale
             var progress = (await query.LastProgressAsync())!;
             var state = progress.StateOperators[0];
             stateRows = state.NumRowsTotal;
+            inputRows += progress.NumInputRows;
             var written = state.CustomMetrics.GetValueOrDefault("stateChangelogBytes") + state.CustomMetrics.GetValueOrDefault("stateSnapshotBytes");
             using var process = Process.GetCurrentProcess();
             var workingMb = process.WorkingSet64 >> 20;
@@ -71,13 +82,15 @@ internal static class StateScale
         using var self = Process.GetCurrentProcess();
         var peakMb = self.PeakWorkingSet64 >> 20;
         var checkpointBytes = Directory.Exists(checkpoint) ? Directory.EnumerateFiles(checkpoint, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
-        var ok = stateRows == keys && handler.Rows == keys;
+        var ok = windowed ? stateRows + handler.Rows == inputRows && handler.Rows > 0 : stateRows == keys && handler.Rows == keys;
         var result = new
         {
             machine = Machine.Describe(),
             keys,
             perBatch,
             keyGroups,
+            windowedAppend = windowed,
+            inputRows,
             seconds,
             keysPerSecond = keys / seconds,
             stateRows,
@@ -87,10 +100,11 @@ internal static class StateScale
             batches,
         };
         var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-        var file = Path.Combine(Machine.ResultsFolder(), $"state-{keys / 1_000_000}m-{DateTime.UtcNow:yyyy-MM-dd}.json");
+        var file = Path.Combine(Machine.ResultsFolder(), $"state-{(windowed ? "windowed-append-" : "")}{keys / 1_000_000}m-{DateTime.UtcNow:yyyy-MM-dd}.json");
         await File.WriteAllTextAsync(file, json);
         Console.WriteLine($"{keys:N0} keys in {seconds:F1} s; peak working set {peakMb:N0} MB; checkpoint {checkpointBytes / 1024.0 / 1024:F0} MB at the end; wrote {file}");
-        Console.WriteLine(ok ? "OK: every key in state once, every update output once" : $"FAILED: state {stateRows:N0} rows, output {handler.Rows:N0} rows, expected {keys:N0}");
+        Console.WriteLine(ok ? windowed ? "OK: every key still in state or output once when its window closed" : "OK: every key in state once, every update output once"
+            : $"FAILED: state {stateRows:N0} rows, output {handler.Rows:N0} rows, input {inputRows:N0} rows, expected {keys:N0} keys");
         return ok ? 0 : 1;
     }
 
