@@ -15,7 +15,7 @@ namespace Sluice.Bench;
 /// batch: duration, state rows, checkpoint bytes written, working set; and the process's peak working set.
 /// With <c>--windowed-append 1</c> the count is grouped by <c>window(timestamp)</c> and <c>value</c> in append mode under
 /// a zero-delay watermark, each window as long as <c>--keys / --per-batch</c> batches, so a window holds <c>--keys</c>
-/// keys when it closes; it runs until three windows' worth of rows went in, and checks that every key is either
+/// keys when it closes; it runs three windows' worth of batches, and checks that every key is either
 /// still in state or was output once.
 /// </summary>
 internal static class StateScale
@@ -49,10 +49,11 @@ internal static class StateScale
         var batches = new List<object>();
         var total = Stopwatch.StartNew();
         long stateRows = 0;
-        long inputRows = 0;
         long lastBatch = -1;
-        while (windowed ? inputRows < 3 * keys : stateRows < keys)
+        long iterations = 0;
+        while (windowed ? iterations < 3 * windowSeconds : stateRows < keys)
         {
+            iterations++;
             silo.Clock.Advance(TimeSpan.FromSeconds(1));
             var watch = Stopwatch.StartNew();
             await query.ProcessAllAvailableAsync();
@@ -62,7 +63,6 @@ internal static class StateScale
             // A batch that moves the watermark is followed by a no-data batch that closes windows: count both.
             var these = recent.Where(p => p.BatchId > lastBatch).ToList();
             var rows = these.Sum(p => p.NumInputRows);
-            inputRows += rows;
             lastBatch = progress.BatchId;
             var state = progress.StateOperators[0];
             stateRows = state.NumRowsTotal;
@@ -84,6 +84,8 @@ internal static class StateScale
                 $"files {commit.filesMs:N0}), state {stateRows:N0} rows, {written / 1024.0 / 1024:F1} MB of state files written, working set {workingMb:N0} MB, gen2 GCs {GC.CollectionCount(2)}");
         }
         var seconds = total.Elapsed.TotalSeconds;
+        // The rate source emits exactly --per-batch rows per second of the manual clock, one second per iteration.
+        var inputRows = iterations * perBatch;
         await query.StopAsync();
         using var self = Process.GetCurrentProcess();
         var peakMb = self.PeakWorkingSet64 >> 20;
