@@ -132,6 +132,7 @@ internal sealed class AggregationOperator : IStatefulOperator
     private sealed class Batch(AggregationOperator op, IStateStore store, HotGroups hot, ClosingGroups? closing) : IStatefulBatch
     {
         private readonly Dictionary<byte[], object?[]> _pending = new(ByteKeyComparer.Instance);
+        private readonly List<(byte[] Key, object?[] KeyValues, object?[] Buffer)> _reread = [];
 
         public long? NextProcessingTimerMs => null;
 
@@ -155,7 +156,7 @@ internal sealed class AggregationOperator : IStatefulOperator
         {
             var update = op._mode == OutputMode.Update;
             var output = new List<object?[]>(update ? _pending.Count : 0);
-            hot.BeginBatch(_pending);
+            hot.BeginBatch();
             foreach (var (key, partial) in _pending)
             {
                 if (hot.TryGet(key, out var keyValues, out var buffer))
@@ -173,6 +174,10 @@ internal sealed class AggregationOperator : IStatefulOperator
                     output.Add(Row(keyValues!, buffer));
                 }
             }
+            if (_reread.Count > 0)
+            {
+                hot.Admit(_reread, _pending);
+            }
             if (op._mode == OutputMode.Complete)
             {
                 foreach (var (key, value) in store.Iterate())
@@ -189,8 +194,9 @@ internal sealed class AggregationOperator : IStatefulOperator
         }
 
         /// <summary>
-        /// A group not held: the store's value merged with the batch's partial, kept hot if the budget allows. Its key
-        /// is decoded only where something needs it (the hot entry, update output, or a new group's closing time).
+        /// A group not held: the store's value merged with the batch's partial, kept hot if the budget has room (a group
+        /// read back from the store may make room after the loop: <see cref="HotGroups.Admit"/>). Its key is decoded only
+        /// where something needs it (the hot entry, update output, or a new group's closing time).
         /// </summary>
         private (object?[]? KeyValues, object?[] Buffer) Load(byte[] key, object?[] partial)
         {
@@ -201,14 +207,14 @@ internal sealed class AggregationOperator : IStatefulOperator
                 buffer = RowCodec.Decode(existing);
                 op._aggregates.Merge(buffer, partial);
             }
-            var keyValues = op._mode == OutputMode.Update || hot.HasRoom || (closing is not null && existing is null) ? RowCodec.Decode(key) : null;
+            var keyValues = op._mode == OutputMode.Update || existing is not null || closing is not null || hot.HasRoom ? RowCodec.Decode(key) : null;
             if (closing is not null && existing is null && op.EvictionTimeMs(keyValues!) is { } closesAt)
             {
                 closing.Add(closesAt, key, keyValues!);
             }
-            if (keyValues is not null)
+            if (keyValues is not null && !hot.TryAdd(key, keyValues, buffer) && existing is not null)
             {
-                hot.TryAdd(key, keyValues, buffer);
+                _reread.Add((key, keyValues, buffer));
             }
             return (keyValues, buffer);
         }

@@ -44,12 +44,14 @@ internal sealed class HotGroups(StateCacheBudget budget) : IDisposable
     }
 
     /// <summary>Holds a group the store has (or just got), if the budget has room. The buffer is then changed in place.</summary>
-    public void TryAdd(byte[] key, object?[] keyValues, object?[] buffer)
+    public bool TryAdd(byte[] key, object?[] keyValues, object?[] buffer)
     {
-        if (budget.TryTake())
+        if (!budget.TryTake())
         {
-            _groups.Add(key, new Entry(keyValues, buffer, _batch));
+            return false;
         }
+        _groups.Add(key, new Entry(keyValues, buffer, _batch));
+        return true;
     }
 
     public void Remove(byte[] key)
@@ -60,24 +62,18 @@ internal sealed class HotGroups(StateCacheBudget budget) : IDisposable
         }
     }
 
+    /// <summary>Starts a batch: groups it uses are marked with it.</summary>
+    public void BeginBatch() => _batch++;
+
     /// <summary>
-    /// Starts a batch that touches the keys of <paramref name="batch"/>. When the budget cannot take the ones not
-    /// held yet, drops held groups the batch does not touch: first those the previous batch did not use either, then
-    /// any, so the batch's own groups stay hot.
+    /// Holds groups the batch read from the store but had no room for, making room by dropping held groups the batch
+    /// does not touch: first those the previous batch did not use either, then any. A group new to the state is never
+    /// admitted this way (only while there is room): a key seen once, as in state where every key is new, would
+    /// otherwise push out a held group every time and churn the cache without a single hit.
     /// </summary>
-    public void BeginBatch<T>(Dictionary<byte[], T> batch)
+    public void Admit<T>(List<(byte[] Key, object?[] KeyValues, object?[] Buffer)> reread, Dictionary<byte[], T> batch)
     {
-        _batch++;
-        if (budget.Available >= batch.Count || _groups.Count == 0)
-        {
-            return;
-        }
-        var missing = 0L;
-        foreach (var key in batch.Keys)
-        {
-            missing += _groups.ContainsKey(key) ? 0 : 1;
-        }
-        var excess = missing - budget.Available;
+        var excess = reread.Count - budget.Available;
         for (var pass = 0; pass < 2 && excess > 0; pass++)
         {
             var usedSince = pass == 0 ? _batch - 1 : _batch;
@@ -92,6 +88,13 @@ internal sealed class HotGroups(StateCacheBudget budget) : IDisposable
                         break;
                     }
                 }
+            }
+        }
+        foreach (var (key, keyValues, buffer) in reread)
+        {
+            if (!TryAdd(key, keyValues, buffer))
+            {
+                return;
             }
         }
     }
