@@ -141,6 +141,28 @@ public sealed class HotStateAggregationTests : IDisposable
         Assert.Equal(1, index.Entries);
     }
 
+    [Fact]
+    public void HotGroups_FullBudget_NewGroupsWaitForRoom_GroupsReadBackPushOutUntouchedOnes()
+    {
+        var budget = new StateCacheBudget(2);
+        using var hot = new HotGroups(budget);
+        byte[] a = [1], b = [2], c = [3], d = [4];
+        hot.BeginBatch();
+        Assert.True(hot.TryAdd(a, ["a"], [1L]));
+        Assert.True(hot.TryAdd(b, ["b"], [1L]));
+        hot.BeginBatch();
+        Assert.True(hot.TryGet(a, out _, out _));
+        // A group new to the state finds no room and pushes nothing out.
+        Assert.False(hot.TryAdd(c, ["c"], [1L]));
+        // A group read back from the store makes room: b, which this batch does not touch, goes.
+        hot.Admit([(d, ["d"], [2L])], new Dictionary<byte[], object?[]>(ByteKeyComparer.Instance) { [a] = [], [d] = [] });
+        Assert.True(hot.TryGet(a, out _, out _));
+        Assert.True(hot.TryGet(d, out _, out var buffer));
+        Assert.Equal(2L, buffer[0]);
+        Assert.False(hot.TryGet(b, out _, out _));
+        Assert.Equal(2, budget.Used);
+    }
+
     private static StructValue Window(int i) => new([AggregationRun.T0.AddMinutes(5 * i), AggregationRun.T0.AddMinutes(5 * (i + 1))]);
 
     private static List<object?[]>[] RandomPartitions(Random random, long watermarkMs) =>
