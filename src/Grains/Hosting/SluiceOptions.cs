@@ -65,11 +65,11 @@ public sealed class SluiceOptions
     /// How many aggregation groups the silo's key groups together keep decoded in memory between batches (hot state),
     /// so a batch merges into them without reading and decoding the store. Beyond it groups are read from the state
     /// store as before. A group costs 200 to 400 bytes (its key's bytes and values and its aggregation buffer; about 360
-    /// for a window and a bigint key with one count): the default, 1,000,000, stays under 400 MB, so a 10-million-key
+    /// for a window and a bigint key with one count): the default, 500,000, stays under 200 MB, so a 10-million-key
     /// state fits in 2 GiB beside RocksDB's own memory.
     /// 0 turns hot state off.
     /// </summary>
-    public long StateCacheMaxEntries { get; set; } = 1_000_000;
+    public long StateCacheMaxEntries { get; set; } = 500_000;
 
     /// <summary>A folder of assemblies with stateful processors to load at start; empty for none.</summary>
     public string? PluginFolder { get; set; }
@@ -97,7 +97,7 @@ public sealed class SluiceOptions
         }
         if (StateCacheMaxEntries < 0)
         {
-            throw new InvalidOperationException("Sluice:StateCacheMaxEntries must be 0 (no hot state) or more (default 1000000).");
+            throw new InvalidOperationException("Sluice:StateCacheMaxEntries must be 0 (no hot state) or more (default 500000).");
         }
         if (RecentProgressCount < 1)
         {
