@@ -27,6 +27,6 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench -- timers [--keys 1000000] [--key-groups 8]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench -- nexmark [--events 10000000] [--only q5] [--quick] [--partitions 8]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench -- nexmark-load --bootstrap-servers HOST:PORT --topic T [--events N] [--partitions 8]");
-    Console.Error.WriteLine("       dotnet run -c Release --project bench -- state [--keys 10000000] [--per-batch 1000000] [--key-groups 8]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench -- state [--keys 10000000] [--per-batch 1000000] [--key-groups 8] [--windowed-append 1]");
     return 2;
 }

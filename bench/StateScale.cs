@@ -9,10 +9,14 @@ using Sluice.Spec;
 namespace Sluice.Bench;
 
 /// <summary>
-/// <c>state [--keys 10000000] [--per-batch 1000000] [--key-groups 8]</c>: a streaming count grouped by the rate source's
-/// <c>value</c>, so every row is a new key, until the RocksDB state holds <c>--keys</c> keys. The output goes to a
-/// counting foreachBatch handler, so nothing but the engine and its state holds memory. Reports per batch: duration,
-/// state rows, checkpoint bytes written, working set; and the process's peak working set.
+/// <c>state [--keys 10000000] [--per-batch 1000000] [--key-groups 8] [--windowed-append 1]</c>: a streaming count grouped
+/// by the rate source's <c>value</c>, so every row is a new key, until the RocksDB state holds <c>--keys</c> keys. The
+/// output goes to a counting foreachBatch handler, so nothing but the engine and its state holds memory. Reports per
+/// batch: duration, state rows, checkpoint bytes written, working set; and the process's peak working set.
+/// With <c>--windowed-append 1</c> the count is grouped by <c>window(timestamp)</c> and <c>value</c> in append mode under
+/// a zero-delay watermark, each window as long as <c>--keys / --per-batch</c> batches, so a window holds <c>--keys</c>
+/// keys when it closes; it runs three windows' worth of batches, and checks that every key is either
+/// still in state or was output once.
 /// </summary>
 internal static class StateScale
 {
@@ -21,6 +25,8 @@ internal static class StateScale
         var keys = Options.Long(args, "--keys", 10_000_000);
         var perBatch = Options.Long(args, "--per-batch", 1_000_000);
         var keyGroups = Options.Long(args, "--key-groups", 8);
+        var windowed = Options.Long(args, "--windowed-append", 0) != 0;
+        var windowSeconds = Math.Max(1, keys / perBatch);
         var handler = new CountingHandler();
         CountingHandler.Reset();
         await using var silo = await ScenarioSilo.StartAsync();
@@ -28,9 +34,12 @@ internal static class StateScale
         {
             Name = "state_scale",
             Source = new SourceSpec { Kind = "rate", RowsPerSecond = perBatch },
-            Operators = [new GroupBySpec(["value"], ["count(*) AS n"])],
+            Operators = windowed
+                ? [new WithWatermarkSpec("timestamp", TimeSpan.Zero),
+                    new GroupBySpec([$"window(timestamp, '{windowSeconds} seconds') AS window", "value"], ["count(*) AS n"])]
+                : [new GroupBySpec(["value"], ["count(*) AS n"])],
             Sink = new SinkSpec { Kind = "foreachBatch", Handler = handler.Name },
-            OutputMode = OutputMode.Update,
+            OutputMode = windowed ? OutputMode.Append : OutputMode.Update,
             Trigger = TriggerSpec.Manual,
             CheckpointLocation = "state-scale-" + Guid.NewGuid().ToString("N"),
             Options = new Dictionary<string, string> { ["keyGroups"] = keyGroups.ToString(CultureInfo.InvariantCulture) },
@@ -40,44 +49,56 @@ internal static class StateScale
         var batches = new List<object>();
         var total = Stopwatch.StartNew();
         long stateRows = 0;
-        while (stateRows < keys)
+        long lastBatch = -1;
+        long iterations = 0;
+        while (windowed ? iterations < 3 * windowSeconds : stateRows < keys)
         {
+            iterations++;
             silo.Clock.Advance(TimeSpan.FromSeconds(1));
             var watch = Stopwatch.StartNew();
             await query.ProcessAllAvailableAsync();
             var ms = watch.ElapsedMilliseconds;
-            var progress = (await query.LastProgressAsync())!;
+            var recent = await query.RecentProgressAsync();
+            var progress = recent[^1];
+            // A batch that moves the watermark is followed by a no-data batch that closes windows: count both.
+            var these = recent.Where(p => p.BatchId > lastBatch).ToList();
+            var rows = these.Sum(p => p.NumInputRows);
+            lastBatch = progress.BatchId;
             var state = progress.StateOperators[0];
             stateRows = state.NumRowsTotal;
             var written = state.CustomMetrics.GetValueOrDefault("stateChangelogBytes") + state.CustomMetrics.GetValueOrDefault("stateSnapshotBytes");
             using var process = Process.GetCurrentProcess();
             var workingMb = process.WorkingSet64 >> 20;
-            var phases = progress.DurationMs;
+            var phases = these.SelectMany(p => p.DurationMs).GroupBy(d => d.Key).ToDictionary(g => g.Key, g => g.Sum(d => d.Value));
             var commit = (state.CommitTimeMs, writeBatchMs: state.CustomMetrics.GetValueOrDefault("rocksdbCommitWriteBatchLatency"),
                 filesMs: state.CustomMetrics.GetValueOrDefault("stateCheckpointWriteLatency"));
             batches.Add(new
             {
-                progress.BatchId, rows = progress.NumInputRows, ms, stateRows, stateCheckpointBytes = written, workingSetMb = workingMb,
+                progress.BatchId, rows, ms, stateRows, stateCheckpointBytes = written, workingSetMb = workingMb,
                 addBatchMs = phases.GetValueOrDefault("addBatch"), commitOffsetsMs = phases.GetValueOrDefault("commitOffsets"),
                 stateCommitMsSummed = commit.CommitTimeMs, rocksdbWriteBatchMsSummed = commit.writeBatchMs, stateFilesMsSummed = commit.filesMs,
                 gen2Collections = GC.CollectionCount(2),
             });
-            Console.WriteLine($"batch {progress.BatchId}: {progress.NumInputRows:N0} rows in {ms:N0} ms (addBatch {phases.GetValueOrDefault("addBatch"):N0}, " +
+            Console.WriteLine($"batch {progress.BatchId}: {rows:N0} rows in {ms:N0} ms (addBatch {phases.GetValueOrDefault("addBatch"):N0}, " +
                 $"commit {phases.GetValueOrDefault("commitOffsets"):N0}; summed over key groups: state commit {commit.CommitTimeMs:N0}, RocksDB write {commit.writeBatchMs:N0}, " +
                 $"files {commit.filesMs:N0}), state {stateRows:N0} rows, {written / 1024.0 / 1024:F1} MB of state files written, working set {workingMb:N0} MB, gen2 GCs {GC.CollectionCount(2)}");
         }
         var seconds = total.Elapsed.TotalSeconds;
+        // The rate source emits exactly --per-batch rows per second of the manual clock, one second per iteration.
+        var inputRows = iterations * perBatch;
         await query.StopAsync();
         using var self = Process.GetCurrentProcess();
         var peakMb = self.PeakWorkingSet64 >> 20;
         var checkpointBytes = Directory.Exists(checkpoint) ? Directory.EnumerateFiles(checkpoint, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
-        var ok = stateRows == keys && handler.Rows == keys;
+        var ok = windowed ? stateRows + handler.Rows == inputRows && handler.Rows > 0 : stateRows == keys && handler.Rows == keys;
         var result = new
         {
             machine = Machine.Describe(),
             keys,
             perBatch,
             keyGroups,
+            windowedAppend = windowed,
+            inputRows,
             seconds,
             keysPerSecond = keys / seconds,
             stateRows,
@@ -87,10 +108,11 @@ internal static class StateScale
             batches,
         };
         var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-        var file = Path.Combine(Machine.ResultsFolder(), $"state-{keys / 1_000_000}m-{DateTime.UtcNow:yyyy-MM-dd}.json");
+        var file = Path.Combine(Machine.ResultsFolder(), $"state-{(windowed ? "windowed-append-" : "")}{keys / 1_000_000}m-{DateTime.UtcNow:yyyy-MM-dd}.json");
         await File.WriteAllTextAsync(file, json);
         Console.WriteLine($"{keys:N0} keys in {seconds:F1} s; peak working set {peakMb:N0} MB; checkpoint {checkpointBytes / 1024.0 / 1024:F0} MB at the end; wrote {file}");
-        Console.WriteLine(ok ? "OK: every key in state once, every update output once" : $"FAILED: state {stateRows:N0} rows, output {handler.Rows:N0} rows, expected {keys:N0}");
+        Console.WriteLine(ok ? windowed ? "OK: every key still in state or output once when its window closed" : "OK: every key in state once, every update output once"
+            : $"FAILED: state {stateRows:N0} rows, output {handler.Rows:N0} rows, input {inputRows:N0} rows, expected {keys:N0} keys");
         return ok ? 0 : 1;
     }
 

@@ -61,6 +61,16 @@ public sealed class SluiceOptions
     /// </summary>
     public TimeSpan QueryWatchdogPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How many aggregation groups the silo's key groups together keep decoded in memory between batches (hot state),
+    /// so a batch merges into them without reading and decoding the store. Beyond it groups are read from the state
+    /// store as before. A group costs 200 to 400 bytes (its key's bytes and values and its aggregation buffer; about 360
+    /// for a window and a bigint key with one count): the default, 500,000, stays under 200 MB, so a 10-million-key
+    /// state fits in 2 GiB beside RocksDB's own memory.
+    /// 0 turns hot state off.
+    /// </summary>
+    public long StateCacheMaxEntries { get; set; } = 500_000;
+
     /// <summary>A folder of assemblies with stateful processors to load at start; empty for none.</summary>
     public string? PluginFolder { get; set; }
 
@@ -84,6 +94,10 @@ public sealed class SluiceOptions
         if (QueryWatchdogPeriod < TimeSpan.FromMilliseconds(100))
         {
             throw new InvalidOperationException($"Sluice:QueryWatchdogPeriod is {QueryWatchdogPeriod}; give at least 00:00:00.100 (default 00:00:02).");
+        }
+        if (StateCacheMaxEntries < 0)
+        {
+            throw new InvalidOperationException("Sluice:StateCacheMaxEntries must be 0 (no hot state) or more (default 500000).");
         }
         if (RecentProgressCount < 1)
         {

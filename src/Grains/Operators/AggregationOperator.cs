@@ -122,22 +122,28 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
 
     public IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache)
     {
-        // With a watermark on a key, the groups by closing time, so eviction reads only the groups that close
-        // instead of decoding every key of the state each batch.
-        var closing = HasWatermarkOnKey && _mode != OutputMode.Complete
-            ? cache.Value as TimerIndex ?? (TimerIndex)(cache.Value = TimerIndex.Build(store, (key, _) => EvictionTimeMs(RowCodec.Decode(key))))
-            : null;
-        return new Batch(this, store, closing);
+        if (cache.Value is not AggregationCache state)
+        {
+            // With a watermark on a key, the groups by closing time, so eviction reads only the groups that close
+            // instead of decoding every key of the state each batch.
+            var closing = HasWatermarkOnKey && _mode != OutputMode.Complete
+                ? ClosingGroups.Build(store, byPrefix: _evictionKey == 0, EvictionTimeMs)
+                : null;
+            cache.Value = state = new AggregationCache(new HotGroups(cache.Budget), closing);
+        }
+        return new Batch(this, store, state.Groups, state.Closing);
     }
 
     /// <summary>
     /// One key group's batch. Agents' partial buffers are merged in memory first (a key arrives once per agent that
-    /// saw it), and <see cref="Finish"/> reads and writes the store once per distinct key, not once per agent record.
-    /// The agents hand their buffers over: they are merged into, never copied.
+    /// saw it), and <see cref="Finish"/> merges each distinct key once into its group: the decoded group kept between
+    /// batches (<see cref="HotGroups"/>) or, for a group not held, the store's value. Only the batch's keys are
+    /// written back to the store. The agents hand their buffers over: they are merged into, never copied.
     /// </summary>
-    private sealed class Batch(AggregationOperator op, IStateStore store, TimerIndex? closing) : IStatefulBatch
+    private sealed class Batch(AggregationOperator op, IStateStore store, HotGroups hot, ClosingGroups? closing) : IStatefulBatch
     {
         private readonly Dictionary<byte[], object?[]> _pending = new(ByteKeyComparer.Instance);
+        private readonly List<(byte[] Key, object?[] KeyValues, object?[] Buffer)> _reread = [];
 
         public long? NextProcessingTimerMs => null;
 
@@ -159,49 +165,100 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
 
         public List<object?[]> Finish(long watermarkMs, long batchTimestampMs)
         {
-            var output = new List<object?[]>(op._mode == OutputMode.Update ? _pending.Count : 0);
+            var update = op._mode == OutputMode.Update;
+            var output = new List<object?[]>(update ? _pending.Count : 0);
+            hot.BeginBatch();
             foreach (var (key, partial) in _pending)
             {
-                var buffer = partial;
-                var existing = store.Get(key);
-                if (existing is not null)
+                if (hot.TryGet(key, out var keyValues, out var buffer))
                 {
                     // State first: order-sensitive aggregates (first, last) keep the earlier batches' value.
-                    buffer = RowCodec.Decode(existing);
                     op._aggregates.Merge(buffer, partial);
                 }
-                store.Put(key, RowCodec.Encode(buffer));
-                var keyValues = op._mode == OutputMode.Update || (closing is not null && existing is null) ? RowCodec.Decode(key) : null;
-                if (closing is not null && existing is null && op.EvictionTimeMs(keyValues!) is { } closesAt)
+                else
                 {
-                    closing.Add(closesAt, key);
+                    (keyValues, buffer) = Load(key, partial);
                 }
-                if (op._mode == OutputMode.Update)
+                store.Put(key, RowCodec.Encode(buffer));
+                if (update)
                 {
                     output.Add(Row(keyValues!, buffer));
                 }
+            }
+            if (_reread.Count > 0)
+            {
+                hot.Admit(_reread, _pending);
             }
             if (op._mode == OutputMode.Complete)
             {
                 foreach (var (key, value) in store.Iterate())
                 {
-                    output.Add(Row(RowCodec.Decode(key), RowCodec.Decode(value)));
+                    output.Add(hot.TryPeek(key, out var keyValues, out var buffer) ? Row(keyValues, buffer) : Row(RowCodec.Decode(key), RowCodec.Decode(value)));
                 }
                 return output;
             }
             if (closing is not null)
             {
-                foreach (var (closesAt, key) in closing.Due(watermarkMs == long.MaxValue ? long.MaxValue : watermarkMs + 1))
-                {
-                    if (op._mode == OutputMode.Append)
-                    {
-                        output.Add(Row(RowCodec.Decode(key), RowCodec.Decode(store.Get(key)!)));
-                    }
-                    store.Remove(key);
-                    closing.Remove(closesAt, key);
-                }
+                Evict(watermarkMs == long.MaxValue ? long.MaxValue : watermarkMs + 1, output);
             }
             return output;
+        }
+
+        /// <summary>
+        /// A group not held: the store's value merged with the batch's partial, kept hot if the budget has room (a group
+        /// read back from the store may make room after the loop: <see cref="HotGroups.Admit"/>). Its key is decoded only
+        /// where something needs it (the hot entry, update output, or a new group's closing time).
+        /// </summary>
+        private (object?[]? KeyValues, object?[] Buffer) Load(byte[] key, object?[] partial)
+        {
+            var existing = store.Get(key);
+            var buffer = partial;
+            if (existing is not null)
+            {
+                buffer = RowCodec.Decode(existing);
+                op._aggregates.Merge(buffer, partial);
+            }
+            var keyValues = op._mode == OutputMode.Update || existing is not null || closing is not null || hot.HasRoom ? RowCodec.Decode(key) : null;
+            if (closing is not null && existing is null && op.EvictionTimeMs(keyValues!) is { } closesAt)
+            {
+                closing.Add(closesAt, key, keyValues!);
+            }
+            if (keyValues is not null && !hot.TryAdd(key, keyValues, buffer) && existing is not null)
+            {
+                _reread.Add((key, keyValues, buffer));
+            }
+            return (keyValues, buffer);
+        }
+
+        /// <summary>Removes the groups the watermark has closed (append mode outputs them, once).</summary>
+        private void Evict(long thresholdMs, List<object?[]> output)
+        {
+            foreach (var entry in closing!.TakeDue(thresholdMs))
+            {
+                if (closing.ByPrefix)
+                {
+                    foreach (var (key, value) in store.IteratePrefix(entry))
+                    {
+                        Remove(key, value, output);
+                    }
+                }
+                else
+                {
+                    Remove(entry, null, output);
+                }
+            }
+        }
+
+        private void Remove(byte[] key, byte[]? value, List<object?[]> output)
+        {
+            if (op._mode == OutputMode.Append)
+            {
+                output.Add(hot.TryPeek(key, out var keyValues, out var buffer)
+                    ? Row(keyValues, buffer)
+                    : Row(RowCodec.Decode(key), RowCodec.Decode(value ?? store.Get(key)!)));
+            }
+            store.Remove(key);
+            hot.Remove(key);
         }
 
         private object?[] Row(object?[] key, object?[] buffer)

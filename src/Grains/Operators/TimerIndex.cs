@@ -4,9 +4,10 @@ using Sluice.State.Encoding;
 namespace Sluice.Operators;
 
 /// <summary>
-/// Keys of one key group ordered by a time kept in their state: pending timeouts (flatMapGroupsWithState) or when
-/// an aggregation's group closes. The time is stored with the state, so the index is durable with it; it is rebuilt
-/// from the store when the store opens, and kept beside it between batches (<see cref="OperatorCache"/>).
+/// Keys of one key group ordered by a time kept in their state: pending timeouts (flatMapGroupsWithState). The time is
+/// stored with the state, so the index is durable with it; it is rebuilt from the store when the store opens, and kept
+/// beside it between batches (<see cref="OperatorCache"/>). It costs a tree node per key; an aggregation's closing
+/// groups use <see cref="ClosingGroups"/>, which costs far less.
 /// </summary>
 internal sealed class TimerIndex
 {

@@ -31,6 +31,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
     private QueryPlan? _plan;
     private Guid _planRunId;
     private IStatefulBatch? _batch;
+    private readonly StateCacheBudget _cacheBudget = StateCacheBudget.Of(options.Value);
     private OperatorCache _cache = new();
     private int _applies;
 
@@ -159,8 +160,9 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
         {
             return;
         }
-        // The operator's cache (timer and eviction indexes) mirrors the committed store: it goes whenever the store's
-        // working changes go (a batch cut short), the plan changes (a new run) or the store reopens.
+        // The operator's cache (timer and closing indexes, decoded hot state) mirrors the committed store: it goes
+        // whenever the store's working changes go (a batch cut short: the cache holds that attempt's changes too), the
+        // plan changes (a new run) or the store reopens.
         var keepCache = _attempt is null && _planRunId == runId;
         if (_attempt is not null)
         {
@@ -182,7 +184,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
         }
         if (!keepCache)
         {
-            _cache = new OperatorCache();
+            DropCache();
         }
         _batch = _plan.StageOf(WindowGrainId.Parse(this.GetPrimaryKeyString()).Operator).Operator.BeginBatch(_store, _cache);
         _attempt = (runId, batchId);
@@ -195,6 +197,14 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
         _store = null;
         _attempt = null;
         _batch = null;
+        DropCache();
+    }
+
+    /// <summary>A fresh cache; the old one's entries go back to the silo's budget.</summary>
+    private void DropCache()
+    {
+        _cache.Dispose();
+        _cache = new OperatorCache(_cacheBudget);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Key group {KeyGroup} committed batch {BatchId}: {Rows} state rows")]

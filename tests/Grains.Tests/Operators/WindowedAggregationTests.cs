@@ -8,20 +8,16 @@ using Sluice.State;
 
 namespace Sluice.Tests.Operators;
 
-/// <summary>
-/// The windowed aggregation's two halves run by hand, as agents and window grains run them: <c>Route</c> per partition,
-/// then per key group <c>Apply</c> of every partition's records, <c>Finish</c> and a store commit. The key groups keep
-/// their state store and operator cache across batches, as a window grain does between committed batches.
-/// </summary>
+/// <summary>The windowed aggregation's two halves run by hand (<see cref="AggregationRun"/>).</summary>
 public sealed class WindowedAggregationTests : IDisposable
 {
-    private const int KeyGroups = 4;
-    private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private const int KeyGroups = AggregationRun.KeyGroups;
+    private static readonly DateTime T0 = AggregationRun.T0;
     private readonly string _root = Path.Combine(Path.GetTempPath(), "sluice-agg-tests", Guid.NewGuid().ToString("N"));
 
     private static QuerySpec Spec(string mode) => SpecReader.Read(SpecJson(mode));
 
-    private static string SpecJson(string mode) => $$$"""
+    internal static string SpecJson(string mode) => $$$"""
         {
           "name": "counts",
           "source": {"kind": "memory", "schema": {"user_id": "string", "event_time": "timestamp"}},
@@ -37,7 +33,7 @@ public sealed class WindowedAggregationTests : IDisposable
     [Fact]
     public async Task Update_CountsAccumulateAcrossBatchesAndPartitions_AndClosedWindowsLeaveState()
     {
-        var run = new Run(Spec("update"), _root, keepCache: true);
+        var run = new AggregationRun(Spec("update"), _root, keepCache: true);
 
         var first = await run.BatchAsync(0, watermarkMs: 0,
             [Row("a", 10), Row("b", 20)],
@@ -61,7 +57,7 @@ public sealed class WindowedAggregationTests : IDisposable
     [Fact]
     public async Task Complete_CountsRowsBehindTheWatermark_AndEvictsNothing_AsSparkEventTimeWatermarkSuite()
     {
-        var run = new Run(Spec("complete"), _root, keepCache: true);
+        var run = new AggregationRun(Spec("complete"), _root, keepCache: true);
         await run.BatchAsync(0, watermarkMs: 0, [Row("a", 10)]);
 
         // Watermark 5 minutes: [0, 300) is closed for append and update, but complete mode still counts into it.
@@ -91,7 +87,7 @@ public sealed class WindowedAggregationTests : IDisposable
     [Fact]
     public async Task Append_EmitsEachWindowOnceWhenTheWatermarkClosesIt()
     {
-        var run = new Run(Spec("append"), _root, keepCache: true);
+        var run = new AggregationRun(Spec("append"), _root, keepCache: true);
         Assert.Empty((await run.BatchAsync(0, 0, [Row("a", 10), Row("a", 20)], [Row("b", 310)])).Output);
         var closes = await run.BatchAsync(1, 300_000, [Row("b", 320)]);
         Assert.Equal(["a@0=2"], closes.Output);
@@ -106,8 +102,8 @@ public sealed class WindowedAggregationTests : IDisposable
     public async Task KeptCache_GivesTheSameOutputAndStateAsACacheRebuiltEveryBatch(string mode)
     {
         // Disposed before the folder goes: a store still writes its snapshot of batch 9 in the background.
-        using var kept = new Run(Spec(mode), Path.Combine(_root, "kept"), keepCache: true);
-        using var rebuilt = new Run(Spec(mode), Path.Combine(_root, "rebuilt"), keepCache: false);
+        using var kept = new AggregationRun(Spec(mode), Path.Combine(_root, "kept"), keepCache: true);
+        using var rebuilt = new AggregationRun(Spec(mode), Path.Combine(_root, "rebuilt"), keepCache: false);
         var random = new Random(7);
         var watermark = 0L;
         for (var batch = 0; batch < 12; batch++)
@@ -126,7 +122,7 @@ public sealed class WindowedAggregationTests : IDisposable
     [Fact]
     public async Task AbortedBatch_WithAFreshCache_LeavesNoTraceOfItsKeys()
     {
-        var run = new Run(Spec("append"), _root, keepCache: true);
+        var run = new AggregationRun(Spec("append"), _root, keepCache: true);
         await run.BatchAsync(0, 0, [Row("a", 10)]);
         // Batch 1 is cut short after Finish (never committed): its key "z" must not close in a later batch.
         await run.BatchAsync(1, 0, [Row("z", 20)], commit: false);
@@ -136,101 +132,13 @@ public sealed class WindowedAggregationTests : IDisposable
         Assert.Equal(["a@0=1", "b@0=1"], closes.Output);
     }
 
-    private static object?[] Row(string user, long seconds) => [user, T0.AddSeconds(seconds)];
+    private static object?[] Row(string user, long seconds) => AggregationRun.Row(user, seconds);
 
     public void Dispose()
     {
         if (Directory.Exists(_root))
         {
             Directory.Delete(_root, recursive: true);
-        }
-    }
-
-    private sealed record Outcome(List<string> Output, long StateRows, int Late);
-
-    /// <summary>Key groups with a memory state store each, fed by <see cref="BatchAsync"/> as agents and window grains would.</summary>
-    private sealed class Run : IDisposable
-    {
-        private readonly QueryPlan _plan;
-        private readonly bool _keepCache;
-        private readonly IStateStore[] _stores = new IStateStore[KeyGroups];
-        private OperatorCache[] _caches = [.. Enumerable.Range(0, KeyGroups).Select(_ => new OperatorCache())];
-
-        public Run(QuerySpec spec, string root, bool keepCache)
-        {
-            _plan = QueryPlanner.Plan(spec, Sluice.Connectors.BuiltInConnectors.CreateRegistry());
-            _keepCache = keepCache;
-            var provider = new MemoryStateStoreProvider(new StateStoreOptions());
-            var checkpoint = new FolderCheckpointStore(root);
-            for (var g = 0; g < KeyGroups; g++)
-            {
-                _stores[g] = provider.OpenAsync(new StateStoreId(0, g), checkpoint, "q", -1).GetAwaiter().GetResult();
-            }
-        }
-
-        public void Dispose()
-        {
-            foreach (var store in _stores)
-            {
-                store.Dispose();
-            }
-        }
-
-        public void AbortAll()
-        {
-            foreach (var store in _stores)
-            {
-                store.Abort();
-            }
-            _caches = [.. Enumerable.Range(0, KeyGroups).Select(_ => new OperatorCache())];
-        }
-
-        public Task<Outcome> BatchAsync(long batchId, long watermarkMs, params List<object?[]>[] partitions) => BatchAsync(batchId, watermarkMs, partitions, commit: true);
-
-        public async Task<Outcome> BatchAsync(long batchId, long watermarkMs, List<object?[]> partition, bool commit) => await BatchAsync(batchId, watermarkMs, [partition], commit);
-
-        private async Task<Outcome> BatchAsync(long batchId, long watermarkMs, List<object?[]>[] partitions, bool commit)
-        {
-            watermarkMs += (long)(T0 - DateTime.UnixEpoch).TotalMilliseconds;
-            if (!_keepCache)
-            {
-                _caches = [.. Enumerable.Range(0, KeyGroups).Select(_ => new OperatorCache())];
-            }
-            var batches = Enumerable.Range(0, KeyGroups).Select(g => _plan.Stateful!.BeginBatch(_stores[g], _caches[g])).ToArray();
-            var late = 0;
-            foreach (var rows in partitions)
-            {
-                var router = new KeyGroupRouter(KeyGroups);
-                var lateRows = new LateRowSet();
-                var copy = rows.Select(r => (object?[])r.Clone()).ToList();
-                var context = new BatchContext(batchId, watermarkMs, 0);
-                _plan.ApplyPrefix(0, copy, context);
-                _plan.Stateful!.Route(copy, context, router, lateRows);
-                late += lateRows.Dropped;
-                foreach (var (group, records) in router.Groups)
-                {
-                    batches[group].Apply(records);
-                }
-            }
-            var output = new List<string>();
-            long stateRows = 0;
-            for (var g = 0; g < KeyGroups; g++)
-            {
-                output.AddRange(batches[g].Finish(watermarkMs, 0).Select(Describe));
-                if (commit)
-                {
-                    stateRows += (await _stores[g].CommitAsync(batchId)).NumRowsTotal;
-                }
-            }
-            output.Sort(StringComparer.Ordinal);
-            return new Outcome(output, stateRows, late);
-        }
-
-        private static string Describe(object?[] row)
-        {
-            var window = (StructValue)row[0]!;
-            var start = (long)((DateTime)window.Values[0]! - T0).TotalSeconds;
-            return $"{row[1]}@{start}={row[2]}";
         }
     }
 }

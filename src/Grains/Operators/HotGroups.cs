@@ -1,0 +1,114 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Sluice.Operators;
+
+/// <summary>
+/// An aggregation key group's groups kept decoded between batches: each group's key values and aggregation buffer,
+/// by encoded key. For the keys it holds it equals the store's working version after every batch (the batch writes
+/// each changed group to the store too, as before), and the window grain drops it with the <see cref="OperatorCache"/>
+/// whenever that version is thrown away, so a batch merges into it instead of reading, decoding and re-encoding the
+/// group from the store. Entries count against the silo's <see cref="StateCacheBudget"/>; groups beyond it are read
+/// from the store as before, so state larger than memory still works.
+/// </summary>
+internal sealed class HotGroups(StateCacheBudget budget) : IDisposable
+{
+    private readonly Dictionary<byte[], Entry> _groups = new(ByteKeyComparer.Instance);
+    private int _batch;
+
+    public int Count => _groups.Count;
+
+    /// <summary>Whether the budget can take another group.</summary>
+    public bool HasRoom => budget.Available > 0;
+
+    /// <summary>The group of <paramref name="key"/> if held; marks it used by the current batch.</summary>
+    public bool TryGet(byte[] key, out object?[] keyValues, out object?[] buffer)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_groups, key);
+        if (Unsafe.IsNullRef(ref entry))
+        {
+            keyValues = buffer = null!;
+            return false;
+        }
+        entry.LastBatch = _batch;
+        (keyValues, buffer) = (entry.KeyValues, entry.Buffer);
+        return true;
+    }
+
+    /// <summary>The group of <paramref name="key"/> if held, without marking it used (complete mode's full output).</summary>
+    public bool TryPeek(byte[] key, out object?[] keyValues, out object?[] buffer)
+    {
+        var found = _groups.TryGetValue(key, out var entry);
+        (keyValues, buffer) = (entry.KeyValues, entry.Buffer);
+        return found;
+    }
+
+    /// <summary>Holds a group the store has (or just got), if the budget has room. The buffer is then changed in place.</summary>
+    public bool TryAdd(byte[] key, object?[] keyValues, object?[] buffer)
+    {
+        if (!budget.TryTake())
+        {
+            return false;
+        }
+        _groups.Add(key, new Entry(keyValues, buffer, _batch));
+        return true;
+    }
+
+    public void Remove(byte[] key)
+    {
+        if (_groups.Remove(key))
+        {
+            budget.Release(1);
+        }
+    }
+
+    /// <summary>Starts a batch: groups it uses are marked with it.</summary>
+    public void BeginBatch() => _batch++;
+
+    /// <summary>
+    /// Holds groups the batch read from the store but had no room for, making room by dropping held groups the batch
+    /// does not touch: first those the previous batch did not use either, then any. A group new to the state is never
+    /// admitted this way (only while there is room): a key seen once, as in state where every key is new, would
+    /// otherwise push out a held group every time and churn the cache without a single hit.
+    /// </summary>
+    public void Admit<T>(List<(byte[] Key, object?[] KeyValues, object?[] Buffer)> reread, Dictionary<byte[], T> batch)
+    {
+        var excess = reread.Count - budget.Available;
+        for (var pass = 0; pass < 2 && excess > 0; pass++)
+        {
+            var usedSince = pass == 0 ? _batch - 1 : _batch;
+            foreach (var (key, entry) in _groups)
+            {
+                if (entry.LastBatch < usedSince && !batch.ContainsKey(key))
+                {
+                    _groups.Remove(key);
+                    budget.Release(1);
+                    if (--excess == 0)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        foreach (var (key, keyValues, buffer) in reread)
+        {
+            if (!TryAdd(key, keyValues, buffer))
+            {
+                return;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        budget.Release(_groups.Count);
+        _groups.Clear();
+    }
+
+    private struct Entry(object?[] keyValues, object?[] buffer, int lastBatch)
+    {
+        public readonly object?[] KeyValues = keyValues;
+        public readonly object?[] Buffer = buffer;
+        public int LastBatch = lastBatch;
+    }
+}

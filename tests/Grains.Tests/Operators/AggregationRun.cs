@@ -1,0 +1,138 @@
+using Sluice.Checkpointing;
+using Sluice.Contracts;
+using Sluice.Data;
+using Sluice.Operators;
+using Sluice.Planning;
+using Sluice.Spec;
+using Sluice.State;
+
+namespace Sluice.Tests.Operators;
+
+internal sealed record AggregationOutcome(List<string> Output, long StateRows, int Late);
+
+/// <summary>
+/// A stateful operator's two halves run by hand, as agents and window grains run them: <c>Route</c> per partition,
+/// then per key group <c>Apply</c> of every partition's records, <c>Finish</c> and a store commit. Key groups keep
+/// their state store and operator cache across committed batches, as a window grain does; <see cref="AbortAll"/> does
+/// what a window grain does for a batch cut short (abort the working version, drop the cache).
+/// </summary>
+internal sealed class AggregationRun : IDisposable
+{
+    public const int KeyGroups = 4;
+    public static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private readonly QueryPlan _plan;
+    private readonly bool _keepCache;
+    private readonly StateCacheBudget? _budget;
+    private readonly IStateStore[] _stores = new IStateStore[KeyGroups];
+    private readonly RocksDbStateStoreProvider? _rocksDb;
+    private OperatorCache[] _caches;
+
+    /// <param name="budget">The silo's bound on cached entries (null: unbounded).</param>
+    /// <param name="rocksDb">RocksDB stores (working copies under <paramref name="root"/>) instead of memory stores.</param>
+    /// <param name="version">The committed version to open the stores at (-1: empty).</param>
+    public AggregationRun(QuerySpec spec, string root, bool keepCache, StateCacheBudget? budget = null, bool rocksDb = false, long version = -1)
+    {
+        _plan = QueryPlanner.Plan(spec, Sluice.Connectors.BuiltInConnectors.CreateRegistry());
+        _keepCache = keepCache;
+        _budget = budget;
+        _caches = NewCaches();
+        var options = new StateStoreOptions { LocalRoot = Path.Combine(root, "rocksdb") };
+        IStateStoreProvider provider = rocksDb ? _rocksDb = new RocksDbStateStoreProvider(options) : new MemoryStateStoreProvider(options);
+        var checkpoint = new FolderCheckpointStore(root);
+        for (var g = 0; g < KeyGroups; g++)
+        {
+            _stores[g] = provider.OpenAsync(new StateStoreId(0, g), checkpoint, "q", version).GetAwaiter().GetResult();
+        }
+    }
+
+    public static object?[] Row(string user, long seconds) => [user, T0.AddSeconds(seconds)];
+
+    public static long Ms(long seconds) => (long)(T0 - DateTime.UnixEpoch).TotalMilliseconds + seconds * 1000;
+
+    /// <summary>Every key group's working state, key and value bytes in hex, sorted.</summary>
+    public List<string> State() =>
+        [.. _stores.SelectMany(s => s.Iterate()).Select(e => Convert.ToHexString(e.Key) + "=" + Convert.ToHexString(e.Value)).Order(StringComparer.Ordinal)];
+
+    /// <summary>A batch cut short: every key group's working version is thrown away and its cache dropped.</summary>
+    public void AbortAll()
+    {
+        foreach (var store in _stores)
+        {
+            store.Abort();
+        }
+        DropCaches();
+    }
+
+    public Task<AggregationOutcome> BatchAsync(long batchId, long watermarkMs, params List<object?[]>[] partitions) => BatchAsync(batchId, watermarkMs, partitions, commit: true);
+
+    public async Task<AggregationOutcome> BatchAsync(long batchId, long watermarkMs, List<object?[]> partition, bool commit) => await BatchAsync(batchId, watermarkMs, [partition], commit);
+
+    /// <summary>Batch <paramref name="batchId"/> with the watermark at <paramref name="watermarkMs"/> after T0.</summary>
+    public async Task<AggregationOutcome> BatchAsync(long batchId, long watermarkMs, List<object?[]>[] partitions, bool commit)
+    {
+        watermarkMs += (long)(T0 - DateTime.UnixEpoch).TotalMilliseconds;
+        if (!_keepCache)
+        {
+            DropCaches();
+        }
+        var batches = Enumerable.Range(0, KeyGroups).Select(g => _plan.Stateful!.BeginBatch(_stores[g], _caches[g])).ToArray();
+        var late = 0;
+        foreach (var rows in partitions)
+        {
+            var router = new KeyGroupRouter(KeyGroups);
+            var lateRows = new LateRowSet();
+            var copy = rows.Select(r => (object?[])r.Clone()).ToList();
+            var context = new BatchContext(batchId, watermarkMs, 0);
+            _plan.ApplyPrefix(0, copy, context);
+            _plan.Stateful!.Route(copy, context, router, lateRows);
+            late += lateRows.Dropped;
+            foreach (var (group, records) in router.Groups)
+            {
+                batches[group].Apply(records);
+            }
+        }
+        var output = new List<string>();
+        long stateRows = 0;
+        for (var g = 0; g < KeyGroups; g++)
+        {
+            output.AddRange(batches[g].Finish(watermarkMs, 0).Select(Describe));
+            if (commit)
+            {
+                stateRows += (await _stores[g].CommitAsync(batchId)).NumRowsTotal;
+            }
+        }
+        output.Sort(StringComparer.Ordinal);
+        return new AggregationOutcome(output, stateRows, late);
+    }
+
+    public void Dispose()
+    {
+        DropCaches();
+        foreach (var store in _stores)
+        {
+            store.Dispose();
+        }
+        _rocksDb?.Dispose();
+    }
+
+    private void DropCaches()
+    {
+        foreach (var cache in _caches)
+        {
+            cache.Dispose();
+        }
+        _caches = NewCaches();
+    }
+
+    private OperatorCache[] NewCaches() => [.. Enumerable.Range(0, KeyGroups).Select(_ => new OperatorCache(_budget))];
+
+    /// <summary><c>user@windowStartSeconds=count</c>, whichever order the grouping keys are in.</summary>
+    private static string Describe(object?[] row)
+    {
+        var w = row[0] is StructValue ? 0 : 1;
+        var window = (StructValue)row[w]!;
+        var start = (long)((DateTime)window.Values[0]! - T0).TotalSeconds;
+        return $"{row[1 - w]}@{start}={row[2]}";
+    }
+}
