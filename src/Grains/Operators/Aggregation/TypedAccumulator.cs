@@ -42,11 +42,15 @@ internal abstract class TypedAccumulator
             // count(1): the input is never null, so every row counts, as count(*).
             CountFunction when aggregate.Argument.IsConstant => aggregate.Argument.Evaluate([]) is null ? null : new CountAccumulator(-1),
             CountFunction when column >= 0 => new CountAccumulator(column),
-            SumFunction sum when column >= 0 && ReferenceEquals(sum, SumFunction.Long) && kind is DataTypeKind.Int or DataTypeKind.Long => new SumInt64Accumulator(column),
-            SumFunction sum when column >= 0 && ReferenceEquals(sum, SumFunction.Double) && kind is DataTypeKind.Double => new SumDoubleAccumulator(column),
+            SumFunction sum when column >= 0 && ReferenceEquals(sum, SumFunction.Long) && kind is DataTypeKind.Int or DataTypeKind.Long => new FoldAccumulator<long, SumLongs>(column, kind.Value),
+            SumFunction sum when column >= 0 && ReferenceEquals(sum, SumFunction.Double) && kind is DataTypeKind.Double => new FoldAccumulator<double, SumDoubles>(column, DataTypeKind.Double),
             AverageFunction when column >= 0 && kind is DataTypeKind.Int or DataTypeKind.Long or DataTypeKind.Double => new AverageAccumulator(column, kind.Value),
-            MinMaxFunction m when column >= 0 && kind is DataTypeKind.Int or DataTypeKind.Long or DataTypeKind.Timestamp => new ExtremumInt64Accumulator(column, kind.Value, m.IsMax),
-            MinMaxFunction m when column >= 0 && kind is DataTypeKind.Double => new ExtremumDoubleAccumulator(column, m.IsMax),
+            MinMaxFunction m when column >= 0 && kind is DataTypeKind.Int or DataTypeKind.Long or DataTypeKind.Timestamp => m.IsMax
+                ? new FoldAccumulator<long, MaxLongs>(column, kind.Value)
+                : new FoldAccumulator<long, MinLongs>(column, kind.Value),
+            MinMaxFunction m when column >= 0 && kind is DataTypeKind.Double => m.IsMax
+                ? new FoldAccumulator<double, MaxDoubles>(column, DataTypeKind.Double)
+                : new FoldAccumulator<double, MinDoubles>(column, DataTypeKind.Double),
             _ => null,
         };
     }
