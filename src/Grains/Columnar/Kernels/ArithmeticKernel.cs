@@ -40,35 +40,21 @@ internal sealed class ArithmeticKernel : Kernel
 
     public override ColumnVector Evaluate(ColumnBatch batch) => _run(batch, _left.Evaluate(batch), _right.Evaluate(batch));
 
-    private Int64Vector Integral<TOp>(ColumnBatch batch, ColumnVector left, ColumnVector right) where TOp : struct, IIntegralOp
-    {
-        var a = ((Int64Vector)left).Values;
-        var b = ((Int64Vector)right).Values;
-        var output = Output<Int64Vector>(batch);
-        var results = output.Values;
-        var rows = new Rows(batch);
-        var nullable = left.HasNulls || right.HasNulls;
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var r = rows[i];
-            if ((nullable && (left.IsNull(r) || right.IsNull(r))) || !TOp.TryApply(a[r], b[r], out var result))
-            {
-                results[r] = 0;
-                output.SetNull(r);
-            }
-            else
-            {
-                results[r] = result;
-            }
-        }
-        return output;
-    }
+    private Int64Vector Integral<TOp>(ColumnBatch batch, ColumnVector left, ColumnVector right) where TOp : struct, IIntegralOp =>
+        Apply<long, Int64Vector, TOp>(batch, left, right);
 
-    private DoubleVector Floating<TOp>(ColumnBatch batch, ColumnVector left, ColumnVector right) where TOp : struct, IFloatingOp
+    private DoubleVector Floating<TOp>(ColumnBatch batch, ColumnVector left, ColumnVector right) where TOp : struct, IFloatingOp =>
+        Apply<double, DoubleVector, TOp>(batch, left, right);
+
+    /// <summary>The operator over the selected rows; NULL where an operand is NULL or the operator gives none.</summary>
+    private TVector Apply<T, TVector, TOp>(ColumnBatch batch, ColumnVector left, ColumnVector right)
+        where T : unmanaged
+        where TVector : PrimitiveVector<T>
+        where TOp : struct, IArithmeticOp<T>
     {
-        var a = ((DoubleVector)left).Values;
-        var b = ((DoubleVector)right).Values;
-        var output = Output<DoubleVector>(batch);
+        var a = ((PrimitiveVector<T>)left).Values;
+        var b = ((PrimitiveVector<T>)right).Values;
+        var output = Output<TVector>(batch);
         var results = output.Values;
         var rows = new Rows(batch);
         var nullable = left.HasNulls || right.HasNulls;
@@ -77,7 +63,7 @@ internal sealed class ArithmeticKernel : Kernel
             var r = rows[i];
             if ((nullable && (left.IsNull(r) || right.IsNull(r))) || !TOp.TryApply(a[r], b[r], out var result))
             {
-                results[r] = 0;
+                results[r] = default;
                 output.SetNull(r);
             }
             else

@@ -4,14 +4,20 @@ namespace Sluice.Columnar.Kernels;
 /// + - * % of integers held as longs, as <c>Evaluation.Arithmetic</c> does them: int operations wrap at 32 bits,
 /// bigint at 64; a zero divisor gives NULL; Java's remainder (x % -1 is 0, the dividend's sign).
 /// </summary>
-internal interface IIntegralOp
+/// <summary>One arithmetic operator on two non-null operands of one type; false gives NULL (a zero divisor).</summary>
+internal interface IArithmeticOp<T>
 {
-    static abstract bool TryApply(long a, long b, out long result);
+    static abstract bool TryApply(T a, T b, out T result);
 }
 
-internal interface IFloatingOp
+/// <summary>An operator on int or bigint operands, both held as longs.</summary>
+internal interface IIntegralOp : IArithmeticOp<long>
 {
-    static abstract bool TryApply(double a, double b, out double result);
+}
+
+/// <summary>An operator on double operands.</summary>
+internal interface IFloatingOp : IArithmeticOp<double>
+{
 }
 
 internal readonly struct AddInt : IIntegralOp
