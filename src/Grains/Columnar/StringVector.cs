@@ -6,8 +6,8 @@ namespace Sluice.Columnar;
 /// string values, dictionary-encoded: each row holds a code into <see cref="Dictionary"/>, so grouping and comparing
 /// by a string column works on ints and a repeated value is stored once. The dictionary outlives <see cref="ColumnVector.Reset"/>
 /// (codes stay stable across a reader's batches) until it grows past <see cref="MaxDictionary"/> distinct values, or
-/// until a batch shows the column is nearly unique (an id): keeping such values would only hold memory, so that
-/// column's dictionary starts afresh each batch.
+/// until the rows since the last check (at least 1,024, over one batch or several small ones) show the column is nearly
+/// unique (an id): keeping such values would only hold memory, so that column's dictionary starts afresh.
 /// </summary>
 internal sealed class StringVector() : ColumnVector(DataType.String)
 {
@@ -15,7 +15,8 @@ internal sealed class StringVector() : ColumnVector(DataType.String)
     public const int MaxDictionary = 1 << 20;
 
     private int[] _codes = [];
-    private int _dictionaryAtReset;
+    private int _dictionaryAtCheck;
+    private int _rowsSinceCheck;
 
     public StringDictionary Dictionary { get; private set; } = new();
 
@@ -33,7 +34,8 @@ internal sealed class StringVector() : ColumnVector(DataType.String)
         }
         Dictionary = dictionary;
         Shared = true;
-        _dictionaryAtReset = dictionary.Count;
+        _dictionaryAtCheck = dictionary.Count;
+        _rowsSinceCheck = 0;
     }
 
     /// <summary>Whether the dictionary was handed in (<see cref="UseDictionary"/>) and is kept whatever its size.</summary>
@@ -71,13 +73,18 @@ internal sealed class StringVector() : ColumnVector(DataType.String)
     public override void Reset()
     {
         // More new values than half the batch's rows: a high-cardinality column, whose old values will not recur.
-        var added = Dictionary.Count - _dictionaryAtReset;
-        var unique = Count >= 1024 && added > Count / 2;
-        if (!Shared && (Dictionary.Count > MaxDictionary || unique))
+        // Judged over at least 1,024 rows, so small batches (a low-latency trigger) are judged together.
+        _rowsSinceCheck += Count;
+        if (Dictionary.Count > MaxDictionary || _rowsSinceCheck >= 1024)
         {
-            Dictionary = new StringDictionary();
+            var unique = Dictionary.Count - _dictionaryAtCheck > _rowsSinceCheck / 2;
+            if (!Shared && (Dictionary.Count > MaxDictionary || unique))
+            {
+                Dictionary = new StringDictionary();
+            }
+            _dictionaryAtCheck = Dictionary.Count;
+            _rowsSinceCheck = 0;
         }
-        _dictionaryAtReset = Dictionary.Count;
         base.Reset();
     }
 

@@ -48,4 +48,22 @@ public sealed class StringVectorTests
         vector.Reset();
         Assert.Same(table, vector.Dictionary);
     }
+
+    [Fact]
+    public void Reset_AfterManySmallBatchesOfNewValues_StartsAFreshDictionaryOnceTheyAddUp()
+    {
+        var vector = new StringVector();
+        var ids = vector.Dictionary;
+        for (var batch = 0; batch < 20; batch++)
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                vector.Append($"e{batch}-{i}");
+            }
+            vector.Reset();
+        }
+        // 1,200 values in 20 batches of 60: judged together past 1,024 rows, the column is an id.
+        Assert.NotSame(ids, vector.Dictionary);
+        Assert.True(vector.Dictionary.Count < 1_024, $"{vector.Dictionary.Count} values kept");
+    }
 }
