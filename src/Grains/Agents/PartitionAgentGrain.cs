@@ -38,7 +38,7 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
         var late = new LateRowSet();
         int[] keyGroupsSent = [];
         var (read, columns) = await ReadAsync(request, id.SourceIndex, rows, context);
-        if (_plan!.Stateful is { } stateful)
+        if (_plan!.TargetOf(id.SourceIndex)?.Operator is { } stateful)
         {
             var router = new KeyGroupRouter(request.KeyGroups);
             if (columns is not null && stateful is IColumnarRoute { RoutesColumns: true } columnar)
@@ -121,8 +121,7 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
     {
         // The late-rows sink has the stateful operator's input schema: a join's right stream has another, so its late
         // rows are counted only.
-        var otherSchema = _plan!.Stateful is Operators.Join.StreamJoinOperator join && join.RightStream == id.SourceIndex;
-        if (late.Rows.Count > 0 && !otherSchema && LateRows.SinkName(request.Spec) is { } name)
+        if (late.Rows.Count > 0 && _plan!.LateRowsFit(id.SourceIndex) && LateRows.SinkName(request.Spec) is { } name)
         {
             var sink = ConnectorRegistry.MemorySink(GrainFactory, name);
             await sink.StageAsync(request.BatchId, id.ToString(), new Immutable<RowBatch>(new RowBatch(_plan!.StatefulInputSchema, late.Rows)));

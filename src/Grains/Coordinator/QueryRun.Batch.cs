@@ -117,7 +117,7 @@ internal sealed partial class QueryRun
             End = until,
             // Agents drop the rows that are late for the first stateful operator: behind its input watermark of the
             // previous batch (Spark 3.5's eventTimeWatermarkForLateEvents; the batch's own watermark is for eviction).
-            WatermarkMs = Plan.Stages.Count > 0 ? Plan.InputWatermarks(_previousBatchWatermarkMs)[0] : offsets.BatchWatermarkMs,
+            WatermarkMs = Plan.StreamTargets[source.Index] is var target and >= 0 ? Plan.InputWatermarks(_previousBatchWatermarkMs)[target] : offsets.BatchWatermarkMs,
             BatchTimestampMs = offsets.BatchTimestampMs,
             ReaderContext = source.ReaderContext,
             KeyGroups = KeyGroups,
@@ -132,7 +132,8 @@ internal sealed partial class QueryRun
         _lock.ThrowIfLost();
         var sink = _sink;
         await sink.ConfigureAsync(new Immutable<SinkConfig>(new SinkConfig(Spec.Sink, QueryId, Spec.Name)));
-        var staged = Plan.Stages.Count == 0 ? results.Sum(r => r.Result.RowsOutput) : _stagedByKeyGroups;
+        // Agents of a stream that has no stateful operator stage their own rows; the last stages stage the rest.
+        var staged = results.Where(r => Plan.StreamTargets[r.Stream] < 0).Sum(r => r.Result.RowsOutput) + _stagedByKeyGroups;
         var present = await sink.StagedRowsAsync(batchId);
         if (present != ISinkGrain.AlreadyCommitted && present < staged)
         {

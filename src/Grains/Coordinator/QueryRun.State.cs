@@ -19,63 +19,74 @@ internal sealed partial class QueryRun
 
     /// <summary>
     /// Every key group of every stage ends the batch (emits, evicts, fires timers), whether or not it got rows; a stage
-    /// starts only when the one before it has finished, since its rows are the input of the next one.
+    /// starts only when every stage feeding it has finished, since their rows are its input (stages run in plan order).
     /// </summary>
     private async Task FinishKeyGroupsAsync(long batchId, OffsetSeq offsets, IReadOnlyList<StreamResult> agents)
     {
         _droppedByStage = new long[Plan.Stages.Count];
+        _stagedByKeyGroups = 0;
         if (Plan.Stages.Count == 0)
         {
             return;
         }
-        _droppedByStage[0] = agents.Sum(a => a.Result.DroppedByWatermark);
         var eviction = Plan.InputWatermarks(offsets.BatchWatermarkMs);
         var late = Plan.InputWatermarks(_previousBatchWatermarkMs);
-        var senders = agents.Select(a => (IReadOnlyList<int>)a.Result.KeyGroupsSent).ToList();
-        long? nextTimer = null;
-        for (var s = 0; s < Plan.Stages.Count; s++)
+        // Per stage and key group: how many senders (agents, key groups of the stages before) called it.
+        var applies = Plan.Stages.Select(_ => new int[KeyGroups]).ToList();
+        foreach (var agent in agents)
         {
-            var applies = new int[KeyGroups];
-            foreach (var group in senders.SelectMany(g => g))
+            if (Plan.StreamTargets[agent.Stream] is var target and >= 0)
             {
-                applies[group]++;
+                Count(target, agent.Result.KeyGroupsSent);
+                _droppedByStage[target] += agent.Result.DroppedByWatermark;
             }
-            var last = s == Plan.Stages.Count - 1;
-            var stage = s;
-            var results = await Task.WhenAll(KeyGroupGrains(Plan.Stages[s].Operator.Index).Select((g, group) => g.FinishAsync(new Immutable<WindowFinishRequest>(new WindowFinishRequest
+        }
+        long? nextTimer = null;
+        foreach (var stage in Plan.Stages)
+        {
+            var results = await Task.WhenAll(KeyGroupGrains(stage.Operator.Index).Select((g, group) => g.FinishAsync(new Immutable<WindowFinishRequest>(new WindowFinishRequest
             {
                 Spec = Spec,
                 RunId = RunId,
                 BatchId = batchId,
                 CheckpointPath = CheckpointPath,
-                WatermarkMs = eviction[stage],
+                WatermarkMs = eviction[stage.Position],
                 BatchTimestampMs = offsets.BatchTimestampMs,
-                ExpectedApplies = applies[group],
-                NextLateWatermarkMs = last ? 0 : late[stage + 1],
+                ExpectedApplies = applies[stage.Position][group],
+                NextLateWatermarkMs = stage.Next >= 0 ? late[stage.Next] : 0,
                 KeyGroups = KeyGroups,
             }))));
             nextTimer = results.Select(r => r.NextProcessingTimerMs).Append(nextTimer).Min();
-            if (last)
+            if (stage.Next < 0)
             {
-                _stagedByKeyGroups = results.Sum(r => r.RowsOutput);
+                _stagedByKeyGroups += results.Sum(r => r.RowsOutput);
+                continue;
             }
-            else
+            _droppedByStage[stage.Next] += results.Sum(r => r.DroppedByWatermark);
+            foreach (var result in results)
             {
-                _droppedByStage[s + 1] = results.Sum(r => r.DroppedByWatermark);
-                senders = results.Select(r => (IReadOnlyList<int>)r.KeyGroupsSent).ToList();
+                Count(stage.Next, result.KeyGroupsSent);
             }
         }
         _nextProcessingTimerMs = nextTimer;
+
+        void Count(int stage, IEnumerable<int> groups)
+        {
+            foreach (var group in groups)
+            {
+                applies[stage][group]++;
+            }
+        }
     }
 
     /// <summary>
     /// After the sink committed: state version N of every key group of every stage; one report per stateful operator,
-    /// the one nearest the sink first (Spark's order of <c>stateOperators</c>).
+    /// in Spark's order of <c>stateOperators</c> (<see cref="Planning.QueryPlan.ProgressOrder"/>: the one nearest the sink first).
     /// </summary>
     private async Task<IReadOnlyList<StateOperatorProgress>> CommitKeyGroupsAsync(long batchId)
     {
         var stages = await Task.WhenAll(Plan.Stages.Select(s => Task.WhenAll(KeyGroupGrains(s.Operator.Index).Select(g => g.CommitAsync(RunId, batchId)))));
-        return Plan.Stages.Select((stage, s) => Report(stage.Operator.Name, stages[s], _droppedByStage[s])).Reverse().ToList();
+        return Plan.ProgressOrder.Select(s => Report(Plan.Stages[s].Operator.Name, stages[s], _droppedByStage[s])).ToList();
     }
 
     private static StateOperatorProgress Report(string name, IReadOnlyList<StateOperatorProgress> groups, long dropped)

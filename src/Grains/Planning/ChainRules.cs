@@ -20,8 +20,9 @@ internal static class ChainRules
         "the current watermark plus allowed late record delay, which are \"late rows\" in downstream stateful operations and these rows can be discarded. " +
         "Please refer the programming guide doc for more details.";
 
-    /// <param name="operators">The stateful operators from the source to the sink.</param>
-    public static void Check(QuerySpec spec, IReadOnlyList<IStatefulOperator> operators)
+    /// <param name="operators">The stateful operators in the order they run, from the sources to the sink.</param>
+    /// <param name="before">Those whose rows reach operator k (Spark's subplan below it).</param>
+    public static void Check(QuerySpec spec, IReadOnlyList<IStatefulOperator> operators, Func<int, IEnumerable<IStatefulOperator>> before)
     {
         var mode = spec.OutputMode;
         var groupsWithState = operators.OfType<GroupsWithStateOperator>().ToList();
@@ -51,7 +52,7 @@ internal static class ChainRules
         }
         for (var i = 1; i < operators.Count; i++)
         {
-            if (IsStatefulOperation(operators[i]) && operators.Take(i).Any(before => CannotBeFollowedByStatefulOperation(before, mode)))
+            if (IsStatefulOperation(operators[i]) && before(i).Any(b => CannotBeFollowedByStatefulOperation(b, mode)))
             {
                 // Spark before 3.5 said it in its own words for two aggregations; both are given, so either is found.
                 var aggregationsToo = aggregations.Count > 1 && mode != OutputMode.Append

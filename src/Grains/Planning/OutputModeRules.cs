@@ -6,12 +6,12 @@ namespace Sluice.Planning;
 /// <summary>Spark's rules for output modes (UnsupportedOperationChecker), with its messages and a way out.</summary>
 internal static class OutputModeRules
 {
-    /// <summary>Checks a query's stateful operators, from the source to the sink.</summary>
-    public static void Check(QuerySpec spec, IReadOnlyList<IStatefulOperator> operators)
+    /// <summary>Checks a query's stateful operators, in the order they run (<paramref name="before"/>: those whose rows reach operator k).</summary>
+    public static void Check(QuerySpec spec, IReadOnlyList<IStatefulOperator> operators, Func<int, IEnumerable<IStatefulOperator>> before)
     {
         if (operators.Count > 1)
         {
-            ChainRules.Check(spec, operators);
+            ChainRules.Check(spec, operators, before);
             return;
         }
         Check(spec, operators.Count == 1 ? operators[0] : null);

@@ -5,14 +5,16 @@ using Sluice.Spec;
 namespace Sluice.Planning;
 
 /// <summary>
-/// A validated query, split where it runs: each stream's stateless prefix on its partition agents, then a chain of
-/// <see cref="Stages"/> (one per stateful operator, each on its own key-group grains, with its stateless suffix),
-/// then the sink. See <see cref="QueryPlanner"/> for the shape and how a batch runs through it.
+/// A validated query, split where it runs: each stream's stateless prefix on its partition agents, then the
+/// <see cref="Stages"/> (one per stateful operator, each on its own key-group grains, with its stateless suffix), each
+/// sending its rows to one next stage or to the sink. See <see cref="QueryPlanner"/> for the shape and how a batch
+/// runs through it.
 /// </summary>
 internal sealed class QueryPlan(
     QuerySpec spec,
     IReadOnlyList<StreamPlan> streams,
     IReadOnlyList<StatefulStage> stages,
+    IReadOnlyList<int> streamTargets,
     StreamSchema outputSchema)
 {
     public QuerySpec Spec { get; } = spec;
@@ -20,16 +22,54 @@ internal sealed class QueryPlan(
     /// <summary>The input streams: the query's source first, then those of unions and stream-stream joins.</summary>
     public IReadOnlyList<StreamPlan> Streams { get; } = streams;
 
-    /// <summary>The stateful stages, from the one the agents feed to the one that feeds the sink (empty: a stateless query).</summary>
+    /// <summary>The stateful stages in the order they run: each after every stage that feeds it (empty: a stateless query).</summary>
     public IReadOnlyList<StatefulStage> Stages { get; } = stages;
 
-    /// <summary>The first stateful operator (the one the partition agents route to), if any.</summary>
-    public IStatefulOperator? Stateful => Stages.Count > 0 ? Stages[0].Operator : null;
+    /// <summary>Per stream, the position of the stage its agents route to; -1: they stage their rows at the sink.</summary>
+    public IReadOnlyList<int> StreamTargets { get; } = streamTargets;
 
     public StreamSchema OutputSchema { get; } = outputSchema;
 
-    /// <summary>The schema of the rows that reach the first stateful operator (and the late-rows sink).</summary>
-    public StreamSchema StatefulInputSchema => Stages.Count > 0 ? Stages[0].InputSchema : OutputSchema;
+    /// <summary>The stateful operator the query's own stream reaches first, if any.</summary>
+    public IStatefulOperator? Stateful => TargetOf(0)?.Operator;
+
+    /// <summary>The stage a stream's agents route to; null when they stage their rows at the sink.</summary>
+    public StatefulStage? TargetOf(int stream) => StreamTargets[stream] is var t and >= 0 ? Stages[t] : null;
+
+    /// <summary>
+    /// The schema of the late-rows sink: the input of the stateful operator the query's own stream reaches first. Only
+    /// the streams routed to that operator as its (left) input stage their late rows there; the others count them.
+    /// </summary>
+    public StreamSchema StatefulInputSchema => TargetOf(0)?.InputSchema ?? OutputSchema;
+
+    /// <summary>Whether a stream's late rows have <see cref="StatefulInputSchema"/> (see there).</summary>
+    public bool LateRowsFit(int stream) =>
+        TargetOf(stream) is { } target && target == TargetOf(0) && !(target.Operator is Operators.Join.StreamJoinOperator join && join.RightStream == stream);
+
+    /// <summary>
+    /// The stages in the order Spark lists its stateful operators in progress (a walk of the plan from the sink: each
+    /// operator, then the ones feeding it, left input first).
+    /// </summary>
+    public IReadOnlyList<int> ProgressOrder
+    {
+        get
+        {
+            var order = new List<int>();
+            void Visit(int position)
+            {
+                order.Add(position);
+                foreach (var input in Stages.Where(s => s.Next == position))
+                {
+                    Visit(input.Position);
+                }
+            }
+            foreach (var root in Stages.Where(s => s.Next < 0).Reverse())
+            {
+                Visit(root.Position);
+            }
+            return order;
+        }
+    }
 
     /// <summary>Whether any stream declares a watermark.</summary>
     public bool HasWatermark => Streams.Any(s => s.Watermark is not null);
@@ -51,13 +91,39 @@ internal sealed class QueryPlan(
     public long[] InputWatermarks(long originMs)
     {
         var result = new long[Stages.Count];
-        long? watermark = originMs == 0 || !HasWatermark ? null : originMs;
+        var inputs = new long?[Stages.Count];
+        var fed = new bool[Stages.Count];
+        long? origin = originMs == 0 || !HasWatermark ? null : originMs;
+        for (var s = 0; s < Streams.Count; s++)
+        {
+            if (StreamTargets[s] >= 0)
+            {
+                Feed(StreamTargets[s], origin);
+            }
+        }
         for (var i = 0; i < Stages.Count; i++)
         {
-            result[i] = Math.Max(watermark ?? 0, 0);
-            watermark = watermark is { } w ? Stages[i].Watermark.Output(w) : null;
+            result[i] = Math.Max(inputs[i] ?? 0, 0);
+            if (Stages[i].Next >= 0)
+            {
+                Feed(Stages[i].Next, inputs[i] is { } w ? Stages[i].Watermark.Output(w) : null);
+            }
         }
         return result;
+
+        // Spark's simulator gives a node with several inputs the least of the watermarks they carry.
+        void Feed(int stage, long? watermark)
+        {
+            if (watermark is { } w)
+            {
+                inputs[stage] = fed[stage] && inputs[stage] is { } before ? Math.Min(before, w) : w;
+            }
+            else if (!fed[stage])
+            {
+                inputs[stage] = null;
+            }
+            fed[stage] = true;
+        }
     }
 
     /// <summary>Runs a stream's operators before the first stateful one (all of them in a stateless query).</summary>

@@ -11,13 +11,15 @@ namespace Sluice.Planning;
 /// of the stage's output carry the event-time watermark (Spark's watermark metadata on attributes), so the next
 /// stateful operator knows what it may evict and drop by.
 /// </summary>
-internal sealed class StageBuilder
+internal sealed class StageBuilder : IPipelineEnd
 {
     private readonly List<IRowOperator> _suffix = [];
 
-    public StageBuilder(IStatefulOperator op, StreamSchema input, IReadOnlyList<WatermarkColumn> inputWatermarks, OperatorSpec spec)
+    /// <param name="streamIndex">The stream of the pipeline this stage belongs to (see <see cref="IPipelineEnd.StreamIndex"/>).</param>
+    public StageBuilder(IStatefulOperator op, StreamSchema input, IReadOnlyList<WatermarkColumn> inputWatermarks, OperatorSpec spec, int streamIndex)
     {
         Operator = op;
+        StreamIndex = streamIndex;
         InputSchema = input;
         Schema = op.OutputSchema;
         Watermarks = OutputWatermarks(op, spec, input, inputWatermarks);
@@ -31,6 +33,8 @@ internal sealed class StageBuilder
 
     public IStatefulOperator Operator { get; }
 
+    public int StreamIndex { get; }
+
     public StreamSchema InputSchema { get; }
 
     public StreamSchema Schema { get; private set; }
@@ -40,8 +44,21 @@ internal sealed class StageBuilder
     /// <summary>The columns of <see cref="Schema"/> that carry the watermark (none after a groups-with-state operator).</summary>
     public IReadOnlyList<WatermarkColumn> Watermarks { get; private set; }
 
+    /// <summary>The watermark column that is a timestamp (a window key's column is a struct: see <see cref="WatermarkWindows"/>).</summary>
+    public WatermarkColumn? Watermark => Watermarks.FirstOrDefault(w => Schema[w.Index].Type.Kind == DataTypeKind.Timestamp);
+
+    public IReadOnlyList<int> WatermarkWindows => [.. Watermarks.Where(w => Schema[w.Index].Type.Kind == DataTypeKind.Struct).Select(w => w.Index)];
+
     public void Filter(string path, FilterSpec f) =>
         _suffix.Add(new FilterOperator(QueryPlanner.Compile(path + ".condition", () => ExpressionCompiler.CompilePredicate(f.Condition, Schema))));
+
+    public void PushFilter(Expr predicate, string text) => _suffix.Add(new FilterOperator(ExpressionCompiler.Compile(predicate, Schema, text)));
+
+    public void RenameTo(StreamSchema schema)
+    {
+        Schema = schema;
+        Watermarks = [.. Watermarks.Select(w => w with { Name = schema[w.Index].Name })];
+    }
 
     public void Select(string path, SelectSpec s)
     {
@@ -63,7 +80,8 @@ internal sealed class StageBuilder
         Watermarks = followed;
     }
 
-    public StatefulStage Build(int position) => new(position, Operator, InputSchema, _suffix, Schema, Flow);
+    /// <param name="next">The stage this one's rows go to (null: the sink).</param>
+    public StatefulStage Build(int position, int next) => new(position, Operator, InputSchema, _suffix, Schema, Flow, next, StreamIndex);
 
     /// <summary>
     /// The watermark column for the next stateful operator: the one it groups, deduplicates or windows by when there

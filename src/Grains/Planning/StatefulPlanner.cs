@@ -8,13 +8,14 @@ namespace Sluice.Planning;
 /// <summary>Compiles the stateful operator of a query against the schema that reaches it.</summary>
 internal static class StatefulPlanner
 {
-    public static IStatefulOperator Plan(QuerySpec spec, int index, string path, StreamSchema input, WatermarkColumn? watermark) => spec.Operators[index] switch
+    /// <param name="index">The operator's index: its place in the query's operators (see <see cref="PipelineBuilder.NestedIndexBase"/> for an input's).</param>
+    public static IStatefulOperator Plan(QuerySpec spec, OperatorSpec op, int index, string path, StreamSchema input, WatermarkColumn? watermark) => op switch
     {
         GroupBySpec g => PlanAggregation(spec, index, path, g, input, watermark),
         DropDuplicatesSpec d => DeduplicateOperator.Create(index, path, d, input, watermark),
         GroupsWithStateSpec g => GroupsWithStateOperator.Create(index, path, g, input, watermark),
         _ => throw QueryPlanner.Invalid(path + ".op",
-            $"the '{spec.Operators[index].Op}' operator is not available in this build of Sluice; supported: select, filter, withWatermark, groupBy, dropDuplicates, flatMapGroupsWithState, mapGroupsWithState"),
+            $"the '{op.Op}' operator is not available in this build of Sluice; supported: select, filter, withWatermark, groupBy, dropDuplicates, flatMapGroupsWithState, mapGroupsWithState"),
     };
 
     private static IStatefulOperator PlanAggregation(QuerySpec spec, int index, string path, GroupBySpec g, StreamSchema input, WatermarkColumn? watermark)

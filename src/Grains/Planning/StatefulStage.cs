@@ -8,10 +8,17 @@ namespace Sluice.Planning;
 /// under <c>state/&lt;operator&gt;/</c>), and the stateless operators on the operator's output (<see cref="Suffix"/>),
 /// which run in the same grains before the rows go to the next stage's key groups or to the sink.
 /// </summary>
-internal sealed class StatefulStage(int position, IStatefulOperator op, StreamSchema inputSchema, IReadOnlyList<IRowOperator> suffix, StreamSchema outputSchema, WatermarkFlow watermark)
+internal sealed class StatefulStage(
+    int position, IStatefulOperator op, StreamSchema inputSchema, IReadOnlyList<IRowOperator> suffix, StreamSchema outputSchema, WatermarkFlow watermark, int next, int streamIndex)
 {
-    /// <summary>Position in the chain: 0 is fed by the partition agents, the last one feeds the sink.</summary>
+    /// <summary>Position in the plan's stages, which are in the order they run: every stage after those that feed it.</summary>
     public int Position { get; } = position;
+
+    /// <summary>The position of the stage this one's rows go to; -1: they go to the sink.</summary>
+    public int Next { get; } = next;
+
+    /// <summary>The stream index the next stage is told the rows come from (a join tells its sides apart by it).</summary>
+    public int StreamIndex { get; } = streamIndex;
 
     public IStatefulOperator Operator { get; } = op;
 

@@ -6,7 +6,7 @@ using Sluice.Spec;
 namespace Sluice.Planning;
 
 /// <summary>Builds one stream's stateless operators while the planner walks a (sub-)pipeline.</summary>
-internal sealed class StreamBuilder(int index, SourceSpec source, StreamSchema sourceSchema)
+internal sealed class StreamBuilder(int index, SourceSpec source, StreamSchema sourceSchema) : IPipelineEnd
 {
     private readonly List<IRowOperator> _prefix = [];
 
@@ -16,6 +16,8 @@ internal sealed class StreamBuilder(int index, SourceSpec source, StreamSchema s
     private readonly List<(StreamSchema Output, IReadOnlyList<Expr> Selected)> _selectsAfterWatermark = [];
 
     public int Index { get; } = index;
+
+    int IPipelineEnd.StreamIndex => Index;
 
     public SourceSpec Source { get; } = source;
 

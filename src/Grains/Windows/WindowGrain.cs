@@ -58,9 +58,9 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
         var stage = _plan!.StageOf(id.Operator);
         QueryPlan.ApplySuffix(stage, rows, new BatchContext(r.BatchId, r.WatermarkMs, r.BatchTimestampMs));
         _nextTimerMs = _batch.NextProcessingTimerMs;
-        if (stage.Position + 1 < _plan.Stages.Count)
+        if (stage.Next >= 0)
         {
-            var (sent, dropped) = await RouteToNextStageAsync(r, id, _plan.Stages[stage.Position + 1].Operator, rows);
+            var (sent, dropped) = await RouteToNextStageAsync(r, id, stage, _plan.Stages[stage.Next].Operator, rows);
             return new WindowFinishResult { NextProcessingTimerMs = _nextTimerMs, KeyGroupsSent = sent, DroppedByWatermark = dropped };
         }
         if (rows.Count > 0)
@@ -75,11 +75,11 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
     /// The shuffle to the next stateful operator: it drops the rows behind its own (previous batch's) watermark and keys
     /// the rest, as agents do for the first one, and each destination key group gets one call.
     /// </summary>
-    private async Task<(int[] Sent, int Dropped)> RouteToNextStageAsync(WindowFinishRequest r, WindowGrainId id, IStatefulOperator next, List<object?[]> rows)
+    private async Task<(int[] Sent, int Dropped)> RouteToNextStageAsync(WindowFinishRequest r, WindowGrainId id, StatefulStage stage, IStatefulOperator next, List<object?[]> rows)
     {
         var router = new KeyGroupRouter(r.KeyGroups);
         var late = new LateRowSet();
-        next.Route(rows, new BatchContext(r.BatchId, r.NextLateWatermarkMs, r.BatchTimestampMs), router, late);
+        next.Route(rows, new BatchContext(r.BatchId, r.NextLateWatermarkMs, r.BatchTimestampMs) { StreamIndex = stage.StreamIndex }, router, late);
         await Task.WhenAll(router.Groups.Select(g => GrainFactory.GetGrain<IWindowGrain>(new WindowGrainId(id.QueryId, next.Index, g.Key).ToString())
             .ApplyAsync(new Immutable<WindowApplyRequest>(new WindowApplyRequest
             {

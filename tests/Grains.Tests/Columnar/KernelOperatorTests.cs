@@ -112,7 +112,7 @@ public class KernelOperatorTests
         var source = new Sluice.Spec.SourceSpec { Kind = "memory" };
         var columnar = new StreamPlan(0, source, Schema, [new FilterOperator(ExpressionCompiler.CompilePredicate("i > 0", Schema), Schema)], null);
         var rowOnly = new StreamPlan(1, source, Schema, [new FilterOperator(ExpressionCompiler.CompilePredicate("i > 0", Schema))], null);
-        var plan = new QueryPlan(new Sluice.Spec.QuerySpec { Name = "q", Source = source, Sink = new Sluice.Spec.SinkSpec { Kind = "memory" } }, [columnar, rowOnly], [], Schema);
+        var plan = new QueryPlan(new Sluice.Spec.QuerySpec { Name = "q", Source = source, Sink = new Sluice.Spec.SinkSpec { Kind = "memory" } }, [columnar, rowOnly], [], [-1, -1], Schema);
         var rows = new KernelRandomData(3).Rows(50);
         var batch = ColumnBatch.FromRows(Schema, rows);
         Assert.Null(plan.TryApplyPrefix(1, batch, Context()));

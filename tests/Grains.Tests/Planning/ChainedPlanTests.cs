@@ -163,14 +163,77 @@ public class ChainedPlanTests
         Assert.Contains("flatMapGroupsWithState in update mode is not supported with aggregation on a streaming DataFrame/Dataset", e.Message, StringComparison.Ordinal);
     }
 
+    private const string RightWindowSum = """
+        {"source": {"kind": "memory", "name": "r", "schema": {"value": "long"}}, "operators": [
+          {"op": "select", "columns": ["value", "timestamp_seconds(value) AS ts"]},
+          {"op": "withWatermark", "column": "ts", "delay": "5 seconds"},
+          {"op": "groupBy", "keys": ["window(ts, '10 seconds') AS window"], "aggs": ["sum(value) AS sum2"]},
+          {"op": "select", "columns": ["window AS w2", "sum2"]}]}
+        """;
+
     [Fact]
-    public void StreamStreamJoin_AfterAStatefulOperator_IsRefusedNamingWhereItMayGo()
+    public void WindowAggregationPerInput_ThenAJoinOnTheWindow_PlansBothAggregationsBeforeTheJoin()
     {
-        var e = Refused(EventTime + WindowCount + """
-            , {"op": "join", "joinType": "inner", "condition": "count = n", "right": {"source": {"kind": "memory", "name": "r", "schema": {"n": "long"}}, "operators": []}}
+        var plan = PlanOf(Query(EventTime + WindowCount + $$"""
+            , {"op": "join", "joinType": "inner", "condition": "window = w2", "right": {{RightWindowSum}}},
+            {"op": "select", "columns": ["CAST(window.end AS long) AS window_end", "count", "sum2"]}
+            """));
+
+        // The right input's groupBy is operator 0 of the join at index 3's input: (3 + 1) * 1000 + 2.
+        Assert.Equal([2, 4002, 3], plan.Stages.Select(s => s.Operator.Index));
+        Assert.Equal([2, 2, -1], plan.Stages.Select(s => s.Next));
+        Assert.Equal([0, 1], plan.StreamTargets);
+        // Each aggregation tells the join which side its rows are: the main stream's, or the right input's.
+        Assert.Equal([0, 1], plan.Stages.Take(2).Select(s => s.StreamIndex));
+        Assert.Equal(1, ((Sluice.Operators.Join.StreamJoinOperator)plan.Stages[2].Operator).RightStream);
+        // The window keys carry the watermark: the join evicts by them.
+        Assert.Equal(0, ((Sluice.Operators.Join.StreamJoinOperator)plan.Stages[2].Operator).KeyOrdinal);
+        Assert.Equal([7000, 7000, 7000], plan.InputWatermarks(7000));
+        // Spark lists the join first, then its left input's operator, then its right's.
+        Assert.Equal([2, 0, 1], plan.ProgressOrder);
+        Assert.Equal("window_end: bigint, count: bigint, sum2: bigint", plan.OutputSchema.Describe());
+    }
+
+    [Fact]
+    public void AggregationOnlyInTheJoinsRightInput_SendsTheMainStreamStraightToTheJoin()
+    {
+        var plan = PlanOf(Query(EventTime + $$"""
+            {"op": "join", "joinType": "inner", "condition": "eventTime BETWEEN w2.start AND w2.end AND value = sum2", "right": {{RightWindowSum}}}
+            """));
+
+        Assert.Equal([3002, 2], plan.Stages.Select(s => s.Operator.Index));
+        Assert.Equal([1, 0], plan.StreamTargets);
+        Assert.Same(plan.Stages[1].Operator, plan.Stateful);
+        Assert.True(plan.LateRowsFit(0));
+        Assert.False(plan.LateRowsFit(1));
+    }
+
+    [Fact]
+    public void UnionOfTwoAggregations_SendsBothToTheSink()
+    {
+        var plan = PlanOf(Query(EventTime + WindowCount + """
+            , {"op": "union", "other": {"source": {"kind": "memory", "name": "o", "schema": {"value": "long", "key": "string"}}, "operators": [
+                {"op": "select", "columns": ["value", "key", "timestamp_seconds(value) AS eventTime"]},
+                {"op": "withWatermark", "column": "eventTime", "delay": "0 seconds"},
+                {"op": "groupBy", "keys": ["window(eventTime, '5 seconds') AS window"], "aggs": ["count(*) AS n"]}]}},
+            {"op": "select", "columns": ["window.start AS start", "count"]}
+            """));
+
+        Assert.Equal([2, 4002], plan.Stages.Select(s => s.Operator.Index));
+        Assert.Equal([-1, -1], plan.Stages.Select(s => s.Next));
+        // The select after the union runs on both aggregations' output, under the first input's names.
+        Assert.All(plan.Stages, s => Assert.Equal("start: timestamp, count: bigint", s.OutputSchema.Describe()));
+    }
+
+    [Fact]
+    public void AJoinInsideAJoinsInput_IsRefused()
+    {
+        var e = Refused(EventTime + """
+            {"op": "join", "joinType": "inner", "condition": "value = v", "right": {"source": {"kind": "memory", "name": "r", "schema": {"v": "long"}}, "operators": [
+                {"op": "union", "other": {"source": {"kind": "memory", "name": "s", "schema": {"v": "long"}}, "operators": []}}]}}
             """);
 
-        Assert.Contains("must come before the first stateful operator", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'union' is not supported inside a union or join input", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

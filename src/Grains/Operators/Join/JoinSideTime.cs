@@ -9,7 +9,7 @@ namespace Sluice.Operators.Join;
 /// </summary>
 internal sealed record JoinSideTime(int Index, string Name, bool IsWindow)
 {
-    public static JoinSideTime? Of(StreamBuilder stream)
+    public static JoinSideTime? Of(IPipelineEnd stream)
     {
         if (stream.Watermark is { } w && stream.Schema[w.Index].Type.Kind == DataTypeKind.Timestamp)
         {
@@ -19,7 +19,7 @@ internal sealed record JoinSideTime(int Index, string Name, bool IsWindow)
     }
 
     /// <summary>Whether a column of this input carries the watermark (the time column or a window of it).</summary>
-    public static bool Carries(StreamBuilder stream, string column)
+    public static bool Carries(IPipelineEnd stream, string column)
     {
         var index = stream.Schema.IndexOf(column);
         return index >= 0 && (stream.Watermark?.Index == index || stream.WatermarkWindows.Contains(index));

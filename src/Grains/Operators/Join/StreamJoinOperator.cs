@@ -46,13 +46,13 @@ internal sealed class StreamJoinOperator : IStatefulOperator
     /// <summary>Per side, the offset of its state value watermark from the watermark (null: its state is never evicted by value).</summary>
     public long?[] ValueOffsets { get; private init; } = [null, null];
 
-    public static StreamJoinOperator Create(int index, string path, JoinSpec join, StreamBuilder left, StreamBuilder right)
+    public static StreamJoinOperator Create(int index, string path, JoinSpec join, IPipelineEnd left, IPipelineEnd right)
     {
         var condition = JoinCondition.Analyze(join.Condition, left.Schema, right.Schema, streaming: true);
         var sides = new[] { left, right };
         var bounds = condition.Bounds.Where(b => sides[1 - b.Side].Watermark is { } w && string.Equals(w.Name, b.OtherColumn, StringComparison.OrdinalIgnoreCase)).ToList();
         var times = sides.Select(JoinSideTime.Of).ToArray();
-        var op = new StreamJoinOperator(index, join, condition, right.Index, join.JoinType == "leftSemi" ? left.Schema : condition.Joined)
+        var op = new StreamJoinOperator(index, join, condition, right.StreamIndex, join.JoinType == "leftSemi" ? left.Schema : condition.Joined)
         {
             LeftWidth = left.Schema.Count,
             RightWidth = right.Schema.Count,
@@ -101,7 +101,7 @@ internal sealed class StreamJoinOperator : IStatefulOperator
     private static string SparkName(string joinType) => char.ToUpperInvariant(joinType[0]) + joinType[1..];
 
     /// <summary>Spark's <c>findJoinKeyOrdinalForWatermark</c>: the first key that is a left column carrying the watermark, else a right one.</summary>
-    private static int KeyWithWatermark(JoinCondition condition, StreamBuilder left, StreamBuilder right)
+    private static int KeyWithWatermark(JoinCondition condition, IPipelineEnd left, IPipelineEnd right)
     {
         for (var side = 0; side < 2; side++)
         {

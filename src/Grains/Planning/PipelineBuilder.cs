@@ -1,0 +1,212 @@
+using Sluice.Connectors;
+using Sluice.Operators.Join;
+using Sluice.Spec;
+
+namespace Sluice.Planning;
+
+/// <summary>
+/// Walks one list of operators: the query's own, or a union's or join's input (<see cref="SubStreamSpec"/>). Its open
+/// ends (<see cref="IPipelineEnd"/>) start as its source's stream; stateless operators extend every end; a stateful
+/// operator, a stream-stream join or the sink closes them into what comes next. A union adds the other input's ends,
+/// a join closes both inputs' ends into its stage, so stateful operators may come before and inside either.
+/// </summary>
+internal sealed class PipelineBuilder
+{
+    /// <summary>Operators inside input k (the main list's operator k's union or join) are numbered from (k + 1) * this.</summary>
+    public const int NestedIndexBase = 1000;
+
+    private readonly PlanGraph _graph;
+    private readonly ConnectorRegistry _connectors;
+    private readonly QuerySpec _spec;
+    private readonly bool _nested;
+    private readonly int _firstIndex;
+    private List<IPipelineEnd> _ends;
+
+    private PipelineBuilder(PlanGraph graph, ConnectorRegistry connectors, QuerySpec spec, StreamBuilder source, bool nested, int firstIndex)
+    {
+        _graph = graph;
+        _connectors = connectors;
+        _spec = spec;
+        _nested = nested;
+        _firstIndex = firstIndex;
+        _ends = [source];
+        StreamIndex = source.Index;
+    }
+
+    /// <summary>The index of this pipeline's own source stream.</summary>
+    public int StreamIndex { get; }
+
+    public IReadOnlyList<IPipelineEnd> Ends => _ends;
+
+    /// <summary>Plans the query's own operators; the caller connects <see cref="Ends"/> to the sink.</summary>
+    public static PipelineBuilder Main(PlanGraph graph, ConnectorRegistry connectors, QuerySpec spec)
+    {
+        var pipeline = new PipelineBuilder(graph, connectors, spec, Stream(graph, connectors, spec.Source, "$.source"), nested: false, firstIndex: 0);
+        pipeline.Walk(spec.Operators, "$.operators");
+        return pipeline;
+    }
+
+    /// <summary>The first end's schema: a union's inputs line up with it, a join's left side is it.</summary>
+    public IPipelineEnd First => _ends[0];
+
+    private void Walk(IReadOnlyList<OperatorSpec> operators, string listPath)
+    {
+        for (var i = 0; i < operators.Count; i++)
+        {
+            var path = $"{listPath}[{i}]";
+            var index = _firstIndex + i;
+            switch (operators[i])
+            {
+                case FilterSpec f:
+                    _ends.ForEach(e => e.Filter(path, f));
+                    break;
+                case SelectSpec s:
+                    _ends.ForEach(e => e.Select(path, s));
+                    break;
+                case WithWatermarkSpec w:
+                    WithWatermark(operators, i, path, w);
+                    break;
+                case UnionSpec u:
+                    Union(path, u, index);
+                    break;
+                case JoinSpec j:
+                    Join(path, j, index);
+                    break;
+                default:
+                    Stateful(operators[i], path, index);
+                    break;
+            }
+        }
+    }
+
+    private void WithWatermark(IReadOnlyList<OperatorSpec> operators, int i, string path, WithWatermarkSpec w)
+    {
+        if (_ends.OfType<StageBuilder>().FirstOrDefault() is { } stage)
+        {
+            // Spark's PropagateWatermarkSimulator refuses a watermark node below which a watermark already flows.
+            throw QueryPlanner.Invalid(path + ".op", stage.Watermarks.Count > 0 || operators.Take(i).Any(o => o is WithWatermarkSpec)
+                ? "Redefining watermark is disallowed: declare withWatermark once, on the input stream, before the first stateful operator"
+                : "withWatermark after a stateful operator is not supported; declare the watermark on the input stream");
+        }
+        _ends.ForEach(e => ((StreamBuilder)e).WithWatermark(path, w));
+    }
+
+    private void Union(string path, UnionSpec u, int index)
+    {
+        RefuseNested(path, u);
+        var other = Input(u.Other, path + ".other", index);
+        foreach (var end in other.Ends)
+        {
+            CheckUnionable(path, First.Schema, end.Schema);
+            end.RenameTo(First.Schema);
+        }
+        _ends.AddRange(other.Ends);
+    }
+
+    private void Join(string path, JoinSpec j, int index)
+    {
+        RefuseNested(path, j);
+        var right = Input(j.Right, path + ".right", index);
+        if (right.First is StreamBuilder table && _connectors.Source(table.Source.Kind).IsStatic)
+        {
+            if (_ends.Any(e => e is StageBuilder))
+            {
+                throw QueryPlanner.Invalid(path + ".op",
+                    "a stream-static join after a stateful operator is not supported in this build: put the join before the first stateful operator");
+            }
+            var join = QueryPlanner.Compile(path, () => StaticJoinOperator.Create(path, j, First.Schema, table));
+            _ends.ForEach(e => ((StreamBuilder)e).Add(join, join.OutputSchema));
+            return;
+        }
+        var left = First;
+        var rightEnd = right.First;
+        var streamJoin = QueryPlanner.Compile(path, () => StreamJoinOperator.Create(index, path, j, left, rightEnd));
+        WatermarkColumn[] sides = [.. WatermarksOf(left), .. WatermarksOf(rightEnd).Select(w => w with { Index = w.Index + left.Schema.Count })];
+        Close(new StageBuilder(streamJoin, left.Schema, sides, j, StreamIndex), right.Ends);
+    }
+
+    private void Stateful(OperatorSpec op, string path, int index)
+    {
+        var first = First;
+        var input = first.Schema;
+        StageBuilder stage;
+        if (first is StageBuilder before)
+        {
+            var watermark = StageBuilder.Choose(op, input, before.Watermarks);
+            var compiled = QueryPlanner.Compile(path, () => StatefulPlanner.Plan(_spec, op, index, path, input, watermark));
+            stage = new StageBuilder(compiled, input, watermark is null ? [] : before.Watermarks, op, StreamIndex);
+        }
+        else
+        {
+            var watermark = first.Watermark;
+            var compiled = QueryPlanner.Compile(path, () => StatefulPlanner.Plan(_spec, op, index, path, input, watermark));
+            stage = new StageBuilder(compiled, input, watermark is { } wm ? [wm] : [], op, StreamIndex);
+        }
+        Close(stage, []);
+    }
+
+    /// <summary>Every open end (and <paramref name="others"/>, a join's right input) now feeds <paramref name="stage"/>, the one open end.</summary>
+    private void Close(StageBuilder stage, IReadOnlyList<IPipelineEnd> others)
+    {
+        foreach (var end in _ends.Concat(others))
+        {
+            _graph.Connect(end, stage);
+        }
+        _ends = [stage];
+    }
+
+    /// <summary>A union's or join's other input: its own source and operators; each of its stateful operators gets its own index.</summary>
+    private PipelineBuilder Input(SubStreamSpec sub, string path, int index)
+    {
+        var stream = Stream(_graph, _connectors, sub.Source, path + ".source");
+        var input = new PipelineBuilder(_graph, _connectors, _spec, stream, nested: true, firstIndex: checked((index + 1) * NestedIndexBase));
+        input.Walk(sub.Operators, path + ".operators");
+        if (!_connectors.Source(stream.Source.Kind).IsStatic)
+        {
+            _graph.Streams.Add(stream);
+        }
+        else if (input.Ends.Any(e => e is StageBuilder))
+        {
+            throw QueryPlanner.Invalid(path + ".operators", "a static table cannot have stateful operators; only select, filter and withWatermark");
+        }
+        return input;
+    }
+
+    private void RefuseNested(string path, OperatorSpec op)
+    {
+        if (_nested)
+        {
+            throw QueryPlanner.Invalid(path + ".op",
+                $"'{op.Op}' is not supported inside a union or join input; put it in the query's own operators (an input may have select, filter, withWatermark and stateful operators)");
+        }
+    }
+
+    private static IReadOnlyList<WatermarkColumn> WatermarksOf(IPipelineEnd end) =>
+        end is StageBuilder stage ? stage.Watermarks : end.Watermark is { } w ? [w] : [];
+
+    /// <summary>Spark's union: by position, the same number of columns of the same types; names come from the first stream.</summary>
+    private static void CheckUnionable(string path, Data.StreamSchema first, Data.StreamSchema other)
+    {
+        if (first.Count != other.Count || Enumerable.Range(0, first.Count).Any(i => !first[i].Type.Equals(other[i].Type)))
+        {
+            throw QueryPlanner.Invalid(path + ".other",
+                $"Union can only be performed on streams with the same number of columns of the same types, by position: the first has [{first.Describe()}], the other [{other.Describe()}]; add a select to the other stream to line them up");
+        }
+    }
+
+    /// <summary>A stream of the source's kind, its spec part checked by its connector; the first one is the query's.</summary>
+    private static StreamBuilder Stream(PlanGraph graph, ConnectorRegistry connectors, SourceSpec source, string path)
+    {
+        var builder = QueryPlanner.Checked(() =>
+        {
+            var connector = connectors.Source(source.Kind, path);
+            connector.Validate(source, path);
+            return new StreamBuilder(graph.Streams.Count, source, connector.Schema(source));
+        });
+        if (graph.Streams.Count == 0)
+        {
+            graph.Streams.Add(builder);
+        }
+        return builder;
+    }
+}
