@@ -63,7 +63,7 @@ internal sealed class QueryPlan(
                     Visit(input.Position);
                 }
             }
-            foreach (var root in Stages.Where(s => s.Next < 0).Reverse())
+            foreach (var root in Stages.Where(s => s.Next < 0))
             {
                 Visit(root.Position);
             }
