@@ -84,9 +84,9 @@ internal sealed class QueryPlan(
 
     /// <summary>
     /// Each stage's input watermark for a batch whose global watermark is <paramref name="originMs"/> (Spark 3.5's
-    /// <c>PropagateWatermarkSimulator</c>): the first stage gets the global watermark when a stream declares one; each
-    /// next stage gets what the stage before it lets through; none (after a groups-with-state operator, or no
-    /// watermark at all) counts as 0. As Spark, an origin of 0 gives 0 everywhere.
+    /// <c>PropagateWatermarkSimulator</c>): a stage fed by streams gets the global watermark when a stream declares one;
+    /// a stage fed by stages gets the least of what they let through (an input that carries none is left out); none
+    /// (after a groups-with-state operator, or no watermark at all) counts as 0. As Spark, an origin of 0 gives 0 everywhere.
     /// </summary>
     public long[] InputWatermarks(long originMs)
     {

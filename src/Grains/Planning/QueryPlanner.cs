@@ -13,28 +13,26 @@ namespace Sluice.Planning;
 /// the JSON path of the bad field; an option nothing reads is an error (<see cref="SpecOptions"/>).
 /// </summary>
 /// <remarks>
-/// The plan is a chain of stages between shuffles (<see cref="QueryPlan"/>):
+/// The plan is a graph of stages between shuffles (<see cref="QueryPlan"/>, built by <see cref="PipelineBuilder"/>):
 /// <code>
 ///   stream 0: source -> prefix (filter, select, withWatermark, stream-static join)  ]  partition agents
-///   stream 1: source -> prefix (a union's or a stream-stream join's other input)     ]  queryId/stream/partition
-///        | shuffle by stage 0's key; rows behind stage 0's late watermark dropped and counted
-///   stage 0: stateful operator 0 -> suffix 0 (filter, select)   key groups queryId/op0/g, state/op0/g
-///        | shuffle by stage 1's key; rows behind stage 1's late watermark dropped and counted
-///   stage 1: stateful operator 1 -> suffix 1                    key groups queryId/op1/g, state/op1/g
-///        | ...
-///   sink (the last stage's output; a stateless query's agents stage at the sink themselves)
+///   stream 1: source -> prefix (a union's or a join's other input)                   ]  queryId/stream/partition
+///        | each stream: shuffle by its first stateful operator's key; rows behind that operator's late watermark dropped
+///   stage: stateful operator -> suffix (filter, select)   key groups queryId/op/g, state/op/g
+///        | shuffle by the next stage's key (a join is told which side the rows are), or to the sink
+///   e.g. stream 0 -> groupBy A --left--> join J -> sink
+///        stream 1 -> groupBy B --right-/
 /// </code>
-/// Batch N runs every stage in order (the coordinator's protocol): agents read and route to stage 0; then stage by
-/// stage, every key group finishes (emit per output mode, evict, fire timers), runs its suffix and routes its rows to
-/// the next stage's key groups (one call per destination) or stages them at the sink; the coordinator finishes
-/// stage k+1 only after every key group of stage k has finished. Then the sink commits N, every key group of every
-/// stage commits state version N, and <c>commits/N</c> is written: one commit for the whole chain, and a replay of
-/// N re-runs every stage from version N-1.
+/// Batch N runs every stage in plan order, each after the stages that feed it (the coordinator's protocol): agents
+/// read and route to their stages; then stage by stage, every key group finishes (emit per output mode, evict, fire
+/// timers), runs its suffix and routes its rows to the next stage's key groups (one call per destination) or stages
+/// them at the sink. Then the sink commits N, every key group of every stage commits state version N, and
+/// <c>commits/N</c> is written: one commit for the whole graph, and a replay of N re-runs every stage from version N-1.
 ///
-/// Watermarks (Spark 3.5, <c>PropagateWatermarkSimulator</c>): stage 0's input watermark is the global one; each next
-/// stage's is what the stage before lets through (<see cref="WatermarkFlow"/>). A stage evicts by its input
-/// watermark of batch N and drops late rows by its input watermark of batch N-1, so the rows a stage emits as
-/// the watermark passes them (a closed window, at <c>window_time = end - 1 µs</c>) are not late for the next one.
+/// Watermarks (Spark 3.5, <c>PropagateWatermarkSimulator</c>): a stage fed by streams gets the global watermark; one fed
+/// by stages the least of what they let through (<see cref="WatermarkFlow"/>). A stage evicts by its input watermark
+/// of batch N and drops late rows by its input watermark of batch N-1, so the rows a stage emits as the watermark
+/// passes them (a closed window, at <c>window_time = end - 1 µs</c>) are not late for the next one.
 /// </remarks>
 internal static class QueryPlanner
 {
