@@ -35,6 +35,7 @@ internal static class NexmarkCommand
         Console.WriteLine($"nexmark: {events:N0} events ({config.EventsPerSecond:N0} per second of event time), {config.Partitions} partitions, batches of {batch:N0}, {cores} cores");
 
         await using var cluster = await BenchCluster.StartAsync();
+        WriteSideInput(cluster.CheckpointRoot);
         var results = new List<NexmarkResult>();
         foreach (var query in NexmarkReference.Queries.Where(q => only is null || q == only))
         {
@@ -127,6 +128,14 @@ internal static class NexmarkCommand
         JsonArray a => a.SelectMany(Sources).ToList(),
         _ => [],
     };
+
+    /// <summary>q13's side input as the <c>table</c> source reads it: JSON lines under the silo's data folder (its checkpoint root here).</summary>
+    private static void WriteSideInput(string dataFolder)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(dataFolder, "nexmark", "side_input")).FullName;
+        File.WriteAllLines(Path.Combine(folder, "part-0.json"),
+            Enumerable.Range(0, NexmarkReference.SideInputRows).Select(k => $$"""{"key": {{k}}, "value": "{{k}}"}"""));
+    }
 
     /// <summary>The whole sequence, in event-number order, made again on every enumeration.</summary>
     internal static IEnumerable<NexmarkEvent> Events(NexmarkConfig config)

@@ -15,7 +15,10 @@ internal static class NexmarkReference
     public const long SlideMs = 2_000;
     public const long SessionGapMs = 10_000;
 
-    public static readonly IReadOnlyList<string> Queries = ["q0", "q1", "q2", "q3", "q4", "q5", "q7", "q8", "q10", "q11", "q14"];
+    public static readonly IReadOnlyList<string> Queries = ["q0", "q1", "q2", "q3", "q4", "q5", "q7", "q8", "q10", "q11", "q13", "q14"];
+
+    /// <summary>q13's bounded side input: keys 0 to 9,999, each valued by its own decimal text (as RisingWave's and Feldera's runs fill it).</summary>
+    public const int SideInputRows = 10_000;
 
     public static IEnumerable<object?[]> Rows(string query, IEnumerable<NexmarkEvent> events, long finalWatermarkMs) => query switch
     {
@@ -34,6 +37,7 @@ internal static class NexmarkReference
             NexmarkRows.Time(b.DateTimeMs).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
         }),
         "q11" => Q11(events, finalWatermarkMs),
+        "q13" => Bids(events).Select(b => new object?[] { b.Auction, b.Bidder, b.Price, b.DateTimeMs, (b.Auction % SideInputRows).ToString(System.Globalization.CultureInfo.InvariantCulture) }),
         "q14" => Q14(events),
         _ => throw new ArgumentException($"no reference for query '{query}'"),
     };
