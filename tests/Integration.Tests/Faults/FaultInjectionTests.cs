@@ -53,10 +53,29 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     {
         var run = Prepare("json", "out-chain-" + point);
 
-        await KillAtAsync(run, $"{point}@1", "chain_json", chained: true);
-        await RestartToTheEndAsync(run, "chain_json", chained: true);
+        await KillAtAsync(run, $"{point}@1", "chain_json", Shape.Chain);
+        await RestartToTheEndAsync(run, "chain_json", Shape.Chain);
 
         Assert.Equal(Enumerable.Range(0, Ids), (await OutputIdsAsync(run)).Order());
+    }
+
+    /// <summary>
+    /// A graph of stages: the query's own dropDuplicates and a union input's (the same topic read again, its own
+    /// stateful operator on its own key groups), both sending to the sink. A kill anywhere in the batch re-runs both
+    /// from the batch before: every id comes out once per input.
+    /// </summary>
+    [Theory]
+    [InlineData("afterSomeAgentsRead")]
+    [InlineData("afterStateStaged")]
+    [InlineData("afterSinkCommitted")]
+    public async Task UnionOfTwoStatefulInputs_KillAtProtocolPoint_ThenRestart_OutputHasEveryRecordOncePerInput(string point)
+    {
+        var run = Prepare("json", "out-graph-" + point);
+
+        await KillAtAsync(run, $"{point}@1", "graph_json", Shape.Graph);
+        await RestartToTheEndAsync(run, "graph_json", Shape.Graph);
+
+        Assert.Equal(Enumerable.Range(0, Ids).SelectMany(id => new[] { id, id }), (await OutputIdsAsync(run)).Order());
     }
 
     [Fact]
@@ -76,14 +95,14 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>Starts the query on a silo process armed with <paramref name="fault"/> and waits for the fault to kill it.</summary>
-    private async Task KillAtAsync(Run run, string fault, string queryName, bool chained = false)
+    private async Task KillAtAsync(Run run, string fault, string queryName, Shape shape = Shape.Single)
     {
         await using var doomed = await SiloProcess.StartAsync(_kafka.BootstrapServers, _root, fault);
         await using (var client = await SluiceClient.ConnectAsync($"127.0.0.1:{doomed.GatewayPort}"))
         {
             // Under load the silo can reach the fault (and die) before its reply to the start arrives: wait for
             // whichever comes first; a start lost with the dying silo is expected.
-            var start = Query(client, run, chained).StartAsync(queryName);
+            var start = Query(client, run, shape).StartAsync(queryName);
             var exited = doomed.WaitForExitAsync(TimeSpan.FromSeconds(60));
             await Task.WhenAny(start, exited);
             Assert.True(await exited, $"the fault did not fire: {doomed.Log}");
@@ -92,11 +111,11 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(doomed.Log);
     }
 
-    private async Task RestartToTheEndAsync(Run run, string queryName, bool chained = false)
+    private async Task RestartToTheEndAsync(Run run, string queryName, Shape shape = Shape.Single)
     {
         await using var silo = await SiloProcess.StartAsync(_kafka.BootstrapServers, _root, fault: null);
         await using var client = await SluiceClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}");
-        var query = await Query(client, run, chained).StartAsync(queryName);
+        var query = await Query(client, run, shape).StartAsync(queryName);
         await query.AwaitTerminationAsync();
     }
 
@@ -141,11 +160,25 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         return run;
     }
 
-    private DataStreamWriter Query(SluiceClient client, Run run, bool chained = false)
+    /// <summary>The query's stateful shape: one operator, a chain of two, or two inputs each with its own.</summary>
+    public enum Shape
     {
-        var input = client.ReadStream().Kafka(run.Input, _kafka.BootstrapServers).Schema(("id", "int")).StartingOffsets("earliest").MaxOffsetsPerTrigger(40).Load()
+        Single,
+        Chain,
+        Graph,
+    }
+
+    private DataStreamWriter Query(SluiceClient client, Run run, Shape shape = Shape.Single)
+    {
+        StreamFrame Deduplicated() => client.ReadStream().Kafka(run.Input, _kafka.BootstrapServers).Schema(("id", "int")).StartingOffsets("earliest").MaxOffsetsPerTrigger(40).Load()
             .DropDuplicates("id");
-        var frame = chained ? input.Select("id", "id % 7 AS g").DropDuplicates("g", "id").Select("id") : input;
+        var input = Deduplicated();
+        var frame = shape switch
+        {
+            Shape.Chain => input.Select("id", "id % 7 AS g").DropDuplicates("g", "id").Select("id"),
+            Shape.Graph => input.Union(Deduplicated()),
+            _ => input,
+        };
         var writer = frame
             .WriteStream().OutputMode("append").Trigger(Trigger.AvailableNow()).CheckpointLocation($"checkpoint-{run.Sink}");
         return run.Sink == "json"
