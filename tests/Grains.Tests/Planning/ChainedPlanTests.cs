@@ -226,6 +226,22 @@ public class ChainedPlanTests
     }
 
     [Fact]
+    public void InputWatermarks_OfAJoin_AreTheLeastOfThoseItsInputsCarry_AnInputWithoutOneIsLeftOut()
+    {
+        // The right input ends in a flatMapGroupsWithState, whose output carries no watermark: the join gets the left's.
+        var plan = PlanOf(Query(EventTime + """
+            {"op": "join", "joinType": "inner", "condition": "key = k", "right": {"source": {"kind": "memory", "name": "r", "schema": {"value": "long", "key": "string"}}, "operators": [
+                {"op": "select", "columns": ["value", "key", "timestamp_seconds(value) AS eventTime"]},
+                {"op": "withWatermark", "column": "eventTime", "delay": "0 seconds"},
+                {"op": "flatMapGroupsWithState", "keys": ["key"], "processor": "RunningCount", "timeout": "none", "outputMode": "append"},
+                {"op": "select", "columns": ["key AS k", "count"]}]}}
+            """));
+
+        Assert.Equal([3002, 2], plan.Stages.Select(s => s.Operator.Index));
+        Assert.Equal([7000, 7000], plan.InputWatermarks(7000));
+    }
+
+    [Fact]
     public void AJoinInsideAJoinsInput_IsRefused()
     {
         var e = Refused(EventTime + """
