@@ -92,7 +92,6 @@ internal sealed class QueryPlan(
     {
         var result = new long[Stages.Count];
         var inputs = new long?[Stages.Count];
-        var fed = new bool[Stages.Count];
         long? origin = originMs == 0 || !HasWatermark ? null : originMs;
         for (var s = 0; s < Streams.Count; s++)
         {
@@ -104,9 +103,9 @@ internal sealed class QueryPlan(
         for (var i = 0; i < Stages.Count; i++)
         {
             result[i] = Math.Max(inputs[i] ?? 0, 0);
-            if (Stages[i].Next >= 0)
+            if (Stages[i].Next >= 0 && inputs[i] is { } w)
             {
-                Feed(Stages[i].Next, inputs[i] is { } w ? Stages[i].Watermark.Output(w) : null);
+                Feed(Stages[i].Next, Stages[i].Watermark.Output(w));
             }
         }
         return result;
@@ -116,13 +115,8 @@ internal sealed class QueryPlan(
         {
             if (watermark is { } w)
             {
-                inputs[stage] = fed[stage] && inputs[stage] is { } before ? Math.Min(before, w) : w;
+                inputs[stage] = inputs[stage] is { } before ? Math.Min(before, w) : w;
             }
-            else if (!fed[stage])
-            {
-                inputs[stage] = null;
-            }
-            fed[stage] = true;
         }
     }
 
