@@ -37,12 +37,15 @@ public sealed class StreamJoinStateCacheTests : IDisposable
         await run.BatchAsync(0, 0, [JoinRun.Row(1, 10), JoinRun.Row(2, 10), JoinRun.Row(3, 100)], []);
         run.ResetReads();
 
-        // The right row joins the stored left row of its key; the watermark then evicts both left rows of second 10
-        // (the unmatched one with nulls) and keeps the one of second 100.
-        var next = await run.BatchAsync(1, 30_000, [], [JoinRun.Row(1, 12)]);
+        // The right row joins the stored left row of its key and marks it matched.
+        var joined = await run.BatchAsync(1, 0, [], [JoinRun.Row(1, 12)]);
+        Assert.Equal(["1@10|1@12"], joined.Output);
 
-        Assert.Equal(["1@10|1@12", "2@10|null"], next.Output);
-        Assert.Equal(1, next.Total);
+        // The watermark evicts both left rows of second 10 (the unmatched one with nulls) and the right row, and keeps
+        // the left row of second 100.
+        var evicted = await run.BatchAsync(2, 30_000, [], []);
+        Assert.Equal(["2@10|null"], evicted.Output);
+        Assert.Equal(1, evicted.Total);
         Assert.Equal(0, run.EntriesRead);
     }
 
