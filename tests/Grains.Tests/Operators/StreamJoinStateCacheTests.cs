@@ -121,6 +121,27 @@ public sealed class StreamJoinStateCacheTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CheckpointWrittenBeforeTheCache_Resumes(bool rocksDb)
+    {
+        // Fixtures/join-fullouter-v1: two committed batches of a full outer join with the range condition, written by the
+        // join that read every row from the store: left 1@10 (matched), 2@10, 3@40; right 4@11, 1@12 (matched).
+        var root = CopyFixture("join-fullouter-v1");
+        using var run = new JoinRun(StreamJoinTests.Spec("fullOuter", StreamJoinTests.Between), root, version: 1, rocksDb: rocksDb);
+
+        var evicted = await run.BatchAsync(2, 30_000, [], []);
+        Assert.Equal(["2@10|null", "null|4@11"], evicted.Output);
+        Assert.Equal(1, evicted.Total);
+        var joined = await run.BatchAsync(3, 30_000, [], [JoinRun.Row(3, 41)]);
+        Assert.Equal(["3@40|3@41"], joined.Output);
+        Assert.Equal(2, joined.Total);
+        var matched = await run.BatchAsync(4, 60_000, [], []);
+        Assert.Empty(matched.Output);
+        Assert.Equal(0, matched.Total);
+    }
+
     /// <summary>
     /// Batch <paramref name="batch"/> of a fixed pseudo-random run: the watermark 10 s further each batch, keys 0 to 4 on
     /// both sides (and NULL ones), event times around the watermark, some behind it (late).
@@ -131,6 +152,19 @@ public sealed class StreamJoinStateCacheTests : IDisposable
         List<object?[]> Rows(int count) =>
             [.. Enumerable.Range(0, count).Select(_ => JoinRun.Row(random.Next(8) == 0 ? null : random.Next(5), (batch * 10) - 5 + random.Next(30)))];
         return (batch * 10_000L, Rows(12), Rows(12));
+    }
+
+    private string CopyFixture(string name)
+    {
+        var from = Path.Combine(AppContext.BaseDirectory, "Operators", "Fixtures", name);
+        var to = Path.Combine(_root, name);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        return to;
     }
 
     public void Dispose()
