@@ -7,7 +7,7 @@ namespace Sluice.Operators.Join;
 /// A stream-stream join key group's state kept beside its store between batches (<see cref="OperatorCache"/>), so a
 /// batch reads neither the whole state to evict nor the store once per new row to join:
 /// <list type="bullet">
-/// <item>per side, the rows by eviction time: eviction takes only the rows that expire;</item>
+/// <item>per side, the rows by eviction time (a heap): eviction takes only the rows that expire;</item>
 /// <item>while the silo's <see cref="StateCacheBudget"/> has room for every row, per side and join key the rows
 /// themselves, decoded, with their matched flag, in the store's key order: a new row joins them without a store read
 /// or a decode. Past the budget it stops mirroring for good (until the cache is rebuilt) and the batch reads the store
@@ -20,7 +20,8 @@ namespace Sluice.Operators.Join;
 internal sealed class JoinStateCache : IDisposable
 {
     private readonly StateCacheBudget _budget;
-    private readonly SortedDictionary<long, List<StoredJoinRow>>[] _expiring = [[], []];
+    // A heap per side rather than a sorted map of times: rows evicted by their own event time have a time each.
+    private readonly PriorityQueue<StoredJoinRow, long>[] _expiring = [new(), new()];
     private Dictionary<byte[], List<StoredJoinRow>>[]? _rows = [new(ByteKeyComparer.Instance), new(ByteKeyComparer.Instance)];
     private long _held;
 
@@ -83,11 +84,7 @@ internal sealed class JoinStateCache : IDisposable
         }
         if (row.EvictionMs is { } ms)
         {
-            if (!_expiring[row.Side].TryGetValue(ms, out var due))
-            {
-                _expiring[row.Side][ms] = due = [];
-            }
-            due.Add(row);
+            _expiring[row.Side].Enqueue(row, ms);
         }
     }
 
@@ -99,10 +96,9 @@ internal sealed class JoinStateCache : IDisposable
     public void TakeDue(int side, long thresholdMs, List<StoredJoinRow> due)
     {
         var expiring = _expiring[side];
-        while (expiring.Count > 0 && expiring.First() is var (ms, rows) && ms <= thresholdMs)
+        while (expiring.TryPeek(out _, out var ms) && ms <= thresholdMs)
         {
-            due.AddRange(rows);
-            expiring.Remove(ms);
+            due.Add(expiring.Dequeue());
         }
     }
 
