@@ -30,9 +30,6 @@ internal sealed class JoinStateCache : IDisposable
     /// <summary>Whether every stored row is held (else the batch reads rows and matched flags from the store).</summary>
     public bool Mirrors => _rows is not null;
 
-    /// <summary>Rows held in the mirror.</summary>
-    public long Held => _held;
-
     /// <summary>The cache of the rows in <paramref name="store"/>: one pass in key order, so each key's rows come sorted.</summary>
     public static JoinStateCache Build(IStateStore store, StateCacheBudget budget)
     {
