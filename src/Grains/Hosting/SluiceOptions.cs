@@ -66,7 +66,8 @@ public sealed class SluiceOptions
     /// so a batch merges into them without reading and decoding the store. Beyond it groups are read from the state
     /// store as before. A group costs 200 to 400 bytes (its key's bytes and values and its aggregation buffer; about 360
     /// for a window and a bigint key with one count): the default, 500,000, stays under 200 MB, so a 10-million-key
-    /// state fits in 2 GiB beside RocksDB's own memory.
+    /// state fits in 2 GiB beside RocksDB's own memory. Stream-stream joins count their stored rows against the same
+    /// bound (a key group holds all its rows or, once past it, none and reads the store).
     /// 0 turns hot state off.
     /// </summary>
     public long StateCacheMaxEntries { get; set; } = 500_000;

@@ -31,6 +31,22 @@ internal interface IStateStore : IDisposable
 
     void Remove(byte[] key);
 
+    /// <summary>
+    /// A put (or a remove, for a null <paramref name="value"/>) from an operator that knows the key's committed value
+    /// length (-1: the key is not committed), so the commit need not look the key up to count rows and bytes.
+    /// </summary>
+    void Change(byte[] key, byte[]? value, int committedValueLength)
+    {
+        if (value is null)
+        {
+            Remove(key);
+        }
+        else
+        {
+            Put(key, value);
+        }
+    }
+
     /// <summary>Every entry of the working version, in ascending unsigned byte order of the key.</summary>
     IEnumerable<KeyValuePair<byte[], byte[]>> Iterate();
 

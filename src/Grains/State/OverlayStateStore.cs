@@ -81,6 +81,14 @@ internal abstract class OverlayStateStore : IStateStore
         _overlay.Set(key, null, CommittedLengthIfJustRead(key));
     }
 
+    public void Change(byte[] key, byte[]? value, int committedValueLength)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfLessThan(committedValueLength, -1);
+        ThrowIfDisposed();
+        _overlay.Set(key, value, committedValueLength);
+    }
+
     /// <summary>
     /// Operators read a key, then write it: the committed length seen by that read is kept with the change, so the
     /// commit need not look the key up again to count rows and bytes.

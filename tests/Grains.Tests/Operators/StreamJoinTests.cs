@@ -1,25 +1,20 @@
-using Sluice.Checkpointing;
 using Sluice.Data;
 using Sluice.Expressions;
-using Sluice.Operators;
 using Sluice.Operators.Join;
-using Sluice.Planning;
-using Sluice.Spec;
-using Sluice.State;
 
 namespace Sluice.Tests.Operators;
 
 /// <summary>
 /// The stream-stream join's state logic (Spark's SymmetricHashJoinStateManager and StreamingSymmetricHashJoinExec)
-/// run by hand: each input's rows routed per key group, applied, finished and committed, as agents and window grains do.
+/// run by hand (<see cref="JoinRun"/>): each input's rows routed per key group, applied, finished and committed, as agents
+/// and window grains do, the key groups keeping their operator caches between batches.
 /// Times are seconds since the epoch; watermarks are given in ms.
 /// </summary>
 public sealed class StreamJoinTests : IDisposable
 {
-    private const int KeyGroups = 3;
     private readonly string _root = Path.Combine(Path.GetTempPath(), "sluice-join-tests", Guid.NewGuid().ToString("N"));
 
-    private static string Spec(string joinType, string condition, string leftOps = """{"op": "withWatermark", "column": "lt", "delay": "0 seconds"}""",
+    internal static string Spec(string joinType, string condition, string leftOps = """{"op": "withWatermark", "column": "lt", "delay": "0 seconds"}""",
         string rightOps = """{"op": "withWatermark", "column": "rt", "delay": "0 seconds"}""") => $$$"""
         {
           "name": "j",
@@ -34,12 +29,12 @@ public sealed class StreamJoinTests : IDisposable
         }
         """;
 
-    private const string Between = "k = rk AND lt BETWEEN rt - interval 5 seconds AND rt + interval 5 seconds";
+    internal const string Between = "k = rk AND lt BETWEEN rt - interval 5 seconds AND rt + interval 5 seconds";
 
     [Fact]
     public async Task MarkingAStoredRowMatched_IsNotAnUpdate_OnlyAppendedRowsAre()
     {
-        var run = new Run(Spec("inner", Between), _root);
+        using var run = new JoinRun(Spec("inner", Between), _root);
         await run.BatchAsync(0, 0, [Row(1, 10)], []);
 
         // The right row is appended (one update); the stored left row it matches is only marked matched.
@@ -53,7 +48,7 @@ public sealed class StreamJoinTests : IDisposable
     [Fact]
     public async Task InclusiveRangeBound_KeepsARowOnTheBoundOneMoreMillisecond_AsSpark()
     {
-        var run = new Run(Spec("leftOuter", Between), _root);
+        using var run = new JoinRun(Spec("leftOuter", Between), _root);
         await run.BatchAsync(0, 0, [Row(1, 10)], []);
 
         // From lt >= rt - 5 s Spark solves lt >= watermark - 5 s and, as it evicts at or below its state watermark,
@@ -70,7 +65,7 @@ public sealed class StreamJoinTests : IDisposable
     [Fact]
     public async Task StrictRangeBound_EvictsOnTheBound()
     {
-        var run = new Run(Spec("leftOuter", "k = rk AND lt > rt - interval 5 seconds AND lt < rt + interval 5 seconds"), _root);
+        using var run = new JoinRun(Spec("leftOuter", "k = rk AND lt > rt - interval 5 seconds AND lt < rt + interval 5 seconds"), _root);
         await run.BatchAsync(0, 0, [Row(1, 10)], []);
 
         var onTheBound = await run.BatchAsync(1, 15_000, [], []);
@@ -82,7 +77,7 @@ public sealed class StreamJoinTests : IDisposable
     [Fact]
     public async Task LeftSemi_MatchedLeftRowStaysInStateUntilTheWatermarkPassesIt_AndIsEmittedOnce()
     {
-        var run = new Run(Spec("leftSemi", Between), _root);
+        using var run = new JoinRun(Spec("leftSemi", Between), _root);
         await run.BatchAsync(0, 0, [Row(1, 10)], []);
 
         var matched = await run.BatchAsync(1, 0, [], [Row(1, 12)]);
@@ -106,7 +101,7 @@ public sealed class StreamJoinTests : IDisposable
         var spec = Spec("inner", "k = rk AND lw = rw",
             """{"op": "withWatermark", "column": "lt", "delay": "0 seconds"}, {"op": "select", "columns": ["k", "window(lt, '10 seconds') AS lw"]}""",
             """{"op": "select", "columns": ["rk", "window(rt, '10 seconds') AS rw"]}""");
-        var run = new Run(spec, _root);
+        using var run = new JoinRun(spec, _root);
         var first = await run.BatchAsync(0, 0, [Row(1, 1)], [Row(1, 2)]);
         Assert.Single(first.Output);
         Assert.Equal(2, first.Total);
@@ -126,7 +121,7 @@ public sealed class StreamJoinTests : IDisposable
     [Fact]
     public async Task FullOuter_EmitsTheUnmatchedRowsOfBothSidesWhenEvicted()
     {
-        var run = new Run(Spec("fullOuter", Between), _root);
+        using var run = new JoinRun(Spec("fullOuter", Between), _root);
         var first = await run.BatchAsync(0, 0, [Row(1, 10), Row(2, 10)], [Row(1, 12), Row(3, 11)]);
         Assert.Equal(["1@10|1@12"], first.Output);
         Assert.Equal(4, first.Updated);
@@ -141,7 +136,7 @@ public sealed class StreamJoinTests : IDisposable
     [Fact]
     public async Task OneSideCondition_OnThePreservedSide_EmitsTheRowAtOnceWithoutStoringIt()
     {
-        var run = new Run(Spec("leftOuter", Between + " AND k > 1"), _root);
+        using var run = new JoinRun(Spec("leftOuter", Between + " AND k > 1"), _root);
 
         var first = await run.BatchAsync(0, 0, [Row(1, 10), Row(2, 10)], [Row(1, 10)]);
 
@@ -152,7 +147,7 @@ public sealed class StreamJoinTests : IDisposable
     [Fact]
     public async Task NullKey_OnThePreservedSide_IsKeptUntilEvictedAndNeverMatches()
     {
-        var run = new Run(Spec("leftOuter", Between), _root);
+        using var run = new JoinRun(Spec("leftOuter", Between), _root);
         var first = await run.BatchAsync(0, 0, [Row(null, 10)], [Row(null, 10)]);
         Assert.Empty(first.Output);
         Assert.Equal(1, first.Total);
@@ -178,7 +173,7 @@ public sealed class StreamJoinTests : IDisposable
         Assert.Contains(bounds, b => b.Side == side && b.OffsetMs == offsetMs);
     }
 
-    private static object?[] Row(int? key, long seconds) => [key, DateTime.UnixEpoch.AddSeconds(seconds)];
+    private static object?[] Row(int? key, long seconds) => JoinRun.Row(key, seconds);
 
     public void Dispose()
     {
@@ -186,68 +181,5 @@ public sealed class StreamJoinTests : IDisposable
         {
             Directory.Delete(_root, recursive: true);
         }
-    }
-
-    private sealed record Outcome(List<string> Output, long Total, long Updated, long Removed, int Late);
-
-    /// <summary>Key groups with a memory state store each, fed as agents and window grains would feed them.</summary>
-    private sealed class Run
-    {
-        private readonly QueryPlan _plan;
-        private readonly IStateStore[] _stores = new IStateStore[KeyGroups];
-
-        public Run(string spec, string root)
-        {
-            _plan = QueryPlanner.Plan(SpecReader.Read(spec), Sluice.Connectors.BuiltInConnectors.CreateRegistry());
-            var provider = new MemoryStateStoreProvider(new StateStoreOptions());
-            var checkpoint = new FolderCheckpointStore(root);
-            for (var g = 0; g < KeyGroups; g++)
-            {
-                _stores[g] = provider.OpenAsync(new StateStoreId(0, g), checkpoint, "q", -1).GetAwaiter().GetResult();
-            }
-        }
-
-        public async Task<Outcome> BatchAsync(long batchId, long watermarkMs, List<object?[]> left, List<object?[]> right)
-        {
-            var batches = _stores.Select(s => _plan.Stateful!.BeginBatch(s, new OperatorCache())).ToArray();
-            var late = 0;
-            foreach (var (stream, rows) in new[] { (0, left), (1, right) })
-            {
-                var router = new KeyGroupRouter(KeyGroups);
-                var lateRows = new LateRowSet();
-                var copy = rows.Select(r => (object?[])r.Clone()).ToList();
-                var context = new BatchContext(batchId, watermarkMs, 0) { StreamIndex = stream };
-                _plan.ApplyPrefix(stream, copy, context);
-                _plan.Stateful!.Route(copy, context, router, lateRows);
-                late += lateRows.Dropped;
-                foreach (var (group, records) in router.Groups)
-                {
-                    batches[group].Apply(records);
-                }
-            }
-            var output = new List<string>();
-            long total = 0, updated = 0, removed = 0;
-            for (var g = 0; g < KeyGroups; g++)
-            {
-                output.AddRange(batches[g].Finish(watermarkMs, 0).Select(Describe));
-                var metrics = await _stores[g].CommitAsync(batchId);
-                total += metrics.NumRowsTotal;
-                // As the window grain reports them.
-                updated += batches[g].RowCounts?.Updated ?? metrics.NumRowsUpdated;
-                removed += batches[g].RowCounts?.Removed ?? metrics.NumRowsRemoved;
-            }
-            output.Sort(StringComparer.Ordinal);
-            return new Outcome(output, total, updated, removed, late);
-        }
-
-        /// <summary>"key@seconds|key@seconds" for a joined row, "key@seconds" for a semi join's.</summary>
-        private static string Describe(object?[] row) => string.Join("|", row.Chunk(2).Select(pair => pair[0] is null && pair[1] is null ? "null" : $"{pair[0] ?? "null"}@{Seconds(pair[1])}"));
-
-        private static string Seconds(object? time) => time switch
-        {
-            DateTime t => ((long)(t - DateTime.UnixEpoch).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            StructValue { Values: [DateTime start, ..] } => ((long)(start - DateTime.UnixEpoch).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            _ => "null",
-        };
     }
 }

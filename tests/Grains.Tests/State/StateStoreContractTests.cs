@@ -49,6 +49,28 @@ public abstract class StateStoreContractTests : StateStoreTestBase
     }
 
     [Fact]
+    public async Task Change_WithTheCommittedLengthKnown_CountsRowsAndBytesAsPutAndRemove_AndSurvivesAReopen()
+    {
+        var store = await OpenAsync(-1);
+        store.Put(K("a"), V("11"));
+        store.Put(K("b"), V("22"));
+        await store.CommitAsync(0);
+
+        // A new key, a committed one changed and a committed one removed, each with the length the operator knows.
+        store.Change(K("c"), V("333"), committedValueLength: -1);
+        store.Change(K("a"), V("44"), committedValueLength: 2);
+        store.Change(K("b"), null, committedValueLength: 2);
+        var metrics = await store.CommitAsync(1);
+
+        Assert.Equal(["a=44", "c=333"], Pairs(store.Iterate()));
+        Assert.Equal((2, 2, 1), (metrics.NumRowsTotal, metrics.NumRowsUpdated, metrics.NumRowsRemoved));
+        Assert.Equal(1 + 2 + 1 + 3, metrics.CustomMetrics["stateOnCurrentVersionSizeBytes"]);
+        store.Dispose();
+        var reopened = await OpenAsync(1);
+        Assert.Equal(["a=44", "c=333"], Pairs(reopened.Iterate()));
+    }
+
+    [Fact]
     public async Task WorkingChanges_AreVisibleBeforeCommit_MergedWithCommittedState()
     {
         var store = await OpenAsync(-1);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Sluice.Contracts;
 using Sluice.State;
 using Sluice.State.Encoding;
@@ -9,14 +10,18 @@ namespace Sluice.Operators.Join;
 /// rows: key (side, join key, batch, n), value (matched, eviction time, row). The batch's left rows join the right
 /// side's stored rows and are stored; then its right rows join the left side's (now including this batch's) and are
 /// stored unless they go again at the end of this batch; then rows behind their side's state watermark are evicted,
-/// and an outer join emits the preserved side's unmatched ones with nulls.
+/// and an outer join emits the preserved side's unmatched ones with nulls. The rows and their eviction times are read
+/// from the <see cref="JoinStateCache"/> that mirrors the store; the store is read only when the cache is past its budget.
 /// </summary>
-internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store) : IStatefulBatch
+internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, JoinStateCache cache) : IStatefulBatch
 {
     private const int Left = StreamJoinOperator.Left, Right = StreamJoinOperator.Right;
     private readonly List<(byte[] Key, object?[] Row, bool Joinable)>[] _new = [[], []];
     private readonly List<object?[]> _output = [];
     private readonly bool _semi = op.Spec.JoinType == "leftSemi";
+    private readonly ArrayBufferWriter<byte> _value = new(256);
+    // The joined row the residual condition is evaluated on; copied only into output.
+    private object?[] _joined = new object?[op.LeftWidth + op.RightWidth];
     private long _sequence, _appended, _removed;
 
     public long? NextProcessingTimerMs => null;
@@ -58,7 +63,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store) 
             EmitUnmatched(side, row);
             return;
         }
-        var matched = joinable && JoinStored(side, key, row);
+        var matched = joinable && (cache.Mirrors ? JoinCached(side, key, row) : JoinStored(side, key, row));
         if (_semi && side == Left && matched)
         {
             // A left semi row is emitted once, at its first match, and then needs no state.
@@ -73,32 +78,75 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store) 
             return;
         }
         // Unique per stored row: the batch that stored it (the store's next version) and its place in the batch.
-        store.Put(RowCodec.Encode([side, key, store.Version + 1, _sequence++]), RowCodec.Encode([matched, evictionMs, .. row]));
+        var batch = store.Version + 1;
+        var stateKey = RowCodec.Encode([side, key, batch, _sequence++]);
+        var value = EncodeValue(matched, evictionMs, row);
+        store.Change(stateKey, value, committedValueLength: -1);
+        cache.Add(new StoredJoinRow(side, key, stateKey, evictionMs, batch, value.Length)
+        {
+            Matched = matched,
+            Row = cache.Mirrors ? JoinStateCache.AsDecoded(row, value) : null,
+        });
         _appended++;
     }
 
-    /// <summary>Joins a new row with the other side's stored rows and marks those it matches; whether any matched.</summary>
+    /// <summary>Joins a new row with the other side's rows in the cache and marks those it matches; whether any matched.</summary>
+    private bool JoinCached(int side, byte[] key, object?[] row)
+    {
+        var matched = false;
+        var rows = cache.RowsOf(1 - side, key);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var stored = rows[i];
+            // A right row of a semi join only settles left rows not emitted yet.
+            if (_semi && side == Right && stored.Matched)
+            {
+                continue;
+            }
+            if (!Matches(side, row, stored.Row!))
+            {
+                continue;
+            }
+            matched = true;
+            if (!stored.Matched)
+            {
+                stored.Matched = true;
+                store.Change(stored.StateKey, EncodeValue(true, stored.EvictionMs, stored.Row!), stored.CommittedLength(store.Version));
+            }
+            if (_semi)
+            {
+                if (side == Left)
+                {
+                    break;
+                }
+                _output.Add((object?[])stored.Row!.Clone());
+                continue;
+            }
+            _output.Add((object?[])_joined.Clone());
+        }
+        return matched;
+    }
+
+    /// <summary>As <see cref="JoinCached"/>, reading the other side's rows from the store (the cache is past its budget).</summary>
     private bool JoinStored(int side, byte[] key, object?[] row)
     {
         var matched = false;
         foreach (var (entryKey, value) in store.IteratePrefix(StreamJoinOperator.Prefix(1 - side, key)).ToList())
         {
             var stored = RowCodec.Decode(value);
-            // A right row of a semi join only settles left rows not emitted yet.
             if (_semi && side == Right && stored[0] is true)
             {
                 continue;
             }
             var storedRow = stored[2..];
-            object?[] joined = side == Left ? [.. row, .. storedRow] : [.. storedRow, .. row];
-            if (op.Condition.Residual is not null && !op.Condition.Residual.IsTrue(joined))
+            if (!Matches(side, row, storedRow))
             {
                 continue;
             }
             matched = true;
             if (stored[0] is false)
             {
-                store.Put(entryKey, RowCodec.Encode([true, .. stored[1..]]));
+                store.Put(entryKey, EncodeValue(true, stored[1] as long?, storedRow));
             }
             if (_semi)
             {
@@ -109,40 +157,74 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store) 
                 _output.Add(storedRow);
                 continue;
             }
-            _output.Add(joined);
+            _output.Add((object?[])_joined.Clone());
         }
         return matched;
+    }
+
+    /// <summary>Lays the new row and a stored one out as the joined row and checks the residual condition on it.</summary>
+    private bool Matches(int side, object?[] row, object?[] storedRow)
+    {
+        var (left, right) = side == Left ? (row, storedRow) : (storedRow, row);
+        if (_joined.Length != left.Length + right.Length)
+        {
+            _joined = new object?[left.Length + right.Length];
+        }
+        left.CopyTo(_joined, 0);
+        right.CopyTo(_joined, left.Length);
+        return op.Condition.Residual is not { } residual || residual.IsTrue(_joined);
     }
 
     /// <summary>Rows at or below their side's state watermark go; an outer join emits its preserved side's unmatched ones.</summary>
     private void Evict(long watermarkMs)
     {
-        var thresholds = new[] { op.Threshold(Left, watermarkMs), op.Threshold(Right, watermarkMs) };
-        if (thresholds[Left] is null && thresholds[Right] is null)
+        var due = new List<StoredJoinRow>();
+        foreach (var side in (int[])[Left, Right])
+        {
+            if (op.Threshold(side, watermarkMs) is { } threshold)
+            {
+                cache.TakeDue(side, threshold, due);
+            }
+        }
+        if (due.Count == 0)
         {
             return;
         }
-        foreach (var (entryKey, value) in store.Iterate().ToList())
+        // In the store's key order, as a scan of the store would meet them.
+        due.Sort(static (a, b) => StateKeys.Comparer.Compare(a.StateKey, b.StateKey));
+        foreach (var row in due)
         {
-            var side = (int)RowCodec.Decode(entryKey)[0]!;
-            var stored = RowCodec.Decode(value);
-            if (stored[1] is not long ms || !(ms <= thresholds[side]))
+            if (op.Preserves(row.Side))
             {
-                continue;
-            }
-            store.Remove(entryKey);
-            if (op.Preserves(side))
-            {
-                if (stored[0] is false)
+                var (matched, values) = cache.Mirrors ? (row.Matched, row.Row!) : Read(row.StateKey);
+                if (!matched)
                 {
-                    EmitUnmatched(side, stored[2..]);
+                    EmitUnmatched(row.Side, values);
                 }
             }
             else
             {
                 _removed++;
             }
+            store.Change(row.StateKey, null, row.CommittedLength(store.Version));
         }
+        cache.Forget(due);
+    }
+
+    private (bool Matched, object?[] Row) Read(byte[] stateKey)
+    {
+        var stored = RowCodec.Decode(store.Get(stateKey) ?? throw new InvalidOperationException("a join row the state cache holds is missing from the store"));
+        return (stored[0] is true, stored[2..]);
+    }
+
+    /// <summary>A stored row's value: matched, eviction time, row.</summary>
+    private byte[] EncodeValue(bool matched, long? evictionMs, object?[] row)
+    {
+        _value.ResetWrittenCount();
+        RowCodec.EncodeValue(_value, matched);
+        RowCodec.EncodeValue(_value, evictionMs);
+        RowCodec.Encode(_value, row);
+        return _value.WrittenSpan.ToArray();
     }
 
     private void EmitUnmatched(int side, object?[] row)

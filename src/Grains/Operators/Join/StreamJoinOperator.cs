@@ -169,7 +169,15 @@ internal sealed class StreamJoinOperator : IStatefulOperator
         }
     }
 
-    public IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache) => new StreamJoinBatch(this, store);
+    public IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache)
+    {
+        if (cache.Value is not JoinStateCache state)
+        {
+            // Rebuilt from the store when it opens (or after a batch was cut short); kept while batches commit.
+            cache.Value = state = JoinStateCache.Build(store, cache.Budget);
+        }
+        return new StreamJoinBatch(this, store, state);
+    }
 
     internal static byte[] Prefix(int side, byte[] key) => RowCodec.Encode([side, key]);
 }

@@ -1,0 +1,185 @@
+using Sluice.Checkpointing;
+using Sluice.Contracts;
+using Sluice.Data;
+using Sluice.Operators;
+using Sluice.Planning;
+using Sluice.Spec;
+using Sluice.State;
+
+namespace Sluice.Tests.Operators;
+
+internal sealed record JoinOutcome(List<string> Output, long Total, long Updated, long Removed, int Late);
+
+/// <summary>
+/// A stream-stream join run by hand, as agents and window grains run it: each input's rows routed per key group, then
+/// per key group <c>Apply</c>, <c>Finish</c> and a store commit. Key groups keep their store and operator cache across
+/// committed batches, as a window grain does (unless <c>keepCache</c> is false: rebuilt every batch);
+/// <see cref="AbortAll"/> does what a window grain does for a batch cut short. Times are seconds since the epoch.
+/// </summary>
+internal sealed class JoinRun : IDisposable
+{
+    public const int KeyGroups = 3;
+
+    private readonly QueryPlan _plan;
+    private readonly bool _keepCache;
+    private readonly StateCacheBudget? _budget;
+    private readonly CountingStateStore[] _stores = new CountingStateStore[KeyGroups];
+    private readonly RocksDbStateStoreProvider? _rocksDb;
+    private OperatorCache[] _caches;
+
+    /// <param name="budget">The silo's bound on cached entries (null: unbounded).</param>
+    /// <param name="version">The committed version to open the stores at (-1: empty).</param>
+    public JoinRun(string spec, string root, bool keepCache = true, StateCacheBudget? budget = null, long version = -1, bool rocksDb = false)
+    {
+        _plan = QueryPlanner.Plan(SpecReader.Read(spec), Sluice.Connectors.BuiltInConnectors.CreateRegistry());
+        _keepCache = keepCache;
+        _budget = budget;
+        _caches = NewCaches();
+        var options = new StateStoreOptions { LocalRoot = Path.Combine(root, "rocksdb") };
+        IStateStoreProvider provider = rocksDb ? _rocksDb = new RocksDbStateStoreProvider(options) : new MemoryStateStoreProvider(options);
+        var checkpoint = new FolderCheckpointStore(root);
+        for (var g = 0; g < KeyGroups; g++)
+        {
+            _stores[g] = new CountingStateStore(provider.OpenAsync(new StateStoreId(0, g), checkpoint, "q", version).GetAwaiter().GetResult());
+        }
+    }
+
+    public static object?[] Row(int? key, long seconds) => [key, DateTime.UnixEpoch.AddSeconds(seconds)];
+
+    /// <summary>Entries the batches read from the stores (iterations and gets), since the last <see cref="ResetReads"/>.</summary>
+    public long EntriesRead => _stores.Sum(s => s.EntriesRead);
+
+    public void ResetReads()
+    {
+        foreach (var store in _stores)
+        {
+            store.EntriesRead = 0;
+        }
+    }
+
+    /// <summary>Every key group's working state, key and value bytes in hex, sorted.</summary>
+    public List<string> State() =>
+        [.. _stores.SelectMany(s => s.Inner.Iterate()).Select(e => Convert.ToHexString(e.Key) + "=" + Convert.ToHexString(e.Value)).Order(StringComparer.Ordinal)];
+
+    /// <summary>A batch cut short: every key group's working version is thrown away and its cache dropped.</summary>
+    public void AbortAll()
+    {
+        foreach (var store in _stores)
+        {
+            store.Abort();
+        }
+        DropCaches();
+    }
+
+    public async Task<JoinOutcome> BatchAsync(long batchId, long watermarkMs, List<object?[]> left, List<object?[]> right, bool commit = true)
+    {
+        if (!_keepCache)
+        {
+            DropCaches();
+        }
+        var batches = Enumerable.Range(0, KeyGroups).Select(g => _plan.Stateful!.BeginBatch(_stores[g], _caches[g])).ToArray();
+        var late = 0;
+        foreach (var (stream, rows) in new[] { (0, left), (1, right) })
+        {
+            var router = new KeyGroupRouter(KeyGroups);
+            var lateRows = new LateRowSet();
+            var copy = rows.Select(r => (object?[])r.Clone()).ToList();
+            var context = new BatchContext(batchId, watermarkMs, 0) { StreamIndex = stream };
+            _plan.ApplyPrefix(stream, copy, context);
+            _plan.Stateful!.Route(copy, context, router, lateRows);
+            late += lateRows.Dropped;
+            foreach (var (group, records) in router.Groups)
+            {
+                batches[group].Apply(records);
+            }
+        }
+        var output = new List<string>();
+        long total = 0, updated = 0, removed = 0;
+        for (var g = 0; g < KeyGroups; g++)
+        {
+            output.AddRange(batches[g].Finish(watermarkMs, 0).Select(Describe));
+            if (commit)
+            {
+                var metrics = await _stores[g].CommitAsync(batchId);
+                total += metrics.NumRowsTotal;
+                // As the window grain reports them.
+                updated += batches[g].RowCounts?.Updated ?? metrics.NumRowsUpdated;
+                removed += batches[g].RowCounts?.Removed ?? metrics.NumRowsRemoved;
+            }
+        }
+        output.Sort(StringComparer.Ordinal);
+        return new JoinOutcome(output, total, updated, removed, late);
+    }
+
+    public void Dispose()
+    {
+        DropCaches();
+        foreach (var store in _stores)
+        {
+            store.Dispose();
+        }
+        _rocksDb?.Dispose();
+    }
+
+    private void DropCaches()
+    {
+        foreach (var cache in _caches)
+        {
+            cache.Dispose();
+        }
+        _caches = NewCaches();
+    }
+
+    private OperatorCache[] NewCaches() => [.. Enumerable.Range(0, KeyGroups).Select(_ => new OperatorCache(_budget))];
+
+    /// <summary>"key@seconds|key@seconds" for a joined row, "key@seconds" for a semi join's.</summary>
+    private static string Describe(object?[] row) => string.Join("|", row.Chunk(2).Select(pair => pair[0] is null && pair[1] is null ? "null" : $"{pair[0] ?? "null"}@{Seconds(pair[1])}"));
+
+    private static string Seconds(object? time) => time switch
+    {
+        DateTime t => ((long)(t - DateTime.UnixEpoch).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        StructValue { Values: [DateTime start, ..] } => ((long)(start - DateTime.UnixEpoch).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => "null",
+    };
+
+    /// <summary>A store that counts the entries read from it, to show which batches read the state.</summary>
+    private sealed class CountingStateStore(IStateStore inner) : IStateStore
+    {
+        public IStateStore Inner => inner;
+
+        public long EntriesRead { get; set; }
+
+        public long Version => inner.Version;
+
+        public byte[]? Get(byte[] key)
+        {
+            EntriesRead++;
+            return inner.Get(key);
+        }
+
+        public void Put(byte[] key, byte[] value) => inner.Put(key, value);
+
+        public void Remove(byte[] key) => inner.Remove(key);
+
+        public void Change(byte[] key, byte[]? value, int committedValueLength) => inner.Change(key, value, committedValueLength);
+
+        public IEnumerable<KeyValuePair<byte[], byte[]>> Iterate() => Count(inner.Iterate());
+
+        public IEnumerable<KeyValuePair<byte[], byte[]>> IteratePrefix(byte[] prefix) => Count(inner.IteratePrefix(prefix));
+
+        public Task<StateStoreMetrics> CommitAsync(long version, CancellationToken cancellationToken = default) => inner.CommitAsync(version, cancellationToken);
+
+        public void Abort() => inner.Abort();
+
+        public void Dispose() => inner.Dispose();
+
+        private IEnumerable<KeyValuePair<byte[], byte[]>> Count(IEnumerable<KeyValuePair<byte[], byte[]>> entries)
+        {
+            foreach (var entry in entries)
+            {
+                EntriesRead++;
+                yield return entry;
+            }
+        }
+    }
+}

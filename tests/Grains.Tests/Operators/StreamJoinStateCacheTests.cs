@@ -1,0 +1,177 @@
+using Sluice.Operators;
+
+namespace Sluice.Tests.Operators;
+
+/// <summary>
+/// The join's state cache (rows by eviction time, and the rows themselves by join key, kept between batches): a batch
+/// with the cache kept reads nothing from the store, and the output and stored state are those of reading the store,
+/// whatever the budget, after a batch cut short and re-run, and after a restart from the checkpoint.
+/// </summary>
+public sealed class StreamJoinStateCacheTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sluice-join-cache-tests", Guid.NewGuid().ToString("N"));
+
+    private static readonly string WindowKey = StreamJoinTests.Spec("inner", "k = rk AND lw = rw",
+        """{"op": "withWatermark", "column": "lt", "delay": "0 seconds"}, {"op": "select", "columns": ["k", "window(lt, '10 seconds') AS lw"]}""",
+        """{"op": "withWatermark", "column": "rt", "delay": "0 seconds"}, {"op": "select", "columns": ["rk", "window(rt, '10 seconds') AS rw"]}""");
+
+    public static TheoryData<string> Specs() =>
+    [
+        StreamJoinTests.Spec("inner", StreamJoinTests.Between),
+        StreamJoinTests.Spec("leftOuter", StreamJoinTests.Between),
+        StreamJoinTests.Spec("rightOuter", StreamJoinTests.Between + " AND rk > 0"),
+        StreamJoinTests.Spec("fullOuter", StreamJoinTests.Between),
+        StreamJoinTests.Spec("leftSemi", StreamJoinTests.Between),
+        StreamJoinTests.Spec("inner", "k = rk", leftOps: """{"op": "select", "columns": ["k", "lt"]}""", rightOps: """{"op": "select", "columns": ["rk", "rt"]}"""),
+        WindowKey,
+        WindowKey.Replace("\"inner\"", "\"leftSemi\"", StringComparison.Ordinal),
+    ];
+
+    /// <summary>The reference: a run with no room in the cache, which reads every row from the store.</summary>
+    private JoinRun Store(string spec) => new(spec, Path.Combine(_root, "expected"), keepCache: false, budget: new StateCacheBudget(0));
+
+    [Fact]
+    public async Task KeptCache_JoinsAndEvicts_WithoutReadingTheStore()
+    {
+        using var run = new JoinRun(StreamJoinTests.Spec("leftOuter", StreamJoinTests.Between), Path.Combine(_root, "a"));
+        await run.BatchAsync(0, 0, [JoinRun.Row(1, 10), JoinRun.Row(2, 10), JoinRun.Row(3, 100)], []);
+        run.ResetReads();
+
+        // The right row joins the stored left row of its key and marks it matched.
+        var joined = await run.BatchAsync(1, 0, [], [JoinRun.Row(1, 12)]);
+        Assert.Equal(["1@10|1@12"], joined.Output);
+
+        // The watermark evicts both left rows of second 10 (the unmatched one with nulls) and the right row, and keeps
+        // the left row of second 100.
+        var evicted = await run.BatchAsync(2, 30_000, [], []);
+        Assert.Equal(["2@10|null"], evicted.Output);
+        Assert.Equal(1, evicted.Total);
+        Assert.Equal(0, run.EntriesRead);
+    }
+
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public async Task BatchCutShort_ThenReRun_GivesTheOutputAndStateOfAnUninterruptedRun(string spec)
+    {
+        using var expected = Store(spec);
+        using var run = new JoinRun(spec, Path.Combine(_root, "run"));
+        for (var batch = 0; batch < 8; batch++)
+        {
+            var (watermark, left, right) = Batch(batch);
+            var want = await expected.BatchAsync(batch, watermark, left, right);
+            if (batch % 3 == 1)
+            {
+                // The attempt's rows and matches reach the store's working version and the cache; both go.
+                await run.BatchAsync(batch, watermark, left, right, commit: false);
+                run.AbortAll();
+            }
+            var got = await run.BatchAsync(batch, watermark, left, right);
+            Assert.Equal(want.Output, got.Output);
+            Assert.Equal((want.Total, want.Updated, want.Removed, want.Late), (got.Total, got.Updated, got.Removed, got.Late));
+            Assert.Equal(expected.State(), run.State());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public async Task Restart_FromTheCheckpoint_GivesTheOutputAndStateOfAnUninterruptedRun(string spec)
+    {
+        using var expected = Store(spec);
+        var root = Path.Combine(_root, "run");
+        var run = new JoinRun(spec, root);
+        try
+        {
+            for (var batch = 0; batch < 8; batch++)
+            {
+                if (batch is 3 or 6)
+                {
+                    // A new silo: the stores reopen from the checkpoint and the caches are rebuilt from them.
+                    run.Dispose();
+                    run = new JoinRun(spec, root, version: batch - 1, rocksDb: batch == 6);
+                }
+                var (watermark, left, right) = Batch(batch);
+                var want = await expected.BatchAsync(batch, watermark, left, right);
+                var got = await run.BatchAsync(batch, watermark, left, right);
+                Assert.Equal(want.Output, got.Output);
+                Assert.Equal((want.Total, want.Updated, want.Removed, want.Late), (got.Total, got.Updated, got.Removed, got.Late));
+                Assert.Equal(expected.State(), run.State());
+            }
+        }
+        finally
+        {
+            run.Dispose();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public async Task BudgetTooSmallForTheState_ReadsTheStore_AndGivesTheSameOutputAndState(string spec)
+    {
+        using var expected = Store(spec);
+        // Room for a few rows: key groups stop mirroring at different rows, some in the middle of a batch.
+        using var run = new JoinRun(spec, Path.Combine(_root, "run"), budget: new StateCacheBudget(4));
+        for (var batch = 0; batch < 8; batch++)
+        {
+            var (watermark, left, right) = Batch(batch);
+            var want = await expected.BatchAsync(batch, watermark, left, right);
+            var got = await run.BatchAsync(batch, watermark, left, right);
+            Assert.Equal(want.Output, got.Output);
+            Assert.Equal((want.Total, want.Updated, want.Removed, want.Late), (got.Total, got.Updated, got.Removed, got.Late));
+            Assert.Equal(expected.State(), run.State());
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CheckpointWrittenBeforeTheCache_Resumes(bool rocksDb)
+    {
+        // Fixtures/join-fullouter-v1: two committed batches of a full outer join with the range condition, written by the
+        // join that read every row from the store: left 1@10 (matched), 2@10, 3@40; right 4@11, 1@12 (matched).
+        var root = CopyFixture("join-fullouter-v1");
+        using var run = new JoinRun(StreamJoinTests.Spec("fullOuter", StreamJoinTests.Between), root, version: 1, rocksDb: rocksDb);
+
+        var evicted = await run.BatchAsync(2, 30_000, [], []);
+        Assert.Equal(["2@10|null", "null|4@11"], evicted.Output);
+        Assert.Equal(1, evicted.Total);
+        var joined = await run.BatchAsync(3, 30_000, [], [JoinRun.Row(3, 41)]);
+        Assert.Equal(["3@40|3@41"], joined.Output);
+        Assert.Equal(2, joined.Total);
+        var matched = await run.BatchAsync(4, 60_000, [], []);
+        Assert.Empty(matched.Output);
+        Assert.Equal(0, matched.Total);
+    }
+
+    /// <summary>
+    /// Batch <paramref name="batch"/> of a fixed pseudo-random run: the watermark 10 s further each batch, keys 0 to 4 on
+    /// both sides (and NULL ones), event times around the watermark, some behind it (late).
+    /// </summary>
+    private static (long WatermarkMs, List<object?[]> Left, List<object?[]> Right) Batch(int batch)
+    {
+        var random = new Random(batch * 7919 + 17);
+        List<object?[]> Rows(int count) =>
+            [.. Enumerable.Range(0, count).Select(_ => JoinRun.Row(random.Next(8) == 0 ? null : random.Next(5), (batch * 10) - 5 + random.Next(30)))];
+        return (batch * 10_000L, Rows(12), Rows(12));
+    }
+
+    private string CopyFixture(string name)
+    {
+        var from = Path.Combine(AppContext.BaseDirectory, "Operators", "Fixtures", name);
+        var to = Path.Combine(_root, name);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        return to;
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+}
