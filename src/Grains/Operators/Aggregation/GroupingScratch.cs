@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using Sluice.Columnar;
 using Sluice.Data;
@@ -26,9 +25,7 @@ internal sealed class GroupingScratch
     private readonly List<(int Row, bool Counted)> _lateEntries = [];
     private readonly Dictionary<long, StructValue> _windows = [];
     private readonly PartialAggregatesWriter _partials = new();
-
-    /// <summary>Each key's place among the scalar keys (-1: the window key).</summary>
-    private readonly int[] _scalarOf;
+    private readonly LaneKeyWriter _keyWriter;
 
     /// <summary>Lanes per row (each scalar key, then the null mask) and in a group's key (the window start first).</summary>
     private readonly int _stride;
@@ -54,7 +51,7 @@ internal sealed class GroupingScratch
         _lanesFrom = plan.WindowKey >= 0 ? 1 : 0;
         _key = new long[_lanesFrom + _stride];
         _evictionLane = Array.IndexOf(plan.ScalarKeys, plan.EvictionKey);
-        _scalarOf = [.. Enumerable.Range(0, plan.Keys.Length).Select(k => Array.IndexOf(plan.ScalarKeys, k))];
+        _keyWriter = new LaneKeyWriter(plan, _kinds);
     }
 
     /// <summary>Whether the batch holds every column read as the planned vector type.</summary>
@@ -249,35 +246,12 @@ internal sealed class GroupingScratch
         {
             if (!_late[group])
             {
-                WriteKey(group, _partials.BeginKey());
+                _keyWriter.Write(_table.KeyOf(group), _keyVectors, _partials.BeginKey());
                 _partials.EndKey(group, output.KeyGroups);
             }
         }
         _partials.Flush(output, _accumulators);
         EmitLate(batch, late);
-    }
-
-    /// <summary>The bytes <see cref="RowCodec.Encode(ReadOnlySpan{object?})"/> gives for the key values <see cref="Emit"/> makes of <paramref name="group"/>.</summary>
-    private void WriteKey(int group, IBufferWriter<byte> writer)
-    {
-        var key = _table.KeyOf(group);
-        var mask = _stride == 0 ? 0 : key[_lanesFrom + _kinds.Length];
-        for (var k = 0; k < _scalarOf.Length; k++)
-        {
-            var s = _scalarOf[k];
-            if (s < 0)
-            {
-                KeyLanes.EncodeWindow(writer, key[0], _plan.SizeTicks);
-            }
-            else if ((mask & (1L << s)) != 0)
-            {
-                RowCodec.WriteTag(writer, ValueTag.Null);
-            }
-            else
-            {
-                KeyLanes.Encode(writer, _keyVectors[s], _kinds[s], key[_lanesFrom + s]);
-            }
-        }
     }
 
     private void EmitLate(ColumnBatch batch, LateRowSet late)
