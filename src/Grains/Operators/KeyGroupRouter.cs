@@ -41,7 +41,10 @@ internal sealed class KeyGroupRouter(int keyGroups)
         {
             _groups[keyGroup] = [];
         }
-        (_partials ??= []).Add(keyGroup, partials);
+        if (!(_partials ??= []).TryAdd(keyGroup, partials))
+        {
+            throw new InvalidOperationException($"key group {keyGroup} already has partial aggregates from this route: a route sends one payload per key group");
+        }
     }
 
     /// <summary>The partial aggregates for <paramref name="keyGroup"/>, if any.</summary>

@@ -1,9 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using Sluice.Checkpointing;
+using Sluice.Contracts;
 using Sluice.Columnar;
 using Sluice.Data;
 using Sluice.Operators;
 using Sluice.Operators.Aggregation;
 using Sluice.Planning;
+using Sluice.Spec;
 using Sluice.State;
 using Sluice.State.Encoding;
 
@@ -91,6 +95,19 @@ public sealed class ColumnarPartialsEquivalenceTests : IDisposable
         Assert.Equal(RowCodec.Encode(["b"]), same.NextKey().ToArray());
         same.Close();
         Assert.Throws<FormatException>(() => same.Open(payload[..^1]));
+    }
+
+    [Fact]
+    public void WindowApplyRequest_CarriesPartialsAcrossAnOrleansSerializerRoundTrip()
+    {
+        var serializer = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(WindowApplyRequest).Assembly))
+            .BuildServiceProvider().GetRequiredService<Serializer>();
+        var spec = SpecReader.Read("""{"name": "q", "source": {"kind": "memory", "schema": {"k": "string"}}, "operators": [], "sink": {"kind": "memory"}}""");
+        var request = new WindowApplyRequest { Spec = spec, RunId = Guid.NewGuid(), BatchId = 3, CheckpointPath = "c", Records = [], Partials = [1, 0, 0, 0, 255] };
+
+        var received = serializer.Deserialize<WindowApplyRequest>(serializer.SerializeToArray(request));
+        Assert.Equal(request.Partials, received!.Partials);
+        Assert.Null(serializer.Deserialize<WindowApplyRequest>(serializer.SerializeToArray(request with { Partials = null }))!.Partials);
     }
 
     public void Dispose()
