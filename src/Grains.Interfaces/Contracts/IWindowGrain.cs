@@ -19,6 +19,11 @@ public sealed record WindowApplyRequest
     [Id(2)] public long BatchId { get; init; }
     [Id(3)] public required string CheckpointPath { get; init; }
     [Id(4)] public required List<KeyedRecord> Records { get; init; }
+    /// <summary>
+    /// An aggregation's partial aggregates for this key group as one columnar payload (encoded keys, typed accumulator
+    /// lanes) instead of a record per group; null when the agent sent records.
+    /// </summary>
+    [Id(5)] public byte[]? Partials { get; init; }
 }
 
 /// <summary>The end of a batch for one key group: emit output, evict, fire timers.</summary>

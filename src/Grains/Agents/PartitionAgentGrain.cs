@@ -40,7 +40,7 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
         var (read, columns) = await ReadAsync(request, id.SourceIndex, rows, context);
         if (_plan!.TargetOf(id.SourceIndex)?.Operator is { } stateful)
         {
-            var router = new KeyGroupRouter(request.KeyGroups);
+            var router = new KeyGroupRouter(request.KeyGroups) { TakesPartials = true };
             if (columns is not null && stateful is IColumnarRoute { RoutesColumns: true } columnar)
             {
                 columnar.Route(columns, context, router, late);
@@ -114,6 +114,7 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
                 BatchId = request.BatchId,
                 CheckpointPath = request.CheckpointPath,
                 Records = g.Value,
+                Partials = router.PartialsOf(g.Key),
             }))));
 
     /// <summary>Rows behind the watermark go to the late-rows sink when the query names one; otherwise they are only counted.</summary>

@@ -144,6 +144,7 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
     {
         private readonly Dictionary<byte[], object?[]> _pending = new(ByteKeyComparer.Instance);
         private readonly List<(byte[] Key, object?[] KeyValues, object?[] Buffer)> _reread = [];
+        private PartialAggregates? _partials;
 
         public long? NextProcessingTimerMs => null;
 
@@ -161,6 +162,30 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
                     buffer = record.Value;
                 }
             }
+        }
+
+        /// <summary>
+        /// As <see cref="Apply"/> for the same agent's records: each group's partial, read from its typed lanes, becomes
+        /// the pending buffer of its key or is merged into it. A key the hot state holds reuses its key array.
+        /// </summary>
+        public void ApplyPartials(byte[] partials)
+        {
+            var reader = _partials ??= new PartialAggregates(op._aggregates);
+            var count = reader.Open(partials);
+            var pending = _pending.GetAlternateLookup<ReadOnlySpan<byte>>();
+            for (var group = 0; group < count; group++)
+            {
+                var key = reader.NextKey();
+                if (pending.TryGetValue(key, out var buffer))
+                {
+                    op._aggregates.Merge(buffer, reader.Scratch(group));
+                }
+                else
+                {
+                    _pending.Add(hot.KeyOf(key) ?? key.ToArray(), reader.NewBuffer(group));
+                }
+            }
+            reader.Close();
         }
 
         public List<object?[]> Finish(long watermarkMs, long batchTimestampMs)

@@ -35,6 +35,10 @@ internal sealed class HotGroups(StateCacheBudget budget) : IDisposable
         return true;
     }
 
+    /// <summary>The key array of a held group, so a batch that meets the key again (as bytes) need not copy it.</summary>
+    public byte[]? KeyOf(ReadOnlySpan<byte> key) =>
+        _groups.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var held, out _) ? held : null;
+
     /// <summary>The group of <paramref name="key"/> if held, without marking it used (complete mode's full output).</summary>
     public bool TryPeek(byte[] key, out object?[] keyValues, out object?[] buffer)
     {

@@ -40,6 +40,10 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
         var r = request.Value;
         await BeginAsync(r.Spec, r.RunId, r.BatchId, r.CheckpointPath);
         _batch!.Apply(r.Records);
+        if (r.Partials is { } partials)
+        {
+            _batch.ApplyPartials(partials);
+        }
         _applies++;
     }
 

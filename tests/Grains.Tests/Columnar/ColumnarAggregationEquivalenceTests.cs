@@ -56,7 +56,7 @@ public sealed class ColumnarAggregationEquivalenceTests
         Assert.Equal(160, checkedColumnar);
     }
 
-    private static StreamSchema RandomSchema(Random random)
+    internal static StreamSchema RandomSchema(Random random)
     {
         var columns = new List<Column> { new("ts", DataType.Timestamp) };
         var count = 1 + random.Next(5);
@@ -72,7 +72,7 @@ public sealed class ColumnarAggregationEquivalenceTests
         return new StreamSchema(columns);
     }
 
-    private static (List<string> Keys, List<string> Aggs, string? Watermark, string Mode) RandomQuery(Random random, StreamSchema schema)
+    internal static (List<string> Keys, List<string> Aggs, string? Watermark, string Mode) RandomQuery(Random random, StreamSchema schema)
     {
         var keys = new List<string>();
         var window = random.Next(4) != 0;
@@ -144,7 +144,7 @@ public sealed class ColumnarAggregationEquivalenceTests
     }
 
     /// <summary>One query's batches share a shape: how many distinct values, how spread the times, how many NULLs.</summary>
-    private sealed class BatchShape(Random random)
+    internal sealed class BatchShape(Random random)
     {
         public int Rows { get; } = random.Next(4) == 0 ? random.Next(3) : random.Next(1, 700);
         public int Distinct { get; } = new[] { 1, 3, 40, 5000 }[random.Next(4)];
@@ -155,7 +155,7 @@ public sealed class ColumnarAggregationEquivalenceTests
         public bool Surrogates { get; } = random.Next(6) == 0;
     }
 
-    private static ColumnBatch RandomBatch(Random random, StreamSchema schema, BatchShape shape)
+    internal static ColumnBatch RandomBatch(Random random, StreamSchema schema, BatchShape shape)
     {
         var rows = new List<object?[]>();
         for (var r = 0; r < shape.Rows; r++)

@@ -56,6 +56,20 @@ internal sealed class AverageAccumulator(int column, DataTypeKind kind) : TypedA
         }
     }
 
+    public override int LaneBytes(int groups) => groups * (sizeof(double) + sizeof(long));
+
+    public override void WriteLanes(ReadOnlySpan<int> groups, Span<byte> output)
+    {
+        var at = Gather(_sums, groups, output);
+        Gather(_counts, groups, output[at..]);
+    }
+
+    public override void ReadLanes(ReadOnlySpan<byte> input, int groups)
+    {
+        var at = Scatter(input, ref _sums, groups);
+        Scatter(input[at..], ref _counts, groups);
+    }
+
     public override void Write(int group, object?[] buffer, int offset)
     {
         buffer[offset] = _sums[group];

@@ -85,7 +85,14 @@ internal sealed class ColumnarGrouping
         {
             if (scratch.Accepts(batch) && scratch.Group(batch, context.WatermarkMs))
             {
-                scratch.Emit(batch, output, late);
+                if (output.TakesPartials)
+                {
+                    scratch.EmitPartials(batch, output, late);
+                }
+                else
+                {
+                    scratch.Emit(batch, output, late);
+                }
                 return;
             }
         }

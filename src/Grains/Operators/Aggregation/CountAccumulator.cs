@@ -34,5 +34,11 @@ internal sealed class CountAccumulator(int column) : TypedAccumulator
         }
     }
 
+    public override int LaneBytes(int groups) => groups * sizeof(long);
+
+    public override void WriteLanes(ReadOnlySpan<int> groups, Span<byte> output) => Gather(_counts, groups, output);
+
+    public override void ReadLanes(ReadOnlySpan<byte> input, int groups) => Scatter(input, ref _counts, groups);
+
     public override void Write(int group, object?[] buffer, int offset) => buffer[offset] = Boxes.Long(_counts[group]);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sluice.Columnar;
 using Sluice.Data;
 
@@ -50,6 +51,20 @@ internal sealed class FoldAccumulator<T, TFold>(int column, DataTypeKind kind) :
                 seen[group] = true;
             }
         }
+    }
+
+    public override int LaneBytes(int groups) => groups * (sizeof(bool) + Unsafe.SizeOf<T>());
+
+    public override void WriteLanes(ReadOnlySpan<int> groups, Span<byte> output)
+    {
+        var at = Gather(_seen, groups, output);
+        Gather(_values, groups, output[at..]);
+    }
+
+    public override void ReadLanes(ReadOnlySpan<byte> input, int groups)
+    {
+        var at = Scatter(input, ref _seen, groups);
+        Scatter(input[at..], ref _values, groups);
     }
 
     public override void Write(int group, object?[] buffer, int offset) => buffer[offset] = _seen[group] ? TFold.Box(_values[group], kind) : null;

@@ -10,7 +10,8 @@ namespace Sluice.Operators.Aggregation;
 /// allocates only its output. <see cref="Group"/> assigns every (row, window) an entry of a group in a
 /// <see cref="GroupTable"/> (the window start and the key lanes hashed together; groups numbered in first-seen order,
 /// as the row path's dictionary orders them) and folds the entries into the typed accumulators; <see cref="Emit"/> then
-/// builds, once per group, the row path's key values, encoded key and buffer.
+/// builds, once per group, the row path's key values, encoded key and buffer, and <see cref="EmitPartials"/> writes the
+/// same keys and states as one payload per key group.
 /// </summary>
 internal sealed class GroupingScratch
 {
@@ -23,6 +24,8 @@ internal sealed class GroupingScratch
     private readonly long[] _key;
     private readonly List<(int Row, bool Counted)> _lateEntries = [];
     private readonly Dictionary<long, StructValue> _windows = [];
+    private readonly PartialAggregatesWriter _partials = new();
+    private readonly LaneKeyWriter _keyWriter;
 
     /// <summary>Lanes per row (each scalar key, then the null mask) and in a group's key (the window start first).</summary>
     private readonly int _stride;
@@ -48,6 +51,7 @@ internal sealed class GroupingScratch
         _lanesFrom = plan.WindowKey >= 0 ? 1 : 0;
         _key = new long[_lanesFrom + _stride];
         _evictionLane = Array.IndexOf(plan.ScalarKeys, plan.EvictionKey);
+        _keyWriter = new LaneKeyWriter(plan, _kinds);
     }
 
     /// <summary>Whether the batch holds every column read as the planned vector type.</summary>
@@ -229,6 +233,29 @@ internal sealed class GroupingScratch
             output.Add(RowCodec.Encode(_keyValues), buffer);
         }
         Array.Clear(_keyValues);
+        EmitLate(batch, late);
+    }
+
+    /// <summary>
+    /// As <see cref="Emit"/>, but the groups not dropped go as one <see cref="PartialAggregates"/> payload per key
+    /// group: each key encoded from its lanes to the row path's bytes, the accumulators' state as typed lanes.
+    /// </summary>
+    public void EmitPartials(ColumnBatch batch, KeyGroupRouter output, LateRowSet late)
+    {
+        for (var group = 0; group < _table.Count; group++)
+        {
+            if (!_late[group])
+            {
+                _keyWriter.Write(_table.KeyOf(group), _keyVectors, _partials.BeginKey());
+                _partials.EndKey(group, output.KeyGroups);
+            }
+        }
+        _partials.Flush(output, _accumulators);
+        EmitLate(batch, late);
+    }
+
+    private void EmitLate(ColumnBatch batch, LateRowSet late)
+    {
         object?[]? row = null;
         var last = -1;
         foreach (var (index, counted) in _lateEntries)

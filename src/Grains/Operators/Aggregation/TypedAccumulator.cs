@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Sluice.Columnar;
 using Sluice.Data;
 
@@ -23,6 +25,18 @@ internal abstract class TypedAccumulator
 
     /// <summary>Writes <paramref name="group"/>'s state into the function's slots of <paramref name="buffer"/> from <paramref name="offset"/>.</summary>
     public abstract void Write(int group, object?[] buffer, int offset);
+
+    /// <summary>The bytes <see cref="WriteLanes"/> writes for <paramref name="groups"/> groups.</summary>
+    public abstract int LaneBytes(int groups);
+
+    /// <summary>
+    /// Writes the state of <paramref name="groups"/>, in that order, as typed lanes (one array per field of the state,
+    /// in the machine's byte order): a key group's share of a batch in <see cref="PartialAggregates"/>.
+    /// </summary>
+    public abstract void WriteLanes(ReadOnlySpan<int> groups, Span<byte> output);
+
+    /// <summary>Makes groups 0 to <paramref name="groups"/> - 1 the ones <see cref="WriteLanes"/> wrote into <paramref name="input"/> (<see cref="LaneBytes"/> long).</summary>
+    public abstract void ReadLanes(ReadOnlySpan<byte> input, int groups);
 
     /// <summary>
     /// The accumulator of <paramref name="aggregate"/>, or null when it has none: count(*) and count of a constant or a
@@ -67,6 +81,30 @@ internal abstract class TypedAccumulator
             return;
         }
         Array.Clear(array, 0, groups);
+    }
+
+    /// <summary>Writes <c>values[g]</c> for each g of <paramref name="groups"/> into <paramref name="output"/>; returns the bytes written.</summary>
+    protected static int Gather<T>(T[] values, ReadOnlySpan<int> groups, Span<byte> output) where T : unmanaged
+    {
+        var bytes = groups.Length * Unsafe.SizeOf<T>();
+        var lane = MemoryMarshal.Cast<byte, T>(output[..bytes]);
+        for (var i = 0; i < groups.Length; i++)
+        {
+            lane[i] = values[groups[i]];
+        }
+        return bytes;
+    }
+
+    /// <summary>Reads a lane of <paramref name="groups"/> values into <paramref name="values"/> (grown to hold them); returns the bytes read.</summary>
+    protected static int Scatter<T>(ReadOnlySpan<byte> input, ref T[] values, int groups) where T : unmanaged
+    {
+        var bytes = groups * Unsafe.SizeOf<T>();
+        if (values.Length < groups)
+        {
+            values = new T[Math.Max(groups, values.Length * 2)];
+        }
+        MemoryMarshal.Cast<byte, T>(input[..bytes]).CopyTo(values);
+        return bytes;
     }
 
     /// <summary>Whether column <paramref name="column"/> is read and is a <typeparamref name="T"/>.</summary>

@@ -146,13 +146,14 @@ internal static class RowCodec
         }
     }
 
-    private static void WriteTag(IBufferWriter<byte> writer, ValueTag tag)
+    /// <summary>A tag with no payload (null, true, false); the typed writers below are for encoders that write a row's values from typed lanes.</summary>
+    internal static void WriteTag(IBufferWriter<byte> writer, ValueTag tag)
     {
         writer.GetSpan(1)[0] = (byte)tag;
         writer.Advance(1);
     }
 
-    private static void WriteVarint(IBufferWriter<byte> writer, ValueTag tag, ulong value)
+    internal static void WriteVarint(IBufferWriter<byte> writer, ValueTag tag, ulong value)
     {
         var span = writer.GetSpan(11);
         span[0] = (byte)tag;
@@ -166,7 +167,7 @@ internal static class RowCodec
         writer.Advance(n);
     }
 
-    private static void WriteFixed64(IBufferWriter<byte> writer, ValueTag tag, long value)
+    internal static void WriteFixed64(IBufferWriter<byte> writer, ValueTag tag, long value)
     {
         var span = writer.GetSpan(9);
         span[0] = (byte)tag;
@@ -174,7 +175,7 @@ internal static class RowCodec
         writer.Advance(9);
     }
 
-    private static void WriteString(IBufferWriter<byte> writer, string s)
+    internal static void WriteString(IBufferWriter<byte> writer, string s)
     {
         var length = System.Text.Encoding.UTF8.GetByteCount(s);
         WriteVarint(writer, ValueTag.String, (ulong)length);

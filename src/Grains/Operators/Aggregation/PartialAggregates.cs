@@ -1,0 +1,176 @@
+using System.Buffers.Binary;
+
+namespace Sluice.Operators.Aggregation;
+
+/// <summary>
+/// One agent's partial aggregates for one key group in one batch, as one byte payload
+/// (<c>WindowApplyRequest.Partials</c>) instead of a <c>KeyedRecord</c> with a boxed buffer per group. Layout:
+/// <code>
+/// byte   version (1)
+/// int32  groups, int32 aggregates, int32 key bytes       (little-endian)
+/// keys   per group: LEB128 length, then the key exactly as RowCodec encodes the row path's key values
+/// lanes  per aggregate, in order: its TypedAccumulator's lanes for every group, in key order
+/// </code>
+/// Keys travel as the store's encoded key, so the window grain merges into the state the row path writes, byte for
+/// byte; the accumulators' lanes are typed arrays. The reading half (one instance per key group's batch) loads the
+/// lanes into typed accumulators and hands out each group's buffer as the agent's <see cref="TypedAccumulator.Write"/>
+/// would have made it, so merging is the row path's merge.
+/// </summary>
+internal sealed class PartialAggregates
+{
+    private const byte Version = 1;
+    private const int HeaderBytes = 13;
+
+    private readonly AggregateSet _aggregates;
+    private readonly TypedAccumulator[] _accumulators;
+    private readonly object?[] _scratch;
+    private byte[] _data = [];
+    private int _position;
+    private int _keysEnd;
+
+    public PartialAggregates(AggregateSet aggregates)
+    {
+        _aggregates = aggregates;
+        _accumulators = [.. aggregates.Aggregates.Select(a => TypedAccumulator.TryCreate(a)
+            ?? throw new InvalidOperationException($"the aggregate {a.Name} has no typed accumulator, so agents never send it as partial aggregates"))];
+        _scratch = aggregates.NewBuffer();
+    }
+
+    /// <summary>The payload of <paramref name="groups"/> (accumulator group numbers) whose encoded keys, each LEB128-length-prefixed, are <paramref name="keys"/>.</summary>
+    public static byte[] Write(ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("partial aggregates are written in little-endian byte order");
+        }
+        var size = HeaderBytes + keys.Length;
+        foreach (var accumulator in accumulators)
+        {
+            size += accumulator.LaneBytes(groups.Length);
+        }
+        var data = new byte[size];
+        data[0] = Version;
+        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(1), groups.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(5), accumulators.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(9), keys.Length);
+        keys.CopyTo(data.AsSpan(HeaderBytes));
+        var at = HeaderBytes + keys.Length;
+        foreach (var accumulator in accumulators)
+        {
+            var bytes = accumulator.LaneBytes(groups.Length);
+            accumulator.WriteLanes(groups, data.AsSpan(at, bytes));
+            at += bytes;
+        }
+        return data;
+    }
+
+    /// <summary>Appends <paramref name="key"/> with its length in front, as <see cref="Write"/> expects keys.</summary>
+    public static void AppendKey(System.Buffers.IBufferWriter<byte> keys, ReadOnlySpan<byte> key)
+    {
+        var span = keys.GetSpan(5 + key.Length);
+        var n = 0;
+        var length = (uint)key.Length;
+        while (length >= 0x80)
+        {
+            span[n++] = (byte)(length | 0x80);
+            length >>= 7;
+        }
+        span[n++] = (byte)length;
+        key.CopyTo(span[n..]);
+        keys.Advance(n + key.Length);
+    }
+
+    /// <summary>Starts reading <paramref name="data"/>: loads its lanes; returns its group count.</summary>
+    /// <exception cref="FormatException">Not a payload of this aggregate set.</exception>
+    public int Open(byte[] data)
+    {
+        if (data.Length < HeaderBytes || data[0] != Version)
+        {
+            throw new FormatException($"partial aggregates of an unknown version ({(data.Length == 0 ? "empty" : data[0])}); expected {Version}");
+        }
+        var groups = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(1));
+        var aggregates = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(5));
+        var keyBytes = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(9));
+        var size = (long)HeaderBytes + keyBytes;
+        if (aggregates == _accumulators.Length && groups >= 0 && keyBytes >= 0)
+        {
+            foreach (var accumulator in _accumulators)
+            {
+                size += accumulator.LaneBytes(groups);
+            }
+        }
+        if (aggregates != _accumulators.Length || groups < 0 || keyBytes < 0 || size != data.Length)
+        {
+            throw new FormatException(
+                $"partial aggregates of {groups} groups and {aggregates} aggregates in {data.Length} bytes do not fit this query's {_accumulators.Length} aggregates");
+        }
+        var at = HeaderBytes + keyBytes;
+        foreach (var accumulator in _accumulators)
+        {
+            var bytes = accumulator.LaneBytes(groups);
+            accumulator.ReadLanes(data.AsSpan(at, bytes), groups);
+            at += bytes;
+        }
+        (_data, _position, _keysEnd) = (data, HeaderBytes, HeaderBytes + keyBytes);
+        return groups;
+    }
+
+    /// <summary>The next group's encoded key (valid while the payload is).</summary>
+    public ReadOnlySpan<byte> NextKey()
+    {
+        var length = 0;
+        for (var shift = 0; ; shift += 7)
+        {
+            if (_position >= _keysEnd || shift > 28)
+            {
+                throw new FormatException("partial aggregates: a key's length runs past the key section");
+            }
+            var b = _data[_position++];
+            length |= (b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                break;
+            }
+        }
+        if (length < 0 || length > _keysEnd - _position)
+        {
+            throw new FormatException("partial aggregates: a key runs past the key section");
+        }
+        var key = _data.AsSpan(_position, length);
+        _position += length;
+        return key;
+    }
+
+    /// <summary>Ends the payload: every key must have been read.</summary>
+    public void Close()
+    {
+        if (_position != _keysEnd)
+        {
+            throw new FormatException("partial aggregates: more keys than groups");
+        }
+        _data = [];
+    }
+
+    /// <summary>A new buffer holding <paramref name="group"/>'s partial, as the agent's row path would have sent it.</summary>
+    public object?[] NewBuffer(int group)
+    {
+        var buffer = _aggregates.NewBuffer();
+        Fill(group, buffer);
+        return buffer;
+    }
+
+    /// <summary><paramref name="group"/>'s partial in a buffer reused by the next call: to merge from, never to keep.</summary>
+    public object?[] Scratch(int group)
+    {
+        Fill(group, _scratch);
+        return _scratch;
+    }
+
+    private void Fill(int group, object?[] buffer)
+    {
+        for (var a = 0; a < _accumulators.Length; a++)
+        {
+            _accumulators[a].Write(group, buffer, _aggregates.OffsetOf(a));
+        }
+    }
+}

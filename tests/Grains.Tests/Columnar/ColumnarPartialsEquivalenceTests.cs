@@ -1,0 +1,192 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Sluice.Checkpointing;
+using Sluice.Contracts;
+using Sluice.Columnar;
+using Sluice.Data;
+using Sluice.Operators;
+using Sluice.Operators.Aggregation;
+using Sluice.Planning;
+using Sluice.Spec;
+using Sluice.State;
+using Sluice.State.Encoding;
+
+namespace Sluice.Tests.Columnar;
+
+/// <summary>
+/// The partial-aggregates payload (agents' columnar route, one payload per key group, merged by the window grain)
+/// against the row path over several batches with state: random queries and batches as in
+/// <see cref="ColumnarAggregationEquivalenceTests"/>, several agents per batch, each agent switching between payload
+/// and records from batch to batch, hot state bounded or not. After every batch both must hold the same state bytes and
+/// give the same output rows in the same order.
+/// </summary>
+public sealed class ColumnarPartialsEquivalenceTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sluice-partials-tests", Guid.NewGuid().ToString("N"));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public async Task RandomQueries_MergeTheSameStateAndOutputFromPartialsAsFromRows(int seed)
+    {
+        var random = new Random(seed);
+        var payloads = 0;
+        for (var query = 0; query < 16; query++)
+        {
+            var schema = ColumnarAggregationEquivalenceTests.RandomSchema(random);
+            var (keys, aggs, watermark, mode) = ColumnarAggregationEquivalenceTests.RandomQuery(random, schema);
+            var op = ColumnarAggregationHarness.Plan(schema, keys, aggs, mode, watermark);
+            var keyGroups = 1 + random.Next(6);
+            var bound = random.Next(3) == 0 ? random.Next(4) : long.MaxValue;
+            using var rows = new KeyGroups(op, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-rows"));
+            using var columns = new KeyGroups(op, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-columns"));
+            var shape = new ColumnarAggregationEquivalenceTests.BatchShape(random);
+            var watermarkMs = shape.BaseMs - shape.SpreadMs - 1_000;
+            for (var b = 0; b < 5; b++)
+            {
+                var context = new BatchContext(b, watermarkMs, 0);
+                rows.Begin();
+                columns.Begin();
+                var agents = 1 + random.Next(3);
+                for (var a = 0; a < agents; a++)
+                {
+                    var batch = ColumnarAggregationEquivalenceTests.RandomBatch(random, schema, shape);
+                    var list = new List<object?[]>();
+                    batch.AppendRowsTo(list);
+                    var byRows = new KeyGroupRouter(keyGroups);
+                    op.Route(list, context, byRows, new LateRowSet());
+                    rows.Apply(byRows);
+
+                    var byColumns = new KeyGroupRouter(keyGroups) { TakesPartials = random.Next(4) != 0 };
+                    op.Route(batch, context, byColumns, new LateRowSet());
+                    payloads += columns.Apply(byColumns);
+                }
+                var what = $"query {query} [{string.Join(", ", keys)}] [{string.Join(", ", aggs)}] {mode}, batch {b}";
+                Assert.True(rows.Finish(watermarkMs).SequenceEqual(columns.Finish(watermarkMs)), what);
+                Assert.True(rows.State().SequenceEqual(columns.State()), what);
+                await rows.CommitAsync(b);
+                await columns.CommitAsync(b);
+                watermarkMs += random.Next(3) * (shape.SpreadMs / 2);
+            }
+        }
+        Assert.True(payloads > 50, $"only {payloads} payloads were sent");
+    }
+
+    [Fact]
+    public void Open_PayloadOfAnotherAggregateSet_IsRejected()
+    {
+        var schema = new StreamSchema([new Column("k", DataType.String), new Column("v", DataType.Long)]);
+        var two = ColumnarAggregationHarness.Plan(schema, ["k"], ["count(*) AS n", "sum(v) AS s"], "update", null);
+        var batch = ColumnBatch.FromRows(schema, [["a", 1L], ["b", 2L], ["a", 3L]]);
+        var router = new KeyGroupRouter(1) { TakesPartials = true };
+        two.Route(batch, new BatchContext(0, 0, 0), router, new LateRowSet());
+        var payload = Assert.IsType<byte[]>(router.PartialsOf(0));
+        Assert.Empty(router.Groups[0]);
+
+        var reader = new PartialAggregates(AggregateSet.Bind(["count(*) AS n"], schema));
+        Assert.Throws<FormatException>(() => reader.Open(payload));
+        var same = new PartialAggregates(AggregateSet.Bind(["count(*) AS n", "sum(v) AS s"], schema));
+        Assert.Equal(2, same.Open(payload));
+        Assert.Equal(RowCodec.Encode(["a"]), same.NextKey().ToArray());
+        Assert.Equal(RowCodec.Encode(["b"]), same.NextKey().ToArray());
+        same.Close();
+        Assert.Throws<FormatException>(() => same.Open(payload[..^1]));
+    }
+
+    [Fact]
+    public void WindowApplyRequest_CarriesPartialsAcrossAnOrleansSerializerRoundTrip()
+    {
+        var serializer = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(WindowApplyRequest).Assembly))
+            .BuildServiceProvider().GetRequiredService<Serializer>();
+        var spec = SpecReader.Read("""{"name": "q", "source": {"kind": "memory", "schema": {"k": "string"}}, "operators": [], "sink": {"kind": "memory"}}""");
+        var request = new WindowApplyRequest { Spec = spec, RunId = Guid.NewGuid(), BatchId = 3, CheckpointPath = "c", Records = [], Partials = [1, 0, 0, 0, 255] };
+
+        var received = serializer.Deserialize<WindowApplyRequest>(serializer.SerializeToArray(request));
+        Assert.Equal(request.Partials, received!.Partials);
+        Assert.Null(serializer.Deserialize<WindowApplyRequest>(serializer.SerializeToArray(request with { Partials = null }))!.Partials);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    /// <summary>An aggregation's key groups as window grains hold them: a memory store and an operator cache each, kept across batches.</summary>
+    private sealed class KeyGroups : IDisposable
+    {
+        private readonly AggregationOperator _op;
+        private readonly IStateStore[] _stores;
+        private readonly OperatorCache[] _caches;
+        private readonly IStatefulBatch[] _batches;
+
+        public KeyGroups(AggregationOperator op, int count, long bound, string root)
+        {
+            _op = op;
+            var provider = new MemoryStateStoreProvider(new StateStoreOptions { LocalRoot = Path.Combine(root, "local") });
+            var checkpoint = new FolderCheckpointStore(root);
+            var budget = new StateCacheBudget(bound);
+            _stores = [.. Enumerable.Range(0, count).Select(g => provider.OpenAsync(new StateStoreId(0, g), checkpoint, "q", -1).GetAwaiter().GetResult())];
+            _caches = [.. Enumerable.Range(0, count).Select(_ => new OperatorCache(budget))];
+            _batches = new IStatefulBatch[count];
+        }
+
+        public void Begin()
+        {
+            for (var g = 0; g < _stores.Length; g++)
+            {
+                _batches[g] = _op.BeginBatch(_stores[g], _caches[g]);
+            }
+        }
+
+        /// <summary>What a window grain's <c>ApplyAsync</c> does for each key group the router sent to; returns the payloads among them.</summary>
+        public int Apply(KeyGroupRouter router)
+        {
+            var payloads = 0;
+            foreach (var (group, records) in router.Groups)
+            {
+                _batches[group].Apply(records);
+                if (router.PartialsOf(group) is { } partials)
+                {
+                    _batches[group].ApplyPartials(partials);
+                    payloads++;
+                }
+            }
+            return payloads;
+        }
+
+        /// <summary>Every key group's output rows, in key group order and each group's order.</summary>
+        public List<string> Finish(long watermarkMs) =>
+            [.. _batches.SelectMany((batch, g) => batch.Finish(watermarkMs, 0).Select(row => $"{g}: {ColumnarAggregationHarness.Describe(row)}"))];
+
+        /// <summary>Every key group's working state, key and value bytes.</summary>
+        public List<string> State() =>
+            [.. _stores.SelectMany((store, g) => store.Iterate().Select(e => $"{g}: {Convert.ToHexString(e.Key)}={Convert.ToHexString(e.Value)}"))];
+
+        public async Task CommitAsync(long batchId)
+        {
+            foreach (var store in _stores)
+            {
+                await store.CommitAsync(batchId);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var cache in _caches)
+            {
+                cache.Dispose();
+            }
+            foreach (var store in _stores)
+            {
+                store.Dispose();
+            }
+        }
+    }
+}
