@@ -71,6 +71,13 @@ public interface IWindowGrain : IGrainWithStringKey
 {
     Task ApplyAsync(Immutable<WindowApplyRequest> request);
 
+    /// <summary>
+    /// An agent's partial aggregates as one payload (<see cref="WindowApplyRequest.Partials"/>), with any records. Its own
+    /// method, not a new member read by <see cref="ApplyAsync"/>: a silo of a build before payloads, which would ignore
+    /// the member and lose the groups in it, has no such method and fails the call, so the batch re-runs instead.
+    /// </summary>
+    Task ApplyPartialsAsync(Immutable<WindowApplyRequest> request);
+
     Task<WindowFinishResult> FinishAsync(Immutable<WindowFinishRequest> request);
 
     /// <summary>Makes the batch's state durable; returns the key group's state metrics.</summary>

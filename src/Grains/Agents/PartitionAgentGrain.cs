@@ -106,8 +106,10 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
 
     /// <summary>One call per destination key group, in parallel.</summary>
     private Task SendToKeyGroupsAsync(AgentBatchRequest request, PartitionAgentId id, int op, KeyGroupRouter router) =>
-        Task.WhenAll(router.Groups.Select(g => GrainFactory.GetGrain<IWindowGrain>(new WindowGrainId(id.QueryId, op, g.Key).ToString())
-            .ApplyAsync(new Immutable<WindowApplyRequest>(new WindowApplyRequest
+        Task.WhenAll(router.Groups.Select(g =>
+        {
+            var grain = GrainFactory.GetGrain<IWindowGrain>(new WindowGrainId(id.QueryId, op, g.Key).ToString());
+            var call = new Immutable<WindowApplyRequest>(new WindowApplyRequest
             {
                 Spec = request.Spec,
                 RunId = request.RunId,
@@ -115,7 +117,9 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
                 CheckpointPath = request.CheckpointPath,
                 Records = g.Value,
                 Partials = router.PartialsOf(g.Key),
-            }))));
+            });
+            return call.Value.Partials is null ? grain.ApplyAsync(call) : grain.ApplyPartialsAsync(call);
+        }));
 
     /// <summary>Rows behind the watermark go to the late-rows sink when the query names one; otherwise they are only counted.</summary>
     private async Task StageLateRowsAsync(AgentBatchRequest request, PartitionAgentId id, LateRowSet late)

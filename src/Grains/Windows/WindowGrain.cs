@@ -38,6 +38,18 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
     public async Task ApplyAsync(Immutable<WindowApplyRequest> request)
     {
         var r = request.Value;
+        if (r.Partials is not null)
+        {
+            throw new ArgumentException("partial aggregates go to ApplyPartialsAsync", nameof(request));
+        }
+        await BeginAsync(r.Spec, r.RunId, r.BatchId, r.CheckpointPath);
+        _batch!.Apply(r.Records);
+        _applies++;
+    }
+
+    public async Task ApplyPartialsAsync(Immutable<WindowApplyRequest> request)
+    {
+        var r = request.Value;
         await BeginAsync(r.Spec, r.RunId, r.BatchId, r.CheckpointPath);
         _batch!.Apply(r.Records);
         if (r.Partials is { } partials)
