@@ -1,4 +1,3 @@
-using Sluice.Checkpointing;
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Operators;
@@ -23,10 +22,7 @@ internal sealed class AggregationRun : IDisposable
 
     private readonly QueryPlan _plan;
     private readonly bool _keepCache;
-    private readonly StateCacheBudget? _budget;
-    private readonly IStateStore[] _stores = new IStateStore[KeyGroups];
-    private readonly RocksDbStateStoreProvider? _rocksDb;
-    private OperatorCache[] _caches;
+    private readonly KeyGroupStores<IStateStore> _groups;
 
     /// <param name="budget">The silo's bound on cached entries (null: unbounded).</param>
     /// <param name="rocksDb">RocksDB stores (working copies under <paramref name="root"/>) instead of memory stores.</param>
@@ -35,15 +31,7 @@ internal sealed class AggregationRun : IDisposable
     {
         _plan = QueryPlanner.Plan(spec, Sluice.Connectors.BuiltInConnectors.CreateRegistry());
         _keepCache = keepCache;
-        _budget = budget;
-        _caches = NewCaches();
-        var options = new StateStoreOptions { LocalRoot = Path.Combine(root, "rocksdb") };
-        IStateStoreProvider provider = rocksDb ? _rocksDb = new RocksDbStateStoreProvider(options) : new MemoryStateStoreProvider(options);
-        var checkpoint = new FolderCheckpointStore(root);
-        for (var g = 0; g < KeyGroups; g++)
-        {
-            _stores[g] = provider.OpenAsync(new StateStoreId(0, g), checkpoint, "q", version).GetAwaiter().GetResult();
-        }
+        _groups = new KeyGroupStores<IStateStore>(KeyGroups, root, budget, rocksDb, version, s => s, s => s);
     }
 
     public static object?[] Row(string user, long seconds) => [user, T0.AddSeconds(seconds)];
@@ -51,18 +39,10 @@ internal sealed class AggregationRun : IDisposable
     public static long Ms(long seconds) => (long)(T0 - DateTime.UnixEpoch).TotalMilliseconds + seconds * 1000;
 
     /// <summary>Every key group's working state, key and value bytes in hex, sorted.</summary>
-    public List<string> State() =>
-        [.. _stores.SelectMany(s => s.Iterate()).Select(e => Convert.ToHexString(e.Key) + "=" + Convert.ToHexString(e.Value)).Order(StringComparer.Ordinal)];
+    public List<string> State() => _groups.State();
 
     /// <summary>A batch cut short: every key group's working version is thrown away and its cache dropped.</summary>
-    public void AbortAll()
-    {
-        foreach (var store in _stores)
-        {
-            store.Abort();
-        }
-        DropCaches();
-    }
+    public void AbortAll() => _groups.AbortAll();
 
     public Task<AggregationOutcome> BatchAsync(long batchId, long watermarkMs, params List<object?[]>[] partitions) => BatchAsync(batchId, watermarkMs, partitions, commit: true);
 
@@ -74,9 +54,9 @@ internal sealed class AggregationRun : IDisposable
         watermarkMs += (long)(T0 - DateTime.UnixEpoch).TotalMilliseconds;
         if (!_keepCache)
         {
-            DropCaches();
+            _groups.DropCaches();
         }
-        var batches = Enumerable.Range(0, KeyGroups).Select(g => _plan.Stateful!.BeginBatch(_stores[g], _caches[g])).ToArray();
+        var batches = Enumerable.Range(0, KeyGroups).Select(g => _plan.Stateful!.BeginBatch(_groups.Stores[g], _groups.Cache(g))).ToArray();
         var late = 0;
         foreach (var rows in partitions)
         {
@@ -99,33 +79,14 @@ internal sealed class AggregationRun : IDisposable
             output.AddRange(batches[g].Finish(watermarkMs, 0).Select(Describe));
             if (commit)
             {
-                stateRows += (await _stores[g].CommitAsync(batchId)).NumRowsTotal;
+                stateRows += (await _groups.Stores[g].CommitAsync(batchId)).NumRowsTotal;
             }
         }
         output.Sort(StringComparer.Ordinal);
         return new AggregationOutcome(output, stateRows, late);
     }
 
-    public void Dispose()
-    {
-        DropCaches();
-        foreach (var store in _stores)
-        {
-            store.Dispose();
-        }
-        _rocksDb?.Dispose();
-    }
-
-    private void DropCaches()
-    {
-        foreach (var cache in _caches)
-        {
-            cache.Dispose();
-        }
-        _caches = NewCaches();
-    }
-
-    private OperatorCache[] NewCaches() => [.. Enumerable.Range(0, KeyGroups).Select(_ => new OperatorCache(_budget))];
+    public void Dispose() => _groups.Dispose();
 
     /// <summary><c>user@windowStartSeconds=count</c>, whichever order the grouping keys are in.</summary>
     private static string Describe(object?[] row)

@@ -98,7 +98,7 @@ public sealed class HotStateAggregationTests : IDisposable
     {
         // Fixtures/aggregation-append-v1: two committed batches of the append count, written by the operator that read
         // every group from the store and indexed closing times per key: a@0=3, b@0=1, c@300=2, d@300=1, e@600=1.
-        var root = CopyFixture("aggregation-append-v1");
+        var root = OperatorFixtures.Copy("aggregation-append-v1", _root);
         using var run = new AggregationRun(Spec("append"), root, keepCache: true, new StateCacheBudget(2), rocksDb, version: 1);
 
         var more = await run.BatchAsync(2, 0, [AggregationRun.Row("a", 50), AggregationRun.Row("d", 350)]);
@@ -112,7 +112,7 @@ public sealed class HotStateAggregationTests : IDisposable
     [Fact]
     public async Task CheckpointWrittenBeforeHotState_ResumesInUpdateMode()
     {
-        var root = CopyFixture("aggregation-append-v1");
+        var root = OperatorFixtures.Copy("aggregation-append-v1", _root);
         using var run = new AggregationRun(Spec("update"), root, keepCache: true, version: 1);
 
         var more = await run.BatchAsync(2, 0, [AggregationRun.Row("a", 50), AggregationRun.Row("e", 650)]);
@@ -168,19 +168,6 @@ public sealed class HotStateAggregationTests : IDisposable
     private static List<object?[]>[] RandomPartitions(Random random, long watermarkMs) =>
         [.. Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, random.Next(5, 40))
             .Select(_ => AggregationRun.Row("u" + random.Next(25), watermarkMs / 1000 - 300 + random.Next(1200))).ToList())];
-
-    private string CopyFixture(string name)
-    {
-        var from = Path.Combine(AppContext.BaseDirectory, "Operators", "Fixtures", name);
-        var to = Path.Combine(_root, name);
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        return to;
-    }
 
     public void Dispose()
     {

@@ -1,4 +1,3 @@
-using Sluice.Checkpointing;
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Operators;
@@ -22,10 +21,7 @@ internal sealed class JoinRun : IDisposable
 
     private readonly QueryPlan _plan;
     private readonly bool _keepCache;
-    private readonly StateCacheBudget? _budget;
-    private readonly CountingStateStore[] _stores = new CountingStateStore[KeyGroups];
-    private readonly RocksDbStateStoreProvider? _rocksDb;
-    private OperatorCache[] _caches;
+    private readonly KeyGroupStores<CountingStateStore> _groups;
 
     /// <param name="budget">The silo's bound on cached entries (null: unbounded).</param>
     /// <param name="version">The committed version to open the stores at (-1: empty).</param>
@@ -33,51 +29,35 @@ internal sealed class JoinRun : IDisposable
     {
         _plan = QueryPlanner.Plan(SpecReader.Read(spec), Sluice.Connectors.BuiltInConnectors.CreateRegistry());
         _keepCache = keepCache;
-        _budget = budget;
-        _caches = NewCaches();
-        var options = new StateStoreOptions { LocalRoot = Path.Combine(root, "rocksdb") };
-        IStateStoreProvider provider = rocksDb ? _rocksDb = new RocksDbStateStoreProvider(options) : new MemoryStateStoreProvider(options);
-        var checkpoint = new FolderCheckpointStore(root);
-        for (var g = 0; g < KeyGroups; g++)
-        {
-            _stores[g] = new CountingStateStore(provider.OpenAsync(new StateStoreId(0, g), checkpoint, "q", version).GetAwaiter().GetResult());
-        }
+        _groups = new KeyGroupStores<CountingStateStore>(KeyGroups, root, budget, rocksDb, version, s => new CountingStateStore(s), s => s.Inner);
     }
 
     public static object?[] Row(int? key, long seconds) => [key, DateTime.UnixEpoch.AddSeconds(seconds)];
 
     /// <summary>Entries the batches read from the stores (iterations and gets), since the last <see cref="ResetReads"/>.</summary>
-    public long EntriesRead => _stores.Sum(s => s.EntriesRead);
+    public long EntriesRead => _groups.Stores.Sum(s => s.EntriesRead);
 
     public void ResetReads()
     {
-        foreach (var store in _stores)
+        foreach (var store in _groups.Stores)
         {
             store.EntriesRead = 0;
         }
     }
 
     /// <summary>Every key group's working state, key and value bytes in hex, sorted.</summary>
-    public List<string> State() =>
-        [.. _stores.SelectMany(s => s.Inner.Iterate()).Select(e => Convert.ToHexString(e.Key) + "=" + Convert.ToHexString(e.Value)).Order(StringComparer.Ordinal)];
+    public List<string> State() => _groups.State();
 
     /// <summary>A batch cut short: every key group's working version is thrown away and its cache dropped.</summary>
-    public void AbortAll()
-    {
-        foreach (var store in _stores)
-        {
-            store.Abort();
-        }
-        DropCaches();
-    }
+    public void AbortAll() => _groups.AbortAll();
 
     public async Task<JoinOutcome> BatchAsync(long batchId, long watermarkMs, List<object?[]> left, List<object?[]> right, bool commit = true)
     {
         if (!_keepCache)
         {
-            DropCaches();
+            _groups.DropCaches();
         }
-        var batches = Enumerable.Range(0, KeyGroups).Select(g => _plan.Stateful!.BeginBatch(_stores[g], _caches[g])).ToArray();
+        var batches = Enumerable.Range(0, KeyGroups).Select(g => _plan.Stateful!.BeginBatch(_groups.Stores[g], _groups.Cache(g))).ToArray();
         var late = 0;
         foreach (var (stream, rows) in new[] { (0, left), (1, right) })
         {
@@ -100,7 +80,7 @@ internal sealed class JoinRun : IDisposable
             output.AddRange(batches[g].Finish(watermarkMs, 0).Select(Describe));
             if (commit)
             {
-                var metrics = await _stores[g].CommitAsync(batchId);
+                var metrics = await _groups.Stores[g].CommitAsync(batchId);
                 total += metrics.NumRowsTotal;
                 // As the window grain reports them.
                 updated += batches[g].RowCounts?.Updated ?? metrics.NumRowsUpdated;
@@ -111,26 +91,7 @@ internal sealed class JoinRun : IDisposable
         return new JoinOutcome(output, total, updated, removed, late);
     }
 
-    public void Dispose()
-    {
-        DropCaches();
-        foreach (var store in _stores)
-        {
-            store.Dispose();
-        }
-        _rocksDb?.Dispose();
-    }
-
-    private void DropCaches()
-    {
-        foreach (var cache in _caches)
-        {
-            cache.Dispose();
-        }
-        _caches = NewCaches();
-    }
-
-    private OperatorCache[] NewCaches() => [.. Enumerable.Range(0, KeyGroups).Select(_ => new OperatorCache(_budget))];
+    public void Dispose() => _groups.Dispose();
 
     /// <summary>"key@seconds|key@seconds" for a joined row, "key@seconds" for a semi join's.</summary>
     private static string Describe(object?[] row) => string.Join("|", row.Chunk(2).Select(pair => pair[0] is null && pair[1] is null ? "null" : $"{pair[0] ?? "null"}@{Seconds(pair[1])}"));

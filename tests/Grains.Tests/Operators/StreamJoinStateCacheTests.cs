@@ -128,7 +128,7 @@ public sealed class StreamJoinStateCacheTests : IDisposable
     {
         // Fixtures/join-fullouter-v1: two committed batches of a full outer join with the range condition, written by the
         // join that read every row from the store: left 1@10 (matched), 2@10, 3@40; right 4@11, 1@12 (matched).
-        var root = CopyFixture("join-fullouter-v1");
+        var root = OperatorFixtures.Copy("join-fullouter-v1", _root);
         using var run = new JoinRun(StreamJoinTests.Spec("fullOuter", StreamJoinTests.Between), root, version: 1, rocksDb: rocksDb);
 
         var evicted = await run.BatchAsync(2, 30_000, [], []);
@@ -152,19 +152,6 @@ public sealed class StreamJoinStateCacheTests : IDisposable
         List<object?[]> Rows(int count) =>
             [.. Enumerable.Range(0, count).Select(_ => JoinRun.Row(random.Next(8) == 0 ? null : random.Next(5), (batch * 10) - 5 + random.Next(30)))];
         return (batch * 10_000L, Rows(12), Rows(12));
-    }
-
-    private string CopyFixture(string name)
-    {
-        var from = Path.Combine(AppContext.BaseDirectory, "Operators", "Fixtures", name);
-        var to = Path.Combine(_root, name);
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        return to;
     }
 
     public void Dispose()
