@@ -109,9 +109,9 @@ internal sealed partial class BatchCoordinatorGrain(
             // deactivation while the host stops is the silo going away, not a user's stop: the query manager must not
             // hear "stopped", or it would not restart the query elsewhere (a rolling upgrade lost queries so).
             _siloStopping = reason.ReasonCode == DeactivationReasonCode.ShuttingDown || lifetime.ApplicationStopping.IsCancellationRequested;
-            // Any other deactivation of a running coordinator (Orleans resolving a duplicate activation while the
-            // directory changes hands as a silo leaves, a migration) is not a user's stop either: the manager must not
-            // hear "stopped", so that its watchdog restarts the query from its checkpoint.
+            // Any other deactivation of a running coordinator is not a user's stop either (DirectoryFailure when the silo
+            // that held its directory entry leaves: a Redis rolling upgrade lost a query so; a migration): the manager must
+            // not hear "stopped", so that its watchdog restarts the query from its checkpoint.
             _deactivating = true;
             if (!_siloStopping)
             {
