@@ -262,7 +262,7 @@ internal sealed partial class BatchCoordinatorGrain
         _waiters.Clear();
         _terminated.TrySetResult();
         LogTerminated(logger, run.Spec.Name, end);
-        if (!_siloStopping)
+        if (!_siloStopping && !_deactivating)
         {
             await PublishTerminatedAsync();
             await GrainFactory.GetGrain<IQueryManagerGrain>(0).OnTerminatedAsync(_info);
@@ -285,6 +285,9 @@ internal sealed partial class BatchCoordinatorGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Query {QueryName}: releasing partition agents failed")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string queryName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Query {QueryName}: its coordinator was deactivated while running ({Reason}: {Description}); the query manager's watchdog restarts it")]
+    private static partial void LogDeactivatedWhileRunning(ILogger logger, string queryName, DeactivationReasonCode reason, string description);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Query {QueryName} terminated: {State}")]
     private static partial void LogTerminated(ILogger logger, string queryName, QueryState state);

@@ -48,6 +48,7 @@ internal sealed partial class BatchCoordinatorGrain(
     private long _lastTicket;
     private readonly Dictionary<long, Task> _tickets = [];
     private bool _siloStopping;
+    private bool _deactivating;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private QueryInfo _info = new() { State = QueryState.Stopped, Message = "Not running on this activation" };
 
@@ -108,6 +109,14 @@ internal sealed partial class BatchCoordinatorGrain(
             // deactivation while the host stops is the silo going away, not a user's stop: the query manager must not
             // hear "stopped", or it would not restart the query elsewhere (a rolling upgrade lost queries so).
             _siloStopping = reason.ReasonCode == DeactivationReasonCode.ShuttingDown || lifetime.ApplicationStopping.IsCancellationRequested;
+            // Any other deactivation of a running coordinator is not a user's stop either (DirectoryFailure when the silo
+            // that held its directory entry leaves: a Redis rolling upgrade lost a query so; a migration): the manager must
+            // not hear "stopped", so that its watchdog restarts the query from its checkpoint.
+            _deactivating = true;
+            if (!_siloStopping)
+            {
+                LogDeactivatedWhileRunning(logger, _info.Name, reason.ReasonCode, reason.Description);
+            }
             await StopAsync();
         }
     }

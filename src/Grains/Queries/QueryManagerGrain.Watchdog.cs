@@ -50,8 +50,12 @@ internal sealed partial class QueryManagerGrain : IRemindable
 
     private async Task RememberAsync(QuerySpec spec, Guid queryId, bool shouldRun)
     {
-        _registry.State.Queries[spec.Name] = new RegisteredQuery { SpecJson = SpecWriter.Write(spec, indented: false), ShouldRun = shouldRun, QueryId = queryId };
-        await _registry.WriteStateAsync();
+        var specJson = SpecWriter.Write(spec, indented: false);
+        await StateWrites.ApplyAsync(
+            _registry,
+            state => state.Queries[spec.Name] = new RegisteredQuery { SpecJson = specJson, ShouldRun = shouldRun, QueryId = queryId },
+            $"query {spec.Name}",
+            logger);
         await KeepReminderAsync();
         if (shouldRun)
         {
@@ -63,8 +67,8 @@ internal sealed partial class QueryManagerGrain : IRemindable
     {
         if (_registry.State.Queries.TryGetValue(name, out var registered) && registered.ShouldRun)
         {
-            registered.ShouldRun = false;
-            await _registry.WriteStateAsync();
+            // By name: a retry applies the change to the state read again, whose entries are other objects.
+            await StateWrites.ApplyAsync(_registry, state => state.Queries.GetValueOrDefault(name)?.ShouldRun = false, $"that query {name} ended", logger);
             await KeepReminderAsync();
         }
     }

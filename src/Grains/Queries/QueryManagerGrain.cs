@@ -71,7 +71,20 @@ internal sealed partial class QueryManagerGrain(
         await coordinator.StartAsync(spec, runId, checkpointPath);
         var info = await coordinator.GetInfoAsync();
         _queries[spec.Name] = info;
-        await RememberAsync(spec, info.Id, shouldRun: true);
+        try
+        {
+            await RememberAsync(spec, info.Id, shouldRun: true);
+        }
+        catch (OrleansException e)
+        {
+            // A query the registry does not hold would not be restarted after a silo failure: stop it rather than leave it so.
+            await coordinator.StopAsync();
+            _queries[spec.Name] = await coordinator.GetInfoAsync();
+            _registry.State.Queries.GetValueOrDefault(spec.Name)?.ShouldRun = false;
+            throw new QueryStartException(
+                $"Cannot start query {spec.Name}: {e.Message} The query was stopped again; check that the cluster store " +
+                "(Redis or Azure Storage) is reachable, then start it again.");
+        }
         LogStarted(logger, spec.Name, metadata.Id, runId, checkpointPath, plan.OutputSchema.Describe());
         return info;
     }
