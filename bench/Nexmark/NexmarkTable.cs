@@ -7,10 +7,10 @@ namespace Sluice.Bench.Nexmark;
 internal static class NexmarkTable
 {
     /// <summary>Flink 1.13, RocksDB state, exactly-once checkpoints: the nexmark project's README (events/s per core).</summary>
-    private static readonly Dictionary<string, double> Flink = new() { ["q5"] = 22_100, ["q7"] = 12_300, ["q8"] = 146_000 };
+    private static readonly Dictionary<string, double> Flink = new() { ["q5"] = 22_100, ["q7"] = 12_300, ["q8"] = 146_000, ["q8-all"] = 146_000 };
 
     /// <summary>Feldera on 16 cores: its benchmark README (events/s over 16 cores; per core = / 16).</summary>
-    private static readonly Dictionary<string, double> Feldera = new() { ["q5"] = 6_590_000, ["q7"] = 3_140_000, ["q8"] = 6_640_000 };
+    private static readonly Dictionary<string, double> Feldera = new() { ["q5"] = 6_590_000, ["q7"] = 3_140_000, ["q8"] = 6_640_000, ["q8-all"] = 6_640_000 };
 
     public static string Markdown(IReadOnlyList<NexmarkResult> results, NexmarkConfig config, long batch)
     {
