@@ -13,6 +13,9 @@ public sealed class RetentionTests(SiloFixture silo)
 {
     private const int Keys = 5;
 
+    /// <summary>Files a key group may hold beyond its steady count while a background snapshot is in flight: two intervals of 10 changelogs and a snapshot each.</summary>
+    private const int Slack = 22;
+
     /// <summary>count(*) per key in update mode, one input row per batch: the output of key k is 1, 2, 3, ... in order.</summary>
     private DataStreamWriter Counts(string source, string name) =>
         silo.Client.ReadStream().Memory(source).Schema(("id", "int"), ("key", "string")).MaxOffsetsPerTrigger(1).Load()
@@ -31,11 +34,16 @@ public sealed class RetentionTests(SiloFixture silo)
     private static List<long> LogIds(string path, string log) =>
         [.. Directory.GetFiles(Path.Combine(path, log)).Select(Path.GetFileName).Where(n => !n!.StartsWith('.')).Select(n => long.Parse(n!, System.Globalization.CultureInfo.InvariantCulture)).Order()];
 
-    private static (int Files, long Bytes) Measure(string path)
+    private static (int Files, long Bytes, Dictionary<string, int> PerFolder) Measure(string path)
     {
         var files = Directory.GetFiles(path, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.')).ToList();
-        return (files.Count, files.Sum(f => new FileInfo(f).Length));
+        var perFolder = files.GroupBy(f => Path.GetRelativePath(path, Path.GetDirectoryName(f)!)).ToDictionary(g => g.Key, g => g.Count());
+        return (files.Count, files.Sum(f => new FileInfo(f).Length), perFolder);
     }
+
+    /// <summary>The folders with more files in <paramref name="after"/> than in <paramref name="before"/>, for a failure's message.</summary>
+    private static string Grown(Dictionary<string, int> before, Dictionary<string, int> after) =>
+        string.Join(", ", after.Where(kv => kv.Value > before.GetValueOrDefault(kv.Key)).Select(kv => $"{kv.Key} {before.GetValueOrDefault(kv.Key)} -> {kv.Value}"));
 
     [Fact]
     public async Task ThreeThousandBatches_WithTheDefaultRetention_KeepTheLast100_StopGrowing_AndARestartRecoversExactly()
@@ -51,12 +59,16 @@ public sealed class RetentionTests(SiloFixture silo)
 
         Assert.Equal(Enumerable.Range(2900, 100).Select(i => (long)i), LogIds(path, "offsets"));
         Assert.Equal(Enumerable.Range(2900, 100).Select(i => (long)i), LogIds(path, "commits"));
-        Assert.True(full.Files <= half.Files + 4 && full.Bytes <= half.Bytes * 1.1,
-            $"the checkpoint grew from {half.Files} files ({half.Bytes} bytes) after 1,500 batches to {full.Files} files ({full.Bytes} bytes) after 3,000");
+        // Snapshots are written in the background, and only a written one lets the purge go: when a measure falls, each
+        // key group holds up to about two snapshot intervals of changelogs (and their snapshots) more or less than at the
+        // other. Unbounded, 1,500 more batches would add some 3,000 files.
+        Assert.True(full.Files <= half.Files + 2 * Slack && full.Bytes <= half.Bytes * 1.25,
+            $"the checkpoint grew from {half.Files} files ({half.Bytes} bytes) after 1,500 batches to {full.Files} files ({full.Bytes} bytes) after 3,000: {Grown(half.PerFolder, full.PerFolder)}");
         foreach (var group in Directory.GetDirectories(Path.Combine(path, "state", "0")))
         {
-            // 100 versions restorable, with snapshots every 10: at most 100 + 20 changelogs and their snapshots.
-            Assert.InRange(Directory.GetFiles(group).Length, 100, 135);
+            // 100 versions restorable, with snapshots every 10: 100 changelogs, those back to the snapshot before them,
+            // those since the last snapshot written (a commit an interval past the one in flight waits for it), and snapshots.
+            Assert.InRange(Directory.GetFiles(group).Length, 100, 120 + Slack);
         }
         var output = new StringWriter();
         var (oldOut, code) = (Console.Out, 0);

@@ -120,6 +120,13 @@ internal abstract class OverlayStateStore : IStateStore
         }
         var started = Stopwatch.GetTimestamp();
         var custom = new Dictionary<string, long>();
+        if (_snapshot is { IsCompleted: false } running && version - running.Version > _options.SnapshotInterval)
+        {
+            // The snapshot fell an interval behind (a busy thread pool, a slow store): wait for it, since only a
+            // written snapshot lets the purge go, and a snapshot every interval is what bounds the checkpoint's files.
+            await running.Completion.WaitAsync(cancellationToken);
+            custom["stateSnapshotWaits"] = 1;
+        }
         CollectSnapshot(custom);
         _changes.Clear();
         var changes = VersionChanges.Collect(_overlay, CommittedValueLength, NumRowsTotal, StateBytesTotal, version, _changes);

@@ -35,6 +35,26 @@ public abstract class BackgroundSnapshotContractTests : StateStoreTestBase
     }
 
     [Fact]
+    public async Task Commit_MoreThanAnIntervalPastASnapshotInFlight_WaitsForIt_SoChangelogsCannotPileUp()
+    {
+        var store = await OpenGatedAsync(-1);
+        Gated.Close();
+
+        // SnapshotInterval is 4: version 3 starts a snapshot, held at the gate; versions 4 to 7 commit past it.
+        await CommitAsync(store, 0, 8);
+        await Gated.Reached.Task.WaitAsync(Stuck);
+        store.Put(K("k8"), V("v8"));
+        var commit = store.CommitAsync(8);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+
+        Assert.False(commit.IsCompleted, "version 8 is more than an interval past snapshot 3, which is still being written");
+        Gated.Open();
+        var metrics = await commit.WaitAsync(Stuck);
+        Assert.Equal(1, metrics.CustomMetrics["stateSnapshotWaits"]);
+        Assert.Contains("3.snapshot", StateFiles());
+    }
+
+    [Fact]
     public async Task Open_AfterASnapshotThatNeverCompleted_RestoresFromTheChangelogs()
     {
         var store = await OpenGatedAsync(-1);
