@@ -86,6 +86,7 @@ internal sealed partial class QueryRun
     private async Task<IReadOnlyList<StreamResult>> RunBatchAsync(long batchId, OffsetSeq offsets)
     {
         var calls = new List<Task<StreamResult>>();
+        var late = Plan.InputWatermarks(_previousBatchWatermarkMs);
         foreach (var source in _sources)
         {
             foreach (var (partition, until) in offsets.Sources[source.Index].Partitions.OrderBy(p => p.Key))
@@ -93,7 +94,7 @@ internal sealed partial class QueryRun
                 var from = source.Committed[partition];
                 if (until > from)
                 {
-                    calls.Add(ExecuteAsync(source, partition, from, until, batchId, offsets));
+                    calls.Add(ExecuteAsync(source, partition, from, until, batchId, offsets, late));
                 }
             }
         }
@@ -105,7 +106,8 @@ internal sealed partial class QueryRun
         return await Task.WhenAll(calls);
     }
 
-    private async Task<StreamResult> ExecuteAsync(RunSource source, int partition, long from, long until, long batchId, OffsetSeq offsets)
+    /// <param name="late">Each stage's input watermark of the previous batch (its late-row threshold).</param>
+    private async Task<StreamResult> ExecuteAsync(RunSource source, int partition, long from, long until, long batchId, OffsetSeq offsets, long[] late)
     {
         var agent = _grains.GetGrain<IPartitionAgentGrain>(new PartitionAgentId(QueryId, source.Index, partition).ToString());
         var result = await agent.ExecuteAsync(new Immutable<AgentBatchRequest>(new AgentBatchRequest
@@ -117,7 +119,7 @@ internal sealed partial class QueryRun
             End = until,
             // Agents drop the rows that are late for the first stateful operator: behind its input watermark of the
             // previous batch (Spark 3.5's eventTimeWatermarkForLateEvents; the batch's own watermark is for eviction).
-            WatermarkMs = Plan.StreamTargets[source.Index] is var target and >= 0 ? Plan.InputWatermarks(_previousBatchWatermarkMs)[target] : offsets.BatchWatermarkMs,
+            WatermarkMs = Plan.StreamTargets[source.Index] is var target and >= 0 ? late[target] : offsets.BatchWatermarkMs,
             BatchTimestampMs = offsets.BatchTimestampMs,
             ReaderContext = source.ReaderContext,
             KeyGroups = KeyGroups,

@@ -41,7 +41,9 @@ internal sealed class PipelineBuilder
     /// <summary>Plans the query's own operators; the caller connects <see cref="Ends"/> to the sink.</summary>
     public static PipelineBuilder Main(PlanGraph graph, ConnectorRegistry connectors, QuerySpec spec)
     {
-        var pipeline = new PipelineBuilder(graph, connectors, spec, Stream(graph, connectors, spec.Source, "$.source"), nested: false, firstIndex: 0);
+        var source = Stream(graph, connectors, spec.Source, "$.source");
+        graph.Streams.Add(source);
+        var pipeline = new PipelineBuilder(graph, connectors, spec, source, nested: false, firstIndex: 0);
         pipeline.Walk(spec.Operators, "$.operators");
         return pipeline;
     }
@@ -194,19 +196,11 @@ internal sealed class PipelineBuilder
         }
     }
 
-    /// <summary>A stream of the source's kind, its spec part checked by its connector; the first one is the query's.</summary>
-    private static StreamBuilder Stream(PlanGraph graph, ConnectorRegistry connectors, SourceSpec source, string path)
+    /// <summary>A stream of the source's kind, its spec part checked by its connector, numbered after the streams so far.</summary>
+    private static StreamBuilder Stream(PlanGraph graph, ConnectorRegistry connectors, SourceSpec source, string path) => QueryPlanner.Checked(() =>
     {
-        var builder = QueryPlanner.Checked(() =>
-        {
-            var connector = connectors.Source(source.Kind, path);
-            connector.Validate(source, path);
-            return new StreamBuilder(graph.Streams.Count, source, connector.Schema(source));
-        });
-        if (graph.Streams.Count == 0)
-        {
-            graph.Streams.Add(builder);
-        }
-        return builder;
-    }
+        var connector = connectors.Source(source.Kind, path);
+        connector.Validate(source, path);
+        return new StreamBuilder(graph.Streams.Count, source, connector.Schema(source));
+    });
 }
