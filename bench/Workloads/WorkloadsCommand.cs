@@ -3,10 +3,10 @@ using System.Diagnostics;
 namespace Sluice.Bench.Workloads;
 
 /// <summary>
-/// <c>workloads [--quick] [--events N] [--only W1]</c>: W1-W4 four ways on the same events (Sluice from Kafka, the fair
-/// bare Confluent.Kafka limit, Sluice on the generator source, and the engine-alone limit: the events folded in memory),
-/// checked against each other key by key; writes the results JSON and the table in BENCHMARKS.md (not with
-/// <c>--quick</c>). Exits 1 only if a way disagrees with the limit.
+/// <c>workloads [--quick] [--events N] [--only W1] [--kafka-only]</c>: W1-W4 four ways on the same events (Sluice from
+/// Kafka, the fair bare Confluent.Kafka limit, Sluice on the generator source, and the engine-alone limit: the events
+/// folded in memory), checked against each other key by key; writes the results JSON and the table in BENCHMARKS.md
+/// (not with <c>--quick</c> or <c>--kafka-only</c>). Exits 1 only if a way disagrees with the limit.
 /// </summary>
 internal static class WorkloadsCommand
 {
@@ -18,6 +18,10 @@ internal static class WorkloadsCommand
         if (args.Contains("--engine-only"))
         {
             return await EngineOnlyAsync(args);
+        }
+        if (args.Contains("--kafka-only"))
+        {
+            return await KafkaOnlyAsync(args);
         }
         var events = Options.Long(args, "--events", quick ? 100_000 : 500_000);
         var partitions = PartitionsFor(events);
@@ -110,6 +114,45 @@ internal static class WorkloadsCommand
                 $"checkpoint {way.CheckpointBytesPerBatch:N0} B/batch ({way.CheckpointBytesAtEnd:N0} B at end), " +
                 $"ns/event {string.Join(' ', way.PhaseNsPerEvent.Select(kv => $"{kv.Key}={kv.Value:F0}"))}, " +
                 $"mean ms/batch {string.Join(' ', way.MeanDurationMs.Select(kv => $"{kv.Key}={kv.Value}"))} ({way.Check})");
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// <c>--kafka-only</c>: the Kafka ways alone (the fair bare-consumer limit, then Sluice from Kafka), each Sluice run
+    /// checked against the limit key by key, for profiling and before/after comparisons of the Kafka path: each run
+    /// prints its share of the limit, its bytes allocated and CPU ns per event. Records nothing.
+    /// </summary>
+    private static async Task<int> KafkaOnlyAsync(string[] args)
+    {
+        var events = Options.Long(args, "--events", 500_000);
+        var partitions = (int)Options.Long(args, "--partitions", PartitionsFor(events));
+        var batch = Options.Long(args, "--batch", BatchFor(events));
+        var repeat = (int)Options.Long(args, "--repeat", 1);
+        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "W1";
+        await using var cluster = await BenchCluster.StartAsync();
+        var topic = "clicks_" + Guid.NewGuid().ToString("N")[..8];
+        cluster.CreateTopic(topic, partitions);
+        cluster.Preload(topic, partitions, events);
+        var run = new SluiceRun(cluster, events, batch, partitions);
+        var failures = 0;
+        for (var r = 0; r < repeat; r++)
+        {
+            string? limitTopic = null;
+            if (only == "W4")
+            {
+                cluster.CreateTopic(limitTopic = $"{topic}_limit_out{r}", 8);
+            }
+            var (limit, limitSeconds) = BareConsumer.Run(cluster, topic, partitions, only, limitTopic);
+            var limitRate = events / limitSeconds;
+            var kafka = await MeasureAsync(() => run.RunAsync(only, topic));
+            var check = limit.Events == events ? Checks.Check(only, kafka.Outcome, limit) : $"the limit read {limit.Events} events, not {events}";
+            failures += check is null ? 0 : 1;
+            var way = Way.Of(kafka, events, check);
+            Console.WriteLine($"{only} from Kafka, {events:N0} events, {partitions} partitions: limit {limitRate:N0} events/s; Sluice {way.EventsPerSecond:N0} events/s " +
+                $"({Percent(way.EventsPerSecond, limitRate)} of the limit) in {way.Seconds:F2} s, {way.CpuNsPerEvent:N0} CPU ns/event, " +
+                $"{way.AllocatedBytesPerEvent:N0} B/event, gen0/gen2 {way.Gen0Collections}/{way.Gen2Collections}, " +
+                $"ns/event {string.Join(' ', way.PhaseNsPerEvent.Select(kv => $"{kv.Key}={kv.Value:F0}"))} ({way.Check})");
         }
         return failures == 0 ? 0 : 1;
     }
