@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Sluice.Columnar;
@@ -8,11 +9,25 @@ namespace Sluice.Columnar;
 /// </summary>
 internal sealed class StringDictionary
 {
-    private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _byChars;
-    private readonly List<string> _values = [];
+    // Not IndexOfAnyInRange: its generic code boxes (96 B per call, so per new value) until the JIT tiers it up.
+    private static readonly SearchValues<char> Surrogates = SearchValues.Create([.. Enumerable.Range(0xD800, 0x800).Select(c => (char)c)]);
 
-    public StringDictionary() => _byChars = _codes.GetAlternateLookup<ReadOnlySpan<char>>();
+    private readonly Dictionary<string, int> _codes;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _byChars;
+    private readonly List<string> _values;
+
+    public StringDictionary()
+        : this(0)
+    {
+    }
+
+    /// <param name="capacity">Distinct values expected: a dictionary sized for them does not grow (and reallocate) while they arrive.</param>
+    public StringDictionary(int capacity)
+    {
+        _codes = new Dictionary<string, int>(capacity, StringComparer.Ordinal);
+        _values = new List<string>(capacity);
+        _byChars = _codes.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>A dictionary whose codes are the indexes of <paramref name="values"/> (distinct), as a generator's id tables.</summary>
     public StringDictionary(IReadOnlyList<string> values)
@@ -78,7 +93,7 @@ internal sealed class StringDictionary
     public static bool HasLoneSurrogate(string value)
     {
         var span = value.AsSpan();
-        var at = span.IndexOfAnyInRange('\uD800', '\uDFFF');
+        var at = span.IndexOfAny(Surrogates);
         if (at < 0)
         {
             return false;

@@ -80,7 +80,9 @@ internal sealed class StringVector() : ColumnVector(DataType.String)
             var unique = Dictionary.Count - _dictionaryAtCheck > _rowsSinceCheck / 2;
             if (!Shared && (Dictionary.Count > MaxDictionary || unique))
             {
-                Dictionary = new StringDictionary();
+                // Sized for a batch like this one: an id column gets about that many values again, and a dictionary
+                // grown from empty allocates about twice its final size on the way (a Kafka reader's main garbage).
+                Dictionary = new StringDictionary(Math.Min(Count, Dictionary.Count));
             }
             _dictionaryAtCheck = Dictionary.Count;
             _rowsSinceCheck = 0;

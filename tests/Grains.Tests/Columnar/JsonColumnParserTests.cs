@@ -145,4 +145,49 @@ public sealed class JsonColumnParserTests
 
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public void Parse_AnIdAnotherParserReadBefore_ReusesItsString()
+    {
+        var schema = new StreamSchema([new Column("user", DataType.String)]);
+        var strings = new Utf8StringCache();
+        string? Read(string json)
+        {
+            // A parser and batch of their own, as another partition's reader has: nothing shared but the cache.
+            var parser = new JsonColumnParser(schema, ParseMode.Permissive, strings);
+            var batch = new ColumnBatch(schema);
+            parser.Begin(batch);
+            parser.Parse(Encoding.UTF8.GetBytes(json), 0, static _ => "");
+            return batch.Column<StringVector>(0).GetString(0);
+        }
+
+        var first = Read("""{"user":"u12345"}""");
+        var second = Read("""{"user":"u12345"}""");
+
+        Assert.Equal("u12345", second);
+        Assert.Same(first, second);
+    }
+
+    [Fact]
+    public void Parse_ManyDistinctIdsThroughOneCache_GivesEachItsOwnValue()
+    {
+        var schema = new StreamSchema([new Column("user", DataType.String)]);
+        var strings = new Utf8StringCache();
+        var ids = Enumerable.Range(0, 100_000).Select(i => i % 3 == 0 ? $"u{i}" : i % 3 == 1 ? $"prénom-{i}" : $"a-rather-long-identifier-of-more-than-48-bytes-{i}").ToArray();
+        for (var round = 0; round < 2; round++)
+        {
+            var parser = new JsonColumnParser(schema, ParseMode.Permissive, strings);
+            var batch = new ColumnBatch(schema);
+            parser.Begin(batch);
+            foreach (var id in ids)
+            {
+                parser.Parse(Encoding.UTF8.GetBytes($$"""{"user":"{{id}}"}"""), 0, static _ => "");
+            }
+            var vector = batch.Column<StringVector>(0);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                Assert.Equal(ids[i], vector.GetString(i));
+            }
+        }
+    }
 }

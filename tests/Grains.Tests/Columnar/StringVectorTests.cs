@@ -19,6 +19,31 @@ public sealed class StringVectorTests
     }
 
     [Fact]
+    public void Reset_AfterABatchOfMostlyNewValues_SizesTheFreshDictionaryForABatchLikeIt()
+    {
+        var values = Enumerable.Range(0, 4_000).Select(i => "e" + i).ToArray();
+        var next = Enumerable.Range(0, 4_000).Select(i => "n" + i).ToArray();
+        var vector = new StringVector();
+        vector.Reserve(values.Length);
+        foreach (var value in values)
+        {
+            vector.Append(value);
+        }
+        vector.Reset();
+
+        // The next batch's new ids go into a dictionary that need not grow (and reallocate) on the way.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var value in next)
+        {
+            vector.Append(value);
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(next.Length, vector.Dictionary.Count);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void Reset_AfterABatchOfRepeatedValues_KeepsTheDictionaryAndItsCodes()
     {
         var vector = new StringVector();

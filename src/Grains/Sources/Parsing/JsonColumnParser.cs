@@ -27,6 +27,7 @@ internal sealed class JsonColumnParser
     private readonly DataType[] _types;
     private readonly object?[] _spareRow;
     private readonly ColumnVector?[] _vectors;
+    private readonly Utf8StringCache _strings;
 
     // One record's values, staged until it is known to be clean: a field may repeat (the last one wins) or fail late.
     private readonly long[] _slots;
@@ -34,8 +35,10 @@ internal sealed class JsonColumnParser
     private readonly long[] _stamps;
     private long _record;
 
-    public JsonColumnParser(StreamSchema schema, ParseMode mode)
+    /// <param name="strings">Where a string value seen before (by any parser) is found by its bytes; <see cref="Utf8StringCache.Shared"/> by default.</param>
+    public JsonColumnParser(StreamSchema schema, ParseMode mode, Utf8StringCache? strings = null)
     {
+        _strings = strings ?? Utf8StringCache.Shared;
         _rows = new JsonRowParser(schema, mode);
         _names = new JsonColumnNames(schema, schema.IndexOf(JsonRowParser.CorruptRecordColumn));
         _types = [.. schema.Columns.Select(c => c.Type)];
@@ -158,7 +161,7 @@ internal sealed class JsonColumnParser
                 slot = t.Ticks;
                 break;
             case DataTypeKind.String:
-                if (!TryStageString(ref reader, utf8, _vectors[column] as StringVector, out slot))
+                if (!TryStageString(ref reader, utf8, _vectors[column] as StringVector, _strings, out slot))
                 {
                     return false;
                 }
@@ -179,7 +182,7 @@ internal sealed class JsonColumnParser
     }
 
     /// <summary>A string column's value as a dictionary code (0 when the column is not read: it is only checked).</summary>
-    private static bool TryStageString(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, StringVector? vector, out long code)
+    private static bool TryStageString(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, StringVector? vector, Utf8StringCache strings, out long code)
     {
         code = 0;
         if (reader.TokenType != JsonTokenType.String)
@@ -196,7 +199,7 @@ internal sealed class JsonColumnParser
             {
                 return false;
             }
-            code = vector?.Dictionary.GetOrAddUtf8(span) ?? 0;
+            code = vector is null ? 0 : strings.GetOrAdd(vector.Dictionary, span);
             return true;
         }
         if (span.Length > MaxStackChars)

@@ -1,0 +1,64 @@
+using System.Text;
+using Sluice.Columnar;
+
+namespace Sluice.Sources.Parsing;
+
+/// <summary>
+/// Strings of short ASCII values parsed lately, found by their UTF-8 bytes; <see cref="Shared"/> serves every JSON
+/// column parser in the process, so an id that recurs becomes a string once rather than once per reader and batch: a high-cardinality
+/// column's dictionary starts afresh every batch (<see cref="StringVector.Reset"/>) and one partition rarely sees an
+/// id twice, but the ids recur across partitions (W1's user ids: each partition's slice of a batch is nearly all new
+/// ids, the whole batch is a fifth of that).
+/// </summary>
+/// <remarks>
+/// Direct-mapped and lossy: a slot holds the last string hashed to it, and threads race on slots without locks (a
+/// reference is written and read whole, and a string read is checked against the bytes before use), so a race only
+/// costs a miss. Bounded: <see cref="Slots"/> strings of at most <see cref="MaxBytes"/> bytes (about 2 MB at most).
+/// </remarks>
+internal sealed class Utf8StringCache
+{
+    private const int Slots = 1 << 15;
+    private const int MaxBytes = 48;
+
+    private readonly string?[] _cache = new string?[Slots];
+
+    /// <summary>The process's cache, which every reader's parser uses.</summary>
+    public static Utf8StringCache Shared { get; } = new();
+
+    /// <summary>The code of the valid UTF-8 <paramref name="utf8"/> in <paramref name="dictionary"/>, added when new; as <see cref="StringDictionary.GetOrAddUtf8"/>.</summary>
+    public int GetOrAdd(StringDictionary dictionary, ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > MaxBytes || utf8.IsEmpty)
+        {
+            return dictionary.GetOrAddUtf8(utf8);
+        }
+        var slot = (int)(Hash(utf8) & (Slots - 1));
+        var cached = _cache[slot];
+        if (cached is not null && Ascii.Equals(utf8, cached))
+        {
+            return dictionary.GetOrAdd(cached);
+        }
+        var code = dictionary.GetOrAddUtf8(utf8);
+        if (Ascii.IsValid(utf8))
+        {
+            _cache[slot] = dictionary[code];
+        }
+        return code;
+    }
+
+    /// <summary>FNV-1a over 8 bytes at a time, mixed at the end; short ids differ in their last bytes.</summary>
+    private static ulong Hash(ReadOnlySpan<byte> utf8)
+    {
+        var h = 14695981039346656037UL;
+        var i = 0;
+        for (; i + 8 <= utf8.Length; i += 8)
+        {
+            h = (h ^ BitConverter.ToUInt64(utf8[i..])) * 1099511628211UL;
+        }
+        for (; i < utf8.Length; i++)
+        {
+            h = (h ^ utf8[i]) * 1099511628211UL;
+        }
+        return h ^ (h >> 29) ^ (h >> 41);
+    }
+}
