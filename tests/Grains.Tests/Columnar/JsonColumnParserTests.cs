@@ -190,4 +190,27 @@ public sealed class JsonColumnParserTests
             }
         }
     }
+
+    [Fact]
+    public void Parse_AColumnWhoseValuesNeverRecur_StopsFillingTheCache()
+    {
+        var schema = new StreamSchema([new Column("event", DataType.String)]);
+        var strings = new Utf8StringCache();
+        var events = new JsonColumnParser(schema, ParseMode.Permissive, strings);
+        var batch = new ColumnBatch(schema);
+        events.Begin(batch);
+        for (var i = 0; i < Utf8StringCache.Usage.Window; i++)
+        {
+            events.Parse(Encoding.UTF8.GetBytes($$"""{"event":"e{{i}}"}"""), 0, static _ => "");
+        }
+        events.Parse("""{"event":"e-late"}"""u8, 0, static _ => "");
+        var other = new JsonColumnParser(schema, ParseMode.Permissive, strings);
+        var otherBatch = new ColumnBatch(schema);
+        other.Begin(otherBatch);
+        other.Parse("""{"event":"e-late"}"""u8, 0, static _ => "");
+
+        // Judged unique after a window of misses: its later values are not cached, so another reader makes its own.
+        Assert.Equal("e-late", otherBatch.Column<StringVector>(0).GetString(0));
+        Assert.NotSame(batch.Column<StringVector>(0).GetString(Utf8StringCache.Usage.Window), otherBatch.Column<StringVector>(0).GetString(0));
+    }
 }

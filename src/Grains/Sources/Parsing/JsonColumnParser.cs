@@ -28,6 +28,7 @@ internal sealed class JsonColumnParser
     private readonly object?[] _spareRow;
     private readonly ColumnVector?[] _vectors;
     private readonly Utf8StringCache _strings;
+    private readonly Utf8StringCache.Usage[] _stringUse;
 
     // One record's values, staged until it is known to be clean: a field may repeat (the last one wins) or fail late.
     private readonly long[] _slots;
@@ -39,6 +40,7 @@ internal sealed class JsonColumnParser
     public JsonColumnParser(StreamSchema schema, ParseMode mode, Utf8StringCache? strings = null)
     {
         _strings = strings ?? Utf8StringCache.Shared;
+        _stringUse = new Utf8StringCache.Usage[schema.Count];
         _rows = new JsonRowParser(schema, mode);
         _names = new JsonColumnNames(schema, schema.IndexOf(JsonRowParser.CorruptRecordColumn));
         _types = [.. schema.Columns.Select(c => c.Type)];
@@ -161,7 +163,7 @@ internal sealed class JsonColumnParser
                 slot = t.Ticks;
                 break;
             case DataTypeKind.String:
-                if (!TryStageString(ref reader, utf8, _vectors[column] as StringVector, _strings, out slot))
+                if (!TryStageString(ref reader, utf8, _vectors[column] as StringVector, ref _stringUse[column], out slot))
                 {
                     return false;
                 }
@@ -182,7 +184,7 @@ internal sealed class JsonColumnParser
     }
 
     /// <summary>A string column's value as a dictionary code (0 when the column is not read: it is only checked).</summary>
-    private static bool TryStageString(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, StringVector? vector, Utf8StringCache strings, out long code)
+    private bool TryStageString(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, StringVector? vector, ref Utf8StringCache.Usage use, out long code)
     {
         code = 0;
         if (reader.TokenType != JsonTokenType.String)
@@ -199,7 +201,7 @@ internal sealed class JsonColumnParser
             {
                 return false;
             }
-            code = vector is null ? 0 : strings.GetOrAdd(vector.Dictionary, span);
+            code = vector is null ? 0 : _strings.GetOrAdd(vector.Dictionary, span, ref use);
             return true;
         }
         if (span.Length > MaxStackChars)

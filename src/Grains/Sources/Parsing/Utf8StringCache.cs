@@ -25,18 +25,26 @@ internal sealed class Utf8StringCache
     /// <summary>The process's cache, which every reader's parser uses.</summary>
     public static Utf8StringCache Shared { get; } = new();
 
-    /// <summary>The code of the valid UTF-8 <paramref name="utf8"/> in <paramref name="dictionary"/>, added when new; as <see cref="StringDictionary.GetOrAddUtf8"/>.</summary>
-    public int GetOrAdd(StringDictionary dictionary, ReadOnlySpan<byte> utf8)
+    /// <summary>
+    /// The code of the valid UTF-8 <paramref name="utf8"/> in <paramref name="dictionary"/>, added when new; as
+    /// <see cref="StringDictionary.GetOrAddUtf8"/>. <paramref name="usage"/> is the column's own record of how the
+    /// cache serves it: a column whose values never recur (an event id) stops using it for a while, so it neither
+    /// pays for the lookups nor evicts the ids that do recur.
+    /// </summary>
+    public int GetOrAdd(StringDictionary dictionary, ReadOnlySpan<byte> utf8, ref Usage usage)
     {
-        if (utf8.Length > MaxBytes || utf8.IsEmpty)
+        if (utf8.Length > MaxBytes || utf8.IsEmpty || usage.Skip > 0)
         {
+            usage.Skip = Math.Max(usage.Skip - 1, 0);
             return dictionary.GetOrAddUtf8(utf8);
         }
         var slot = (int)(Hash(utf8) & (Slots - 1));
         var cached = _cache[slot];
-        if (cached is not null && Ascii.Equals(utf8, cached))
+        var hit = cached is not null && Ascii.Equals(utf8, cached);
+        usage.Count(hit);
+        if (hit)
         {
-            return dictionary.GetOrAdd(cached);
+            return dictionary.GetOrAdd(cached!);
         }
         var code = dictionary.GetOrAddUtf8(utf8);
         if (Ascii.IsValid(utf8))
@@ -44,6 +52,33 @@ internal sealed class Utf8StringCache
             _cache[slot] = dictionary[code];
         }
         return code;
+    }
+
+    /// <summary>How the cache has served one column lately.</summary>
+    internal struct Usage
+    {
+        /// <summary>Lookups judged at once; under one hit in <see cref="MinHitShare"/> the column skips the cache.</summary>
+        public const int Window = 4096;
+        public const int MinHitShare = 16;
+
+        /// <summary>Values to read without the cache (a column judged not to recur), 16 windows.</summary>
+        public const int SkipFor = 16 * Window;
+
+        private int _lookups;
+        private int _hits;
+
+        public int Skip { get; set; }
+
+        public void Count(bool hit)
+        {
+            _hits += hit ? 1 : 0;
+            if (++_lookups == Window)
+            {
+                Skip = _hits < Window / MinHitShare ? SkipFor : 0;
+                _lookups = 0;
+                _hits = 0;
+            }
+        }
     }
 
     /// <summary>FNV-1a over 8 bytes at a time, mixed at the end; short ids differ in their last bytes.</summary>
