@@ -7,13 +7,13 @@ namespace Sluice.Sources.Parsing;
 /// Strings of short ASCII values parsed lately, found by their UTF-8 bytes; <see cref="Shared"/> serves every JSON
 /// column parser in the process, so an id that recurs becomes a string once rather than once per reader and batch: a high-cardinality
 /// column's dictionary starts afresh every batch (<see cref="StringVector.Reset"/>) and one partition rarely sees an
-/// id twice, but the ids recur across partitions (W1's user ids: each partition's slice of a batch is nearly all new
-/// ids, the whole batch is a fifth of that).
+/// id twice, but the ids recur across partitions (W1's user ids: a partition's slice of a batch is nearly all new ids,
+/// while over all partitions each active user comes about five times in a window).
 /// </summary>
 /// <remarks>
 /// Direct-mapped and lossy: a slot holds the last string hashed to it, and threads race on slots without locks (a
 /// reference is written and read whole, and a string read is checked against the bytes before use), so a race only
-/// costs a miss. Bounded: <see cref="Slots"/> strings of at most <see cref="MaxBytes"/> bytes (about 2 MB at most).
+/// costs a miss. Bounded: <see cref="Slots"/> strings of at most <see cref="MaxBytes"/> bytes (4 MB at most, about 1.5 MB of short ids).
 /// </remarks>
 internal sealed class Utf8StringCache
 {
