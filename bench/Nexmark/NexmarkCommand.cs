@@ -58,6 +58,8 @@ internal static class NexmarkCommand
         var spec = SpecFor(query, config, batch);
         var digest = NexmarkSink.Start();
         using var memory = new PeakWorkingSet();
+        var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
+        var (gen0, gen2) = (GC.CollectionCount(0), GC.CollectionCount(2));
         var watch = Stopwatch.StartNew();
         StreamingQuery handle;
         try
@@ -77,6 +79,9 @@ internal static class NexmarkCommand
             return new NexmarkResult(query, "failed: " + e.Message) { Failed = true };
         }
         var seconds = watch.Elapsed.TotalSeconds;
+        // Before the reference runs: the whole process's allocation while the query ran (source, engine, sink).
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart;
+        (gen0, gen2) = (GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2);
         var progress = await handle.RecentProgressAsync();
         var watermark = Checks.FinalWatermarkMs(progress);
         var reference = new RowDigest();
@@ -95,6 +100,9 @@ internal static class NexmarkCommand
             StateRows = progress.LastOrDefault()?.StateOperators.Sum(o => o.NumRowsTotal) ?? 0,
             OutputRows = digest.Count,
             Batches = progress.Count(p => p.NumInputRows > 0),
+            AllocatedBytesPerEvent = allocated / config.Events,
+            Gen0Collections = gen0,
+            Gen2Collections = gen2,
         };
     }
 
@@ -168,10 +176,18 @@ internal sealed record NexmarkResult(string Query, string Check)
 
     public int Batches { get; init; }
 
+    /// <summary>Bytes the whole process allocated while the query ran, per event of the source.</summary>
+    public long AllocatedBytesPerEvent { get; init; }
+
+    public int Gen0Collections { get; init; }
+
+    public int Gen2Collections { get; init; }
+
     public bool Ran => Seconds > 0;
 
     public string Describe() => Ran
         ? $"{Query}: {EventsPerSecond:N0} events/s ({EventsPerSecondPerCore:N0} per core) in {Seconds:F1} s, {Batches} batches, peak working set {PeakWorkingSetMb:N0} MB, " +
+          $"{AllocatedBytesPerEvent:N0} B/event, gen0/gen2 {Gen0Collections}/{Gen2Collections}, " +
           $"state {StateRows:N0} rows, {OutputRows:N0} output rows: {Check}"
         : $"{Query}: {Check}";
 }

@@ -27,18 +27,20 @@ internal sealed class SortedEntries
     /// knows it (-1: not committed), so a commit need not look it up again; <see cref="Entry.UnknownLength"/> otherwise.</param>
     public void Set(byte[] key, byte[]? value, int committedLength = Entry.UnknownLength)
     {
-        _probe.Key = key;
-        if (_set.TryGetValue(_probe, out var entry))
+        // Add first: most keys a batch sets are new to its overlay (a stored join row, a group's first change), and an
+        // add that finds the key costs one search more than a lookup first would, where a lookup first costs every new
+        // key a whole search of the tree more.
+        var added = new Entry(key, value) { CommittedLength = committedLength };
+        if (_set.Add(added))
         {
-            PayloadBytes += (value?.Length ?? 0) - (entry.Value?.Length ?? 0);
-            entry.Value = value;
-        }
-        else
-        {
-            _set.Add(new Entry(key, value) { CommittedLength = committedLength });
             PayloadBytes += key.Length + (value?.Length ?? 0);
+            return;
         }
+        _probe.Key = key;
+        _set.TryGetValue(_probe, out var entry);
         _probe.Key = [];
+        PayloadBytes += (value?.Length ?? 0) - (entry!.Value?.Length ?? 0);
+        entry.Value = value;
     }
 
     public void Delete(byte[] key)

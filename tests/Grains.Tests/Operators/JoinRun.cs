@@ -1,9 +1,11 @@
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Operators;
+using Sluice.Operators.Join;
 using Sluice.Planning;
 using Sluice.Spec;
 using Sluice.State;
+using Sluice.State.Encoding;
 
 namespace Sluice.Tests.Operators;
 
@@ -89,6 +91,22 @@ internal sealed class JoinRun : IDisposable
         }
         output.Sort(StringComparer.Ordinal);
         return new JoinOutcome(output, total, updated, removed, late);
+    }
+
+    /// <summary>Every stored row as the key groups' join caches hold it, with the value its store holds for it.</summary>
+    public List<(StoredJoinRow Row, byte[] Stored)> HeldRows()
+    {
+        var held = new List<(StoredJoinRow, byte[])>();
+        for (var g = 0; g < KeyGroups; g++)
+        {
+            var cache = (JoinStateCache)_groups.Cache(g).Value!;
+            foreach (var (key, value) in _groups.Stores[g].Inner.Iterate())
+            {
+                var keyValues = RowCodec.Decode(key);
+                held.Add((cache.RowsOf((int)keyValues[0]!, (byte[])keyValues[1]!).Single(r => r.StateKey.AsSpan().SequenceEqual(key)), value));
+            }
+        }
+        return held;
     }
 
     public void Dispose() => _groups.Dispose();

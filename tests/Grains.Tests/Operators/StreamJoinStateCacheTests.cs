@@ -1,4 +1,5 @@
 using Sluice.Operators;
+using Sluice.State.Encoding;
 
 namespace Sluice.Tests.Operators;
 
@@ -47,6 +48,30 @@ public sealed class StreamJoinStateCacheTests : IDisposable
         Assert.Equal(["2@10|null"], evicted.Output);
         Assert.Equal(1, evicted.Total);
         Assert.Equal(0, run.EntriesRead);
+    }
+
+    [Fact]
+    public async Task StoredRows_AreHeldAsTheirStoredValue_AndDecodedOnlyOnceProbed()
+    {
+        using var run = new JoinRun(StreamJoinTests.Spec("inner", StreamJoinTests.Between), Path.Combine(_root, "a"));
+        await run.BatchAsync(0, 0, [JoinRun.Row(1, 10), JoinRun.Row(2, 10)], []);
+        var stored = run.HeldRows();
+        Assert.Equal(2, stored.Count);
+        Assert.All(stored, h => Assert.Same(h.Stored, h.Row.Value));
+        Assert.All(stored, h => Assert.False(h.Row.IsDecoded));
+
+        // The right row probes the left row of key 1 only: that one is decoded and marked matched, by a new value.
+        var joined = await run.BatchAsync(1, 0, [], [JoinRun.Row(1, 12)]);
+        Assert.Equal(["1@10|1@12"], joined.Output);
+        var held = run.HeldRows();
+        Assert.Equal(3, held.Count);
+        Assert.All(held, h => Assert.Same(h.Stored, h.Row.Value));
+        var probed = Assert.Single(held, h => h.Row.IsDecoded);
+        Assert.True(probed.Row.Matched);
+        Assert.Equal(new object?[] { 1, DateTime.UnixEpoch.AddSeconds(10) }, probed.Row.Row);
+        // The held value is the stored row's encoding, key and value, as RowCodec writes them.
+        Assert.All(held, h => Assert.Equal(RowCodec.Encode(RowCodec.Decode(h.Row.StateKey)), h.Row.StateKey));
+        Assert.Equal(RowCodec.Encode([true, probed.Row.EvictionMs, .. probed.Row.Row]), probed.Stored);
     }
 
     [Theory]

@@ -7,11 +7,13 @@ namespace Sluice.Operators.Join;
 /// A stream-stream join key group's state kept beside its store between batches (<see cref="OperatorCache"/>), so a
 /// batch reads neither the whole state to evict nor the store once per new row to join:
 /// <list type="bullet">
-/// <item>per side, the rows by eviction time (a heap): eviction takes only the rows that expire;</item>
+/// <item>per side, the rows by eviction time (<see cref="EvictionRuns"/>): eviction takes only the rows that expire;</item>
 /// <item>while the silo's <see cref="StateCacheBudget"/> has room for every row, per side and join key the rows
-/// themselves, decoded, with their matched flag, in the store's key order: a new row joins them without a store read
-/// or a decode. Past the budget it stops mirroring for good (until the cache is rebuilt) and the batch reads the store
-/// as before; the eviction index stays.</item>
+/// themselves, as their stored values, with their matched flag, in the store's key order: a new row joins them without
+/// a store read. A row is decoded the first time a new row probes it and kept decoded from then on; most rows of a
+/// join such as Nexmark q7's are never probed, and an encoded value is one small array where a decoded row is an array
+/// and a box per value, which the GC would trace for as long as the row is held. Past the budget it stops mirroring
+/// for good (until the cache is rebuilt) and the batch reads the store as before; the eviction index stays.</item>
 /// </list>
 /// The stored layout is unchanged (key: side, join key, batch, n; value: matched, eviction time, row), so the cache is
 /// rebuilt from any checkpoint's state by one pass over the store when the store opens; the window grain drops it with
@@ -20,8 +22,7 @@ namespace Sluice.Operators.Join;
 internal sealed class JoinStateCache : IDisposable
 {
     private readonly StateCacheBudget _budget;
-    // A heap per side rather than a sorted map of times: rows evicted by their own event time have a time each.
-    private readonly PriorityQueue<StoredJoinRow, long>[] _expiring = [new(), new()];
+    private readonly EvictionRuns[] _expiring = [new(), new()];
     private Dictionary<byte[], List<StoredJoinRow>>[]? _rows = [new(ByteKeyComparer.Instance), new(ByteKeyComparer.Instance)];
     private long _held;
 
@@ -37,11 +38,11 @@ internal sealed class JoinStateCache : IDisposable
         foreach (var (key, value) in store.Iterate())
         {
             var keyValues = RowCodec.Decode(key);
-            var stored = RowCodec.Decode(value);
-            var row = new StoredJoinRow((int)keyValues[0]!, (byte[])keyValues[1]!, key, stored[1] as long?, (long)keyValues[2]!, value.Length)
+            var (matched, evictionMs) = StoredJoinRow.ReadHeader(value);
+            var row = new StoredJoinRow((int)keyValues[0]!, (byte[])keyValues[1]!, key, evictionMs, (long)keyValues[2]!, value.Length)
             {
-                Matched = stored[0] is true,
-                Row = stored[2..],
+                Matched = matched,
+                Value = value,
             };
             cache.Add(row, sorted: true);
         }
@@ -77,11 +78,11 @@ internal sealed class JoinStateCache : IDisposable
         }
         else
         {
-            row.Row = null;
+            row.Drop();
         }
         if (row.EvictionMs is { } ms)
         {
-            _expiring[row.Side].Enqueue(row, ms);
+            _expiring[row.Side].Add(row, ms);
         }
     }
 
@@ -92,11 +93,7 @@ internal sealed class JoinStateCache : IDisposable
     /// <summary>Takes the rows of <paramref name="side"/> whose eviction time is at or below <paramref name="thresholdMs"/>.</summary>
     public void TakeDue(int side, long thresholdMs, List<StoredJoinRow> due)
     {
-        var expiring = _expiring[side];
-        while (expiring.TryPeek(out _, out var ms) && ms <= thresholdMs)
-        {
-            due.Add(expiring.Dequeue());
-        }
+        _expiring[side].TakeDue(thresholdMs, due);
     }
 
     /// <summary>Drops evicted rows (taken by <see cref="TakeDue"/>) from the mirror.</summary>
@@ -126,22 +123,6 @@ internal sealed class JoinStateCache : IDisposable
         }
     }
 
-    /// <summary>
-    /// The row as the store gives it back: values the codec normalizes (a non-UTC time, NaN, -0.0, a lone surrogate)
-    /// or nests are taken from the encoded value, so output does not depend on whether the row came from the cache.
-    /// </summary>
-    public static object?[] AsDecoded(object?[] row, byte[] value)
-    {
-        foreach (var v in row)
-        {
-            if (!RoundTrips(v))
-            {
-                return RowCodec.Decode(value)[2..];
-            }
-        }
-        return row;
-    }
-
     public void Dispose()
     {
         if (_rows is not null)
@@ -152,15 +133,6 @@ internal sealed class JoinStateCache : IDisposable
         }
     }
 
-    private static bool RoundTrips(object? value) => value switch
-    {
-        null or bool or int or long or byte[] => true,
-        double d => !double.IsNaN(d) && !(d == 0 && double.IsNegative(d)),
-        DateTime t => t.Kind == DateTimeKind.Utc,
-        string s => !s.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'),
-        _ => false,
-    };
-
     /// <summary>Past the budget: rows are read from the store from now on, and their held copies go.</summary>
     private void StopMirroring()
     {
@@ -170,7 +142,7 @@ internal sealed class JoinStateCache : IDisposable
             {
                 foreach (var row in rows)
                 {
-                    row.Row = null;
+                    row.Drop();
                 }
             }
         }

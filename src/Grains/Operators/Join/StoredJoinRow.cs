@@ -1,8 +1,11 @@
+using Sluice.State.Encoding;
+
 namespace Sluice.Operators.Join;
 
 /// <summary>
 /// One row of a join side's state as <see cref="JoinStateCache"/> holds it: its state key (side, join key, batch, n),
-/// when it is evicted, and, while the cache mirrors the state, the row itself and whether it has matched.
+/// when it is evicted, and, while the cache mirrors the state, its stored value (decoded when first probed) and whether
+/// it has matched.
 /// </summary>
 internal sealed class StoredJoinRow(int side, byte[] joinKey, byte[] stateKey, long? evictionMs, long batch, int valueLength)
 {
@@ -22,14 +25,43 @@ internal sealed class StoredJoinRow(int side, byte[] joinKey, byte[] stateKey, l
     /// <summary>The length of its stored value, the same matched or not (the flag is one tag byte either way).</summary>
     public int ValueLength => valueLength;
 
-    /// <summary>The row (null while the cache does not mirror the state: read the store).</summary>
-    public object?[]? Row { get; set; }
+    private object?[]? _row;
+
+    /// <summary>
+    /// Its stored value, the very array the store was given (never changed: marking the row matched replaces it), or
+    /// null while the cache does not mirror the state: read the store.
+    /// </summary>
+    public byte[]? Value { get; set; }
+
+    /// <summary>
+    /// The row, decoded from <see cref="Value"/> the first time it is asked for and then kept (a probed row is likely
+    /// probed again). Decoded, not the row the batch stored, so a value the codec normalizes (NaN, -0.0, a non-UTC
+    /// time, a lone surrogate) comes out as a read of the store gives it.
+    /// </summary>
+    public object?[] Row => _row ??= RowCodec.Decode(Value ?? throw new InvalidOperationException("the join state cache does not mirror the state; read the store"))[2..];
 
     /// <summary>Whether it has matched a row of the other side (meaningful only while <see cref="Row"/> is held).</summary>
     public bool Matched { get; set; }
 
     /// <summary>Set when it leaves the state, so its side's list drops it in one pass.</summary>
     public bool Evicted { get; set; }
+
+    /// <summary>Whether <see cref="Row"/> has been decoded (a row no new row probed never is).</summary>
+    public bool IsDecoded => _row is not null;
+
+    /// <summary>Lets go of the value and the decoded row (the cache stopped mirroring the state).</summary>
+    public void Drop()
+    {
+        Value = null;
+        _row = null;
+    }
+
+    /// <summary>A stored value's matched flag and eviction time, without decoding the row behind them.</summary>
+    public static (bool Matched, long? EvictionMs) ReadHeader(byte[] value)
+    {
+        var reader = new RowReader(value);
+        return (reader.ReadValue(depth: 0) is true, reader.ReadValue(depth: 0) as long?);
+    }
 
     /// <summary>Its committed value's length for the store (-1: stored by the batch running at <paramref name="storeVersion"/> + 1).</summary>
     public int CommittedLength(long storeVersion) => batch <= storeVersion ? valueLength : -1;

@@ -20,6 +20,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
     private readonly List<object?[]> _output = [];
     private readonly bool _semi = op.Spec.JoinType == "leftSemi";
     private readonly ArrayBufferWriter<byte> _value = new(256);
+    private readonly ArrayBufferWriter<byte> _stateKey = new(64);
     // The joined row the residual condition is evaluated on; copied only into output.
     private object?[] _joined = new object?[op.LeftWidth + op.RightWidth];
     private long _sequence, _appended, _removed;
@@ -79,13 +80,13 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         }
         // Unique per stored row: the batch that stored it (the store's next version) and its place in the batch.
         var batch = store.Version + 1;
-        var stateKey = RowCodec.Encode([side, key, batch, _sequence++]);
+        var stateKey = StateKey(side, key, batch, _sequence++);
         var value = EncodeValue(matched, evictionMs, row);
         store.Change(stateKey, value, committedValueLength: -1);
         cache.Add(new StoredJoinRow(side, key, stateKey, evictionMs, batch, value.Length)
         {
             Matched = matched,
-            Row = cache.Mirrors ? JoinStateCache.AsDecoded(row, value) : null,
+            Value = value,
         });
         _appended++;
     }
@@ -103,7 +104,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
             {
                 continue;
             }
-            if (!Matches(side, row, stored.Row!))
+            if (!Matches(side, row, stored.Row))
             {
                 continue;
             }
@@ -111,7 +112,11 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
             if (!stored.Matched)
             {
                 stored.Matched = true;
-                store.Change(stored.StateKey, EncodeValue(true, stored.EvictionMs, stored.Row!), stored.CommittedLength(store.Version));
+                // The flag is the value's first byte: the rest is the same, and the store keeps the array it was given.
+                var value = (byte[])stored.Value!.Clone();
+                value[0] = (byte)ValueTag.True;
+                stored.Value = value;
+                store.Change(stored.StateKey, value, stored.CommittedLength(store.Version));
             }
             if (_semi)
             {
@@ -119,7 +124,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
                 {
                     break;
                 }
-                _output.Add((object?[])stored.Row!.Clone());
+                _output.Add((object?[])stored.Row.Clone());
                 continue;
             }
             _output.Add((object?[])_joined.Clone());
@@ -190,13 +195,17 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         {
             return;
         }
-        // In the store's key order, as a scan of the store would meet them.
-        due.Sort(static (a, b) => StateKeys.Comparer.Compare(a.StateKey, b.StateKey));
+        if (op.Preserves(Left) || op.Preserves(Right))
+        {
+            // Unmatched rows are emitted in the store's key order, as a scan of the store would meet them; an inner
+            // join's evictions show in no order (the store sorts its changes itself).
+            due.Sort(static (a, b) => StateKeys.Comparer.Compare(a.StateKey, b.StateKey));
+        }
         foreach (var row in due)
         {
             if (op.Preserves(row.Side))
             {
-                var (matched, values) = cache.Mirrors ? (row.Matched, row.Row!) : Read(row.StateKey);
+                var (matched, values) = cache.Mirrors ? (row.Matched, row.Row) : Read(row.StateKey);
                 if (!matched)
                 {
                     EmitUnmatched(row.Side, values);
@@ -217,14 +226,32 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         return (stored[0] is true, stored[2..]);
     }
 
-    /// <summary>A stored row's value: matched, eviction time, row.</summary>
+    /// <summary>A stored row's value: matched, eviction time, row (the bytes <c>RowCodec.Encode</c> gives, without boxing the first two).</summary>
     private byte[] EncodeValue(bool matched, long? evictionMs, object?[] row)
     {
         _value.ResetWrittenCount();
-        RowCodec.EncodeValue(_value, matched);
-        RowCodec.EncodeValue(_value, evictionMs);
+        RowCodec.WriteTag(_value, matched ? ValueTag.True : ValueTag.False);
+        if (evictionMs is { } ms)
+        {
+            RowCodec.WriteLong(_value, ms);
+        }
+        else
+        {
+            RowCodec.WriteTag(_value, ValueTag.Null);
+        }
         RowCodec.Encode(_value, row);
         return _value.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A stored row's key: side, join key, batch, n (the bytes <c>RowCodec.Encode([side, key, batch, n])</c> gives, without an array and three boxes).</summary>
+    private byte[] StateKey(int side, byte[] key, long batch, long n)
+    {
+        _stateKey.ResetWrittenCount();
+        RowCodec.WriteInt(_stateKey, side);
+        RowCodec.WriteBinary(_stateKey, key);
+        RowCodec.WriteLong(_stateKey, batch);
+        RowCodec.WriteLong(_stateKey, n);
+        return _stateKey.WrittenSpan.ToArray();
     }
 
     private void EmitUnmatched(int side, object?[] row)

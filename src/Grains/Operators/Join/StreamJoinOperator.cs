@@ -19,6 +19,9 @@ internal sealed class StreamJoinOperator : IStatefulOperator
 {
     public const int Left = 0, Right = 1;
 
+    // The side tags routed rows start with (2 and 3: a preserved side's NULL-key row), boxed once rather than per row.
+    private static readonly object[] SideTags = [0, 1, 2, 3];
+
     private StreamJoinOperator(int index, JoinSpec spec, JoinCondition condition, int rightStream, StreamSchema output)
     {
         Index = index;
@@ -158,13 +161,13 @@ internal sealed class StreamJoinOperator : IStatefulOperator
             }
             if (Condition.KeyOf(side, row) is { } key)
             {
-                output.Add(key, [side, .. row]);
+                output.Add(key, [SideTags[side], .. row]);
             }
             else if (Preserves(side))
             {
                 // A NULL key never matches (SQL equality), yet the preserved side keeps the row until it is evicted and
                 // then emits it with nulls, as Spark does; the other side's NULL-key rows are filtered out before the join.
-                output.Add([], [side + 2, .. row]);
+                output.Add([], [SideTags[side + 2], .. row]);
             }
         }
     }

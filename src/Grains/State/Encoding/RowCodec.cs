@@ -102,10 +102,10 @@ internal static class RowCodec
                 WriteTag(writer, b ? ValueTag.True : ValueTag.False);
                 break;
             case int i:
-                WriteVarint(writer, ValueTag.Int, (uint)((i << 1) ^ (i >> 31)));
+                WriteInt(writer, i);
                 break;
             case long l:
-                WriteVarint(writer, ValueTag.Long, (ulong)((l << 1) ^ (l >> 63)));
+                WriteLong(writer, l);
                 break;
             case double d:
                 WriteFixed64(writer, ValueTag.Double, double.IsNaN(d) ? CanonicalNaNBits : d == 0 ? 0 : BitConverter.DoubleToInt64Bits(d));
@@ -117,8 +117,7 @@ internal static class RowCodec
                 WriteString(writer, s);
                 break;
             case byte[] bytes:
-                WriteVarint(writer, ValueTag.Binary, (ulong)bytes.Length);
-                writer.Write(bytes);
+                WriteBinary(writer, bytes);
                 break;
             case StructValue s:
                 WriteNested(writer, ValueTag.Struct, s.Values, depth);
@@ -165,6 +164,16 @@ internal static class RowCodec
         }
         span[n++] = (byte)value;
         writer.Advance(n);
+    }
+
+    internal static void WriteInt(IBufferWriter<byte> writer, int value) => WriteVarint(writer, ValueTag.Int, (uint)((value << 1) ^ (value >> 31)));
+
+    internal static void WriteLong(IBufferWriter<byte> writer, long value) => WriteVarint(writer, ValueTag.Long, (ulong)((value << 1) ^ (value >> 63)));
+
+    internal static void WriteBinary(IBufferWriter<byte> writer, ReadOnlySpan<byte> bytes)
+    {
+        WriteVarint(writer, ValueTag.Binary, (ulong)bytes.Length);
+        writer.Write(bytes);
     }
 
     internal static void WriteFixed64(IBufferWriter<byte> writer, ValueTag tag, long value)
