@@ -55,6 +55,13 @@ internal sealed class ClosingGroups(bool byPrefix)
         return index;
     }
 
+    /// <summary>
+    /// Whether, by prefix, no group of the state starts with the key's first value: every stored group that closes has
+    /// its prefix here until it closes, and closing removes all its groups. Always false for the per-key form.
+    /// </summary>
+    public bool IsNewPrefix(object?[] keyValues) =>
+        byPrefix && !_prefixes.GetAlternateLookup<ReadOnlySpan<byte>>().Contains(RowCodec.EncodeScratch(keyValues.AsSpan(0, 1)));
+
     /// <summary>Adds a group new to the state, closing at <paramref name="closesAtMs"/>.</summary>
     public void Add(long closesAtMs, byte[] key, object?[] keyValues)
     {
