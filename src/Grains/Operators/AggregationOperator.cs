@@ -134,6 +134,7 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
             // not hold is new, and the batch need not look it up in the store.
             cache.Value = state = new AggregationCache(new HotGroups(cache.Budget, holdsAll: !store.Iterate().Any()), closing);
         }
+        state.Closing?.BeginBatch();
         return new Batch(this, store, state.Groups, state.Closing);
     }
 
@@ -266,7 +267,11 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
             {
                 closing!.Add(time, key, keyValues!);
             }
-            if (keyValues is not null && !hot.TryAdd(key, keyValues, buffer, value.Length) && existing is not null)
+            if (keyValues is null)
+            {
+                hot.NotHeld();
+            }
+            else if (!hot.TryAdd(key, keyValues, buffer, value.Length) && existing is not null)
             {
                 _reread.Add((key, keyValues, buffer));
             }

@@ -84,6 +84,9 @@ internal sealed class HotGroups(StateCacheBudget budget, bool holdsAll = false) 
         return true;
     }
 
+    /// <summary>A group the store has (or just got) that is not held: the held groups are no longer all of them.</summary>
+    public void NotHeld() => HoldsAll = false;
+
     public void Remove(byte[] key)
     {
         if (_groups.Remove(key))
