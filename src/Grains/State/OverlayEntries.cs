@@ -4,9 +4,12 @@ namespace Sluice.State;
 
 /// <summary>
 /// The working version's changes: a hash map for the point reads and writes operators make per key, and the key order
-/// built only when something iterates (a commit, a prefix scan). A sorted set paid a tree descent and a byte comparison
-/// per level on every put; here a put is a hash probe, and the order costs one sort of the keys added since the last
-/// iteration, merged into the ones already in order. A null value is a tombstone. Keys and values are kept as given.
+/// built only when something iterates. A sorted set paid a tree descent and a byte comparison per level on every put;
+/// here a put is a hash probe, and the commit sorts once. A prefix scan of keys not yet in order walks them all, which
+/// pays for a few scans (an aggregation closing a window or two); an operator that interleaves many scans with new keys
+/// (session windows, a join past its cache) would make that quadratic, so once scans have walked several times the
+/// entries held, the rest of the version keeps them in a sorted set as before. A null value is a tombstone. Keys and
+/// values are kept as given.
 /// </summary>
 internal sealed class OverlayEntries
 {
@@ -16,6 +19,9 @@ internal sealed class OverlayEntries
     // Every entry of the map; the first _sortedCount in key order, the rest in the order they were added.
     private readonly List<SortedEntries.Entry> _entries = [];
     private int _sortedCount;
+    // Entries walked by prefix scans of unsorted keys since the last clear; past a few times Count, the sorted set.
+    private long _scanned;
+    private SortedSet<SortedEntries.Entry>? _tree;
 
     public int Count => _map.Count;
 
@@ -42,6 +48,7 @@ internal sealed class OverlayEntries
         entry = new SortedEntries.Entry(key, value) { CommittedLength = committedLength };
         _map.Add(key, entry);
         _entries.Add(entry);
+        _tree?.Add(entry);
         PayloadBytes += key.Length + (value?.Length ?? 0);
     }
 
@@ -50,12 +57,20 @@ internal sealed class OverlayEntries
         _map.Clear();
         _entries.Clear();
         _sortedCount = 0;
+        _scanned = 0;
+        _tree = null;
         PayloadBytes = 0;
     }
 
     /// <summary>Every entry in key order; valid until the next <see cref="Set"/> of a new key or <see cref="Clear"/>.</summary>
     public ReadOnlySpan<SortedEntries.Entry> Sorted()
     {
+        if (_tree is not null && _sortedCount != _entries.Count)
+        {
+            _entries.Clear();
+            _entries.AddRange(_tree);
+            _sortedCount = _entries.Count;
+        }
         Sort();
         return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_entries);
     }
@@ -63,6 +78,20 @@ internal sealed class OverlayEntries
     /// <summary>A copy of the entries whose key starts with <paramref name="prefix"/>, ascending: later changes do not show in it.</summary>
     public KeyValuePair<byte[], byte[]?>[] CopyRange(byte[] prefix)
     {
+        if (prefix.Length > 0 && _tree is not null)
+        {
+            return [.. TreeRange(_tree, prefix).Select(static e => new KeyValuePair<byte[], byte[]?>(e.Key, e.Value))];
+        }
+        if (prefix.Length > 0 && _sortedCount != _entries.Count)
+        {
+            _scanned += _entries.Count;
+            if (_scanned <= (4L * _entries.Count) + 1024)
+            {
+                return ScanRange(prefix);
+            }
+            _tree = new SortedSet<SortedEntries.Entry>(_entries, Comparer<SortedEntries.Entry>.Create(ByKey));
+            return CopyRange(prefix);
+        }
         var sorted = Sorted();
         var from = LowerBound(sorted, prefix);
         var to = from;
@@ -76,6 +105,45 @@ internal sealed class OverlayEntries
             copy[i - from] = new(sorted[i].Key, sorted[i].Value);
         }
         return copy;
+    }
+
+    /// <summary>The entries with the prefix, found by walking them all (they are not in order), sorted.</summary>
+    private KeyValuePair<byte[], byte[]?>[] ScanRange(byte[] prefix)
+    {
+        var matches = new List<SortedEntries.Entry>();
+        foreach (var entry in _entries)
+        {
+            if (entry.Key.AsSpan().StartsWith(prefix))
+            {
+                matches.Add(entry);
+            }
+        }
+        matches.Sort(ByKey);
+        var copy = new KeyValuePair<byte[], byte[]?>[matches.Count];
+        for (var i = 0; i < copy.Length; i++)
+        {
+            copy[i] = new(matches[i].Key, matches[i].Value);
+        }
+        return copy;
+    }
+
+    /// <summary>The set's entries with the prefix, as <see cref="SortedEntries.Range"/> finds them.</summary>
+    private static IEnumerable<SortedEntries.Entry> TreeRange(SortedSet<SortedEntries.Entry> tree, byte[] prefix)
+    {
+        if (tree.Count == 0)
+        {
+            return [];
+        }
+        var lower = new SortedEntries.Entry(prefix, null);
+        var upperKey = StateKeys.PrefixUpperBound(prefix);
+        var upper = upperKey is null ? tree.Max! : new SortedEntries.Entry(upperKey, null);
+        var comparer = tree.Comparer;
+        if (comparer.Compare(lower, upper) > 0 || comparer.Compare(lower, tree.Max) > 0 || comparer.Compare(upper, tree.Min) < 0)
+        {
+            return [];
+        }
+        // The view is inclusive of the bound; the bound itself does not start with the prefix.
+        return tree.GetViewBetween(lower, upper).Where(e => e.Key.AsSpan().StartsWith(prefix));
     }
 
     private static int LowerBound(ReadOnlySpan<SortedEntries.Entry> sorted, byte[] key)

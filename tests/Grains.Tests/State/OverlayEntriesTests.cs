@@ -5,8 +5,12 @@ namespace Sluice.Tests.State;
 /// <summary>The working version's changes, kept in a hash map and put in key order only when iterated.</summary>
 public sealed class OverlayEntriesTests
 {
-    [Fact]
-    public void InterleavedSetsAndIterations_GiveTheEntriesOfASortedMap_InUnsignedKeyOrder()
+    /// <param name="scanEvery">One prefix scan per this many sets on average: rare scans walk the unsorted keys,
+    /// frequent ones switch the overlay to a sorted set.</param>
+    [Theory]
+    [InlineData(50)]
+    [InlineData(2000)]
+    public void InterleavedSetsAndIterations_GiveTheEntriesOfASortedMap_InUnsignedKeyOrder(int scanEvery)
     {
         var random = new Random(3);
         var overlay = new OverlayEntries();
@@ -18,7 +22,11 @@ public sealed class OverlayEntriesTests
             byte[]? value = random.Next(4) == 0 ? null : [(byte)random.Next(256)];
             overlay.Set(key, value, SortedEntries.Entry.UnknownLength);
             expected[key] = value;
-            if (random.Next(50) == 0)
+            if (random.Next(300) == 0)
+            {
+                Assert.Equal(expected.Select(Describe), overlay.Sorted().ToArray().Select(e => Describe(new(e.Key, e.Value))));
+            }
+            if (random.Next(scanEvery) == 0)
             {
                 var prefix = new byte[random.Next(0, 2)];
                 random.NextBytes(prefix);
