@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Sluice.Columnar;
 using Sluice.Contracts;
@@ -129,8 +130,11 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
             var closing = HasWatermarkOnKey && _mode != OutputMode.Complete
                 ? ClosingGroups.Build(store, byPrefix: _evictionKey == 0, EvictionTimeMs)
                 : null;
-            cache.Value = state = new AggregationCache(new HotGroups(cache.Budget), closing);
+            // From an empty store, the hot state holds every group until one finds no room: until then a key it does
+            // not hold is new, and the batch need not look it up in the store.
+            cache.Value = state = new AggregationCache(new HotGroups(cache.Budget, holdsAll: !store.Iterate().Any()), closing);
         }
+        state.Closing?.BeginBatch();
         return new Batch(this, store, state.Groups, state.Closing);
     }
 
@@ -195,16 +199,23 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
             hot.BeginBatch();
             foreach (var (key, partial) in _pending)
             {
-                if (hot.TryGet(key, out var keyValues, out var buffer))
+                object?[]? keyValues;
+                object?[] buffer;
+                ref var held = ref hot.Find(key);
+                if (!Unsafe.IsNullRef(ref held))
                 {
+                    (keyValues, buffer) = (held.KeyValues, held.Buffer);
                     // State first: order-sensitive aggregates (first, last) keep the earlier batches' value.
                     op._aggregates.Merge(buffer, partial);
+                    var value = RowCodec.Encode(buffer);
+                    Write(key, value, held.StoredLength);
+                    // What the store holds once this batch commits (an aborted batch drops the hot state).
+                    held.StoredLength = value.Length;
                 }
                 else
                 {
                     (keyValues, buffer) = Load(key, partial);
                 }
-                store.Put(key, RowCodec.Encode(buffer));
                 if (update)
                 {
                     output.Add(Row(keyValues!, buffer));
@@ -236,23 +247,55 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
         /// </summary>
         private (object?[]? KeyValues, object?[] Buffer) Load(byte[] key, object?[] partial)
         {
-            var existing = store.Get(key);
+            var keyValues = closing is not null ? RowCodec.Decode(key) : null;
+            var closesAt = keyValues is not null ? op.EvictionTimeMs(keyValues) : null;
+            // A key the hot state would hold if the store had it, or of a window the closing index has never seen (no
+            // stored key can start with it), is new: no store read, and the commit is told it is not committed.
+            var isNew = hot.HoldsAll || (closesAt is not null && closing!.IsNewPrefix(keyValues!));
+            var existing = isNew ? null : store.Get(key);
             var buffer = partial;
             if (existing is not null)
             {
                 buffer = RowCodec.Decode(existing);
                 op._aggregates.Merge(buffer, partial);
             }
-            var keyValues = op._mode == OutputMode.Update || existing is not null || closing is not null || hot.HasRoom ? RowCodec.Decode(key) : null;
-            if (closing is not null && existing is null && op.EvictionTimeMs(keyValues!) is { } closesAt)
+            var value = RowCodec.Encode(buffer);
+            // Get's null is a key not committed, or one the working version holds (whose change ignores the length).
+            Write(key, value, existing?.Length ?? -1);
+            keyValues ??= op._mode == OutputMode.Update || existing is not null || hot.HasRoom ? RowCodec.Decode(key) : null;
+            if (closesAt is { } time && existing is null)
             {
-                closing.Add(closesAt, key, keyValues!);
+                closing!.Add(time, key, keyValues!);
             }
-            if (keyValues is not null && !hot.TryAdd(key, keyValues, buffer) && existing is not null)
+            if (keyValues is null)
+            {
+                hot.NotHeld();
+            }
+            else if (!hot.TryAdd(key, keyValues, buffer, value.Length) && existing is not null)
             {
                 _reread.Add((key, keyValues, buffer));
             }
             return (keyValues, buffer);
+        }
+
+        /// <summary>Writes a group's value, telling the store its committed length when known.</summary>
+        private void Write(byte[] key, byte[]? value, int committedLength)
+        {
+            if (committedLength == SortedEntries.Entry.UnknownLength)
+            {
+                if (value is null)
+                {
+                    store.Remove(key);
+                }
+                else
+                {
+                    store.Put(key, value);
+                }
+            }
+            else
+            {
+                store.Change(key, value, committedLength);
+            }
         }
 
         /// <summary>Removes the groups the watermark has closed (append mode outputs them, once).</summary>
@@ -274,15 +317,18 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
             }
         }
 
+        /// <summary>
+        /// Removes a closed group. <paramref name="value"/> is the working version's value when the caller read it:
+        /// for a key the working version has not changed, that is the committed value, whose length the commit needs.
+        /// </summary>
         private void Remove(byte[] key, byte[]? value, List<object?[]> output)
         {
+            var held = hot.TryPeek(key, out var keyValues, out var buffer, out var storedLength);
             if (op._mode == OutputMode.Append)
             {
-                output.Add(hot.TryPeek(key, out var keyValues, out var buffer)
-                    ? Row(keyValues, buffer)
-                    : Row(RowCodec.Decode(key), RowCodec.Decode(value ?? store.Get(key)!)));
+                output.Add(held ? Row(keyValues, buffer) : Row(RowCodec.Decode(key), RowCodec.Decode(value ??= store.Get(key)!)));
             }
-            store.Remove(key);
+            Write(key, null, value?.Length ?? (held ? storedLength : SortedEntries.Entry.UnknownLength));
             hot.Remove(key);
         }
 

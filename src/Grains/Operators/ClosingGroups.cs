@@ -21,6 +21,8 @@ internal sealed class ClosingGroups(bool byPrefix)
 {
     private readonly SortedDictionary<long, List<byte[]>> _byTime = [];
     private readonly HashSet<byte[]> _prefixes = new(ByteKeyComparer.Instance);
+    // Prefixes first seen by the current batch: the store had no key with them when it started.
+    private readonly HashSet<byte[]> _fresh = new(ByteKeyComparer.Instance);
 
     /// <summary>Whether <see cref="TakeDue"/> returns key prefixes (scan the store with them) rather than whole keys.</summary>
     public bool ByPrefix => byPrefix;
@@ -55,6 +57,24 @@ internal sealed class ClosingGroups(bool byPrefix)
         return index;
     }
 
+    /// <summary>
+    /// Whether, by prefix, no group of the state starts with the key's first value: every stored group that closes has
+    /// its prefix here until it closes, and closing removes all its groups. Always false for the per-key form.
+    /// </summary>
+    public bool IsNewPrefix(object?[] keyValues)
+    {
+        if (!byPrefix)
+        {
+            return false;
+        }
+        var prefix = RowCodec.EncodeScratch(keyValues.AsSpan(0, 1));
+        // A batch writes each key once, so a prefix the batch added has only the keys it wrote before this one.
+        return !_prefixes.GetAlternateLookup<ReadOnlySpan<byte>>().Contains(prefix) || (_fresh.Count > 0 && _fresh.GetAlternateLookup<ReadOnlySpan<byte>>().Contains(prefix));
+    }
+
+    /// <summary>Starts a batch: prefixes added from now on are new to it.</summary>
+    public void BeginBatch() => _fresh.Clear();
+
     /// <summary>Adds a group new to the state, closing at <paramref name="closesAtMs"/>.</summary>
     public void Add(long closesAtMs, byte[] key, object?[] keyValues)
     {
@@ -69,6 +89,7 @@ internal sealed class ClosingGroups(bool byPrefix)
             }
             entry = PrefixOf(key, keyValues);
             _prefixes.Add(entry);
+            _fresh.Add(entry);
         }
         else
         {

@@ -11,12 +11,18 @@ namespace Sluice.Operators;
 /// group from the store. Entries count against the silo's <see cref="StateCacheBudget"/>; groups beyond it are read
 /// from the store as before, so state larger than memory still works.
 /// </summary>
-internal sealed class HotGroups(StateCacheBudget budget) : IDisposable
+internal sealed class HotGroups(StateCacheBudget budget, bool holdsAll = false) : IDisposable
 {
     private readonly Dictionary<byte[], Entry> _groups = new(ByteKeyComparer.Instance);
     private int _batch;
 
     public int Count => _groups.Count;
+
+    /// <summary>
+    /// Whether every group the store holds is held here too (true from an empty store while every group found room),
+    /// so a key not held is new to the state and need not be looked up in the store.
+    /// </summary>
+    public bool HoldsAll { get; private set; } = holdsAll;
 
     /// <summary>Whether the budget can take another group.</summary>
     public bool HasRoom => budget.Available > 0;
@@ -24,15 +30,28 @@ internal sealed class HotGroups(StateCacheBudget budget) : IDisposable
     /// <summary>The group of <paramref name="key"/> if held; marks it used by the current batch.</summary>
     public bool TryGet(byte[] key, out object?[] keyValues, out object?[] buffer)
     {
-        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_groups, key);
+        ref var entry = ref Find(key);
         if (Unsafe.IsNullRef(ref entry))
         {
             keyValues = buffer = null!;
             return false;
         }
-        entry.LastBatch = _batch;
         (keyValues, buffer) = (entry.KeyValues, entry.Buffer);
         return true;
+    }
+
+    /// <summary>
+    /// The held group of <paramref name="key"/>, marked used by the current batch, or a null reference; valid until
+    /// the next change to the held set.
+    /// </summary>
+    public ref Entry Find(byte[] key)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_groups, key);
+        if (!Unsafe.IsNullRef(ref entry))
+        {
+            entry.LastBatch = _batch;
+        }
+        return ref entry;
     }
 
     /// <summary>The key array of a held group, so a batch that meets the key again (as bytes) need not copy it.</summary>
@@ -40,23 +59,33 @@ internal sealed class HotGroups(StateCacheBudget budget) : IDisposable
         _groups.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var held, out _) ? held : null;
 
     /// <summary>The group of <paramref name="key"/> if held, without marking it used (complete mode's full output).</summary>
-    public bool TryPeek(byte[] key, out object?[] keyValues, out object?[] buffer)
+    public bool TryPeek(byte[] key, out object?[] keyValues, out object?[] buffer) => TryPeek(key, out keyValues, out buffer, out _);
+
+    /// <summary>As <see cref="TryPeek(byte[], out object?[], out object?[])"/>, with the group's <see cref="Entry.StoredLength"/>.</summary>
+    public bool TryPeek(byte[] key, out object?[] keyValues, out object?[] buffer, out int storedLength)
     {
         var found = _groups.TryGetValue(key, out var entry);
-        (keyValues, buffer) = (entry.KeyValues, entry.Buffer);
+        (keyValues, buffer, storedLength) = (entry.KeyValues, entry.Buffer, entry.StoredLength);
         return found;
     }
 
-    /// <summary>Holds a group the store has (or just got), if the budget has room. The buffer is then changed in place.</summary>
-    public bool TryAdd(byte[] key, object?[] keyValues, object?[] buffer)
+    /// <summary>
+    /// Holds a group the store has (or just got), if the budget has room. The buffer is then changed in place.
+    /// <paramref name="storedLength"/> is the length of the group's value in the store's committed version (-1: none).
+    /// </summary>
+    public bool TryAdd(byte[] key, object?[] keyValues, object?[] buffer, int storedLength = State.SortedEntries.Entry.UnknownLength)
     {
         if (!budget.TryTake())
         {
+            HoldsAll = false;
             return false;
         }
-        _groups.Add(key, new Entry(keyValues, buffer, _batch));
+        _groups.Add(key, new Entry(keyValues, buffer, _batch) { StoredLength = storedLength });
         return true;
     }
+
+    /// <summary>A group the store has (or just got) that is not held: the held groups are no longer all of them.</summary>
+    public void NotHeld() => HoldsAll = false;
 
     public void Remove(byte[] key)
     {
@@ -85,6 +114,7 @@ internal sealed class HotGroups(StateCacheBudget budget) : IDisposable
             {
                 if (entry.LastBatch < usedSince && !batch.ContainsKey(key))
                 {
+                    HoldsAll = false;
                     _groups.Remove(key);
                     budget.Release(1);
                     if (--excess == 0)
@@ -109,10 +139,19 @@ internal sealed class HotGroups(StateCacheBudget budget) : IDisposable
         _groups.Clear();
     }
 
-    private struct Entry(object?[] keyValues, object?[] buffer, int lastBatch)
+    /// <summary>A held group.</summary>
+    internal struct Entry(object?[] keyValues, object?[] buffer, int lastBatch)
     {
         public readonly object?[] KeyValues = keyValues;
         public readonly object?[] Buffer = buffer;
         public int LastBatch = lastBatch;
+
+        /// <summary>
+        /// The length of the group's value in the store's committed version (-1: not committed), or
+        /// <see cref="State.SortedEntries.Entry.UnknownLength"/>; handed to the store with each change so its commit
+        /// need not look the key up. The batch that writes the group sets it to the written length, which is the
+        /// committed one once the batch commits (an aborted batch drops the hot state with its cache).
+        /// </summary>
+        public int StoredLength;
     }
 }

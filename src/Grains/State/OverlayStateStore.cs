@@ -15,7 +15,7 @@ namespace Sluice.State;
 /// </summary>
 internal abstract class OverlayStateStore : IStateStore
 {
-    private readonly SortedEntries _overlay = new();
+    private readonly OverlayEntries _overlay = new();
     private readonly StateCheckpointFiles _files;
     private readonly StateStoreOptions _options;
     private readonly List<KeyValuePair<byte[], byte[]?>> _changes = [];

@@ -33,14 +33,14 @@ internal sealed class VersionChanges
 
     /// <param name="committedValueLength">Length of the committed value of a key; -1 when the key is not committed.</param>
     /// <param name="changes">An empty list to fill (the store reuses one across commits).</param>
-    public static VersionChanges Collect(SortedEntries overlay, Func<byte[], int> committedValueLength, long rowsTotal, long bytesTotal,
+    public static VersionChanges Collect(OverlayEntries overlay, Func<byte[], int> committedValueLength, long rowsTotal, long bytesTotal,
         long version, List<KeyValuePair<byte[], byte[]?>> changes)
     {
         // A put takes 9 bytes besides its key and value, a remove 5 besides its key: this bounds the file.
         var bound = StateFileWriter.HeaderLength + StateFileWriter.TrailerLength + overlay.PayloadBytes + (9L * overlay.Count);
         var delta = new StateFileWriter(StateFileKind.Delta, version, bound, pooled: true);
         var result = new VersionChanges(changes, delta) { RowsTotal = rowsTotal, BytesTotal = bytesTotal };
-        foreach (var entry in overlay.Range([]))
+        foreach (var entry in overlay.Sorted())
         {
             var committed = entry.CommittedLength != SortedEntries.Entry.UnknownLength ? entry.CommittedLength : committedValueLength(entry.Key);
             if (entry.Value is null)

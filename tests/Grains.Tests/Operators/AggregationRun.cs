@@ -7,7 +7,8 @@ using Sluice.State;
 
 namespace Sluice.Tests.Operators;
 
-internal sealed record AggregationOutcome(List<string> Output, long StateRows, int Late);
+/// <param name="StoreGets">RocksDB point reads the batch made (RocksDB stores only).</param>
+internal sealed record AggregationOutcome(List<string> Output, long StateRows, int Late, long StoreGets = 0);
 
 /// <summary>
 /// A stateful operator's two halves run by hand, as agents and window grains run them: <c>Route</c> per partition,
@@ -73,17 +74,19 @@ internal sealed class AggregationRun : IDisposable
             }
         }
         var output = new List<string>();
-        long stateRows = 0;
+        long stateRows = 0, gets = 0;
         for (var g = 0; g < KeyGroups; g++)
         {
             output.AddRange(batches[g].Finish(watermarkMs, 0).Select(Describe));
             if (commit)
             {
-                stateRows += (await _groups.Stores[g].CommitAsync(batchId)).NumRowsTotal;
+                var metrics = await _groups.Stores[g].CommitAsync(batchId);
+                stateRows += metrics.NumRowsTotal;
+                gets += metrics.CustomMetrics.GetValueOrDefault("rocksdbGetCount");
             }
         }
         output.Sort(StringComparer.Ordinal);
-        return new AggregationOutcome(output, stateRows, late);
+        return new AggregationOutcome(output, stateRows, late, gets);
     }
 
     public void Dispose() => _groups.Dispose();

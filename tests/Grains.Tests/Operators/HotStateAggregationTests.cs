@@ -141,6 +141,40 @@ public sealed class HotStateAggregationTests : IDisposable
         Assert.Equal(1, index.Entries);
     }
 
+    [Theory]
+    [InlineData("update")]
+    [InlineData("append")]
+    public async Task GroupsHeldOrNew_AreNeitherReadNorLookedUpInTheStore(string mode)
+    {
+        // Unbounded, the hot state holds every group from the empty store on: a key it does not hold is new. Neither
+        // the batch (store reads) nor the commit (committed lengths) nor eviction needs the store's point reads.
+        using var run = new AggregationRun(Spec(mode), Path.Combine(_root, "held"), keepCache: true, rocksDb: true);
+        var first = await run.BatchAsync(0, 0, [AggregationRun.Row("a", 10), AggregationRun.Row("b", 20), AggregationRun.Row("a", 400)]);
+        var second = await run.BatchAsync(1, 0, [AggregationRun.Row("a", 30), AggregationRun.Row("c", 40), AggregationRun.Row("b", 410)]);
+        var closes = await run.BatchAsync(2, 300_000, [AggregationRun.Row("a", 420)]);
+
+        Assert.Equal(mode == "update" ? ["a@300=2"] : ["a@0=2", "b@0=1", "c@0=1"], closes.Output);
+        Assert.Equal(2, closes.StateRows);
+        Assert.Equal([0L, 0L, 0L], new[] { first.StoreGets, second.StoreGets, closes.StoreGets });
+    }
+
+    [Fact]
+    public async Task GroupsOfAWindowTheClosingIndexNeverSaw_AreNotReadFromTheStore()
+    {
+        // No room for hot groups, so only the closing index can tell: a window it has never seen has no stored group.
+        using var run = new AggregationRun(Spec("update"), Path.Combine(_root, "cold"), keepCache: true, new StateCacheBudget(0), rocksDb: true);
+        // Enough users that every key group (the index is per key group) sees the first window.
+        await run.BatchAsync(0, 0, [.. Enumerable.Range(0, 20).Select(u => AggregationRun.Row("u" + u, 10))]);
+        var newWindow = await run.BatchAsync(1, 0, [AggregationRun.Row("a", 310), AggregationRun.Row("b", 320), AggregationRun.Row("c", 330)]);
+        var knownWindow = await run.BatchAsync(2, 0, [AggregationRun.Row("u1", 30), AggregationRun.Row("c", 40)]);
+
+        Assert.Equal(["a@300=1", "b@300=1", "c@300=1"], newWindow.Output);
+        Assert.Equal(0, newWindow.StoreGets);
+        Assert.Equal(["c@0=1", "u1@0=2"], knownWindow.Output);
+        // The known window's keys are read (u1 stored, c not), once each.
+        Assert.Equal(2, knownWindow.StoreGets);
+    }
+
     [Fact]
     public void HotGroups_FullBudget_NewGroupsWaitForRoom_GroupsReadBackPushOutUntouchedOnes()
     {

@@ -1,0 +1,55 @@
+using Sluice.State;
+
+namespace Sluice.Tests.State;
+
+/// <summary>The working version's changes, kept in a hash map and put in key order only when iterated.</summary>
+public sealed class OverlayEntriesTests
+{
+    /// <param name="scanEvery">One prefix scan per this many sets on average: rare scans walk the unsorted keys,
+    /// frequent ones switch the overlay to a sorted set.</param>
+    [Theory]
+    [InlineData(50)]
+    [InlineData(2000)]
+    public void InterleavedSetsAndIterations_GiveTheEntriesOfASortedMap_InUnsignedKeyOrder(int scanEvery)
+    {
+        var random = new Random(3);
+        var overlay = new OverlayEntries();
+        var expected = new SortedDictionary<byte[], byte[]?>(StateKeys.Comparer);
+        for (var step = 0; step < 4000; step++)
+        {
+            var key = new byte[random.Next(0, 4)];
+            random.NextBytes(key);
+            byte[]? value = random.Next(4) == 0 ? null : [(byte)random.Next(256)];
+            overlay.Set(key, value, SortedEntries.Entry.UnknownLength);
+            expected[key] = value;
+            if (random.Next(300) == 0)
+            {
+                Assert.Equal(expected.Select(Describe), overlay.Sorted().ToArray().Select(e => Describe(new(e.Key, e.Value))));
+            }
+            if (random.Next(scanEvery) == 0)
+            {
+                var prefix = new byte[random.Next(0, 2)];
+                random.NextBytes(prefix);
+                Assert.Equal(
+                    expected.Where(e => e.Key.AsSpan().StartsWith(prefix)).Select(Describe),
+                    overlay.CopyRange(prefix).Select(Describe));
+            }
+        }
+        Assert.Equal(expected.Select(Describe), overlay.Sorted().ToArray().Select(e => Describe(new(e.Key, e.Value))));
+        Assert.Equal(expected.Count, overlay.Count);
+        Assert.Equal(expected.Sum(e => e.Key.Length + (e.Value?.Length ?? 0)), overlay.PayloadBytes);
+    }
+
+    [Fact]
+    public void CommittedLength_IsKeptFromTheFirstChangeOfAKey()
+    {
+        var overlay = new OverlayEntries();
+        overlay.Set([1], [1, 2], committedLength: 5);
+        overlay.Set([1], null, committedLength: 9);
+        var entry = Assert.Single(overlay.Sorted().ToArray());
+        Assert.Equal(5, entry.CommittedLength);
+        Assert.Null(entry.Value);
+    }
+
+    private static string Describe(KeyValuePair<byte[], byte[]?> e) => Convert.ToHexString(e.Key) + "=" + (e.Value is null ? "-" : Convert.ToHexString(e.Value));
+}
