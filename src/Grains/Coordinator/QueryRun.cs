@@ -21,6 +21,7 @@ internal sealed partial class QueryRun : IDisposable
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
     private OffsetSeq? _pending;
+    private Task _groupCommit = Task.CompletedTask;
     private bool _noDataBatchDue;
     private long? _nextProcessingTimerMs;
     private long _stagedByKeyGroups;
