@@ -27,7 +27,9 @@ internal sealed partial class QueryRun
         var durations = new Dictionary<string, long>();
         var total = Stopwatch.StartNew();
         var phase = Stopwatch.StartNew();
-        var latest = await LatestOffsetsAsync(cancellationToken);
+        var ahead = _nextLatest;
+        _nextLatest = null;
+        var latest = await (ahead ?? LatestOffsetsAsync(cancellationToken));
         durations["latestOffset"] = phase.ElapsedMilliseconds;
         foreach (var source in _sources)
         {
@@ -42,6 +44,12 @@ internal sealed partial class QueryRun
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             if (!_sources.Any(s => OffsetPlanner.HasNewData(s.Committed.Partitions, ends[s.Index])) && !NoDataBatchDue(now))
             {
+                if (ahead is not null)
+                {
+                    // Offsets asked ahead predate this call (and a ProcessAllAvailable waiting on it): only a fresh
+                    // look may call the query idle.
+                    return await RunNextBatchAsync(limited, targets, cancellationToken);
+                }
                 // Idle: the last batches' consumer-group commits land before the loop reports it (ProcessAllAvailable).
                 await _groupCommit;
                 return null;
@@ -191,6 +199,12 @@ internal sealed partial class QueryRun
         }
         var nextWatermark = _watermarks.Advance();
         _lock.ThrowIfLost();
+        if (_planAhead)
+        {
+            // The default trigger starts the next batch as soon as this one commits: ask for its latest offsets (a
+            // read-only broker call) while commits/N is written; offsets/N+1 is still written only after commits/N.
+            _nextLatest = LatestOffsetsAsync(CancellationToken.None);
+        }
         if (!await Checkpoint.Commits.AddAsync(batchId, new CommitEntry(nextWatermark)))
         {
             throw new InvalidOperationException($"commits/{batchId} appeared in checkpoint '{Checkpoint.Store.Location}' while this run committed it: another process writes to this checkpoint.");
@@ -206,6 +220,27 @@ internal sealed partial class QueryRun
     /// and the end of a run wait for it, so lag tools are up to date when a query is idle or stopped.
     /// </summary>
     public Task OffsetsCommittedAsync() => _groupCommit;
+
+    /// <summary>
+    /// Completes when nothing of this run is in flight off the batch's path (consumer-group commits, the next batch's
+    /// latest offsets asked ahead); never faults. Awaited before the run's sources are disposed.
+    /// </summary>
+    public async Task QuiesceAsync()
+    {
+        await _groupCommit;
+        if (_nextLatest is { } ahead)
+        {
+            _nextLatest = null;
+            try
+            {
+                await ahead;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Asked ahead for a batch that will not run; its failure would have been the next batch's.
+            }
+        }
+    }
 
     /// <summary>
     /// Only after commits/N: lag tools then never show a batch as done that a crash would re-run. Off the batch's path
