@@ -216,14 +216,9 @@ internal sealed partial class QueryRun
     }
 
     /// <summary>
-    /// Completes when the consumer-group commits of every committed batch are done (never faults): an idle iteration
-    /// and the end of a run wait for it, so lag tools are up to date when a query is idle or stopped.
-    /// </summary>
-    public Task OffsetsCommittedAsync() => _groupCommit;
-
-    /// <summary>
     /// Completes when nothing of this run is in flight off the batch's path (consumer-group commits, the next batch's
-    /// latest offsets asked ahead); never faults. Awaited before the run's sources are disposed.
+    /// latest offsets asked ahead); never faults. Awaited before the run's sources are disposed, so lag tools are up
+    /// to date when a query stops (an idle iteration waits for the group commits too).
     /// </summary>
     public async Task QuiesceAsync()
     {
