@@ -14,7 +14,7 @@ namespace Sluice.IntegrationTests;
 
 /// <summary>
 /// What stays off a batch's path with the default trigger: the consumer-group commit (for lag tools) runs after
-/// <c>commits/N</c> while the next batch plans and runs, yet lands, in batch order, before the query reports itself idle.
+/// <c>commits/N</c> without holding the batch, yet lands, in batch order, before the query reports itself idle.
 /// Its own silo, whose memory source's offset committer is held by the test.
 /// </summary>
 public sealed class BatchPathTests : IAsyncLifetime
@@ -53,7 +53,7 @@ public sealed class BatchPathTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AHeldConsumerGroupCommit_HoldsNoBatch_AndLandsInOrderBeforeTheQueryIsIdle()
+    public async Task AHeldConsumerGroupCommit_HoldsNotItsBatch_AndLandsInOrderBeforeTheQueryIsIdle()
     {
         var source = "held-" + Guid.NewGuid().ToString("N")[..8];
         var commits = HeldCommitsConnector.Open(source);
@@ -61,10 +61,9 @@ public sealed class BatchPathTests : IAsyncLifetime
             .WriteStream().Format("memory").OutputMode("append").StartAsync(source);
 
         await _client.AddDataAsync(source, new { id = 1 });
+        // Batch 0 commits (and reports progress) while its group commit is held.
         await WaitForBatchAsync(query, 0);
         await _client.AddDataAsync(source, new { id = 2 });
-        // Batch 0's group commit is still held: batch 1 plans, runs and commits all the same.
-        await WaitForBatchAsync(query, 1);
         var idle = query.ProcessAllAvailableAsync();
         var first = await Task.WhenAny(idle, Task.Delay(TimeSpan.FromMilliseconds(300)));
 
