@@ -96,6 +96,7 @@ internal sealed partial class BatchCoordinatorGrain
             LogReleaseFailed(logger, e, old.Spec.Name);
         }
         await old.Retention.WhenIdleAsync();
+        await old.QuiesceAsync();
         old.Dispose();
         await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Min(restart - 1, 4))), stop);
         var runId = Guid.NewGuid();
@@ -234,6 +235,7 @@ internal sealed partial class BatchCoordinatorGrain
                 LogReleaseFailed(logger, e, run.Spec.Name);
             }
         }
+        await run.QuiesceAsync();
         await run.Retention.FinishAsync(run.NextBatchId - 1);
         run.Dispose();
         _run = null;

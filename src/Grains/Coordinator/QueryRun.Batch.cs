@@ -27,7 +27,9 @@ internal sealed partial class QueryRun
         var durations = new Dictionary<string, long>();
         var total = Stopwatch.StartNew();
         var phase = Stopwatch.StartNew();
-        var latest = await LatestOffsetsAsync(cancellationToken);
+        var ahead = _nextLatest;
+        _nextLatest = null;
+        var latest = await (ahead ?? LatestOffsetsAsync(cancellationToken));
         durations["latestOffset"] = phase.ElapsedMilliseconds;
         foreach (var source in _sources)
         {
@@ -35,32 +37,49 @@ internal sealed partial class QueryRun
         }
 
         var offsets = _pending;
+        Task<long>? walCommit = null;
         if (offsets is null)
         {
             var ends = _sources.Select(s => OffsetPlanner.PlanEnd(s.Committed.Partitions, latest[s.Index], limited ? s.MaxOffsetsPerTrigger : null, targets?[s.Index])).ToList();
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             if (!_sources.Any(s => OffsetPlanner.HasNewData(s.Committed.Partitions, ends[s.Index])) && !NoDataBatchDue(now))
             {
+                if (ahead is not null)
+                {
+                    // Offsets asked ahead predate this call (and a ProcessAllAvailable waiting on it): only a fresh
+                    // look may call the query idle.
+                    return await RunNextBatchAsync(limited, targets, cancellationToken);
+                }
+                // Idle: the last batches' consumer-group commits land before the loop reports it (ProcessAllAvailable).
+                await _groupCommit;
                 return null;
             }
             offsets = new OffsetSeq(WatermarkMs, now, _sources.Select(s => new SourceOffsets(s.Source.OffsetKey, ends[s.Index])).ToList())
             {
                 WatermarkPolicy = _watermarks.Policy.ToString().ToLowerInvariant(),
             };
-            phase.Restart();
             _lock.ThrowIfLost();
-            if (!await Checkpoint.Offsets.AddAsync(NextBatchId, offsets, cancellationToken))
-            {
-                throw new InvalidOperationException($"offsets/{NextBatchId} appeared in checkpoint '{Checkpoint.Store.Location}' while this run planned it: another process writes to this checkpoint.");
-            }
-            FaultInjection.Hit("afterOffsets", NextBatchId);
-            durations["walCommit"] = phase.ElapsedMilliseconds;
+            walCommit = WriteOffsetsAsync(NextBatchId, offsets, cancellationToken);
         }
-        cancellationToken.ThrowIfCancellationRequested();
+        else
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
 
         phase.Restart();
         var batchId = NextBatchId;
-        var results = await RunBatchAsync(batchId, offsets);
+        // The agents read and stage while offsets/N is being written: nothing they do is durable (rows go to key groups'
+        // working state and to the sink's staging, which a failed attempt drops), and nothing of the batch finishes or
+        // commits before the write is durable, so the durable writes keep the protocol's order (offsets/N, sink, state,
+        // commits/N) and the write's fsyncs leave the batch's path. Both are awaited: the write's failure comes first.
+        var execution = RunBatchAsync(batchId, offsets);
+        await Task.WhenAll(walCommit ?? Task.FromResult(0L), execution);
+        if (walCommit is not null)
+        {
+            durations["walCommit"] = await walCommit;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var results = await execution;
         FaultInjection.Hit("afterStateStaged", batchId);
         await FinishKeyGroupsAsync(batchId, offsets, results);
         FaultInjection.Hit("afterSinkStaged", batchId);
@@ -80,6 +99,18 @@ internal sealed partial class QueryRun
         Retention.AfterCommit(batchId);
         var latestOffsets = _sources.Select(s => new SourceOffsets(s.Source.OffsetKey, latest[s.Index])).ToList();
         return new BatchOutcome(batchId, offsets, started, latestOffsets, results, rowsOutput, durations, state);
+    }
+
+    /// <summary>Writes <c>offsets/N</c> (durable when it returns); returns how long it took (<c>walCommit</c>).</summary>
+    private async Task<long> WriteOffsetsAsync(long batchId, OffsetSeq offsets, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        if (!await Checkpoint.Offsets.AddAsync(batchId, offsets, cancellationToken))
+        {
+            throw new InvalidOperationException($"offsets/{batchId} appeared in checkpoint '{Checkpoint.Store.Location}' while this run planned it: another process writes to this checkpoint.");
+        }
+        FaultInjection.Hit("afterOffsets", batchId);
+        return watch.ElapsedMilliseconds;
     }
 
     /// <summary>One call per partition with data, per source; the agents read, run operators and stage.</summary>
@@ -133,10 +164,12 @@ internal sealed partial class QueryRun
         // Checked before the sink commit and before commits/N: a run that lost its checkpoint lock writes neither.
         _lock.ThrowIfLost();
         var sink = _sink;
-        await sink.ConfigureAsync(new Immutable<SinkConfig>(new SinkConfig(Spec.Sink, QueryId, Spec.Name)));
+        // Both before the commit, in one round trip's time: the settings are only read by the commit.
+        var configured = sink.ConfigureAsync(new Immutable<SinkConfig>(new SinkConfig(Spec.Sink, QueryId, Spec.Name)));
         // Agents of a stream that has no stateful operator stage their own rows; the last stages stage the rest.
         var staged = results.Where(r => Plan.StreamTargets[r.Stream] < 0).Sum(r => r.Result.RowsOutput) + _stagedByKeyGroups;
         var present = await sink.StagedRowsAsync(batchId);
+        await configured;
         if (present != ISinkGrain.AlreadyCommitted && present < staged)
         {
             // The sink writer's activation (and the rows staged in it) was lost with its silo: committing now would
@@ -166,19 +199,52 @@ internal sealed partial class QueryRun
         }
         var nextWatermark = _watermarks.Advance();
         _lock.ThrowIfLost();
+        if (_planAhead)
+        {
+            // The default trigger starts the next batch as soon as this one commits: ask for its latest offsets (a
+            // read-only broker call) while commits/N is written; offsets/N+1 is still written only after commits/N.
+            _nextLatest = LatestOffsetsAsync(CancellationToken.None);
+        }
         if (!await Checkpoint.Commits.AddAsync(batchId, new CommitEntry(nextWatermark)))
         {
             throw new InvalidOperationException($"commits/{batchId} appeared in checkpoint '{Checkpoint.Store.Location}' while this run committed it: another process writes to this checkpoint.");
         }
         FaultInjection.Hit("afterCommitLog", batchId);
         _noDataBatchDue = Plan.Stages.Count > 0 && nextWatermark > offsets.BatchWatermarkMs;
-        await CommitToConsumerGroupsAsync(offsets);
+        _groupCommit = CommitToConsumerGroupsAsync(_groupCommit, offsets);
         return (rows, state);
     }
 
-    /// <summary>Only after commits/N: lag tools then never show a batch as done that a crash would re-run.</summary>
-    private async Task CommitToConsumerGroupsAsync(OffsetSeq offsets)
+    /// <summary>
+    /// Completes when nothing of this run is in flight off the batch's path (consumer-group commits, the next batch's
+    /// latest offsets asked ahead); never faults. Awaited before the run's sources are disposed, so lag tools are up
+    /// to date when a query stops (an idle iteration waits for the group commits too).
+    /// </summary>
+    public async Task QuiesceAsync()
     {
+        await _groupCommit;
+        if (_nextLatest is { } ahead)
+        {
+            _nextLatest = null;
+            try
+            {
+                await ahead;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Asked ahead for a batch that will not run; its failure would have been the next batch's.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Only after commits/N: lag tools then never show a batch as done that a crash would re-run. Off the batch's path
+    /// (the next batch plans and runs meanwhile), one batch after the other: each waits for the one before, so the
+    /// group's offsets only move forward.
+    /// </summary>
+    private async Task CommitToConsumerGroupsAsync(Task previous, OffsetSeq offsets)
+    {
+        await previous;
         foreach (var source in _sources.Where(s => s.Committer is not null))
         {
             try

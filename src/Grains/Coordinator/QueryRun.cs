@@ -21,6 +21,13 @@ internal sealed partial class QueryRun : IDisposable
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
     private OffsetSeq? _pending;
+    private Task _groupCommit = Task.CompletedTask;
+
+    /// <summary>The next batch's latest offsets, asked for while the last batch's commit was written (default trigger).</summary>
+    private Task<IReadOnlyList<IReadOnlyDictionary<int, long>>>? _nextLatest;
+
+    /// <summary>True for the default trigger, whose next batch starts as soon as the last one commits.</summary>
+    private readonly bool _planAhead;
     private bool _noDataBatchDue;
     private long? _nextProcessingTimerMs;
     private long _stagedByKeyGroups;
@@ -47,6 +54,7 @@ internal sealed partial class QueryRun : IDisposable
         _grains = grains;
         _time = time;
         _watermarks = NewTracker(spec.WatermarkPolicy, 0);
+        _planAhead = spec.Trigger.Kind == TriggerKind.Default;
     }
 
     public QuerySpec Spec { get; }

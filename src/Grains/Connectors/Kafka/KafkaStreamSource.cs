@@ -23,6 +23,9 @@ internal sealed class KafkaStreamSource : IStreamSource
     private readonly IConsumer<Ignore, Ignore> _consumer;
     private readonly IAdminClient _admin;
 
+    /// <summary>The partitions the last <see cref="LatestOffsetsAsync"/> found (planning calls come one at a time).</summary>
+    private IReadOnlyList<int>? _known;
+
     /// <param name="brokerTimeout">How long one metadata or offsets request may wait for the brokers; 10 s by default.</param>
     public KafkaStreamSource(SourceSpec spec, string bootstrapServers, TimeSpan? brokerTimeout = null)
     {
@@ -49,9 +52,45 @@ internal sealed class KafkaStreamSource : IStreamSource
         return offsets;
     }
 
+    /// <summary>
+    /// The topic's partitions are read from metadata on every call (partitions added later show up in the next batch),
+    /// but the offsets of the partitions known from the last call are asked for at the same time, so a batch's
+    /// planning costs one broker round trip instead of two; only when the partitions changed are they asked again.
+    /// </summary>
     public async Task<IReadOnlyDictionary<int, long>> LatestOffsetsAsync(CancellationToken cancellationToken)
     {
-        var partitions = await PartitionsAsync(cancellationToken);
+        var metadata = PartitionsAsync(cancellationToken);
+        if (_known is not { } known)
+        {
+            var first = await metadata;
+            _known = first;
+            return await ListOffsetsAsync(first, OffsetSpec.Latest(), cancellationToken);
+        }
+        var offsets = ListOffsetsAsync(known, OffsetSpec.Latest(), cancellationToken);
+        IReadOnlyList<int> partitions;
+        try
+        {
+            partitions = await metadata;
+        }
+        catch
+        {
+            // The metadata's error names the problem (a missing topic, unreachable brokers); the guess's outcome is moot.
+            _ = offsets.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+        if (partitions.SequenceEqual(known))
+        {
+            return await offsets;
+        }
+        _known = partitions;
+        try
+        {
+            await offsets;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or KafkaException)
+        {
+            // Asked for partitions the topic no longer has: the request for the current ones below decides.
+        }
         return await ListOffsetsAsync(partitions, OffsetSpec.Latest(), cancellationToken);
     }
 
