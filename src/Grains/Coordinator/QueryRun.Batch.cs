@@ -60,15 +60,15 @@ internal sealed partial class QueryRun
 
         phase.Restart();
         var batchId = NextBatchId;
-        var results = await RunBatchAsync(batchId, offsets);
+        var results = await NotStuck(batchId, RunBatchAsync(batchId, offsets));
         FaultInjection.Hit("afterStateStaged", batchId);
-        await FinishKeyGroupsAsync(batchId, offsets, results);
+        await NotStuck(batchId, FinishAsync());
         FaultInjection.Hit("afterSinkStaged", batchId);
         durations["addBatch"] = phase.ElapsedMilliseconds;
         cancellationToken.ThrowIfCancellationRequested();
 
         phase.Restart();
-        var (rowsOutput, state) = await CommitBatchAsync(batchId, offsets, results);
+        var (rowsOutput, state) = await NotStuck(batchId, CommitBatchAsync(batchId, offsets, results));
         durations["commitOffsets"] = phase.ElapsedMilliseconds;
         durations["triggerExecution"] = total.ElapsedMilliseconds;
 
@@ -80,6 +80,30 @@ internal sealed partial class QueryRun
         Retention.AfterCommit(batchId);
         var latestOffsets = _sources.Select(s => new SourceOffsets(s.Source.OffsetKey, latest[s.Index])).ToList();
         return new BatchOutcome(batchId, offsets, started, latestOffsets, results, rowsOutput, durations, state);
+
+        async Task<bool> FinishAsync()
+        {
+            await FinishKeyGroupsAsync(batchId, offsets, results);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The batch protocol's calls may take as long as the batch (<see cref="BatchCalls"/>): one that timed out even so is
+    /// stuck, and the error says so and what to do, instead of Orleans' message alone.
+    /// </summary>
+    private async Task<T> NotStuck<T>(long batchId, Task<T> call)
+    {
+        try
+        {
+            return await call;
+        }
+        catch (TimeoutException e)
+        {
+            // Orleans' message names the grain and method first, then pages of activation diagnostics.
+            var detail = e.Message.Split(". Last known status", 2)[0];
+            throw new TimeoutException(BatchCalls.StuckMessage(Spec.Name, batchId, detail), e);
+        }
     }
 
     /// <summary>One call per partition with data, per source; the agents read, run operators and stage.</summary>
