@@ -283,7 +283,16 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
                     ? Row(keyValues, buffer)
                     : Row(ShareWindow(RowCodec.Decode(key)), RowCodec.Decode(value ?? store.Get(key)!)));
             }
-            store.Remove(key);
+            if (value is not null)
+            {
+                // The value came from the store's iteration: unless the batch changed the key (then the store keeps what
+                // it knew), it is the committed value, so the commit need not look each closed key up again to count it.
+                store.Change(key, null, value.Length);
+            }
+            else
+            {
+                store.Remove(key);
+            }
             hot.Remove(key);
         }
 
