@@ -46,6 +46,7 @@ public sealed record AgentBatchResult
 [Alias("sluice.agent")]
 public interface IPartitionAgentGrain : IGrainWithStringKey
 {
+    [ResponseTimeout(BatchCalls.ResponseTimeout)]
     Task<AgentBatchResult> ExecuteAsync(Immutable<AgentBatchRequest> request);
 
     /// <summary>Closes the partition's reader (the query stopped).</summary>

@@ -17,6 +17,7 @@ public interface ISinkGrain : IGrainWithStringKey
     /// </summary>
     Task ConfigureAsync(Immutable<SinkConfig> config);
 
+    [ResponseTimeout(BatchCalls.ResponseTimeout)]
     Task StageAsync(long batchId, string writerId, Immutable<RowBatch> rows);
 
     /// <summary>
@@ -31,6 +32,7 @@ public interface ISinkGrain : IGrainWithStringKey
     /// when the batch was committed before (a replay adds nothing). A write that throws leaves the batch uncommitted:
     /// its replay is staged and written again.
     /// </summary>
+    [ResponseTimeout(BatchCalls.ResponseTimeout)]
     Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema);
 
     /// <summary>What <see cref="CommitAsync"/> returns for a batch committed before.</summary>

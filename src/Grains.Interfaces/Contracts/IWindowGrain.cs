@@ -69,6 +69,7 @@ public sealed record WindowFinishResult
 [Alias("sluice.window")]
 public interface IWindowGrain : IGrainWithStringKey
 {
+    [ResponseTimeout(BatchCalls.ResponseTimeout)]
     Task ApplyAsync(Immutable<WindowApplyRequest> request);
 
     /// <summary>
@@ -76,11 +77,14 @@ public interface IWindowGrain : IGrainWithStringKey
     /// method, not a new member read by <see cref="ApplyAsync"/>: a silo of a build before payloads, which would ignore
     /// the member and lose the groups in it, has no such method and fails the call, so the batch re-runs instead.
     /// </summary>
+    [ResponseTimeout(BatchCalls.ResponseTimeout)]
     Task ApplyPartialsAsync(Immutable<WindowApplyRequest> request);
 
+    [ResponseTimeout(BatchCalls.ResponseTimeout)]
     Task<WindowFinishResult> FinishAsync(Immutable<WindowFinishRequest> request);
 
     /// <summary>Makes the batch's state durable; returns the key group's state metrics.</summary>
+    [ResponseTimeout(BatchCalls.ResponseTimeout)]
     Task<StateOperatorProgress> CommitAsync(Guid runId, long batchId);
 
     /// <summary>Drops the open store (the query stopped).</summary>

@@ -72,7 +72,7 @@ internal sealed partial class QueryRun
         // working state and to the sink's staging, which a failed attempt drops), and nothing of the batch finishes or
         // commits before the write is durable, so the durable writes keep the protocol's order (offsets/N, sink, state,
         // commits/N) and the write's fsyncs leave the batch's path. Both are awaited: the write's failure comes first.
-        var execution = RunBatchAsync(batchId, offsets);
+        var execution = NotStuck(batchId, RunBatchAsync(batchId, offsets));
         await Task.WhenAll(walCommit ?? Task.FromResult(0L), execution);
         if (walCommit is not null)
         {
@@ -81,13 +81,13 @@ internal sealed partial class QueryRun
         cancellationToken.ThrowIfCancellationRequested();
         var results = await execution;
         FaultInjection.Hit("afterStateStaged", batchId);
-        await FinishKeyGroupsAsync(batchId, offsets, results);
+        await NotStuck(batchId, FinishAsync());
         FaultInjection.Hit("afterSinkStaged", batchId);
         durations["addBatch"] = phase.ElapsedMilliseconds;
         cancellationToken.ThrowIfCancellationRequested();
 
         phase.Restart();
-        var (rowsOutput, state) = await CommitBatchAsync(batchId, offsets, results);
+        var (rowsOutput, state) = await NotStuck(batchId, CommitBatchAsync(batchId, offsets, results));
         durations["commitOffsets"] = phase.ElapsedMilliseconds;
         durations["triggerExecution"] = total.ElapsedMilliseconds;
 
@@ -99,6 +99,30 @@ internal sealed partial class QueryRun
         Retention.AfterCommit(batchId);
         var latestOffsets = _sources.Select(s => new SourceOffsets(s.Source.OffsetKey, latest[s.Index])).ToList();
         return new BatchOutcome(batchId, offsets, started, latestOffsets, results, rowsOutput, durations, state);
+
+        async Task<bool> FinishAsync()
+        {
+            await FinishKeyGroupsAsync(batchId, offsets, results);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The batch protocol's calls may take as long as the batch (<see cref="BatchCalls"/>): one that timed out even so is
+    /// stuck, and the error says so and what to do, instead of Orleans' message alone.
+    /// </summary>
+    private async Task<T> NotStuck<T>(long batchId, Task<T> call)
+    {
+        try
+        {
+            return await call;
+        }
+        catch (TimeoutException e)
+        {
+            // Orleans' message names the grain and method first, then pages of activation diagnostics.
+            var detail = e.Message.Split(". Last known status", 2)[0];
+            throw new TimeoutException(BatchCalls.StuckMessage(Spec.Name, batchId, detail), e);
+        }
     }
 
     /// <summary>Writes <c>offsets/N</c> (durable when it returns); returns how long it took (<c>walCommit</c>).</summary>

@@ -149,6 +149,7 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
         private readonly Dictionary<byte[], object?[]> _pending = new(ByteKeyComparer.Instance);
         private readonly List<(byte[] Key, object?[] KeyValues, object?[] Buffer)> _reread = [];
         private PartialAggregates? _partials;
+        private StructValue? _lastWindow;
 
         public long? NextProcessingTimerMs => null;
 
@@ -326,10 +327,30 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
             var held = hot.TryPeek(key, out var keyValues, out var buffer, out var storedLength);
             if (op._mode == OutputMode.Append)
             {
-                output.Add(held ? Row(keyValues, buffer) : Row(RowCodec.Decode(key), RowCodec.Decode(value ??= store.Get(key)!)));
+                output.Add(held ? Row(keyValues, buffer) : Row(ShareWindow(RowCodec.Decode(key)), RowCodec.Decode(value ??= store.Get(key)!)));
             }
             Write(key, null, value?.Length ?? (held ? storedLength : SortedEntries.Entry.UnknownLength));
             hot.Remove(key);
+        }
+
+        /// <summary>
+        /// The groups a window's close emits share one decoded window value instead of a copy each: a window closing
+        /// millions of groups holds its output until the sink commits, and the copies were more than half of it.
+        /// </summary>
+        private object?[] ShareWindow(object?[] keyValues)
+        {
+            if (keyValues[op._evictionKey] is StructValue window)
+            {
+                if (window.Equals(_lastWindow))
+                {
+                    keyValues[op._evictionKey] = _lastWindow;
+                }
+                else
+                {
+                    _lastWindow = window;
+                }
+            }
+            return keyValues;
         }
 
         private object?[] Row(object?[] key, object?[] buffer)
