@@ -91,11 +91,7 @@ internal static class WorkloadsCommand
     /// </summary>
     private static async Task<int> EngineOnlyAsync(string[] args)
     {
-        var events = Options.Long(args, "--events", 500_000);
-        var partitions = (int)Options.Long(args, "--partitions", PartitionsFor(events));
-        var batch = Options.Long(args, "--batch", BatchFor(events));
-        var repeat = (int)Options.Long(args, "--repeat", 1);
-        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "W1";
+        var (events, partitions, batch, repeat, only) = OneWay.Parse(args);
         await using var cluster = await BenchCluster.StartAsync();
         var run = new SluiceRun(cluster, events, batch, partitions);
         var (limit, foldSeconds) = InMemoryFold.Run(only, events);
@@ -125,11 +121,7 @@ internal static class WorkloadsCommand
     /// </summary>
     private static async Task<int> KafkaOnlyAsync(string[] args)
     {
-        var events = Options.Long(args, "--events", 500_000);
-        var partitions = (int)Options.Long(args, "--partitions", PartitionsFor(events));
-        var batch = Options.Long(args, "--batch", BatchFor(events));
-        var repeat = (int)Options.Long(args, "--repeat", 1);
-        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "W1";
+        var (events, partitions, batch, repeat, only) = OneWay.Parse(args);
         await using var cluster = await BenchCluster.StartAsync();
         var topic = "clicks_" + Guid.NewGuid().ToString("N")[..8];
         cluster.CreateTopic(topic, partitions);
@@ -253,6 +245,21 @@ internal static class WorkloadsCommand
         // Up to the query's end: reading the output back for the check is the harness's allocation and CPU, not the engine's.
         return new Measured(outcome, outcome.AllocatedAtEnd - allocated, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2,
             MeterTotals.Growth(counters, Meters.Snapshot()), (outcome.CpuAtEnd - cpu).TotalSeconds);
+    }
+
+    /// <summary>The options of a one-way run (<c>--engine-only</c>, <c>--kafka-only</c>).</summary>
+    private readonly record struct OneWay(long Events, int Partitions, long Batch, int Repeat, string Only)
+    {
+        public static OneWay Parse(string[] args)
+        {
+            var events = Options.Long(args, "--events", 500_000);
+            return new OneWay(
+                events,
+                (int)Options.Long(args, "--partitions", PartitionsFor(events)),
+                Options.Long(args, "--batch", BatchFor(events)),
+                (int)Options.Long(args, "--repeat", 1),
+                args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "W1");
+        }
     }
 }
 

@@ -16,18 +16,10 @@ public sealed class ActiveQueryLimitTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        string[] args =
-        [
-            "--quiet",
-            $"--Silo:SiloPort={ScenarioSilo.FreePort()}",
-            $"--Silo:GatewayPort={ScenarioSilo.FreePort()}",
-            $"--Http:Port={ScenarioSilo.FreePort()}",
+        _host = SluiceHost.CreateBuilder(OwnSiloArgs.With(
             "--Kafka:Embedded=false",
             $"--Sluice:CheckpointRoot={_root}",
-            "--Sluice:Limits:MaxActiveQueries=2",
-            "--Logging:LogLevel:Default=Warning",
-        ];
-        _host = SluiceHost.CreateBuilder(args).Build();
+            "--Sluice:Limits:MaxActiveQueries=2")).Build();
         await _host.StartAsync();
         _client = new SluiceClient(_host.Services.GetRequiredService<IClusterClient>());
     }

@@ -24,17 +24,9 @@ public sealed class BatchPathTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        string[] args =
-        [
-            "--quiet",
-            $"--Silo:SiloPort={ScenarioSilo.FreePort()}",
-            $"--Silo:GatewayPort={ScenarioSilo.FreePort()}",
-            $"--Http:Port={ScenarioSilo.FreePort()}",
+        var builder = SluiceHost.CreateBuilder(OwnSiloArgs.With(
             $"--Sluice:CheckpointRoot={Path.Combine(Path.GetTempPath(), "sluice-it", Guid.NewGuid().ToString("N"))}",
-            "--Sluice:PollingDelay=00:00:00.020",
-            "--Logging:LogLevel:Default=Warning",
-        ];
-        var builder = SluiceHost.CreateBuilder(args);
+            "--Sluice:PollingDelay=00:00:00.020"));
         builder.Services.AddSourceConnector<HeldCommitsConnector>();
         _host = builder.Build();
         await _host.StartAsync();

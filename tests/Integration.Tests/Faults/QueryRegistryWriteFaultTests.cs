@@ -25,16 +25,7 @@ public sealed class QueryRegistryWriteFaultTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = SluiceHost.CreateBuilder(
-        [
-            "--quiet",
-            $"--Silo:SiloPort={ScenarioSilo.FreePort()}",
-            $"--Silo:GatewayPort={ScenarioSilo.FreePort()}",
-            $"--Http:Port={ScenarioSilo.FreePort()}",
-            "--Kafka:Embedded=false",
-            $"--Sluice:CheckpointRoot={_root}",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
+        var builder = SluiceHost.CreateBuilder(OwnSiloArgs.With("--Kafka:Embedded=false", $"--Sluice:CheckpointRoot={_root}"));
         // Registered after the silo's memory storage: the last registration of the default name is the one grains get.
         builder.Services.AddKeyedSingleton<IGrainStorage>(
             ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (services, _) => new LostReplyGrainStorage(services.GetRequiredService<Serializer>()));
