@@ -31,6 +31,17 @@ public sealed class StreamJoinStateCacheTests : IDisposable
     /// <summary>The reference: a run with no room in the cache, which reads every row from the store.</summary>
     private JoinRun Store(string spec) => new(spec, Path.Combine(_root, "expected"), keepCache: false, budget: new StateCacheBudget(0));
 
+    /// <summary>Runs <paramref name="batch"/> on both: the same output, metrics and state.</summary>
+    private static async Task AssertSameBatchAsync(JoinRun expected, JoinRun run, int batch)
+    {
+        var (watermark, left, right) = Batch(batch);
+        var want = await expected.BatchAsync(batch, watermark, left, right);
+        var got = await run.BatchAsync(batch, watermark, left, right);
+        Assert.Equal(want.Output, got.Output);
+        Assert.Equal((want.Total, want.Updated, want.Removed, want.Late), (got.Total, got.Updated, got.Removed, got.Late));
+        Assert.Equal(expected.State(), run.State());
+    }
+
     [Fact]
     public async Task KeptCache_JoinsAndEvicts_WithoutReadingTheStore()
     {
@@ -114,12 +125,7 @@ public sealed class StreamJoinStateCacheTests : IDisposable
                     run.Dispose();
                     run = new JoinRun(spec, root, version: batch - 1, rocksDb: batch == 6);
                 }
-                var (watermark, left, right) = Batch(batch);
-                var want = await expected.BatchAsync(batch, watermark, left, right);
-                var got = await run.BatchAsync(batch, watermark, left, right);
-                Assert.Equal(want.Output, got.Output);
-                Assert.Equal((want.Total, want.Updated, want.Removed, want.Late), (got.Total, got.Updated, got.Removed, got.Late));
-                Assert.Equal(expected.State(), run.State());
+                await AssertSameBatchAsync(expected, run, batch);
             }
         }
         finally
@@ -137,12 +143,7 @@ public sealed class StreamJoinStateCacheTests : IDisposable
         using var run = new JoinRun(spec, Path.Combine(_root, "run"), budget: new StateCacheBudget(4));
         for (var batch = 0; batch < 8; batch++)
         {
-            var (watermark, left, right) = Batch(batch);
-            var want = await expected.BatchAsync(batch, watermark, left, right);
-            var got = await run.BatchAsync(batch, watermark, left, right);
-            Assert.Equal(want.Output, got.Output);
-            Assert.Equal((want.Total, want.Updated, want.Removed, want.Late), (got.Total, got.Updated, got.Removed, got.Late));
-            Assert.Equal(expected.State(), run.State());
+            await AssertSameBatchAsync(expected, run, batch);
         }
     }
 
