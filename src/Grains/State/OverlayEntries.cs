@@ -5,7 +5,8 @@ namespace Sluice.State;
 /// <summary>
 /// The working version's changes: a hash map for the point reads and writes operators make per key, and the key order
 /// built only when something iterates. A sorted set paid a tree descent and a byte comparison per level on every put;
-/// here a put is a hash probe, and the commit sorts once. A prefix scan of keys not yet in order walks them all, which
+/// here a put is a hash probe, and only an iteration sorts (a commit
+/// takes the entries in any order). A prefix scan of keys not yet in order walks them all, which
 /// pays for a few scans (an aggregation closing a window or two); an operator that interleaves many scans with new keys
 /// (session windows, a join past its cache) would make that quadratic, so once scans have walked several times the
 /// entries held, the rest of the version keeps them in a sorted set as before. A null value is a tombstone. Keys and
@@ -74,6 +75,13 @@ internal sealed class OverlayEntries
         Sort();
         return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_entries);
     }
+
+    /// <summary>
+    /// Every entry, in no particular order (key order only when an iteration sorted them since the last new key); valid
+    /// until the next <see cref="Set"/> of a new key or <see cref="Clear"/>. For consumers the order does not matter to:
+    /// a commit's changelog and write batch hold distinct keys, so it need not pay for a sort nobody reads.
+    /// </summary>
+    public ReadOnlySpan<SortedEntries.Entry> Unordered() => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_entries);
 
     /// <summary>A copy of the entries whose key starts with <paramref name="prefix"/>, ascending: later changes do not show in it.</summary>
     public KeyValuePair<byte[], byte[]?>[] CopyRange(byte[] prefix)
