@@ -53,7 +53,8 @@ public sealed class StateFileFormatTests
         var bytes = writer.Finish(3, 40).ToArray();
 
         // StateFileWriter's example, checksum aside.
-        Assert.Equal("534C535401000100070000000000000001010000006101000000010201000000620200000000000000030000000000000028000000000000",
+        Assert.Equal("534C5354" + "0100" + "01" + "00" + "0700000000000000" + "01" + "01000000" + "61" + "01000000" + "01" + "02" + "01000000" + "62" +
+            "0200000000000000" + "0300000000000000" + "2800000000000000",
             Convert.ToHexString(bytes.AsSpan(0, bytes.Length - 8)));
         Assert.Equal(["a=\u0001", "-b"], Records(StateFile.Parse(bytes, Name, StateFileKind.Delta, 7)));
     }
