@@ -5,8 +5,7 @@ namespace Sluice.State;
 /// <summary>
 /// The working version's changes: a hash map for the point reads and writes operators make per key, and the key order
 /// built only when something iterates. A sorted set paid a tree descent and a byte comparison per level on every put;
-/// here a put is a hash probe, and only an iteration sorts (a commit
-/// takes the entries in any order). A prefix scan of keys not yet in order walks them all, which
+/// here a put is a hash probe, and the commit sorts once (<see cref="KeyPrefixSort"/>). A prefix scan of keys not yet in order walks them all, which
 /// pays for a few scans (an aggregation closing a window or two); an operator that interleaves many scans with new keys
 /// (session windows, a join past its cache) would make that quadratic, so once scans have walked several times the
 /// entries held, the rest of the version keeps them in a sorted set as before. A null value is a tombstone. Keys and
@@ -75,13 +74,6 @@ internal sealed class OverlayEntries
         Sort();
         return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_entries);
     }
-
-    /// <summary>
-    /// Every entry, in no particular order (key order only when an iteration sorted them since the last new key); valid
-    /// until the next <see cref="Set"/> of a new key or <see cref="Clear"/>. For consumers the order does not matter to:
-    /// a commit's changelog and write batch hold distinct keys, so it need not pay for a sort nobody reads.
-    /// </summary>
-    public ReadOnlySpan<SortedEntries.Entry> Unordered() => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_entries);
 
     /// <summary>A copy of the entries whose key starts with <paramref name="prefix"/>, ascending: later changes do not show in it.</summary>
     public KeyValuePair<byte[], byte[]?>[] CopyRange(byte[] prefix)
@@ -184,11 +176,11 @@ internal sealed class OverlayEntries
         if (_sortedCount == 0 || total - _sortedCount > _sortedCount)
         {
             // Mostly new keys (a batch's first iteration, usually its commit): one sort of all.
-            span.Sort(ByKey);
+            KeyPrefixSort.Sort(span);
         }
         else
         {
-            span[_sortedCount..].Sort(ByKey);
+            KeyPrefixSort.Sort(span[_sortedCount..]);
             if (ByKey(span[_sortedCount - 1], span[_sortedCount]) > 0)
             {
                 var left = span[.._sortedCount].ToArray();

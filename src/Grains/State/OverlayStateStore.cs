@@ -127,7 +127,7 @@ internal abstract class OverlayStateStore : IStateStore
             custom["stateSnapshotWaits"] = 1;
         }
         CollectSnapshot(custom);
-        var changes = VersionChanges.Collect(_overlay.Unordered(), _overlay.PayloadBytes, CommittedValueLength, NumRowsTotal, StateBytesTotal, version);
+        var changes = VersionChanges.Collect(_overlay.Sorted(), _overlay.PayloadBytes, CommittedValueLength, NumRowsTotal, StateBytesTotal, version);
         var deltaLength = changes.Delta.Length;
         var checkpointStarted = Stopwatch.GetTimestamp();
         await _files.WriteAsync(version, StateFileKind.Delta, changes.Delta, cancellationToken);
@@ -136,7 +136,7 @@ internal abstract class OverlayStateStore : IStateStore
         var applyStarted = Stopwatch.GetTimestamp();
         try
         {
-            ApplyCommitted(_overlay.Unordered());
+            ApplyCommitted(_overlay.Sorted());
         }
         catch
         {
@@ -194,7 +194,7 @@ internal abstract class OverlayStateStore : IStateStore
 
     /// <summary>
     /// Applies a version's changes to the committed state: the entries <see cref="VersionChanges.Collect"/> went over,
-    /// distinct keys in no particular order; only those <see cref="VersionChanges.IsChange"/> says change it (null value: remove).
+    /// in key order; only those <see cref="VersionChanges.IsChange"/> says change it (null value: remove).
     /// </summary>
     protected abstract void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries);
 

@@ -99,9 +99,9 @@ internal sealed class StateCheckpointFiles(ICheckpointStore checkpoint, StateSto
 
     /// <summary>
     /// Writes a file once. A file already there with the same content is a replay that got this far before (fine): the
-    /// same bytes, or the same records in another order or format (<see cref="StateFile.SameContent"/>; a commit writes
-    /// its changes in the order its overlay holds them, which a replay need not repeat). Different content means another
-    /// writer committed this version of the store, and the store must not go on.
+    /// same bytes, or the same records in another order or format (<see cref="StateFile.SameContent"/>: a replay by a
+    /// Sluice that compresses where the first attempt's did not, or orders records otherwise, writes other bytes for the
+    /// same version). Different content means another writer committed this version of the store, and the store must not go on.
     /// </summary>
     public async Task WriteAsync(long version, StateFileKind kind, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {

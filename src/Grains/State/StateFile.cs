@@ -94,8 +94,8 @@ internal sealed class StateFile
 
     /// <summary>
     /// Whether two files hold the same version of a store: the same kind, version and totals, and the same records in
-    /// any order and either format (a changelog's records are distinct keys in no particular order, so a replay of a
-    /// batch may write the same changes in another order). A file that does not parse holds nothing the same.
+    /// any order and either format (records are distinct keys, so their order changes nothing; a replay by a Sluice that
+    /// writes format 2 where the first attempt wrote format 1 writes other bytes). A file that does not parse holds nothing the same.
     /// </summary>
     public static bool SameContent(byte[] first, byte[] second, string file)
     {

@@ -3,10 +3,10 @@ namespace Sluice.State;
 /// <summary>
 /// A working version's net effect on the committed state: the puts, the removes of keys that existed (removing an
 /// absent key changes nothing and is not written), the store's row and byte totals after it, and its changelog.
-/// One pass over the overlay's entries, in whatever order they are held (no sort: the changelog and the write batch
-/// hold distinct keys, so their order changes nothing), writes the changelog as the changes are counted, into a pooled
+/// One pass over the overlay's entries in key order writes the changelog as the changes are counted, into a pooled
 /// buffer sized once from the overlay (an upper bound). It keeps no list of its own: each entry's committed length is
-/// resolved in place, so the committed state is then applied from the same entries (<see cref="IsChange"/>).
+/// resolved in place, so the committed state is then applied from the same sorted entries (<see cref="IsChange"/>;
+/// RocksDB inserts keys in order much faster than the same keys unordered).
 /// </summary>
 internal sealed class VersionChanges
 {
@@ -32,7 +32,7 @@ internal sealed class VersionChanges
     /// </summary>
     public static bool IsChange(SortedEntries.Entry entry) => entry.Value is not null || entry.CommittedLength >= 0;
 
-    /// <param name="entries">The overlay's entries, distinct keys in any order; their unknown committed lengths are filled in.</param>
+    /// <param name="entries">The overlay's entries, in key order; their unknown committed lengths are filled in.</param>
     /// <param name="payloadBytes">Key and value bytes of <paramref name="entries"/>, to bound the changelog.</param>
     /// <param name="committedValueLength">Length of the committed value of a key; -1 when the key is not committed.</param>
     public static VersionChanges Collect(ReadOnlySpan<SortedEntries.Entry> entries, long payloadBytes, Func<byte[], int> committedValueLength,
