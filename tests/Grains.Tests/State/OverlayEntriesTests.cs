@@ -75,6 +75,11 @@ public sealed class OverlayEntriesTests
             }
             keys.Add([.. stem, .. tail]);
         }
+        // A key and its extensions by zero bytes: equal integers when padded, so only their lengths order them.
+        for (var zeros = 0; zeros < 40; zeros++)
+        {
+            keys.Add([.. stems[1], 5, .. new byte[zeros]]);
+        }
         var entries = keys.Select(k => new SortedEntries.Entry(k, null)).ToArray();
         random.Shuffle(entries);
 
