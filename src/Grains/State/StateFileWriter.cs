@@ -120,14 +120,12 @@ internal sealed class StateFileWriter
     private void Compress()
     {
         var records = _buffer.AsSpan(HeaderLength, _length - HeaderLength);
-        var bound = LZ4Codec.MaximumOutputSize(records.Length);
-        if ((long)HeaderLength + 4 + bound + TrailerLength > Array.MaxLength)
-        {
-            return;
-        }
-        var target = Allocate(HeaderLength + 4 + bound + TrailerLength);
-        var written = LZ4Codec.Encode(records, target.AsSpan(HeaderLength + 4, bound), LZ4Level.L00_FAST);
-        if (written <= 0 || 4L + written > records.Length - (records.Length / 8))
+        // Only a block that saves an eighth is kept, so the target need hold no more (a snapshot's buffer is large):
+        // a block that does not fit is one not worth keeping, and the encoder says so (0 or less).
+        var room = records.Length - (records.Length / 8) - 4;
+        var target = Allocate(HeaderLength + 4 + room + TrailerLength);
+        var written = LZ4Codec.Encode(records, target.AsSpan(HeaderLength + 4, room), LZ4Level.L00_FAST);
+        if (written <= 0 || written > room)
         {
             Free(target);
             return;
