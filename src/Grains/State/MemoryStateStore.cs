@@ -39,17 +39,17 @@ internal sealed class MemoryStateStore : OverlayStateStore
         }
     }
 
-    protected override void ApplyCommitted(List<KeyValuePair<byte[], byte[]?>> changes)
+    protected override void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries)
     {
-        foreach (var (key, value) in changes)
+        foreach (var entry in entries)
         {
-            if (value is null)
+            if (entry.Value is null)
             {
-                _committed.Delete(key);
+                _committed.Delete(entry.Key);
             }
             else
             {
-                _committed.Set(key, value);
+                _committed.Set(entry.Key, entry.Value);
             }
         }
     }

@@ -5,7 +5,7 @@ namespace Sluice.State;
 /// <summary>
 /// The working version's changes: a hash map for the point reads and writes operators make per key, and the key order
 /// built only when something iterates. A sorted set paid a tree descent and a byte comparison per level on every put;
-/// here a put is a hash probe, and the commit sorts once. A prefix scan of keys not yet in order walks them all, which
+/// here a put is a hash probe, and the commit sorts once (<see cref="KeyPrefixSort"/>). A prefix scan of keys not yet in order walks them all, which
 /// pays for a few scans (an aggregation closing a window or two); an operator that interleaves many scans with new keys
 /// (session windows, a join past its cache) would make that quadratic, so once scans have walked several times the
 /// entries held, the rest of the version keeps them in a sorted set as before. A null value is a tombstone. Keys and
@@ -176,11 +176,11 @@ internal sealed class OverlayEntries
         if (_sortedCount == 0 || total - _sortedCount > _sortedCount)
         {
             // Mostly new keys (a batch's first iteration, usually its commit): one sort of all.
-            span.Sort(ByKey);
+            KeyPrefixSort.Sort(span);
         }
         else
         {
-            span[_sortedCount..].Sort(ByKey);
+            KeyPrefixSort.Sort(span[_sortedCount..]);
             if (ByKey(span[_sortedCount - 1], span[_sortedCount]) > 0)
             {
                 var left = span[.._sortedCount].ToArray();

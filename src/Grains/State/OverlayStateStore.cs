@@ -18,7 +18,6 @@ internal abstract class OverlayStateStore : IStateStore
     private readonly OverlayEntries _overlay = new();
     private readonly StateCheckpointFiles _files;
     private readonly StateStoreOptions _options;
-    private readonly List<KeyValuePair<byte[], byte[]?>> _changes = [];
     private StateSnapshotJob? _snapshot;
     // The latest snapshot written (restored from, or by a completed job), and the latest one written or being written.
     private long _lastWrittenSnapshot;
@@ -128,8 +127,7 @@ internal abstract class OverlayStateStore : IStateStore
             custom["stateSnapshotWaits"] = 1;
         }
         CollectSnapshot(custom);
-        _changes.Clear();
-        var changes = VersionChanges.Collect(_overlay, CommittedValueLength, NumRowsTotal, StateBytesTotal, version, _changes);
+        var changes = VersionChanges.Collect(_overlay.Sorted(), _overlay.PayloadBytes, CommittedValueLength, NumRowsTotal, StateBytesTotal, version);
         var deltaLength = changes.Delta.Length;
         var checkpointStarted = Stopwatch.GetTimestamp();
         await _files.WriteAsync(version, StateFileKind.Delta, changes.Delta, cancellationToken);
@@ -138,7 +136,7 @@ internal abstract class OverlayStateStore : IStateStore
         var applyStarted = Stopwatch.GetTimestamp();
         try
         {
-            ApplyCommitted(changes.Changes);
+            ApplyCommitted(_overlay.Sorted());
         }
         catch
         {
@@ -148,7 +146,6 @@ internal abstract class OverlayStateStore : IStateStore
         }
         var applyMs = (long)Stopwatch.GetElapsedTime(applyStarted).TotalMilliseconds;
         _overlay.Clear();
-        _changes.Clear();
         _lastRead = null;
         Version = version;
         NumRowsTotal = changes.RowsTotal;
@@ -195,8 +192,11 @@ internal abstract class OverlayStateStore : IStateStore
     /// <summary>Committed entries with the prefix, ascending; must not see changes applied after it started.</summary>
     protected abstract IEnumerable<KeyValuePair<byte[], byte[]>> IterateCommitted(byte[] prefix);
 
-    /// <summary>Applies a version's changes (null value: remove) to the committed state.</summary>
-    protected abstract void ApplyCommitted(List<KeyValuePair<byte[], byte[]?>> changes);
+    /// <summary>
+    /// Applies a version's changes to the committed state: the entries <see cref="VersionChanges.Collect"/> went over,
+    /// in key order; only those <see cref="VersionChanges.IsChange"/> says change it (null value: remove).
+    /// </summary>
+    protected abstract void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries);
 
     protected abstract long EstimateMemoryBytes();
 

@@ -105,32 +105,29 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     /// <summary>
     /// Writes the changes in batches of a few MiB rather than one: a single batch lands in a single memtable, so a large
     /// version would blow through the shared write-buffer budget. The working copy needs no atomicity (a failed apply
-    /// leaves the store unusable, and the next open rebuilds it from the checkpoint).
+    /// leaves the store unusable, and the next open rebuilds it from the checkpoint). The batches are built in managed
+    /// memory and handed over whole (<see cref="RocksDbWriteBatchBuffer"/>), not a native call per key.
     /// </summary>
-    protected override void ApplyCommitted(List<KeyValuePair<byte[], byte[]?>> changes)
+    protected override void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries)
     {
-        using var batch = new WriteBatch();
-        var bytes = 0L;
-        foreach (var (key, value) in changes)
+        using var batch = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, OverlayBytes + (11L * entries.Length));
+        foreach (var entry in entries)
         {
-            if (value is null)
+            if (!VersionChanges.IsChange(entry))
             {
-                batch.Delete(key);
+                continue;
+            }
+            if (entry.Value is null)
+            {
+                batch.Delete(entry.Key);
             }
             else
             {
-                batch.Put(key, value);
-            }
-            bytes += key.Length + (value?.Length ?? 0) + 16;
-            if (bytes >= _batchBytes)
-            {
-                _db.Write(batch, _write);
-                batch.Clear();
-                bytes = 0;
+                batch.Put(entry.Key, entry.Value);
             }
         }
-        _db.Write(batch, _write);
-        _puts += changes.Count;
+        batch.Flush();
+        _puts += batch.Records;
         // RocksDB's write-buffer manager only flushes the store that writes next, so idle stores would keep their
         // memtables however far the shared budget is exceeded: the store committing now gives its memory back.
         if (_memory.WriteBufferUsageBytes > (long)_memory.WriteBufferBytes)
@@ -229,34 +226,19 @@ internal sealed class RocksDbStateStore : OverlayStateStore
 
         public void Apply(StateFile file)
         {
-            var batch = new WriteBatch();
-            try
+            using var batch = new RocksDbWriteBatchBuffer(db, _write, batchBytes, file.RecordsLength);
+            foreach (var record in file)
             {
-                var bytes = 0L;
-                foreach (var record in file)
+                if (record.IsRemove)
                 {
-                    if (record.IsRemove)
-                    {
-                        batch.Delete(record.Key);
-                    }
-                    else
-                    {
-                        batch.Put(record.Key, record.Value);
-                    }
-                    bytes += record.Key.Length + record.Value.Length + 16;
-                    if (bytes >= batchBytes)
-                    {
-                        db.Write(batch, _write);
-                        batch.Clear();
-                        bytes = 0;
-                    }
+                    batch.Delete(record.Key);
                 }
-                db.Write(batch, _write);
+                else
+                {
+                    batch.Put(record.Key, record.Value);
+                }
             }
-            finally
-            {
-                batch.Dispose();
-            }
+            batch.Flush();
         }
     }
 }

@@ -98,8 +98,10 @@ internal sealed class StateCheckpointFiles(ICheckpointStore checkpoint, StateSto
     }
 
     /// <summary>
-    /// Writes a file once. A file already there with the same bytes is a replay that got this far before (fine);
-    /// different bytes mean another writer committed this version of the store, and the store must not go on.
+    /// Writes a file once. A file already there with the same content is a replay that got this far before (fine): the
+    /// same bytes, or the same records in another order or format (<see cref="StateFile.SameContent"/>: a replay by a
+    /// Sluice that compresses where the first attempt's did not, or orders records otherwise, writes other bytes for the
+    /// same version). Different content means another writer committed this version of the store, and the store must not go on.
     /// </summary>
     public async Task WriteAsync(long version, StateFileKind kind, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
@@ -109,7 +111,7 @@ internal sealed class StateCheckpointFiles(ICheckpointStore checkpoint, StateSto
             return;
         }
         var existing = await checkpoint.ReadBytesAsync(path, cancellationToken);
-        if (existing is null || !content.Span.SequenceEqual(existing))
+        if (existing is null || (!content.Span.SequenceEqual(existing) && !StateFile.SameContent(content.ToArray(), existing, Describe(version, kind))))
         {
             throw new InvalidOperationException(
                 $"State file '{Describe(version, kind)}' was already written with different content: another activation committed " +

@@ -1,20 +1,24 @@
 using System.Buffers.Binary;
+using K4os.Compression.LZ4;
 using Sluice.Checkpointing;
 
 namespace Sluice.State;
 
 /// <summary>
 /// A state file read back and checked end to end (magic, format, kind, version, checksum, every record's bounds, record
-/// count) before any record is applied, so a damaged file never half-restores a store. See <see cref="StateFileWriter"/>.
+/// count) before any record is applied, so a damaged file never half-restores a store. Formats 1 (plain records) and 2
+/// (LZ4-compressed records, decompressed here once) both read. See <see cref="StateFileWriter"/>.
 /// </summary>
 internal sealed class StateFile
 {
     private readonly byte[] _bytes;
+    private readonly ArraySegment<byte> _records;
 
-    private StateFile(byte[] bytes, StateFileKind kind, long version, long recordCount, long numRowsTotal, long stateBytesTotal)
+    private StateFile(byte[] bytes, ArraySegment<byte> records, StateFileKind kind, long version, long recordCount, long numRowsTotal, long stateBytesTotal)
     {
         StateBytesTotal = stateBytesTotal;
         _bytes = bytes;
+        _records = records;
         Kind = kind;
         Version = version;
         RecordCount = recordCount;
@@ -33,10 +37,13 @@ internal sealed class StateFile
     /// <summary>Key and value bytes in the store after this version.</summary>
     public long StateBytesTotal { get; }
 
+    /// <summary>The file's size.</summary>
     public int Length => _bytes.Length;
 
-    public RecordEnumerator GetEnumerator() =>
-        new(_bytes.AsSpan(StateFileWriter.HeaderLength, _bytes.Length - StateFileWriter.HeaderLength - StateFileWriter.TrailerLength));
+    /// <summary>The records' size, decompressed.</summary>
+    public int RecordsLength => _records.Count;
+
+    public RecordEnumerator GetEnumerator() => new(_records);
 
     /// <summary>Checks <paramref name="bytes"/>; <paramref name="file"/> names it in the <see cref="CheckpointCorruptException"/>.</summary>
     public static StateFile Parse(byte[] bytes, string file, StateFileKind expectedKind, long expectedVersion)
@@ -51,10 +58,11 @@ internal sealed class StateFile
             throw new CheckpointCorruptException(file, "it does not start with a Sluice state file header");
         }
         var format = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
-        if (format != StateFileWriter.FormatVersion)
+        if (format is not (StateFileWriter.FormatVersion or StateFileWriter.CompressedFormatVersion))
         {
             throw new CheckpointCorruptException(file,
-                $"its state file format is {format}, and this Sluice reads format {StateFileWriter.FormatVersion}; run the Sluice version that wrote it");
+                $"its state file format is {format}, and this Sluice reads formats {StateFileWriter.FormatVersion} and " +
+                $"{StateFileWriter.CompressedFormatVersion}; run the Sluice version that wrote it");
         }
         if (!span.EndsWith(StateFileWriter.TrailerMagic))
         {
@@ -77,15 +85,82 @@ internal sealed class StateFile
         var recordCount = BinaryPrimitives.ReadInt64LittleEndian(trailer);
         var numRowsTotal = BinaryPrimitives.ReadInt64LittleEndian(trailer[8..]);
         var stateBytesTotal = BinaryPrimitives.ReadInt64LittleEndian(trailer[16..]);
-        var result = new StateFile(bytes, kind, version, recordCount, numRowsTotal, stateBytesTotal);
+        var body = new ArraySegment<byte>(bytes, StateFileWriter.HeaderLength, bytes.Length - StateFileWriter.HeaderLength - StateFileWriter.TrailerLength);
+        var records = format == StateFileWriter.CompressedFormatVersion ? Decompress(body, file) : body;
+        var result = new StateFile(bytes, records, kind, version, recordCount, numRowsTotal, stateBytesTotal);
         result.CheckRecords(file);
         return result;
     }
 
+    /// <summary>
+    /// Whether two files hold the same version of a store: the same kind, version and totals, and the same records in
+    /// any order and either format (records are distinct keys, so their order changes nothing; a replay by a Sluice that
+    /// writes format 2 where the first attempt wrote format 1 writes other bytes). A file that does not parse holds nothing the same.
+    /// </summary>
+    public static bool SameContent(byte[] first, byte[] second, string file)
+    {
+        StateFile a, b;
+        try
+        {
+            a = Parse(first, file, (StateFileKind)first[6], BinaryPrimitives.ReadInt64LittleEndian(first.AsSpan(8)));
+            b = Parse(second, file, a.Kind, a.Version);
+        }
+        catch (Exception e) when (e is CheckpointCorruptException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return false;
+        }
+        if (a.RecordCount != b.RecordCount || a.NumRowsTotal != b.NumRowsTotal || a.StateBytesTotal != b.StateBytesTotal)
+        {
+            return false;
+        }
+        var left = a.SortedRecords();
+        var right = b.SortedRecords();
+        for (var i = 0; i < left.Count; i++)
+        {
+            if (left[i].Remove != right[i].Remove || !left[i].Key.AsSpan().SequenceEqual(right[i].Key) || !left[i].Value.AsSpan().SequenceEqual(right[i].Value))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<(byte[] Key, byte[] Value, bool Remove)> SortedRecords()
+    {
+        var records = new List<(byte[] Key, byte[] Value, bool Remove)>();
+        foreach (var record in this)
+        {
+            records.Add((record.Key.ToArray(), record.Value.ToArray(), record.IsRemove));
+        }
+        records.Sort(static (x, y) => x.Key.AsSpan().SequenceCompareTo(y.Key));
+        return records;
+    }
+
+    /// <summary>Format 2's body: the records' length, then their LZ4 block.</summary>
+    private static ArraySegment<byte> Decompress(ArraySegment<byte> body, string file)
+    {
+        if (body.Count < 4)
+        {
+            throw new CheckpointCorruptException(file, "its compressed records have no length");
+        }
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(body);
+        // LZ4 expands at most 255 times; a larger length is damage, not a record count to allocate for.
+        if (length > Math.Min((long)Array.MaxLength, 255L * body.Count))
+        {
+            throw new CheckpointCorruptException(file, $"its compressed records claim {length} bytes, more than {body.Count - 4} compressed bytes can hold");
+        }
+        var records = GC.AllocateUninitializedArray<byte>((int)length);
+        var decoded = LZ4Codec.Decode(body.AsSpan(4), records);
+        if (decoded != length)
+        {
+            throw new CheckpointCorruptException(file, $"its compressed records decode to {(decoded < 0 ? "nothing" : $"{decoded} bytes")}, not the {length} its header says");
+        }
+        return records;
+    }
+
     private void CheckRecords(string file)
     {
-        var records = new RecordEnumerator(_bytes.AsSpan(StateFileWriter.HeaderLength,
-            _bytes.Length - StateFileWriter.HeaderLength - StateFileWriter.TrailerLength));
+        var records = new RecordEnumerator(_records);
         long count = 0;
         string? problem;
         while (records.TryMoveNext(out problem))

@@ -3,21 +3,16 @@ namespace Sluice.State;
 /// <summary>
 /// A working version's net effect on the committed state: the puts, the removes of keys that existed (removing an
 /// absent key changes nothing and is not written), the store's row and byte totals after it, and its changelog.
-/// One pass over the overlay does it all: the changelog is written as the changes are counted, into a pooled buffer
-/// sized once from the overlay (an upper bound), so a commit neither walks the overlay twice nor allocates the file.
+/// One pass over the overlay's entries in key order writes the changelog as the changes are counted, into a pooled
+/// buffer sized once from the overlay (an upper bound). It keeps no list of its own: each entry's committed length is
+/// resolved in place, so the committed state is then applied from the same sorted entries (<see cref="IsChange"/>;
+/// RocksDB inserts keys in order much faster than the same keys unordered).
 /// </summary>
 internal sealed class VersionChanges
 {
     private readonly StateFileWriter _delta;
 
-    private VersionChanges(List<KeyValuePair<byte[], byte[]?>> changes, StateFileWriter delta)
-    {
-        Changes = changes;
-        _delta = delta;
-    }
-
-    /// <summary>In key order; a null value is a remove.</summary>
-    public List<KeyValuePair<byte[], byte[]?>> Changes { get; }
+    private VersionChanges(StateFileWriter delta) => _delta = delta;
 
     public long RowsUpdated { get; private set; }
 
@@ -31,18 +26,27 @@ internal sealed class VersionChanges
     /// <summary>The version's changelog file; valid until <see cref="ReleaseDelta"/>.</summary>
     public ReadOnlyMemory<byte> Delta { get; private set; }
 
+    /// <summary>
+    /// Whether an entry <see cref="Collect"/> went over changes the committed state: a put, or the remove of a key that
+    /// is committed (null value: remove).
+    /// </summary>
+    public static bool IsChange(SortedEntries.Entry entry) => entry.Value is not null || entry.CommittedLength >= 0;
+
+    /// <param name="entries">The overlay's entries, in key order; their unknown committed lengths are filled in.</param>
+    /// <param name="payloadBytes">Key and value bytes of <paramref name="entries"/>, to bound the changelog.</param>
     /// <param name="committedValueLength">Length of the committed value of a key; -1 when the key is not committed.</param>
-    /// <param name="changes">An empty list to fill (the store reuses one across commits).</param>
-    public static VersionChanges Collect(OverlayEntries overlay, Func<byte[], int> committedValueLength, long rowsTotal, long bytesTotal,
-        long version, List<KeyValuePair<byte[], byte[]?>> changes)
+    public static VersionChanges Collect(ReadOnlySpan<SortedEntries.Entry> entries, long payloadBytes, Func<byte[], int> committedValueLength,
+        long rowsTotal, long bytesTotal, long version)
     {
         // A put takes 9 bytes besides its key and value, a remove 5 besides its key: this bounds the file.
-        var bound = StateFileWriter.HeaderLength + StateFileWriter.TrailerLength + overlay.PayloadBytes + (9L * overlay.Count);
+        var bound = StateFileWriter.HeaderLength + StateFileWriter.TrailerLength + payloadBytes + (9L * entries.Length);
         var delta = new StateFileWriter(StateFileKind.Delta, version, bound, pooled: true);
-        var result = new VersionChanges(changes, delta) { RowsTotal = rowsTotal, BytesTotal = bytesTotal };
-        foreach (var entry in overlay.Sorted())
+        var result = new VersionChanges(delta) { RowsTotal = rowsTotal, BytesTotal = bytesTotal };
+        foreach (var entry in entries)
         {
             var committed = entry.CommittedLength != SortedEntries.Entry.UnknownLength ? entry.CommittedLength : committedValueLength(entry.Key);
+            // Resolved in place (the committed state does not change until the apply that reads it).
+            entry.CommittedLength = committed;
             if (entry.Value is null)
             {
                 if (committed < 0)
@@ -61,7 +65,6 @@ internal sealed class VersionChanges
                 result.BytesTotal += entry.Value.Length - (committed < 0 ? -entry.Key.Length : committed);
                 delta.Put(entry.Key, entry.Value);
             }
-            changes.Add(new(entry.Key, entry.Value));
         }
         result.Delta = delta.Finish(result.RowsTotal, result.BytesTotal);
         return result;

@@ -51,5 +51,42 @@ public sealed class OverlayEntriesTests
         Assert.Null(entry.Value);
     }
 
+    /// <summary>
+    /// Keys built to trip an integer-prefix sort: long shared prefixes (runs tie on their first integers and sort again
+    /// deeper), keys that are prefixes of others, zero bytes where padding would be, and lengths either side of 7 and 8
+    /// bytes past the shared part.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 30)]
+    [InlineData(1, 200)]
+    [InlineData(2, 5000)]
+    public void KeyPrefixSort_OrdersKeysAsUnsignedBytes(int seed, int count)
+    {
+        var random = new Random(seed);
+        var keys = new HashSet<byte[]>(Sluice.Operators.ByteKeyComparer.Instance);
+        byte[][] stems = [[], [9, 2, 7, 0, 10, 236, 99, 208, 72, 222, 8, 7, 0, 104], [9, 2, 7, 0, 11, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]];
+        while (keys.Count < count)
+        {
+            var stem = stems[random.Next(stems.Length)];
+            var tail = new byte[random.Next(0, 20)];
+            for (var i = 0; i < tail.Length; i++)
+            {
+                tail[i] = random.Next(3) switch { 0 => 0, 1 => (byte)random.Next(4), _ => (byte)random.Next(256) };
+            }
+            keys.Add([.. stem, .. tail]);
+        }
+        // A key and its extensions by zero bytes: equal integers when padded, so only their lengths order them.
+        for (var zeros = 0; zeros < 40; zeros++)
+        {
+            keys.Add([.. stems[1], 5, .. new byte[zeros]]);
+        }
+        var entries = keys.Select(k => new SortedEntries.Entry(k, null)).ToArray();
+        random.Shuffle(entries);
+
+        KeyPrefixSort.Sort(entries);
+
+        Assert.Equal(keys.Order(StateKeys.Comparer).Select(Convert.ToHexString), entries.Select(e => Convert.ToHexString(e.Key)));
+    }
+
     private static string Describe(KeyValuePair<byte[], byte[]?> e) => Convert.ToHexString(e.Key) + "=" + (e.Value is null ? "-" : Convert.ToHexString(e.Value));
 }

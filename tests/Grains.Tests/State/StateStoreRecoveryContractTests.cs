@@ -225,6 +225,46 @@ public abstract class StateStoreRecoveryContractTests : StateStoreTestBase
         Assert.Equal(["k0=v0", "k1=v1"], Pairs(store.Iterate()));
     }
 
+    [Fact]
+    public async Task Commit_OfAVersionAnEarlierAttemptWroteWithTheSameChangesInAnotherOrder_Succeeds()
+    {
+        (await CommitVersionsAsync(1)).Dispose();
+        var store = await OpenAsync(0);
+        // An earlier attempt of batch 1 wrote its changelog, holding the changes in an order this attempt need not repeat.
+        var earlier = new StateFileWriter(StateFileKind.Delta, 1);
+        earlier.Put(K("z"), V("1"));
+        earlier.Remove(K("k0"));
+        earlier.Put(K("a"), V("2"));
+        File.WriteAllBytes(Path.Combine(StateFolder, "1.delta"), earlier.Finish(2, 4).ToArray());
+
+        store.Put(K("a"), V("2"));
+        store.Remove(K("k0"));
+        store.Put(K("z"), V("1"));
+        var metrics = await store.CommitAsync(1);
+
+        Assert.Equal((2, 2, 1), (metrics.NumRowsTotal, metrics.NumRowsUpdated, metrics.NumRowsRemoved));
+        Assert.Equal(["a=2", "z=1"], Pairs(store.Iterate()));
+        store.Dispose();
+        Assert.Equal(["a=2", "z=1"], Pairs((await OpenAsync(1)).Iterate()));
+    }
+
+    [Fact]
+    public async Task Commit_OfAVersionAnEarlierAttemptWroteWithTheSameKeysButAnotherValue_Fails()
+    {
+        (await CommitVersionsAsync(1)).Dispose();
+        var store = await OpenAsync(0);
+        var earlier = new StateFileWriter(StateFileKind.Delta, 1);
+        earlier.Put(K("z"), V("1"));
+        earlier.Put(K("a"), V("3"));
+        File.WriteAllBytes(Path.Combine(StateFolder, "1.delta"), earlier.Finish(3, 8).ToArray());
+
+        store.Put(K("a"), V("2"));
+        store.Put(K("z"), V("1"));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitAsync(1));
+
+        Assert.Contains("already written with different content", error.Message);
+    }
+
     /// <summary>
     /// Files of state file format 1 as the store wrote them before snapshots moved off the commit (versions 0..5,
     /// snapshot 3): a checkpoint of that Sluice resumes, reading and extending them.

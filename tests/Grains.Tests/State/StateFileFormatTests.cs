@@ -1,0 +1,160 @@
+using System.Buffers.Binary;
+using System.Text;
+using Sluice.Checkpointing;
+using Sluice.State;
+
+namespace Sluice.Tests.State;
+
+/// <summary>State file format 2 (LZ4-compressed records) next to format 1, and the replay check that takes records in any order.</summary>
+public sealed class StateFileFormatTests
+{
+    private const string Name = "state/0/1/7.delta";
+
+    [Fact]
+    public void LargeCompressibleRecords_AreWrittenAsFormatTwo_AndReadBackWhole()
+    {
+        var writer = new StateFileWriter(StateFileKind.Delta, 7);
+        var expected = new List<string>();
+        var recordsLength = 0;
+        for (var i = 0; i < 2000; i++)
+        {
+            // Keys sharing a window and column prefix, small values: what an aggregation's changelog holds.
+            var key = $"window=1700000000000|user=u{i:D6}";
+            if (i % 7 == 0)
+            {
+                writer.Remove(Bytes(key));
+                expected.Add($"-{key}");
+                recordsLength += StateFileWriter.RemoveLength(key.Length);
+            }
+            else
+            {
+                writer.Put(Bytes(key), Bytes($"count={i % 13}"));
+                expected.Add($"{key}=count={i % 13}");
+                recordsLength += StateFileWriter.PutLength(key.Length, $"count={i % 13}".Length);
+            }
+        }
+        var bytes = writer.Finish(1234, 56789).ToArray();
+
+        Assert.Equal(StateFileWriter.CompressedFormatVersion, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.True(bytes.Length * 3 < recordsLength, $"{bytes.Length} bytes written for {recordsLength} bytes of records");
+        var file = StateFile.Parse(bytes, Name, StateFileKind.Delta, 7);
+        Assert.Equal(expected, Records(file));
+        Assert.Equal((2000L, 1234L, 56789L), (file.RecordCount, file.NumRowsTotal, file.StateBytesTotal));
+        Assert.Equal(recordsLength, file.RecordsLength);
+    }
+
+    [Fact]
+    public void SmallRecords_StayFormatOne_AsTheFormatsExampleShowsThem()
+    {
+        var writer = new StateFileWriter(StateFileKind.Delta, 7);
+        writer.Put(Bytes("a"), [0x01]);
+        writer.Remove(Bytes("b"));
+
+        var bytes = writer.Finish(3, 40).ToArray();
+
+        // StateFileWriter's example, checksum aside.
+        Assert.Equal("534C5354" + "0100" + "01" + "00" + "0700000000000000" + "01" + "01000000" + "61" + "01000000" + "01" + "02" + "01000000" + "62" +
+            "0200000000000000" + "0300000000000000" + "2800000000000000",
+            Convert.ToHexString(bytes.AsSpan(0, bytes.Length - 8)));
+        Assert.Equal(["a=\u0001", "-b"], Records(StateFile.Parse(bytes, Name, StateFileKind.Delta, 7)));
+    }
+
+    [Fact]
+    public void IncompressibleRecords_StayFormatOne()
+    {
+        var random = new Random(42);
+        var writer = new StateFileWriter(StateFileKind.Snapshot, 7);
+        for (var i = 0; i < 64; i++)
+        {
+            var value = new byte[256];
+            random.NextBytes(value);
+            writer.Put(Bytes($"k{i:D2}"), value);
+        }
+
+        var bytes = writer.Finish(64, 64 * 259).ToArray();
+
+        Assert.Equal(StateFileWriter.FormatVersion, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(64, StateFile.Parse(bytes, Name, StateFileKind.Snapshot, 7).RecordCount);
+    }
+
+    [Theory]
+    [InlineData(1, "decode")]
+    [InlineData(-1, "decode")]
+    [InlineData(int.MaxValue / 2, "claim")]
+    public void FormatTwo_WhoseRecordsLengthIsWrong_IsRefusedAsCorrupt(int change, string problem)
+    {
+        var bytes = CompressibleFile();
+        var at = StateFileWriter.HeaderLength;
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), (uint)(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at)) + change));
+        // A checksum that matches: the length itself is what is wrong.
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 8), Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 8)));
+
+        var error = Assert.Throws<CheckpointCorruptException>(() => StateFile.Parse(bytes, Name, StateFileKind.Delta, 7));
+
+        Assert.Contains(problem, error.Message);
+        Assert.Contains(Name, error.Message);
+    }
+
+    [Fact]
+    public void SameContent_TakesTheSameRecordsInAnotherOrderOrFormat_AndNothingElse()
+    {
+        static byte[] Delta(IEnumerable<int> order, int rows = 3, string value = "v")
+        {
+            var writer = new StateFileWriter(StateFileKind.Delta, 7);
+            foreach (var i in order)
+            {
+                if (i == 5)
+                {
+                    writer.Remove(Bytes("k5"));
+                }
+                else
+                {
+                    writer.Put(Bytes($"k{i}"), Bytes(i == 0 ? value : "v"));
+                }
+            }
+            return writer.Finish(rows, 12).ToArray();
+        }
+        var sorted = Delta([0, 1, 5, 9]);
+
+        Assert.True(StateFile.SameContent(sorted, Delta([9, 5, 0, 1]), Name));
+        Assert.True(StateFile.SameContent(CompressibleFile(), Reordered(CompressibleFile()), Name));
+        Assert.False(StateFile.SameContent(sorted, Delta([9, 5, 0, 1], value: "w"), Name));
+        Assert.False(StateFile.SameContent(sorted, Delta([0, 1, 5]), Name));
+        Assert.False(StateFile.SameContent(sorted, Delta([0, 1, 5, 9], rows: 4), Name));
+        Assert.False(StateFile.SameContent(sorted, sorted[..^3], Name));
+    }
+
+    private static byte[] CompressibleFile() => CompressibleFile(Enumerable.Range(0, 1000));
+
+    private static byte[] CompressibleFile(IEnumerable<int> order)
+    {
+        var writer = new StateFileWriter(StateFileKind.Delta, 7);
+        foreach (var i in order)
+        {
+            writer.Put(Bytes($"window=1700000000000|user=u{i:D6}"), Bytes("count=1"));
+        }
+        var bytes = writer.Finish(1000, 1).ToArray();
+        Assert.Equal(StateFileWriter.CompressedFormatVersion, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        return bytes;
+    }
+
+    /// <summary>The same puts written in reverse order, so the bytes differ.</summary>
+    private static byte[] Reordered(byte[] file)
+    {
+        var reversed = CompressibleFile(Enumerable.Range(0, 1000).Reverse());
+        Assert.False(reversed.AsSpan().SequenceEqual(file));
+        return reversed;
+    }
+
+    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static List<string> Records(StateFile file)
+    {
+        var records = new List<string>();
+        foreach (var record in file)
+        {
+            records.Add(record.IsRemove ? $"-{Encoding.UTF8.GetString(record.Key)}" : $"{Encoding.UTF8.GetString(record.Key)}={Encoding.UTF8.GetString(record.Value)}");
+        }
+        return records;
+    }
+}
