@@ -246,8 +246,7 @@ internal sealed class GroupingScratch
         {
             if (!_late[group])
             {
-                _keyWriter.Write(_table.KeyOf(group), _keyVectors, _partials.BeginKey());
-                _partials.EndKey(group, output.KeyGroups);
+                _partials.Add(_keyWriter.Write(_table.KeyOf(group), _keyVectors), group, output.KeyGroups);
             }
         }
         _partials.Flush(output, _accumulators);
