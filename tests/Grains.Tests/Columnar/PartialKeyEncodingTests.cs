@@ -3,6 +3,7 @@ using Sluice.Columnar;
 using Sluice.Data;
 using Sluice.Operators;
 using Sluice.Operators.Aggregation;
+using Sluice.Planning;
 using Sluice.State.Encoding;
 
 namespace Sluice.Tests.Columnar;
@@ -93,6 +94,13 @@ public sealed class PartialKeyEncodingTests
         Assert.Equal(Encoded("b"), strings.Of(second, 0).ToArray());
         Assert.Equal(Encoded("é"), strings.Of(first, 1).ToArray());
         Assert.Equal(Encoded(new string('x', 300)), strings.Of(second, 2).ToArray());
+
+        // Codes past the kept ones are encoded on each use.
+        var large = new StringDictionary([.. Enumerable.Range(0, EncodedStrings.MaxCodes + 2).Select(i => "v" + i.ToString(CultureInfo.InvariantCulture))]);
+        Assert.Equal(Encoded("v262145"), strings.Of(large, EncodedStrings.MaxCodes + 1).ToArray());
+        Assert.Equal(Encoded("v262143"), strings.Of(large, EncodedStrings.MaxCodes - 1).ToArray());
+        Assert.Equal(Encoded("v262145"), strings.Of(large, EncodedStrings.MaxCodes + 1).ToArray());
+        Assert.Equal(Encoded("v262143"), strings.Of(large, EncodedStrings.MaxCodes - 1).ToArray());
     }
 
     private static byte[] Encoded(string value) => RowCodec.Encode([value]);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Sluice.Columnar;
 using Sluice.State.Encoding;
 
@@ -7,65 +8,62 @@ namespace Sluice.Operators.Aggregation;
 /// <summary>
 /// The <see cref="RowCodec"/> bytes of a string key column's values, by dictionary code, encoded on first use and kept
 /// while the column keeps its dictionary: a dictionary only appends, so a code's string (and bytes) never changes, and a
-/// reader keeps one dictionary across its batches (the generator's id tables for good). A key group's keys then copy
-/// each string's bytes instead of measuring and transcoding it to UTF-8 once per group per batch.
+/// reader keeps one dictionary across its batches (the generator's id tables for good). A key then copies each string's
+/// bytes instead of measuring and transcoding it to UTF-8 once per group per batch.
 /// </summary>
+/// <remarks>
+/// Groups come in random code order, so the cost of a hit is its cache misses: each code has a 16-byte slot holding
+/// its length and bytes together (one miss, where the string itself costs two: the list's item, then the string).
+/// Values longer than a slot, and codes past <see cref="MaxCodes"/> (which bounds the slots at 4 MiB a column), are
+/// encoded on each use, as before.
+/// </remarks>
 internal sealed class EncodedStrings
 {
-    /// <summary>Bytes kept before starting over: a column of ever-new strings gets a new dictionary anyway, so this only bounds memory.</summary>
-    private const int MaxBytes = 32 << 20;
+    private const int SlotShift = 4;
+    private const int MaxInSlot = (1 << SlotShift) - 1;
+    internal const int MaxCodes = 1 << 18;
 
-    private readonly ArrayBufferWriter<byte> _bytes = new(4096);
+    private readonly ArrayBufferWriter<byte> _uncached = new(64);
     private StringDictionary? _dictionary;
 
-    /// <summary>Per code, where its bytes start plus one (0: not encoded yet), and their length.</summary>
-    private int[] _starts = [];
-    private int[] _lengths = [];
+    /// <summary>Per code, a slot: its byte count (0: not encoded yet, or too long) then its bytes.</summary>
+    private byte[] _slots = [];
 
-    /// <summary>The bytes <see cref="RowCodec"/> writes for <paramref name="dictionary"/>'s string of <paramref name="code"/>.</summary>
+    /// <summary>The bytes <see cref="RowCodec"/> writes for <paramref name="dictionary"/>'s string of <paramref name="code"/>; valid until the next call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> Of(StringDictionary dictionary, int code)
+    {
+        var at = (long)code << SlotShift;
+        if (ReferenceEquals(dictionary, _dictionary) && (ulong)at < (ulong)_slots.Length && _slots[at] is var length and not 0)
+        {
+            return _slots.AsSpan((int)at + 1, length);
+        }
+        return Encode(dictionary, code);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ReadOnlySpan<byte> Encode(StringDictionary dictionary, int code)
     {
         if (!ReferenceEquals(dictionary, _dictionary))
         {
-            Restart(dictionary);
+            _dictionary = dictionary;
+            Array.Clear(_slots);
         }
-        if ((uint)code >= (uint)_starts.Length)
+        _uncached.ResetWrittenCount();
+        RowCodec.WriteString(_uncached, dictionary[code]);
+        var bytes = _uncached.WrittenSpan;
+        if (bytes.Length > MaxInSlot || (uint)code >= MaxCodes)
         {
-            Grow(Math.Max(code + 1, dictionary.Count));
+            return bytes;
         }
-        var start = _starts[code];
-        if (start == 0)
+        var at = code << SlotShift;
+        if (at >= _slots.Length)
         {
-            start = Add(dictionary, code);
+            var codes = Math.Min(MaxCodes, Math.Max(code + 1, Math.Max(dictionary.Count, (_slots.Length >> SlotShift) * 2)));
+            Array.Resize(ref _slots, codes << SlotShift);
         }
-        return _bytes.WrittenSpan.Slice(start - 1, _lengths[code]);
-    }
-
-    private int Add(StringDictionary dictionary, int code)
-    {
-        if (_bytes.WrittenCount > MaxBytes)
-        {
-            Restart(dictionary);
-            Grow(Math.Max(code + 1, dictionary.Count));
-        }
-        var start = _bytes.WrittenCount;
-        RowCodec.WriteString(_bytes, dictionary[code]);
-        _starts[code] = start + 1;
-        _lengths[code] = _bytes.WrittenCount - start;
-        return start + 1;
-    }
-
-    private void Restart(StringDictionary dictionary)
-    {
-        _dictionary = dictionary;
-        _bytes.ResetWrittenCount();
-        Array.Clear(_starts);
-    }
-
-    private void Grow(int codes)
-    {
-        var size = Math.Max(codes, Math.Min(_starts.Length * 2, StringVector.MaxDictionary + 1));
-        Array.Resize(ref _starts, size);
-        Array.Resize(ref _lengths, size);
+        _slots[at] = (byte)bytes.Length;
+        bytes.CopyTo(_slots.AsSpan(at + 1));
+        return bytes;
     }
 }
