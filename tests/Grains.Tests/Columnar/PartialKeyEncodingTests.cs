@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Sluice.Columnar;
 using Sluice.Data;
@@ -74,33 +75,58 @@ public sealed class PartialKeyEncodingTests
     }
 
     [Fact]
-    public void EncodedStrings_AreRowCodecsBytes_AsADictionaryGrowsAndIsReplaced()
+    public void EncodedStrings_AreRowCodecsBytes_AsADictionaryGrows_OneCachePerDictionary()
     {
-        var strings = new EncodedStrings();
+        var scratch = new ArrayBufferWriter<byte>();
         var first = new StringDictionary(["a", "é"]);
-        Assert.Equal(Encoded("é"), strings.Of(first, 1).ToArray());
+        Assert.Same(EncodedStrings.For(first), EncodedStrings.For(first));
+        Assert.Equal(Encoded("é"), EncodedStrings.For(first).Of(1, scratch).ToArray());
         for (var i = 0; i < 3_000; i++)
         {
             first.GetOrAdd(Prefixes[i % Prefixes.Length] + i.ToString(CultureInfo.InvariantCulture));
         }
         for (var code = first.Count - 1; code >= 0; code -= 7)
         {
-            Assert.Equal(Encoded(first[code]), strings.Of(first, code).ToArray());
+            Assert.Equal(Encoded(first[code]), EncodedStrings.For(first).Of(code, scratch).ToArray());
         }
-        Assert.Equal(Encoded("a"), strings.Of(first, 0).ToArray());
+        Assert.Equal(Encoded("a"), EncodedStrings.For(first).Of(0, scratch).ToArray());
 
-        // Another dictionary reuses codes for other strings: none of the first one's bytes may be given for them.
+        // Another dictionary gives its codes to other strings: none of the first one's bytes may be given for them.
         var second = new StringDictionary(["b", "a", new string('x', 300)]);
-        Assert.Equal(Encoded("b"), strings.Of(second, 0).ToArray());
-        Assert.Equal(Encoded("é"), strings.Of(first, 1).ToArray());
-        Assert.Equal(Encoded(new string('x', 300)), strings.Of(second, 2).ToArray());
+        Assert.Equal(Encoded("b"), EncodedStrings.For(second).Of(0, scratch).ToArray());
+        Assert.Equal(Encoded("é"), EncodedStrings.For(first).Of(1, scratch).ToArray());
+        Assert.Equal(Encoded(new string('x', 300)), EncodedStrings.For(second).Of(2, scratch).ToArray());
 
         // Codes past the kept ones are encoded on each use.
         var large = new StringDictionary([.. Enumerable.Range(0, EncodedStrings.MaxCodes + 2).Select(i => "v" + i.ToString(CultureInfo.InvariantCulture))]);
-        Assert.Equal(Encoded("v262145"), strings.Of(large, EncodedStrings.MaxCodes + 1).ToArray());
-        Assert.Equal(Encoded("v262143"), strings.Of(large, EncodedStrings.MaxCodes - 1).ToArray());
-        Assert.Equal(Encoded("v262145"), strings.Of(large, EncodedStrings.MaxCodes + 1).ToArray());
-        Assert.Equal(Encoded("v262143"), strings.Of(large, EncodedStrings.MaxCodes - 1).ToArray());
+        for (var pass = 0; pass < 2; pass++)
+        {
+            Assert.Equal(Encoded("v262145"), EncodedStrings.For(large).Of(EncodedStrings.MaxCodes + 1, scratch).ToArray());
+            Assert.Equal(Encoded("v262143"), EncodedStrings.For(large).Of(EncodedStrings.MaxCodes - 1, scratch).ToArray());
+        }
+    }
+
+    [Fact]
+    public void EncodedStrings_OfASharedDictionary_AreRowCodecsBytes_ForAgentsOnManyThreads()
+    {
+        // As the generator's id tables: one dictionary, read by every agent at once while its cache fills and grows.
+        var shared = new StringDictionary([.. Enumerable.Range(0, 20_000).Select(i => Prefixes[i % Prefixes.Length] + i.ToString(CultureInfo.InvariantCulture))]);
+        var expected = Enumerable.Range(0, shared.Count).Select(c => Encoded(shared[c])).ToArray();
+        var wrong = 0;
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, agent =>
+        {
+            var scratch = new ArrayBufferWriter<byte>();
+            var random = new Random(agent);
+            for (var i = 0; i < 60_000; i++)
+            {
+                var code = random.Next(Math.Min(shared.Count, 500 + i));
+                if (!EncodedStrings.For(shared).Of(code, scratch).SequenceEqual(expected[code]))
+                {
+                    Interlocked.Increment(ref wrong);
+                }
+            }
+        });
+        Assert.Equal(0, wrong);
     }
 
     private static byte[] Encoded(string value) => RowCodec.Encode([value]);

@@ -242,11 +242,12 @@ internal sealed class GroupingScratch
     /// </summary>
     public void EmitPartials(ColumnBatch batch, KeyGroupRouter output, LateRowSet late)
     {
+        _keyWriter.Begin(_keyVectors);
         for (var group = 0; group < _table.Count; group++)
         {
             if (!_late[group])
             {
-                _partials.Add(_keyWriter.Write(_table.KeyOf(group), _keyVectors), group, output.KeyGroups);
+                _partials.Add(_keyWriter.Write(_table.KeyOf(group)), group, output.KeyGroups);
             }
         }
         _partials.Flush(output, _accumulators);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Sluice.Columnar;
 using Sluice.Data;
@@ -21,7 +22,9 @@ internal sealed class LaneKeyWriter
 
     private readonly int[] _scalarOf;
     private readonly DataTypeKind[] _kinds;
+    private readonly bool[] _isString;
     private readonly EncodedStrings?[] _strings;
+    private readonly ArrayBufferWriter<byte> _uncached = new(64);
     private readonly int _lanesFrom;
     private readonly long _sizeTicks;
     private byte[] _buffer = new byte[256];
@@ -30,16 +33,25 @@ internal sealed class LaneKeyWriter
     {
         _scalarOf = [.. Enumerable.Range(0, plan.Keys.Length).Select(k => Array.IndexOf(plan.ScalarKeys, k))];
         _kinds = kinds;
-        _strings = [.. kinds.Select(k => k == DataTypeKind.String ? new EncodedStrings() : null)];
+        _isString = [.. kinds.Select(k => k == DataTypeKind.String)];
+        _strings = new EncodedStrings?[kinds.Length];
         _lanesFrom = plan.WindowKey >= 0 ? 1 : 0;
         _sizeTicks = plan.SizeTicks;
     }
 
+    /// <summary>Takes the batch's string key vectors' dictionaries: call before the batch's first <see cref="Write"/>.</summary>
+    public void Begin(ColumnVector[] vectors)
+    {
+        for (var s = 0; s < _strings.Length; s++)
+        {
+            _strings[s] = _isString[s] ? EncodedStrings.For(((StringVector)vectors[s]).Dictionary) : null;
+        }
+    }
+
     /// <summary>
-    /// <paramref name="key"/>'s bytes, valid until the next call; <paramref name="vectors"/> are the scalar keys' vectors
-    /// (string lanes are their dictionary codes).
+    /// <paramref name="key"/>'s bytes, valid until the next call (string lanes are codes of the dictionaries taken by <see cref="Begin"/>).
     /// </summary>
-    public ReadOnlySpan<byte> Write(ReadOnlySpan<long> key, ColumnVector[] vectors)
+    public ReadOnlySpan<byte> Write(ReadOnlySpan<long> key)
     {
         var mask = _kinds.Length == 0 ? 0 : key[_lanesFrom + _kinds.Length];
         var at = 0;
@@ -55,7 +67,7 @@ internal sealed class LaneKeyWriter
             }
             else if (_strings[s] is { } strings)
             {
-                var bytes = strings.Of(((StringVector)vectors[s]).Dictionary, (int)key[_lanesFrom + s]);
+                var bytes = strings.Of((int)key[_lanesFrom + s], _uncached);
                 bytes.CopyTo(Reserve(at, bytes.Length).AsSpan(at));
                 at += bytes.Length;
             }
