@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sluice.State.Encoding;
 
 namespace Sluice.Operators.Aggregation;
@@ -14,6 +15,11 @@ internal sealed class PartialAggregatesWriter
     private Destination?[] _destinations = [];
 
     /// <summary>Sends <paramref name="key"/> (its encoded bytes), with its accumulators' group number, to its key group.</summary>
+    /// <remarks>
+    /// Optimized at once: called once per group, with no loop to get it compiled optimized early, it otherwise ran an
+    /// agent's first batches in Tier0 and instrumented code (BENCHMARKS.md); it has no virtual call for PGO to help.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ReadOnlySpan<byte> key, int group, int keyGroups)
     {
         if (_destinations.Length != keyGroups)
@@ -54,6 +60,7 @@ internal sealed class PartialAggregatesWriter
 
         public ReadOnlySpan<int> Groups => _groups.AsSpan(0, Count);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(ReadOnlySpan<byte> key, int group)
         {
             if (Count == _groups.Length)
