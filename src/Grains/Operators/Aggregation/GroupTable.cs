@@ -52,6 +52,8 @@ internal sealed class GroupTable
         }
     }
 
+    // Once per new group and without a loop: optimized at once, as PartialAggregatesWriter.Add.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Add(ReadOnlySpan<long> key, int hash, int slot)
     {
         var group = Count++;

@@ -242,12 +242,12 @@ internal sealed class GroupingScratch
     /// </summary>
     public void EmitPartials(ColumnBatch batch, KeyGroupRouter output, LateRowSet late)
     {
+        _keyWriter.Begin(_keyVectors);
         for (var group = 0; group < _table.Count; group++)
         {
             if (!_late[group])
             {
-                _keyWriter.Write(_table.KeyOf(group), _keyVectors, _partials.BeginKey());
-                _partials.EndKey(group, output.KeyGroups);
+                _partials.Add(_keyWriter.Write(_table.KeyOf(group)), group, output.KeyGroups);
             }
         }
         _partials.Flush(output, _accumulators);

@@ -1,7 +1,5 @@
-using System.Buffers;
 using Sluice.Columnar;
 using Sluice.Data;
-using Sluice.State.Encoding;
 
 namespace Sluice.Operators.Aggregation;
 
@@ -82,45 +80,6 @@ internal static class KeyLanes
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// Appends a non-null lane's value as <see cref="RowCodec"/> encodes <see cref="Value"/> of it (a double's lane is
-    /// already normalized as it normalizes doubles), so a key written from lanes has the row path's bytes without a
-    /// boxed value.
-    /// </summary>
-    public static void Encode(IBufferWriter<byte> writer, ColumnVector vector, DataTypeKind kind, long lane)
-    {
-        switch (kind)
-        {
-            case DataTypeKind.String:
-                RowCodec.WriteString(writer, ((StringVector)vector).Dictionary[(int)lane]);
-                break;
-            case DataTypeKind.Int:
-                var i = (int)lane;
-                RowCodec.WriteVarint(writer, ValueTag.Int, (uint)((i << 1) ^ (i >> 31)));
-                break;
-            case DataTypeKind.Timestamp:
-                RowCodec.WriteFixed64(writer, ValueTag.Timestamp, lane);
-                break;
-            case DataTypeKind.Double:
-                RowCodec.WriteFixed64(writer, ValueTag.Double, lane);
-                break;
-            case DataTypeKind.Boolean:
-                RowCodec.WriteTag(writer, lane != 0 ? ValueTag.True : ValueTag.False);
-                break;
-            default:
-                RowCodec.WriteVarint(writer, ValueTag.Long, (ulong)((lane << 1) ^ (lane >> 63)));
-                break;
-        }
-    }
-
-    /// <summary>Appends the window [start, start + size) as <see cref="RowCodec"/> encodes its struct of two timestamps.</summary>
-    public static void EncodeWindow(IBufferWriter<byte> writer, long startTicks, long sizeTicks)
-    {
-        RowCodec.WriteVarint(writer, ValueTag.Struct, 2);
-        RowCodec.WriteFixed64(writer, ValueTag.Timestamp, startTicks);
-        RowCodec.WriteFixed64(writer, ValueTag.Timestamp, startTicks + sizeTicks);
     }
 
     /// <summary>The key value of a (non-null) lane as the row path holds it.</summary>

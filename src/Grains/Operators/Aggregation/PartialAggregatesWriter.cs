@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Runtime.CompilerServices;
 using Sluice.State.Encoding;
 
 namespace Sluice.Operators.Aggregation;
@@ -6,29 +6,26 @@ namespace Sluice.Operators.Aggregation;
 /// <summary>
 /// Sorts a batch's groups by destination key group as an agent emits them, then writes one
 /// <see cref="PartialAggregates"/> payload per destination. Kept with the agent's <see cref="GroupingScratch"/> and
-/// reused from batch to batch: a warm batch allocates only the payloads.
+/// reused from batch to batch (each destination's buffers keep the size of its largest batch): a warm batch allocates
+/// only the payloads.
 /// </summary>
 internal sealed class PartialAggregatesWriter
 {
-    private readonly ArrayBufferWriter<byte> _key = new(256);
     private readonly List<int> _used = [];
     private Destination?[] _destinations = [];
 
-    /// <summary>An empty buffer for the next group's encoded key.</summary>
-    public ArrayBufferWriter<byte> BeginKey()
-    {
-        _key.ResetWrittenCount();
-        return _key;
-    }
-
-    /// <summary>Sends the key just written, with its accumulators' group number, to its key group.</summary>
-    public void EndKey(int group, int keyGroups)
+    /// <summary>Sends <paramref name="key"/> (its encoded bytes), with its accumulators' group number, to its key group.</summary>
+    /// <remarks>
+    /// Optimized at once: called once per group, with no loop to get it compiled optimized early, it otherwise ran an
+    /// agent's first batches in Tier0 and instrumented code (BENCHMARKS.md); it has no virtual call for PGO to help.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Add(ReadOnlySpan<byte> key, int group, int keyGroups)
     {
         if (_destinations.Length != keyGroups)
         {
             _destinations = new Destination?[keyGroups];
         }
-        var key = _key.WrittenSpan;
         var keyGroup = RowCodec.KeyGroupOf(key, keyGroups);
         var destination = _destinations[keyGroup] ??= new Destination();
         if (destination.Count == 0)
@@ -44,36 +41,53 @@ internal sealed class PartialAggregatesWriter
         foreach (var keyGroup in _used)
         {
             var destination = _destinations[keyGroup]!;
-            output.AddPartials(keyGroup, PartialAggregates.Write(destination.Keys.WrittenSpan, destination.Groups.AsSpan(0, destination.Count), accumulators));
+            output.AddPartials(keyGroup, PartialAggregates.Write(destination.Keys, destination.Groups, accumulators));
             destination.Clear();
         }
         _used.Clear();
     }
 
+    /// <summary>One key group's keys (each LEB128-length-prefixed, as <see cref="PartialAggregates.Write"/> takes them) and group numbers.</summary>
     private sealed class Destination
     {
-        public ArrayBufferWriter<byte> Keys { get; } = new(1024);
-
-        public int[] Groups { get; private set; } = new int[64];
+        private byte[] _keys = new byte[1024];
+        private int _keyBytes;
+        private int[] _groups = new int[64];
 
         public int Count { get; private set; }
 
+        public ReadOnlySpan<byte> Keys => _keys.AsSpan(0, _keyBytes);
+
+        public ReadOnlySpan<int> Groups => _groups.AsSpan(0, Count);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(ReadOnlySpan<byte> key, int group)
         {
-            if (Count == Groups.Length)
+            if (Count == _groups.Length)
             {
-                var groups = Groups;
-                Array.Resize(ref groups, Count * 2);
-                Groups = groups;
+                Array.Resize(ref _groups, Count * 2);
             }
-            Groups[Count++] = group;
-            PartialAggregates.AppendKey(Keys, key);
+            _groups[Count++] = group;
+            if (_keys.Length - _keyBytes < key.Length + 5)
+            {
+                Array.Resize(ref _keys, Math.Max(_keys.Length * 2, _keyBytes + key.Length + 5));
+            }
+            var at = _keyBytes;
+            var length = (uint)key.Length;
+            while (length >= 0x80)
+            {
+                _keys[at++] = (byte)(length | 0x80);
+                length >>= 7;
+            }
+            _keys[at++] = (byte)length;
+            key.CopyTo(_keys.AsSpan(at));
+            _keyBytes = at + key.Length;
         }
 
         public void Clear()
         {
             Count = 0;
-            Keys.ResetWrittenCount();
+            _keyBytes = 0;
         }
     }
 }
