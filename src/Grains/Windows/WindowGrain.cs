@@ -76,7 +76,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
         var id = WindowGrainId.Parse(this.GetPrimaryKeyString());
         var stage = _plan!.StageOf(id.Operator);
         QueryPlan.ApplySuffix(stage, rows, new BatchContext(r.BatchId, r.WatermarkMs, r.BatchTimestampMs));
-        _nextTimerMs = _batch.NextProcessingTimerMs;
+        _nextTimerMs = _batch!.NextProcessingTimerMs;
         if (stage.Next >= 0)
         {
             var (sent, dropped) = await RouteToNextStageAsync(r, id, stage, _plan.Stages[stage.Next].Operator, rows);

@@ -5,6 +5,7 @@ using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Operators;
 using Sluice.Operators.Aggregation;
+using Sluice.Planning;
 using Sluice.State;
 using Sluice.State.Encoding;
 using Sluice.Tests.Columnar;
