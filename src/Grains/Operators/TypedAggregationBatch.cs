@@ -200,7 +200,10 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
             output.Add(held ? Row(slot) : _op.Row(_window.Share(RowCodec.Decode(key)), RowCodec.Decode(value ??= _store.Get(key)!)));
         }
         StateWrites.Write(_store, key, null, value?.Length ?? (held ? _hot.StoredLength(slot) : SortedEntries.Entry.UnknownLength));
-        _hot.Remove(key);
+        if (held)
+        {
+            _hot.Remove(slot);
+        }
     }
 
     private object?[] Row(int slot)

@@ -6,7 +6,7 @@ namespace Sluice.Operators;
 
 /// <summary>
 /// <see cref="HotGroups"/> for an aggregation whose every aggregate has a <see cref="TypedAccumulator"/>: each group
-/// is a dense slot number, found by its encoded key (the store key, one array per group), and its state lives in the
+/// is a dense slot number, found by its encoded key (the store key, one array per group) in a <see cref="SlotIndex"/>, and its state lives in the
 /// accumulators' typed arrays at that slot, with its key values decoded once when it is first held. No buffer per
 /// group and no boxes: a batch merges agents' payloads straight into typed arrays and encodes each changed slot once.
 /// <para>
@@ -24,14 +24,12 @@ internal sealed class TypedHotGroups : IDisposable
 {
     private readonly StateCacheBudget _budget;
     private readonly AggregateSet _aggregates;
-    private readonly Dictionary<byte[], int> _slots = new(ByteKeyComparer.Instance);
-    private readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly SlotIndex _index = new();
     private readonly TypedAccumulator[] _state;
     private readonly TypedAccumulator[] _batch;
     private readonly TypedAccumulator[] _incoming;
     private readonly List<int> _changed = [];
     private readonly Stack<int> _free = new();
-    private byte[][] _keys = [];
     private object?[]?[] _keyValues = [];
     private int[] _lastUsed = [];
     private int[] _ordinal = [];
@@ -46,7 +44,6 @@ internal sealed class TypedHotGroups : IDisposable
         _aggregates = aggregates;
         _budget = budget;
         HoldsAll = holdsAll;
-        _lookup = _slots.GetAlternateLookup<ReadOnlySpan<byte>>();
         _state = Accumulators(aggregates);
         _batch = Accumulators(aggregates);
         _incoming = Accumulators(aggregates);
@@ -87,10 +84,20 @@ internal sealed class TypedHotGroups : IDisposable
     }
 
     /// <summary>The batch ordinal of <paramref name="key"/>'s group; a key not held gets a slot for the batch.</summary>
-    public int Touch(ReadOnlySpan<byte> key) => Touch(_lookup.TryGetValue(key, out var slot) ? slot : Add(key.ToArray()));
+    public int Touch(ReadOnlySpan<byte> key)
+    {
+        var hash = SlotIndex.Hash(key);
+        var slot = _index.Find(key, hash);
+        return Touch(slot >= 0 ? slot : Add(key.ToArray(), hash));
+    }
 
     /// <inheritdoc cref="Touch(ReadOnlySpan{byte})"/>
-    public int Touch(byte[] key) => Touch(_slots.TryGetValue(key, out var slot) ? slot : Add(key));
+    public int Touch(byte[] key)
+    {
+        var hash = SlotIndex.Hash(key);
+        var slot = _index.Find(key, hash);
+        return Touch(slot >= 0 ? slot : Add(key, hash));
+    }
 
     /// <summary>Merges the open payload's groups into the batch's partials; group i goes to ordinal <c>ordinals[i]</c>.</summary>
     public void MergePartials(PartialAggregates payload, ReadOnlySpan<int> ordinals)
@@ -158,7 +165,7 @@ internal sealed class TypedHotGroups : IDisposable
         }
     }
 
-    public byte[] KeyOf(int slot) => _keys[slot];
+    public byte[] KeyOf(int slot) => _index.KeyOf(slot);
 
     public bool IsHeld(int slot) => _held[slot];
 
@@ -169,7 +176,11 @@ internal sealed class TypedHotGroups : IDisposable
     public ref int StoredLength(int slot) => ref _storedLength[slot];
 
     /// <summary>The held slot of <paramref name="key"/>, without marking it used.</summary>
-    public bool TryFind(byte[] key, out int slot) => _slots.TryGetValue(key, out slot) && _held[slot];
+    public bool TryFind(byte[] key, out int slot)
+    {
+        slot = _index.Find(key, SlotIndex.Hash(key));
+        return slot >= 0 && _held[slot];
+    }
 
     /// <summary>Holds a slot the batch loaded, if the budget has room (as <see cref="HotGroups.TryAdd"/>).</summary>
     public bool TryHold(int slot, int storedLength)
@@ -197,7 +208,7 @@ internal sealed class TypedHotGroups : IDisposable
         for (var pass = 0; pass < 2 && excess > 0; pass++)
         {
             var usedSince = pass == 0 ? _batchNumber - 1 : _batchNumber;
-            foreach (var (_, slot) in _slots)
+            for (var slot = 0; slot < _used; slot++)
             {
                 if (_held[slot] && _lastUsed[slot] < usedSince)
                 {
@@ -232,19 +243,13 @@ internal sealed class TypedHotGroups : IDisposable
     }
 
     /// <summary>Drops a held group (closed by the watermark).</summary>
-    public void Remove(byte[] key)
-    {
-        if (TryFind(key, out var slot))
-        {
-            Drop(slot);
-        }
-    }
+    public void Remove(int slot) => Drop(slot);
 
     public void Dispose()
     {
         _budget.Release(Count);
         Count = 0;
-        _slots.Clear();
+        _index.Clear();
     }
 
     private void Drop(int slot)
@@ -275,13 +280,12 @@ internal sealed class TypedHotGroups : IDisposable
         return ordinal;
     }
 
-    private int Add(byte[] key)
+    private int Add(byte[] key, int hash)
     {
         var slot = _free.Count > 0 ? _free.Pop() : _used++;
-        if (slot >= _keys.Length)
+        if (slot >= _keyValues.Length)
         {
-            var capacity = Math.Max(256, _keys.Length * 2);
-            Array.Resize(ref _keys, capacity);
+            var capacity = Math.Max(256, _keyValues.Length * 2);
             Array.Resize(ref _keyValues, capacity);
             Array.Resize(ref _lastUsed, capacity);
             Array.Resize(ref _ordinal, capacity);
@@ -292,15 +296,15 @@ internal sealed class TypedHotGroups : IDisposable
                 accumulator.Grow(capacity);
             }
         }
-        (_keys[slot], _keyValues[slot], _held[slot], _ordinal[slot]) = (key, null, false, -1);
-        _slots.Add(key, slot);
+        (_keyValues[slot], _held[slot], _ordinal[slot]) = (null, false, -1);
+        _index.Add(key, hash, slot);
         return slot;
     }
 
     private void Free(int slot)
     {
-        _slots.Remove(_keys[slot]);
-        (_keys[slot], _keyValues[slot], _held[slot], _ordinal[slot]) = (null!, null, false, -1);
+        _index.Remove(slot);
+        (_keyValues[slot], _held[slot], _ordinal[slot]) = (null, false, -1);
         _free.Push(slot);
     }
 

@@ -140,6 +140,42 @@ public sealed class TypedHotStateEquivalenceTests : IDisposable
         }
     }
 
+    [Fact]
+    public void SlotIndex_RandomAddsAndRemoves_FindWhatADictionaryFinds()
+    {
+        var random = new Random(3);
+        var index = new SlotIndex();
+        var expected = new Dictionary<byte[], int>(ByteKeyComparer.Instance);
+        var free = new Stack<int>();
+        var next = 0;
+        for (var step = 0; step < 200_000; step++)
+        {
+            // Few distinct short keys, so probes collide, chains wrap and removals shift entries back.
+            var key = new byte[1 + random.Next(12)];
+            random.NextBytes(key.AsSpan(0, 1));
+            var slot = index.Find(key, SlotIndex.Hash(key));
+            Assert.Equal(expected.TryGetValue(key, out var want) ? want : -1, slot);
+            if (slot >= 0 && random.Next(2) == 0)
+            {
+                index.Remove(slot);
+                expected.Remove(key);
+                free.Push(slot);
+            }
+            else if (slot < 0)
+            {
+                var added = free.Count > 0 ? free.Pop() : next++;
+                index.Add(key, SlotIndex.Hash(key), added);
+                expected.Add(key, added);
+            }
+            Assert.Equal(expected.Count, index.Count);
+        }
+        foreach (var (key, slot) in expected)
+        {
+            Assert.Equal(slot, index.Find(key, SlotIndex.Hash(key)));
+            Assert.Equal(key, index.KeyOf(slot));
+        }
+    }
+
     private static byte[] Encoded(TypedAccumulator accumulator, int slot)
     {
         var writer = new ArrayBufferWriter<byte>();
