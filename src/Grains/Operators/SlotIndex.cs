@@ -6,14 +6,14 @@ namespace Sluice.Operators;
 
 /// <summary>
 /// Encoded keys to dense slot numbers for <see cref="TypedHotGroups"/>: open addressing with linear probing over a
-/// power-of-two bucket array holding slot + 1, each slot's hash stored beside its key, so a probe compares bytes only
-/// when the hashes agree and growing never rehashes a key. Removal shifts the following entries back (no tombstones).
+/// power-of-two bucket array, each bucket the key's hash and its slot + 1 side by side, so a probe reads one cache line
+/// and touches a key's bytes only when the hashes agree, and growing never rehashes a key. Removal shifts the following entries back (no tombstones).
 /// It replaced a <c>Dictionary&lt;byte[], int&gt;</c> with an alternate span lookup, whose shared-generic comparer
 /// calls were most of the window grain's cost of applying partials (see BENCHMARKS.md).
 /// </summary>
 internal sealed class SlotIndex
 {
-    private int[] _buckets = new int[16];
+    private Bucket[] _buckets = new Bucket[16];
     private byte[][] _keys = [];
     private int[] _hashes = [];
 
@@ -29,14 +29,14 @@ internal sealed class SlotIndex
         var mask = _buckets.Length - 1;
         for (var i = hash & mask; ; i = (i + 1) & mask)
         {
-            var slot = _buckets[i] - 1;
-            if (slot < 0)
+            var bucket = _buckets[i];
+            if (bucket.Entry == 0)
             {
                 return -1;
             }
-            if (_hashes[slot] == hash && key.SequenceEqual(_keys[slot]))
+            if (bucket.Hash == hash && key.SequenceEqual(_keys[bucket.Entry - 1]))
             {
-                return slot;
+                return bucket.Entry - 1;
             }
         }
     }
@@ -57,11 +57,11 @@ internal sealed class SlotIndex
         (_keys[slot], _hashes[slot]) = (key, hash);
         var mask = _buckets.Length - 1;
         var i = hash & mask;
-        while (_buckets[i] != 0)
+        while (_buckets[i].Entry != 0)
         {
             i = (i + 1) & mask;
         }
-        _buckets[i] = slot + 1;
+        _buckets[i] = new Bucket(hash, slot + 1);
         Count++;
     }
 
@@ -70,21 +70,21 @@ internal sealed class SlotIndex
     {
         var mask = _buckets.Length - 1;
         var i = _hashes[slot] & mask;
-        while (_buckets[i] != slot + 1)
+        while (_buckets[i].Entry != slot + 1)
         {
             i = (i + 1) & mask;
         }
         // Backward shift: move up each following entry whose home bucket is not between the hole and it.
-        for (var j = (i + 1) & mask; _buckets[j] != 0; j = (j + 1) & mask)
+        for (var j = (i + 1) & mask; _buckets[j].Entry != 0; j = (j + 1) & mask)
         {
-            var home = _hashes[_buckets[j] - 1] & mask;
+            var home = _buckets[j].Hash & mask;
             if (((j - home) & mask) >= ((j - i) & mask))
             {
                 _buckets[i] = _buckets[j];
                 i = j;
             }
         }
-        _buckets[i] = 0;
+        _buckets[i] = default;
         _keys[slot] = null!;
         Count--;
     }
@@ -133,21 +133,24 @@ internal sealed class SlotIndex
 
     private void Grow()
     {
-        var buckets = new int[_buckets.Length * 2];
+        var buckets = new Bucket[_buckets.Length * 2];
         var mask = buckets.Length - 1;
-        foreach (var entry in _buckets)
+        foreach (var bucket in _buckets)
         {
-            if (entry == 0)
+            if (bucket.Entry == 0)
             {
                 continue;
             }
-            var i = _hashes[entry - 1] & mask;
-            while (buckets[i] != 0)
+            var i = bucket.Hash & mask;
+            while (buckets[i].Entry != 0)
             {
                 i = (i + 1) & mask;
             }
-            buckets[i] = entry;
+            buckets[i] = bucket;
         }
         _buckets = buckets;
     }
+
+    /// <summary>A key's hash and its slot + 1 (0: empty).</summary>
+    private readonly record struct Bucket(int Hash, int Entry);
 }
