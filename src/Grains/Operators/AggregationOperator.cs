@@ -45,6 +45,7 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
         _dropsLateRows = _evictionKey >= 0 && mode != OutputMode.Complete;
         OutputSchema = new StreamSchema([.. _keys.Select(k => new Column(k.Name, k.Type)), .. aggregates.Aggregates.Select(a => new Column(a.Name, a.Function.ResultType))]);
         _columnar = ColumnarGrouping.TryCreate(_keys, aggregates, _evictionKey, _dropsLateRows);
+        TypedState = TypedHotGroups.Supports(aggregates);
     }
 
     public bool RoutesColumns => _columnar is not null;
@@ -113,8 +114,31 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
         }
     }
 
+    /// <summary>
+    /// Whether a key group keeps its hot groups typed (<see cref="TypedHotGroups"/>): every aggregate has a typed
+    /// accumulator. Tests turn it off to compare with the object path (<see cref="HotGroups"/>), which the other
+    /// aggregates use.
+    /// </summary>
+    internal bool TypedState { get; set; }
+
+    internal AggregateSet Aggregates => _aggregates;
+
+    internal OutputMode Mode => _mode;
+
+    /// <summary>The key that closes groups (-1: none).</summary>
+    internal int EvictionKey => _evictionKey;
+
+    /// <summary>An output row: the group's key values, then each aggregate's result from its buffer.</summary>
+    internal object?[] Row(object?[] key, object?[] buffer)
+    {
+        var row = new object?[key.Length + _aggregates.Aggregates.Count];
+        key.CopyTo(row, 0);
+        _aggregates.EvaluateInto(buffer, row, key.Length);
+        return row;
+    }
+
     /// <summary>When a group closes: its window's end, or its event-time key.</summary>
-    private long? EvictionTimeMs(object?[] key) => key[_evictionKey] switch
+    internal long? EvictionTimeMs(object?[] key) => key[_evictionKey] switch
     {
         StructValue window when window.Values[1] is DateTime end => EventTimes.ToMs(end),
         DateTime time => EventTimes.ToMs(time),
@@ -132,10 +156,15 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
                 : null;
             // From an empty store, the hot state holds every group until one finds no room: until then a key it does
             // not hold is new, and the batch need not look it up in the store.
-            cache.Value = state = new AggregationCache(new HotGroups(cache.Budget, holdsAll: !store.Iterate().Any()), closing);
+            var holdsAll = !store.Iterate().Any();
+            cache.Value = state = TypedState
+                ? new AggregationCache(null, new TypedHotGroups(_aggregates, cache.Budget, holdsAll), closing)
+                : new AggregationCache(new HotGroups(cache.Budget, holdsAll), null, closing);
         }
         state.Closing?.BeginBatch();
-        return new Batch(this, store, state.Groups, state.Closing);
+        return state.Typed is { } typed
+            ? new TypedAggregationBatch(this, store, typed, state.Closing)
+            : new Batch(this, store, state.Groups!, state.Closing);
     }
 
     /// <summary>
@@ -148,8 +177,8 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
     {
         private readonly Dictionary<byte[], object?[]> _pending = new(ByteKeyComparer.Instance);
         private readonly List<(byte[] Key, object?[] KeyValues, object?[] Buffer)> _reread = [];
+        private readonly SharedWindow _window = new(op._evictionKey);
         private PartialAggregates? _partials;
-        private StructValue? _lastWindow;
 
         public long? NextProcessingTimerMs => null;
 
@@ -209,7 +238,7 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
                     // State first: order-sensitive aggregates (first, last) keep the earlier batches' value.
                     op._aggregates.Merge(buffer, partial);
                     var value = RowCodec.Encode(buffer);
-                    Write(key, value, held.StoredLength);
+                    StateWrites.Write(store, key, value, held.StoredLength);
                     // What the store holds once this batch commits (an aborted batch drops the hot state).
                     held.StoredLength = value.Length;
                 }
@@ -219,7 +248,7 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
                 }
                 if (update)
                 {
-                    output.Add(Row(keyValues!, buffer));
+                    output.Add(op.Row(keyValues!, buffer));
                 }
             }
             if (_reread.Count > 0)
@@ -230,7 +259,7 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
             {
                 foreach (var (key, value) in store.Iterate())
                 {
-                    output.Add(hot.TryPeek(key, out var keyValues, out var buffer) ? Row(keyValues, buffer) : Row(RowCodec.Decode(key), RowCodec.Decode(value)));
+                    output.Add(hot.TryPeek(key, out var keyValues, out var buffer) ? op.Row(keyValues, buffer) : op.Row(RowCodec.Decode(key), RowCodec.Decode(value)));
                 }
                 return output;
             }
@@ -262,7 +291,7 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
             }
             var value = RowCodec.Encode(buffer);
             // Get's null is a key not committed, or one the working version holds (whose change ignores the length).
-            Write(key, value, existing?.Length ?? -1);
+            StateWrites.Write(store, key, value, existing?.Length ?? -1);
             keyValues ??= op._mode == OutputMode.Update || existing is not null || hot.HasRoom ? RowCodec.Decode(key) : null;
             if (closesAt is { } time && existing is null)
             {
@@ -277,26 +306,6 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
                 _reread.Add((key, keyValues, buffer));
             }
             return (keyValues, buffer);
-        }
-
-        /// <summary>Writes a group's value, telling the store its committed length when known.</summary>
-        private void Write(byte[] key, byte[]? value, int committedLength)
-        {
-            if (committedLength == SortedEntries.Entry.UnknownLength)
-            {
-                if (value is null)
-                {
-                    store.Remove(key);
-                }
-                else
-                {
-                    store.Put(key, value);
-                }
-            }
-            else
-            {
-                store.Change(key, value, committedLength);
-            }
         }
 
         /// <summary>Removes the groups the watermark has closed (append mode outputs them, once).</summary>
@@ -327,38 +336,10 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
             var held = hot.TryPeek(key, out var keyValues, out var buffer, out var storedLength);
             if (op._mode == OutputMode.Append)
             {
-                output.Add(held ? Row(keyValues, buffer) : Row(ShareWindow(RowCodec.Decode(key)), RowCodec.Decode(value ??= store.Get(key)!)));
+                output.Add(held ? op.Row(keyValues, buffer) : op.Row(_window.Share(RowCodec.Decode(key)), RowCodec.Decode(value ??= store.Get(key)!)));
             }
-            Write(key, null, value?.Length ?? (held ? storedLength : SortedEntries.Entry.UnknownLength));
+            StateWrites.Write(store, key, null, value?.Length ?? (held ? storedLength : SortedEntries.Entry.UnknownLength));
             hot.Remove(key);
-        }
-
-        /// <summary>
-        /// The groups a window's close emits share one decoded window value instead of a copy each: a window closing
-        /// millions of groups holds its output until the sink commits, and the copies were more than half of it.
-        /// </summary>
-        private object?[] ShareWindow(object?[] keyValues)
-        {
-            if (keyValues[op._evictionKey] is StructValue window)
-            {
-                if (window.Equals(_lastWindow))
-                {
-                    keyValues[op._evictionKey] = _lastWindow;
-                }
-                else
-                {
-                    _lastWindow = window;
-                }
-            }
-            return keyValues;
-        }
-
-        private object?[] Row(object?[] key, object?[] buffer)
-        {
-            var row = new object?[key.Length + op._aggregates.Aggregates.Count];
-            key.CopyTo(row, 0);
-            op._aggregates.EvaluateInto(buffer, row, key.Length);
-            return row;
         }
     }
 }

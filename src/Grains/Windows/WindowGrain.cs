@@ -43,7 +43,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
             throw new ArgumentException("partial aggregates go to ApplyPartialsAsync", nameof(request));
         }
         await BeginAsync(r.Spec, r.RunId, r.BatchId, r.CheckpointPath);
-        _batch!.Apply(r.Records);
+        DiscardOnError(r.Records, static (batch, records) => batch.Apply(records));
         _applies++;
     }
 
@@ -51,11 +51,14 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
     {
         var r = request.Value;
         await BeginAsync(r.Spec, r.RunId, r.BatchId, r.CheckpointPath);
-        _batch!.Apply(r.Records);
-        if (r.Partials is { } partials)
+        DiscardOnError(r, static (batch, r) =>
         {
-            _batch.ApplyPartials(partials);
-        }
+            batch.Apply(r.Records);
+            if (r.Partials is { } partials)
+            {
+                batch.ApplyPartials(partials);
+            }
+        });
         _applies++;
     }
 
@@ -69,11 +72,11 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
                 $"Key group {this.GetPrimaryKeyString()} received records from {_applies} of the {r.ExpectedApplies} agents that sent to it in batch {r.BatchId}: " +
                 "the others were lost with a silo. The batch is not committed; it re-runs from the checkpoint.");
         }
-        var rows = _batch!.Finish(r.WatermarkMs, r.BatchTimestampMs);
+        var rows = DiscardOnError(r, static (batch, r) => batch.Finish(r.WatermarkMs, r.BatchTimestampMs));
         var id = WindowGrainId.Parse(this.GetPrimaryKeyString());
         var stage = _plan!.StageOf(id.Operator);
         QueryPlan.ApplySuffix(stage, rows, new BatchContext(r.BatchId, r.WatermarkMs, r.BatchTimestampMs));
-        _nextTimerMs = _batch.NextProcessingTimerMs;
+        _nextTimerMs = _batch!.NextProcessingTimerMs;
         if (stage.Next >= 0)
         {
             var (sent, dropped) = await RouteToNextStageAsync(r, id, stage, _plan.Stages[stage.Next].Operator, rows);
@@ -86,6 +89,34 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
         }
         return new WindowFinishResult { RowsOutput = rows.Count, NextProcessingTimerMs = _nextTimerMs };
     }
+
+    /// <summary>
+    /// Runs a step of the batch; if it throws, the attempt is thrown away (working version and operator cache, which
+    /// operators merge into before <c>Finish</c>), so a re-run of the same batch starts from the committed state
+    /// instead of adding to what the failed step left.
+    /// </summary>
+    private TResult DiscardOnError<TArg, TResult>(TArg arg, Func<IStatefulBatch, TArg, TResult> step)
+    {
+        try
+        {
+            return step(_batch!, arg);
+        }
+        catch
+        {
+            _store?.Abort();
+            _attempt = null;
+            _batch = null;
+            DropCache();
+            throw;
+        }
+    }
+
+    private void DiscardOnError<TArg>(TArg arg, Action<IStatefulBatch, TArg> step) =>
+        DiscardOnError(arg, (batch, a) =>
+        {
+            step(batch, a);
+            return true;
+        });
 
     /// <summary>
     /// The shuffle to the next stateful operator: it drops the rows behind its own (previous batch's) watermark and keys

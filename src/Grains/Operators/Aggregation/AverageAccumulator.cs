@@ -1,5 +1,7 @@
+using System.Buffers;
 using Sluice.Columnar;
 using Sluice.Data;
+using Sluice.State.Encoding;
 
 namespace Sluice.Operators.Aggregation;
 
@@ -75,4 +77,34 @@ internal sealed class AverageAccumulator(int column, DataTypeKind kind) : TypedA
         buffer[offset] = _sums[group];
         buffer[offset + 1] = Boxes.Long(_counts[group]);
     }
+
+    public override void Grow(int slots)
+    {
+        Grow(ref _sums, slots);
+        Grow(ref _counts, slots);
+    }
+
+    public override void Clear(int slot) => (_sums[slot], _counts[slot]) = (0.0, 0);
+
+    public override void Merge(TypedAccumulator from, ReadOnlySpan<int> into)
+    {
+        var (sums, counts) = (_sums, _counts);
+        var other = (AverageAccumulator)from;
+        for (var i = 0; i < into.Length; i++)
+        {
+            sums[into[i]] += other._sums[i];
+            counts[into[i]] += other._counts[i];
+        }
+    }
+
+    public override void Read(object?[] buffer, int offset, int slot) =>
+        (_sums[slot], _counts[slot]) = ((double)buffer[offset]!, (long)buffer[offset + 1]!);
+
+    public override void Encode(int slot, IBufferWriter<byte> writer)
+    {
+        EncodeDouble(writer, _sums[slot]);
+        RowCodec.WriteLong(writer, _counts[slot]);
+    }
+
+    public override object? Evaluate(int slot) => _counts[slot] == 0 ? null : _sums[slot] / _counts[slot];
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using Sluice.Columnar;
+using Sluice.State.Encoding;
 
 namespace Sluice.Operators.Aggregation;
 
@@ -41,4 +43,24 @@ internal sealed class CountAccumulator(int column) : TypedAccumulator
     public override void ReadLanes(ReadOnlySpan<byte> input, int groups) => Scatter(input, ref _counts, groups);
 
     public override void Write(int group, object?[] buffer, int offset) => buffer[offset] = Boxes.Long(_counts[group]);
+
+    public override void Grow(int slots) => Grow(ref _counts, slots);
+
+    public override void Clear(int slot) => _counts[slot] = 0;
+
+    public override void Merge(TypedAccumulator from, ReadOnlySpan<int> into)
+    {
+        var counts = _counts;
+        var other = ((CountAccumulator)from)._counts;
+        for (var i = 0; i < into.Length; i++)
+        {
+            counts[into[i]] += other[i];
+        }
+    }
+
+    public override void Read(object?[] buffer, int offset, int slot) => _counts[slot] = (long)buffer[offset]!;
+
+    public override void Encode(int slot, IBufferWriter<byte> writer) => RowCodec.WriteLong(writer, _counts[slot]);
+
+    public override object? Evaluate(int slot) => Boxes.Long(_counts[slot]);
 }

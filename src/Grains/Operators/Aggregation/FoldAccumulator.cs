@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using Sluice.Columnar;
 using Sluice.Data;
+using Sluice.State.Encoding;
 
 namespace Sluice.Operators.Aggregation;
 
@@ -68,6 +70,60 @@ internal sealed class FoldAccumulator<T, TFold>(int column, DataTypeKind kind) :
     }
 
     public override void Write(int group, object?[] buffer, int offset) => buffer[offset] = _seen[group] ? TFold.Box(_values[group], kind) : null;
+
+    public override void Grow(int slots)
+    {
+        Grow(ref _values, slots);
+        Grow(ref _seen, slots);
+    }
+
+    public override void Clear(int slot) => (_values[slot], _seen[slot]) = (default, false);
+
+    public override void Merge(TypedAccumulator from, ReadOnlySpan<int> into)
+    {
+        var (values, seen) = (_values, _seen);
+        var other = (FoldAccumulator<T, TFold>)from;
+        var (otherValues, otherSeen) = (other._values, other._seen);
+        for (var i = 0; i < into.Length; i++)
+        {
+            // The row function's merge is its update with the other buffer's slot as the input: nothing when NULL.
+            if (!otherSeen[i])
+            {
+                continue;
+            }
+            var slot = into[i];
+            if (seen[slot])
+            {
+                values[slot] = TFold.Next(values[slot], otherValues[i]);
+            }
+            else
+            {
+                values[slot] = TFold.First(otherValues[i]);
+                seen[slot] = true;
+            }
+        }
+    }
+
+    public override void Read(object?[] buffer, int offset, int slot)
+    {
+        var value = buffer[offset];
+        _seen[slot] = value is not null;
+        _values[slot] = value is null ? default : TFold.Unbox(value);
+    }
+
+    public override void Encode(int slot, IBufferWriter<byte> writer)
+    {
+        if (_seen[slot])
+        {
+            TFold.Encode(writer, _values[slot], kind);
+        }
+        else
+        {
+            RowCodec.WriteTag(writer, ValueTag.Null);
+        }
+    }
+
+    public override object? Evaluate(int slot) => _seen[slot] ? TFold.Box(_values[slot], kind) : null;
 }
 
 /// <summary>One step of a <see cref="FoldAccumulator{T, TFold}"/>: exactly what the row function's update does.</summary>
@@ -81,6 +137,12 @@ internal interface IColumnFold<T>
 
     /// <summary>The state as the row function's buffer slot holds it, for an input column of <paramref name="kind"/>.</summary>
     static abstract object Box(T state, DataTypeKind kind);
+
+    /// <summary>The state of a buffer slot <see cref="Box"/> made (or the store decoded).</summary>
+    static abstract T Unbox(object value);
+
+    /// <summary>Appends the state as <see cref="RowCodec"/> encodes its <see cref="Box"/>.</summary>
+    static abstract void Encode(IBufferWriter<byte> writer, T state, DataTypeKind kind);
 }
 
 /// <summary><c>sum</c> of an int or bigint column: a bigint that wraps on overflow.</summary>
@@ -91,6 +153,10 @@ internal readonly struct SumLongs : IColumnFold<long>
     public static long Next(long current, long value) => unchecked(current + value);
 
     public static object Box(long state, DataTypeKind kind) => state;
+
+    public static long Unbox(object value) => (long)value;
+
+    public static void Encode(IBufferWriter<byte> writer, long state, DataTypeKind kind) => RowCodec.WriteLong(writer, state);
 }
 
 /// <summary>
@@ -104,6 +170,10 @@ internal readonly struct SumDoubles : IColumnFold<double>
     public static double Next(double current, double value) => current + value;
 
     public static object Box(double state, DataTypeKind kind) => state;
+
+    public static double Unbox(object value) => (double)value;
+
+    public static void Encode(IBufferWriter<byte> writer, double state, DataTypeKind kind) => TypedAccumulator.EncodeDouble(writer, state);
 }
 
 /// <summary>
@@ -117,6 +187,35 @@ internal readonly struct MinLongs : IColumnFold<long>
     public static long Next(long current, long value) => value < current ? value : current;
 
     public static object Box(long state, DataTypeKind kind) => BoxLong(state, kind);
+
+    public static long Unbox(object value) => UnboxLong(value);
+
+    public static void Encode(IBufferWriter<byte> writer, long state, DataTypeKind kind) => EncodeLong(writer, state, kind);
+
+    /// <summary>A slot <see cref="BoxLong"/> made (int, long or timestamp) as a long.</summary>
+    public static long UnboxLong(object value) => value switch
+    {
+        int i => i,
+        DateTime t => t.Ticks,
+        _ => (long)value,
+    };
+
+    /// <summary>As <see cref="RowCodec"/> encodes <see cref="BoxLong"/>'s box.</summary>
+    public static void EncodeLong(IBufferWriter<byte> writer, long state, DataTypeKind kind)
+    {
+        switch (kind)
+        {
+            case DataTypeKind.Int:
+                RowCodec.WriteInt(writer, (int)state);
+                break;
+            case DataTypeKind.Timestamp:
+                RowCodec.WriteFixed64(writer, ValueTag.Timestamp, state);
+                break;
+            default:
+                RowCodec.WriteLong(writer, state);
+                break;
+        }
+    }
 
     /// <summary>A long slot as the row path holds a value of <paramref name="kind"/>.</summary>
     public static object BoxLong(long state, DataTypeKind kind) => kind switch
@@ -135,6 +234,10 @@ internal readonly struct MaxLongs : IColumnFold<long>
     public static long Next(long current, long value) => value > current ? value : current;
 
     public static object Box(long state, DataTypeKind kind) => MinLongs.BoxLong(state, kind);
+
+    public static long Unbox(object value) => MinLongs.UnboxLong(value);
+
+    public static void Encode(IBufferWriter<byte> writer, long state, DataTypeKind kind) => MinLongs.EncodeLong(writer, state, kind);
 }
 
 /// <summary>
@@ -149,6 +252,10 @@ internal readonly struct MinDoubles : IColumnFold<double>
     public static double Next(double current, double value) => ValueOrdering.CompareDoubles(value, current) < 0 ? value : current;
 
     public static object Box(double state, DataTypeKind kind) => state;
+
+    public static double Unbox(object value) => (double)value;
+
+    public static void Encode(IBufferWriter<byte> writer, double state, DataTypeKind kind) => TypedAccumulator.EncodeDouble(writer, state);
 }
 
 /// <inheritdoc cref="MinDoubles"/>
@@ -159,4 +266,8 @@ internal readonly struct MaxDoubles : IColumnFold<double>
     public static double Next(double current, double value) => ValueOrdering.CompareDoubles(value, current) > 0 ? value : current;
 
     public static object Box(double state, DataTypeKind kind) => state;
+
+    public static double Unbox(object value) => (double)value;
+
+    public static void Encode(IBufferWriter<byte> writer, double state, DataTypeKind kind) => TypedAccumulator.EncodeDouble(writer, state);
 }

@@ -13,8 +13,8 @@ namespace Sluice.Operators.Aggregation;
 /// </code>
 /// Keys travel as the store's encoded key, so the window grain merges into the state the row path writes, byte for
 /// byte; the accumulators' lanes are typed arrays. The reading half (one instance per key group's batch) loads the
-/// lanes into typed accumulators and hands out each group's buffer as the agent's <see cref="TypedAccumulator.Write"/>
-/// would have made it, so merging is the row path's merge.
+/// lanes into typed accumulators, which a key group's typed hot state merges from directly; for the object path it
+/// hands out each group's buffer as the agent's <see cref="TypedAccumulator.Write"/> would have made it.
 /// </summary>
 internal sealed class PartialAggregates
 {
@@ -150,6 +150,12 @@ internal sealed class PartialAggregates
         }
         _data = [];
     }
+
+    /// <summary>
+    /// Aggregate <paramref name="index"/>'s accumulator, holding the open payload's groups 0 to n - 1 in key order: a
+    /// key group's typed hot state merges them straight from it (<see cref="TypedAccumulator.Merge"/>).
+    /// </summary>
+    public TypedAccumulator AccumulatorOf(int index) => _accumulators[index];
 
     /// <summary>A new buffer holding <paramref name="group"/>'s partial, as the agent's row path would have sent it.</summary>
     public object?[] NewBuffer(int group)

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Sluice.Columnar;
 using Sluice.Data;
+using Sluice.State.Encoding;
 
 namespace Sluice.Operators.Aggregation;
 
@@ -11,6 +13,8 @@ namespace Sluice.Operators.Aggregation;
 /// each group's state into the slots of an <see cref="AggregateSet"/> buffer exactly as the row function's
 /// <see cref="IAggregateFunction.Update"/> calls would have left them, so window grains merge it unchanged. Instances
 /// are reused from batch to batch by one agent; <see cref="TryCreate"/> says at plan time which aggregates have one.
+/// A key group's hot state (<see cref="TypedHotGroups"/>) keeps its groups in the same arrays, one slot per group:
+/// the slot members below merge, load, encode and evaluate one slot as the row function would its buffer slots.
 /// </summary>
 internal abstract class TypedAccumulator
 {
@@ -37,6 +41,28 @@ internal abstract class TypedAccumulator
 
     /// <summary>Makes groups 0 to <paramref name="groups"/> - 1 the ones <see cref="WriteLanes"/> wrote into <paramref name="input"/> (<see cref="LaneBytes"/> long).</summary>
     public abstract void ReadLanes(ReadOnlySpan<byte> input, int groups);
+
+    /// <summary>Grows the state to hold slots 0 to <paramref name="slots"/> - 1, keeping what it holds (new slots empty).</summary>
+    public abstract void Grow(int slots);
+
+    /// <summary>Empties <paramref name="slot"/>: the state of a group with no input (the function's <c>Initialize</c>).</summary>
+    public abstract void Clear(int slot);
+
+    /// <summary>
+    /// Merges group i of <paramref name="from"/> into slot <c>into[i]</c>, for each i in order, as the row function's
+    /// <c>Merge</c> of the two buffers would. Merging into an empty slot copies (a partial sum is never -0.0: it
+    /// starts from 0.0 as the row function's does, so 0.0 + it is it).
+    /// </summary>
+    public abstract void Merge(TypedAccumulator from, ReadOnlySpan<int> into);
+
+    /// <summary>Sets <paramref name="slot"/> from the function's slots of <paramref name="buffer"/> from <paramref name="offset"/> (a stored value or a row-path partial).</summary>
+    public abstract void Read(object?[] buffer, int offset, int slot);
+
+    /// <summary>Appends <paramref name="slot"/>'s state as <see cref="RowCodec"/> encodes the buffer slots <see cref="Write"/> makes of it, byte for byte.</summary>
+    public abstract void Encode(int slot, IBufferWriter<byte> writer);
+
+    /// <summary>The function's result for <paramref name="slot"/>, as its <c>Evaluate</c> gives it from the buffer.</summary>
+    public abstract object? Evaluate(int slot);
 
     /// <summary>
     /// The accumulator of <paramref name="aggregate"/>, or null when it has none: count(*) and count of a constant or a
@@ -82,6 +108,19 @@ internal abstract class TypedAccumulator
         }
         Array.Clear(array, 0, groups);
     }
+
+    /// <summary>Grows <paramref name="array"/> to hold <paramref name="slots"/>, keeping its values.</summary>
+    protected static void Grow<T>(ref T[] array, int slots)
+    {
+        if (array.Length < slots)
+        {
+            Array.Resize(ref array, Math.Max(slots, array.Length * 2));
+        }
+    }
+
+    /// <summary>A double as <see cref="RowCodec"/> writes it: one NaN, -0.0 as 0.0 (the state's bytes are compared and hashed).</summary>
+    internal static void EncodeDouble(IBufferWriter<byte> writer, double value) =>
+        RowCodec.WriteFixed64(writer, ValueTag.Double, double.IsNaN(value) ? 0x7FF8_0000_0000_0000 : value == 0 ? 0 : BitConverter.DoubleToInt64Bits(value));
 
     /// <summary>Writes <c>values[g]</c> for each g of <paramref name="groups"/> into <paramref name="output"/>; returns the bytes written.</summary>
     protected static int Gather<T>(T[] values, ReadOnlySpan<int> groups, Span<byte> output) where T : unmanaged

@@ -1,0 +1,156 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Sluice.Operators;
+
+/// <summary>
+/// Encoded keys to dense slot numbers for <see cref="TypedHotGroups"/>: open addressing with linear probing over a
+/// power-of-two bucket array, each bucket the key's hash and its slot + 1 side by side, so a probe reads one cache line
+/// and touches a key's bytes only when the hashes agree, and growing never rehashes a key. Removal shifts the following entries back (no tombstones).
+/// It replaced a <c>Dictionary&lt;byte[], int&gt;</c> with an alternate span lookup, whose shared-generic comparer
+/// calls were most of the window grain's cost of applying partials (see BENCHMARKS.md).
+/// </summary>
+internal sealed class SlotIndex
+{
+    private Bucket[] _buckets = new Bucket[16];
+    private byte[][] _keys = [];
+    private int[] _hashes = [];
+
+    /// <summary>Keys held.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The key of a slot that is in the index.</summary>
+    public byte[] KeyOf(int slot) => _keys[slot];
+
+    /// <summary>The slot of <paramref name="key"/>, or -1; <paramref name="hash"/> is <see cref="Hash"/> of it.</summary>
+    public int Find(ReadOnlySpan<byte> key, int hash)
+    {
+        var mask = _buckets.Length - 1;
+        for (var i = hash & mask; ; i = (i + 1) & mask)
+        {
+            var bucket = _buckets[i];
+            if (bucket.Entry == 0)
+            {
+                return -1;
+            }
+            if (bucket.Hash == hash && key.SequenceEqual(_keys[bucket.Entry - 1]))
+            {
+                return bucket.Entry - 1;
+            }
+        }
+    }
+
+    /// <summary>Adds <paramref name="key"/> (not in the index) at <paramref name="slot"/> (not in use).</summary>
+    public void Add(byte[] key, int hash, int slot)
+    {
+        if (slot >= _keys.Length)
+        {
+            var capacity = Math.Max(Math.Max(256, slot + 1), _keys.Length * 2);
+            Array.Resize(ref _keys, capacity);
+            Array.Resize(ref _hashes, capacity);
+        }
+        if ((Count + 1) * 2 > _buckets.Length)
+        {
+            Grow();
+        }
+        (_keys[slot], _hashes[slot]) = (key, hash);
+        var mask = _buckets.Length - 1;
+        var i = hash & mask;
+        while (_buckets[i].Entry != 0)
+        {
+            i = (i + 1) & mask;
+        }
+        _buckets[i] = new Bucket(hash, slot + 1);
+        Count++;
+    }
+
+    /// <summary>Removes the key of <paramref name="slot"/>, which is in the index.</summary>
+    public void Remove(int slot)
+    {
+        var mask = _buckets.Length - 1;
+        var i = _hashes[slot] & mask;
+        while (_buckets[i].Entry != slot + 1)
+        {
+            i = (i + 1) & mask;
+        }
+        // Backward shift: move up each following entry whose home bucket is not between the hole and it.
+        for (var j = (i + 1) & mask; _buckets[j].Entry != 0; j = (j + 1) & mask)
+        {
+            var home = _buckets[j].Hash & mask;
+            if (((j - home) & mask) >= ((j - i) & mask))
+            {
+                _buckets[i] = _buckets[j];
+                i = j;
+            }
+        }
+        _buckets[i] = default;
+        _keys[slot] = null!;
+        Count--;
+    }
+
+    public void Clear()
+    {
+        Array.Clear(_buckets);
+        Array.Clear(_keys);
+        Count = 0;
+    }
+
+    /// <summary>
+    /// A hash of the key's bytes: eight at a time, multiplied and folded, then mixed (MurmurHash3's finalizer), so keys
+    /// that differ in any byte spread over the low bits linear probing uses.
+    /// </summary>
+    public static int Hash(ReadOnlySpan<byte> key)
+    {
+        var h = 0x9E37_79B9_7F4A_7C15UL ^ (ulong)key.Length;
+        while (key.Length >= 8)
+        {
+            h = BitOperations.RotateLeft((h ^ BinaryPrimitives.ReadUInt64LittleEndian(key)) * 0xBF58_476D_1CE4_E5B9UL, 31);
+            key = key[8..];
+        }
+        if (key.Length > 0)
+        {
+            ulong tail = 0;
+            for (var i = 0; i < key.Length; i++)
+            {
+                tail |= (ulong)key[i] << (8 * i);
+            }
+            h = BitOperations.RotateLeft((h ^ tail) * 0xBF58_476D_1CE4_E5B9UL, 31);
+        }
+        return (int)Mix(h);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Mix(ulong h)
+    {
+        h ^= h >> 33;
+        h *= 0xFF51_AFD7_ED55_8CCDUL;
+        h ^= h >> 33;
+        h *= 0xC4CE_B9FE_1A85_EC53UL;
+        h ^= h >> 33;
+        return h;
+    }
+
+    private void Grow()
+    {
+        var buckets = new Bucket[_buckets.Length * 2];
+        var mask = buckets.Length - 1;
+        foreach (var bucket in _buckets)
+        {
+            if (bucket.Entry == 0)
+            {
+                continue;
+            }
+            var i = bucket.Hash & mask;
+            while (buckets[i].Entry != 0)
+            {
+                i = (i + 1) & mask;
+            }
+            buckets[i] = bucket;
+        }
+        _buckets = buckets;
+    }
+
+    /// <summary>A key's hash and its slot + 1 (0: empty).</summary>
+    private readonly record struct Bucket(int Hash, int Entry);
+}

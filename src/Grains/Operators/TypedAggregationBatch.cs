@@ -1,0 +1,220 @@
+using System.Buffers;
+using Sluice.Contracts;
+using Sluice.Spec;
+using Sluice.State;
+using Sluice.State.Encoding;
+
+namespace Sluice.Operators;
+
+/// <summary>
+/// One key group's batch of an aggregation whose hot state is typed (<see cref="TypedHotGroups"/>): the same output
+/// rows, in the same order, and the same stored bytes as the object path's batch in <see cref="AggregationOperator"/>.
+/// Agents' payloads and records are merged into the table's batch partials as they arrive; <see cref="Finish"/> loads
+/// the groups not held from the store (once each), folds the partials into the state and writes each changed group.
+/// <para>
+/// Merging into hot state before <see cref="Finish"/> is safe because nothing of it outlives an aborted batch: the
+/// window grain drops the whole <see cref="OperatorCache"/> with the store's working version on every batch cut short
+/// or failed (a new attempt, an error in apply or finish, a new run, the store reopened).
+/// </para>
+/// </summary>
+internal sealed class TypedAggregationBatch : IStatefulBatch
+{
+    private readonly AggregationOperator _op;
+    private readonly IStateStore _store;
+    private readonly TypedHotGroups _hot;
+    private readonly ClosingGroups? _closing;
+    private readonly SharedWindow _window;
+    private readonly ArrayBufferWriter<byte> _value = new(64);
+    private readonly List<int> _reread = [];
+    private Loaded[] _loaded = [];
+    private int[] _ordinals = [];
+
+    public TypedAggregationBatch(AggregationOperator op, IStateStore store, TypedHotGroups hot, ClosingGroups? closing)
+    {
+        (_op, _store, _hot, _closing) = (op, store, hot, closing);
+        _window = new SharedWindow(op.EvictionKey);
+        hot.BeginBatch();
+    }
+
+    public long? NextProcessingTimerMs => null;
+
+    public void Apply(IReadOnlyList<KeyedRecord> records)
+    {
+        foreach (var record in records)
+        {
+            _hot.MergeBuffer(record.Value, _hot.Touch(record.Key));
+        }
+    }
+
+    /// <summary>Numbers the payload's keys by the batch's ordinals, then merges each aggregate's lanes in one pass.</summary>
+    public void ApplyPartials(byte[] partials)
+    {
+        var reader = _hot.Partials;
+        var count = reader.Open(partials);
+        if (_ordinals.Length < count)
+        {
+            _ordinals = new int[Math.Max(count, _ordinals.Length * 2)];
+        }
+        for (var group = 0; group < count; group++)
+        {
+            _ordinals[group] = _hot.Touch(reader.NextKey());
+        }
+        reader.Close();
+        _hot.MergePartials(reader, _ordinals.AsSpan(0, count));
+    }
+
+    public List<object?[]> Finish(long watermarkMs, long batchTimestampMs)
+    {
+        var update = _op.Mode == OutputMode.Update;
+        var changed = _hot.Changed;
+        var output = new List<object?[]>(update ? changed.Length : 0);
+        if (_loaded.Length < changed.Length)
+        {
+            _loaded = new Loaded[changed.Length];
+        }
+        for (var ordinal = 0; ordinal < changed.Length; ordinal++)
+        {
+            if (!_hot.IsHeld(changed[ordinal]))
+            {
+                _loaded[ordinal] = Load(changed[ordinal]);
+            }
+        }
+        _hot.MergeBatch();
+        for (var ordinal = 0; ordinal < changed.Length; ordinal++)
+        {
+            var slot = changed[ordinal];
+            var key = _hot.KeyOf(slot);
+            var value = Encode(slot);
+            if (_hot.IsHeld(slot))
+            {
+                StateWrites.Write(_store, key, value, _hot.StoredLength(slot));
+                // What the store holds once this batch commits (an aborted batch drops the hot state).
+                _hot.StoredLength(slot) = value.Length;
+            }
+            else
+            {
+                Settle(slot, key, value, _loaded[ordinal]);
+            }
+            if (update)
+            {
+                output.Add(Row(slot));
+            }
+        }
+        if (_reread.Count > 0)
+        {
+            _hot.Admit(_reread);
+        }
+        _hot.EndBatch();
+        if (_op.Mode == OutputMode.Complete)
+        {
+            foreach (var (key, value) in _store.Iterate())
+            {
+                output.Add(_hot.TryFind(key, out var slot) ? Row(slot) : _op.Row(RowCodec.Decode(key), RowCodec.Decode(value)));
+            }
+            return output;
+        }
+        if (_closing is not null)
+        {
+            Evict(watermarkMs == long.MaxValue ? long.MaxValue : watermarkMs + 1, output);
+        }
+        return output;
+    }
+
+    /// <summary>
+    /// A group not held: its stored value into its slot, or an empty slot for a key new to the state. A key the hot state
+    /// would hold if the store had it, or of a window the closing index has never seen, is new without a store read.
+    /// </summary>
+    private Loaded Load(int slot)
+    {
+        var key = _hot.KeyOf(slot);
+        var keyValues = _closing is not null ? RowCodec.Decode(key) : null;
+        var closesAt = keyValues is not null ? _op.EvictionTimeMs(keyValues) : null;
+        var isNew = _hot.HoldsAll || (closesAt is not null && _closing!.IsNewPrefix(keyValues!));
+        var existing = isNew ? null : _store.Get(key);
+        _hot.Load(slot, existing is null ? null : RowCodec.Decode(existing));
+        _hot.KeyValues(slot) = keyValues;
+        return new Loaded(existing?.Length ?? -1, closesAt);
+    }
+
+    /// <summary>
+    /// Writes a group not held, indexes its closing time if new, and holds it if the budget has room (a group read back
+    /// from the store may make room after the loop: <see cref="TypedHotGroups.Admit"/>). Its key is decoded only where
+    /// something needs it (the hot slot, update output, or a new group's closing time).
+    /// </summary>
+    private void Settle(int slot, byte[] key, byte[] value, Loaded loaded)
+    {
+        // The store's null is a key not committed, or one the working version holds (whose change ignores the length).
+        StateWrites.Write(_store, key, value, loaded.StoredLength);
+        var existed = loaded.StoredLength >= 0;
+        ref var keyValues = ref _hot.KeyValues(slot);
+        keyValues ??= _op.Mode == OutputMode.Update || existed || _hot.HasRoom ? RowCodec.Decode(key) : null;
+        if (loaded.ClosesAtMs is { } time && !existed)
+        {
+            _closing!.Add(time, key, keyValues!);
+        }
+        if (keyValues is null)
+        {
+            _hot.NotHeld();
+        }
+        else if (!_hot.TryHold(slot, value.Length) && existed)
+        {
+            _reread.Add(slot);
+        }
+    }
+
+    private byte[] Encode(int slot)
+    {
+        _value.ResetWrittenCount();
+        _hot.Encode(slot, _value);
+        return _value.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Removes the groups the watermark has closed (append mode outputs them, once).</summary>
+    private void Evict(long thresholdMs, List<object?[]> output)
+    {
+        foreach (var entry in _closing!.TakeDue(thresholdMs))
+        {
+            if (_closing.ByPrefix)
+            {
+                foreach (var (key, value) in _store.IteratePrefix(entry))
+                {
+                    Remove(key, value, output);
+                }
+            }
+            else
+            {
+                Remove(entry, null, output);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes a closed group. <paramref name="value"/> is the working version's value when the caller read it:
+    /// for a key the working version has not changed, that is the committed value, whose length the commit needs.
+    /// </summary>
+    private void Remove(byte[] key, byte[]? value, List<object?[]> output)
+    {
+        var held = _hot.TryFind(key, out var slot);
+        if (_op.Mode == OutputMode.Append)
+        {
+            output.Add(held ? Row(slot) : _op.Row(_window.Share(RowCodec.Decode(key)), RowCodec.Decode(value ??= _store.Get(key)!)));
+        }
+        StateWrites.Write(_store, key, null, value?.Length ?? (held ? _hot.StoredLength(slot) : SortedEntries.Entry.UnknownLength));
+        if (held)
+        {
+            _hot.Remove(slot);
+        }
+    }
+
+    private object?[] Row(int slot)
+    {
+        var keyValues = _hot.KeyValues(slot)!;
+        var row = new object?[keyValues.Length + _op.Aggregates.Aggregates.Count];
+        keyValues.CopyTo(row, 0);
+        _hot.EvaluateInto(slot, row, keyValues.Length);
+        return row;
+    }
+
+    /// <summary>What loading a group not held found: its committed length (-1: none) and, when it can close, when.</summary>
+    private readonly record struct Loaded(int StoredLength, long? ClosesAtMs);
+}
