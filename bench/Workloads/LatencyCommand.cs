@@ -230,6 +230,9 @@ internal static class LatencyCommand
                 AckLagByBucket.Clear();
             }
             var all = progress.OrderBy(p => p.BatchId).ToList();
+            // The time from one batch's commit to the next batch's start: what a batch costs outside its own duration.
+            var gaps = all.Skip(1).Select((p, i) => Checks.Ms(p.Timestamp) - (Checks.Ms(all[i].Timestamp) + all[i].BatchDuration)).ToList();
+            Console.WriteLine($"gap between batches: mean {(gaps.Count == 0 ? 0 : gaps.Average()):F1} ms over {gaps.Count}");
             for (var i = 1; i < all.Count; i++)
             {
                 var gap = Checks.Ms(all[i].Timestamp) - (Checks.Ms(all[i - 1].Timestamp) + all[i - 1].BatchDuration);
