@@ -10,8 +10,13 @@ internal sealed partial class BatchCoordinatorGrain
 {
     private bool _idle;
 
+    /// <summary>How many queued progress events make the loop wait for their sends: a stalled stream holds the batches, not memory.</summary>
+    private const int MaxQueuedEvents = 64;
+
     /// <summary>The last listener event sent or queued: each is sent once the one before it was.</summary>
     private Task _published = Task.CompletedTask;
+
+    private int _queuedEvents;
 
     private Task PublishStartedAsync() => PublishAsync(QueryEventKind.Started, null);
 
@@ -19,13 +24,15 @@ internal sealed partial class BatchCoordinatorGrain
     /// Queues the batch's progress event and returns at once: the send (a round trip to the stream's queue) leaves the
     /// batch's path, so the next batch starts without it, as Spark's listener bus posts events without waiting for
     /// them. Events still go out one after the other, in order; every other event waits for the ones queued before it,
-    /// so a listener never sees idle or terminated before the last batch's progress.
+    /// so a listener never sees idle or terminated before the last batch's progress. Only when more than
+    /// <see cref="MaxQueuedEvents"/> wait does the returned task wait for their sends.
     /// </summary>
-    private void PublishProgress(QueryProgress progress)
+    private Task PublishProgressAsync(QueryProgress progress)
     {
         metrics.Record(progress);
         _idle = false;
-        _ = PublishAsync(QueryEventKind.Progress, progress);
+        var sent = PublishAsync(QueryEventKind.Progress, progress);
+        return _queuedEvents > MaxQueuedEvents ? sent : Task.CompletedTask;
     }
 
     /// <summary>Once per idle spell: the loop looked for data and found none.</summary>
@@ -45,6 +52,7 @@ internal sealed partial class BatchCoordinatorGrain
     private Task PublishAsync(QueryEventKind kind, QueryProgress? progress)
     {
         // The event is made now: the query's state and the time are those of when it happened, not of its send.
+        _queuedEvents++;
         _published = SendAfterAsync(_published, new QueryListenerEvent(kind, _info, progress, time.GetUtcNow()));
         return _published;
     }
@@ -63,6 +71,10 @@ internal sealed partial class BatchCoordinatorGrain
             // Listeners are best effort: a missing stream provider or a slow subscriber must not stop the query. Nothing
             // awaits a progress event's send on the batch's path any more, so none may fault the events queued after it.
             LogPublishFailed(logger, ex, _info.Name, e.Kind);
+        }
+        finally
+        {
+            _queuedEvents--;
         }
     }
 

@@ -177,7 +177,7 @@ internal sealed partial class BatchCoordinatorGrain
         var progress = _progress!.Report(outcome, started);
         _info = _info with { LastCommittedBatchId = outcome.BatchId };
         LogBatch(logger, run.Spec.Name, outcome.BatchId, progress.NumInputRows, progress.BatchDuration);
-        PublishProgress(progress);
+        await PublishProgressAsync(progress);
         return true;
     }
 
