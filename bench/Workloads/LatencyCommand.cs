@@ -69,8 +69,8 @@ internal static class LatencyCommand
         }
         var query = await writer.OutputMode("append").StartAsync(topic);
         await WarmUpAsync(cluster.BootstrapServers, query, topic);
-        var stamps = Enumerable.Range(0, Partitions).Select(_ => new List<(long Offset, long Ms)>()).ToArray();
-        var produced = Produce(cluster.BootstrapServers, topic, rate, seconds, stamps);
+        var stamps = Enumerable.Range(0, Partitions).Select(_ => new List<(long Offset, long Ms, long AckMs)>()).ToArray();
+        var produced = await ProduceOnOwnThreadAsync(cluster.BootstrapServers, topic, rate, seconds, stamps);
         var ends = stamps.Select(s => s.Count == 0 ? 0 : s.Max(x => x.Offset) + 1).ToArray();
         var drain = Stopwatch.StartNew();
         IReadOnlyList<QueryProgress> progress = [];
@@ -119,8 +119,31 @@ internal static class LatencyCommand
     /// <summary>The producer's worst delivery-report lag per 250 ms of the run (traced runs only).</summary>
     private static readonly SortedDictionary<long, long> AckLagByBucket = [];
 
+    /// <summary>
+    /// The producer loop blocks its thread for the whole run (it sleeps 1 ms between bursts). Called from this async
+    /// method it ran on a thread-pool thread, the pool the silo in this process runs every grain on (two workers on two
+    /// cores, more only as the pool notices starvation): the harness took a worker from the engine it measured. It gets
+    /// a thread of its own. Each record's timestamp is still taken when the producer hands it over.
+    /// </summary>
+    private static Task<double> ProduceOnOwnThreadAsync(string bootstrap, string topic, int rate, int seconds, List<(long Offset, long Ms, long AckMs)>[] stamps)
+    {
+        var done = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try
+            {
+                done.SetResult(Produce(bootstrap, topic, rate, seconds, stamps));
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        }) { IsBackground = true, Name = "latency producer" }.Start();
+        return done.Task;
+    }
+
     /// <summary>Produces at <paramref name="rate"/> for <paramref name="seconds"/>, stamping each record; returns the rate achieved.</summary>
-    private static double Produce(string bootstrap, string topic, int rate, int seconds, List<(long Offset, long Ms)>[] stamps)
+    private static double Produce(string bootstrap, string topic, int rate, int seconds, List<(long Offset, long Ms, long AckMs)>[] stamps)
     {
         using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 5, QueueBufferingMaxMessages = 2_000_000 }).Build();
         var total = (long)rate * seconds;
@@ -129,11 +152,11 @@ internal static class LatencyCommand
         {
             if (!d.Error.IsError)
             {
-                stamps[d.Partition.Value].Add((d.Offset.Value, ms));
+                var acked = (long)(DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
+                stamps[d.Partition.Value].Add((d.Offset.Value, ms, acked));
                 if (Trace)
                 {
-                    var ack = (long)(DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds - ms;
-                    MaxInto(AckLagByBucket, watch.ElapsedMilliseconds / 250, ack);
+                    MaxInto(AckLagByBucket, watch.ElapsedMilliseconds / 250, acked - ms);
                 }
             }
         }
@@ -160,7 +183,7 @@ internal static class LatencyCommand
         && Enumerable.Range(0, ends.Length).All(p => offsets.GetValueOrDefault(p.ToString(CultureInfo.InvariantCulture)) >= ends[p]);
 
     private static LatencyResult Measure(int rate, string trigger, string sink, double achieved, IReadOnlyList<QueryProgress> progress, string topic,
-        List<(long Offset, long Ms)>[] stamps)
+        List<(long Offset, long Ms, long AckMs)>[] stamps)
     {
         var latencies = new List<long>();
         var batches = 0;
@@ -180,10 +203,11 @@ internal static class LatencyCommand
         var unprocessed = 0L;
         var t0 = stamps.SelectMany(x => x).DefaultIfEmpty().Min(x => x.Ms);
         var worstByBucket = new SortedDictionary<long, long>();
+        var sinceAck = new List<long>();
         for (var partition = 0; partition < stamps.Length; partition++)
         {
             var mine = ranges.Where(r => r.Partition == partition).ToList();
-            foreach (var (offset, ms) in stamps[partition])
+            foreach (var (offset, ms, acked) in stamps[partition])
             {
                 var batch = mine.FirstOrDefault(r => offset >= r.Start && offset < r.End);
                 if (batch == default)
@@ -192,6 +216,7 @@ internal static class LatencyCommand
                     continue;
                 }
                 latencies.Add(batch.CommitMs - ms);
+                sinceAck.Add(batch.CommitMs - acked);
                 if (Trace)
                 {
                     MaxInto(worstByBucket, (ms - t0) / 250, batch.CommitMs - ms);
@@ -206,7 +231,15 @@ internal static class LatencyCommand
                 Console.WriteLine("ack lag: " + string.Join(" ", AckLagByBucket.Select(kv => $"{kv.Key * 250}:{kv.Value}")));
                 AckLagByBucket.Clear();
             }
+            // From the delivery report on, the broker has the record (appended, readable): what remains is the engine's
+            // delay, less the report's trip back. The latency above adds the producer's and the broker's queueing.
+            sinceAck.Sort();
+            Console.WriteLine(sinceAck.Count == 0 ? "since ack: none" :
+                $"since ack: p50 {sinceAck[sinceAck.Count / 2]} ms, p99 {sinceAck[Math.Min(sinceAck.Count - 1, (int)(0.99 * sinceAck.Count))]} ms, max {sinceAck[^1]} ms");
             var all = progress.OrderBy(p => p.BatchId).ToList();
+            // The time from one batch's commit to the next batch's start: what a batch costs outside its own duration.
+            var gaps = all.Skip(1).Select((p, i) => Checks.Ms(p.Timestamp) - (Checks.Ms(all[i].Timestamp) + all[i].BatchDuration)).ToList();
+            Console.WriteLine($"gap between batches: mean {(gaps.Count == 0 ? 0 : gaps.Average()):F1} ms over {gaps.Count}");
             for (var i = 1; i < all.Count; i++)
             {
                 var gap = Checks.Ms(all[i].Timestamp) - (Checks.Ms(all[i - 1].Timestamp) + all[i - 1].BatchDuration);

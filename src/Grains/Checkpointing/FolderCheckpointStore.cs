@@ -13,7 +13,15 @@ internal sealed class FolderCheckpointStore(string root, Func<string, bool>? syn
     public Task<bool> TryCreateAsync(string path, string content, CancellationToken cancellationToken = default) =>
         TryCreateBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(content), cancellationToken);
 
-    public async Task<bool> TryCreateBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The whole sequence runs on a thread of <see cref="BlockingIo"/>: its two syncs block for as long as the disk
+    /// takes, which on the caller's turn (the coordinator's, a key group's) or the thread pool held a worker the batch
+    /// needed. The caller's thread only queues it; the order of the writes and what is durable on return are unchanged.
+    /// </remarks>
+    public Task<bool> TryCreateBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        BlockingIo.RunAsync(() => TryCreate(path, content.Span, cancellationToken));
+
+    private bool TryCreate(string path, ReadOnlySpan<byte> content, CancellationToken cancellationToken)
     {
         var target = Resolve(path);
         if (File.Exists(target))
@@ -24,12 +32,14 @@ internal sealed class FolderCheckpointStore(string root, Func<string, bool>? syn
         var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough);
-            await stream.WriteAsync(content, cancellationToken);
+            // A state snapshot given up when its store closed is given up before it writes anything.
+            cancellationToken.ThrowIfCancellationRequested();
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.WriteThrough);
+            stream.Write(content);
         }
         catch
         {
-            // A cancelled or failed write (a state snapshot given up when its store closed) leaves no temp file behind.
+            // A cancelled or failed write leaves no temp file behind.
             File.Delete(temp);
             throw;
         }

@@ -10,13 +10,29 @@ internal sealed partial class BatchCoordinatorGrain
 {
     private bool _idle;
 
+    /// <summary>How many queued progress events make the loop wait for their sends: a stalled stream holds the batches, not memory.</summary>
+    private const int MaxQueuedEvents = 64;
+
+    /// <summary>The last listener event sent or queued: each is sent once the one before it was.</summary>
+    private Task _published = Task.CompletedTask;
+
+    private int _queuedEvents;
+
     private Task PublishStartedAsync() => PublishAsync(QueryEventKind.Started, null);
 
+    /// <summary>
+    /// Queues the batch's progress event and returns at once: the send (a round trip to the stream's queue) leaves the
+    /// batch's path, so the next batch starts without it, as Spark's listener bus posts events without waiting for
+    /// them. Events still go out one after the other, in order; every other event waits for the ones queued before it,
+    /// so a listener never sees idle or terminated before the last batch's progress. Only when more than
+    /// <see cref="MaxQueuedEvents"/> wait does the returned task wait for their sends.
+    /// </summary>
     private Task PublishProgressAsync(QueryProgress progress)
     {
         metrics.Record(progress);
         _idle = false;
-        return PublishAsync(QueryEventKind.Progress, progress);
+        var sent = PublishAsync(QueryEventKind.Progress, progress);
+        return _queuedEvents > MaxQueuedEvents ? sent : Task.CompletedTask;
     }
 
     /// <summary>Once per idle spell: the loop looked for data and found none.</summary>
@@ -32,18 +48,33 @@ internal sealed partial class BatchCoordinatorGrain
 
     private Task PublishTerminatedAsync() => PublishAsync(QueryEventKind.Terminated, null);
 
-    private async Task PublishAsync(QueryEventKind kind, QueryProgress? progress)
+    /// <summary>Completes once the event and every one queued before it are sent.</summary>
+    private Task PublishAsync(QueryEventKind kind, QueryProgress? progress)
     {
+        // The event is made now: the query's state and the time are those of when it happened, not of its send.
+        _queuedEvents++;
+        _published = SendAfterAsync(_published, new QueryListenerEvent(kind, _info, progress, time.GetUtcNow()));
+        return _published;
+    }
+
+    private async Task SendAfterAsync(Task previous, QueryListenerEvent e)
+    {
+        await previous;
         try
         {
             var stream = this.GetStreamProvider(QueryEvents.Provider)
                 .GetStream<QueryListenerEvent>(StreamId.Create(QueryEvents.Namespace, QueryEvents.Key));
-            await stream.OnNextAsync(new QueryListenerEvent(kind, _info, progress, time.GetUtcNow()));
+            await stream.OnNextAsync(e);
         }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or OrleansException or TimeoutException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Listeners are best effort: a missing stream provider or a slow subscriber must not stop the query.
-            LogPublishFailed(logger, e, _info.Name, kind);
+            // Listeners are best effort: a missing stream provider or a slow subscriber must not stop the query. Nothing
+            // awaits a progress event's send on the batch's path any more, so none may fault the events queued after it.
+            LogPublishFailed(logger, ex, _info.Name, e.Kind);
+        }
+        finally
+        {
+            _queuedEvents--;
         }
     }
 

@@ -130,6 +130,8 @@ internal sealed partial class BatchCoordinatorGrain
             var ran = await RunOneBatchAsync(run, limited: true, targets: null, stop);
             if (!ran)
             {
+                // A ProcessAllAvailable returns with the progress of every batch before it sent to listeners.
+                await _published;
                 ReleaseWaiters(iteration);
                 await PublishIdleAsync();
             }
@@ -237,6 +239,8 @@ internal sealed partial class BatchCoordinatorGrain
         }
         await run.QuiesceAsync();
         await run.Retention.FinishAsync(run.NextBatchId - 1);
+        // Whoever awaits the termination sees every batch's progress sent to listeners before it.
+        await _published;
         run.Dispose();
         _run = null;
         _info = _info with

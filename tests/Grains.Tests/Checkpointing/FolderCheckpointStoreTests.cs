@@ -24,6 +24,25 @@ public sealed class FolderCheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task TryCreate_SyncsOnAnIoThread_NotOnTheThreadPoolItsCallerRunsOn()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder, "offsets"));
+        var syncedOnPool = new List<bool>();
+        var store = new FolderCheckpointStore(_folder, _ =>
+        {
+            syncedOnPool.Add(Thread.CurrentThread.IsThreadPoolThread);
+            return true;
+        });
+
+        // Called as the coordinator calls it, from the pool (a grain's turn): a blocked sync there holds a worker the
+        // batch's agents need.
+        Assert.True(await Task.Run(() => store.TryCreateAsync("offsets/3", "v1\n{}")));
+
+        Assert.Equal([false], syncedOnPool);
+        Assert.Equal("v1\n{}", await store.ReadAsync("offsets/3"));
+    }
+
+    [Fact]
     public async Task TryCreate_Cancelled_LeavesNeitherTheFileNorItsTempFile()
     {
         Directory.CreateDirectory(Path.Combine(_folder, "state"));
