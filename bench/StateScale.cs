@@ -73,6 +73,10 @@ internal static class StateScale
             var written = Sum("stateChangelogBytes") + Sum("stateSnapshotBytes");
             using var process = Process.GetCurrentProcess();
             var workingMb = process.WorkingSet64 >> 20;
+            // Where the working set goes: the managed heap after the last GC (and what the GC keeps committed for it),
+            // the rest being RocksDB's native memory, the runtime and code.
+            var gc = GC.GetGCMemoryInfo(GCKind.Any);
+            var (heapMb, committedMb) = (gc.HeapSizeBytes >> 20, gc.TotalCommittedBytes >> 20);
             var phases = these.SelectMany(p => p.DurationMs).GroupBy(d => d.Key).ToDictionary(g => g.Key, g => g.Sum(d => d.Value));
             var commit = (CommitTimeMs: operators.Sum(o => o.CommitTimeMs), writeBatchMs: Sum("rocksdbCommitWriteBatchLatency"),
                 filesMs: Sum("stateCheckpointWriteLatency"));
@@ -81,11 +85,11 @@ internal static class StateScale
                 progress.BatchId, rows, ms, stateRows, stateCheckpointBytes = written, workingSetMb = workingMb,
                 addBatchMs = phases.GetValueOrDefault("addBatch"), commitOffsetsMs = phases.GetValueOrDefault("commitOffsets"),
                 stateCommitMsSummed = commit.CommitTimeMs, rocksdbWriteBatchMsSummed = commit.writeBatchMs, stateFilesMsSummed = commit.filesMs,
-                gen2Collections = GC.CollectionCount(2),
+                gen2Collections = GC.CollectionCount(2), managedHeapMb = heapMb, gcCommittedMb = committedMb,
             });
             Console.WriteLine($"batch {progress.BatchId}: {rows:N0} rows in {ms:N0} ms (addBatch {phases.GetValueOrDefault("addBatch"):N0}, " +
                 $"commit {phases.GetValueOrDefault("commitOffsets"):N0}; summed over key groups: state commit {commit.CommitTimeMs:N0}, RocksDB write {commit.writeBatchMs:N0}, " +
-                $"files {commit.filesMs:N0}), state {stateRows:N0} rows, {written / 1024.0 / 1024:F1} MB of state files written, working set {workingMb:N0} MB, gen2 GCs {GC.CollectionCount(2)}");
+                $"files {commit.filesMs:N0}), state {stateRows:N0} rows, {written / 1024.0 / 1024:F1} MB of state files written, working set {workingMb:N0} MB (managed heap {heapMb:N0}, GC committed {committedMb:N0}), gen2 GCs {GC.CollectionCount(2)}");
         }
         var seconds = total.Elapsed.TotalSeconds;
         // The rate source emits exactly --per-batch rows per second of the manual clock, one second per iteration.

@@ -34,11 +34,25 @@ internal abstract class SinkWriterGrain : Grain
     public Task<long> StagedRowsAsync(long batchId) => Task.FromResult(_staged.RowsStaged(batchId));
 
     public Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema) =>
-        _staged.CommitAsync(batchId, ISinkGrain.AlreadyCommitted, writers => WriteWritersAsync(batchId, mode, schema, writers));
+        _staged.CommitStagedAsync(batchId, ISinkGrain.AlreadyCommitted, writers => WriteStagedAsync(batchId, mode, schema, writers));
+
+    /// <summary>
+    /// Writes each writer's rows as staged (in writer order; a writer's large output decodes as it is read); by default
+    /// as lists through <see cref="WriteWritersAsync"/>.
+    /// </summary>
+    protected virtual Task<long> WriteStagedAsync(long batchId, OutputMode mode, StreamSchema schema, List<IReadOnlyList<object?[]>> writers) =>
+        WriteWritersAsync(batchId, mode, schema, writers.ConvertAll(StagedBatches.ToList));
 
     /// <summary>Writes each writer's staged rows (in writer order); by default as one list through <see cref="WriteAsync"/>.</summary>
-    protected virtual Task<long> WriteWritersAsync(long batchId, OutputMode mode, StreamSchema schema, List<List<object?[]>> writers) =>
-        WriteAsync(batchId, mode, schema, writers.SelectMany(w => w).ToList());
+    protected virtual Task<long> WriteWritersAsync(long batchId, OutputMode mode, StreamSchema schema, List<List<object?[]>> writers)
+    {
+        var rows = new List<object?[]>(writers.Sum(w => w.Count));
+        foreach (var writer in writers)
+        {
+            rows.AddRange(writer);
+        }
+        return WriteAsync(batchId, mode, schema, rows);
+    }
 
     /// <summary>
     /// Writes batch <paramref name="batchId"/>'s rows durably, or throws; returns the rows written, or AlreadyCommitted

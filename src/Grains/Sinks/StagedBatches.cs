@@ -8,10 +8,18 @@ namespace Sluice.Sinks;
 /// so a replay commits nothing. A batch counts as committed only once its write returned: the write made it durable,
 /// or found it durable from an earlier attempt. A write that throws leaves the batch uncommitted, so the replay's rows
 /// are staged and written again (<see cref="RowsStaged"/> never answers -1 for it).
+/// A writer's rows from <paramref name="encodeFrom"/> rows up are held encoded (<see cref="EncodedRows"/>): a window's
+/// close stages millions of rows at once, and holding them as objects until the commit was most of a close's memory.
 /// </summary>
-internal sealed class StagedBatches
+internal sealed class StagedBatches(int encodeFrom = StagedBatches.DefaultEncodeFrom)
 {
-    private readonly SortedDictionary<long, Dictionary<string, RowBatch>> _staged = [];
+    /// <summary>
+    /// Above what an ordinary batch stages per writer (a W1 batch changes ~50k groups over 8 key groups), so only the
+    /// bulk output of a close pays for encoding.
+    /// </summary>
+    public const int DefaultEncodeFrom = 65_536;
+
+    private readonly SortedDictionary<long, Dictionary<string, IReadOnlyList<object?[]>>> _staged = [];
 
     public long LastCommittedBatchId { get; private set; } = -1;
 
@@ -25,12 +33,12 @@ internal sealed class StagedBatches
         {
             _staged[batchId] = writers = [];
         }
-        writers[writerId] = rows;
+        writers[writerId] = rows.Count >= encodeFrom ? EncodedRows.TryEncode(rows.Rows) ?? (IReadOnlyList<object?[]>)rows.Rows : rows.Rows;
     }
 
     /// <summary>Rows staged for the batch, or -1 when it was committed before.</summary>
     public long RowsStaged(long batchId) =>
-        batchId <= LastCommittedBatchId ? -1 : _staged.TryGetValue(batchId, out var writers) ? writers.Values.Sum(w => (long)w.Rows.Count) : 0;
+        batchId <= LastCommittedBatchId ? -1 : _staged.TryGetValue(batchId, out var writers) ? writers.Values.Sum(w => (long)w.Count) : 0;
 
     /// <summary>
     /// Commits batch <paramref name="batchId"/>: <paramref name="alreadyCommitted"/> when it was committed before;
@@ -38,7 +46,11 @@ internal sealed class StagedBatches
     /// committed once the write returns. A write that throws marks nothing; its rows are dropped with it, since the
     /// batch's replay stages them again.
     /// </summary>
-    public async Task<T> CommitAsync<T>(long batchId, T alreadyCommitted, Func<List<List<object?[]>>, Task<T>> write)
+    public Task<T> CommitAsync<T>(long batchId, T alreadyCommitted, Func<List<List<object?[]>>, Task<T>> write) =>
+        CommitStagedAsync(batchId, alreadyCommitted, writers => write(writers.ConvertAll(ToList)));
+
+    /// <summary>As <see cref="CommitAsync{T}"/>, handing each writer's rows as staged (a writer's encoded rows decode as read).</summary>
+    public async Task<T> CommitStagedAsync<T>(long batchId, T alreadyCommitted, Func<List<IReadOnlyList<object?[]>>, Task<T>> write)
     {
         if (batchId <= LastCommittedBatchId)
         {
@@ -57,10 +69,10 @@ internal sealed class StagedBatches
     }
 
     // Removes the batch (and older leftovers, whose batches ended without a commit here) from staging.
-    private List<List<object?[]>> TakeWriters(long batchId)
+    private List<IReadOnlyList<object?[]>> TakeWriters(long batchId)
     {
         var rows = _staged.Remove(batchId, out var writers)
-            ? writers.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => w.Value.Rows).ToList()
+            ? writers.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => w.Value).ToList()
             : [];
         foreach (var stale in _staged.Keys.Where(id => id < batchId).ToList())
         {
@@ -68,4 +80,8 @@ internal sealed class StagedBatches
         }
         return rows;
     }
+
+    /// <summary>A writer's rows as a list of objects (decoded when they were held encoded).</summary>
+    internal static List<object?[]> ToList(IReadOnlyList<object?[]> rows) =>
+        rows as List<object?[]> ?? (rows is EncodedRows encoded ? encoded.ToList() : [.. rows]);
 }

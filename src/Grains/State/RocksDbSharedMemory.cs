@@ -36,8 +36,8 @@ internal sealed class RocksDbSharedMemory : IDisposable
         _writeBufferManager == IntPtr.Zero ? 0 : (long)Native.Instance.rocksdb_write_buffer_manager_memory_usage(_writeBufferManager);
 
     /// <summary>
-    /// Options for one store's database: the shared cache and budget, bloom filters for point lookups, and memtables of a
-    /// quarter of the budget, so one busy store cannot take all of it.
+    /// Options for one store's database: the shared cache and budget, partitioned bloom filters for point lookups, and
+    /// memtables of a quarter of the budget, so one busy store cannot take all of it.
     /// </summary>
     public DbOptions CreateDbOptions()
     {
@@ -48,7 +48,13 @@ internal sealed class RocksDbSharedMemory : IDisposable
             .SetWholeKeyFiltering(true)
             .SetCacheIndexAndFilterBlocks(true)
             .SetPinL0FilterAndIndexBlocksInCache(true)
+            // Partitioned index and filters: a lookup that misses the cache reads one small partition instead of a
+            // file's whole filter and index (megabytes once a store holds millions of keys), so a point lookup of a new
+            // key stays cheap when the state's filters outgrow the cache; only the small top level stays pinned.
+            .SetIndexType(BlockBasedTableIndexType.TwoLevelIndex)
             .SetFormatVersion(5);
+        Native.Instance.rocksdb_block_based_options_set_partition_filters(table.Handle, 1);
+        Native.Instance.rocksdb_block_based_options_set_pin_top_level_index_and_filter(table.Handle, 1);
         var options = new DbOptions()
             .SetCreateIfMissing(true)
             .SetInfoLogLevel(InfoLogLevel.Warn)

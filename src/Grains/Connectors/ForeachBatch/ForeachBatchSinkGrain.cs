@@ -14,7 +14,14 @@ namespace Sluice.Connectors.ForeachBatch;
 [GrainType("sluice.sink.foreach-batch")]
 internal sealed class ForeachBatchSinkGrain : SinkWriterGrain, IForeachBatchSinkGrain
 {
-    protected override async Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows)
+    protected override Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows) =>
+        HandleAsync(batchId, schema, rows);
+
+    // The handler reads the writers' rows where they are: a close's millions of staged rows are never all objects at once.
+    protected override Task<long> WriteStagedAsync(long batchId, OutputMode mode, StreamSchema schema, List<IReadOnlyList<object?[]>> writers) =>
+        HandleAsync(batchId, schema, writers.Count == 1 ? writers[0] : new ConcatRows(writers));
+
+    private async Task<long> HandleAsync(long batchId, StreamSchema schema, IReadOnlyList<object?[]> rows)
     {
         var handler = ProcessorRegistry.ResolveHandler(RequireConfig("foreachBatch").Sink.Handler!);
         SinkWriteFault(batchId);
