@@ -311,19 +311,9 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
         /// <summary>Removes the groups the watermark has closed (append mode outputs them, once).</summary>
         private void Evict(long thresholdMs, List<object?[]> output)
         {
-            foreach (var entry in closing!.TakeDue(thresholdMs))
+            foreach (var (key, value) in closing!.TakeDueGroups(store, thresholdMs))
             {
-                if (closing.ByPrefix)
-                {
-                    foreach (var (key, value) in store.IteratePrefix(entry))
-                    {
-                        Remove(key, value, output);
-                    }
-                }
-                else
-                {
-                    Remove(entry, null, output);
-                }
+                Remove(key, value, output);
             }
         }
 

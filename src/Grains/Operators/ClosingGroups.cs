@@ -24,9 +24,6 @@ internal sealed class ClosingGroups(bool byPrefix)
     // Prefixes first seen by the current batch: the store had no key with them when it started.
     private readonly HashSet<byte[]> _fresh = new(ByteKeyComparer.Instance);
 
-    /// <summary>Whether <see cref="TakeDue"/> returns key prefixes (scan the store with them) rather than whole keys.</summary>
-    public bool ByPrefix => byPrefix;
-
     /// <summary>Distinct closing times held.</summary>
     public int Times => _byTime.Count;
 
@@ -123,6 +120,26 @@ internal sealed class ClosingGroups(bool byPrefix)
             }
         }
         return due;
+    }
+
+    /// <summary>
+    /// The groups closing strictly before <paramref name="thresholdMs"/>, taken as <see cref="TakeDue"/> takes them: each
+    /// key with the store's value when a prefix scan read it (null when the index holds whole keys).
+    /// </summary>
+    public IEnumerable<(byte[] Key, byte[]? Value)> TakeDueGroups(IStateStore store, long thresholdMs)
+    {
+        foreach (var entry in TakeDue(thresholdMs))
+        {
+            if (!byPrefix)
+            {
+                yield return (entry, null);
+                continue;
+            }
+            foreach (var (key, value) in store.IteratePrefix(entry))
+            {
+                yield return (key, value);
+            }
+        }
     }
 
     /// <summary>The bytes of the key's first value: the prefix every key of the same first value starts with.</summary>

@@ -172,19 +172,9 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     /// <summary>Removes the groups the watermark has closed (append mode outputs them, once).</summary>
     private void Evict(long thresholdMs, List<object?[]> output)
     {
-        foreach (var entry in _closing!.TakeDue(thresholdMs))
+        foreach (var (key, value) in _closing!.TakeDueGroups(_store, thresholdMs))
         {
-            if (_closing.ByPrefix)
-            {
-                foreach (var (key, value) in _store.IteratePrefix(entry))
-                {
-                    Remove(key, value, output);
-                }
-            }
-            else
-            {
-                Remove(entry, null, output);
-            }
+            Remove(key, value, output);
         }
     }
 

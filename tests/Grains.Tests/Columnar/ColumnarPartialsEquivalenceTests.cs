@@ -11,6 +11,8 @@ using Sluice.Spec;
 using Sluice.State;
 using Sluice.State.Encoding;
 
+using Sluice.Tests.Operators;
+
 namespace Sluice.Tests.Columnar;
 
 /// <summary>
@@ -42,8 +44,8 @@ public sealed class ColumnarPartialsEquivalenceTests : IDisposable
             var op = ColumnarAggregationHarness.Plan(schema, keys, aggs, mode, watermark);
             var keyGroups = 1 + random.Next(6);
             var bound = random.Next(3) == 0 ? random.Next(4) : long.MaxValue;
-            using var rows = new KeyGroups(op, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-rows"));
-            using var columns = new KeyGroups(op, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-columns"));
+            using var rows = new AggregationKeyGroups(op, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-rows"));
+            using var columns = new AggregationKeyGroups(op, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-columns"));
             var shape = new ColumnarAggregationEquivalenceTests.BatchShape(random);
             var watermarkMs = shape.BaseMs - shape.SpreadMs - 1_000;
             for (var b = 0; b < 5; b++)
@@ -115,78 +117,6 @@ public sealed class ColumnarPartialsEquivalenceTests : IDisposable
         if (Directory.Exists(_root))
         {
             Directory.Delete(_root, recursive: true);
-        }
-    }
-
-    /// <summary>An aggregation's key groups as window grains hold them: a memory store and an operator cache each, kept across batches.</summary>
-    private sealed class KeyGroups : IDisposable
-    {
-        private readonly AggregationOperator _op;
-        private readonly IStateStore[] _stores;
-        private readonly OperatorCache[] _caches;
-        private readonly IStatefulBatch[] _batches;
-
-        public KeyGroups(AggregationOperator op, int count, long bound, string root)
-        {
-            _op = op;
-            var provider = new MemoryStateStoreProvider(new StateStoreOptions { LocalRoot = Path.Combine(root, "local") });
-            var checkpoint = new FolderCheckpointStore(root);
-            var budget = new StateCacheBudget(bound);
-            _stores = [.. Enumerable.Range(0, count).Select(g => provider.OpenAsync(new StateStoreId(0, g), checkpoint, "q", -1).GetAwaiter().GetResult())];
-            _caches = [.. Enumerable.Range(0, count).Select(_ => new OperatorCache(budget))];
-            _batches = new IStatefulBatch[count];
-        }
-
-        public void Begin()
-        {
-            for (var g = 0; g < _stores.Length; g++)
-            {
-                _batches[g] = _op.BeginBatch(_stores[g], _caches[g]);
-            }
-        }
-
-        /// <summary>What a window grain's <c>ApplyAsync</c> does for each key group the router sent to; returns the payloads among them.</summary>
-        public int Apply(KeyGroupRouter router)
-        {
-            var payloads = 0;
-            foreach (var (group, records) in router.Groups)
-            {
-                _batches[group].Apply(records);
-                if (router.PartialsOf(group) is { } partials)
-                {
-                    _batches[group].ApplyPartials(partials);
-                    payloads++;
-                }
-            }
-            return payloads;
-        }
-
-        /// <summary>Every key group's output rows, in key group order and each group's order.</summary>
-        public List<string> Finish(long watermarkMs) =>
-            [.. _batches.SelectMany((batch, g) => batch.Finish(watermarkMs, 0).Select(row => $"{g}: {ColumnarAggregationHarness.Describe(row)}"))];
-
-        /// <summary>Every key group's working state, key and value bytes.</summary>
-        public List<string> State() =>
-            [.. _stores.SelectMany((store, g) => store.Iterate().Select(e => $"{g}: {Convert.ToHexString(e.Key)}={Convert.ToHexString(e.Value)}"))];
-
-        public async Task CommitAsync(long batchId)
-        {
-            foreach (var store in _stores)
-            {
-                await store.CommitAsync(batchId);
-            }
-        }
-
-        public void Dispose()
-        {
-            foreach (var cache in _caches)
-            {
-                cache.Dispose();
-            }
-            foreach (var store in _stores)
-            {
-                store.Dispose();
-            }
         }
     }
 }

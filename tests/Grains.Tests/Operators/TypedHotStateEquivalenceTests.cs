@@ -44,8 +44,8 @@ public sealed class TypedHotStateEquivalenceTests : IDisposable
             boxed.TypedState = false;
             var keyGroups = 1 + random.Next(4);
             var bound = random.Next(2) == 0 ? random.Next(6) : long.MaxValue;
-            using var a = new KeyGroups(typed, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-typed"));
-            using var b = new KeyGroups(boxed, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-boxed"));
+            using var a = new AggregationKeyGroups(typed, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-typed"));
+            using var b = new AggregationKeyGroups(boxed, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-boxed"));
             var shape = new ColumnarAggregationEquivalenceTests.BatchShape(random);
             var watermarkMs = shape.BaseMs - shape.SpreadMs - 1_000;
             for (var batch = 0; batch < 6; batch++)
@@ -71,15 +71,15 @@ public sealed class TypedHotStateEquivalenceTests : IDisposable
                         {
                             typed.Route(input, context, router, new LateRowSet());
                         }
-                        a.Apply(router);
-                        b.Apply(router);
+                        a.Apply(router, copyBuffers: true);
+                        b.Apply(router, copyBuffers: true);
                     }
                     var what = $"query {query} [{string.Join(", ", keys)}] [{string.Join(", ", aggs)}] {mode}, bound {bound}, batch {batch}";
                     // Held groups output their values as merged (-0.0 stays), groups read back from the store as stored
                     // (-0.0 becomes 0.0), in both paths; which groups a full budget holds can differ, so the sign of a
                     // zero is compared only when every group is held.
                     var exact = bound == long.MaxValue;
-                    Assert.True(a.Finish(watermarkMs, exact).SequenceEqual(b.Finish(watermarkMs, exact)), what);
+                    Assert.True(a.Finish(watermarkMs, exact ? null : Unsigned).SequenceEqual(b.Finish(watermarkMs, exact ? null : Unsigned)), what);
                     Assert.True(a.State().SequenceEqual(b.State()), what);
                     if (attempt == 0)
                     {
@@ -191,121 +191,6 @@ public sealed class TypedHotStateEquivalenceTests : IDisposable
         }
     }
 
-    /// <summary>An aggregation's key groups as window grains hold them: a memory store and an operator cache each, kept across batches.</summary>
-    private sealed class KeyGroups : IDisposable
-    {
-        private readonly AggregationOperator _op;
-        private readonly IStateStore[] _stores;
-        private readonly OperatorCache[] _caches;
-        private readonly IStatefulBatch[] _batches;
-        private readonly CountingStore[] _counted;
-        private readonly StateCacheBudget _budget;
-
-        public KeyGroups(AggregationOperator op, int count, long bound, string root)
-        {
-            _op = op;
-            var provider = new MemoryStateStoreProvider(new StateStoreOptions { LocalRoot = Path.Combine(root, "local") });
-            var checkpoint = new FolderCheckpointStore(root);
-            _budget = new StateCacheBudget(bound);
-            _stores = [.. Enumerable.Range(0, count).Select(g => provider.OpenAsync(new StateStoreId(0, g), checkpoint, "q", -1).GetAwaiter().GetResult())];
-            _counted = [.. _stores.Select(s => new CountingStore(s))];
-            _caches = [.. Enumerable.Range(0, count).Select(_ => new OperatorCache(_budget))];
-            _batches = new IStatefulBatch[count];
-        }
-
-        /// <summary>Store reads of groups not held, over every batch so far.</summary>
-        public int Gets => _counted.Sum(s => s.Gets);
-
-        public void Begin()
-        {
-            for (var g = 0; g < _stores.Length; g++)
-            {
-                _batches[g] = _op.BeginBatch(_counted[g], _caches[g]);
-            }
-        }
-
-        public void Apply(KeyGroupRouter router)
-        {
-            foreach (var (group, records) in router.Groups)
-            {
-                // Each side merges into what it is handed: give each its own copy of the row path's buffers.
-                _batches[group].Apply([.. records.Select(r => new KeyedRecord(r.Key, (object?[])r.Value.Clone()))]);
-                if (router.PartialsOf(group) is { } partials)
-                {
-                    _batches[group].ApplyPartials(partials);
-                }
-            }
-        }
-
-        public List<string> Finish(long watermarkMs, bool exact) =>
-            [.. _batches.SelectMany((batch, g) => batch.Finish(watermarkMs, 0).Select(row => $"{g}: {ColumnarAggregationHarness.Describe(exact ? row : [.. row.Select(Unsigned)])}"))];
-
-        public List<string> State() =>
-            [.. _stores.SelectMany((store, g) => store.Iterate().Select(e => $"{g}: {Convert.ToHexString(e.Key)}={Convert.ToHexString(e.Value)}"))];
-
-        /// <summary>A batch cut short: each working version thrown away with its cache, as the window grain does.</summary>
-        public void Abort()
-        {
-            for (var g = 0; g < _stores.Length; g++)
-            {
-                _stores[g].Abort();
-                _caches[g].Dispose();
-            }
-        }
-
-        public async Task CommitAsync(long batchId)
-        {
-            foreach (var store in _stores)
-            {
-                await store.CommitAsync(batchId);
-            }
-        }
-
-        public void Dispose()
-        {
-            foreach (var cache in _caches)
-            {
-                cache.Dispose();
-            }
-            foreach (var store in _stores)
-            {
-                store.Dispose();
-            }
-            Assert.Equal(0, _budget.Used);
-        }
-
-        private static object? Unsigned(object? value) => value is double d && d == 0 ? 0.0 : value;
-    }
-
-    /// <summary>A store that counts its point reads.</summary>
-    private sealed class CountingStore(IStateStore inner) : IStateStore
-    {
-        public int Gets { get; private set; }
-
-        public long Version => inner.Version;
-
-        public byte[]? Get(byte[] key)
-        {
-            Gets++;
-            return inner.Get(key);
-        }
-
-        public void Put(byte[] key, byte[] value) => inner.Put(key, value);
-
-        public void Remove(byte[] key) => inner.Remove(key);
-
-        public void Change(byte[] key, byte[]? value, int committedValueLength) => inner.Change(key, value, committedValueLength);
-
-        public IEnumerable<KeyValuePair<byte[], byte[]>> Iterate() => inner.Iterate();
-
-        public IEnumerable<KeyValuePair<byte[], byte[]>> IteratePrefix(byte[] prefix) => inner.IteratePrefix(prefix);
-
-        public Task<StateStoreMetrics> CommitAsync(long version, CancellationToken cancellationToken = default) => inner.CommitAsync(version, cancellationToken);
-
-        public void Abort() => inner.Abort();
-
-        public void Dispose()
-        {
-        }
-    }
+    /// <summary>-0.0 as 0.0: with a small budget the two paths may hold different groups, and a group read back from the store prints 0.0.</summary>
+    private static object? Unsigned(object? value) => value is double d && d == 0 ? 0.0 : value;
 }

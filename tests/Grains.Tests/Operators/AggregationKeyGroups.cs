@@ -1,0 +1,136 @@
+using Sluice.Checkpointing;
+using Sluice.Contracts;
+using Sluice.Operators;
+using Sluice.State;
+using Sluice.Tests.Columnar;
+
+namespace Sluice.Tests.Operators;
+
+/// <summary>
+/// An aggregation's key groups as window grains hold them, for equivalence tests that run two ways side by side: a
+/// memory store (counting its point reads) and an operator cache each, kept across batches.
+/// </summary>
+internal sealed class AggregationKeyGroups : IDisposable
+{
+    private readonly AggregationOperator _op;
+    private readonly IStateStore[] _stores;
+    private readonly CountingStore[] _counted;
+    private readonly OperatorCache[] _caches;
+    private readonly IStatefulBatch[] _batches;
+    private readonly StateCacheBudget _budget;
+
+    public AggregationKeyGroups(AggregationOperator op, int count, long bound, string root)
+    {
+        _op = op;
+        var provider = new MemoryStateStoreProvider(new StateStoreOptions { LocalRoot = Path.Combine(root, "local") });
+        var checkpoint = new FolderCheckpointStore(root);
+        _budget = new StateCacheBudget(bound);
+        _stores = [.. Enumerable.Range(0, count).Select(g => provider.OpenAsync(new StateStoreId(0, g), checkpoint, "q", -1).GetAwaiter().GetResult())];
+        _counted = [.. _stores.Select(s => new CountingStore(s))];
+        _caches = [.. Enumerable.Range(0, count).Select(_ => new OperatorCache(_budget))];
+        _batches = new IStatefulBatch[count];
+    }
+
+    /// <summary>Store reads of groups not held, over every batch so far.</summary>
+    public int Gets => _counted.Sum(s => s.Gets);
+
+    public void Begin()
+    {
+        for (var g = 0; g < _stores.Length; g++)
+        {
+            _batches[g] = _op.BeginBatch(_counted[g], _caches[g]);
+        }
+    }
+
+    /// <summary>
+    /// What a window grain's <c>ApplyAsync</c> does for each key group the router sent to; returns the payloads among
+    /// them. <paramref name="copyBuffers"/>: the row path's buffers are copied first, for a router whose records another
+    /// run merges into too (each side merges into what it is handed).
+    /// </summary>
+    public int Apply(KeyGroupRouter router, bool copyBuffers = false)
+    {
+        var payloads = 0;
+        foreach (var (group, records) in router.Groups)
+        {
+            _batches[group].Apply(copyBuffers ? [.. records.Select(r => new KeyedRecord(r.Key, (object?[])r.Value.Clone()))] : records);
+            if (router.PartialsOf(group) is { } partials)
+            {
+                _batches[group].ApplyPartials(partials);
+                payloads++;
+            }
+        }
+        return payloads;
+    }
+
+    /// <summary>Every key group's output rows, in key group order and each group's order, each value through <paramref name="value"/> if given.</summary>
+    public List<string> Finish(long watermarkMs, Func<object?, object?>? value = null) =>
+        [.. _batches.SelectMany((batch, g) => batch.Finish(watermarkMs, 0).Select(row =>
+            $"{g}: {ColumnarAggregationHarness.Describe(value is null ? row : [.. row.Select(value)])}"))];
+
+    /// <summary>Every key group's working state, key and value bytes.</summary>
+    public List<string> State() =>
+        [.. _stores.SelectMany((store, g) => store.Iterate().Select(e => $"{g}: {Convert.ToHexString(e.Key)}={Convert.ToHexString(e.Value)}"))];
+
+    /// <summary>A batch cut short: each working version thrown away with its cache, as the window grain does.</summary>
+    public void Abort()
+    {
+        for (var g = 0; g < _stores.Length; g++)
+        {
+            _stores[g].Abort();
+            _caches[g].Dispose();
+        }
+    }
+
+    public async Task CommitAsync(long batchId)
+    {
+        foreach (var store in _stores)
+        {
+            await store.CommitAsync(batchId);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var cache in _caches)
+        {
+            cache.Dispose();
+        }
+        foreach (var store in _stores)
+        {
+            store.Dispose();
+        }
+        Assert.Equal(0, _budget.Used);
+    }
+
+    /// <summary>A store that counts its point reads.</summary>
+    private sealed class CountingStore(IStateStore inner) : IStateStore
+    {
+        public int Gets { get; private set; }
+
+        public long Version => inner.Version;
+
+        public byte[]? Get(byte[] key)
+        {
+            Gets++;
+            return inner.Get(key);
+        }
+
+        public void Put(byte[] key, byte[] value) => inner.Put(key, value);
+
+        public void Remove(byte[] key) => inner.Remove(key);
+
+        public void Change(byte[] key, byte[]? value, int committedValueLength) => inner.Change(key, value, committedValueLength);
+
+        public IEnumerable<KeyValuePair<byte[], byte[]>> Iterate() => inner.Iterate();
+
+        public IEnumerable<KeyValuePair<byte[], byte[]>> IteratePrefix(byte[] prefix) => inner.IteratePrefix(prefix);
+
+        public Task<StateStoreMetrics> CommitAsync(long version, CancellationToken cancellationToken = default) => inner.CommitAsync(version, cancellationToken);
+
+        public void Abort() => inner.Abort();
+
+        public void Dispose()
+        {
+        }
+    }
+}
