@@ -160,6 +160,11 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
             cache.Value = state = TypedState
                 ? new AggregationCache(null, new TypedHotGroups(_aggregates, cache.Budget, holdsAll), closing)
                 : new AggregationCache(new HotGroups(cache.Budget, holdsAll), null, closing);
+            // The restored state's groups are in the store, not held: their windows close by the store scan.
+            foreach (var time in state.Typed is not null ? closing?.ClosingTimes ?? [] : [])
+            {
+                state.Typed!.NotWhole(time);
+            }
         }
         state.Closing?.BeginBatch();
         return state.Typed is { } typed

@@ -72,17 +72,20 @@ internal sealed class ClosingGroups(bool byPrefix)
     /// <summary>Starts a batch: prefixes added from now on are new to it.</summary>
     public void BeginBatch() => _fresh.Clear();
 
-    /// <summary>Adds a group new to the state, closing at <paramref name="closesAtMs"/>.</summary>
-    public void Add(long closesAtMs, byte[] key, object?[] keyValues)
+    /// <summary>
+    /// Adds a group new to the state, closing at <paramref name="closesAtMs"/>; returns its prefix (null for the
+    /// per-key form), which every later key of the window starts with.
+    /// </summary>
+    public byte[]? Add(long closesAtMs, byte[] key, object?[] keyValues)
     {
         byte[] entry;
         if (byPrefix)
         {
             var lookup = _prefixes.GetAlternateLookup<ReadOnlySpan<byte>>();
             var prefix = RowCodec.EncodeScratch(keyValues.AsSpan(0, 1));
-            if (lookup.Contains(prefix))
+            if (lookup.TryGetValue(prefix, out var known))
             {
-                return;
+                return known;
             }
             entry = PrefixOf(key, keyValues);
             _prefixes.Add(entry);
@@ -97,26 +100,36 @@ internal sealed class ClosingGroups(bool byPrefix)
             _byTime[closesAtMs] = entries = [];
         }
         entries.Add(entry);
+        return byPrefix ? entry : null;
     }
+
+    /// <summary>Whether entries are prefixes (the first grouping key closes), not whole keys.</summary>
+    public bool ByPrefix => byPrefix;
+
+    /// <summary>The closing times held (each of a group in the state).</summary>
+    public IEnumerable<long> ClosingTimes => _byTime.Keys;
 
     /// <summary>
     /// Removes and returns the entries closing strictly before <paramref name="thresholdMs"/>, by closing time and then
     /// by bytes, so groups leave in the order of the store's keys within a closing time.
     /// </summary>
-    public List<byte[]> TakeDue(long thresholdMs)
+    public List<byte[]> TakeDue(long thresholdMs) => [.. TakeDueTimes(thresholdMs).SelectMany(static t => t.Entries)];
+
+    /// <summary>As <see cref="TakeDue"/>, each closing time with its entries.</summary>
+    public List<(long Time, List<byte[]> Entries)> TakeDueTimes(long thresholdMs)
     {
-        var due = new List<byte[]>();
+        var due = new List<(long, List<byte[]>)>();
         while (_byTime.Count > 0 && _byTime.First() is var (time, entries) && time < thresholdMs)
         {
             entries.Sort(static (a, b) => a.AsSpan().SequenceCompareTo(b));
-            due.AddRange(entries);
+            due.Add((time, entries));
             _byTime.Remove(time);
-        }
-        if (byPrefix)
-        {
-            foreach (var prefix in due)
+            if (byPrefix)
             {
-                _prefixes.Remove(prefix);
+                foreach (var prefix in entries)
+                {
+                    _prefixes.Remove(prefix);
+                }
             }
         }
         return due;
@@ -126,9 +139,12 @@ internal sealed class ClosingGroups(bool byPrefix)
     /// The groups closing strictly before <paramref name="thresholdMs"/>, taken as <see cref="TakeDue"/> takes them: each
     /// key with the store's value when a prefix scan read it (null when the index holds whole keys).
     /// </summary>
-    public IEnumerable<(byte[] Key, byte[]? Value)> TakeDueGroups(IStateStore store, long thresholdMs)
+    public IEnumerable<(byte[] Key, byte[]? Value)> TakeDueGroups(IStateStore store, long thresholdMs) => GroupsOf(store, TakeDue(thresholdMs));
+
+    /// <summary>The stored groups of taken <paramref name="entries"/>, as <see cref="TakeDueGroups"/> gives them.</summary>
+    public IEnumerable<(byte[] Key, byte[]? Value)> GroupsOf(IStateStore store, List<byte[]> entries)
     {
-        foreach (var entry in TakeDue(thresholdMs))
+        foreach (var entry in entries)
         {
             if (!byPrefix)
             {

@@ -28,6 +28,9 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private readonly List<int> _reread = [];
     private Loaded[] _loaded = [];
     private int[] _ordinals = [];
+    private WindowOfKeys _lastWindow;
+    private byte[]? _lastAdded;
+    private Comparison<int>? _byKey;
 
     public TypedAggregationBatch(AggregationOperator op, IStateStore store, TypedHotGroups hot, ClosingGroups? closing)
     {
@@ -127,13 +130,43 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private Loaded Load(int slot)
     {
         var key = _hot.KeyOf(slot);
-        var keyValues = _closing is not null ? RowCodec.Decode(key) : null;
-        var closesAt = keyValues is not null ? _op.EvictionTimeMs(keyValues) : null;
-        var isNew = _hot.HoldsAll || (closesAt is not null && _closing!.IsNewPrefix(keyValues!));
+        long? closesAt = null;
+        var newWindow = false;
+        var keyValues = _closing is not null ? DecodeKey(key, out closesAt, out newWindow) : null;
+        var isNew = _hot.HoldsAll || newWindow;
         var existing = isNew ? null : _store.Get(key);
         _hot.Load(slot, existing is null ? null : RowCodec.Decode(existing));
         _hot.KeyValues(slot) = keyValues;
+        _hot.ClosesAt(slot) = closesAt ?? ClosingSlots.Never;
         return new Loaded(existing?.Length ?? -1, closesAt);
+    }
+
+    /// <summary>
+    /// A key's values, when its group closes and whether its window is new to the state. Keys of the window the batch
+    /// last decoded (the first key, by prefix) share its decoded value and closing facts: only the rest of the key is
+    /// decoded. Whether a window is new cannot change while the batch loads: its prefixes leave only when it evicts.
+    /// </summary>
+    private object?[] DecodeKey(byte[] key, out long? closesAt, out bool newWindow)
+    {
+        object?[] values;
+        if (_lastWindow.Prefix is { } prefix && key.AsSpan().StartsWith(prefix))
+        {
+            var rest = RowCodec.Decode(key.AsSpan(prefix.Length));
+            values = new object?[rest.Length + 1];
+            values[0] = _lastWindow.Value;
+            rest.CopyTo(values, 1);
+            (closesAt, newWindow) = (_lastWindow.ClosesAtMs, _lastWindow.IsNew);
+            return values;
+        }
+        values = RowCodec.Decode(key);
+        closesAt = _op.EvictionTimeMs(values);
+        newWindow = closesAt is not null && _closing!.IsNewPrefix(values);
+        if (_closing!.ByPrefix)
+        {
+            var first = RowCodec.EncodeScratch(values.AsSpan(0, 1));
+            _lastWindow = key.AsSpan().StartsWith(first) ? new WindowOfKeys(key[..first.Length], values[0], closesAt, newWindow) : default;
+        }
+        return values;
     }
 
     /// <summary>
@@ -148,13 +181,14 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         var existed = loaded.StoredLength >= 0;
         ref var keyValues = ref _hot.KeyValues(slot);
         keyValues ??= _op.Mode == OutputMode.Update || existed || _hot.HasRoom ? RowCodec.Decode(key) : null;
-        if (loaded.ClosesAtMs is { } time && !existed)
+        // A window added by this batch stays in the index until it evicts: its next new keys need not add it again.
+        if (loaded.ClosesAtMs is { } time && !existed && (_lastAdded is null || !key.AsSpan().StartsWith(_lastAdded)))
         {
-            _closing!.Add(time, key, keyValues!);
+            _lastAdded = _closing!.Add(time, key, keyValues!);
         }
         if (keyValues is null)
         {
-            _hot.NotHeld();
+            _hot.NotHeld(slot);
         }
         else if (!_hot.TryHold(slot, value.Length) && existed)
         {
@@ -169,12 +203,37 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         return _value.WrittenSpan.ToArray();
     }
 
-    /// <summary>Removes the groups the watermark has closed (append mode outputs them, once).</summary>
+    /// <summary>
+    /// Removes the groups the watermark has closed (append mode outputs them, once): a closing time the hot state holds
+    /// whole from its slots, in the store's key order; any other by the store scan.
+    /// </summary>
     private void Evict(long thresholdMs, List<object?[]> output)
     {
-        foreach (var (key, value) in _closing!.TakeDueGroups(_store, thresholdMs))
+        foreach (var (time, entries) in _closing!.TakeDueTimes(thresholdMs))
         {
-            Remove(key, value, output);
+            if (_hot.TakeClosing(time) is not { } slots)
+            {
+                foreach (var (key, value) in _closing.GroupsOf(_store, entries))
+                {
+                    Remove(key, value, output);
+                }
+                continue;
+            }
+            if (_op.Mode == OutputMode.Append)
+            {
+                slots.Sort(_byKey ??= (a, b) => _hot.KeyOf(a).AsSpan().SequenceCompareTo(_hot.KeyOf(b)));
+                output.EnsureCapacity(output.Count + slots.Count);
+            }
+            foreach (var slot in slots)
+            {
+                if (_op.Mode == OutputMode.Append)
+                {
+                    output.Add(Row(slot));
+                }
+                // The stored length is the committed one, or this batch's write (whose change ignores it).
+                StateWrites.Write(_store, _hot.KeyOf(slot), null, _hot.StoredLength(slot));
+                _hot.Remove(slot);
+            }
         }
     }
 
@@ -204,6 +263,9 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         _hot.EvaluateInto(slot, row, keyValues.Length);
         return row;
     }
+
+    /// <summary>The window of the key the batch last decoded: its encoded bytes (every key of it starts with them), value and closing facts.</summary>
+    private readonly record struct WindowOfKeys(byte[]? Prefix, object? Value, long? ClosesAtMs, bool IsNew);
 
     /// <summary>What loading a group not held found: its committed length (-1: none) and, when it can close, when.</summary>
     private readonly record struct Loaded(int StoredLength, long? ClosesAtMs);

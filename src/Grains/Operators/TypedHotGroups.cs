@@ -30,10 +30,12 @@ internal sealed class TypedHotGroups : IDisposable
     private readonly TypedAccumulator[] _incoming;
     private readonly List<int> _changed = [];
     private readonly Stack<int> _free = new();
+    private readonly ClosingSlots _closing = new();
     private object?[]?[] _keyValues = [];
     private int[] _lastUsed = [];
     private int[] _ordinal = [];
     private int[] _storedLength = [];
+    private long[] _closesAt = [];
     private bool[] _held = [];
     private int _used;
     private int _batchCapacity;
@@ -175,6 +177,15 @@ internal sealed class TypedHotGroups : IDisposable
     /// <inheritdoc cref="HotGroups.Entry.StoredLength"/>
     public ref int StoredLength(int slot) => ref _storedLength[slot];
 
+    /// <summary>When the slot's group closes (<see cref="ClosingSlots.Never"/>: never, or not known); set before it is held.</summary>
+    public ref long ClosesAt(int slot) => ref _closesAt[slot];
+
+    /// <summary>A group closing at <paramref name="time"/> is in the state but not held here (see <see cref="ClosingSlots"/>).</summary>
+    public void NotWhole(long time) => _closing.MarkPartial(time);
+
+    /// <inheritdoc cref="ClosingSlots.Take"/>
+    public List<int>? TakeClosing(long time) => _closing.Take(time);
+
     /// <summary>The held slot of <paramref name="key"/>, without marking it used.</summary>
     public bool TryFind(byte[] key, out int slot)
     {
@@ -188,15 +199,21 @@ internal sealed class TypedHotGroups : IDisposable
         if (!_budget.TryTake())
         {
             HoldsAll = false;
+            _closing.MarkPartial(_closesAt[slot]);
             return false;
         }
         (_held[slot], _storedLength[slot]) = (true, storedLength);
+        _closing.Add(_closesAt[slot], slot);
         Count++;
         return true;
     }
 
     /// <inheritdoc cref="HotGroups.NotHeld"/>
-    public void NotHeld() => HoldsAll = false;
+    public void NotHeld(int slot)
+    {
+        HoldsAll = false;
+        _closing.MarkPartial(_closesAt[slot]);
+    }
 
     /// <summary>
     /// Holds slots the batch read from the store but had no room for, making room by dropping held groups the batch
@@ -213,6 +230,7 @@ internal sealed class TypedHotGroups : IDisposable
                 if (_held[slot] && _lastUsed[slot] < usedSince)
                 {
                     HoldsAll = false;
+                    _closing.MarkPartial(_closesAt[slot]);
                     Drop(slot);
                     if (--excess == 0)
                     {
@@ -290,13 +308,14 @@ internal sealed class TypedHotGroups : IDisposable
             Array.Resize(ref _lastUsed, capacity);
             Array.Resize(ref _ordinal, capacity);
             Array.Resize(ref _storedLength, capacity);
+            Array.Resize(ref _closesAt, capacity);
             Array.Resize(ref _held, capacity);
             foreach (var accumulator in _state)
             {
                 accumulator.Grow(capacity);
             }
         }
-        (_keyValues[slot], _held[slot], _ordinal[slot]) = (null, false, -1);
+        (_keyValues[slot], _held[slot], _ordinal[slot], _closesAt[slot]) = (null, false, -1, ClosingSlots.Never);
         _index.Add(key, hash, slot);
         return slot;
     }

@@ -34,6 +34,9 @@ internal sealed class AggregationKeyGroups : IDisposable
     /// <summary>Store reads of groups not held, over every batch so far.</summary>
     public int Gets => _counted.Sum(s => s.Gets);
 
+    /// <summary>Prefix scans of the store (eviction by window), over every batch so far.</summary>
+    public int PrefixScans => _counted.Sum(s => s.PrefixScans);
+
     public void Begin()
     {
         for (var g = 0; g < _stores.Length; g++)
@@ -67,6 +70,9 @@ internal sealed class AggregationKeyGroups : IDisposable
         [.. _batches.SelectMany((batch, g) => batch.Finish(watermarkMs, 0).Select(row =>
             $"{g}: {ColumnarAggregationHarness.Describe(value is null ? row : [.. row.Select(value)])}"))];
 
+    /// <summary>Every key group's output rows as the batches return them, in key group order.</summary>
+    public List<object?[]> FinishRows(long watermarkMs) => [.. _batches.SelectMany(batch => batch.Finish(watermarkMs, 0))];
+
     /// <summary>Every key group's working state, key and value bytes.</summary>
     public List<string> State() =>
         [.. _stores.SelectMany((store, g) => store.Iterate().Select(e => $"{g}: {Convert.ToHexString(e.Key)}={Convert.ToHexString(e.Value)}"))];
@@ -78,6 +84,18 @@ internal sealed class AggregationKeyGroups : IDisposable
         {
             _stores[g].Abort();
             _caches[g].Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Drops every cache over the committed stores, as a window grain reactivated on the same state: the next batch
+    /// rebuilds its indexes from the store and holds none of the restored groups.
+    /// </summary>
+    public void Restore()
+    {
+        foreach (var cache in _caches)
+        {
+            cache.Dispose();
         }
     }
 
@@ -107,6 +125,8 @@ internal sealed class AggregationKeyGroups : IDisposable
     {
         public int Gets { get; private set; }
 
+        public int PrefixScans { get; private set; }
+
         public long Version => inner.Version;
 
         public byte[]? Get(byte[] key)
@@ -123,7 +143,11 @@ internal sealed class AggregationKeyGroups : IDisposable
 
         public IEnumerable<KeyValuePair<byte[], byte[]>> Iterate() => inner.Iterate();
 
-        public IEnumerable<KeyValuePair<byte[], byte[]>> IteratePrefix(byte[] prefix) => inner.IteratePrefix(prefix);
+        public IEnumerable<KeyValuePair<byte[], byte[]>> IteratePrefix(byte[] prefix)
+        {
+            PrefixScans++;
+            return inner.IteratePrefix(prefix);
+        }
 
         public Task<StateStoreMetrics> CommitAsync(long version, CancellationToken cancellationToken = default) => inner.CommitAsync(version, cancellationToken);
 

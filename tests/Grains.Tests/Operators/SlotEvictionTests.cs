@@ -1,0 +1,184 @@
+using Sluice.Columnar;
+using Sluice.Contracts;
+using Sluice.Data;
+using Sluice.Operators;
+using Sluice.Planning;
+using Sluice.Tests.Columnar;
+
+namespace Sluice.Tests.Operators;
+
+/// <summary>
+/// Closing windows from the typed hot state's slots (<see cref="ClosingSlots"/>) against the object path, which always
+/// scans the store for them: the same output rows in the same order and the same state bytes, with budgets small
+/// enough that some groups of a window are not held, state restored from the store, and both mixed in one close; and
+/// a window the hot state holds whole closes without a prefix scan of the store.
+/// </summary>
+public sealed class SlotEvictionTests : IDisposable
+{
+    private static readonly StreamSchema Schema = new([new Column("ts", DataType.Timestamp), new Column("u", DataType.Long)]);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sluice-slot-eviction-tests", Guid.NewGuid().ToString("N"));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task RandomBatches_BudgetsAndRestores_EvictionFromSlotsGivesTheStoreScansOutputAndBytes(int seed)
+    {
+        var random = new Random(seed);
+        var (slotScans, storeScans) = (0, 0);
+        for (var query = 0; query < 12; query++)
+        {
+            var schema = ColumnarAggregationEquivalenceTests.RandomSchema(random);
+            var (keys, aggs, watermark, mode) = EvictingQuery(random, schema);
+            var typed = ColumnarAggregationHarness.Plan(schema, keys, aggs, mode, watermark);
+            var boxed = ColumnarAggregationHarness.Plan(schema, keys, aggs, mode, watermark);
+            boxed.TypedState = false;
+            var keyGroups = 1 + random.Next(3);
+            var bound = random.Next(3) == 0 ? long.MaxValue : random.Next(6);
+            using var a = new AggregationKeyGroups(typed, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-typed"));
+            using var b = new AggregationKeyGroups(boxed, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-boxed"));
+            var shape = new ColumnarAggregationEquivalenceTests.BatchShape(random);
+            var watermarkMs = shape.BaseMs - shape.SpreadMs - 1_000;
+            for (var batch = 0; batch < 8; batch++)
+            {
+                if (random.Next(4) == 0)
+                {
+                    a.Restore();
+                    b.Restore();
+                }
+                a.Begin();
+                b.Begin();
+                var context = new BatchContext(batch, watermarkMs, 0);
+                for (var agent = 1 + random.Next(3); agent > 0; agent--)
+                {
+                    var router = new KeyGroupRouter(keyGroups) { TakesPartials = random.Next(4) != 0 };
+                    typed.Route(ColumnarAggregationEquivalenceTests.RandomBatch(random, schema, shape), context, router, new LateRowSet());
+                    a.Apply(router, copyBuffers: true);
+                    b.Apply(router, copyBuffers: true);
+                }
+                var what = $"query {query} [{string.Join(", ", keys)}] [{string.Join(", ", aggs)}] {mode}, bound {bound}, batch {batch}";
+                // As in TypedHotStateEquivalenceTests: which groups a small budget holds differs, so does a zero's sign.
+                var exact = bound == long.MaxValue;
+                Assert.True(a.Finish(watermarkMs, exact ? null : Unsigned).SequenceEqual(b.Finish(watermarkMs, exact ? null : Unsigned)), what);
+                Assert.True(a.State().SequenceEqual(b.State()), what);
+                await a.CommitAsync(batch);
+                await b.CommitAsync(batch);
+                watermarkMs += random.Next(4) * (shape.SpreadMs / 2);
+            }
+            (slotScans, storeScans) = (slotScans + a.PrefixScans, storeScans + b.PrefixScans);
+        }
+        Assert.True(slotScans < storeScans, $"the typed state scanned the store for {slotScans} windows, the object path for {storeScans}");
+    }
+
+    [Fact]
+    public async Task Evict_WindowHeldWhole_ClosesFromSlotsWithoutAStoreScan_AndRestoredWindowByTheScan()
+    {
+        var (a, b) = Pair("append", long.MaxValue);
+        using (a)
+        using (b)
+        {
+            // Window [0 s, 10 s): users 3, 1, 2; window [10 s, 20 s): user 5.
+            var first = await Batch(a, b, 0, [(1_000, 3), (2_000, 1), (9_000, 2), (12_000, 5)], watermarkMs: 0);
+            Assert.Empty(first);
+            var second = await Batch(a, b, 1, [(13_000, 6)], watermarkMs: 10_000);
+            Assert.Equal(3, second.Count);
+            Assert.Equal(0, a.PrefixScans);
+            Assert.Equal(1, b.PrefixScans);
+            // Reactivated over the committed store: the window it restored closes by the store scan.
+            a.Restore();
+            b.Restore();
+            var third = await Batch(a, b, 2, [], watermarkMs: 20_000);
+            Assert.Equal(2, third.Count);
+            Assert.Equal(1, a.PrefixScans);
+        }
+    }
+
+    [Fact]
+    public async Task Evict_OneWindowHeldWholeAndOneNot_ScansTheStoreOnlyForTheOneNotHeld()
+    {
+        // Room for two groups: the first window's two are held, the second window's three find no room.
+        var (a, b) = Pair("append", bound: 2);
+        using (a)
+        using (b)
+        {
+            await Batch(a, b, 0, [(1_000, 1), (2_000, 2)], watermarkMs: 0);
+            await Batch(a, b, 1, [(11_000, 3), (12_000, 4), (13_000, 5)], watermarkMs: 0);
+            var closed = await Batch(a, b, 2, [], watermarkMs: 20_000);
+            Assert.Equal(5, closed.Count);
+            Assert.Equal(1, a.PrefixScans);
+            Assert.Equal(2, b.PrefixScans);
+        }
+    }
+
+    [Fact]
+    public async Task Update_KeysOfOneWindow_ShareOneDecodedWindowValue()
+    {
+        var (a, b) = Pair("update", long.MaxValue);
+        using (a)
+        using (b)
+        {
+            a.Begin();
+            var router = new KeyGroupRouter(1) { TakesPartials = true };
+            Operator("update").Route(Input([(1_000, 1), (2_000, 2), (3_000, 3)]), new BatchContext(0, 0, 0), router, new LateRowSet());
+            a.Apply(router);
+            var rows = a.FinishRows(0);
+            Assert.Equal(3, rows.Count);
+            Assert.All(rows, row => Assert.Same(rows[0][0], row[0]));
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    /// <summary>A random query whose groups close: a watermark on the window or time key, append or update mode.</summary>
+    private static (List<string> Keys, List<string> Aggs, string? Watermark, string Mode) EvictingQuery(Random random, StreamSchema schema)
+    {
+        while (true)
+        {
+            var query = ColumnarAggregationEquivalenceTests.RandomQuery(random, schema);
+            if (query.Watermark is not null && query.Mode != "complete" && query.Keys.Any(k => k == "ts" || k.EndsWith(" AS w", StringComparison.Ordinal)))
+            {
+                return query;
+            }
+        }
+    }
+
+    private (AggregationKeyGroups Typed, AggregationKeyGroups Boxed) Pair(string mode, long bound)
+    {
+        var boxed = Operator(mode);
+        boxed.TypedState = false;
+        return (new AggregationKeyGroups(Operator(mode), 1, bound, Path.Combine(_root, "typed")),
+            new AggregationKeyGroups(boxed, 1, bound, Path.Combine(_root, "boxed")));
+    }
+
+    private static AggregationOperator Operator(string mode) =>
+        ColumnarAggregationHarness.Plan(Schema, ["window(ts, '10 seconds') AS w", "u"], ["count(*) AS n", "sum(u) AS s"], mode, "ts");
+
+    private static ColumnBatch Input(IEnumerable<(long Ms, long User)> rows) =>
+        ColumnBatch.FromRows(Schema, [.. rows.Select(r => new object?[] { DateTime.UnixEpoch.AddMilliseconds(r.Ms), r.User })]);
+
+    /// <summary>One batch both ways, committed; asserts the same output and state, and returns the output.</summary>
+    private static async Task<List<string>> Batch(AggregationKeyGroups a, AggregationKeyGroups b, long batch, (long Ms, long User)[] rows, long watermarkMs)
+    {
+        a.Begin();
+        b.Begin();
+        var router = new KeyGroupRouter(1) { TakesPartials = true };
+        Operator("append").Route(Input(rows), new BatchContext(batch, 0, 0), router, new LateRowSet());
+        a.Apply(router, copyBuffers: true);
+        b.Apply(router, copyBuffers: true);
+        var output = a.Finish(watermarkMs);
+        Assert.Equal(b.Finish(watermarkMs), output);
+        Assert.Equal(b.State(), a.State());
+        await a.CommitAsync(batch);
+        await b.CommitAsync(batch);
+        return output;
+    }
+
+    private static object? Unsigned(object? value) => value is double d && d == 0 ? 0.0 : value;
+}
