@@ -17,6 +17,8 @@ namespace Sluice.Operators;
 /// <see cref="EndBatch"/> frees it unless the budget took it. Held slots count against the silo's
 /// <see cref="StateCacheBudget"/> with the same rules as <see cref="HotGroups"/> (<see cref="Admit"/>, <see cref="HoldsAll"/>).
 /// </para>
+/// Held slots are also kept per closing time (<see cref="ClosingSlots"/>), so a closing time held whole closes from
+/// its slots instead of a store scan.
 /// The window grain drops this with the <see cref="OperatorCache"/> whenever the store's working version is thrown away
 /// (a batch cut short, an error, a new run, the store reopened), so it mirrors the committed state between batches.
 /// </summary>
