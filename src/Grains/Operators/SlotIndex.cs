@@ -6,9 +6,8 @@ namespace Sluice.Operators;
 
 /// <summary>
 /// Encoded keys to dense slot numbers for <see cref="TypedHotGroups"/>: open addressing with linear probing over a
-/// power-of-two bucket array, each bucket the key's hash, its slot + 1 and the key's array side by side, so a probe
-/// reads one cache line and, when the hashes agree, goes straight to the key's bytes (a found key costs two cache
-/// misses, not three through a slot-indexed key array), and growing never rehashes a key. Removal shifts the following entries back (no tombstones).
+/// power-of-two bucket array, each bucket the key's hash and its slot + 1 side by side, so a probe reads one cache line
+/// and touches a key's bytes only when the hashes agree, and growing never rehashes a key. Removal shifts the following entries back (no tombstones).
 /// It replaced a <c>Dictionary&lt;byte[], int&gt;</c> with an alternate span lookup, whose shared-generic comparer
 /// calls were most of the window grain's cost of applying partials (see BENCHMARKS.md).
 /// </summary>
@@ -35,7 +34,7 @@ internal sealed class SlotIndex
             {
                 return -1;
             }
-            if (bucket.Hash == hash && key.SequenceEqual(bucket.Key))
+            if (bucket.Hash == hash && key.SequenceEqual(_keys[bucket.Entry - 1]))
             {
                 return bucket.Entry - 1;
             }
@@ -62,7 +61,7 @@ internal sealed class SlotIndex
         {
             i = (i + 1) & mask;
         }
-        _buckets[i] = new Bucket(hash, slot + 1, key);
+        _buckets[i] = new Bucket(hash, slot + 1);
         Count++;
     }
 
@@ -152,6 +151,6 @@ internal sealed class SlotIndex
         _buckets = buckets;
     }
 
-    /// <summary>A key's hash, its slot + 1 (0: empty) and its bytes.</summary>
-    private readonly record struct Bucket(int Hash, int Entry, byte[] Key);
+    /// <summary>A key's hash and its slot + 1 (0: empty).</summary>
+    private readonly record struct Bucket(int Hash, int Entry);
 }
