@@ -93,6 +93,10 @@ internal sealed class JoinRun : IDisposable
         return new JoinOutcome(output, total, updated, removed, late);
     }
 
+    /// <summary>Rows of <paramref name="side"/> in the key groups' join key indexes (the rest wait unindexed for a probe).</summary>
+    public int IndexedRows(int side) =>
+        Enumerable.Range(0, KeyGroups).Sum(g => _groups.Cache(g).Value is JoinStateCache cache ? cache.IndexedRows(side) : 0);
+
     /// <summary>Every stored row as the key groups' join caches hold it, with the value its store holds for it.</summary>
     public List<(StoredJoinRow Row, byte[] Stored)> HeldRows()
     {

@@ -85,6 +85,88 @@ public sealed class StreamJoinStateCacheTests : IDisposable
         Assert.Equal(RowCodec.Encode([true, probed.Row.EvictionMs, .. probed.Row.Row]), probed.Stored);
     }
 
+    [Fact]
+    public async Task RowsNoProbeReaches_StayUnindexed_YetJoinAndEvictAsTheStoreSays()
+    {
+        var spec = StreamJoinTests.Spec("inner", StreamJoinTests.Between);
+        using var expected = Store(spec);
+        using var run = new JoinRun(spec, Path.Combine(_root, "run"));
+        // 60 left rows of keys 0-19 at seconds 10-16; key 1: 1@11, 1@10, 1@16; key 2: 2@12, 2@11, 2@10.
+        var left = Enumerable.Range(0, 60).Select(i => JoinRun.Row(i % 20, 10 + (i % 7))).ToList();
+        var batches = new (long Watermark, List<object?[]> Left, List<object?[]> Right)[]
+        {
+            (0, left, []),
+            // One probe walks its key group's unindexed rows once: they stay unindexed.
+            (0, [], [JoinRun.Row(1, 12)]),
+            // Twenty probes of key 2 walk them more than eight times over: that key group indexes them.
+            (0, [], [.. Enumerable.Range(0, 20).Select(_ => JoinRun.Row(2, 12))]),
+            // New rows wait unindexed again; the watermark evicts rows, indexed or not, as it evicts them from the store.
+            (20_000, [JoinRun.Row(1, 30), JoinRun.Row(2, 30)], []),
+            (20_000, [], [JoinRun.Row(1, 31), JoinRun.Row(2, 29)]),
+            (60_000, [], []),
+        };
+        var outcomes = new List<JoinOutcome>();
+        var indexed = new List<int>();
+        for (var batch = 0; batch < batches.Length; batch++)
+        {
+            var (watermark, l, r) = batches[batch];
+            var want = await expected.BatchAsync(batch, watermark, l, r);
+            var got = await run.BatchAsync(batch, watermark, l, r);
+            Assert.Equal(want.Output, got.Output);
+            Assert.Equal((want.Total, want.Updated, want.Removed), (got.Total, got.Updated, got.Removed));
+            Assert.Equal(expected.State(), run.State());
+            outcomes.Add(got);
+            indexed.Add(run.IndexedRows(0));
+        }
+        Assert.Equal(["1@10|1@12", "1@11|1@12", "1@16|1@12"], outcomes[1].Output);
+        Assert.Equal(60, outcomes[2].Output.Count);
+        Assert.Equal(["1@30|1@31", "2@30|2@29"], outcomes[4].Output);
+        Assert.Equal(0, outcomes[5].Total);
+        Assert.Equal(0, indexed[0]);
+        Assert.Equal(0, indexed[1]);
+        Assert.InRange(indexed[2], 3, 59);
+        Assert.Equal(0, indexed[5]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public async Task ManyRowsFewProbes_WithCutShortBatchesAndRestarts_GiveTheOutputAndStateOfReadingTheStore(string spec)
+    {
+        using var expected = Store(spec);
+        var root = Path.Combine(_root, "run");
+        var run = new JoinRun(spec, root);
+        try
+        {
+            for (var batch = 0; batch < 10; batch++)
+            {
+                // Mostly left rows, a right row now and then (as Nexmark q7's bids and closed windows).
+                var random = new Random(batch * 104_729 + 3);
+                List<object?[]> Rows(int count) =>
+                    [.. Enumerable.Range(0, count).Select(_ => JoinRun.Row(random.Next(10) == 0 ? null : random.Next(10), (batch * 10) - 5 + random.Next(30)))];
+                var (watermark, left, right) = (batch * 10_000L, Rows(40), Rows(random.Next(3)));
+                if (batch is 4 or 8)
+                {
+                    run.Dispose();
+                    run = new JoinRun(spec, root, version: batch - 1, rocksDb: batch == 8);
+                }
+                var want = await expected.BatchAsync(batch, watermark, left, right);
+                if (batch % 3 == 2)
+                {
+                    await run.BatchAsync(batch, watermark, left, right, commit: false);
+                    run.AbortAll();
+                }
+                var got = await run.BatchAsync(batch, watermark, left, right);
+                Assert.Equal(want.Output, got.Output);
+                Assert.Equal((want.Total, want.Updated, want.Removed, want.Late), (got.Total, got.Updated, got.Removed, got.Late));
+                Assert.Equal(expected.State(), run.State());
+            }
+        }
+        finally
+        {
+            run.Dispose();
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Specs))]
     public async Task BatchCutShort_ThenReRun_GivesTheOutputAndStateOfAnUninterruptedRun(string spec)

@@ -8,12 +8,18 @@ namespace Sluice.Operators.Join;
 /// batch reads neither the whole state to evict nor the store once per new row to join:
 /// <list type="bullet">
 /// <item>per side, the rows by eviction time (<see cref="EvictionRuns"/>): eviction takes only the rows that expire;</item>
-/// <item>while the silo's <see cref="StateCacheBudget"/> has room for every row, per side and join key the rows
-/// themselves, as their stored values, with their matched flag, in the store's key order: a new row joins them without
-/// a store read. A row is decoded the first time a new row probes it and kept decoded from then on; most rows of a
-/// join such as Nexmark q7's are never probed, and an encoded value is one small array where a decoded row is an array
-/// and a box per value, which the GC would trace for as long as the row is held. Past the budget it stops mirroring
-/// for good (until the cache is rebuilt) and the batch reads the store as before; the eviction index stays.</item>
+/// <item>while the silo's <see cref="StateCacheBudget"/> has room for every row, the rows themselves, as their stored
+/// values, with their matched flag: a new row joins them without a store read. A row is decoded the first time a new
+/// row probes it and kept decoded from then on; most rows of a join such as Nexmark q7's are never probed, and an
+/// encoded value is one small array where a decoded row is an array and a box per value, which the GC would trace for
+/// as long as the row is held. Past the budget it stops mirroring for good (until the cache is rebuilt) and the batch
+/// reads the store as before; the eviction index stays.</item>
+/// <item>per side and join key, an index of those rows in the store's key order, built lazily: rows a batch adds go
+/// to the side's list of unindexed rows (in the order added, which is their key order within a join key), and a
+/// probe scans that list until the probes have walked it eight times over, then indexes it. A side that is rarely probed, as the
+/// bids of Nexmark q7 (millions of rows, one probe per closed window), never pays a hash insert, a list and an array
+/// per join key for each row, nor their removal at eviction; a side probed by every new row (q3, q8) is indexed after
+/// eight scans, which cost about as much as indexing its rows.</item>
 /// </list>
 /// The stored layout is unchanged (key: side, join key, batch, n; value: matched, eviction time, row), so the cache is
 /// rebuilt from any checkpoint's state by one pass over the store when the store opens; the window grain drops it with
@@ -24,6 +30,17 @@ internal sealed class JoinStateCache : IDisposable
     private readonly StateCacheBudget _budget;
     private readonly EvictionRuns[] _expiring = [new(), new()];
     private Dictionary<byte[], List<StoredJoinRow>>[]? _rows = [new(ByteKeyComparer.Instance), new(ByteKeyComparer.Instance)];
+    // Per side: rows held but not indexed yet, in the order added; the entries probes walked since the side was last
+    // indexed; and how many of the list's rows have been evicted (dropped from the list in one pass once they are half).
+    private readonly List<StoredJoinRow>[] _unindexed = [[], []];
+    private readonly long[] _scanned = new long[2];
+    private readonly int[] _unindexedEvicted = new int[2];
+    // A probe's walk of the unindexed rows compares a short key per row; indexing one is a hash insert, a list and an
+    // array per new join key, about ten times that. Walking them this many times before indexing them bounds the walks
+    // at about the cost of the index, whatever the probes.
+    private const long ScansBeforeIndexing = 8;
+    // A probe's rows when unindexed ones match it; valid until the next probe.
+    private readonly List<StoredJoinRow> _probe = [];
     private long _held;
 
     private JoinStateCache(StateCacheBudget budget) => _budget = budget;
@@ -62,18 +79,13 @@ internal sealed class JoinStateCache : IDisposable
         if (_rows is not null)
         {
             _held++;
-            if (!_rows[row.Side].TryGetValue(row.JoinKey, out var rows))
+            if (sorted)
             {
-                _rows[row.Side][row.JoinKey] = rows = [];
-            }
-            if (sorted || rows.Count == 0 || StateKeys.Comparer.Compare(rows[^1].StateKey, row.StateKey) < 0)
-            {
-                rows.Add(row);
+                Index(row, sorted: true);
             }
             else
             {
-                var at = rows.BinarySearch(row, ByStateKey.Instance);
-                rows.Insert(at < 0 ? ~at : at, row);
+                _unindexed[row.Side].Add(row);
             }
         }
         else
@@ -86,9 +98,55 @@ internal sealed class JoinStateCache : IDisposable
         }
     }
 
-    /// <summary>The held rows of <paramref name="side"/> with <paramref name="joinKey"/>, in the store's key order; only while <see cref="Mirrors"/>.</summary>
-    public IReadOnlyList<StoredJoinRow> RowsOf(int side, byte[] joinKey) =>
-        (_rows ?? throw new InvalidOperationException("the join state cache does not mirror the state; read the store"))[side].TryGetValue(joinKey, out var rows) ? rows : [];
+    /// <summary>
+    /// The held rows of <paramref name="side"/> with <paramref name="joinKey"/>, in the store's key order; only while
+    /// <see cref="Mirrors"/>. The list is valid until the next call.
+    /// </summary>
+    public IReadOnlyList<StoredJoinRow> RowsOf(int side, byte[] joinKey)
+    {
+        var indexed = _rows ?? throw new InvalidOperationException("the join state cache does not mirror the state; read the store");
+        var unindexed = _unindexed[side];
+        if (unindexed.Count > 0 && _scanned[side] >= ScansBeforeIndexing * unindexed.Count)
+        {
+            IndexUnindexed(side);
+        }
+        var rows = indexed[side].TryGetValue(joinKey, out var found) ? found : (IReadOnlyList<StoredJoinRow>)[];
+        if (unindexed.Count == 0)
+        {
+            return rows;
+        }
+        // Unindexed rows were added after every indexed one, and in key order within a join key, so they follow.
+        _scanned[side] += unindexed.Count;
+        _probe.Clear();
+        foreach (var row in unindexed)
+        {
+            if (!row.Evicted && row.JoinKey.AsSpan().SequenceEqual(joinKey))
+            {
+                if (_probe.Count == 0)
+                {
+                    _probe.AddRange(rows);
+                }
+                _probe.Add(row);
+            }
+        }
+        if (_probe.Count == 0)
+        {
+            return rows;
+        }
+        for (var i = 1; i < _probe.Count; i++)
+        {
+            if (StateKeys.Comparer.Compare(_probe[i - 1].StateKey, _probe[i].StateKey) > 0)
+            {
+                // Not expected (a batch's rows get keys after every stored one), but the order is the store's.
+                _probe.Sort(ByStateKey.Instance);
+                break;
+            }
+        }
+        return _probe;
+    }
+
+    /// <summary>Rows held in <paramref name="side"/>'s join key index (the others wait for a probe); for tests.</summary>
+    internal int IndexedRows(int side) => _rows?[side].Values.Sum(r => r.Count) ?? 0;
 
     /// <summary>Takes the rows of <paramref name="side"/> whose eviction time is at or below <paramref name="thresholdMs"/>.</summary>
     public void TakeDue(int side, long thresholdMs, List<StoredJoinRow> due)
@@ -107,10 +165,17 @@ internal sealed class JoinStateCache : IDisposable
         {
             return;
         }
-        var touched = new HashSet<List<StoredJoinRow>>(ReferenceEqualityComparer.Instance);
+        HashSet<List<StoredJoinRow>>? touched = null;
+        var unindexed = 0;
         foreach (var row in evicted)
         {
-            if (_rows[row.Side].TryGetValue(row.JoinKey, out var rows) && touched.Add(rows))
+            if (!row.Indexed)
+            {
+                // Left in its side's list, which drops its evicted rows in one pass once they are half of it.
+                _unindexedEvicted[row.Side]++;
+                unindexed++;
+            }
+            else if (_rows[row.Side].TryGetValue(row.JoinKey, out var rows) && (touched ??= new(ReferenceEqualityComparer.Instance)).Add(rows))
             {
                 var removed = rows.RemoveAll(static r => r.Evicted);
                 _held -= removed;
@@ -121,6 +186,49 @@ internal sealed class JoinStateCache : IDisposable
                 }
             }
         }
+        _held -= unindexed;
+        _budget.Release(unindexed);
+        for (var side = 0; side < 2; side++)
+        {
+            if (_unindexedEvicted[side] > 0 && 2 * _unindexedEvicted[side] >= _unindexed[side].Count)
+            {
+                _unindexed[side].RemoveAll(static r => r.Evicted);
+                _unindexedEvicted[side] = 0;
+            }
+        }
+    }
+
+    /// <summary>Moves <paramref name="side"/>'s unindexed rows into its join key index.</summary>
+    private void IndexUnindexed(int side)
+    {
+        foreach (var row in _unindexed[side])
+        {
+            if (!row.Evicted)
+            {
+                Index(row, sorted: false);
+            }
+        }
+        _unindexed[side].Clear();
+        _unindexedEvicted[side] = 0;
+        _scanned[side] = 0;
+    }
+
+    private void Index(StoredJoinRow row, bool sorted)
+    {
+        row.Indexed = true;
+        if (!_rows![row.Side].TryGetValue(row.JoinKey, out var rows))
+        {
+            _rows[row.Side][row.JoinKey] = rows = [];
+        }
+        if (sorted || rows.Count == 0 || StateKeys.Comparer.Compare(rows[^1].StateKey, row.StateKey) < 0)
+        {
+            rows.Add(row);
+        }
+        else
+        {
+            var at = rows.BinarySearch(row, ByStateKey.Instance);
+            rows.Insert(at < 0 ? ~at : at, row);
+        }
     }
 
     public void Dispose()
@@ -130,6 +238,11 @@ internal sealed class JoinStateCache : IDisposable
             _budget.Release(_held);
             _held = 0;
             _rows = null;
+            foreach (var side in _unindexed)
+            {
+                side.Clear();
+            }
+            _probe.Clear();
         }
     }
 
@@ -144,6 +257,13 @@ internal sealed class JoinStateCache : IDisposable
                 {
                     row.Drop();
                 }
+            }
+        }
+        foreach (var side in _unindexed)
+        {
+            foreach (var row in side)
+            {
+                row.Drop();
             }
         }
         Dispose();

@@ -43,6 +43,9 @@ internal sealed class StoredJoinRow(int side, byte[] joinKey, byte[] stateKey, l
     /// <summary>Whether it has matched a row of the other side (meaningful only while <see cref="Row"/> is held).</summary>
     public bool Matched { get; set; }
 
+    /// <summary>Whether the cache's join key index holds it (else its side's list of unindexed rows does).</summary>
+    public bool Indexed { get; set; }
+
     /// <summary>Set when it leaves the state, so its side's list drops it in one pass.</summary>
     public bool Evicted { get; set; }
 

@@ -16,7 +16,8 @@ namespace Sluice.Operators.Join;
 internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, JoinStateCache cache) : IStatefulBatch
 {
     private const int Left = StreamJoinOperator.Left, Right = StreamJoinOperator.Right;
-    private readonly List<(byte[] Key, object?[] Row, bool Joinable)>[] _new = [[], []];
+    // The routed records' values as they came: the side tag, then the row (not copied out: most rows are only encoded).
+    private readonly List<(byte[] Key, object?[] Tagged, bool Joinable)>[] _new = [[], []];
     private readonly List<object?[]> _output = [];
     private readonly bool _semi = op.Spec.JoinType == "leftSemi";
     private readonly ArrayBufferWriter<byte> _value = new(256);
@@ -38,7 +39,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         foreach (var (key, value) in records)
         {
             var side = (int)value[0]!;
-            _new[side % 2].Add((key, value[1..], side < 2));
+            _new[side % 2].Add((key, value, side < 2));
         }
     }
 
@@ -46,32 +47,36 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
     {
         foreach (var side in (int[])[Left, Right])
         {
-            foreach (var (key, row, joinable) in _new[side])
+            foreach (var (key, tagged, joinable) in _new[side])
             {
-                JoinNew(side, key, row, joinable, watermarkMs);
+                JoinNew(side, key, tagged, joinable, watermarkMs);
             }
         }
         Evict(watermarkMs);
         return _output;
     }
 
-    private void JoinNew(int side, byte[] key, object?[] row, bool joinable, long watermarkMs)
+    /// <param name="tagged">The routed value: the side tag, then the row. The row is copied out only where an
+    /// expression is evaluated on it or it is output; storing and matching read it in place.</param>
+    private void JoinNew(int side, byte[] key, object?[] tagged, bool joinable, long watermarkMs)
     {
+        var values = new ReadOnlySpan<object?>(tagged, 1, tagged.Length - 1);
+        object?[]? row = null;
         var filter = side == Left ? op.Condition.LeftFilter : op.Condition.RightFilter;
-        if (filter is not null && !filter.IsTrue(row))
+        if (filter is not null && !filter.IsTrue(row = tagged[1..]))
         {
             // It can match nothing: not stored, and a preserved side's row is settled now.
-            EmitUnmatched(side, row);
+            EmitUnmatched(side, values);
             return;
         }
-        var matched = joinable && (cache.Mirrors ? JoinCached(side, key, row) : JoinStored(side, key, row));
+        var matched = joinable && (cache.Mirrors ? JoinCached(side, key, values) : JoinStored(side, key, values));
         if (_semi && side == Left && matched)
         {
             // A left semi row is emitted once, at its first match, and then needs no state.
-            _output.Add(row);
+            _output.Add(row ?? tagged[1..]);
             return;
         }
-        var evictionMs = op.EvictionTimeMs(side, row);
+        var evictionMs = op.KeyOrdinal >= 0 ? op.EvictionTimeMs(side, row ?? tagged[1..]) : op.ValueEvictionTimeMs(side, values);
         // A right row has met every left row of this batch already: if it would be evicted at the end of the batch, it
         // is stored only when an outer join still has to emit it unmatched (Spark's AddingProcessedRowToStateCompletionIterator).
         if (side == Right && evictionMs <= op.Threshold(Right, watermarkMs) && (matched || !op.Preserves(Right)))
@@ -81,7 +86,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         // Unique per stored row: the batch that stored it (the store's next version) and its place in the batch.
         var batch = store.Version + 1;
         var stateKey = StateKey(side, key, batch, _sequence++);
-        var value = EncodeValue(matched, evictionMs, row);
+        var value = EncodeValue(matched, evictionMs, values);
         store.Change(stateKey, value, committedValueLength: -1);
         cache.Add(new StoredJoinRow(side, key, stateKey, evictionMs, batch, value.Length)
         {
@@ -92,7 +97,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
     }
 
     /// <summary>Joins a new row with the other side's rows in the cache and marks those it matches; whether any matched.</summary>
-    private bool JoinCached(int side, byte[] key, object?[] row)
+    private bool JoinCached(int side, byte[] key, ReadOnlySpan<object?> row)
     {
         var matched = false;
         var rows = cache.RowsOf(1 - side, key);
@@ -133,7 +138,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
     }
 
     /// <summary>As <see cref="JoinCached"/>, reading the other side's rows from the store (the cache is past its budget).</summary>
-    private bool JoinStored(int side, byte[] key, object?[] row)
+    private bool JoinStored(int side, byte[] key, ReadOnlySpan<object?> row)
     {
         var matched = false;
         foreach (var (entryKey, value) in store.IteratePrefix(StreamJoinOperator.Prefix(1 - side, key)).ToList())
@@ -168,15 +173,23 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
     }
 
     /// <summary>Lays the new row and a stored one out as the joined row and checks the residual condition on it.</summary>
-    private bool Matches(int side, object?[] row, object?[] storedRow)
+    private bool Matches(int side, ReadOnlySpan<object?> row, object?[] storedRow)
     {
-        var (left, right) = side == Left ? (row, storedRow) : (storedRow, row);
-        if (_joined.Length != left.Length + right.Length)
+        var (leftLength, rightLength) = side == Left ? (row.Length, storedRow.Length) : (storedRow.Length, row.Length);
+        if (_joined.Length != leftLength + rightLength)
         {
-            _joined = new object?[left.Length + right.Length];
+            _joined = new object?[leftLength + rightLength];
         }
-        left.CopyTo(_joined, 0);
-        right.CopyTo(_joined, left.Length);
+        if (side == Left)
+        {
+            row.CopyTo(_joined);
+            storedRow.CopyTo(_joined, leftLength);
+        }
+        else
+        {
+            storedRow.CopyTo(_joined, 0);
+            row.CopyTo(_joined.AsSpan(leftLength));
+        }
         return op.Condition.Residual is not { } residual || residual.IsTrue(_joined);
     }
 
@@ -227,7 +240,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
     }
 
     /// <summary>A stored row's value: matched, eviction time, row (the bytes <c>RowCodec.Encode</c> gives, without boxing the first two).</summary>
-    private byte[] EncodeValue(bool matched, long? evictionMs, object?[] row)
+    private byte[] EncodeValue(bool matched, long? evictionMs, ReadOnlySpan<object?> row)
     {
         _value.ResetWrittenCount();
         RowCodec.WriteTag(_value, matched ? ValueTag.True : ValueTag.False);
@@ -254,7 +267,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         return _stateKey.WrittenSpan.ToArray();
     }
 
-    private void EmitUnmatched(int side, object?[] row)
+    private void EmitUnmatched(int side, ReadOnlySpan<object?> row)
     {
         if (op.Preserves(side))
         {

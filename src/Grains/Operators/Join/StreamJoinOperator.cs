@@ -136,6 +136,10 @@ internal sealed class StreamJoinOperator : IStatefulOperator
         return Times[side] is { } time && ValueOffsets[side] is not null ? JoinSideTime.Ms(row[time.Index]) : null;
     }
 
+    /// <summary>As <see cref="EvictionTimeMs"/> when no key carries the watermark (<see cref="KeyOrdinal"/> -1): read in place.</summary>
+    public long? ValueEvictionTimeMs(int side, ReadOnlySpan<object?> row) =>
+        Times[side] is { } time && ValueOffsets[side] is not null ? JoinSideTime.Ms(row[time.Index]) : null;
+
     /// <summary>Rows of <paramref name="side"/> whose eviction time is at or below this go (null: never).</summary>
     public long? Threshold(int side, long watermarkMs) =>
         KeyOrdinal >= 0 ? watermarkMs : ValueOffsets[side] is { } offset ? watermarkMs + offset : null;
