@@ -99,12 +99,16 @@ internal sealed class AggregationKeyGroups : IDisposable
         }
     }
 
-    public async Task CommitAsync(long batchId)
+    /// <summary>Commits every key group; returns each one's state metrics (rows total, updated, removed, memory bytes).</summary>
+    public async Task<List<(long Total, long Updated, long Removed, long Memory)>> CommitAsync(long batchId)
     {
+        var metrics = new List<(long, long, long, long)>();
         foreach (var store in _stores)
         {
-            await store.CommitAsync(batchId);
+            var m = await store.CommitAsync(batchId);
+            metrics.Add((m.NumRowsTotal, m.NumRowsUpdated, m.NumRowsRemoved, m.MemoryUsedBytes));
         }
+        return metrics;
     }
 
     public void Dispose()

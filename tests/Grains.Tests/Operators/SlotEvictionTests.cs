@@ -71,6 +71,107 @@ public sealed class SlotEvictionTests : IDisposable
         Assert.True(slotScans < storeScans, $"the typed state scanned the store for {slotScans} windows, the object path for {storeScans}");
     }
 
+    /// <summary>
+    /// Review of closing from slots: attempts cut short between ApplyPartials and Finish and re-run (the window grain's
+    /// DiscardOnError drops the cache with the working version), restores, small budgets, and an availableNow run's
+    /// last watermark (long.MaxValue); besides rows and bytes, the commits' state metrics match the store scan's.
+    /// </summary>
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public async Task RandomBatches_AbortedAttemptsAndFinalWatermark_EvictionFromSlotsGivesTheStoreScansRowsBytesAndMetrics(int seed)
+    {
+        var random = new Random(seed);
+        for (var query = 0; query < 10; query++)
+        {
+            var schema = ColumnarAggregationEquivalenceTests.RandomSchema(random);
+            var (keys, aggs, watermark, mode) = EvictingQuery(random, schema);
+            var typed = ColumnarAggregationHarness.Plan(schema, keys, aggs, mode, watermark);
+            var boxed = ColumnarAggregationHarness.Plan(schema, keys, aggs, mode, watermark);
+            boxed.TypedState = false;
+            var keyGroups = 1 + random.Next(3);
+            var bound = random.Next(2) == 0 ? long.MaxValue : random.Next(8);
+            using var a = new AggregationKeyGroups(typed, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-typed"));
+            using var b = new AggregationKeyGroups(boxed, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-boxed"));
+            var shape = new ColumnarAggregationEquivalenceTests.BatchShape(random);
+            var watermarkMs = shape.BaseMs - shape.SpreadMs - 1_000;
+            const int Batches = 8;
+            for (var batch = 0; batch < Batches; batch++)
+            {
+                if (random.Next(5) == 0)
+                {
+                    a.Restore();
+                    b.Restore();
+                }
+                var inputs = Enumerable.Range(0, 1 + random.Next(3)).Select(_ => (ColumnarAggregationEquivalenceTests.RandomBatch(random, schema, shape), random.Next(4) != 0)).ToList();
+                // The last batch ends an availableNow run: every window closes.
+                var wm = batch == Batches - 1 ? long.MaxValue : watermarkMs;
+                var context = new BatchContext(batch, wm, 0);
+                void Run()
+                {
+                    a.Begin();
+                    b.Begin();
+                    foreach (var (input, partials) in inputs)
+                    {
+                        var router = new KeyGroupRouter(keyGroups) { TakesPartials = partials };
+                        typed.Route(input, context, router, new LateRowSet());
+                        a.Apply(router, copyBuffers: true);
+                        b.Apply(router, copyBuffers: true);
+                    }
+                }
+                if (random.Next(3) == 0)
+                {
+                    // An attempt that fails between ApplyPartials and Finish (or in Finish), then is retried.
+                    Run();
+                    if (random.Next(2) == 0)
+                    {
+                        a.Finish(wm);
+                        b.Finish(wm);
+                    }
+                    a.Abort();
+                    b.Abort();
+                }
+                Run();
+                var what = $"query {query} [{string.Join(", ", keys)}] [{string.Join(", ", aggs)}] {mode}, bound {bound}, batch {batch}";
+                var exact = bound == long.MaxValue;
+                Assert.True(a.Finish(wm, exact ? null : Unsigned).SequenceEqual(b.Finish(wm, exact ? null : Unsigned)), what);
+                Assert.True(a.State().SequenceEqual(b.State()), what);
+                var (ma, mb) = (await a.CommitAsync(batch), await b.CommitAsync(batch));
+                Assert.True(ma.Select(m => (m.Total, m.Removed)).SequenceEqual(mb.Select(m => (m.Total, m.Removed))), $"{what}: typed {string.Join(", ", ma)}, boxed {string.Join(", ", mb)}");
+                if (exact)
+                {
+                    Assert.True(ma.SequenceEqual(mb), $"{what}: typed {string.Join(", ", ma)}, boxed {string.Join(", ", mb)}");
+                }
+                watermarkMs += random.Next(4) * (shape.SpreadMs / 2);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Review: a window whose group the budget drops (Admit makes room for groups read back from the store) closes by
+    /// the store scan, with every group of it, in the store's key order, while a window held whole closes from slots.
+    /// </summary>
+    [Fact]
+    public async Task Evict_GroupDroppedByAdmit_WindowClosesWholeByTheScan()
+    {
+        // Room for three: window [0 s, 10 s) holds users 1-3; users 4-5 of window [10 s, 20 s) find no room.
+        var (a, b) = Pair("append", bound: 3);
+        using (a)
+        using (b)
+        {
+            await Batch(a, b, 0, [(1_000, 1), (2_000, 2), (3_000, 3)], watermarkMs: 0);
+            await Batch(a, b, 1, [(11_000, 4), (12_000, 5)], watermarkMs: 0);
+            await Batch(a, b, 2, [(11_500, 4), (12_500, 5)], watermarkMs: 0);
+            // Users 4 and 5 were read back from the store: Admit drops two of window [0 s, 10 s)'s untouched groups.
+            await Batch(a, b, 3, [(11_600, 4), (12_600, 5)], watermarkMs: 0);
+            var closed = await Batch(a, b, 4, [(2_500, 2), (21_000, 6)], watermarkMs: 20_000);
+            Assert.Equal(5, closed.Count);
+            // Both windows had a group in the state but not held: both close by the scan, as on the object path.
+            Assert.Equal((2, 2), (a.PrefixScans, b.PrefixScans));
+        }
+    }
+
     [Fact]
     public async Task Evict_WindowHeldWhole_ClosesFromSlotsWithoutAStoreScan_AndRestoredWindowByTheScan()
     {

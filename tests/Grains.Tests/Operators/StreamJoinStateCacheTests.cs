@@ -167,6 +167,62 @@ public sealed class StreamJoinStateCacheTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Review of the lazy key index: a side probed rarely and then by every new row (so it is indexed after rows of it
+    /// were evicted unindexed), outer rows emitted at eviction, and the budget: while every cache mirrors, the budget's
+    /// count is the stored rows' count (evicted unindexed rows are released once), and it is all released at the end.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public async Task SideProbedRarelyThenOften_UnindexedRowsEvicted_GiveTheStoresOutputAndKeepTheBudgetExact(string spec)
+    {
+        using var expected = Store(spec);
+        var budget = new StateCacheBudget(long.MaxValue);
+        using (var run = new JoinRun(spec, Path.Combine(_root, "run"), budget: budget))
+        {
+            for (var batch = 0; batch < 12; batch++)
+            {
+                var random = new Random(batch * 7_919 + 5);
+                List<object?[]> Rows(int count) =>
+                    [.. Enumerable.Range(0, count).Select(_ => JoinRun.Row(random.Next(12) == 0 ? null : random.Next(8), (batch * 10) - 5 + random.Next(30)))];
+                // Batches 0-5: many left rows, a right row now and then; from 6: as many right rows as left ones.
+                var (watermark, left, right) = (batch * 10_000L, Rows(30), Rows(batch < 6 ? random.Next(2) : 30));
+                var want = await expected.BatchAsync(batch, watermark, left, right);
+                var got = await run.BatchAsync(batch, watermark, left, right);
+                Assert.Equal(want.Output, got.Output);
+                Assert.Equal((want.Total, want.Updated, want.Removed, want.Late), (got.Total, got.Updated, got.Removed, got.Late));
+                Assert.Equal(expected.State(), run.State());
+                Assert.Equal(run.State().Count, budget.Used);
+            }
+        }
+        Assert.Equal(0, budget.Used);
+    }
+
+    /// <summary>Review: a budget the state outgrows after rows of it were evicted unindexed stops mirroring mid-run with the store's output, and releases all it took.</summary>
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public async Task BudgetOutgrownAfterUnindexedEvictions_GivesTheStoresOutput_AndReleasesTheBudget(string spec)
+    {
+        using var expected = Store(spec);
+        var budget = new StateCacheBudget(70);
+        using (var run = new JoinRun(spec, Path.Combine(_root, "run"), budget: budget))
+        {
+            for (var batch = 0; batch < 10; batch++)
+            {
+                var random = new Random(batch * 31 + 1);
+                List<object?[]> Rows(int count) =>
+                    [.. Enumerable.Range(0, count).Select(_ => JoinRun.Row(random.Next(6), (batch * 10) - 5 + random.Next(batch < 5 ? 20 : 60)))];
+                var (watermark, left, right) = (batch * 10_000L, Rows(10 + (batch * 4)), Rows(random.Next(3)));
+                var want = await expected.BatchAsync(batch, watermark, left, right);
+                var got = await run.BatchAsync(batch, watermark, left, right);
+                Assert.Equal(want.Output, got.Output);
+                Assert.Equal((want.Total, want.Updated, want.Removed, want.Late), (got.Total, got.Updated, got.Removed, got.Late));
+                Assert.Equal(expected.State(), run.State());
+            }
+        }
+        Assert.Equal(0, budget.Used);
+    }
+
     [Theory]
     [MemberData(nameof(Specs))]
     public async Task BatchCutShort_ThenReRun_GivesTheOutputAndStateOfAnUninterruptedRun(string spec)
