@@ -112,6 +112,21 @@ public sealed class ColumnarPartialsEquivalenceTests : IDisposable
         Assert.Null(serializer.Deserialize<WindowApplyRequest>(serializer.SerializeToArray(request with { Partials = null }))!.Partials);
     }
 
+    [Fact]
+    public void WindowApplyRequest_CarriesAPooledSliceAsExactlyItsBytes_AcrossAnOrleansSerializerRoundTrip()
+    {
+        var serializer = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(WindowApplyRequest).Assembly))
+            .BuildServiceProvider().GetRequiredService<Serializer>();
+        var spec = SpecReader.Read("""{"name": "q", "source": {"kind": "memory", "schema": {"k": "string"}}, "operators": [], "sink": {"kind": "memory"}}""");
+        var pooled = new byte[] { 9, 9, 1, 0, 0, 0, 255, 9 };
+        var request = new WindowApplyRequest { Spec = spec, RunId = Guid.NewGuid(), BatchId = 3, CheckpointPath = "c", Records = [], PooledPartials = pooled.AsMemory(2, 5) };
+
+        var received = serializer.Deserialize<WindowApplyRequest>(serializer.SerializeToArray(request))!;
+        Assert.Equal(new byte[] { 1, 0, 0, 0, 255 }, received.PooledPartials.ToArray());
+        Assert.Null(received.Partials);
+        Assert.True(serializer.Deserialize<WindowApplyRequest>(serializer.SerializeToArray(request with { PooledPartials = default }))!.PooledPartials.IsEmpty);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root))
