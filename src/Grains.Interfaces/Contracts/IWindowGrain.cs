@@ -24,6 +24,11 @@ public sealed record WindowApplyRequest
     /// lanes) instead of a record per group; null when the agent sent records.
     /// </summary>
     [Id(5)] public byte[]? Partials { get; init; }
+    /// <summary>
+    /// As <see cref="Partials"/>, in a slice of the agent's pooled buffer (sent to <see cref="IWindowGrain.ApplyPooledPartialsAsync"/>):
+    /// a key group on the agent's silo reads it in place, another silo gets exactly the slice's bytes. Empty when not sent.
+    /// </summary>
+    [Id(6)] public ReadOnlyMemory<byte> PooledPartials { get; init; }
 }
 
 /// <summary>The end of a batch for one key group: emit output, evict, fire timers.</summary>
@@ -79,6 +84,14 @@ public interface IWindowGrain : IGrainWithStringKey
     /// </summary>
     [ResponseTimeout(BatchCalls.ResponseTimeout)]
     Task ApplyPartialsAsync(Immutable<WindowApplyRequest> request);
+
+    /// <summary>
+    /// As <see cref="ApplyPartialsAsync"/>, with the payload in <see cref="WindowApplyRequest.PooledPartials"/>; its own
+    /// method for the same reason (a silo of an earlier build would ignore the member). The agent reuses the buffer only
+    /// after every key group's call returned.
+    /// </summary>
+    [ResponseTimeout(BatchCalls.ResponseTimeout)]
+    Task ApplyPooledPartialsAsync(Immutable<WindowApplyRequest> request);
 
     [ResponseTimeout(BatchCalls.ResponseTimeout)]
     Task<WindowFinishResult> FinishAsync(Immutable<WindowFinishRequest> request);

@@ -51,6 +51,7 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
                 stateful.Route(rows, context, router, late);
             }
             await SendToKeyGroupsAsync(request, id, stateful.Index, router);
+            router.Delivered();
             keyGroupsSent = [.. router.Groups.Keys];
             await StageLateRowsAsync(request, id, late);
         }
@@ -104,7 +105,10 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
         return (read, null);
     }
 
-    /// <summary>One call per destination key group, in parallel.</summary>
+    /// <summary>
+    /// One call per destination key group, in parallel. Payloads go as slices of the route's pooled buffers, which the
+    /// caller hands back (<see cref="KeyGroupRouter.Delivered"/>) only once every call returned.
+    /// </summary>
     private Task SendToKeyGroupsAsync(AgentBatchRequest request, PartitionAgentId id, int op, KeyGroupRouter router) =>
         Task.WhenAll(router.Groups.Select(g =>
         {
@@ -116,9 +120,9 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
                 BatchId = request.BatchId,
                 CheckpointPath = request.CheckpointPath,
                 Records = g.Value,
-                Partials = router.PartialsOf(g.Key),
+                PooledPartials = router.PartialsOf(g.Key) ?? default,
             });
-            return call.Value.Partials is null ? grain.ApplyAsync(call) : grain.ApplyPartialsAsync(call);
+            return call.Value.PooledPartials.IsEmpty ? grain.ApplyAsync(call) : grain.ApplyPooledPartialsAsync(call);
         }));
 
     /// <summary>Rows behind the watermark go to the late-rows sink when the query names one; otherwise they are only counted.</summary>

@@ -207,7 +207,7 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
         /// As <see cref="Apply"/> for the same agent's records: each group's partial, read from its typed lanes, becomes
         /// the pending buffer of its key or is merged into it. A key the hot state holds reuses its key array.
         /// </summary>
-        public void ApplyPartials(byte[] partials)
+        public void ApplyPartials(ReadOnlyMemory<byte> partials)
         {
             var reader = _partials ??= new PartialAggregates(op._aggregates);
             var count = reader.Open(partials);

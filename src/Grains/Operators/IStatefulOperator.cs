@@ -42,7 +42,7 @@ internal interface IStatefulBatch
     void Apply(IReadOnlyList<KeyedRecord> records);
 
     /// <summary>Applies one agent's partial aggregates, sent as one payload (only an operator whose columnar route sends them).</summary>
-    void ApplyPartials(byte[] partials) => throw new NotSupportedException($"{GetType().Name} takes no partial aggregates");
+    void ApplyPartials(ReadOnlyMemory<byte> partials) => throw new NotSupportedException($"{GetType().Name} takes no partial aggregates");
 
     /// <summary>Emits the batch's output per the output mode, evicts state behind the watermark, fires timers.</summary>
     List<object?[]> Finish(long watermarkMs, long batchTimestampMs);

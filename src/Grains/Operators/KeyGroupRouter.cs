@@ -1,4 +1,5 @@
 using Sluice.Contracts;
+using Sluice.Operators.Aggregation;
 using Sluice.State.Encoding;
 
 namespace Sluice.Operators;
@@ -7,7 +8,8 @@ namespace Sluice.Operators;
 internal sealed class KeyGroupRouter(int keyGroups)
 {
     private readonly Dictionary<int, List<KeyedRecord>> _groups = [];
-    private Dictionary<int, byte[]>? _partials;
+    private Dictionary<int, ReadOnlyMemory<byte>>? _partials;
+    private PartialAggregatesWriter? _lender;
 
     public int KeyGroups { get; } = keyGroups;
 
@@ -31,7 +33,10 @@ internal sealed class KeyGroupRouter(int keyGroups)
     public IReadOnlyDictionary<int, List<KeyedRecord>> Groups => _groups;
 
     /// <summary>Sends <paramref name="keyGroup"/> one payload of partial aggregates.</summary>
-    public void AddPartials(int keyGroup, byte[] partials)
+    public void AddPartials(int keyGroup, ReadOnlyMemory<byte> partials) => AddPartials(keyGroup, partials, null);
+
+    /// <summary>As <see cref="AddPartials(int, ReadOnlyMemory{byte})"/>, in <paramref name="lender"/>'s buffer, lent until <see cref="Delivered"/>.</summary>
+    public void AddPartials(int keyGroup, ReadOnlyMemory<byte> partials, PartialAggregatesWriter? lender)
     {
         if (!TakesPartials)
         {
@@ -45,8 +50,20 @@ internal sealed class KeyGroupRouter(int keyGroups)
         {
             throw new InvalidOperationException($"key group {keyGroup} already has partial aggregates from this route: a route sends one payload per key group");
         }
+        _lender ??= lender;
     }
 
-    /// <summary>The partial aggregates for <paramref name="keyGroup"/>, if any.</summary>
-    public byte[]? PartialsOf(int keyGroup) => _partials?.GetValueOrDefault(keyGroup);
+    /// <summary>The partial aggregates for <paramref name="keyGroup"/>, if any (valid until <see cref="Delivered"/>).</summary>
+    public ReadOnlyMemory<byte>? PartialsOf(int keyGroup) =>
+        _partials is not null && _partials.TryGetValue(keyGroup, out var partials) ? partials : (ReadOnlyMemory<byte>?)null;
+
+    /// <summary>
+    /// Every key group's call with this router's payloads returned: their pooled buffers go back to the route that lent
+    /// them. Never called when a call failed or timed out (a key group might still read its payload later).
+    /// </summary>
+    public void Delivered()
+    {
+        _lender?.Release();
+        _lender = null;
+    }
 }

@@ -50,7 +50,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     }
 
     /// <summary>Numbers the payload's keys by the batch's ordinals, then merges each aggregate's lanes in one pass.</summary>
-    public void ApplyPartials(byte[] partials)
+    public void ApplyPartials(ReadOnlyMemory<byte> partials)
     {
         var reader = _hot.Partials;
         var count = reader.Open(partials);

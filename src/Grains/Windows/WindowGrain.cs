@@ -38,7 +38,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
     public async Task ApplyAsync(Immutable<WindowApplyRequest> request)
     {
         var r = request.Value;
-        if (r.Partials is not null)
+        if (r.Partials is not null || !r.PooledPartials.IsEmpty)
         {
             throw new ArgumentException("partial aggregates go to ApplyPartialsAsync", nameof(request));
         }
@@ -58,9 +58,15 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
             {
                 batch.ApplyPartials(partials);
             }
+            else if (!r.PooledPartials.IsEmpty)
+            {
+                batch.ApplyPartials(r.PooledPartials);
+            }
         });
         _applies++;
     }
+
+    public Task ApplyPooledPartialsAsync(Immutable<WindowApplyRequest> request) => ApplyPartialsAsync(request);
 
     public async Task<WindowFinishResult> FinishAsync(Immutable<WindowFinishRequest> request)
     {

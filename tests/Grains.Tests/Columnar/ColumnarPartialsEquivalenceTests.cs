@@ -86,7 +86,7 @@ public sealed class ColumnarPartialsEquivalenceTests : IDisposable
         var batch = ColumnBatch.FromRows(schema, [["a", 1L], ["b", 2L], ["a", 3L]]);
         var router = new KeyGroupRouter(1) { TakesPartials = true };
         two.Route(batch, new BatchContext(0, 0, 0), router, new LateRowSet());
-        var payload = Assert.IsType<byte[]>(router.PartialsOf(0));
+        var payload = router.PartialsOf(0)!.Value.ToArray();
         Assert.Empty(router.Groups[0]);
 
         var reader = new PartialAggregates(AggregateSet.Bind(["count(*) AS n"], schema));
@@ -110,6 +110,21 @@ public sealed class ColumnarPartialsEquivalenceTests : IDisposable
         var received = serializer.Deserialize<WindowApplyRequest>(serializer.SerializeToArray(request));
         Assert.Equal(request.Partials, received!.Partials);
         Assert.Null(serializer.Deserialize<WindowApplyRequest>(serializer.SerializeToArray(request with { Partials = null }))!.Partials);
+    }
+
+    [Fact]
+    public void WindowApplyRequest_CarriesAPooledSliceAsExactlyItsBytes_AcrossAnOrleansSerializerRoundTrip()
+    {
+        var serializer = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(WindowApplyRequest).Assembly))
+            .BuildServiceProvider().GetRequiredService<Serializer>();
+        var spec = SpecReader.Read("""{"name": "q", "source": {"kind": "memory", "schema": {"k": "string"}}, "operators": [], "sink": {"kind": "memory"}}""");
+        var pooled = new byte[] { 9, 9, 1, 0, 0, 0, 255, 9 };
+        var request = new WindowApplyRequest { Spec = spec, RunId = Guid.NewGuid(), BatchId = 3, CheckpointPath = "c", Records = [], PooledPartials = pooled.AsMemory(2, 5) };
+
+        var received = serializer.Deserialize<WindowApplyRequest>(serializer.SerializeToArray(request))!;
+        Assert.Equal(new byte[] { 1, 0, 0, 0, 255 }, received.PooledPartials.ToArray());
+        Assert.Null(received.Partials);
+        Assert.True(serializer.Deserialize<WindowApplyRequest>(serializer.SerializeToArray(request with { PooledPartials = default }))!.PooledPartials.IsEmpty);
     }
 
     public void Dispose()

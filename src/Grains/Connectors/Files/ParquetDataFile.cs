@@ -25,6 +25,17 @@ internal static class ParquetDataFile
 
     public static async Task WriteAsync(Stream output, StreamSchema schema, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
+        if (rows.Count > 0 && ParquetColumns.Fit(schema, rows))
+        {
+            await ParquetColumns.WriteAsync(output, SchemaOf(schema), schema, rows, cancellationToken);
+            return;
+        }
+        await WriteRecordsAsync(output, schema, rows, cancellationToken);
+    }
+
+    /// <summary>Through Parquet.Net's untyped serializer, a dictionary per row: any schema <see cref="Validate"/> accepts.</summary>
+    internal static async Task WriteRecordsAsync(Stream output, StreamSchema schema, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
         var data = rows.Select(row => (IDictionary<string, object?>)ToRecord(schema.Columns, row)).ToList();
         var options = new ParquetOptions { RowGroupSize = Math.Max(1, rows.Count) };
         await ParquetSerializer.SerializeUntypedAsync(data, SchemaOf(schema), output, options, cancellationToken: cancellationToken);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Sluice.Operators.Aggregation;
 
@@ -39,6 +40,28 @@ internal sealed class PartialAggregates
     /// <summary>The payload of <paramref name="groups"/> (accumulator group numbers) whose encoded keys, each LEB128-length-prefixed, are <paramref name="keys"/>.</summary>
     public static byte[] Write(ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
     {
+        var data = new byte[SizeOf(keys, groups, accumulators)];
+        WriteTo(data, keys, groups, accumulators);
+        return data;
+    }
+
+    /// <summary>
+    /// As <see cref="Write"/>, into <paramref name="buffer"/> (replaced by a larger one when too small, so an agent's
+    /// buffer per destination settles at its largest payload): the payload is the returned slice of it.
+    /// </summary>
+    public static ReadOnlyMemory<byte> WriteInto(ref byte[] buffer, ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
+    {
+        var size = SizeOf(keys, groups, accumulators);
+        if (buffer.Length < size)
+        {
+            buffer = new byte[Math.Max(size, buffer.Length + (buffer.Length / 4))];
+        }
+        WriteTo(buffer.AsSpan(0, size), keys, groups, accumulators);
+        return buffer.AsMemory(0, size);
+    }
+
+    private static int SizeOf(ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
+    {
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("partial aggregates are written in little-endian byte order");
@@ -48,20 +71,23 @@ internal sealed class PartialAggregates
         {
             size += accumulator.LaneBytes(groups.Length);
         }
-        var data = new byte[size];
+        return size;
+    }
+
+    private static void WriteTo(Span<byte> data, ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
+    {
         data[0] = Version;
-        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(1), groups.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(5), accumulators.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(9), keys.Length);
-        keys.CopyTo(data.AsSpan(HeaderBytes));
+        BinaryPrimitives.WriteInt32LittleEndian(data[1..], groups.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(data[5..], accumulators.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(data[9..], keys.Length);
+        keys.CopyTo(data[HeaderBytes..]);
         var at = HeaderBytes + keys.Length;
         foreach (var accumulator in accumulators)
         {
             var bytes = accumulator.LaneBytes(groups.Length);
-            accumulator.WriteLanes(groups, data.AsSpan(at, bytes));
+            accumulator.WriteLanes(groups, data.Slice(at, bytes));
             at += bytes;
         }
-        return data;
     }
 
     /// <summary>Appends <paramref name="key"/> with its length in front, as <see cref="Write"/> expects keys.</summary>
@@ -82,15 +108,18 @@ internal sealed class PartialAggregates
 
     /// <summary>Starts reading <paramref name="data"/>: loads its lanes; returns its group count.</summary>
     /// <exception cref="FormatException">Not a payload of this aggregate set.</exception>
-    public int Open(byte[] data)
+    public int Open(ReadOnlyMemory<byte> payload)
     {
+        // A whole array, or a slice of an agent's pooled buffer on this silo: read in place either way.
+        var (array, offset) = MemoryMarshal.TryGetArray(payload, out var segment) ? (segment.Array!, segment.Offset) : (payload.ToArray(), 0);
+        var data = array.AsSpan(offset, payload.Length);
         if (data.Length < HeaderBytes || data[0] != Version)
         {
             throw new FormatException($"partial aggregates of an unknown version ({(data.Length == 0 ? "empty" : data[0])}); expected {Version}");
         }
-        var groups = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(1));
-        var aggregates = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(5));
-        var keyBytes = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(9));
+        var groups = BinaryPrimitives.ReadInt32LittleEndian(data[1..]);
+        var aggregates = BinaryPrimitives.ReadInt32LittleEndian(data[5..]);
+        var keyBytes = BinaryPrimitives.ReadInt32LittleEndian(data[9..]);
         var size = (long)HeaderBytes + keyBytes;
         if (aggregates == _accumulators.Length && groups >= 0 && keyBytes >= 0)
         {
@@ -108,10 +137,10 @@ internal sealed class PartialAggregates
         foreach (var accumulator in _accumulators)
         {
             var bytes = accumulator.LaneBytes(groups);
-            accumulator.ReadLanes(data.AsSpan(at, bytes), groups);
+            accumulator.ReadLanes(data.Slice(at, bytes), groups);
             at += bytes;
         }
-        (_data, _position, _keysEnd) = (data, HeaderBytes, HeaderBytes + keyBytes);
+        (_data, _position, _keysEnd) = (array, offset + HeaderBytes, offset + HeaderBytes + keyBytes);
         return groups;
     }
 

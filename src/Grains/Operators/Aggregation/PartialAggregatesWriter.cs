@@ -6,13 +6,18 @@ namespace Sluice.Operators.Aggregation;
 /// <summary>
 /// Sorts a batch's groups by destination key group as an agent emits them, then writes one
 /// <see cref="PartialAggregates"/> payload per destination. Kept with the agent's <see cref="GroupingScratch"/> and
-/// reused from batch to batch (each destination's buffers keep the size of its largest batch): a warm batch allocates
-/// only the payloads.
+/// reused from batch to batch (each destination's buffers keep the size of its largest batch). The payloads are written
+/// into a pooled buffer per destination too, lent to the router until <see cref="Release"/> (the agent's calls to the
+/// key groups all returned): a batch flushed while the last one's payloads are still lent writes into new buffers, so a
+/// payload is never overwritten while a key group may still read it. A warm batch allocates nothing.
 /// </summary>
 internal sealed class PartialAggregatesWriter
 {
     private readonly List<int> _used = [];
     private Destination?[] _destinations = [];
+
+    /// <summary>Whether the payload buffers are lent out (flushed and not yet released).</summary>
+    private bool _lent;
 
     /// <summary>Sends <paramref name="key"/> (its encoded bytes), with its accumulators' group number, to its key group.</summary>
     /// <remarks>
@@ -38,14 +43,26 @@ internal sealed class PartialAggregatesWriter
     /// <summary>One payload per key group that got a group, with the accumulators' state of its groups; then empties.</summary>
     public void Flush(KeyGroupRouter output, TypedAccumulator[] accumulators)
     {
+        if (_lent)
+        {
+            // The last payloads were never released (a call failed): leave every one of them to whoever still reads it.
+            foreach (var destination in _destinations)
+            {
+                destination?.Payload = [];
+            }
+        }
+        _lent = _used.Count > 0;
         foreach (var keyGroup in _used)
         {
             var destination = _destinations[keyGroup]!;
-            output.AddPartials(keyGroup, PartialAggregates.Write(destination.Keys, destination.Groups, accumulators));
+            output.AddPartials(keyGroup, PartialAggregates.WriteInto(ref destination.Payload, destination.Keys, destination.Groups, accumulators), this);
             destination.Clear();
         }
         _used.Clear();
     }
+
+    /// <summary>The payloads of the last <see cref="Flush"/> are no longer read: the next batch may write over them.</summary>
+    public void Release() => _lent = false;
 
     /// <summary>One key group's keys (each LEB128-length-prefixed, as <see cref="PartialAggregates.Write"/> takes them) and group numbers.</summary>
     private sealed class Destination
@@ -53,6 +70,9 @@ internal sealed class PartialAggregatesWriter
         private byte[] _keys = new byte[1024];
         private int _keyBytes;
         private int[] _groups = new int[64];
+
+        /// <summary>The buffer this destination's payloads are written into, batch after batch.</summary>
+        public byte[] Payload = [];
 
         public int Count { get; private set; }
 
