@@ -1,0 +1,134 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Sluice.Contracts;
+using Sluice.Processing.BuiltIn;
+using Sluice.State;
+using Sluice.State.Encoding;
+
+namespace Sluice.Operators.Sessions;
+
+/// <summary>
+/// One batch of the built-in <see cref="Sessionizer"/> (flatMapGroupsWithState with an event-time timeout) in one key
+/// group: the typed path of <see cref="GroupsWithStateBatch"/>. It takes rows as keyed records or as
+/// <see cref="SessionPayload"/>s, folds each key's rows (in event-time order, ties in arrival order, as the processor
+/// sorts them) into its session through the processor's own methods, and times sessions out as the general path does:
+/// the same output rows, the same stored bytes, the same timers. Sessions stay decoded between batches in
+/// <see cref="HotSessions"/>.
+/// </summary>
+internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store, HotSessions hot) : IStatefulBatch
+{
+    private static readonly Comparison<(SessionEvent Event, int Arrival)> ByTime =
+        static (a, b) => a.Event.Ticks != b.Event.Ticks ? a.Event.Ticks.CompareTo(b.Event.Ticks) : a.Arrival.CompareTo(b.Arrival);
+
+    private readonly Dictionary<byte[], List<(SessionEvent Event, int Arrival)>> _keys = new(ByteKeyComparer.Instance);
+    private readonly List<object?[]> _output = [];
+
+    public long? NextProcessingTimerMs => null;
+
+    public void Apply(IReadOnlyList<KeyedRecord> records)
+    {
+        foreach (var (key, row) in records)
+        {
+            EventsOf(key).AddArrival(input.EventOf(row));
+        }
+    }
+
+    public void ApplyPartials(byte[] partials)
+    {
+        var lookup = _keys.GetAlternateLookup<ReadOnlySpan<byte>>();
+        for (var offset = 0; offset < partials.Length;)
+        {
+            var e = SessionPayload.Read(partials, ref offset, out var key);
+            if (!lookup.TryGetValue(key, out var events))
+            {
+                _keys.Add(hot.KeyOf(key) ?? key.ToArray(), events = []);
+            }
+            events.AddArrival(e);
+        }
+    }
+
+    public List<object?[]> Finish(long watermarkMs, long batchTimestampMs)
+    {
+        foreach (var (key, events) in _keys)
+        {
+            CollectionsMarshal.AsSpan(events).Sort(ByTime);
+            Fold(key, events, watermarkMs);
+        }
+        foreach (var (_, key) in hot.Timers.Due(watermarkMs))
+        {
+            if (!_keys.ContainsKey(key))
+            {
+                TimeOut(key);
+            }
+        }
+        return _output;
+    }
+
+    private List<(SessionEvent Event, int Arrival)> EventsOf(byte[] key)
+    {
+        ref var events = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out _);
+        return events ??= [];
+    }
+
+    /// <summary>A call with rows: the processor updates the session and times it out a gap after its last event.</summary>
+    private void Fold(byte[] key, List<(SessionEvent Event, int Arrival)> events, long watermarkMs)
+    {
+        ref var held = ref hot.Find(key);
+        var isHeld = !Unsafe.IsNullRef(ref held);
+        var (session, oldTimeout, storedLength) = isHeld ? (held.Session, held.TimeoutMs, held.StoredLength) : Read(key) ?? (new Sessionizer.Session(), null, -1);
+        foreach (var (e, _) in events)
+        {
+            e.AddTo(session);
+        }
+        var timeout = Sessionizer.TimeoutOf(session, watermarkMs);
+        if (oldTimeout is { } old)
+        {
+            hot.Timers.Remove(old, key);
+        }
+        var value = new GroupStateValue(JsonSerializer.SerializeToUtf8Bytes(session), timeout).Encode();
+        StateWrites.Write(store, key, value, storedLength);
+        hot.Timers.Add(timeout, key);
+        if (isHeld)
+        {
+            (held.TimeoutMs, held.StoredLength) = (timeout, value.Length);
+        }
+        else
+        {
+            hot.TryHold(key, session, timeout, value.Length);
+        }
+    }
+
+    /// <summary>A timeout without rows: the processor emits the session and removes it.</summary>
+    private void TimeOut(byte[] key)
+    {
+        ref var held = ref hot.Find(key);
+        var isHeld = !Unsafe.IsNullRef(ref held);
+        var (session, oldTimeout, storedLength) = isHeld ? (held.Session, held.TimeoutMs, held.StoredLength)
+            : Read(key) ?? throw new InvalidOperationException("State is either not defined or has already been removed");
+        _output.Add(Sessionizer.Emit(RowCodec.Decode(key), session));
+        if (oldTimeout is { } old)
+        {
+            hot.Timers.Remove(old, key);
+        }
+        StateWrites.Write(store, key, null, storedLength);
+        hot.Drop(key);
+    }
+
+    /// <summary>A session not held: from the store, unless every stored session is held (then the key has none).</summary>
+    private (Sessionizer.Session Session, long? TimeoutMs, int StoredLength)? Read(byte[] key)
+    {
+        if (hot.HoldsAll || store.Get(key) is not { } bytes)
+        {
+            return null;
+        }
+        var stored = GroupStateValue.Decode(bytes);
+        return (HotSessions.Decode(stored.Json), stored.TimeoutMs, bytes.Length);
+    }
+}
+
+/// <summary>Adds events with their arrival position, the sort's tie-break (the processor's sort is stable).</summary>
+internal static class SessionEventLists
+{
+    public static void AddArrival(this List<(SessionEvent Event, int Arrival)> events, SessionEvent e) => events.Add((e, events.Count));
+}
