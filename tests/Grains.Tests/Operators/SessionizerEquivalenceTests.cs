@@ -93,6 +93,23 @@ public sealed class SessionizerEquivalenceTests : IDisposable
         Assert.False(Plan(new StreamSchema([new Column("user_id", DataType.String), new Column("event_time", DataType.Timestamp)]), ["user_id"]).IsTypedSessionizer);
     }
 
+    [Fact]
+    public void SessionJson_WritesTheSerializersBytes()
+    {
+        var random = new Random(11);
+        for (var i = 0; i < 200; i++)
+        {
+            var session = new Processing.BuiltIn.Sessionizer.Session
+            {
+                StartMs = random.NextInt64(long.MinValue, long.MaxValue),
+                LastMs = random.Next(3) == 0 ? 0 : random.NextInt64(),
+                TotalAmount = random.Next(4) switch { 0 => 0, 1 => -0.0, 2 => random.NextDouble() * 1e300, _ => Math.Round(random.NextDouble() * 1000, 2) },
+                EventIds = [.. Enumerable.Range(0, random.Next(5)).Select(_ => RandomId(random))],
+            };
+            Assert.Equal(Convert.ToHexString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(session)), Convert.ToHexString(Sluice.Operators.Sessions.SessionJson.Write(session)));
+        }
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root))
@@ -144,12 +161,19 @@ public sealed class SessionizerEquivalenceTests : IDisposable
             Set(row, schema, "note", "n" + random.Next(3));
             if (schema.IndexOf("event_id") is var id && id >= 0)
             {
-                row[id] = random.Next(8) == 0 ? null : schema[id].Type.Kind == DataTypeKind.String ? "e" + random.Next(1000) : (long)random.Next(1000);
+                row[id] = random.Next(8) == 0 ? null : schema[id].Type.Kind == DataTypeKind.String ? RandomId(random) : (long)random.Next(1000);
             }
             rows.Add(row);
         }
         return rows;
     }
+
+    /// <summary>Mostly plain ids; some with characters JSON escapes, non-ASCII ones, a lone surrogate, or empty.</summary>
+    private static string RandomId(Random random) => random.Next(6) switch
+    {
+        0 => new[] { "", "<a&b>", "q\"uote\\", "tab\t\n", "\u0001", "é中🙂", "+'", "\ud800x" }[random.Next(8)],
+        _ => "e" + random.Next(1000),
+    };
 
     private static void Set(object?[] row, StreamSchema schema, string column, object? value) => row[schema.IndexOf(column)] = value;
 

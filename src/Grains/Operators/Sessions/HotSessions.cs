@@ -8,7 +8,7 @@ namespace Sluice.Operators.Sessions;
 
 /// <summary>
 /// What the built-in sessionizer keeps beside a key group's store between batches (its <see cref="OperatorCache"/>
-/// value): the key group's pending timeouts (<see cref="TimerIndex"/>, as the general path keeps) and its open sessions
+/// value): the key group's pending timeouts (<see cref="SessionTimers"/>) and its open sessions
 /// decoded, with their stored timeout and value length. For the keys it holds it equals the store's working version
 /// after every batch (the batch writes each changed session to the store too, in the same bytes as the general path),
 /// and the window grain drops it whenever that version is thrown away, so a batch folds rows into the held session
@@ -22,7 +22,7 @@ internal sealed class HotSessions : IDisposable
 
     private HotSessions(StateCacheBudget budget) => _budget = budget;
 
-    public TimerIndex Timers { get; } = new();
+    public SessionTimers Timers { get; } = new();
 
     /// <summary>Whether every session the store holds is held here, so a key not held has no state and need not be looked up.</summary>
     public bool HoldsAll { get; private set; } = true;

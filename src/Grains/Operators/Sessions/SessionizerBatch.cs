@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Sluice.Contracts;
 using Sluice.Processing.BuiltIn;
 using Sluice.State;
@@ -55,11 +54,13 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
             CollectionsMarshal.AsSpan(events).Sort(ByTime);
             Fold(key, events, watermarkMs);
         }
-        foreach (var (_, key) in hot.Timers.Due(watermarkMs))
+        // Due entries in the general path's order; a key with rows this batch has just been given a timeout at or
+        // after the watermark, so any entry of it taken here is superseded.
+        while (hot.Timers.TryTakeDue(watermarkMs, out var due, out var key))
         {
-            if (!_keys.ContainsKey(key))
+            if (!_keys.ContainsKey(key) && Current(key) is { } current && current.TimeoutMs == due)
             {
-                TimeOut(key);
+                TimeOut(key, current);
             }
         }
         return _output;
@@ -82,13 +83,12 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
             e.AddTo(session);
         }
         var timeout = Sessionizer.TimeoutOf(session, watermarkMs);
-        if (oldTimeout is { } old)
-        {
-            hot.Timers.Remove(old, key);
-        }
-        var value = new GroupStateValue(JsonSerializer.SerializeToUtf8Bytes(session), timeout).Encode();
+        var value = new GroupStateValue(SessionJson.Write(session), timeout).Encode();
         StateWrites.Write(store, key, value, storedLength);
-        hot.Timers.Add(timeout, key);
+        if (oldTimeout != timeout)
+        {
+            hot.Timers.Add(timeout, key);
+        }
         if (isHeld)
         {
             (held.TimeoutMs, held.StoredLength) = (timeout, value.Length);
@@ -100,19 +100,18 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
     }
 
     /// <summary>A timeout without rows: the processor emits the session and removes it.</summary>
-    private void TimeOut(byte[] key)
+    private void TimeOut(byte[] key, (Sessionizer.Session Session, long? TimeoutMs, int StoredLength) current)
+    {
+        _output.Add(Sessionizer.Emit(RowCodec.Decode(key), current.Session));
+        StateWrites.Write(store, key, null, current.StoredLength);
+        hot.Drop(key);
+    }
+
+    /// <summary>The key's session, held or stored (null: none).</summary>
+    private (Sessionizer.Session Session, long? TimeoutMs, int StoredLength)? Current(byte[] key)
     {
         ref var held = ref hot.Find(key);
-        var isHeld = !Unsafe.IsNullRef(ref held);
-        var (session, oldTimeout, storedLength) = isHeld ? (held.Session, held.TimeoutMs, held.StoredLength)
-            : Read(key) ?? throw new InvalidOperationException("State is either not defined or has already been removed");
-        _output.Add(Sessionizer.Emit(RowCodec.Decode(key), session));
-        if (oldTimeout is { } old)
-        {
-            hot.Timers.Remove(old, key);
-        }
-        StateWrites.Write(store, key, null, storedLength);
-        hot.Drop(key);
+        return Unsafe.IsNullRef(ref held) ? Read(key) : (held.Session, held.TimeoutMs, held.StoredLength);
     }
 
     /// <summary>A session not held: from the store, unless every stored session is held (then the key has none).</summary>
