@@ -67,9 +67,19 @@ public sealed class SessionizerEquivalenceTests : IDisposable
                     }
                     await general.CommitAsync(b);
                     await typed.CommitAsync(b);
-                    if (random.Next(4) == 0)
+                    switch (random.Next(6))
                     {
-                        typed = await typed.ReopenAsync(b);
+                        case 0:
+                            typed = await typed.ReopenAsync(b, typed.Root);
+                            break;
+                        case 1:
+                            // Each path resumes the other's checkpoint.
+                            var (generalRoot, typedRoot) = (general.Root, typed.Root);
+                            general.Dispose();
+                            typed.Dispose();
+                            general = await general.ReopenAsync(b, typedRoot);
+                            typed = await typed.ReopenAsync(b, generalRoot);
+                            break;
                     }
                     watermarkMs += random.Next(4) == 0 ? 0 : random.Next(12 * 60_000);
                 }
@@ -196,6 +206,7 @@ public sealed class SessionizerEquivalenceTests : IDisposable
         private readonly IStateStore[] _stores;
         private readonly OperatorCache[] _caches;
         private readonly StateCacheBudget _budget;
+        private bool _disposed;
 
         public SessionKeyGroups(GroupsWithStateOperator op, int count, long bound, string root, bool typed, long version = -1)
         {
@@ -259,16 +270,23 @@ public sealed class SessionizerEquivalenceTests : IDisposable
             }
         }
 
-        /// <summary>A restart: the stores reopened from the checkpoint at <paramref name="version"/>, the caches rebuilt from them.</summary>
-        public async Task<SessionKeyGroups> ReopenAsync(long version)
+        public string Root => _root;
+
+        /// <summary>A restart: the stores reopened from the checkpoint in <paramref name="root"/> at <paramref name="version"/>, the caches rebuilt from them.</summary>
+        public async Task<SessionKeyGroups> ReopenAsync(long version, string root)
         {
             Dispose();
             await Task.Yield();
-            return new SessionKeyGroups(_op, _count, _bound, _root, _typed, version);
+            return new SessionKeyGroups(_op, _count, _bound, root, _typed, version);
         }
 
         public void Dispose()
         {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
             foreach (var cache in _caches)
             {
                 cache.Dispose();
