@@ -20,8 +20,14 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
     private static readonly Comparison<(SessionEvent Event, int Arrival)> ByTime =
         static (a, b) => a.Event.Ticks != b.Event.Ticks ? a.Event.Ticks.CompareTo(b.Event.Ticks) : a.Arrival.CompareTo(b.Arrival);
 
-    private readonly Dictionary<byte[], List<(SessionEvent Event, int Arrival)>> _keys = new(ByteKeyComparer.Instance);
+    // The batch's events in arrival order, each key's chained through _next from its chain's first to last event, so a
+    // key costs a dictionary entry and no list of its own.
+    private readonly Dictionary<byte[], (int First, int Last)> _keys = new(ByteKeyComparer.Instance);
     private readonly List<object?[]> _output = [];
+    private SessionEvent[] _events = new SessionEvent[256];
+    private int[] _next = new int[256];
+    private int _count;
+    private (SessionEvent Event, int Arrival)[] _scratch = new (SessionEvent, int)[16];
 
     public long? NextProcessingTimerMs => null;
 
@@ -29,7 +35,7 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
     {
         foreach (var (key, row) in records)
         {
-            EventsOf(key).AddArrival(input.EventOf(row));
+            Add(ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var exists), exists, input.EventOf(row));
         }
     }
 
@@ -39,20 +45,23 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         for (var offset = 0; offset < partials.Length;)
         {
             var e = SessionPayload.Read(partials, ref offset, out var key);
-            if (!lookup.TryGetValue(key, out var events))
+            ref var chain = ref CollectionsMarshal.GetValueRefOrNullRef(lookup, key);
+            if (Unsafe.IsNullRef(ref chain))
             {
-                _keys.Add(hot.KeyOf(key) ?? key.ToArray(), events = []);
+                Add(ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, hot.KeyOf(key) ?? key.ToArray(), out _), false, e);
             }
-            events.AddArrival(e);
+            else
+            {
+                Add(ref chain, true, e);
+            }
         }
     }
 
     public List<object?[]> Finish(long watermarkMs, long batchTimestampMs)
     {
-        foreach (var (key, events) in _keys)
+        foreach (var (key, chain) in _keys)
         {
-            CollectionsMarshal.AsSpan(events).Sort(ByTime);
-            Fold(key, events, watermarkMs);
+            Fold(key, Sorted(chain), watermarkMs);
         }
         // Due entries in the general path's order; a key with rows this batch has just been given a timeout at or
         // after the watermark, so any entry of it taken here is superseded.
@@ -66,14 +75,46 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         return _output;
     }
 
-    private List<(SessionEvent Event, int Arrival)> EventsOf(byte[] key)
+    private void Add(ref (int First, int Last) chain, bool exists, SessionEvent e)
     {
-        ref var events = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out _);
-        return events ??= [];
+        if (_count == _events.Length)
+        {
+            Array.Resize(ref _events, _count * 2);
+            Array.Resize(ref _next, _count * 2);
+        }
+        (_events[_count], _next[_count]) = (e, -1);
+        if (exists)
+        {
+            _next[chain.Last] = _count;
+            chain.Last = _count;
+        }
+        else
+        {
+            chain = (_count, _count);
+        }
+        _count++;
+    }
+
+    /// <summary>A key's events in event-time order, ties in arrival order (the processor's sort is stable); valid until the next call.</summary>
+    private ReadOnlySpan<(SessionEvent Event, int Arrival)> Sorted((int First, int Last) chain)
+    {
+        var n = 0;
+        for (var i = chain.First; i >= 0; i = _next[i])
+        {
+            if (n == _scratch.Length)
+            {
+                Array.Resize(ref _scratch, n * 2);
+            }
+            _scratch[n] = (_events[i], n);
+            n++;
+        }
+        var events = _scratch.AsSpan(0, n);
+        events.Sort(ByTime);
+        return events;
     }
 
     /// <summary>A call with rows: the processor updates the session and times it out a gap after its last event.</summary>
-    private void Fold(byte[] key, List<(SessionEvent Event, int Arrival)> events, long watermarkMs)
+    private void Fold(byte[] key, ReadOnlySpan<(SessionEvent Event, int Arrival)> events, long watermarkMs)
     {
         ref var held = ref hot.Find(key);
         var isHeld = !Unsafe.IsNullRef(ref held);
@@ -124,10 +165,4 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         var stored = GroupStateValue.Decode(bytes);
         return (HotSessions.Decode(stored.Json), stored.TimeoutMs, bytes.Length);
     }
-}
-
-/// <summary>Adds events with their arrival position, the sort's tie-break (the processor's sort is stable).</summary>
-internal static class SessionEventLists
-{
-    public static void AddArrival(this List<(SessionEvent Event, int Arrival)> events, SessionEvent e) => events.Add((e, events.Count));
 }
