@@ -13,8 +13,7 @@ namespace Sluice.Operators.Sessions;
 /// </summary>
 internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, SessionizerInput input)
 {
-    private readonly object?[] _key = new object?[keyColumns.Length];
-    private readonly Dictionary<int, ArrayBufferWriter<byte>> _payloads = [];
+    private Scratch? _spare;
 
     public SessionizerInput Input { get; } = input;
 
@@ -24,12 +23,27 @@ internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, Se
 
     public void Route(ColumnBatch batch, BatchContext context, KeyGroupRouter output, LateRowSet late)
     {
+        // One agent routes one batch at a time; the exchange only keeps a plan shared by agents safe, never contended.
+        var scratch = Interlocked.Exchange(ref _spare, null) ?? new Scratch(keyColumns.Length);
+        try
+        {
+            Route(batch, context, output, late, scratch.Key, scratch.Payloads);
+        }
+        finally
+        {
+            Array.Clear(scratch.Key);
+            _spare = scratch;
+        }
+    }
+
+    private void Route(ColumnBatch batch, BatchContext context, KeyGroupRouter output, LateRowSet late, object?[] keyValues, Dictionary<int, ArrayBufferWriter<byte>> payloads)
+    {
         var watermark = watermarkColumn >= 0 ? batch.Column(watermarkColumn) : null;
         var eventTime = batch.Column(Input.EventTime);
         var amount = batch.Column(Input.Amount);
         var eventId = Input.EventId >= 0 ? batch.Column(Input.EventId) : null;
         var keys = keyColumns.Select(batch.Column).ToArray();
-        foreach (var payload in _payloads.Values)
+        foreach (var payload in payloads.Values)
         {
             payload.ResetWrittenCount();
         }
@@ -43,18 +57,17 @@ internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, Se
             }
             for (var k = 0; k < keys.Length; k++)
             {
-                _key[k] = keys[k].GetValue(r);
+                keyValues[k] = keys[k].GetValue(r);
             }
-            var key = RowCodec.EncodeScratch(_key);
+            var key = RowCodec.EncodeScratch(keyValues);
             var group = RowCodec.KeyGroupOf(key, output.KeyGroups);
-            if (!_payloads.TryGetValue(group, out var payload))
+            if (!payloads.TryGetValue(group, out var payload))
             {
-                _payloads[group] = payload = new ArrayBufferWriter<byte>(4096);
+                payloads[group] = payload = new ArrayBufferWriter<byte>(4096);
             }
             SessionPayload.Write(payload, key, new SessionEvent(Ticks(eventTime, r), Amount(amount, r), eventId is null ? null : eventId.GetValue(r)?.ToString() ?? ""));
         }
-        Array.Clear(_key);
-        foreach (var (group, payload) in _payloads)
+        foreach (var (group, payload) in payloads)
         {
             if (payload.WrittenCount > 0)
             {
@@ -85,5 +98,13 @@ internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, Se
             values[c] = batch.IsRead(c) ? batch.Column(c).GetValue(row) : null;
         }
         return values;
+    }
+
+    /// <summary>An agent's buffers for one batch: the key's values and a payload writer per key group.</summary>
+    private sealed class Scratch(int keys)
+    {
+        public object?[] Key { get; } = new object?[keys];
+
+        public Dictionary<int, ArrayBufferWriter<byte>> Payloads { get; } = [];
     }
 }
