@@ -1,5 +1,7 @@
+using Sluice.Columnar;
 using Sluice.Contracts;
 using Sluice.Data;
+using Sluice.Operators.Sessions;
 using Sluice.Planning;
 using Sluice.Processing;
 using Sluice.Spec;
@@ -13,11 +15,15 @@ namespace Sluice.Operators;
 /// row to its key's group; at the end of the batch the window grain calls the processor once per key with all its
 /// rows, then once per key whose timeout passed (processing time: the batch timestamp; event time: the watermark)
 /// and that had no rows. With an event-time timeout, rows at or behind the watermark are dropped as late.
+/// The built-in <see cref="Processing.BuiltIn.Sessionizer"/> with an event-time timeout runs on a typed path
+/// (<see cref="SessionizerRoute"/> on the agents' columns, <see cref="SessionizerBatch"/> with sessions held decoded
+/// between batches) that gives the same rows and state bytes; every other processor runs on the general path.
 /// </summary>
-internal sealed partial class GroupsWithStateOperator : IStatefulOperator
+internal sealed partial class GroupsWithStateOperator : IStatefulOperator, IColumnarRoute
 {
     private readonly int[] _keyColumns;
     private readonly int _eventTime;
+    private readonly SessionizerRoute? _sessionizer;
 
     private GroupsWithStateOperator(int index, GroupsWithStateSpec spec, IStatefulProcessor processor, StreamSchema input, StreamSchema output, int[] keyColumns, int eventTime)
     {
@@ -29,6 +35,12 @@ internal sealed partial class GroupsWithStateOperator : IStatefulOperator
         _keyColumns = keyColumns;
         _eventTime = eventTime;
         Invoker = ProcessorInvoker.For(processor);
+        // The typed path is the processor's own code on typed rows; it needs what the processor cannot fail on for the
+        // plan's sake (the general path raises the processor's errors: map mode's row count, a missing column).
+        if (processor is Processing.BuiltIn.Sessionizer && spec.FlatMap && eventTime >= 0 && SessionizerInput.TryCreate(input) is { } typed)
+        {
+            _sessionizer = new SessionizerRoute(keyColumns, eventTime, typed);
+        }
     }
 
     public int Index { get; }
@@ -46,6 +58,13 @@ internal sealed partial class GroupsWithStateOperator : IStatefulOperator
     public bool HasProcessingTimers => Spec.Timeout == "processingTime";
 
     internal ProcessorInvoker Invoker { get; }
+
+    /// <summary>Whether batches run the built-in sessionizer's typed path.</summary>
+    internal bool IsTypedSessionizer => _sessionizer is not null;
+
+    public bool RoutesColumns => _sessionizer is not null;
+
+    public IReadOnlyCollection<int> InputColumns => _sessionizer?.InputColumns ?? [];
 
     public static GroupsWithStateOperator Create(int index, string path, GroupsWithStateSpec spec, StreamSchema input, WatermarkColumn? watermark)
     {
@@ -89,7 +108,15 @@ internal sealed partial class GroupsWithStateOperator : IStatefulOperator
         }
     }
 
-    public IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache) =>
+    public void Route(ColumnBatch batch, BatchContext context, KeyGroupRouter output, LateRowSet late) =>
+        (_sessionizer ?? throw new InvalidOperationException("only the typed sessionizer routes columns")).Route(batch, context, output, late);
+
+    public IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache) => _sessionizer is { } typed
+        ? new SessionizerBatch(typed.Input, store, cache.Value as HotSessions ?? (HotSessions)(cache.Value = HotSessions.Build(store, cache.Budget)))
+        : new GroupsWithStateBatch(this, store, cache.Value as TimerIndex ?? (TimerIndex)(cache.Value = TimerIndex.Build(store)));
+
+    /// <summary>A batch on the general path whatever the processor (tests compare it with the typed path).</summary>
+    internal IStatefulBatch BeginGeneralBatch(IStateStore store, OperatorCache cache) =>
         new GroupsWithStateBatch(this, store, cache.Value as TimerIndex ?? (TimerIndex)(cache.Value = TimerIndex.Build(store)));
 
     public IReadOnlyDictionary<string, string> Describe() => new Dictionary<string, string>

@@ -28,17 +28,32 @@ public sealed class Sessionizer : StatefulProcessor<Sessionizer.Session>
         var session = state.TryGet(out var s) ? s : new Session();
         foreach (var row in rows.OrderBy(r => r.Get<DateTime>("event_time")))
         {
-            var ms = (long)(row.Get<DateTime>("event_time") - DateTime.UnixEpoch).TotalMilliseconds;
-            session.StartMs = session.EventIds.Count == 0 ? ms : Math.Min(session.StartMs, ms);
-            session.LastMs = Math.Max(session.LastMs, ms);
-            session.TotalAmount += row["amount"] is double amount ? amount : 0;
-            session.EventIds.Add(row.Schema.IndexOf("event_id") >= 0 ? row["event_id"]?.ToString() ?? "" : ms.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var ms = MsOf(row.Get<DateTime>("event_time"));
+            Add(session, ms, row["amount"] is double amount ? amount : 0, row.Schema.IndexOf("event_id") >= 0 ? row["event_id"]?.ToString() ?? "" : ms.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         state.Update(session);
-        state.SetTimeoutTimestamp(Math.Max(session.LastMs + (long)Gap.TotalMilliseconds, state.GetCurrentWatermarkMs()));
+        state.SetTimeoutTimestamp(TimeoutOf(session, state.GetCurrentWatermarkMs()));
     }
 
-    private static object?[] Emit(object?[] key, Session s) =>
+    // The operator's typed path (SessionizerBatch) folds rows and emits sessions through these same three methods, so
+    // both paths give the same state and rows by construction.
+
+    /// <summary>An event time in epoch milliseconds, as the processor has always computed it (through a double).</summary>
+    internal static long MsOf(DateTime eventTime) => (long)(eventTime - DateTime.UnixEpoch).TotalMilliseconds;
+
+    /// <summary>Adds one event (rows of a call are added in event-time order, ties in arrival order).</summary>
+    internal static void Add(Session session, long ms, double amount, string eventId)
+    {
+        session.StartMs = session.EventIds.Count == 0 ? ms : Math.Min(session.StartMs, ms);
+        session.LastMs = Math.Max(session.LastMs, ms);
+        session.TotalAmount += amount;
+        session.EventIds.Add(eventId);
+    }
+
+    /// <summary>The session's timeout after a call with rows: a gap after its last event, never behind the watermark.</summary>
+    internal static long TimeoutOf(Session session, long watermarkMs) => Math.Max(session.LastMs + (long)Gap.TotalMilliseconds, watermarkMs);
+
+    internal static object?[] Emit(object?[] key, Session s) =>
         [key[0]?.ToString(), DateTime.UnixEpoch.AddMilliseconds(s.StartMs), DateTime.UnixEpoch.AddMilliseconds(s.LastMs + (long)Gap.TotalMilliseconds),
          string.Join(",", s.EventIds), s.TotalAmount];
 

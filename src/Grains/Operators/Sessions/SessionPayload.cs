@@ -1,0 +1,82 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace Sluice.Operators.Sessions;
+
+/// <summary>
+/// The rows one agent sends one key group for the built-in sessionizer, as one binary payload instead of a keyed row
+/// each (carried as <see cref="Contracts.WindowApplyRequest.Partials"/>, which the window grain hands to the
+/// operator's batch as it is). Per row, in input order: the encoded key (varint length and the <c>RowCodec</c> bytes
+/// the row path keys it by), the event time's ticks, the amount, and the event id (int32 UTF-16 length, -1 for none,
+/// then its chars, so every string round-trips exactly). Only the agent and the window grain of one run read it; it is
+/// never stored.
+/// </summary>
+internal static class SessionPayload
+{
+    public static void Write(ArrayBufferWriter<byte> writer, ReadOnlySpan<byte> key, in SessionEvent e)
+    {
+        var idChars = e.EventId?.Length ?? 0;
+        var span = writer.GetSpan(5 + key.Length + 20 + (idChars * 2));
+        var at = WriteVarint(span, (uint)key.Length);
+        key.CopyTo(span[at..]);
+        at += key.Length;
+        BinaryPrimitives.WriteInt64LittleEndian(span[at..], e.Ticks);
+        BinaryPrimitives.WriteDoubleLittleEndian(span[(at + 8)..], e.Amount);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(at + 16)..], e.EventId is null ? -1 : idChars);
+        at += 20;
+        if (e.EventId is { } id)
+        {
+            MemoryMarshal.AsBytes(id.AsSpan()).CopyTo(span[at..]);
+            at += idChars * 2;
+        }
+        writer.Advance(at);
+    }
+
+    /// <summary>Reads the row at <paramref name="offset"/>, moving it past the row; the key is a slice of the payload.</summary>
+    public static SessionEvent Read(byte[] payload, ref int offset, out ReadOnlySpan<byte> key)
+    {
+        var span = payload.AsSpan(offset);
+        var at = ReadVarint(span, out var keyLength);
+        key = span.Slice(at, (int)keyLength);
+        at += (int)keyLength;
+        var ticks = BinaryPrimitives.ReadInt64LittleEndian(span[at..]);
+        var amount = BinaryPrimitives.ReadDoubleLittleEndian(span[(at + 8)..]);
+        var idChars = BinaryPrimitives.ReadInt32LittleEndian(span[(at + 16)..]);
+        at += 20;
+        string? id = null;
+        if (idChars >= 0)
+        {
+            id = idChars == 0 ? "" : new string(MemoryMarshal.Cast<byte, char>(span.Slice(at, idChars * 2)));
+            at += idChars * 2;
+        }
+        offset += at;
+        return new SessionEvent(ticks, amount, id);
+    }
+
+    private static int WriteVarint(Span<byte> span, uint value)
+    {
+        var at = 0;
+        while (value >= 0x80)
+        {
+            span[at++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        span[at++] = (byte)value;
+        return at;
+    }
+
+    private static int ReadVarint(ReadOnlySpan<byte> span, out uint value)
+    {
+        value = 0;
+        for (var at = 0; ; at++)
+        {
+            var b = span[at];
+            value |= (uint)(b & 0x7F) << (7 * at);
+            if (b < 0x80)
+            {
+                return at + 1;
+            }
+        }
+    }
+}

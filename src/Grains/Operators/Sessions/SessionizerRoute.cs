@@ -1,0 +1,110 @@
+using System.Buffers;
+using Sluice.Columnar;
+using Sluice.Data;
+using Sluice.Planning;
+using Sluice.State.Encoding;
+
+namespace Sluice.Operators.Sessions;
+
+/// <summary>
+/// The agent side of the built-in sessionizer on columns: keys each selected row as the row route does (same late rows,
+/// same encoded keys, same key groups) and sends each key group one <see cref="SessionPayload"/> holding only what the
+/// processor reads, so no row is boxed and no keyed record made.
+/// </summary>
+internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, SessionizerInput input)
+{
+    private Scratch? _spare;
+
+    public SessionizerInput Input { get; } = input;
+
+    /// <summary>The input columns the route reads: keys, the watermark column and the processor's columns.</summary>
+    public IReadOnlyCollection<int> InputColumns { get; } =
+        [.. keyColumns.Append(watermarkColumn).Append(input.EventTime).Append(input.Amount).Append(input.EventId).Where(c => c >= 0).Distinct().Order()];
+
+    public void Route(ColumnBatch batch, BatchContext context, KeyGroupRouter output, LateRowSet late)
+    {
+        // One agent routes one batch at a time; the exchange only keeps a plan shared by agents safe, never contended.
+        var scratch = Interlocked.Exchange(ref _spare, null) ?? new Scratch(keyColumns.Length);
+        try
+        {
+            Route(batch, context, output, late, scratch.Key, scratch.Payloads);
+        }
+        finally
+        {
+            Array.Clear(scratch.Key);
+            _spare = scratch;
+        }
+    }
+
+    private void Route(ColumnBatch batch, BatchContext context, KeyGroupRouter output, LateRowSet late, object?[] keyValues, Dictionary<int, ArrayBufferWriter<byte>> payloads)
+    {
+        var watermark = watermarkColumn >= 0 ? batch.Column(watermarkColumn) : null;
+        var eventTime = batch.Column(Input.EventTime);
+        var amount = batch.Column(Input.Amount);
+        var eventId = Input.EventId >= 0 ? batch.Column(Input.EventId) : null;
+        var keys = keyColumns.Select(batch.Column).ToArray();
+        foreach (var payload in payloads.Values)
+        {
+            payload.ResetWrittenCount();
+        }
+        for (var i = 0; i < batch.SelectedCount; i++)
+        {
+            var r = batch.RowAt(i);
+            if (watermark is not null && LateMs(watermark, r) is { } t && t <= context.WatermarkMs)
+            {
+                late.Add(RowOf(batch, r));
+                continue;
+            }
+            for (var k = 0; k < keys.Length; k++)
+            {
+                keyValues[k] = keys[k].GetValue(r);
+            }
+            var key = RowCodec.EncodeScratch(keyValues);
+            var group = RowCodec.KeyGroupOf(key, output.KeyGroups);
+            if (!payloads.TryGetValue(group, out var payload))
+            {
+                payloads[group] = payload = new ArrayBufferWriter<byte>(4096);
+            }
+            SessionPayload.Write(payload, key, new SessionEvent(Ticks(eventTime, r), Amount(amount, r), eventId is null ? null : eventId.GetValue(r)?.ToString() ?? ""));
+        }
+        foreach (var (group, payload) in payloads)
+        {
+            if (payload.WrittenCount > 0)
+            {
+                output.AddPartials(group, payload.WrittenSpan.ToArray());
+            }
+        }
+    }
+
+    /// <summary>The row route's late test: the watermark column's event time (null: never late).</summary>
+    private static long? LateMs(ColumnVector column, int row) =>
+        column is Int64Vector { Type.Kind: DataTypeKind.Timestamp } times
+            ? times.IsNull(row) ? null : Int64Vector.TicksToMs(times.Values[row])
+            : EventTimes.ToMs(column.GetValue(row));
+
+    /// <summary>The event time's ticks; a null (or a vector of another type) fails as the processor's cast does.</summary>
+    private static long Ticks(ColumnVector column, int row) =>
+        column is Int64Vector { Type.Kind: DataTypeKind.Timestamp } times && !times.IsNull(row) ? times.Values[row] : ((DateTime)column.GetValue(row)!).Ticks;
+
+    private double Amount(ColumnVector column, int row) =>
+        !Input.AmountIsDouble ? 0 : column is DoubleVector doubles ? doubles.IsNull(row) ? 0 : doubles.Values[row] : column.GetValue(row) is double d ? d : 0;
+
+    /// <summary>A late row whole, for the late-rows sink (a query that names one reads every column).</summary>
+    private static object?[] RowOf(ColumnBatch batch, int row)
+    {
+        var values = new object?[batch.Schema.Count];
+        for (var c = 0; c < values.Length; c++)
+        {
+            values[c] = batch.IsRead(c) ? batch.Column(c).GetValue(row) : null;
+        }
+        return values;
+    }
+
+    /// <summary>An agent's buffers for one batch: the key's values and a payload writer per key group.</summary>
+    private sealed class Scratch(int keys)
+    {
+        public object?[] Key { get; } = new object?[keys];
+
+        public Dictionary<int, ArrayBufferWriter<byte>> Payloads { get; } = [];
+    }
+}
