@@ -14,17 +14,11 @@ namespace Sluice.State;
 /// </summary>
 internal sealed class OverlayEntries
 {
-    // About 2.5 MB of empty entries at most per store.
-    internal const int MaxFreeEntries = 65_536;
-
     private static readonly Comparison<SortedEntries.Entry> ByKey = static (a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key);
 
     private readonly Dictionary<byte[], SortedEntries.Entry> _map = new(ByteKeyComparer.Instance);
     // Every entry of the map; the first _sortedCount in key order, the rest in the order they were added.
     private readonly List<SortedEntries.Entry> _entries = [];
-    // Entries of cleared versions, emptied, for the next version's new keys: a batch changes about as many keys as the
-    // last, and a fresh entry per change lived until the commit, so the GC copied each one out of gen0 before it died.
-    private readonly List<SortedEntries.Entry> _free = [];
     private int _sortedCount;
     // Entries walked by prefix scans of unsorted keys since the last clear; past a few times Count, the sorted set.
     private long _scanned;
@@ -55,19 +49,7 @@ internal sealed class OverlayEntries
             held.Value = value;
             return;
         }
-        SortedEntries.Entry entry;
-        if (_free.Count > 0)
-        {
-            entry = _free[^1];
-            _free.RemoveAt(_free.Count - 1);
-            entry.Key = key;
-            entry.Value = value;
-            entry.CommittedLength = committedLength;
-        }
-        else
-        {
-            entry = new SortedEntries.Entry(key, value) { CommittedLength = committedLength };
-        }
+        var entry = new SortedEntries.Entry(key, value) { CommittedLength = committedLength };
         slot = entry;
         _entries.Add(entry);
         _tree?.Add(entry);
@@ -77,16 +59,6 @@ internal sealed class OverlayEntries
     public void Clear()
     {
         _map.Clear();
-        // Kept for reuse without the version's keys and values (they would stay alive), up to a bound, so one huge
-        // version does not pin its entry count for good.
-        var keep = Math.Min(_entries.Count, MaxFreeEntries - _free.Count);
-        for (var i = 0; i < keep; i++)
-        {
-            var entry = _entries[i];
-            entry.Key = [];
-            entry.Value = null;
-            _free.Add(entry);
-        }
         _entries.Clear();
         _sortedCount = 0;
         _scanned = 0;

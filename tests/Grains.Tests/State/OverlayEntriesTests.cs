@@ -52,50 +52,6 @@ public sealed class OverlayEntriesTests
     }
 
     /// <summary>
-    /// A version after a clear takes the cleared version's entries again rather than a new one per key: setting as many
-    /// new keys as the last version held allocates nothing (a fresh entry per change survived gen0 until the commit).
-    /// </summary>
-    [Fact]
-    public void NewKeysAfterAClear_ReuseTheClearedEntries_AndAllocateNothing()
-    {
-        const int count = 2000;
-        var overlay = new OverlayEntries();
-        var keys = Enumerable.Range(0, count).Select(i => BitConverter.GetBytes(i)).ToArray();
-        byte[] value = [7];
-        long allocated = 0;
-        for (var round = 0; round < 4; round++)
-        {
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < count; i++)
-            {
-                overlay.Set(keys[i], value, committedLength: -1);
-            }
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            overlay.Clear();
-        }
-
-        Assert.True(allocated < count * 8, $"{allocated} bytes allocated setting {count} keys into a cleared overlay");
-    }
-
-    /// <summary>A reused entry is the new key's alone: its value and committed length, none of the cleared version's.</summary>
-    [Fact]
-    public void ReusedEntries_HoldOnlyTheNewVersionsChange()
-    {
-        var overlay = new OverlayEntries();
-        overlay.Set([1], [1, 2], committedLength: 5);
-        overlay.Set([2], [3], committedLength: 1);
-        overlay.Clear();
-        overlay.Set([3], null, committedLength: SortedEntries.Entry.UnknownLength);
-
-        Assert.False(overlay.TryGet([1], out _));
-        var entry = Assert.Single(overlay.Sorted().ToArray());
-        Assert.Equal([3], entry.Key);
-        Assert.Null(entry.Value);
-        Assert.Equal(SortedEntries.Entry.UnknownLength, entry.CommittedLength);
-        Assert.Equal(1, overlay.PayloadBytes);
-    }
-
-    /// <summary>
     /// Keys built to trip an integer-prefix sort: long shared prefixes (runs tie on their first integers and sort again
     /// deeper), keys that are prefixes of others, zero bytes where padding would be, and lengths either side of 7 and 8
     /// bytes past the shared part.
