@@ -39,7 +39,7 @@ internal sealed class MemoryStateStore : OverlayStateStore
         }
     }
 
-    protected override void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries)
+    protected override void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries, ReadOnlySpan<byte> records)
     {
         foreach (var entry in entries)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sluice.Operators;
 
 namespace Sluice.State;
@@ -39,14 +40,17 @@ internal sealed class OverlayEntries
     /// (-1: not committed); <see cref="SortedEntries.Entry.UnknownLength"/> otherwise. Ignored for a key already held.</param>
     public void Set(byte[] key, byte[]? value, int committedLength)
     {
-        if (_map.TryGetValue(key, out var entry))
+        // One hash and probe for both cases (a lookup, then an add, hashed every new key twice).
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_map, key, out var exists);
+        if (exists)
         {
-            PayloadBytes += (value?.Length ?? 0) - (entry.Value?.Length ?? 0);
-            entry.Value = value;
+            var held = slot!;
+            PayloadBytes += (value?.Length ?? 0) - (held.Value?.Length ?? 0);
+            held.Value = value;
             return;
         }
-        entry = new SortedEntries.Entry(key, value) { CommittedLength = committedLength };
-        _map.Add(key, entry);
+        var entry = new SortedEntries.Entry(key, value) { CommittedLength = committedLength };
+        slot = entry;
         _entries.Add(entry);
         _tree?.Add(entry);
         PayloadBytes += key.Length + (value?.Length ?? 0);
@@ -72,7 +76,7 @@ internal sealed class OverlayEntries
             _sortedCount = _entries.Count;
         }
         Sort();
-        return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_entries);
+        return CollectionsMarshal.AsSpan(_entries);
     }
 
     /// <summary>A copy of the entries whose key starts with <paramref name="prefix"/>, ascending: later changes do not show in it.</summary>
@@ -172,7 +176,7 @@ internal sealed class OverlayEntries
         {
             return;
         }
-        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_entries);
+        var span = CollectionsMarshal.AsSpan(_entries);
         if (_sortedCount == 0 || total - _sortedCount > _sortedCount)
         {
             // Mostly new keys (a batch's first iteration, usually its commit): one sort of all.

@@ -131,18 +131,22 @@ internal abstract class OverlayStateStore : IStateStore
         var deltaLength = changes.Delta.Length;
         var checkpointStarted = Stopwatch.GetTimestamp();
         await _files.WriteAsync(version, StateFileKind.Delta, changes.Delta, cancellationToken);
-        changes.ReleaseDelta();
         var checkpointMs = (long)Stopwatch.GetElapsedTime(checkpointStarted).TotalMilliseconds;
         var applyStarted = Stopwatch.GetTimestamp();
         try
         {
-            ApplyCommitted(_overlay.Sorted());
+            ApplyCommitted(_overlay.Sorted(), changes.Records.Span);
         }
         catch
         {
             // Half applied: the committed state is neither version. The checkpoint holds the truth; reopen from it.
             _failedVersion = version;
             throw;
+        }
+        finally
+        {
+            // The file is written: its buffers are the pool's again however the apply went.
+            changes.ReleaseDelta();
         }
         var applyMs = (long)Stopwatch.GetElapsedTime(applyStarted).TotalMilliseconds;
         _overlay.Clear();
@@ -193,10 +197,13 @@ internal abstract class OverlayStateStore : IStateStore
     protected abstract IEnumerable<KeyValuePair<byte[], byte[]>> IterateCommitted(byte[] prefix);
 
     /// <summary>
-    /// Applies a version's changes to the committed state: the entries <see cref="VersionChanges.Collect"/> went over,
-    /// in key order; only those <see cref="VersionChanges.IsChange"/> says change it (null value: remove).
+    /// Applies a version's changes to the committed state, given twice: the entries <see cref="VersionChanges.Collect"/>
+    /// went over, in key order, of which only those <see cref="VersionChanges.IsChange"/> says change it (null value:
+    /// remove); and <paramref name="records"/>, the same changes as the changelog's uncompressed records
+    /// (<see cref="StateFile.RecordEnumerator"/>), in the same order. A store that copies bytes reads the records (one
+    /// sequential pass); one that keeps arrays takes the entries'.
     /// </summary>
-    protected abstract void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries);
+    protected abstract void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries, ReadOnlySpan<byte> records);
 
     protected abstract long EstimateMemoryBytes();
 

@@ -106,24 +106,25 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     /// Writes the changes in batches of a few MiB rather than one: a single batch lands in a single memtable, so a large
     /// version would blow through the shared write-buffer budget. The working copy needs no atomicity (a failed apply
     /// leaves the store unusable, and the next open rebuilds it from the checkpoint). The batches are built in managed
-    /// memory and handed over whole (<see cref="RocksDbWriteBatchBuffer"/>), not a native call per key.
+    /// memory and handed over whole (<see cref="RocksDbWriteBatchBuffer"/>), not a native call per key. They are read from
+    /// the changelog's records, one sequential pass, not from the overlay's entries: those lie all over the heap, and a
+    /// second walk of them (a cache miss for the entry, its key and its value) cost as much as the copying.
     /// </summary>
-    protected override void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries)
+    protected override void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries, ReadOnlySpan<byte> records)
     {
-        using var batch = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, OverlayBytes + (11L * entries.Length));
-        foreach (var entry in entries)
+        // A RocksDB record is at most 2 bytes longer than the changelog's (varint lengths; the changelog's take 4).
+        using var batch = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, records.Length + (2L * entries.Length));
+        var changes = new StateFile.RecordEnumerator(records);
+        while (changes.MoveNext())
         {
-            if (!VersionChanges.IsChange(entry))
+            var record = changes.Current;
+            if (record.IsRemove)
             {
-                continue;
-            }
-            if (entry.Value is null)
-            {
-                batch.Delete(entry.Key);
+                batch.Delete(record.Key);
             }
             else
             {
-                batch.Put(entry.Key, entry.Value);
+                batch.Put(record.Key, record.Value);
             }
         }
         batch.Flush();

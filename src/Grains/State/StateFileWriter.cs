@@ -46,16 +46,23 @@ internal sealed class StateFileWriter
     public static ReadOnlySpan<byte> TrailerMagic => "SLND"u8;
 
     private readonly bool _pooled;
+    private readonly bool _keepRecords;
     private byte[] _buffer;
+    // The buffer the records were written to, kept past compression when asked (keepRecords).
+    private byte[]? _uncompressed;
+    private int _recordsLength = -1;
     private int _length;
     private long _records;
 
     /// <param name="capacity">The file's size, or a bound on it, when known (see <see cref="Length"/>): then the buffer is taken once.</param>
     /// <param name="pooled">Rent the buffer from the shared pool (a changelog every commit would otherwise be a fresh
     /// large-object allocation); the caller hands it back with <see cref="Release"/> once the file is written.</param>
-    public StateFileWriter(StateFileKind kind, long version, long capacity = 4096, bool pooled = false)
+    /// <param name="keepRecords">Keep the records uncompressed after <see cref="Finish"/> (<see cref="Records"/>), for a
+    /// caller that reads them back: a commit applies its changelog's records to RocksDB.</param>
+    public StateFileWriter(StateFileKind kind, long version, long capacity = 4096, bool pooled = false, bool keepRecords = false)
     {
         _pooled = pooled;
+        _keepRecords = keepRecords;
         _buffer = Allocate((int)Math.Clamp(capacity, HeaderLength + TrailerLength, Array.MaxLength));
         var header = GetSpan(HeaderLength);
         HeaderMagic.CopyTo(header);
@@ -101,6 +108,7 @@ internal sealed class StateFileWriter
     /// <summary>Compresses the records when that pays (format 2), appends the trailer; the writer must not be used afterwards.</summary>
     public ReadOnlyMemory<byte> Finish(long numRowsTotal, long stateBytesTotal)
     {
+        _recordsLength = _length - HeaderLength;
         if (_length - HeaderLength >= MinCompressedRecordsLength)
         {
             Compress();
@@ -133,7 +141,14 @@ internal sealed class StateFileWriter
         _buffer.AsSpan(0, HeaderLength).CopyTo(target);
         BinaryPrimitives.WriteUInt16LittleEndian(target.AsSpan(4), CompressedFormatVersion);
         BinaryPrimitives.WriteUInt32LittleEndian(target.AsSpan(HeaderLength), (uint)records.Length);
-        Release();
+        if (_keepRecords)
+        {
+            _uncompressed = _buffer;
+        }
+        else
+        {
+            Release();
+        }
         _buffer = target;
         _length = HeaderLength + 4 + written;
     }
@@ -160,6 +175,27 @@ internal sealed class StateFileWriter
         {
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = [];
+        }
+        if (_pooled && _uncompressed is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_uncompressed);
+        }
+        _uncompressed = null;
+    }
+
+    /// <summary>
+    /// The file's records as written, uncompressed (format 1's body), once <see cref="Finish"/> ran on a writer made with
+    /// keepRecords; valid until <see cref="Release"/>.
+    /// </summary>
+    public ReadOnlyMemory<byte> Records
+    {
+        get
+        {
+            if (!_keepRecords || _recordsLength < 0)
+            {
+                throw new InvalidOperationException("Only a finished writer made with keepRecords keeps its records.");
+            }
+            return (_uncompressed ?? _buffer).AsMemory(HeaderLength, _recordsLength);
         }
     }
 

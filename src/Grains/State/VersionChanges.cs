@@ -40,7 +40,7 @@ internal sealed class VersionChanges
     {
         // A put takes 9 bytes besides its key and value, a remove 5 besides its key: this bounds the file.
         var bound = StateFileWriter.HeaderLength + StateFileWriter.TrailerLength + payloadBytes + (9L * entries.Length);
-        var delta = new StateFileWriter(StateFileKind.Delta, version, bound, pooled: true);
+        var delta = new StateFileWriter(StateFileKind.Delta, version, bound, pooled: true, keepRecords: true);
         var result = new VersionChanges(delta) { RowsTotal = rowsTotal, BytesTotal = bytesTotal };
         foreach (var entry in entries)
         {
@@ -70,7 +70,14 @@ internal sealed class VersionChanges
         return result;
     }
 
-    /// <summary>Gives the changelog's buffer back to the pool once it is written (never after a failed write).</summary>
+    /// <summary>
+    /// The changelog's records, uncompressed and in key order (format 1's body): exactly the changes <see cref="IsChange"/>
+    /// selects, laid out one after another, so the committed state can be applied in one sequential pass over them
+    /// rather than by chasing each entry's key and value again. Valid until <see cref="ReleaseDelta"/>.
+    /// </summary>
+    public ReadOnlyMemory<byte> Records => _delta.Records;
+
+    /// <summary>Gives the changelog's buffers back to the pool once it is written and applied (never after a failed write).</summary>
     public void ReleaseDelta()
     {
         Delta = default;

@@ -88,5 +88,30 @@ public sealed class OverlayEntriesTests
         Assert.Equal(keys.Order(StateKeys.Comparer).Select(Convert.ToHexString), entries.Select(e => Convert.ToHexString(e.Key)));
     }
 
+    /// <summary>
+    /// Aggregation keys as a commit sorts them: a few windows of many groups, so the top run's integers split the
+    /// windows and tie within each, and every tie is a run long enough for the radix sort, sorted again deeper.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 3, 20_000)]
+    [InlineData(4, 1, 3_000)]
+    public void KeyPrefixSort_OrdersManyKeysOfFewWindows(int seed, int windows, int count)
+    {
+        var random = new Random(seed);
+        var keys = new HashSet<byte[]>(Sluice.Operators.ByteKeyComparer.Instance);
+        while (keys.Count < count)
+        {
+            byte[] key = [9, 2, 7, 0, 10, 0, 0, 1, 140, 77, (byte)random.Next(windows), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5,
+                .. Enumerable.Range(0, random.Next(4, 10)).Select(_ => (byte)random.Next(random.Next(2) == 0 ? 3 : 256))];
+            keys.Add(key);
+        }
+        var entries = keys.Select(k => new SortedEntries.Entry(k, null)).ToArray();
+        random.Shuffle(entries);
+
+        KeyPrefixSort.Sort(entries);
+
+        Assert.Equal(keys.Order(StateKeys.Comparer).Select(Convert.ToHexString), entries.Select(e => Convert.ToHexString(e.Key)));
+    }
+
     private static string Describe(KeyValuePair<byte[], byte[]?> e) => Convert.ToHexString(e.Key) + "=" + (e.Value is null ? "-" : Convert.ToHexString(e.Value));
 }

@@ -43,6 +43,42 @@ public sealed class StateFileFormatTests
         Assert.Equal(recordsLength, file.RecordsLength);
     }
 
+    /// <summary>A commit applies its changelog's records to RocksDB: the writer keeps them uncompressed past a format 2 file.</summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(2000)]
+    public void KeptRecords_AreTheFilesRecordsUncompressed_InEitherFormat(int count)
+    {
+        var writer = new StateFileWriter(StateFileKind.Delta, 7, pooled: true, keepRecords: true);
+        for (var i = 0; i < count; i++)
+        {
+            var key = Bytes($"window=1700000000000|user=u{i:D6}");
+            if (i % 5 == 0)
+            {
+                writer.Remove(key);
+            }
+            else
+            {
+                writer.Put(key, Bytes($"count={i % 13}"));
+            }
+        }
+        var bytes = writer.Finish(count, 99).ToArray();
+        var file = StateFile.Parse(bytes, Name, StateFileKind.Delta, 7);
+
+        Assert.Equal(count > 100 ? StateFileWriter.CompressedFormatVersion : StateFileWriter.FormatVersion, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        var kept = new List<string>();
+        var records = new StateFile.RecordEnumerator(writer.Records.Span);
+        while (records.MoveNext())
+        {
+            kept.Add(records.Current.IsRemove ? $"-{Encoding.UTF8.GetString(records.Current.Key)}"
+                : $"{Encoding.UTF8.GetString(records.Current.Key)}={Encoding.UTF8.GetString(records.Current.Value)}");
+        }
+        Assert.Equal(Records(file), kept);
+        Assert.Equal(file.RecordsLength, writer.Records.Length);
+        writer.Release();
+        Assert.Throws<InvalidOperationException>(() => new StateFileWriter(StateFileKind.Delta, 7).Records);
+    }
+
     [Fact]
     public void SmallRecords_StayFormatOne_AsTheFormatsExampleShowsThem()
     {

@@ -281,6 +281,45 @@ public abstract class StateStoreContractTests : StateStoreTestBase
 
         Assert.ThrowsAny<InvalidOperationException>(() => iteration.MoveNext());
     }
+
+    /// <summary>
+    /// Versions large enough that their changelog is compressed, mixing new keys, updates, removes of committed keys and
+    /// removes of keys never committed: the committed state the store applies (RocksDB: from the changelog's records)
+    /// is what a map given the same changes holds, before and after a restore from the checkpoint.
+    /// </summary>
+    [Fact]
+    public async Task LargeMixedVersions_CommitAndRestore_AsAMapGivenTheSameChanges()
+    {
+        var random = new Random(11);
+        var model = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var store = await OpenAsync(-1);
+        for (var version = 0; version < 3; version++)
+        {
+            for (var i = 0; i < 3000; i++)
+            {
+                var key = $"w{random.Next(3)}|user{random.Next(2500):D5}";
+                if (random.Next(4) == 0)
+                {
+                    store.Remove(K(key));
+                    model.Remove(key);
+                }
+                else
+                {
+                    var value = $"v{version}-{i}";
+                    store.Put(K(key), V(value));
+                    model[key] = value;
+                }
+            }
+            var metrics = await store.CommitAsync(version);
+            Assert.Equal(model.Count, metrics.NumRowsTotal);
+            Assert.Equal(model.Select(e => $"{e.Key}={e.Value}"), Pairs(store.Iterate()));
+        }
+        store.Dispose();
+
+        using var restored = await Provider.OpenAsync(Id, Checkpoint, QueryId, 2);
+        Assert.Equal(model.Select(e => $"{e.Key}={e.Value}"), Pairs(restored.Iterate()));
+        Assert.Equal(model.First().Value, S(restored.Get(K(model.First().Key))));
+    }
 }
 
 public sealed class MemoryStateStoreContractTests : StateStoreContractTests
