@@ -34,9 +34,9 @@ internal static class SessionPayload
     }
 
     /// <summary>Reads the row at <paramref name="offset"/>, moving it past the row; the key is a slice of the payload.</summary>
-    public static SessionEvent Read(byte[] payload, ref int offset, out ReadOnlySpan<byte> key)
+    public static SessionEvent Read(ReadOnlySpan<byte> payload, ref int offset, out ReadOnlySpan<byte> key)
     {
-        var span = payload.AsSpan(offset);
+        var span = payload[offset..];
         var at = ReadVarint(span, out var keyLength);
         key = span.Slice(at, (int)keyLength);
         at += (int)keyLength;

@@ -39,12 +39,13 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         }
     }
 
-    public void ApplyPartials(byte[] partials)
+    public void ApplyPartials(ReadOnlyMemory<byte> partials)
     {
         var lookup = _keys.GetAlternateLookup<ReadOnlySpan<byte>>();
-        for (var offset = 0; offset < partials.Length;)
+        var payload = partials.Span;
+        for (var offset = 0; offset < payload.Length;)
         {
-            var e = SessionPayload.Read(partials, ref offset, out var key);
+            var e = SessionPayload.Read(payload, ref offset, out var key);
             ref var chain = ref CollectionsMarshal.GetValueRefOrNullRef(lookup, key);
             if (Unsafe.IsNullRef(ref chain))
             {
