@@ -25,7 +25,10 @@ internal sealed class Aggregates
     /// </summary>
     public Dictionary<int, List<OpenSession>> UserSessions { get; } = [];
 
-    /// <summary>W3: the sessions, once cut.</summary>
+    /// <summary>
+    /// W3: the sessions, once cut by the gap alone; the Sessionizer emits these only while batches are short enough
+    /// (see <see cref="ClickEventSequence"/>), so the check replays the run's batches instead (<see cref="SessionModel"/>).
+    /// </summary>
     public List<Session> Sessions { get; private set; } = [];
 
     /// <summary>W4: purchases.</summary>

@@ -5,7 +5,10 @@ namespace Sluice.Connectors.Generator;
 /// (which writes the same events to Kafka as JSON). Event <c>i</c> happens at <see cref="Start"/> + i x
 /// <see cref="StepMs"/> ms, a little out of order (up to <see cref="MaxJitterMs"/> earlier). Users come in cohorts:
 /// in each 5-minute slot only <see cref="CohortSize"/> users are active, and a user is active again 40 minutes
-/// later, so a user's sessions (10-minute gap) do not depend on how the events are cut into batches.
+/// later, so a user's sessions (10-minute gap) do not depend on how the events are cut into batches as long as a batch
+/// spans less than about 12 minutes of event time (about 147k events): a flatMapGroupsWithState session times out
+/// only in a batch without the user's data, once the previous batches' watermark passes it, so longer batches can
+/// bring a user's next events (40 minutes on) before the old session closed, and that session continues.
 /// </summary>
 public static class ClickEventSequence
 {
