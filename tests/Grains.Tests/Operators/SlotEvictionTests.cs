@@ -29,16 +29,8 @@ public sealed class SlotEvictionTests : IDisposable
         var (slotScans, storeScans) = (0, 0);
         for (var query = 0; query < 12; query++)
         {
-            var schema = ColumnarAggregationEquivalenceTests.RandomSchema(random);
-            var (keys, aggs, watermark, mode) = EvictingQuery(random, schema);
-            var typed = ColumnarAggregationHarness.Plan(schema, keys, aggs, mode, watermark);
-            var boxed = ColumnarAggregationHarness.Plan(schema, keys, aggs, mode, watermark);
-            boxed.TypedState = false;
-            var keyGroups = 1 + random.Next(3);
-            var bound = random.Next(3) == 0 ? long.MaxValue : random.Next(6);
-            using var a = new AggregationKeyGroups(typed, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-typed"));
-            using var b = new AggregationKeyGroups(boxed, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-boxed"));
-            var shape = new ColumnarAggregationEquivalenceTests.BatchShape(random);
+            using var pair = new QueryPair(random, r => r.Next(3) == 0 ? long.MaxValue : r.Next(6), Path.Combine(_root, $"{seed}-{query}"));
+            var (schema, typed, keyGroups, bound, a, b, shape) = (pair.Schema, pair.Typed, pair.KeyGroups, pair.Bound, pair.A, pair.B, pair.Shape);
             var watermarkMs = shape.BaseMs - shape.SpreadMs - 1_000;
             for (var batch = 0; batch < 8; batch++)
             {
@@ -57,7 +49,7 @@ public sealed class SlotEvictionTests : IDisposable
                     a.Apply(router, copyBuffers: true);
                     b.Apply(router, copyBuffers: true);
                 }
-                var what = $"query {query} [{string.Join(", ", keys)}] [{string.Join(", ", aggs)}] {mode}, bound {bound}, batch {batch}";
+                var what = $"query {query} {pair.Describe()}, batch {batch}";
                 // As in TypedHotStateEquivalenceTests: which groups a small budget holds differs, so does a zero's sign.
                 var exact = bound == long.MaxValue;
                 Assert.True(a.Finish(watermarkMs, exact ? null : Unsigned).SequenceEqual(b.Finish(watermarkMs, exact ? null : Unsigned)), what);
@@ -85,16 +77,8 @@ public sealed class SlotEvictionTests : IDisposable
         var random = new Random(seed);
         for (var query = 0; query < 10; query++)
         {
-            var schema = ColumnarAggregationEquivalenceTests.RandomSchema(random);
-            var (keys, aggs, watermark, mode) = EvictingQuery(random, schema);
-            var typed = ColumnarAggregationHarness.Plan(schema, keys, aggs, mode, watermark);
-            var boxed = ColumnarAggregationHarness.Plan(schema, keys, aggs, mode, watermark);
-            boxed.TypedState = false;
-            var keyGroups = 1 + random.Next(3);
-            var bound = random.Next(2) == 0 ? long.MaxValue : random.Next(8);
-            using var a = new AggregationKeyGroups(typed, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-typed"));
-            using var b = new AggregationKeyGroups(boxed, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-boxed"));
-            var shape = new ColumnarAggregationEquivalenceTests.BatchShape(random);
+            using var pair = new QueryPair(random, r => r.Next(2) == 0 ? long.MaxValue : r.Next(8), Path.Combine(_root, $"{seed}-{query}"));
+            var (schema, typed, keyGroups, bound, a, b, shape) = (pair.Schema, pair.Typed, pair.KeyGroups, pair.Bound, pair.A, pair.B, pair.Shape);
             var watermarkMs = shape.BaseMs - shape.SpreadMs - 1_000;
             const int Batches = 8;
             for (var batch = 0; batch < Batches; batch++)
@@ -133,7 +117,7 @@ public sealed class SlotEvictionTests : IDisposable
                     b.Abort();
                 }
                 Run();
-                var what = $"query {query} [{string.Join(", ", keys)}] [{string.Join(", ", aggs)}] {mode}, bound {bound}, batch {batch}";
+                var what = $"query {query} {pair.Describe()}, batch {batch}";
                 var exact = bound == long.MaxValue;
                 Assert.True(a.Finish(wm, exact ? null : Unsigned).SequenceEqual(b.Finish(wm, exact ? null : Unsigned)), what);
                 Assert.True(a.State().SequenceEqual(b.State()), what);
@@ -255,6 +239,44 @@ public sealed class SlotEvictionTests : IDisposable
         if (Directory.Exists(_root))
         {
             Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    /// <summary>A random closing query planned twice, typed and on the object path, each over its own key groups.</summary>
+    private sealed class QueryPair : IDisposable
+    {
+        private readonly List<string> _keys;
+        private readonly List<string> _aggs;
+        private readonly string _mode;
+
+        public QueryPair(Random random, Func<Random, long> bound, string root)
+        {
+            Schema = ColumnarAggregationEquivalenceTests.RandomSchema(random);
+            (_keys, _aggs, var watermark, _mode) = EvictingQuery(random, Schema);
+            Typed = ColumnarAggregationHarness.Plan(Schema, _keys, _aggs, _mode, watermark);
+            var boxed = ColumnarAggregationHarness.Plan(Schema, _keys, _aggs, _mode, watermark);
+            boxed.TypedState = false;
+            KeyGroups = 1 + random.Next(3);
+            Bound = bound(random);
+            A = new AggregationKeyGroups(Typed, KeyGroups, Bound, root + "-typed");
+            B = new AggregationKeyGroups(boxed, KeyGroups, Bound, root + "-boxed");
+            Shape = new ColumnarAggregationEquivalenceTests.BatchShape(random);
+        }
+
+        public StreamSchema Schema { get; }
+        public AggregationOperator Typed { get; }
+        public int KeyGroups { get; }
+        public long Bound { get; }
+        public AggregationKeyGroups A { get; }
+        public AggregationKeyGroups B { get; }
+        public ColumnarAggregationEquivalenceTests.BatchShape Shape { get; }
+
+        public string Describe() => $"[{string.Join(", ", _keys)}] [{string.Join(", ", _aggs)}] {_mode}, bound {Bound}";
+
+        public void Dispose()
+        {
+            A.Dispose();
+            B.Dispose();
         }
     }
 
