@@ -113,7 +113,7 @@ internal sealed partial class GroupsWithStateOperator : IStatefulOperator, IColu
 
     public IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache) => _sessionizer is { } typed
         ? new SessionizerBatch(typed.Input, store, cache.Value as HotSessions ?? (HotSessions)(cache.Value = HotSessions.Build(store, cache.Budget)))
-        : new GroupsWithStateBatch(this, store, cache.Value as TimerIndex ?? (TimerIndex)(cache.Value = TimerIndex.Build(store)));
+        : BeginGeneralBatch(store, cache);
 
     /// <summary>A batch on the general path whatever the processor (tests compare it with the typed path).</summary>
     internal IStatefulBatch BeginGeneralBatch(IStateStore store, OperatorCache cache) =>
