@@ -176,6 +176,7 @@ internal sealed class JoinStateCache : IDisposable
             row.Evicted = true;
         }
         HashSet<List<StoredJoinRow>>? touched = null;
+        var unindexed = 0;
         foreach (var row in evicted)
         {
             var side = row.Side;
@@ -189,7 +190,7 @@ internal sealed class JoinStateCache : IDisposable
                 // Left in its side's list, which drops its evicted rows in one pass once they are half of it.
                 _unindexedEvicted[side]++;
                 _held[side]--;
-                _budget.Release(1);
+                unindexed++;
             }
             else if (indexed.TryGetValue(row.JoinKey, out var rows) && (touched ??= new(ReferenceEqualityComparer.Instance)).Add(rows))
             {
@@ -202,6 +203,7 @@ internal sealed class JoinStateCache : IDisposable
                 }
             }
         }
+        _budget.Release(unindexed);
         for (var side = 0; side < 2; side++)
         {
             if (_unindexedEvicted[side] > 0 && 2 * _unindexedEvicted[side] >= _unindexed[side].Count)
