@@ -130,11 +130,22 @@ public sealed class StreamJoinStateCacheTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Specs))]
-    public async Task ManyRowsFewProbes_WithCutShortBatchesAndRestarts_GiveTheOutputAndStateOfReadingTheStore(string spec)
+    public Task ManyRowsFewProbes_WithCutShortBatchesAndRestarts_GiveTheOutputAndStateOfReadingTheStore(string spec) =>
+        ManyRowsFewProbesAsync(spec, budget: null);
+
+    /// <summary>As above with room for about a batch of rows: the left side, holding more, stops mirroring mid-batch while the right side stays held.</summary>
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public Task ManyRowsFewProbes_PastTheBudget_GiveTheOutputAndStateOfReadingTheStore(string spec) =>
+        ManyRowsFewProbesAsync(spec, budget: 30);
+
+    private async Task ManyRowsFewProbesAsync(string spec, long? budget)
     {
         using var expected = Store(spec);
         var root = Path.Combine(_root, "run");
-        var run = new JoinRun(spec, root);
+        JoinRun Open(long version = -1, bool rocksDb = false) =>
+            new(spec, root, budget: budget is { } b ? new StateCacheBudget(b) : null, version: version, rocksDb: rocksDb);
+        var run = Open();
         try
         {
             for (var batch = 0; batch < 10; batch++)
@@ -147,7 +158,7 @@ public sealed class StreamJoinStateCacheTests : IDisposable
                 if (batch is 4 or 8)
                 {
                     run.Dispose();
-                    run = new JoinRun(spec, root, version: batch - 1, rocksDb: batch == 8);
+                    run = Open(version: batch - 1, rocksDb: batch == 8);
                 }
                 var want = await expected.BatchAsync(batch, watermark, left, right);
                 if (batch % 3 == 2)
@@ -218,6 +229,50 @@ public sealed class StreamJoinStateCacheTests : IDisposable
                 Assert.Equal(want.Output, got.Output);
                 Assert.Equal((want.Total, want.Updated, want.Removed, want.Late), (got.Total, got.Updated, got.Removed, got.Late));
                 Assert.Equal(expected.State(), run.State());
+            }
+        }
+        Assert.Equal(0, budget.Used);
+    }
+
+    /// <summary>
+    /// Nexmark q7's shape past the budget: a few right rows held, then more left rows than the budget has room for.
+    /// The left side, holding more, stops mirroring; the right side stays held, so the left rows join it without a
+    /// store read, and a right row then reads the left rows from the store. Output and state are the store's.
+    /// </summary>
+    [Fact]
+    public async Task LeftSideOutgrowsTheBudget_RightSideStaysHeld_LeftRowsJoinItWithoutReadingTheStore()
+    {
+        var spec = StreamJoinTests.Spec("inner", StreamJoinTests.Between);
+        using var expected = Store(spec);
+        var budget = new StateCacheBudget(40);
+        using (var run = new JoinRun(spec, Path.Combine(_root, "run"), budget: budget))
+        {
+            var batches = new (long Watermark, List<object?[]> Left, List<object?[]> Right)[]
+            {
+                (0, [], [.. Enumerable.Range(0, 6).Select(k => JoinRun.Row(k, 12))]),
+                (0, [.. Enumerable.Range(0, 90).Select(i => JoinRun.Row(i % 6, 10 + (i % 7)))], []),
+                (0, [], [JoinRun.Row(1, 14), JoinRun.Row(2, 30)]),
+                (0, [JoinRun.Row(2, 28), JoinRun.Row(3, 15)], []),
+                (40_000, [], []),
+            };
+            for (var batch = 0; batch < batches.Length; batch++)
+            {
+                var (watermark, left, right) = batches[batch];
+                run.ResetReads();
+                var want = await expected.BatchAsync(batch, watermark, left, right);
+                var got = await run.BatchAsync(batch, watermark, left, right);
+                Assert.Equal(want.Output, got.Output);
+                Assert.Equal((want.Total, want.Updated, want.Removed, want.Late), (got.Total, got.Updated, got.Removed, got.Late));
+                Assert.Equal(expected.State(), run.State());
+                if (left.Count > 0)
+                {
+                    Assert.Equal(0, run.EntriesRead);
+                }
+                if (batch == 1)
+                {
+                    // Every left row is within 5 s of its key's right row.
+                    Assert.Equal(90, got.Output.Count);
+                }
             }
         }
         Assert.Equal(0, budget.Used);

@@ -8,12 +8,14 @@ namespace Sluice.Operators.Join;
 /// batch reads neither the whole state to evict nor the store once per new row to join:
 /// <list type="bullet">
 /// <item>per side, the rows by eviction time (<see cref="EvictionRuns"/>): eviction takes only the rows that expire;</item>
-/// <item>while the silo's <see cref="StateCacheBudget"/> has room for every row, the rows themselves, as their stored
-/// values, with their matched flag: a new row joins them without a store read. A row is decoded the first time a new
-/// row probes it and kept decoded from then on; most rows of a join such as Nexmark q7's are never probed, and an
-/// encoded value is one small array where a decoded row is an array and a box per value, which the GC would trace for
-/// as long as the row is held. Past the budget it stops mirroring for good (until the cache is rebuilt) and the batch
-/// reads the store as before; the eviction index stays.</item>
+/// <item>per side, while the silo's <see cref="StateCacheBudget"/> has room for its rows, the rows themselves, as their
+/// stored values, with their matched flag: a new row of the other side joins them without a store read. A row is
+/// decoded the first time a new row probes it and kept decoded from then on; most rows of a join such as Nexmark q7's
+/// are never probed, and an encoded value is one small array where a decoded row is an array and a box per value, which
+/// the GC would trace for as long as the row is held. Past the budget the side holding more rows stops mirroring for
+/// good (until the cache is rebuilt) and new rows of the other side read its rows from the store as before; the side
+/// holding fewer keeps mirroring while there is room. So q7's few window maxima stay held when its millions of bids
+/// outgrow the budget, and each bid joins them without opening a store iterator. The eviction index stays.</item>
 /// <item>per side and join key, an index of those rows in the store's key order, built lazily: rows a batch adds go
 /// to the side's list of unindexed rows (in the order added, which is their key order within a join key), and a
 /// probe scans that list until the probes have walked it eight times over, then indexes it. A side that is rarely probed, as the
@@ -29,7 +31,8 @@ internal sealed class JoinStateCache : IDisposable
 {
     private readonly StateCacheBudget _budget;
     private readonly EvictionRuns[] _expiring = [new(), new()];
-    private Dictionary<byte[], List<StoredJoinRow>>[]? _rows = [new(ByteKeyComparer.Instance), new(ByteKeyComparer.Instance)];
+    // Per side: its rows by join key, or null once it stops mirroring.
+    private readonly Dictionary<byte[], List<StoredJoinRow>>?[] _rows = [new(ByteKeyComparer.Instance), new(ByteKeyComparer.Instance)];
     // Per side: rows held but not indexed yet, in the order added; the entries probes walked since the side was last
     // indexed; and how many of the list's rows have been evicted (dropped from the list in one pass once they are half).
     private readonly List<StoredJoinRow>[] _unindexed = [[], []];
@@ -41,12 +44,13 @@ internal sealed class JoinStateCache : IDisposable
     private const long ScansBeforeIndexing = 8;
     // A probe's rows when unindexed ones match it; valid until the next probe.
     private readonly List<StoredJoinRow> _probe = [];
-    private long _held;
+    // Per side: the rows held, each one entry of the budget.
+    private readonly long[] _held = new long[2];
 
     private JoinStateCache(StateCacheBudget budget) => _budget = budget;
 
-    /// <summary>Whether every stored row is held (else the batch reads rows and matched flags from the store).</summary>
-    public bool Mirrors => _rows is not null;
+    /// <summary>Whether every stored row of <paramref name="side"/> is held (else the batch reads its rows and matched flags from the store).</summary>
+    public bool Mirrors(int side) => _rows[side] is not null;
 
     /// <summary>The cache of the rows in <paramref name="store"/>: one pass in key order, so each key's rows come sorted.</summary>
     public static JoinStateCache Build(IStateStore store, StateCacheBudget budget)
@@ -72,13 +76,23 @@ internal sealed class JoinStateCache : IDisposable
     /// </summary>
     public void Add(StoredJoinRow row, bool sorted = false)
     {
-        if (_rows is not null && !_budget.TryTake())
+        var side = row.Side;
+        if (Mirrors(side) && !_budget.TryTake())
         {
-            StopMirroring();
+            // Past the budget: the side holding more rows lets them go (it is the one that outgrew the budget, and
+            // the cheaper to read from the store per probe of it); this side goes too if that left no room.
+            if (Mirrors(1 - side) && _held[1 - side] > _held[side])
+            {
+                StopMirroring(1 - side);
+            }
+            if (!_budget.TryTake())
+            {
+                StopMirroring(side);
+            }
         }
-        if (_rows is not null)
+        if (_rows[side] is not null)
         {
-            _held++;
+            _held[side]++;
             if (sorted)
             {
                 Index(row, sorted: true);
@@ -100,17 +114,17 @@ internal sealed class JoinStateCache : IDisposable
 
     /// <summary>
     /// The held rows of <paramref name="side"/> with <paramref name="joinKey"/>, in the store's key order; only while
-    /// <see cref="Mirrors"/>. The list is valid until the next call.
+    /// it <see cref="Mirrors"/>. The list is valid until the next call.
     /// </summary>
     public IReadOnlyList<StoredJoinRow> RowsOf(int side, byte[] joinKey)
     {
-        var indexed = _rows ?? throw new InvalidOperationException("the join state cache does not mirror the state; read the store");
+        var indexed = _rows[side] ?? throw new InvalidOperationException("the join state cache does not mirror this side's state; read the store");
         var unindexed = _unindexed[side];
         if (unindexed.Count > 0 && _scanned[side] >= ScansBeforeIndexing * unindexed.Count)
         {
             IndexUnindexed(side);
         }
-        var rows = indexed[side].TryGetValue(joinKey, out var found) ? found : (IReadOnlyList<StoredJoinRow>)[];
+        var rows = indexed.TryGetValue(joinKey, out var found) ? found : (IReadOnlyList<StoredJoinRow>)[];
         if (unindexed.Count == 0)
         {
             return rows;
@@ -146,7 +160,7 @@ internal sealed class JoinStateCache : IDisposable
     }
 
     /// <summary>Rows held in <paramref name="side"/>'s join key index (the others wait for a probe); for tests.</summary>
-    internal int IndexedRows(int side) => _rows?[side].Values.Sum(r => r.Count) ?? 0;
+    internal int IndexedRows(int side) => _rows[side]?.Values.Sum(r => r.Count) ?? 0;
 
     /// <summary>Takes the rows of <paramref name="side"/> whose eviction time is at or below <paramref name="thresholdMs"/>.</summary>
     public void TakeDue(int side, long thresholdMs, List<StoredJoinRow> due)
@@ -161,32 +175,34 @@ internal sealed class JoinStateCache : IDisposable
         {
             row.Evicted = true;
         }
-        if (_rows is null)
-        {
-            return;
-        }
         HashSet<List<StoredJoinRow>>? touched = null;
         var unindexed = 0;
         foreach (var row in evicted)
         {
+            var side = row.Side;
+            if (_rows[side] is not { } indexed)
+            {
+                // Not held: the side stopped mirroring.
+                continue;
+            }
             if (!row.Indexed)
             {
                 // Left in its side's list, which drops its evicted rows in one pass once they are half of it.
-                _unindexedEvicted[row.Side]++;
+                _unindexedEvicted[side]++;
+                _held[side]--;
                 unindexed++;
             }
-            else if (_rows[row.Side].TryGetValue(row.JoinKey, out var rows) && (touched ??= new(ReferenceEqualityComparer.Instance)).Add(rows))
+            else if (indexed.TryGetValue(row.JoinKey, out var rows) && (touched ??= new(ReferenceEqualityComparer.Instance)).Add(rows))
             {
                 var removed = rows.RemoveAll(static r => r.Evicted);
-                _held -= removed;
+                _held[side] -= removed;
                 _budget.Release(removed);
                 if (rows.Count == 0)
                 {
-                    _rows[row.Side].Remove(row.JoinKey);
+                    indexed.Remove(row.JoinKey);
                 }
             }
         }
-        _held -= unindexed;
         _budget.Release(unindexed);
         for (var side = 0; side < 2; side++)
         {
@@ -216,9 +232,10 @@ internal sealed class JoinStateCache : IDisposable
     private void Index(StoredJoinRow row, bool sorted)
     {
         row.Indexed = true;
-        if (!_rows![row.Side].TryGetValue(row.JoinKey, out var rows))
+        var indexed = _rows[row.Side]!;
+        if (!indexed.TryGetValue(row.JoinKey, out var rows))
         {
-            _rows[row.Side][row.JoinKey] = rows = [];
+            indexed[row.JoinKey] = rows = [];
         }
         if (sorted || rows.Count == 0 || StateKeys.Comparer.Compare(rows[^1].StateKey, row.StateKey) < 0)
         {
@@ -233,40 +250,42 @@ internal sealed class JoinStateCache : IDisposable
 
     public void Dispose()
     {
-        if (_rows is not null)
+        for (var side = 0; side < 2; side++)
         {
-            _budget.Release(_held);
-            _held = 0;
-            _rows = null;
-            foreach (var side in _unindexed)
-            {
-                side.Clear();
-            }
-            _probe.Clear();
+            Release(side);
         }
     }
 
-    /// <summary>Past the budget: rows are read from the store from now on, and their held copies go.</summary>
-    private void StopMirroring()
+    /// <summary>Past the budget: <paramref name="side"/>'s rows are read from the store from now on, and their held copies go.</summary>
+    private void StopMirroring(int side)
     {
-        foreach (var side in _rows!)
+        foreach (var rows in _rows[side]!.Values)
         {
-            foreach (var rows in side.Values)
-            {
-                foreach (var row in rows)
-                {
-                    row.Drop();
-                }
-            }
-        }
-        foreach (var side in _unindexed)
-        {
-            foreach (var row in side)
+            foreach (var row in rows)
             {
                 row.Drop();
             }
         }
-        Dispose();
+        foreach (var row in _unindexed[side])
+        {
+            row.Drop();
+        }
+        Release(side);
+    }
+
+    /// <summary>Lets go of <paramref name="side"/>'s held rows and gives their entries back to the budget.</summary>
+    private void Release(int side)
+    {
+        if (_rows[side] is null)
+        {
+            return;
+        }
+        _budget.Release(_held[side]);
+        _held[side] = 0;
+        _rows[side] = null;
+        _unindexed[side].Clear();
+        _unindexedEvicted[side] = 0;
+        _probe.Clear();
     }
 
     private sealed class ByStateKey : IComparer<StoredJoinRow>

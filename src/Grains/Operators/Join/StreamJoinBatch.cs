@@ -69,7 +69,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
             EmitUnmatched(side, values);
             return;
         }
-        var matched = joinable && (cache.Mirrors ? JoinCached(side, key, values) : JoinStored(side, key, values));
+        var matched = joinable && (cache.Mirrors(1 - side) ? JoinCached(side, key, values) : JoinStored(side, key, values));
         if (_semi && side == Left && matched)
         {
             // A left semi row is emitted once, at its first match, and then needs no state.
@@ -137,7 +137,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         return matched;
     }
 
-    /// <summary>As <see cref="JoinCached"/>, reading the other side's rows from the store (the cache is past its budget).</summary>
+    /// <summary>As <see cref="JoinCached"/>, reading the other side's rows from the store (the cache stopped mirroring them: past its budget).</summary>
     private bool JoinStored(int side, byte[] key, ReadOnlySpan<object?> row)
     {
         var matched = false;
@@ -218,7 +218,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         {
             if (op.Preserves(row.Side))
             {
-                var (matched, values) = cache.Mirrors ? (row.Matched, row.Row) : Read(row.StateKey);
+                var (matched, values) = cache.Mirrors(row.Side) ? (row.Matched, row.Row) : Read(row.StateKey);
                 if (!matched)
                 {
                     EmitUnmatched(row.Side, values);
