@@ -107,7 +107,7 @@ public sealed class SessionizerEquivalenceTests : IDisposable
     public void SessionJson_WritesTheSerializersBytes()
     {
         var random = new Random(11);
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < 400; i++)
         {
             var session = new Processing.BuiltIn.Sessionizer.Session
             {
@@ -116,7 +116,40 @@ public sealed class SessionizerEquivalenceTests : IDisposable
                 TotalAmount = random.Next(4) switch { 0 => 0, 1 => -0.0, 2 => random.NextDouble() * 1e300, _ => Math.Round(random.NextDouble() * 1000, 2) },
                 EventIds = [.. Enumerable.Range(0, random.Next(5)).Select(_ => RandomId(random))],
             };
-            Assert.Equal(Convert.ToHexString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(session)), Convert.ToHexString(Sluice.Operators.Sessions.SessionJson.Write(session)));
+            var timeout = random.NextInt64();
+            var expected = new GroupStateValue(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(session), timeout).Encode();
+            var held = Sluice.Operators.Sessions.HeldSession.From(session, null, -1);
+            Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(Sluice.Operators.Sessions.SessionJson.WriteValue(held, timeout)));
+        }
+    }
+
+    /// <summary>
+    /// A session folded on the typed path (ids appended as tokens, straight from their chars) against the processor's
+    /// own session: the same stored bytes, and the same emitted row after the state is read back as the general path reads it.
+    /// </summary>
+    [Fact]
+    public void HeldSession_FoldsWritesAndEmitsAsTheProcessor()
+    {
+        var random = new Random(12);
+        for (var i = 0; i < 400; i++)
+        {
+            var session = new Processing.BuiltIn.Sessionizer.Session();
+            var held = new Sluice.Operators.Sessions.HeldSession();
+            for (var e = random.Next(6); e > 0; e--)
+            {
+                var ms = BaseMs + random.Next(-1000, 1000);
+                var amount = Math.Round(random.NextDouble() * 100, 2);
+                var id = random.Next(4) == 0 ? ms.ToString(CultureInfo.InvariantCulture) : RandomId(random) + (random.Next(3) == 0 ? "+é" + (char)random.Next(0x20, 0x7F) : "");
+                Processing.BuiltIn.Sessionizer.Add(session, ms, amount, id);
+                var token = new byte[(id.Length * 6) + 2];
+                var length = 0;
+                Sluice.Operators.Sessions.SessionIds.AppendToken(ref token, ref length, id);
+                held.Add(ms, amount, token.AsSpan(0, length));
+            }
+            var stored = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(session);
+            Assert.Equal(Convert.ToHexString(new GroupStateValue(stored, 7).Encode()), Convert.ToHexString(Sluice.Operators.Sessions.SessionJson.WriteValue(held, 7)));
+            var readBack = System.Text.Json.JsonSerializer.Deserialize<Processing.BuiltIn.Sessionizer.Session>(stored)!;
+            Assert.Equal(Describe(Processing.BuiltIn.Sessionizer.Emit(["u"], readBack)), Describe(held.Emit(["u"])));
         }
     }
 
