@@ -88,6 +88,8 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
     private (int Start, int Length) AddId(long ticks, ReadOnlySpan<char> eventId, bool hasEventId)
     {
         var start = _idBytes;
+        // Room for the longest token first (each char escaped as \uXXXX, or 20 digits, and the quotes), so appending
+        // never resizes the rented buffer behind the pool's back.
         if (_ids.Length - _idBytes < (eventId.Length * 6) + 24)
         {
             var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_ids.Length * 2, _idBytes + (eventId.Length * 6) + 24));

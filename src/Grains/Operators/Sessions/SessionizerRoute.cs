@@ -9,7 +9,8 @@ namespace Sluice.Operators.Sessions;
 /// <summary>
 /// The agent side of the built-in sessionizer on columns: keys each selected row as the row route does (same late rows,
 /// same encoded keys, same key groups) and sends each key group one <see cref="SessionPayload"/> holding only what the
-/// processor reads, so no row is boxed and no keyed record made.
+/// processor reads, so no row is boxed and no keyed record made. The payloads are written into buffers the route keeps
+/// from batch to batch and lends to the router until the key groups have read them.
 /// </summary>
 internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, SessionizerInput input)
 {
