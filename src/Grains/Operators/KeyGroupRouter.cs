@@ -1,5 +1,4 @@
 using Sluice.Contracts;
-using Sluice.Operators.Aggregation;
 using Sluice.State.Encoding;
 
 namespace Sluice.Operators;
@@ -9,7 +8,7 @@ internal sealed class KeyGroupRouter(int keyGroups)
 {
     private readonly Dictionary<int, List<KeyedRecord>> _groups = [];
     private Dictionary<int, ReadOnlyMemory<byte>>? _partials;
-    private PartialAggregatesWriter? _lender;
+    private IPartialsLender? _lender;
 
     public int KeyGroups { get; } = keyGroups;
 
@@ -36,7 +35,7 @@ internal sealed class KeyGroupRouter(int keyGroups)
     public void AddPartials(int keyGroup, ReadOnlyMemory<byte> partials) => AddPartials(keyGroup, partials, null);
 
     /// <summary>As <see cref="AddPartials(int, ReadOnlyMemory{byte})"/>, in <paramref name="lender"/>'s buffer, lent until <see cref="Delivered"/>.</summary>
-    public void AddPartials(int keyGroup, ReadOnlyMemory<byte> partials, PartialAggregatesWriter? lender)
+    public void AddPartials(int keyGroup, ReadOnlyMemory<byte> partials, IPartialsLender? lender)
     {
         if (!TakesPartials)
         {

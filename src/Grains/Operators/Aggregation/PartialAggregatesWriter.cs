@@ -11,7 +11,7 @@ namespace Sluice.Operators.Aggregation;
 /// key groups all returned): a batch flushed while the last one's payloads are still lent writes into new buffers, so a
 /// payload is never overwritten while a key group may still read it. A warm batch allocates nothing.
 /// </summary>
-internal sealed class PartialAggregatesWriter
+internal sealed class PartialAggregatesWriter : IPartialsLender
 {
     private readonly List<int> _used = [];
     private Destination?[] _destinations = [];

@@ -1,7 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Text.Json;
-using Sluice.Processing.BuiltIn;
 using Sluice.State;
 
 namespace Sluice.Operators.Sessions;
@@ -9,7 +5,7 @@ namespace Sluice.Operators.Sessions;
 /// <summary>
 /// What the built-in sessionizer keeps beside a key group's store between batches (its <see cref="OperatorCache"/>
 /// value): the key group's pending timeouts (<see cref="SessionTimers"/>) and its open sessions
-/// decoded, with their stored timeout and value length. For the keys it holds it equals the store's working version
+/// as <see cref="HeldSession"/>s, with their stored timeout and value length. For the keys it holds it equals the store's working version
 /// after every batch (the batch writes each changed session to the store too, in the same bytes as the general path),
 /// and the window grain drops it whenever that version is thrown away, so a batch folds rows into the held session
 /// instead of reading and decoding it. Held sessions count against the silo's <see cref="StateCacheBudget"/>; sessions
@@ -17,7 +13,7 @@ namespace Sluice.Operators.Sessions;
 /// </summary>
 internal sealed class HotSessions : IDisposable
 {
-    private readonly Dictionary<byte[], Entry> _sessions = new(ByteKeyComparer.Instance);
+    private readonly Dictionary<byte[], HeldSession> _sessions = new(ByteKeyComparer.Instance);
     private readonly StateCacheBudget _budget;
 
     private HotSessions(StateCacheBudget budget) => _budget = budget;
@@ -38,14 +34,13 @@ internal sealed class HotSessions : IDisposable
         var hot = new HotSessions(budget);
         foreach (var (key, value) in store.Iterate())
         {
-            var stored = GroupStateValue.Decode(value);
-            if (stored.TimeoutMs is { } timeout)
+            if (GroupStateValue.Decode(value).TimeoutMs is { } timeout)
             {
                 hot.Timers.Add(timeout, key);
             }
             if (hot._budget.Available > 0)
             {
-                hot.TryHold(key, Decode(stored.Json), stored.TimeoutMs, value.Length);
+                hot.TryHold(key, SessionJson.Read(value));
             }
             else
             {
@@ -55,23 +50,22 @@ internal sealed class HotSessions : IDisposable
         return hot;
     }
 
-    /// <summary>The held session of <paramref name="key"/>, or a null reference; valid until the next change to the held set.</summary>
-    public ref Entry Find(ReadOnlySpan<byte> key) =>
-        ref CollectionsMarshal.GetValueRefOrNullRef(_sessions.GetAlternateLookup<ReadOnlySpan<byte>>(), key);
+    /// <summary>The held session of <paramref name="key"/>, or null.</summary>
+    public HeldSession? Find(byte[] key) => _sessions.GetValueOrDefault(key);
 
     /// <summary>The key array of a held session, so a batch that meets the key again as bytes need not copy it.</summary>
     public byte[]? KeyOf(ReadOnlySpan<byte> key) =>
         _sessions.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var held, out _) ? held : null;
 
     /// <summary>Holds a session the store has (or just got), if the budget has room.</summary>
-    public bool TryHold(byte[] key, Sessionizer.Session session, long? timeoutMs, int storedLength)
+    public bool TryHold(byte[] key, HeldSession session)
     {
         if (!_budget.TryTake())
         {
             HoldsAll = false;
             return false;
         }
-        _sessions.Add(key, new Entry(session, timeoutMs, storedLength));
+        _sessions.Add(key, session);
         return true;
     }
 
@@ -89,15 +83,5 @@ internal sealed class HotSessions : IDisposable
         _budget.Release(_sessions.Count);
         _sessions.Clear();
         HoldsAll = false;
-    }
-
-    public static Sessionizer.Session Decode(byte[] json) => JsonSerializer.Deserialize<Sessionizer.Session>(json)!;
-
-    /// <summary>A held session: the decoded state, its stored timeout, and the length of its value in the store's committed version.</summary>
-    public struct Entry(Sessionizer.Session session, long? timeoutMs, int storedLength)
-    {
-        public Sessionizer.Session Session = session;
-        public long? TimeoutMs = timeoutMs;
-        public int StoredLength = storedLength;
     }
 }

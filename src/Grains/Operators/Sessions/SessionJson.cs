@@ -1,46 +1,58 @@
 using System.Buffers;
 using System.Text.Json;
 using Sluice.Processing.BuiltIn;
+using Sluice.State.Encoding;
 
 namespace Sluice.Operators.Sessions;
 
 /// <summary>
-/// A session's stored JSON, written with the calls <see cref="JsonSerializer"/> makes for
+/// A held session's stored value: <see cref="GroupStateValue"/> over the session's JSON, the bytes the general path
+/// stores for it. The JSON is written with the calls <see cref="JsonSerializer"/> makes for
 /// <see cref="Sessionizer.Session"/> with default options (its properties in declaration order, the same writer and
-/// encoder), so the bytes are the general path's, into one reused buffer instead of the serializer's per-call state.
+/// encoder), the event ids copied as the tokens the session keeps, into reused buffers: one array per value.
 /// </summary>
 internal static class SessionJson
 {
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
+    private static ArrayBufferWriter<byte>? t_json;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_value;
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    public static byte[] Write(Sessionizer.Session session)
+    /// <summary>The same bytes as <c>new GroupStateValue(JsonSerializer.SerializeToUtf8Bytes(session), timeoutMs).Encode()</c>.</summary>
+    public static byte[] WriteValue(HeldSession session, long timeoutMs)
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
-        buffer.ResetWrittenCount();
-        var writer = t_writer ??= new Utf8JsonWriter(buffer);
-        writer.Reset(buffer);
+        var json = t_json ??= new ArrayBufferWriter<byte>(512);
+        json.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(json);
+        writer.Reset(json);
         writer.WriteStartObject();
         writer.WriteNumber("StartMs"u8, session.StartMs);
         writer.WriteNumber("LastMs"u8, session.LastMs);
         writer.WriteNumber("TotalAmount"u8, session.TotalAmount);
         writer.WritePropertyName("EventIds"u8);
-        writer.WriteStartArray();
-        foreach (var id in session.EventIds)
-        {
-            writer.WriteStringValue(id);
-        }
-        writer.WriteEndArray();
-        writer.WriteEndObject();
         writer.Flush();
-        var json = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity > 64 * 1024)
+        json.Write(session.Ids);
+        json.Write("]}"u8);
+        var value = t_value ??= new ArrayBufferWriter<byte>(512);
+        value.ResetWrittenCount();
+        RowCodec.WriteBinary(value, json.WrittenSpan);
+        RowCodec.WriteLong(value, timeoutMs);
+        var bytes = value.WrittenSpan.ToArray();
+        if (json.Capacity > 64 * 1024 || value.Capacity > 64 * 1024)
         {
-            (t_buffer, t_writer) = (null, null);
+            (t_json, t_value, t_writer) = (null, null, null);
         }
-        return json;
+        return bytes;
+    }
+
+    /// <summary>A stored value read as the general path reads it (through the serializer), with its length.</summary>
+    public static HeldSession Read(byte[] value)
+    {
+        var stored = GroupStateValue.Decode(value);
+        return HeldSession.From(JsonSerializer.Deserialize<Sessionizer.Session>(stored.Json)!, stored.TimeoutMs, value.Length);
     }
 }

@@ -33,8 +33,8 @@ internal static class SessionPayload
         writer.Advance(at);
     }
 
-    /// <summary>Reads the row at <paramref name="offset"/>, moving it past the row; the key is a slice of the payload.</summary>
-    public static SessionEvent Read(ReadOnlySpan<byte> payload, ref int offset, out ReadOnlySpan<byte> key)
+    /// <summary>Reads the row at <paramref name="offset"/>, moving it past the row; the key and the id are slices of the payload.</summary>
+    public static PayloadEvent Read(ReadOnlySpan<byte> payload, ref int offset, out ReadOnlySpan<byte> key)
     {
         var span = payload[offset..];
         var at = ReadVarint(span, out var keyLength);
@@ -44,14 +44,10 @@ internal static class SessionPayload
         var amount = BinaryPrimitives.ReadDoubleLittleEndian(span[(at + 8)..]);
         var idChars = BinaryPrimitives.ReadInt32LittleEndian(span[(at + 16)..]);
         at += 20;
-        string? id = null;
-        if (idChars >= 0)
-        {
-            id = idChars == 0 ? "" : new string(MemoryMarshal.Cast<byte, char>(span.Slice(at, idChars * 2)));
-            at += idChars * 2;
-        }
+        var id = idChars > 0 ? MemoryMarshal.Cast<byte, char>(span.Slice(at, idChars * 2)) : default;
+        at += Math.Max(idChars, 0) * 2;
         offset += at;
-        return new SessionEvent(ticks, amount, id);
+        return new PayloadEvent(ticks, amount, id, idChars >= 0);
     }
 
     private static int WriteVarint(Span<byte> span, uint value)

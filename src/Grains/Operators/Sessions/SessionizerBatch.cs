@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Sluice.Contracts;
@@ -11,23 +12,26 @@ namespace Sluice.Operators.Sessions;
 /// One batch of the built-in <see cref="Sessionizer"/> (flatMapGroupsWithState with an event-time timeout) in one key
 /// group: the typed path of <see cref="GroupsWithStateBatch"/>. It takes rows as keyed records or as
 /// <see cref="SessionPayload"/>s, folds each key's rows (in event-time order, ties in arrival order, as the processor
-/// sorts them) into its session through the processor's own methods, and times sessions out as the general path does:
-/// the same output rows, the same stored bytes, the same timers. Sessions stay decoded between batches in
-/// <see cref="HotSessions"/>.
+/// sorts them) into its session as the processor does, and times sessions out as the general path does: the same
+/// output rows, the same stored bytes, the same timers. Sessions stay held between batches in <see cref="HotSessions"/>;
+/// an event's id goes from the payload to the session's JSON tokens (<see cref="SessionIds"/>) without becoming a
+/// string, and the batch's buffers are pooled, so a batch allocates per key, not per event.
 /// </summary>
 internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store, HotSessions hot) : IStatefulBatch
 {
-    private static readonly Comparison<(SessionEvent Event, int Arrival)> ByTime =
+    private static readonly Comparison<(Event Event, int Arrival)> ByTime =
         static (a, b) => a.Event.Ticks != b.Event.Ticks ? a.Event.Ticks.CompareTo(b.Event.Ticks) : a.Arrival.CompareTo(b.Arrival);
 
     // The batch's events in arrival order, each key's chained through _next from its chain's first to last event, so a
-    // key costs a dictionary entry and no list of its own.
+    // key costs a dictionary entry and no list of its own; each event's id token is a slice of _ids.
     private readonly Dictionary<byte[], (int First, int Last)> _keys = new(ByteKeyComparer.Instance);
     private readonly List<object?[]> _output = [];
-    private SessionEvent[] _events = new SessionEvent[256];
-    private int[] _next = new int[256];
+    private Event[] _events = ArrayPool<Event>.Shared.Rent(256);
+    private int[] _next = ArrayPool<int>.Shared.Rent(256);
+    private byte[] _ids = ArrayPool<byte>.Shared.Rent(4096);
+    private int _idBytes;
     private int _count;
-    private (SessionEvent Event, int Arrival)[] _scratch = new (SessionEvent, int)[16];
+    private (Event Event, int Arrival)[] _scratch = new (Event, int)[16];
 
     public long? NextProcessingTimerMs => null;
 
@@ -35,7 +39,9 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
     {
         foreach (var (key, row) in records)
         {
-            Add(ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var exists), exists, input.EventOf(row));
+            var e = input.EventOf(row);
+            var id = AddId(e.Ticks, e.EventId, e.EventId is not null);
+            Add(ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var exists), exists, new Event(e.Ticks, e.Amount, id));
         }
     }
 
@@ -46,14 +52,15 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         for (var offset = 0; offset < payload.Length;)
         {
             var e = SessionPayload.Read(payload, ref offset, out var key);
+            var added = new Event(e.Ticks, e.Amount, AddId(e.Ticks, e.EventId, e.HasEventId));
             ref var chain = ref CollectionsMarshal.GetValueRefOrNullRef(lookup, key);
             if (Unsafe.IsNullRef(ref chain))
             {
-                Add(ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, hot.KeyOf(key) ?? key.ToArray(), out _), false, e);
+                Add(ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, hot.KeyOf(key) ?? key.ToArray(), out _), false, added);
             }
             else
             {
-                Add(ref chain, true, e);
+                Add(ref chain, true, added);
             }
         }
     }
@@ -73,15 +80,40 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
                 TimeOut(key, current);
             }
         }
+        ReturnBuffers();
         return _output;
     }
 
-    private void Add(ref (int First, int Last) chain, bool exists, SessionEvent e)
+    /// <summary>Writes the event's id token (the processor's id: the event id, or its epoch milliseconds) to the batch's ids.</summary>
+    private (int Start, int Length) AddId(long ticks, ReadOnlySpan<char> eventId, bool hasEventId)
+    {
+        var start = _idBytes;
+        // Room for the longest token first (each char escaped as \uXXXX, or 20 digits, and the quotes), so appending
+        // never resizes the rented buffer behind the pool's back.
+        if (_ids.Length - _idBytes < (eventId.Length * 6) + 24)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_ids.Length * 2, _idBytes + (eventId.Length * 6) + 24));
+            _ids.AsSpan(0, _idBytes).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_ids);
+            _ids = larger;
+        }
+        if (hasEventId)
+        {
+            SessionIds.AppendToken(ref _ids, ref _idBytes, eventId);
+        }
+        else
+        {
+            SessionIds.AppendToken(ref _ids, ref _idBytes, Sessionizer.MsOf(new DateTime(ticks)));
+        }
+        return (start, _idBytes - start);
+    }
+
+    private void Add(ref (int First, int Last) chain, bool exists, Event e)
     {
         if (_count == _events.Length)
         {
-            Array.Resize(ref _events, _count * 2);
-            Array.Resize(ref _next, _count * 2);
+            Grow(ref _events, _count);
+            Grow(ref _next, _count);
         }
         (_events[_count], _next[_count]) = (e, -1);
         if (exists)
@@ -96,8 +128,24 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         _count++;
     }
 
+    private static void Grow<T>(ref T[] array, int count)
+    {
+        var larger = ArrayPool<T>.Shared.Rent(count * 2);
+        array.AsSpan(0, count).CopyTo(larger);
+        ArrayPool<T>.Shared.Return(array);
+        array = larger;
+    }
+
+    private void ReturnBuffers()
+    {
+        ArrayPool<Event>.Shared.Return(_events);
+        ArrayPool<int>.Shared.Return(_next);
+        ArrayPool<byte>.Shared.Return(_ids);
+        (_events, _next, _ids, _count, _idBytes) = ([], [], [], 0, 0);
+    }
+
     /// <summary>A key's events in event-time order, ties in arrival order (the processor's sort is stable); valid until the next call.</summary>
-    private ReadOnlySpan<(SessionEvent Event, int Arrival)> Sorted((int First, int Last) chain)
+    private ReadOnlySpan<(Event Event, int Arrival)> Sorted((int First, int Last) chain)
     {
         var n = 0;
         for (var i = chain.First; i >= 0; i = _next[i])
@@ -115,55 +163,42 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
     }
 
     /// <summary>A call with rows: the processor updates the session and times it out a gap after its last event.</summary>
-    private void Fold(byte[] key, ReadOnlySpan<(SessionEvent Event, int Arrival)> events, long watermarkMs)
+    private void Fold(byte[] key, ReadOnlySpan<(Event Event, int Arrival)> events, long watermarkMs)
     {
-        ref var held = ref hot.Find(key);
-        var isHeld = !Unsafe.IsNullRef(ref held);
-        var (session, oldTimeout, storedLength) = isHeld ? (held.Session, held.TimeoutMs, held.StoredLength) : Read(key) ?? (new Sessionizer.Session(), null, -1);
+        var held = hot.Find(key);
+        var session = held ?? Read(key) ?? new HeldSession();
         foreach (var (e, _) in events)
         {
-            e.AddTo(session);
+            session.Add(Sessionizer.MsOf(new DateTime(e.Ticks)), e.Amount, _ids.AsSpan(e.Id.Start, e.Id.Length));
         }
-        var timeout = Sessionizer.TimeoutOf(session, watermarkMs);
-        var value = new GroupStateValue(SessionJson.Write(session), timeout).Encode();
-        StateWrites.Write(store, key, value, storedLength);
-        if (oldTimeout != timeout)
+        var timeout = Sessionizer.TimeoutOf(session.LastMs, watermarkMs);
+        var value = SessionJson.WriteValue(session, timeout);
+        StateWrites.Write(store, key, value, session.StoredLength);
+        if (session.TimeoutMs != timeout)
         {
             hot.Timers.Add(timeout, key);
         }
-        if (isHeld)
+        (session.TimeoutMs, session.StoredLength) = (timeout, value.Length);
+        if (held is null)
         {
-            (held.TimeoutMs, held.StoredLength) = (timeout, value.Length);
-        }
-        else
-        {
-            hot.TryHold(key, session, timeout, value.Length);
+            hot.TryHold(key, session);
         }
     }
 
     /// <summary>A timeout without rows: the processor emits the session and removes it.</summary>
-    private void TimeOut(byte[] key, (Sessionizer.Session Session, long? TimeoutMs, int StoredLength) current)
+    private void TimeOut(byte[] key, HeldSession session)
     {
-        _output.Add(Sessionizer.Emit(RowCodec.Decode(key), current.Session));
-        StateWrites.Write(store, key, null, current.StoredLength);
+        _output.Add(session.Emit(RowCodec.Decode(key)));
+        StateWrites.Write(store, key, null, session.StoredLength);
         hot.Drop(key);
     }
 
     /// <summary>The key's session, held or stored (null: none).</summary>
-    private (Sessionizer.Session Session, long? TimeoutMs, int StoredLength)? Current(byte[] key)
-    {
-        ref var held = ref hot.Find(key);
-        return Unsafe.IsNullRef(ref held) ? Read(key) : (held.Session, held.TimeoutMs, held.StoredLength);
-    }
+    private HeldSession? Current(byte[] key) => hot.Find(key) ?? Read(key);
 
     /// <summary>A session not held: from the store, unless every stored session is held (then the key has none).</summary>
-    private (Sessionizer.Session Session, long? TimeoutMs, int StoredLength)? Read(byte[] key)
-    {
-        if (hot.HoldsAll || store.Get(key) is not { } bytes)
-        {
-            return null;
-        }
-        var stored = GroupStateValue.Decode(bytes);
-        return (HotSessions.Decode(stored.Json), stored.TimeoutMs, bytes.Length);
-    }
+    private HeldSession? Read(byte[] key) => hot.HoldsAll || store.Get(key) is not { } bytes ? null : SessionJson.Read(bytes);
+
+    /// <summary>One row of the batch: its event time, amount, and its id's token in the batch's ids.</summary>
+    private readonly record struct Event(long Ticks, double Amount, (int Start, int Length) Id);
 }

@@ -9,7 +9,8 @@ namespace Sluice.Operators.Sessions;
 /// <summary>
 /// The agent side of the built-in sessionizer on columns: keys each selected row as the row route does (same late rows,
 /// same encoded keys, same key groups) and sends each key group one <see cref="SessionPayload"/> holding only what the
-/// processor reads, so no row is boxed and no keyed record made.
+/// processor reads, so no row is boxed and no keyed record made. The payloads are written into buffers the route keeps
+/// from batch to batch and lends to the router until the key groups have read them.
 /// </summary>
 internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, SessionizerInput input)
 {
@@ -23,21 +24,22 @@ internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, Se
 
     public void Route(ColumnBatch batch, BatchContext context, KeyGroupRouter output, LateRowSet late)
     {
-        // One agent routes one batch at a time; the exchange only keeps a plan shared by agents safe, never contended.
-        var scratch = Interlocked.Exchange(ref _spare, null) ?? new Scratch(keyColumns.Length);
-        try
+        // One agent routes one batch at a time; the exchange only keeps a plan shared by agents safe, never contended. A
+        // scratch whose payloads are lent comes back when the key groups have read them (Scratch.Release); one whose
+        // calls failed is left to whoever may still read it, and the next batch takes a new one.
+        var scratch = Interlocked.Exchange(ref _spare, null) ?? new Scratch(this, keyColumns.Length);
+        var lent = Route(batch, context, output, late, scratch);
+        Array.Clear(scratch.Key);
+        if (!lent)
         {
-            Route(batch, context, output, late, scratch.Key, scratch.Payloads);
-        }
-        finally
-        {
-            Array.Clear(scratch.Key);
             _spare = scratch;
         }
     }
 
-    private void Route(ColumnBatch batch, BatchContext context, KeyGroupRouter output, LateRowSet late, object?[] keyValues, Dictionary<int, ArrayBufferWriter<byte>> payloads)
+    /// <summary>Routes the batch's rows; whether any payload was lent to <paramref name="output"/>.</summary>
+    private bool Route(ColumnBatch batch, BatchContext context, KeyGroupRouter output, LateRowSet late, Scratch scratch)
     {
+        var (keyValues, payloads) = (scratch.Key, scratch.Payloads);
         var watermark = watermarkColumn >= 0 ? batch.Column(watermarkColumn) : null;
         var eventTime = batch.Column(Input.EventTime);
         var amount = batch.Column(Input.Amount);
@@ -67,13 +69,16 @@ internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, Se
             }
             SessionPayload.Write(payload, key, new SessionEvent(Ticks(eventTime, r), Amount(amount, r), eventId is null ? null : eventId.GetValue(r)?.ToString() ?? ""));
         }
+        var lent = false;
         foreach (var (group, payload) in payloads)
         {
             if (payload.WrittenCount > 0)
             {
-                output.AddPartials(group, payload.WrittenSpan.ToArray());
+                output.AddPartials(group, payload.WrittenMemory, scratch);
+                lent = true;
             }
         }
+        return lent;
     }
 
     /// <summary>The row route's late test: the watermark column's event time (null: never late).</summary>
@@ -100,11 +105,13 @@ internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, Se
         return values;
     }
 
-    /// <summary>An agent's buffers for one batch: the key's values and a payload writer per key group.</summary>
-    private sealed class Scratch(int keys)
+    /// <summary>An agent's buffers for one batch: the key's values and a payload writer per key group, lent to the router.</summary>
+    private sealed class Scratch(SessionizerRoute route, int keys) : IPartialsLender
     {
         public object?[] Key { get; } = new object?[keys];
 
         public Dictionary<int, ArrayBufferWriter<byte>> Payloads { get; } = [];
+
+        public void Release() => route._spare = this;
     }
 }

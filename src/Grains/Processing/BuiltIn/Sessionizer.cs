@@ -35,8 +35,8 @@ public sealed class Sessionizer : StatefulProcessor<Sessionizer.Session>
         state.SetTimeoutTimestamp(TimeoutOf(session, state.GetCurrentWatermarkMs()));
     }
 
-    // The operator's typed path (SessionizerBatch) folds rows and emits sessions through these same three methods, so
-    // both paths give the same state and rows by construction.
+    // The operator's typed path (SessionizerBatch, HeldSession) times out and emits sessions through these same methods
+    // and mirrors Add on its own session type (its event ids kept as their JSON); the equivalence tests hold the two alike.
 
     /// <summary>An event time in epoch milliseconds, as the processor has always computed it (through a double).</summary>
     internal static long MsOf(DateTime eventTime) => (long)(eventTime - DateTime.UnixEpoch).TotalMilliseconds;
@@ -51,11 +51,16 @@ public sealed class Sessionizer : StatefulProcessor<Sessionizer.Session>
     }
 
     /// <summary>The session's timeout after a call with rows: a gap after its last event, never behind the watermark.</summary>
-    internal static long TimeoutOf(Session session, long watermarkMs) => Math.Max(session.LastMs + (long)Gap.TotalMilliseconds, watermarkMs);
+    internal static long TimeoutOf(Session session, long watermarkMs) => TimeoutOf(session.LastMs, watermarkMs);
 
-    internal static object?[] Emit(object?[] key, Session s) =>
-        [key[0]?.ToString(), DateTime.UnixEpoch.AddMilliseconds(s.StartMs), DateTime.UnixEpoch.AddMilliseconds(s.LastMs + (long)Gap.TotalMilliseconds),
-         string.Join(",", s.EventIds), s.TotalAmount];
+    internal static long TimeoutOf(long lastMs, long watermarkMs) => Math.Max(lastMs + (long)Gap.TotalMilliseconds, watermarkMs);
+
+    internal static object?[] Emit(object?[] key, Session s) => Emit(key, s.StartMs, s.LastMs, string.Join(",", s.EventIds), s.TotalAmount);
+
+    /// <summary>The row of a session whose event ids are already joined by commas.</summary>
+    internal static object?[] Emit(object?[] key, long startMs, long lastMs, string eventIds, double totalAmount) =>
+        [key[0]?.ToString(), DateTime.UnixEpoch.AddMilliseconds(startMs), DateTime.UnixEpoch.AddMilliseconds(lastMs + (long)Gap.TotalMilliseconds),
+         eventIds, totalAmount];
 
     /// <summary>A user's open session.</summary>
     public sealed class Session
