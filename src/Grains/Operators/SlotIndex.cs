@@ -1,6 +1,6 @@
-using System.Buffers.Binary;
-using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+using Sluice.State.Encoding;
 
 namespace Sluice.Operators;
 
@@ -97,38 +97,28 @@ internal sealed class SlotIndex
     }
 
     /// <summary>
-    /// A hash of the key's bytes: eight at a time, multiplied and folded, then mixed (MurmurHash3's finalizer), so keys
-    /// that differ in any byte spread over the low bits linear probing uses.
+    /// The index's hash of a key: the high half of its <see cref="RowCodec.KeyHashOf"/> (the routing hash, whose low
+    /// bits pick the key group and so are alike for every key of one), well mixed in every bit linear probing uses.
     /// </summary>
-    public static int Hash(ReadOnlySpan<byte> key)
-    {
-        var h = 0x9E37_79B9_7F4A_7C15UL ^ (ulong)key.Length;
-        while (key.Length >= 8)
-        {
-            h = BitOperations.RotateLeft((h ^ BinaryPrimitives.ReadUInt64LittleEndian(key)) * 0xBF58_476D_1CE4_E5B9UL, 31);
-            key = key[8..];
-        }
-        if (key.Length > 0)
-        {
-            ulong tail = 0;
-            for (var i = 0; i < key.Length; i++)
-            {
-                tail |= (ulong)key[i] << (8 * i);
-            }
-            h = BitOperations.RotateLeft((h ^ tail) * 0xBF58_476D_1CE4_E5B9UL, 31);
-        }
-        return (int)Mix(h);
-    }
+    public static int Hash(ReadOnlySpan<byte> key) => HashOf(RowCodec.KeyHashOf(key));
 
+    /// <summary><see cref="Hash"/> of a key whose <see cref="RowCodec.KeyHashOf"/> is <paramref name="keyHash"/> (an agent sent it with the key).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Mix(ulong h)
+    public static int HashOf(ulong keyHash) => (int)(keyHash >> 32);
+
+    /// <summary>
+    /// Asks the CPU to bring the home bucket of <paramref name="hash"/> into cache: a caller that knows the hashes of
+    /// the keys it will look up next (a payload's) prefetches a few ahead, so a lookup in an index larger than the
+    /// caches does not wait for memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(int hash)
     {
-        h ^= h >> 33;
-        h *= 0xFF51_AFD7_ED55_8CCDUL;
-        h ^= h >> 33;
-        h *= 0xC4CE_B9FE_1A85_EC53UL;
-        h ^= h >> 33;
-        return h;
+        if (Sse.IsSupported)
+        {
+            var buckets = _buckets;
+            Sse.Prefetch0(Unsafe.AsPointer(ref buckets[hash & (buckets.Length - 1)]));
+        }
     }
 
     private void Grow()

@@ -19,6 +19,9 @@ namespace Sluice.Operators;
 /// </summary>
 internal sealed class TypedAggregationBatch : IStatefulBatch
 {
+    /// <summary>How many keys ahead of the one it looks up <see cref="ApplyPartials"/> prefetches a bucket.</summary>
+    private const int PrefetchDistance = 8;
+
     private readonly AggregationOperator _op;
     private readonly IStateStore _store;
     private readonly TypedHotGroups _hot;
@@ -49,7 +52,10 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         }
     }
 
-    /// <summary>Numbers the payload's keys by the batch's ordinals, then merges each aggregate's lanes in one pass.</summary>
+    /// <summary>
+    /// Numbers the payload's keys by the batch's ordinals, then merges each aggregate's lanes in one pass. Each key is
+    /// found by the hash it came with, and the bucket of the key <see cref="PrefetchDistance"/> on is prefetched.
+    /// </summary>
     public void ApplyPartials(ReadOnlyMemory<byte> partials)
     {
         var reader = _hot.Partials;
@@ -58,9 +64,18 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         {
             _ordinals = new int[Math.Max(count, _ordinals.Length * 2)];
         }
+        var hashes = reader.Hashes;
+        for (var group = 0; group < Math.Min(PrefetchDistance, count); group++)
+        {
+            _hot.Prefetch(hashes[group]);
+        }
         for (var group = 0; group < count; group++)
         {
-            _ordinals[group] = _hot.Touch(reader.NextKey());
+            if (group + PrefetchDistance < count)
+            {
+                _hot.Prefetch(hashes[group + PrefetchDistance]);
+            }
+            _ordinals[group] = _hot.Touch(reader.NextKey(), hashes[group]);
         }
         reader.Close();
         _hot.MergePartials(reader, _ordinals.AsSpan(0, count));

@@ -95,6 +95,17 @@ internal sealed class TypedHotGroups : IDisposable
         return Touch(slot >= 0 ? slot : Add(key.ToArray(), hash));
     }
 
+    /// <summary>As <see cref="Touch(ReadOnlySpan{byte})"/>, for a key whose <see cref="State.Encoding.RowCodec.KeyHashOf"/> came with it.</summary>
+    public int Touch(ReadOnlySpan<byte> key, ulong keyHash)
+    {
+        var hash = SlotIndex.HashOf(keyHash);
+        var slot = _index.Find(key, hash);
+        return Touch(slot >= 0 ? slot : Add(key.ToArray(), hash));
+    }
+
+    /// <summary>Brings the index's bucket of a key to be touched soon into cache (<see cref="SlotIndex.Prefetch"/>).</summary>
+    public void Prefetch(ulong keyHash) => _index.Prefetch(SlotIndex.HashOf(keyHash));
+
     /// <inheritdoc cref="Touch(ReadOnlySpan{byte})"/>
     public int Touch(byte[] key)
     {
