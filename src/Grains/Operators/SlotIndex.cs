@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using Sluice.State.Encoding;
 
@@ -109,15 +110,51 @@ internal sealed class SlotIndex
     /// <summary>
     /// Asks the CPU to bring the home bucket of <paramref name="hash"/> into cache: a caller that knows the hashes of
     /// the keys it will look up next (a payload's) prefetches a few ahead, so a lookup in an index larger than the
-    /// caches does not wait for memory.
+    /// caches does not wait for memory. The first of three steps, each a few keys later than the one before, so each
+    /// finds in cache what it reads: the bucket, then the slot it names (<see cref="PrefetchKeyOf"/>), then the key's
+    /// bytes (<see cref="PrefetchKeyBytes"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void Prefetch(int hash)
+    public void PrefetchBucket(int hash)
+    {
+        var buckets = _buckets;
+        Prefetch(ref buckets[hash & (buckets.Length - 1)]);
+    }
+
+    /// <summary>
+    /// The slot named by <paramref name="hash"/>'s home bucket when it holds that hash (-1: none, the key is likely new
+    /// or further on), with the reference to its key brought into cache.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int PrefetchKeyOf(int hash)
+    {
+        var bucket = _buckets[hash & (_buckets.Length - 1)];
+        if (bucket.Hash != hash || bucket.Entry == 0)
+        {
+            return -1;
+        }
+        Prefetch(ref _keys[bucket.Entry - 1]);
+        return bucket.Entry - 1;
+    }
+
+    /// <summary>The bytes of the key named by <paramref name="hash"/>'s home bucket into cache, when it holds that hash.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchKeyBytes(int hash)
+    {
+        var bucket = _buckets[hash & (_buckets.Length - 1)];
+        if (bucket.Hash == hash && bucket.Entry != 0 && _keys[bucket.Entry - 1] is { } key)
+        {
+            Prefetch(ref MemoryMarshal.GetArrayDataReference(key));
+        }
+    }
+
+    /// <summary>A hint only: prefetching never faults, so a stale address (the GC moved the array) costs nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Prefetch<T>(ref T at)
     {
         if (Sse.IsSupported)
         {
-            var buckets = _buckets;
-            Sse.Prefetch0(Unsafe.AsPointer(ref buckets[hash & (buckets.Length - 1)]));
+            Sse.Prefetch0(Unsafe.AsPointer(ref at));
         }
     }
 

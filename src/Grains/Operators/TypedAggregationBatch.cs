@@ -19,8 +19,8 @@ namespace Sluice.Operators;
 /// </summary>
 internal sealed class TypedAggregationBatch : IStatefulBatch
 {
-    /// <summary>How many keys ahead of the one it looks up <see cref="ApplyPartials"/> prefetches a bucket.</summary>
-    private const int PrefetchDistance = 8;
+    /// <summary>How many keys apart <see cref="ApplyPartials"/>'s prefetch steps run (the first this times three ahead of the lookup).</summary>
+    private const int PrefetchDistance = 4;
 
     private readonly AggregationOperator _op;
     private readonly IStateStore _store;
@@ -54,7 +54,8 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
 
     /// <summary>
     /// Numbers the payload's keys by the batch's ordinals, then merges each aggregate's lanes in one pass. Each key is
-    /// found by the hash it came with, and the bucket of the key <see cref="PrefetchDistance"/> on is prefetched.
+    /// found by the hash it came with, and what finding a key reads is prefetched in steps
+    /// (<see cref="TypedHotGroups.Prefetch"/>) <see cref="PrefetchDistance"/> keys apart.
     /// </summary>
     public void ApplyPartials(ReadOnlyMemory<byte> partials)
     {
@@ -65,17 +66,20 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
             _ordinals = new int[Math.Max(count, _ordinals.Length * 2)];
         }
         var hashes = reader.Hashes;
-        for (var group = 0; group < Math.Min(PrefetchDistance, count); group++)
+        for (var group = -3 * PrefetchDistance; group < count; group++)
         {
-            _hot.Prefetch(hashes[group]);
-        }
-        for (var group = 0; group < count; group++)
-        {
-            if (group + PrefetchDistance < count)
+            for (var step = 0; step < 3; step++)
             {
-                _hot.Prefetch(hashes[group + PrefetchDistance]);
+                var ahead = group + ((3 - step) * PrefetchDistance);
+                if ((uint)ahead < (uint)count)
+                {
+                    _hot.Prefetch(hashes[ahead], step);
+                }
             }
-            _ordinals[group] = _hot.Touch(reader.NextKey(), hashes[group]);
+            if (group >= 0)
+            {
+                _ordinals[group] = _hot.Touch(reader.NextKey(), hashes[group]);
+            }
         }
         reader.Close();
         _hot.MergePartials(reader, _ordinals.AsSpan(0, count));

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Sluice.Operators.Aggregation;
 
@@ -103,8 +104,28 @@ internal sealed class TypedHotGroups : IDisposable
         return Touch(slot >= 0 ? slot : Add(key.ToArray(), hash));
     }
 
-    /// <summary>Brings the index's bucket of a key to be touched soon into cache (<see cref="SlotIndex.Prefetch"/>).</summary>
-    public void Prefetch(ulong keyHash) => _index.Prefetch(SlotIndex.HashOf(keyHash));
+    /// <summary>
+    /// Brings into cache what touching a key soon will read, in three steps each called a few keys before the next
+    /// (see <see cref="SlotIndex.PrefetchBucket"/>): <paramref name="step"/> 0 its bucket, 1 its slot's entries here, 2 its key's bytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(ulong keyHash, int step)
+    {
+        var hash = SlotIndex.HashOf(keyHash);
+        if (step == 0)
+        {
+            _index.PrefetchBucket(hash);
+        }
+        else if (step == 2)
+        {
+            _index.PrefetchKeyBytes(hash);
+        }
+        else if (_index.PrefetchKeyOf(hash) is var slot and >= 0)
+        {
+            SlotIndex.Prefetch(ref _ordinal[slot]);
+            SlotIndex.Prefetch(ref _lastUsed[slot]);
+        }
+    }
 
     /// <inheritdoc cref="Touch(ReadOnlySpan{byte})"/>
     public int Touch(byte[] key)
