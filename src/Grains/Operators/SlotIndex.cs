@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using Sluice.State.Encoding;
 
 namespace Sluice.Operators;
@@ -118,7 +117,7 @@ internal sealed class SlotIndex
     public void PrefetchBucket(int hash)
     {
         var buckets = _buckets;
-        Prefetch(ref buckets[hash & (buckets.Length - 1)]);
+        CacheHint.Prefetch(ref buckets[hash & (buckets.Length - 1)]);
     }
 
     /// <summary>
@@ -133,7 +132,7 @@ internal sealed class SlotIndex
         {
             return -1;
         }
-        Prefetch(ref _keys[bucket.Entry - 1]);
+        CacheHint.Prefetch(ref _keys[bucket.Entry - 1]);
         return bucket.Entry - 1;
     }
 
@@ -144,17 +143,7 @@ internal sealed class SlotIndex
         var bucket = _buckets[hash & (_buckets.Length - 1)];
         if (bucket.Hash == hash && bucket.Entry != 0 && _keys[bucket.Entry - 1] is { } key)
         {
-            Prefetch(ref MemoryMarshal.GetArrayDataReference(key));
-        }
-    }
-
-    /// <summary>A hint only: prefetching never faults, so a stale address (the GC moved the array) costs nothing.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void Prefetch<T>(ref T at)
-    {
-        if (Sse.IsSupported)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref at));
+            CacheHint.Prefetch(ref MemoryMarshal.GetArrayDataReference(key));
         }
     }
 

@@ -122,8 +122,8 @@ internal sealed class TypedHotGroups : IDisposable
         }
         else if (_index.PrefetchKeyOf(hash) is var slot and >= 0)
         {
-            SlotIndex.Prefetch(ref _ordinal[slot]);
-            SlotIndex.Prefetch(ref _lastUsed[slot]);
+            CacheHint.Prefetch(ref _ordinal[slot]);
+            CacheHint.Prefetch(ref _lastUsed[slot]);
         }
     }
 
