@@ -96,10 +96,9 @@ internal sealed class TypedHotGroups : IDisposable
         return Touch(slot >= 0 ? slot : Add(key.ToArray(), hash));
     }
 
-    /// <summary>As <see cref="Touch(ReadOnlySpan{byte})"/>, for a key whose <see cref="State.Encoding.RowCodec.KeyHashOf"/> came with it.</summary>
-    public int Touch(ReadOnlySpan<byte> key, ulong keyHash)
+    /// <summary>As <see cref="Touch(ReadOnlySpan{byte})"/>, for a key whose <see cref="SlotIndex.Hash"/> came with it.</summary>
+    public int Touch(ReadOnlySpan<byte> key, int hash)
     {
-        var hash = SlotIndex.HashOf(keyHash);
         var slot = _index.Find(key, hash);
         return Touch(slot >= 0 ? slot : Add(key.ToArray(), hash));
     }
@@ -109,9 +108,8 @@ internal sealed class TypedHotGroups : IDisposable
     /// (see <see cref="SlotIndex.PrefetchBucket"/>): <paramref name="step"/> 0 its bucket, 1 its slot's entries here, 2 its key's bytes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Prefetch(ulong keyHash, int step)
+    public void Prefetch(int hash, int step)
     {
-        var hash = SlotIndex.HashOf(keyHash);
         if (step == 0)
         {
             _index.PrefetchBucket(hash);

@@ -10,13 +10,13 @@ namespace Sluice.Operators.Aggregation;
 /// <code>
 /// byte   version (2)
 /// int32  groups, int32 aggregates, int32 key bytes       (little-endian)
-/// hashes per group: uint64, its key's xxHash64 (RowCodec.KeyHashOf), in key order
+/// hashes per group: int32, its key's slot hash (SlotIndex.Hash: the high half of RowCodec.KeyHashOf), in key order
 /// keys   per group: LEB128 length, then the key exactly as RowCodec encodes the row path's key values
 /// lanes  per aggregate, in order: its TypedAccumulator's lanes for every group, in key order
 /// </code>
 /// Keys travel as the store's encoded key, so the window grain merges into the state the row path writes, byte for
-/// byte; the accumulators' lanes are typed arrays. Each key's hash is the one the agent computed to route it, so the
-/// key group finds its slot without hashing the key's bytes again (and can prefetch its bucket ahead). Version 1
+/// byte; the accumulators' lanes are typed arrays. Each key's hash is half of the one the agent computed to route it,
+/// so the key group finds its slot without hashing the key's bytes again (and prefetches its bucket ahead). Version 1
 /// payloads (no hashes, from a silo of the previous version) are still read: their keys are hashed on reading. The reading half (one instance per key group's batch) loads the
 /// lanes into typed accumulators, which a key group's typed hot state merges from directly; for the object path it
 /// hands out each group's buffer as the agent's <see cref="TypedAccumulator.Write"/> would have made it.
@@ -36,7 +36,7 @@ internal sealed class PartialAggregates
     private byte[] _data = [];
     private int _position;
     private int _keysEnd;
-    private ulong[] _hashes = [];
+    private int[] _hashes = [];
     private int _groups;
 
     public PartialAggregates(AggregateSet aggregates)
@@ -49,12 +49,12 @@ internal sealed class PartialAggregates
 
     /// <summary>
     /// The payload of <paramref name="groups"/> (accumulator group numbers) whose encoded keys, each
-    /// LEB128-length-prefixed, are <paramref name="keys"/> and whose keys' <see cref="RowCodec.KeyHashOf"/> are
+    /// LEB128-length-prefixed, are <paramref name="keys"/> and whose keys' <see cref="SlotIndex.Hash"/> are
     /// <paramref name="hashes"/>, written into <paramref name="buffer"/> (replaced by a larger one when too small, so an
     /// agent's buffer per destination settles at its largest payload): the payload is the returned slice of it.
     /// </summary>
     public static ReadOnlyMemory<byte> WriteInto(
-        ref byte[] buffer, ReadOnlySpan<ulong> hashes, ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
+        ref byte[] buffer, ReadOnlySpan<int> hashes, ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
     {
         if (hashes.Length != groups.Length)
         {
@@ -75,7 +75,7 @@ internal sealed class PartialAggregates
         {
             throw new PlatformNotSupportedException("partial aggregates are written in little-endian byte order");
         }
-        var size = HeaderBytes + (groups.Length * sizeof(ulong)) + keys.Length;
+        var size = HeaderBytes + (groups.Length * sizeof(int)) + keys.Length;
         foreach (var accumulator in accumulators)
         {
             size += accumulator.LaneBytes(groups.Length);
@@ -83,7 +83,7 @@ internal sealed class PartialAggregates
         return size;
     }
 
-    private static void WriteTo(Span<byte> data, ReadOnlySpan<ulong> hashes, ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
+    private static void WriteTo(Span<byte> data, ReadOnlySpan<int> hashes, ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
     {
         data[0] = Version;
         BinaryPrimitives.WriteInt32LittleEndian(data[1..], groups.Length);
@@ -91,7 +91,7 @@ internal sealed class PartialAggregates
         BinaryPrimitives.WriteInt32LittleEndian(data[9..], keys.Length);
         // Little-endian (SizeOf checked), so the hashes go as their bytes.
         MemoryMarshal.AsBytes(hashes).CopyTo(data[HeaderBytes..]);
-        var at = HeaderBytes + (hashes.Length * sizeof(ulong));
+        var at = HeaderBytes + (hashes.Length * sizeof(int));
         keys.CopyTo(data[at..]);
         at += keys.Length;
         foreach (var accumulator in accumulators)
@@ -117,7 +117,7 @@ internal sealed class PartialAggregates
         var groups = BinaryPrimitives.ReadInt32LittleEndian(data[1..]);
         var aggregates = BinaryPrimitives.ReadInt32LittleEndian(data[5..]);
         var keyBytes = BinaryPrimitives.ReadInt32LittleEndian(data[9..]);
-        var hashBytes = hashed && groups >= 0 ? (long)groups * sizeof(ulong) : 0;
+        var hashBytes = hashed && groups >= 0 ? (long)groups * sizeof(int) : 0;
         var size = HeaderBytes + hashBytes + keyBytes;
         if (aggregates == _accumulators.Length && groups >= 0 && keyBytes >= 0)
         {
@@ -141,12 +141,12 @@ internal sealed class PartialAggregates
         }
         if (_hashes.Length < groups)
         {
-            _hashes = new ulong[Math.Max(groups, _hashes.Length * 2)];
+            _hashes = new int[Math.Max(groups, _hashes.Length * 2)];
         }
         (_data, _position, _keysEnd, _groups) = (array, offset + keysAt, offset + keysAt + keyBytes, groups);
         if (hashed)
         {
-            MemoryMarshal.Cast<byte, ulong>(data.Slice(HeaderBytes, (int)hashBytes)).CopyTo(_hashes);
+            MemoryMarshal.Cast<byte, int>(data.Slice(HeaderBytes, (int)hashBytes)).CopyTo(_hashes);
         }
         else
         {
@@ -156,10 +156,10 @@ internal sealed class PartialAggregates
     }
 
     /// <summary>
-    /// The open payload's key hashes (<see cref="RowCodec.KeyHashOf"/>), by group: as the agent sent them. They are
-    /// trusted as they are the agent's routing hashes (a key group only gets keys whose hash gave it).
+    /// The open payload's key hashes (<see cref="SlotIndex.Hash"/>), by group, as the agent sent them: trusted as
+    /// silos of one version hash alike (a version 1 payload's are computed here).
     /// </summary>
-    public ReadOnlySpan<ulong> Hashes => _hashes.AsSpan(0, _groups);
+    public ReadOnlySpan<int> Hashes => _hashes.AsSpan(0, _groups);
 
     /// <summary>A version 1 payload's hashes, from its keys (the keys are then read again from the start).</summary>
     private void HashKeys(int groups)
@@ -167,7 +167,7 @@ internal sealed class PartialAggregates
         var start = _position;
         for (var group = 0; group < groups; group++)
         {
-            _hashes[group] = RowCodec.KeyHashOf(NextKey());
+            _hashes[group] = SlotIndex.Hash(NextKey());
         }
         _position = start;
     }

@@ -31,7 +31,7 @@ internal sealed class PartialAggregatesWriter
         {
             _destinations = new Destination?[keyGroups];
         }
-        // The routing hash travels with the key: the key group finds the key's slot by it without hashing the bytes again.
+        // Half of the routing hash travels with the key: the key group finds the key's slot by it without hashing the bytes again.
         var hash = RowCodec.KeyHashOf(key);
         var keyGroup = RowCodec.KeyGroupOf(hash, keyGroups);
         var destination = _destinations[keyGroup] ??= new Destination();
@@ -39,7 +39,7 @@ internal sealed class PartialAggregatesWriter
         {
             _used.Add(keyGroup);
         }
-        destination.Add(key, hash, group);
+        destination.Add(key, SlotIndex.HashOf(hash), group);
     }
 
     /// <summary>One payload per key group that got a group, with the accumulators' state of its groups; then empties.</summary>
@@ -72,7 +72,7 @@ internal sealed class PartialAggregatesWriter
         private byte[] _keys = new byte[1024];
         private int _keyBytes;
         private int[] _groups = new int[64];
-        private ulong[] _hashes = new ulong[64];
+        private int[] _hashes = new int[64];
 
         /// <summary>The buffer this destination's payloads are written into, batch after batch.</summary>
         public byte[] Payload = [];
@@ -83,10 +83,10 @@ internal sealed class PartialAggregatesWriter
 
         public ReadOnlySpan<int> Groups => _groups.AsSpan(0, Count);
 
-        public ReadOnlySpan<ulong> Hashes => _hashes.AsSpan(0, Count);
+        public ReadOnlySpan<int> Hashes => _hashes.AsSpan(0, Count);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Add(ReadOnlySpan<byte> key, ulong hash, int group)
+        public void Add(ReadOnlySpan<byte> key, int hash, int group)
         {
             if (Count == _groups.Length)
             {
