@@ -88,15 +88,10 @@ internal sealed class TypedHotGroups : IDisposable
         _batchNumber++;
     }
 
-    /// <summary>The batch ordinal of <paramref name="key"/>'s group; a key not held gets a slot for the batch.</summary>
-    public int Touch(ReadOnlySpan<byte> key)
-    {
-        var hash = SlotIndex.Hash(key);
-        var slot = _index.Find(key, hash);
-        return Touch(slot >= 0 ? slot : Add(key.ToArray(), hash));
-    }
-
-    /// <summary>As <see cref="Touch(ReadOnlySpan{byte})"/>, for a key whose <see cref="SlotIndex.Hash"/> came with it.</summary>
+    /// <summary>
+    /// The batch ordinal of <paramref name="key"/>'s group, whose <see cref="SlotIndex.Hash"/> came with it (a payload's);
+    /// a key not held gets a slot for the batch.
+    /// </summary>
     public int Touch(ReadOnlySpan<byte> key, int hash)
     {
         var slot = _index.Find(key, hash);
@@ -125,7 +120,7 @@ internal sealed class TypedHotGroups : IDisposable
         }
     }
 
-    /// <inheritdoc cref="Touch(ReadOnlySpan{byte})"/>
+    /// <summary>The batch ordinal of <paramref name="key"/>'s group (a record's); a key not held gets a slot for the batch.</summary>
     public int Touch(byte[] key)
     {
         var hash = SlotIndex.Hash(key);

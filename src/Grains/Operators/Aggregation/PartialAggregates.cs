@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using Sluice.State.Encoding;
 
 namespace Sluice.Operators.Aggregation;
 
@@ -17,9 +16,12 @@ namespace Sluice.Operators.Aggregation;
 /// Keys travel as the store's encoded key, so the window grain merges into the state the row path writes, byte for
 /// byte; the accumulators' lanes are typed arrays. Each key's hash is half of the one the agent computed to route it,
 /// so the key group finds its slot without hashing the key's bytes again (and prefetches its bucket ahead). Version 1
-/// payloads (no hashes, from a silo of the previous version) are still read: their keys are hashed on reading. The reading half (one instance per key group's batch) loads the
-/// lanes into typed accumulators, which a key group's typed hot state merges from directly; for the object path it
-/// hands out each group's buffer as the agent's <see cref="TypedAccumulator.Write"/> would have made it.
+/// payloads (no hashes, from a silo of the previous version) are still read: their keys are hashed on reading.
+/// <para>
+/// The reading half (one instance per key group's batch) loads the lanes into typed accumulators, which a key group's
+/// typed hot state merges from directly; for the object path it hands out each group's buffer as the agent's
+/// <see cref="TypedAccumulator.Write"/> would have made it.
+/// </para>
 /// </summary>
 internal sealed class PartialAggregates
 {
