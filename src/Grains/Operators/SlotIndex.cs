@@ -1,6 +1,6 @@
-using System.Buffers.Binary;
-using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Sluice.State.Encoding;
 
 namespace Sluice.Operators;
 
@@ -97,38 +97,54 @@ internal sealed class SlotIndex
     }
 
     /// <summary>
-    /// A hash of the key's bytes: eight at a time, multiplied and folded, then mixed (MurmurHash3's finalizer), so keys
-    /// that differ in any byte spread over the low bits linear probing uses.
+    /// The index's hash of a key: the high half of its <see cref="RowCodec.KeyHashOf"/> (the routing hash, whose low
+    /// bits pick the key group and so are alike for every key of one), well mixed in every bit linear probing uses.
     /// </summary>
-    public static int Hash(ReadOnlySpan<byte> key)
+    public static int Hash(ReadOnlySpan<byte> key) => HashOf(RowCodec.KeyHashOf(key));
+
+    /// <summary><see cref="Hash"/> of a key whose <see cref="RowCodec.KeyHashOf"/> is <paramref name="keyHash"/> (an agent sent it with the key).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int HashOf(ulong keyHash) => (int)(keyHash >> 32);
+
+    /// <summary>
+    /// Asks the CPU to bring the home bucket of <paramref name="hash"/> into cache: a caller that knows the hashes of
+    /// the keys it will look up next (a payload's) prefetches a few ahead, so a lookup in an index larger than the
+    /// caches does not wait for memory. The first of three steps, each a few keys later than the one before, so each
+    /// finds in cache what it reads: the bucket, then the slot it names (<see cref="PrefetchKeyOf"/>), then the key's
+    /// bytes (<see cref="PrefetchKeyBytes"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchBucket(int hash)
     {
-        var h = 0x9E37_79B9_7F4A_7C15UL ^ (ulong)key.Length;
-        while (key.Length >= 8)
-        {
-            h = BitOperations.RotateLeft((h ^ BinaryPrimitives.ReadUInt64LittleEndian(key)) * 0xBF58_476D_1CE4_E5B9UL, 31);
-            key = key[8..];
-        }
-        if (key.Length > 0)
-        {
-            ulong tail = 0;
-            for (var i = 0; i < key.Length; i++)
-            {
-                tail |= (ulong)key[i] << (8 * i);
-            }
-            h = BitOperations.RotateLeft((h ^ tail) * 0xBF58_476D_1CE4_E5B9UL, 31);
-        }
-        return (int)Mix(h);
+        var buckets = _buckets;
+        CacheHint.Prefetch(ref buckets[hash & (buckets.Length - 1)]);
     }
 
+    /// <summary>
+    /// The slot named by <paramref name="hash"/>'s home bucket when it holds that hash (-1: none, the key is likely new
+    /// or further on), with the reference to its key brought into cache.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Mix(ulong h)
+    public int PrefetchKeyOf(int hash)
     {
-        h ^= h >> 33;
-        h *= 0xFF51_AFD7_ED55_8CCDUL;
-        h ^= h >> 33;
-        h *= 0xC4CE_B9FE_1A85_EC53UL;
-        h ^= h >> 33;
-        return h;
+        var bucket = _buckets[hash & (_buckets.Length - 1)];
+        if (bucket.Hash != hash || bucket.Entry == 0)
+        {
+            return -1;
+        }
+        CacheHint.Prefetch(ref _keys[bucket.Entry - 1]);
+        return bucket.Entry - 1;
+    }
+
+    /// <summary>The bytes of the key named by <paramref name="hash"/>'s home bucket into cache, when it holds that hash.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchKeyBytes(int hash)
+    {
+        var bucket = _buckets[hash & (_buckets.Length - 1)];
+        if (bucket.Hash == hash && bucket.Entry != 0 && _keys[bucket.Entry - 1] is { } key)
+        {
+            CacheHint.Prefetch(ref MemoryMarshal.GetArrayDataReference(key));
+        }
     }
 
     private void Grow()

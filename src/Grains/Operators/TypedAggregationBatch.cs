@@ -19,6 +19,9 @@ namespace Sluice.Operators;
 /// </summary>
 internal sealed class TypedAggregationBatch : IStatefulBatch
 {
+    /// <summary>How many keys apart <see cref="ApplyPartials"/>'s prefetch steps run (the first this times three ahead of the lookup).</summary>
+    private const int PrefetchDistance = 4;
+
     private readonly AggregationOperator _op;
     private readonly IStateStore _store;
     private readonly TypedHotGroups _hot;
@@ -49,7 +52,11 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         }
     }
 
-    /// <summary>Numbers the payload's keys by the batch's ordinals, then merges each aggregate's lanes in one pass.</summary>
+    /// <summary>
+    /// Numbers the payload's keys by the batch's ordinals, then merges each aggregate's lanes in one pass. Each key is
+    /// found by the hash it came with, and what finding a key reads is prefetched in steps
+    /// (<see cref="TypedHotGroups.Prefetch"/>) <see cref="PrefetchDistance"/> keys apart.
+    /// </summary>
     public void ApplyPartials(ReadOnlyMemory<byte> partials)
     {
         var reader = _hot.Partials;
@@ -58,9 +65,21 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         {
             _ordinals = new int[Math.Max(count, _ordinals.Length * 2)];
         }
-        for (var group = 0; group < count; group++)
+        var hashes = reader.Hashes;
+        for (var group = -3 * PrefetchDistance; group < count; group++)
         {
-            _ordinals[group] = _hot.Touch(reader.NextKey());
+            for (var step = 0; step < 3; step++)
+            {
+                var ahead = group + ((3 - step) * PrefetchDistance);
+                if ((uint)ahead < (uint)count)
+                {
+                    _hot.Prefetch(hashes[ahead], step);
+                }
+            }
+            if (group >= 0)
+            {
+                _ordinals[group] = _hot.Touch(reader.NextKey(), hashes[group]);
+            }
         }
         reader.Close();
         _hot.MergePartials(reader, _ordinals.AsSpan(0, count));

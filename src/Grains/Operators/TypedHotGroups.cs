@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Sluice.Operators.Aggregation;
 
@@ -87,15 +88,39 @@ internal sealed class TypedHotGroups : IDisposable
         _batchNumber++;
     }
 
-    /// <summary>The batch ordinal of <paramref name="key"/>'s group; a key not held gets a slot for the batch.</summary>
-    public int Touch(ReadOnlySpan<byte> key)
+    /// <summary>
+    /// The batch ordinal of <paramref name="key"/>'s group, whose <see cref="SlotIndex.Hash"/> came with it (a payload's);
+    /// a key not held gets a slot for the batch.
+    /// </summary>
+    public int Touch(ReadOnlySpan<byte> key, int hash)
     {
-        var hash = SlotIndex.Hash(key);
         var slot = _index.Find(key, hash);
         return Touch(slot >= 0 ? slot : Add(key.ToArray(), hash));
     }
 
-    /// <inheritdoc cref="Touch(ReadOnlySpan{byte})"/>
+    /// <summary>
+    /// Brings into cache what touching a key soon will read, in three steps each called a few keys before the next
+    /// (see <see cref="SlotIndex.PrefetchBucket"/>): <paramref name="step"/> 0 its bucket, 1 its slot's entries here, 2 its key's bytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int hash, int step)
+    {
+        if (step == 0)
+        {
+            _index.PrefetchBucket(hash);
+        }
+        else if (step == 2)
+        {
+            _index.PrefetchKeyBytes(hash);
+        }
+        else if (_index.PrefetchKeyOf(hash) is var slot and >= 0)
+        {
+            CacheHint.Prefetch(ref _ordinal[slot]);
+            CacheHint.Prefetch(ref _lastUsed[slot]);
+        }
+    }
+
+    /// <summary>The batch ordinal of <paramref name="key"/>'s group (a record's); a key not held gets a slot for the batch.</summary>
     public int Touch(byte[] key)
     {
         var hash = SlotIndex.Hash(key);

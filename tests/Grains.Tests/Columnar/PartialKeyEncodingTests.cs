@@ -59,7 +59,10 @@ public sealed class PartialKeyEncodingTests
                     if (byColumns.PartialsOf(keyGroup) is { } payload)
                     {
                         var groups = reader.Open(payload);
-                        actual = [.. Enumerable.Range(0, groups).Select(_ => Convert.ToHexString(reader.NextKey()))];
+                        var keyBytes = Enumerable.Range(0, groups).Select(_ => reader.NextKey().ToArray()).ToList();
+                        actual = [.. keyBytes.Select(Convert.ToHexString)];
+                        // Each key's hash travels with it, and is the one the key group's index would compute.
+                        Assert.True(keyBytes.Select(k => SlotIndex.Hash(k)).SequenceEqual(reader.Hashes.ToArray()), $"{what}, key group {keyGroup}: hashes");
                         reader.Close();
                         payloadKeys += groups;
                     }

@@ -50,7 +50,7 @@ internal sealed class AggregationKeyGroups : IDisposable
     /// them. <paramref name="copyBuffers"/>: the row path's buffers are copied first, for a router whose records another
     /// run merges into too (each side merges into what it is handed).
     /// </summary>
-    public int Apply(KeyGroupRouter router, bool copyBuffers = false)
+    public int Apply(KeyGroupRouter router, bool copyBuffers = false, Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? payload = null)
     {
         var payloads = 0;
         foreach (var (group, records) in router.Groups)
@@ -58,7 +58,7 @@ internal sealed class AggregationKeyGroups : IDisposable
             _batches[group].Apply(copyBuffers ? [.. records.Select(r => new KeyedRecord(r.Key, (object?[])r.Value.Clone()))] : records);
             if (router.PartialsOf(group) is { } partials)
             {
-                _batches[group].ApplyPartials(partials);
+                _batches[group].ApplyPartials(payload is null ? partials : payload(partials));
                 payloads++;
             }
         }

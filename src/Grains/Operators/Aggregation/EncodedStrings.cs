@@ -51,6 +51,18 @@ internal sealed class EncodedStrings
         return Encode(code, scratch);
     }
 
+    /// <summary>Brings the slot of <paramref name="code"/> into cache, for an <see cref="Of"/> a few keys later.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int code)
+    {
+        var slots = Volatile.Read(ref _slots);
+        var at = (long)code << SlotShift;
+        if ((ulong)at < (ulong)slots.Length)
+        {
+            CacheHint.Prefetch(ref slots[at]);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ReadOnlySpan<byte> Encode(int code, ArrayBufferWriter<byte> scratch)
     {

@@ -15,6 +15,9 @@ namespace Sluice.Operators.Aggregation;
 /// </summary>
 internal sealed class GroupingScratch
 {
+    /// <summary>How many groups ahead of the one it writes <see cref="EmitPartials"/> prefetches a key's strings.</summary>
+    private const int PrefetchDistance = 8;
+
     private readonly ColumnarGrouping _plan;
     private readonly GroupTable _table = new();
     private readonly TypedAccumulator[] _accumulators;
@@ -238,13 +241,19 @@ internal sealed class GroupingScratch
 
     /// <summary>
     /// As <see cref="Emit"/>, but the groups not dropped go as one <see cref="PartialAggregates"/> payload per key
-    /// group: each key encoded from its lanes to the row path's bytes, the accumulators' state as typed lanes.
+    /// group: each key encoded from its lanes to the row path's bytes, the accumulators' state as typed lanes. The
+    /// encoded strings of the key <see cref="PrefetchDistance"/> on are prefetched (groups come in random code order).
     /// </summary>
     public void EmitPartials(ColumnBatch batch, KeyGroupRouter output, LateRowSet late)
     {
         _keyWriter.Begin(_keyVectors);
-        for (var group = 0; group < _table.Count; group++)
+        var count = _table.Count;
+        for (var group = 0; group < count; group++)
         {
+            if (group + PrefetchDistance < count)
+            {
+                _keyWriter.Prefetch(_table.KeyOf(group + PrefetchDistance));
+            }
             if (!_late[group])
             {
                 _partials.Add(_keyWriter.Write(_table.KeyOf(group)), group, output.KeyGroups);

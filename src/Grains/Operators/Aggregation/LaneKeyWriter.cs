@@ -79,6 +79,19 @@ internal sealed class LaneKeyWriter
         return _buffer.AsSpan(0, at);
     }
 
+    /// <summary>Brings the encoded strings <paramref name="key"/> will take into cache, for its <see cref="Write"/> a few keys later.</summary>
+    public void Prefetch(ReadOnlySpan<long> key)
+    {
+        var mask = _kinds.Length == 0 ? 0 : key[_lanesFrom + _kinds.Length];
+        for (var s = 0; s < _strings.Length; s++)
+        {
+            if (_strings[s] is { } strings && (mask & (1L << s)) == 0)
+            {
+                strings.Prefetch((int)key[_lanesFrom + s]);
+            }
+        }
+    }
+
     /// <summary>The window [start, start + size) as <see cref="RowCodec"/> encodes its struct of two timestamps.</summary>
     private int WriteWindow(byte[] buffer, long start, int at)
     {

@@ -7,19 +7,29 @@ namespace Sluice.Operators.Aggregation;
 /// One agent's partial aggregates for one key group in one batch, as one byte payload
 /// (<c>WindowApplyRequest.Partials</c>) instead of a <c>KeyedRecord</c> with a boxed buffer per group. Layout:
 /// <code>
-/// byte   version (1)
+/// byte   version (2)
 /// int32  groups, int32 aggregates, int32 key bytes       (little-endian)
+/// hashes per group: int32, its key's slot hash (SlotIndex.Hash: the high half of RowCodec.KeyHashOf), in key order
 /// keys   per group: LEB128 length, then the key exactly as RowCodec encodes the row path's key values
 /// lanes  per aggregate, in order: its TypedAccumulator's lanes for every group, in key order
 /// </code>
 /// Keys travel as the store's encoded key, so the window grain merges into the state the row path writes, byte for
-/// byte; the accumulators' lanes are typed arrays. The reading half (one instance per key group's batch) loads the
-/// lanes into typed accumulators, which a key group's typed hot state merges from directly; for the object path it
-/// hands out each group's buffer as the agent's <see cref="TypedAccumulator.Write"/> would have made it.
+/// byte; the accumulators' lanes are typed arrays. Each key's hash is half of the one the agent computed to route it,
+/// so the key group finds its slot without hashing the key's bytes again (and prefetches its bucket ahead). Version 1
+/// payloads (no hashes, from a silo of the previous version) are still read: their keys are hashed on reading.
+/// <para>
+/// The reading half (one instance per key group's batch) loads the lanes into typed accumulators, which a key group's
+/// typed hot state merges from directly; for the object path it hands out each group's buffer as the agent's
+/// <see cref="TypedAccumulator.Write"/> would have made it.
+/// </para>
 /// </summary>
 internal sealed class PartialAggregates
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+
+    /// <summary>The version before keys carried their hashes: read, never written.</summary>
+    private const byte UnhashedVersion = 1;
+
     private const int HeaderBytes = 13;
 
     private readonly AggregateSet _aggregates;
@@ -28,6 +38,8 @@ internal sealed class PartialAggregates
     private byte[] _data = [];
     private int _position;
     private int _keysEnd;
+    private int[] _hashes = [];
+    private int _groups;
 
     public PartialAggregates(AggregateSet aggregates)
     {
@@ -37,26 +49,25 @@ internal sealed class PartialAggregates
         _scratch = aggregates.NewBuffer();
     }
 
-    /// <summary>The payload of <paramref name="groups"/> (accumulator group numbers) whose encoded keys, each LEB128-length-prefixed, are <paramref name="keys"/>.</summary>
-    public static byte[] Write(ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
-    {
-        var data = new byte[SizeOf(keys, groups, accumulators)];
-        WriteTo(data, keys, groups, accumulators);
-        return data;
-    }
-
     /// <summary>
-    /// As <see cref="Write"/>, into <paramref name="buffer"/> (replaced by a larger one when too small, so an agent's
-    /// buffer per destination settles at its largest payload): the payload is the returned slice of it.
+    /// The payload of <paramref name="groups"/> (accumulator group numbers) whose encoded keys, each
+    /// LEB128-length-prefixed, are <paramref name="keys"/> and whose keys' <see cref="SlotIndex.Hash"/> are
+    /// <paramref name="hashes"/>, written into <paramref name="buffer"/> (replaced by a larger one when too small, so an
+    /// agent's buffer per destination settles at its largest payload): the payload is the returned slice of it.
     /// </summary>
-    public static ReadOnlyMemory<byte> WriteInto(ref byte[] buffer, ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
+    public static ReadOnlyMemory<byte> WriteInto(
+        ref byte[] buffer, ReadOnlySpan<int> hashes, ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
     {
+        if (hashes.Length != groups.Length)
+        {
+            throw new ArgumentException($"{hashes.Length} key hashes for {groups.Length} groups", nameof(hashes));
+        }
         var size = SizeOf(keys, groups, accumulators);
         if (buffer.Length < size)
         {
             buffer = new byte[Math.Max(size, buffer.Length + (buffer.Length / 4))];
         }
-        WriteTo(buffer.AsSpan(0, size), keys, groups, accumulators);
+        WriteTo(buffer.AsSpan(0, size), hashes, keys, groups, accumulators);
         return buffer.AsMemory(0, size);
     }
 
@@ -66,7 +77,7 @@ internal sealed class PartialAggregates
         {
             throw new PlatformNotSupportedException("partial aggregates are written in little-endian byte order");
         }
-        var size = HeaderBytes + keys.Length;
+        var size = HeaderBytes + (groups.Length * sizeof(int)) + keys.Length;
         foreach (var accumulator in accumulators)
         {
             size += accumulator.LaneBytes(groups.Length);
@@ -74,36 +85,23 @@ internal sealed class PartialAggregates
         return size;
     }
 
-    private static void WriteTo(Span<byte> data, ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
+    private static void WriteTo(Span<byte> data, ReadOnlySpan<int> hashes, ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
     {
         data[0] = Version;
         BinaryPrimitives.WriteInt32LittleEndian(data[1..], groups.Length);
         BinaryPrimitives.WriteInt32LittleEndian(data[5..], accumulators.Length);
         BinaryPrimitives.WriteInt32LittleEndian(data[9..], keys.Length);
-        keys.CopyTo(data[HeaderBytes..]);
-        var at = HeaderBytes + keys.Length;
+        // Little-endian (SizeOf checked), so the hashes go as their bytes.
+        MemoryMarshal.AsBytes(hashes).CopyTo(data[HeaderBytes..]);
+        var at = HeaderBytes + (hashes.Length * sizeof(int));
+        keys.CopyTo(data[at..]);
+        at += keys.Length;
         foreach (var accumulator in accumulators)
         {
             var bytes = accumulator.LaneBytes(groups.Length);
             accumulator.WriteLanes(groups, data.Slice(at, bytes));
             at += bytes;
         }
-    }
-
-    /// <summary>Appends <paramref name="key"/> with its length in front, as <see cref="Write"/> expects keys.</summary>
-    public static void AppendKey(System.Buffers.IBufferWriter<byte> keys, ReadOnlySpan<byte> key)
-    {
-        var span = keys.GetSpan(5 + key.Length);
-        var n = 0;
-        var length = (uint)key.Length;
-        while (length >= 0x80)
-        {
-            span[n++] = (byte)(length | 0x80);
-            length >>= 7;
-        }
-        span[n++] = (byte)length;
-        key.CopyTo(span[n..]);
-        keys.Advance(n + key.Length);
     }
 
     /// <summary>Starts reading <paramref name="data"/>: loads its lanes; returns its group count.</summary>
@@ -113,14 +111,16 @@ internal sealed class PartialAggregates
         // A whole array, or a slice of an agent's pooled buffer on this silo: read in place either way.
         var (array, offset) = MemoryMarshal.TryGetArray(payload, out var segment) ? (segment.Array!, segment.Offset) : (payload.ToArray(), 0);
         var data = array.AsSpan(offset, payload.Length);
-        if (data.Length < HeaderBytes || data[0] != Version)
+        if (data.Length < HeaderBytes || data[0] is not (Version or UnhashedVersion))
         {
             throw new FormatException($"partial aggregates of an unknown version ({(data.Length == 0 ? "empty" : data[0])}); expected {Version}");
         }
+        var hashed = data[0] == Version;
         var groups = BinaryPrimitives.ReadInt32LittleEndian(data[1..]);
         var aggregates = BinaryPrimitives.ReadInt32LittleEndian(data[5..]);
         var keyBytes = BinaryPrimitives.ReadInt32LittleEndian(data[9..]);
-        var size = (long)HeaderBytes + keyBytes;
+        var hashBytes = hashed && groups >= 0 ? (long)groups * sizeof(int) : 0;
+        var size = HeaderBytes + hashBytes + keyBytes;
         if (aggregates == _accumulators.Length && groups >= 0 && keyBytes >= 0)
         {
             foreach (var accumulator in _accumulators)
@@ -133,15 +133,45 @@ internal sealed class PartialAggregates
             throw new FormatException(
                 $"partial aggregates of {groups} groups and {aggregates} aggregates in {data.Length} bytes do not fit this query's {_accumulators.Length} aggregates");
         }
-        var at = HeaderBytes + keyBytes;
+        var keysAt = HeaderBytes + (int)hashBytes;
+        var at = keysAt + keyBytes;
         foreach (var accumulator in _accumulators)
         {
             var bytes = accumulator.LaneBytes(groups);
             accumulator.ReadLanes(data.Slice(at, bytes), groups);
             at += bytes;
         }
-        (_data, _position, _keysEnd) = (array, offset + HeaderBytes, offset + HeaderBytes + keyBytes);
+        if (_hashes.Length < groups)
+        {
+            _hashes = new int[Math.Max(groups, _hashes.Length * 2)];
+        }
+        (_data, _position, _keysEnd, _groups) = (array, offset + keysAt, offset + keysAt + keyBytes, groups);
+        if (hashed)
+        {
+            MemoryMarshal.Cast<byte, int>(data.Slice(HeaderBytes, (int)hashBytes)).CopyTo(_hashes);
+        }
+        else
+        {
+            HashKeys(groups);
+        }
         return groups;
+    }
+
+    /// <summary>
+    /// The open payload's key hashes (<see cref="SlotIndex.Hash"/>), by group, as the agent sent them: trusted as
+    /// silos of one version hash alike (a version 1 payload's are computed here).
+    /// </summary>
+    public ReadOnlySpan<int> Hashes => _hashes.AsSpan(0, _groups);
+
+    /// <summary>A version 1 payload's hashes, from its keys (the keys are then read again from the start).</summary>
+    private void HashKeys(int groups)
+    {
+        var start = _position;
+        for (var group = 0; group < groups; group++)
+        {
+            _hashes[group] = SlotIndex.Hash(NextKey());
+        }
+        _position = start;
     }
 
     /// <summary>The next group's encoded key (valid while the payload is).</summary>

@@ -31,13 +31,15 @@ internal sealed class PartialAggregatesWriter : IPartialsLender
         {
             _destinations = new Destination?[keyGroups];
         }
-        var keyGroup = RowCodec.KeyGroupOf(key, keyGroups);
+        // Half of the routing hash travels with the key: the key group finds the key's slot by it without hashing the bytes again.
+        var hash = RowCodec.KeyHashOf(key);
+        var keyGroup = RowCodec.KeyGroupOf(hash, keyGroups);
         var destination = _destinations[keyGroup] ??= new Destination();
         if (destination.Count == 0)
         {
             _used.Add(keyGroup);
         }
-        destination.Add(key, group);
+        destination.Add(key, SlotIndex.HashOf(hash), group);
     }
 
     /// <summary>One payload per key group that got a group, with the accumulators' state of its groups; then empties.</summary>
@@ -55,7 +57,7 @@ internal sealed class PartialAggregatesWriter : IPartialsLender
         foreach (var keyGroup in _used)
         {
             var destination = _destinations[keyGroup]!;
-            output.AddPartials(keyGroup, PartialAggregates.WriteInto(ref destination.Payload, destination.Keys, destination.Groups, accumulators), this);
+            output.AddPartials(keyGroup, PartialAggregates.WriteInto(ref destination.Payload, destination.Hashes, destination.Keys, destination.Groups, accumulators), this);
             destination.Clear();
         }
         _used.Clear();
@@ -64,12 +66,13 @@ internal sealed class PartialAggregatesWriter : IPartialsLender
     /// <summary>The payloads of the last <see cref="Flush"/> are no longer read: the next batch may write over them.</summary>
     public void Release() => _lent = false;
 
-    /// <summary>One key group's keys (each LEB128-length-prefixed, as <see cref="PartialAggregates.Write"/> takes them) and group numbers.</summary>
+    /// <summary>One key group's keys (each LEB128-length-prefixed, as <see cref="PartialAggregates.WriteInto"/> takes them), their hashes and group numbers.</summary>
     private sealed class Destination
     {
         private byte[] _keys = new byte[1024];
         private int _keyBytes;
         private int[] _groups = new int[64];
+        private int[] _hashes = new int[64];
 
         /// <summary>The buffer this destination's payloads are written into, batch after batch.</summary>
         public byte[] Payload = [];
@@ -80,13 +83,17 @@ internal sealed class PartialAggregatesWriter : IPartialsLender
 
         public ReadOnlySpan<int> Groups => _groups.AsSpan(0, Count);
 
+        public ReadOnlySpan<int> Hashes => _hashes.AsSpan(0, Count);
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Add(ReadOnlySpan<byte> key, int group)
+        public void Add(ReadOnlySpan<byte> key, int hash, int group)
         {
             if (Count == _groups.Length)
             {
                 Array.Resize(ref _groups, Count * 2);
+                Array.Resize(ref _hashes, Count * 2);
             }
+            _hashes[Count] = hash;
             _groups[Count++] = group;
             if (_keys.Length - _keyBytes < key.Length + 5)
             {

@@ -85,10 +85,16 @@ internal static class RowCodec
     /// The key group (0 to <paramref name="keyGroups"/> - 1) of an encoded grouping key: xxHash64 of the bytes, modulo
     /// the count. The same in every process and run, so a key always lands on the same state partition.
     /// </summary>
-    public static int KeyGroupOf(ReadOnlySpan<byte> encodedKey, int keyGroups)
+    public static int KeyGroupOf(ReadOnlySpan<byte> encodedKey, int keyGroups) => KeyGroupOf(KeyHashOf(encodedKey), keyGroups);
+
+    /// <summary>The hash <see cref="KeyGroupOf(ReadOnlySpan{byte}, int)"/> takes modulo the count: xxHash64 of the key's bytes.</summary>
+    public static ulong KeyHashOf(ReadOnlySpan<byte> encodedKey) => StableHash64.XxHash64(encodedKey);
+
+    /// <summary>The key group of a key whose <see cref="KeyHashOf"/> is <paramref name="keyHash"/>.</summary>
+    public static int KeyGroupOf(ulong keyHash, int keyGroups)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keyGroups);
-        return (int)(StableHash64.XxHash64(encodedKey) % (ulong)keyGroups);
+        return (int)(keyHash % (ulong)keyGroups);
     }
 
     private static void Write(IBufferWriter<byte> writer, object? value, int depth)
