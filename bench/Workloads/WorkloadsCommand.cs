@@ -107,7 +107,7 @@ internal static class WorkloadsCommand
             Console.WriteLine($"{only} engine alone: {way.EventsPerSecond:N0} events/s in {way.Seconds:F2} s ({Percent(way.EventsPerSecond, foldRate)} of the in-memory fold), " +
                 $"{way.CpuNsPerEvent:N0} CPU ns/event, {way.Batches} batches of mean {way.MeanBatchMs:F0} ms, " +
                 $"{way.AllocatedBytesPerEvent:N0} B/event, gen0/gen2 {way.Gen0Collections}/{way.Gen2Collections}, " +
-                $"{way.FaultsPerThousandEvents:F1} page faults/1k events, working set {Environment.WorkingSet / (1 << 20):N0} MB now, {PeakWorkingSetMb():N0} MB peak, GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / (1 << 20):N0} MB, state {way.StateRows:N0} rows / {way.StateBytes:N0} B, " +
+                $"{way.FaultsPerThousandEvents:F1} page faults/1k events, working set {Environment.WorkingSet / (1 << 20):N0} MB now, {PeakWorkingSetMb():N0} MB peak, {GcMemory()}, state {way.StateRows:N0} rows / {way.StateBytes:N0} B, " +
                 $"checkpoint {way.CheckpointBytesPerBatch:N0} B/batch ({way.CheckpointBytesAtEnd:N0} B at end), " +
                 $"ns/event {string.Join(' ', way.PhaseNsPerEvent.Select(kv => $"{kv.Key}={kv.Value:F0}"))}, " +
                 $"mean ms/batch {string.Join(' ', way.MeanDurationMs.Select(kv => $"{kv.Key}={kv.Value}"))} ({way.Check})");
@@ -233,6 +233,14 @@ internal static class WorkloadsCommand
     };
 
     private static readonly MeterTotals Meters = new();
+
+    /// <summary>The GC's memory as its last collection left it: committed, the heap, and the free space inside the heap.</summary>
+    private static string GcMemory()
+    {
+        var info = GC.GetGCMemoryInfo();
+        return $"GC committed {info.TotalCommittedBytes / (1 << 20):N0} MB (heap {info.HeapSizeBytes / (1 << 20):N0} MB, " +
+            $"fragmented {info.FragmentedBytes / (1 << 20):N0} MB, promoted {info.PromotedBytes / (1 << 20):N0} MB)";
+    }
 
     private static long PeakWorkingSetMb()
     {
