@@ -10,8 +10,8 @@ namespace Sluice.State;
 /// pays for a few scans (an aggregation closing a window or two); an operator that interleaves many scans with new keys
 /// (session windows, a join past its cache) would make that quadratic, so once scans have walked several times the
 /// entries held, the rest of the version keeps them in a sorted set as before. A null value is a tombstone. Keys and
-/// values are kept as given. A version's entry objects are reused by the next versions' new keys (up to
-/// <see cref="MaxPooledEntries"/>), emptied when their version ends: a batch changes about as many keys as the last.
+/// values are kept as given. A version's entry objects are reused by the next versions' new keys (as many as it used,
+/// up to <see cref="MaxPooledEntries"/>), emptied when their version ends: a batch changes about as many keys as the last.
 /// </summary>
 internal sealed class OverlayEntries
 {
@@ -28,12 +28,16 @@ internal sealed class OverlayEntries
     private readonly Stack<SortedEntries.Entry> _free = new();
 
     /// <summary>
-    /// Entry objects a store keeps between versions at most (40 bytes each, 640 KiB): a version changing more keys
-    /// allocates the rest, as every version did before.
+    /// Entry objects a store keeps between versions at most (40 bytes each, 2.5 MiB): a version changing more keys
+    /// allocates the rest, as every version did before. A store keeps no more than its last version used, so one large
+    /// version does not hold memory for the small ones after it.
     /// </summary>
-    public const int MaxPooledEntries = 16_384;
+    public const int MaxPooledEntries = 65_536;
 
     public int Count => _map.Count;
+
+    /// <summary>Emptied entries kept for the next versions' new keys.</summary>
+    internal int PooledEntries => _free.Count;
 
     /// <summary>Key and value bytes held, for memory estimates and the changelog's size bound.</summary>
     public long PayloadBytes { get; private set; }
@@ -68,12 +72,17 @@ internal sealed class OverlayEntries
     /// <summary>Ends the version (committed or aborted): its entries are emptied and pooled, so none can show again.</summary>
     public void Clear()
     {
+        var keep = Math.Min(_entries.Count, MaxPooledEntries);
+        while (_free.Count > keep)
+        {
+            _free.Pop();
+        }
         foreach (var entry in _entries)
         {
             entry.Key = [];
             entry.Value = null;
             entry.CommittedLength = SortedEntries.Entry.UnknownLength;
-            if (_free.Count < MaxPooledEntries)
+            if (_free.Count < keep)
             {
                 _free.Push(entry);
             }

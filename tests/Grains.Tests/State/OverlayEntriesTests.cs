@@ -112,6 +112,28 @@ public sealed class OverlayEntriesTests
         Assert.Equal(SortedEntries.Entry.UnknownLength, entry.CommittedLength);
     }
 
+    [Fact]
+    public void ThePool_KeepsAsManyEntriesAsTheLastVersionUsed_UpToItsBound()
+    {
+        var overlay = new OverlayEntries();
+        void Version(int keys)
+        {
+            for (var i = 0; i < keys; i++)
+            {
+                overlay.Set(BitConverter.GetBytes(i), [1], SortedEntries.Entry.UnknownLength);
+            }
+            overlay.Clear();
+        }
+        Version(1000);
+        Assert.Equal(1000, overlay.PooledEntries);
+        Version(10);
+        Assert.Equal(10, overlay.PooledEntries);
+        Version(OverlayEntries.MaxPooledEntries + 5);
+        Assert.Equal(OverlayEntries.MaxPooledEntries, overlay.PooledEntries);
+        Version(0);
+        Assert.Equal(0, overlay.PooledEntries);
+    }
+
     /// <summary>
     /// A version changing as many keys as the last takes its entry objects from the last (the map and list keep their
     /// capacity already): it allocates nothing per key. A version allocated a 40-byte entry per new key before.
