@@ -21,6 +21,9 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
         /// <summary>The process's CPU time (every thread) when the query ended, before the harness read its output.</summary>
         public TimeSpan CpuAtEnd { get; init; }
 
+        /// <summary>The process's minor page faults (fresh pages mapped, most of them zeroed) when the query ended.</summary>
+        public long MinorFaultsAtEnd { get; init; }
+
         /// <summary>
         /// Bytes written to the checkpoint per batch, on average: the state changelogs and snapshots every key group
         /// wrote (progress metrics <c>stateChangelogBytes</c>, <c>stateSnapshotBytes</c>) plus the offset and commit logs.
@@ -80,6 +83,7 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
         var seconds = watch.Elapsed.TotalSeconds;
         var allocatedAtEnd = GC.GetTotalAllocatedBytes(precise: true);
         var cpuAtEnd = ProcessCpu();
+        var faultsAtEnd = ProcessMinorFaults();
         if (await query.ExceptionAsync() is { } error)
         {
             throw new InvalidOperationException($"{name} failed: {error.Message}");
@@ -93,7 +97,7 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
         };
         var output = outTopic is not null ? cluster.CountRecords(outTopic, 8) : rows.Count;
         var checkpoint = Path.Combine(cluster.CheckpointRoot, name);
-        return new Outcome(seconds, progress, rows, output, LogBytesPerBatch(checkpoint), FolderBytes(checkpoint)) { AllocatedAtEnd = allocatedAtEnd, CpuAtEnd = cpuAtEnd };
+        return new Outcome(seconds, progress, rows, output, LogBytesPerBatch(checkpoint), FolderBytes(checkpoint)) { AllocatedAtEnd = allocatedAtEnd, CpuAtEnd = cpuAtEnd, MinorFaultsAtEnd = faultsAtEnd };
     }
 
     /// <summary>CPU time of the whole process so far, all threads.</summary>
@@ -101,6 +105,25 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
     {
         using var process = Process.GetCurrentProcess();
         return process.TotalProcessorTime;
+    }
+
+    /// <summary>
+    /// Minor page faults of the whole process so far (<c>/proc/self/stat</c>'s tenth field; 0 where there is none): each
+    /// is a page the kernel mapped on first touch, zeroing it if it is anonymous memory (GC heap, native arenas, stacks).
+    /// </summary>
+    public static long ProcessMinorFaults()
+    {
+        try
+        {
+            var stat = File.ReadAllText("/proc/self/stat");
+            // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     private static double LogBytesPerBatch(string checkpoint)

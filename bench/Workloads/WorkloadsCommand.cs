@@ -106,7 +106,8 @@ internal static class WorkloadsCommand
             var way = Way.Of(engine, events, check);
             Console.WriteLine($"{only} engine alone: {way.EventsPerSecond:N0} events/s in {way.Seconds:F2} s ({Percent(way.EventsPerSecond, foldRate)} of the in-memory fold), " +
                 $"{way.CpuNsPerEvent:N0} CPU ns/event, {way.Batches} batches of mean {way.MeanBatchMs:F0} ms, " +
-                $"{way.AllocatedBytesPerEvent:N0} B/event, gen0/gen2 {way.Gen0Collections}/{way.Gen2Collections}, state {way.StateRows:N0} rows / {way.StateBytes:N0} B, " +
+                $"{way.AllocatedBytesPerEvent:N0} B/event, gen0/gen2 {way.Gen0Collections}/{way.Gen2Collections}, " +
+                $"{way.FaultsPerThousandEvents:F1} page faults/1k events, working set {Environment.WorkingSet / (1 << 20):N0} MB now, {PeakWorkingSetMb():N0} MB peak, {GcMemory()}, state {way.StateRows:N0} rows / {way.StateBytes:N0} B, " +
                 $"checkpoint {way.CheckpointBytesPerBatch:N0} B/batch ({way.CheckpointBytesAtEnd:N0} B at end), " +
                 $"ns/event {string.Join(' ', way.PhaseNsPerEvent.Select(kv => $"{kv.Key}={kv.Value:F0}"))}, " +
                 $"mean ms/batch {string.Join(' ', way.MeanDurationMs.Select(kv => $"{kv.Key}={kv.Value}"))} ({way.Check})");
@@ -233,6 +234,20 @@ internal static class WorkloadsCommand
 
     private static readonly MeterTotals Meters = new();
 
+    /// <summary>The GC's memory as its last collection left it: committed, the heap, and the free space inside the heap.</summary>
+    private static string GcMemory()
+    {
+        var info = GC.GetGCMemoryInfo();
+        return $"GC committed {info.TotalCommittedBytes / (1 << 20):N0} MB (heap {info.HeapSizeBytes / (1 << 20):N0} MB, " +
+            $"fragmented {info.FragmentedBytes / (1 << 20):N0} MB, promoted {info.PromotedBytes / (1 << 20):N0} MB)";
+    }
+
+    private static long PeakWorkingSetMb()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.PeakWorkingSet64 / (1 << 20);
+    }
+
     private static async Task<Measured> MeasureAsync(Func<Task<SluiceRun.Outcome>> run)
     {
         var counters = Meters.Snapshot();
@@ -241,10 +256,12 @@ internal static class WorkloadsCommand
         var gen0 = GC.CollectionCount(0);
         var gen2 = GC.CollectionCount(2);
         var cpu = SluiceRun.ProcessCpu();
+        var faults = SluiceRun.ProcessMinorFaults();
         var outcome = await run();
         // Up to the query's end: reading the output back for the check is the harness's allocation and CPU, not the engine's.
         return new Measured(outcome, outcome.AllocatedAtEnd - allocated, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2,
-            MeterTotals.Growth(counters, Meters.Snapshot()), (outcome.CpuAtEnd - cpu).TotalSeconds);
+            MeterTotals.Growth(counters, Meters.Snapshot()), (outcome.CpuAtEnd - cpu).TotalSeconds,
+            outcome.MinorFaultsAtEnd - faults);
     }
 
     /// <summary>The options of a one-way run (<c>--engine-only</c>, <c>--kafka-only</c>).</summary>
@@ -263,7 +280,7 @@ internal static class WorkloadsCommand
     }
 }
 
-internal sealed record Measured(SluiceRun.Outcome Outcome, long AllocatedBytes, int Gen0, int Gen2, Dictionary<string, double> Counters, double CpuSeconds);
+internal sealed record Measured(SluiceRun.Outcome Outcome, long AllocatedBytes, int Gen0, int Gen2, Dictionary<string, double> Counters, double CpuSeconds, long MinorFaults);
 
 /// <summary>
 /// One way of running a workload: speed, batches, memory and whether it agreed. <see cref="PhaseNsPerEvent"/> is each
@@ -274,6 +291,9 @@ internal sealed record Way(double Seconds, double EventsPerSecond, int Batches, 
     IReadOnlyDictionary<string, double> MeanDurationMs, Dictionary<string, double> Counters, double CheckpointBytesPerBatch, long CheckpointBytesAtEnd,
     double CpuNsPerEvent, IReadOnlyDictionary<string, double> PhaseNsPerEvent)
 {
+    /// <summary>Minor page faults per 1,000 events (fresh pages mapped while the query ran).</summary>
+    public double FaultsPerThousandEvents { get; init; }
+
     public static Way Of(Measured m, long events, string? check)
     {
         var p = m.Outcome.Progress.Where(x => x.NumInputRows > 0).ToList();
@@ -284,7 +304,10 @@ internal sealed record Way(double Seconds, double EventsPerSecond, int Batches, 
             p.SelectMany(x => x.DurationMs).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => Math.Round(g.Average(kv => kv.Value), 1)),
             m.Counters, Math.Round(m.Outcome.CheckpointBytesPerBatch), m.Outcome.CheckpointBytesAtEnd, Math.Round(m.CpuSeconds * 1e9 / events),
             p.SelectMany(x => x.DurationMs).GroupBy(kv => kv.Key).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => Math.Round(g.Sum(kv => (double)kv.Value) * 1e6 / events)));
+                .ToDictionary(g => g.Key, g => Math.Round(g.Sum(kv => (double)kv.Value) * 1e6 / events)))
+        {
+            FaultsPerThousandEvents = m.MinorFaults * 1000.0 / events,
+        };
     }
 }
 

@@ -92,7 +92,8 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         var output = new List<object?[]>(update ? changed.Length : 0);
         if (_loaded.Length < changed.Length)
         {
-            _loaded = new Loaded[changed.Length];
+            // Doubling: a batch changing a few more groups than the last does not allocate the whole array again.
+            _loaded = new Loaded[Math.Max(changed.Length, 2 * _loaded.Length)];
         }
         for (var ordinal = 0; ordinal < changed.Length; ordinal++)
         {

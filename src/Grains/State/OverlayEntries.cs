@@ -10,7 +10,8 @@ namespace Sluice.State;
 /// pays for a few scans (an aggregation closing a window or two); an operator that interleaves many scans with new keys
 /// (session windows, a join past its cache) would make that quadratic, so once scans have walked several times the
 /// entries held, the rest of the version keeps them in a sorted set as before. A null value is a tombstone. Keys and
-/// values are kept as given.
+/// values are kept as given. A version's entry objects are reused by the next versions' new keys (as many as it used,
+/// up to <see cref="MaxPooledEntries"/>), emptied when their version ends: a batch changes about as many keys as the last.
 /// </summary>
 internal sealed class OverlayEntries
 {
@@ -23,8 +24,20 @@ internal sealed class OverlayEntries
     // Entries walked by prefix scans of unsorted keys since the last clear; past a few times Count, the sorted set.
     private long _scanned;
     private SortedSet<SortedEntries.Entry>? _tree;
+    // Entries of ended versions, holding no key or value, for the next versions' new keys.
+    private readonly Stack<SortedEntries.Entry> _free = new();
+
+    /// <summary>
+    /// Entry objects a store keeps between versions at most (40 bytes each, 2.5 MiB): a version changing more keys
+    /// allocates the rest, as every version did before. A store keeps no more than its last version used, so one large
+    /// version does not hold memory for the small ones after it.
+    /// </summary>
+    public const int MaxPooledEntries = 65_536;
 
     public int Count => _map.Count;
+
+    /// <summary>Emptied entries kept for the next versions' new keys.</summary>
+    internal int PooledEntries => _free.Count;
 
     /// <summary>Key and value bytes held, for memory estimates and the changelog's size bound.</summary>
     public long PayloadBytes { get; private set; }
@@ -49,21 +62,49 @@ internal sealed class OverlayEntries
             held.Value = value;
             return;
         }
-        var entry = new SortedEntries.Entry(key, value) { CommittedLength = committedLength };
+        var entry = NewEntry(key, value, committedLength);
         slot = entry;
         _entries.Add(entry);
         _tree?.Add(entry);
         PayloadBytes += key.Length + (value?.Length ?? 0);
     }
 
+    /// <summary>Ends the version (committed or aborted): its entries are emptied and pooled, so none can show again.</summary>
     public void Clear()
     {
+        var keep = Math.Min(_entries.Count, MaxPooledEntries);
+        while (_free.Count > keep)
+        {
+            _free.Pop();
+        }
+        foreach (var entry in _entries)
+        {
+            entry.Key = [];
+            entry.Value = null;
+            entry.CommittedLength = SortedEntries.Entry.UnknownLength;
+            if (_free.Count < keep)
+            {
+                _free.Push(entry);
+            }
+        }
         _map.Clear();
         _entries.Clear();
         _sortedCount = 0;
         _scanned = 0;
         _tree = null;
         PayloadBytes = 0;
+    }
+
+    private SortedEntries.Entry NewEntry(byte[] key, byte[]? value, int committedLength)
+    {
+        if (!_free.TryPop(out var entry))
+        {
+            return new SortedEntries.Entry(key, value) { CommittedLength = committedLength };
+        }
+        entry.Key = key;
+        entry.Value = value;
+        entry.CommittedLength = committedLength;
+        return entry;
     }
 
     /// <summary>Every entry in key order; valid until the next <see cref="Set"/> of a new key or <see cref="Clear"/>.</summary>

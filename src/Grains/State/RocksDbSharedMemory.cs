@@ -65,6 +65,10 @@ internal sealed class RocksDbSharedMemory : IDisposable
             .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount / 2))
             .SetBlockBasedTableFactory(table);
         Native.Instance.rocksdb_options_set_write_buffer_manager(options.Handle, _writeBufferManager);
+        // Open loads the table files' handlers on this thread, not on max_file_opening_threads (16) new threads: the
+        // database is wiped on every open, so there is nothing to load, yet RocksDB started and joined 15 threads per
+        // open (8 MB stack each, zeroed pages on first touch): about 100 threads at a query's start (BENCHMARKS.md).
+        Native.Instance.rocksdb_options_set_max_file_opening_threads(options.Handle, 1);
         return options;
     }
 
