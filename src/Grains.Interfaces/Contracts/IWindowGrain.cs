@@ -49,6 +49,12 @@ public sealed record WindowFinishRequest
     [Id(7)] public long NextLateWatermarkMs { get; init; }
     /// <summary>The query's key-group count, for routing to the next stateful operator.</summary>
     [Id(8)] public int KeyGroups { get; init; }
+    /// <summary>
+    /// Per output of the stage (a shared stage has several, see the plan's <c>StatefulStage.Outputs</c>): the
+    /// <see cref="NextLateWatermarkMs"/> of that output's next stateful operator (0 for the sink). Null from a coordinator
+    /// of a build before shared stages: the stage's one output uses <see cref="NextLateWatermarkMs"/>.
+    /// </summary>
+    [Id(9)] public long[]? NextLateWatermarksMs { get; init; }
 }
 
 /// <summary>What a key group did at the end of a batch.</summary>
@@ -64,6 +70,14 @@ public sealed record WindowFinishResult
     [Id(2)] public int[] KeyGroupsSent { get; init; } = [];
     /// <summary>Rows the next stateful operator dropped behind its watermark, counted as it counts them.</summary>
     [Id(3)] public int DroppedByWatermark { get; init; }
+    /// <summary>
+    /// Per output of the stage, in the plan's order: the key groups of that output's next stateful operator this one sent
+    /// rows to (<see cref="KeyGroupsSent"/> and <see cref="DroppedByWatermark"/> are the first output's). Null from a key
+    /// group of a build before shared stages.
+    /// </summary>
+    [Id(4)] public int[][]? KeyGroupsSentPerOutput { get; init; }
+    /// <summary>Per output of the stage: the rows its next stateful operator dropped behind its watermark.</summary>
+    [Id(5)] public int[]? DroppedPerOutput { get; init; }
 }
 
 /// <summary>

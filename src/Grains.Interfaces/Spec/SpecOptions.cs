@@ -20,8 +20,17 @@ public static class SpecOptions
     /// <summary>Batches of checkpoint logs kept for recovery (a whole number &gt;= 1; Spark's <c>minBatchesToRetain</c>).</summary>
     public const string MinBatchesToRetain = "minBatchesToRetain";
 
+    /// <summary>
+    /// "true" (the default) or "false": whether a join input whose source and operators up to a stateful one equal the
+    /// other input's is planned once, its reads and state shared ("false" plans each input apart, as builds before did).
+    /// </summary>
+    public const string ShareSubPlans = "shareSubPlans";
+
     /// <summary>The query options the engine reads.</summary>
-    public static readonly IReadOnlyList<string> Query = [KeyGroups, LateRowsSink, MinBatchesToRetain];
+    public static readonly IReadOnlyList<string> Query = [KeyGroups, LateRowsSink, MinBatchesToRetain, ShareSubPlans];
+
+    /// <summary>Whether the query plans equal join inputs once (<see cref="ShareSubPlans"/>).</summary>
+    public static bool SharesSubPlans(QuerySpec spec) => !spec.Options.TryGetValue(ShareSubPlans, out var text) || text != "false";
 
     private static readonly string[] QueryFields = ["checkpointLocation", "outputMode", "trigger", "watermarkPolicy"];
     private static readonly string[] SinkFields = ["path", "topic", "key", "handler", "numRows", "bootstrapServers"];
@@ -36,6 +45,10 @@ public static class SpecOptions
         CheckNames("$.sink.options", spec.Sink.Options, sinkOptions, $"{spec.Sink.Kind} sink options", SinkFields, "the sink");
         CheckPositive(spec, KeyGroups);
         CheckPositive(spec, MinBatchesToRetain);
+        if (spec.Options.TryGetValue(ShareSubPlans, out var share) && share is not ("true" or "false"))
+        {
+            throw new SpecException($"$.options.{ShareSubPlans}", $"expected \"true\" or \"false\", found '{share}'");
+        }
     }
 
     /// <summary>

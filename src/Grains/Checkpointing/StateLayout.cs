@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Sluice.Contracts;
 using Sluice.Operators;
+using Sluice.Spec;
 
 namespace Sluice.Checkpointing;
 
@@ -17,22 +18,15 @@ internal static class StateLayout
     /// The first stateful operator is described as a query with one has always been (so such checkpoints still load);
     /// each later one adds its description under <c>stage&lt;k&gt;.</c>.
     /// </summary>
-    public static async Task CheckAsync(Checkpoint checkpoint, IReadOnlyList<IStatefulOperator> operators)
+    /// <param name="unshared">
+    /// For a plan that shares a join input's stages (<see cref="Planning.SharedPrefix"/>), the operators of the same query
+    /// planned without sharing: a checkpoint laid out by those was written by a build (or run) that planned each input
+    /// apart, and the error says how to resume it.
+    /// </param>
+    public static async Task CheckAsync(Checkpoint checkpoint, IReadOnlyList<IStatefulOperator> operators, IReadOnlyList<IStatefulOperator>? unshared = null)
     {
         var stateful = operators.Count > 0 ? operators[0] : null;
-        var layout = new Dictionary<string, string>(stateful?.Describe() ?? new Dictionary<string, string> { ["op"] = "none" });
-        if (stateful is not null)
-        {
-            layout["operator"] = stateful.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-        for (var k = 1; k < operators.Count; k++)
-        {
-            foreach (var (name, value) in operators[k].Describe())
-            {
-                layout[$"stage{k}.{name}"] = value;
-            }
-            layout[$"stage{k}.operator"] = operators[k].Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
+        var layout = Layout(operators);
         var hasBatches = (await checkpoint.Commits.GetLatestAsync()) is not null || (await checkpoint.Offsets.GetLatestAsync()) is not null;
         var text = await checkpoint.Store.ReadAsync(File);
         if (text is null)
@@ -56,14 +50,44 @@ internal static class StateLayout
         {
             throw new CheckpointCorruptException($"{checkpoint.Store.Location}/{File}", e.Message);
         }
-        var differences = stored.Keys.Union(layout.Keys).Order(StringComparer.Ordinal)
-            .Where(k => stored.GetValueOrDefault(k) != layout.GetValueOrDefault(k))
-            .Select(k => $"{k} was '{stored.GetValueOrDefault(k) ?? "(none)"}' and is now '{layout.GetValueOrDefault(k) ?? "(none)"}'")
-            .ToList();
+        var differences = Differences(stored, layout);
+        if (differences.Count > 0 && unshared is not null && Differences(stored, Layout(unshared)).Count == 0)
+        {
+            throw new QueryStartException(
+                $"Checkpoint '{checkpoint.Store.Location}' was written by this query planned with each join input apart (each input read and its " +
+                "stateful operators run on their own), and this build plans the join input that repeats the query's source and operators once, " +
+                "sharing their reads and state: the checkpoint's state is laid out for the other plan. To resume it, set the query option " +
+                $"\"{SpecOptions.ShareSubPlans}\": \"false\" (the plan the checkpoint was written with); or start on a new checkpointLocation to run the shared plan.");
+        }
         if (differences.Count > 0)
         {
             throw Mismatch(checkpoint, differences);
         }
+    }
+
+    private static List<string> Differences(Dictionary<string, string> stored, Dictionary<string, string> layout) =>
+        stored.Keys.Union(layout.Keys).Order(StringComparer.Ordinal)
+            .Where(k => stored.GetValueOrDefault(k) != layout.GetValueOrDefault(k))
+            .Select(k => $"{k} was '{stored.GetValueOrDefault(k) ?? "(none)"}' and is now '{layout.GetValueOrDefault(k) ?? "(none)"}'")
+            .ToList();
+
+    private static Dictionary<string, string> Layout(IReadOnlyList<IStatefulOperator> operators)
+    {
+        var stateful = operators.Count > 0 ? operators[0] : null;
+        var layout = new Dictionary<string, string>(stateful?.Describe() ?? new Dictionary<string, string> { ["op"] = "none" });
+        if (stateful is not null)
+        {
+            layout["operator"] = stateful.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        for (var k = 1; k < operators.Count; k++)
+        {
+            foreach (var (name, value) in operators[k].Describe())
+            {
+                layout[$"stage{k}.{name}"] = value;
+            }
+            layout[$"stage{k}.operator"] = operators[k].Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return layout;
     }
 
     private static QueryStartException Mismatch(Checkpoint checkpoint, IReadOnlyList<string> differences) => new(

@@ -12,9 +12,21 @@ namespace Sluice.Coordinator;
 /// <summary>The phases of one batch: constructNextBatch, runBatch, commitBatch.</summary>
 internal sealed partial class QueryRun
 {
-    /// <summary>Per source: the offset after the last available record, per partition.</summary>
-    public async Task<IReadOnlyList<IReadOnlyDictionary<int, long>>> LatestOffsetsAsync(CancellationToken cancellationToken) =>
-        await Task.WhenAll(_sources.Select(s => s.Source.LatestOffsetsAsync(cancellationToken)));
+    /// <summary>
+    /// Per source: the offset after the last available record, per partition. A shadow stream's are its primary's
+    /// (<see cref="Planning.StreamPlan.SharedWith"/>): it is the same source, read once.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyDictionary<int, long>>> LatestOffsetsAsync(CancellationToken cancellationToken)
+    {
+        var latest = await Task.WhenAll(_sources.Select(s => Plan.Streams[s.Index].SharedWith is null
+            ? s.Source.LatestOffsetsAsync(cancellationToken)
+            : Task.FromResult<IReadOnlyDictionary<int, long>>(new Dictionary<int, long>())));
+        foreach (var stream in Plan.Streams.Where(s => s.SharedWith is not null))
+        {
+            latest[stream.Index] = latest[stream.SharedWith!.Value];
+        }
+        return latest;
+    }
 
     /// <summary>
     /// Runs the next batch; null when there is no new data and no batch is due (nothing written). With
@@ -41,6 +53,11 @@ internal sealed partial class QueryRun
         if (offsets is null)
         {
             var ends = _sources.Select(s => OffsetPlanner.PlanEnd(s.Committed.Partitions, latest[s.Index], limited ? s.MaxOffsetsPerTrigger : null, targets?[s.Index])).ToList();
+            foreach (var stream in Plan.Streams.Where(s => s.SharedWith is not null))
+            {
+                // A shadow stream's batch is its primary's rows (it has no agents): its offsets record exactly those.
+                ends[stream.Index] = ends[stream.SharedWith!.Value];
+            }
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             if (!_sources.Any(s => OffsetPlanner.HasNewData(s.Committed.Partitions, ends[s.Index])) && !NoDataBatchDue(now))
             {
@@ -98,7 +115,7 @@ internal sealed partial class QueryRun
         NextBatchId = batchId + 1;
         Retention.AfterCommit(batchId);
         var latestOffsets = _sources.Select(s => new SourceOffsets(s.Source.OffsetKey, latest[s.Index])).ToList();
-        return new BatchOutcome(batchId, offsets, started, latestOffsets, results, rowsOutput, durations, state);
+        return new BatchOutcome(batchId, offsets, started, latestOffsets, WithShadows(results), rowsOutput, durations, state);
 
         async Task<bool> FinishAsync()
         {
@@ -142,7 +159,7 @@ internal sealed partial class QueryRun
     {
         var calls = new List<Task<StreamResult>>();
         var late = Plan.InputWatermarks(_previousBatchWatermarkMs);
-        foreach (var source in _sources)
+        foreach (var source in _sources.Where(s => Plan.Streams[s.Index].SharedWith is null))
         {
             foreach (var (partition, until) in offsets.Sources[source.Index].Partitions.OrderBy(p => p.Key))
             {
@@ -217,7 +234,7 @@ internal sealed partial class QueryRun
             await Connectors.ConnectorRegistry.MemorySink(_grains, lateSink).CommitAsync(batchId, OutputMode.Append, Plan.StatefulInputSchema);
         }
         var state = await CommitKeyGroupsAsync(batchId);
-        foreach (var result in results)
+        foreach (var result in WithShadows(results))
         {
             _watermarks.Observe(result.Stream, result.Result.EventTime);
         }
@@ -238,6 +255,14 @@ internal sealed partial class QueryRun
         _groupCommit = CommitToConsumerGroupsAsync(_groupCommit, offsets);
         return (rows, state);
     }
+
+    /// <summary>
+    /// The agents' results, and for each shadow stream (<see cref="Planning.StreamPlan.SharedWith"/>) its primary's as its
+    /// own: what its agents would have read in the unshared plan, for progress and the global watermark.
+    /// </summary>
+    private IReadOnlyList<StreamResult> WithShadows(IReadOnlyList<StreamResult> results) =>
+        [.. results, .. Plan.Streams.Where(s => s.SharedWith is not null)
+            .SelectMany(s => results.Where(r => r.Stream == s.SharedWith).Select(r => r with { Stream = s.Index }))];
 
     /// <summary>
     /// Completes when nothing of this run is in flight off the batch's path (consumer-group commits, the next batch's
@@ -284,5 +309,5 @@ internal sealed partial class QueryRun
     }
 }
 
-/// <summary>What one partition agent of one input stream did in a batch.</summary>
+/// <summary>What one partition agent of one input stream did in a batch (for a shadow stream: what its primary's did).</summary>
 internal sealed record StreamResult(int Stream, AgentBatchResult Result);

@@ -44,6 +44,8 @@ internal sealed partial class QueryRun
         long? nextTimer = null;
         foreach (var stage in Plan.Stages)
         {
+            var outputs = stage.Outputs;
+            var nextLate = outputs.Select(o => o.Next >= 0 ? late[o.Next] : 0).ToArray();
             var results = await Task.WhenAll(KeyGroupGrains(stage.Operator.Index).Select((g, group) => g.FinishAsync(new Immutable<WindowFinishRequest>(new WindowFinishRequest
             {
                 Spec = Spec,
@@ -53,19 +55,24 @@ internal sealed partial class QueryRun
                 WatermarkMs = eviction[stage.Position],
                 BatchTimestampMs = offsets.BatchTimestampMs,
                 ExpectedApplies = applies[stage.Position][group],
-                NextLateWatermarkMs = stage.Next >= 0 ? late[stage.Next] : 0,
+                NextLateWatermarkMs = nextLate[0],
+                NextLateWatermarksMs = nextLate,
                 KeyGroups = KeyGroups,
             }))));
             nextTimer = results.Select(r => r.NextProcessingTimerMs).Append(nextTimer).Min();
-            if (stage.Next < 0)
+            _stagedByKeyGroups += results.Sum(r => r.RowsOutput);
+            for (var o = 0; o < outputs.Count; o++)
             {
-                _stagedByKeyGroups += results.Sum(r => r.RowsOutput);
-                continue;
-            }
-            _droppedByStage[stage.Next] += results.Sum(r => r.DroppedByWatermark);
-            foreach (var result in results)
-            {
-                Count(stage.Next, result.KeyGroupsSent);
+                if (outputs[o].Next < 0)
+                {
+                    continue;
+                }
+                foreach (var result in results)
+                {
+                    var (sent, dropped) = OutputOf(stage, result, o);
+                    _droppedByStage[outputs[o].Next] += dropped;
+                    Count(outputs[o].Next, sent);
+                }
             }
         }
         _nextProcessingTimerMs = nextTimer;
@@ -77,6 +84,25 @@ internal sealed partial class QueryRun
                 applies[stage][group]++;
             }
         }
+    }
+
+    /// <summary>
+    /// What a key group sent to one output's next stage. A key group of a build before shared stages reports its one
+    /// output only: with several, the others' senders would go uncounted, so the batch fails and re-runs instead.
+    /// </summary>
+    private (int[] Sent, int Dropped) OutputOf(Planning.StatefulStage stage, WindowFinishResult result, int output)
+    {
+        if (result.KeyGroupsSentPerOutput is { } sent && result.DroppedPerOutput is { } dropped)
+        {
+            return (sent[output], dropped[output]);
+        }
+        if (stage.Outputs.Count > 1)
+        {
+            throw new BatchAttemptLostException(
+                $"a key group of operator {stage.Operator.Index} runs on a silo of a build before shared stages and reported one of its {stage.Outputs.Count} outputs: " +
+                "the batch is not committed; it re-runs from the checkpoint once every silo runs this build.");
+        }
+        return (result.KeyGroupsSent, result.DroppedByWatermark);
     }
 
     /// <summary>

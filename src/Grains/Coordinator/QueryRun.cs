@@ -107,7 +107,7 @@ internal sealed partial class QueryRun : IDisposable
         {
             var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, blob, s3));
             var (metadata, _) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, CheckpointMetadataFormat.DefaultKeyGroups);
-            await StateLayout.CheckAsync(checkpoint, plan.Stages.Select(s => s.Operator).ToList());
+            await StateLayout.CheckAsync(checkpoint, plan.Stages.Select(s => s.Operator).ToList(), plan.SharesStreams ? Unshared(spec, connectors) : null);
             foreach (var stream in plan.Streams)
             {
                 var connector = connectors.Source(stream.Source.Kind);
@@ -138,6 +138,13 @@ internal sealed partial class QueryRun : IDisposable
             checkpointLock.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The stateful operators of the query planned with each join input apart (<see cref="SpecOptions.ShareSubPlans"/> "false").</summary>
+    private static List<Operators.IStatefulOperator> Unshared(QuerySpec spec, ConnectorRegistry connectors)
+    {
+        var options = new Dictionary<string, string>(spec.Options) { [SpecOptions.ShareSubPlans] = "false" };
+        return [.. QueryPlanner.Plan(spec with { Options = options }, connectors).Stages.Select(s => s.Operator)];
     }
 
     private WatermarkTracker NewTracker(WatermarkPolicy policy, long globalMs) =>

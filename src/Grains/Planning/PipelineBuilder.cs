@@ -22,15 +22,19 @@ internal sealed class PipelineBuilder
     private readonly int _firstIndex;
     private List<IPipelineEnd> _ends;
 
-    private PipelineBuilder(PlanGraph graph, ConnectorRegistry connectors, QuerySpec spec, StreamBuilder source, bool nested, int firstIndex)
+    // The query's first stateful stage while it is fed by the source alone (no union or join before it), and how many
+    // operators lead to it: a join input repeating those shares the stage (SharedPrefix).
+    private (StageBuilder Stage, int Count)? _shareable;
+
+    private PipelineBuilder(PlanGraph graph, ConnectorRegistry connectors, QuerySpec spec, IPipelineEnd start, bool nested, int firstIndex)
     {
         _graph = graph;
         _connectors = connectors;
         _spec = spec;
         _nested = nested;
         _firstIndex = firstIndex;
-        _ends = [source];
-        StreamIndex = source.Index;
+        _ends = [start];
+        StreamIndex = start.StreamIndex;
     }
 
     /// <summary>The index of this pipeline's own source stream.</summary>
@@ -51,9 +55,10 @@ internal sealed class PipelineBuilder
     /// <summary>The first end's schema: a union's inputs line up with it, a join's left side is it.</summary>
     public IPipelineEnd First => _ends[0];
 
-    private void Walk(IReadOnlyList<OperatorSpec> operators, string listPath)
+    /// <param name="from">The first operator to plan (a shared input's operators before it are its branch's stage).</param>
+    private void Walk(IReadOnlyList<OperatorSpec> operators, string listPath, int from = 0)
     {
-        for (var i = 0; i < operators.Count; i++)
+        for (var i = from; i < operators.Count; i++)
         {
             var path = $"{listPath}[{i}]";
             var index = _firstIndex + i;
@@ -75,7 +80,9 @@ internal sealed class PipelineBuilder
                     Join(path, j, index);
                     break;
                 default:
+                    var fromSource = _ends is [StreamBuilder] && operators.Take(i).All(o => o is FilterSpec or SelectSpec or WithWatermarkSpec);
                     Stateful(operators[i], path, index);
+                    _shareable = fromSource && !_nested ? ((StageBuilder)First, i + 1) : _shareable;
                     break;
             }
         }
@@ -108,7 +115,11 @@ internal sealed class PipelineBuilder
     private void Join(string path, JoinSpec j, int index)
     {
         RefuseNested(path, j);
-        var right = Input(j.Right, path + ".right", index);
+        // A source that is not replayable (a socket) may give each reader other rows: its inputs are never shared.
+        var right = _shareable is var (shared, count) && _ends is [var only] && only == shared && _connectors.Source(_spec.Source.Kind).Replayable
+            && SharedPrefix.Matches(_spec, j.Right, count)
+            ? SharingInput(j.Right, path + ".right", index, shared, count)
+            : Input(j.Right, path + ".right", index);
         if (right.First is StreamBuilder table && _connectors.Source(table.Source.Kind).IsStatic)
         {
             if (_ends.Any(e => e is StageBuilder))
@@ -171,6 +182,21 @@ internal sealed class PipelineBuilder
         {
             throw QueryPlanner.Invalid(path + ".operators", "a static table cannot have stateful operators; only select, filter and withWatermark");
         }
+        return input;
+    }
+
+    /// <summary>
+    /// A join input that repeats this pipeline's source and operators up to <paramref name="shared"/>'s: its source
+    /// stays a stream of the plan (offsets, progress) whose reads are <paramref name="shared"/>'s stream's
+    /// (<see cref="StreamBuilder.ShareReadsOf"/>), and its operators after the prefix start from a branch of that stage.
+    /// </summary>
+    private PipelineBuilder SharingInput(SubStreamSpec sub, string path, int index, StageBuilder shared, int count)
+    {
+        var stream = Stream(_graph, _connectors, sub.Source, path + ".source");
+        stream.ShareReadsOf((StreamBuilder)_graph.Streams[StreamIndex]);
+        _graph.Streams.Add(stream);
+        var input = new PipelineBuilder(_graph, _connectors, _spec, shared.Branch(stream.Index), nested: true, firstIndex: checked((index + 1) * NestedIndexBase));
+        input.Walk(sub.Operators, path + ".operators", from: count);
         return input;
     }
 

@@ -3,7 +3,9 @@ namespace Sluice.Planning;
 /// <summary>
 /// The shape of a query while it is planned: its input streams, and where each stream's prefix and each stateful
 /// stage's suffix sends its rows (a stateful stage, or the sink). A stage is closed when its rows' destination is
-/// known, always before that destination is, so the order stages close in is an order they can run in.
+/// known, always before that destination is, so the order stages close in is an order they can run in. A shared stage
+/// closes once per branch (<see cref="StageBuilder.Branch"/>): it runs at the position of its first closing, with one
+/// output per branch, and every branch's inputs closed into it before any branch closed.
 /// </summary>
 internal sealed class PlanGraph
 {
@@ -29,13 +31,11 @@ internal sealed class PlanGraph
     /// <summary>The stages in the order they run, and per stream the position of the stage its agents route to (-1: the sink).</summary>
     public (IReadOnlyList<StatefulStage> Stages, IReadOnlyList<int> StreamTargets) Build()
     {
-        var positions = new Dictionary<StageBuilder, int>();
-        for (var i = 0; i < _closed.Count; i++)
-        {
-            positions[_closed[i].Stage] = i;
-        }
-        int PositionOf(StageBuilder? stage) => stage is null ? -1 : positions[stage];
-        var stages = _closed.Select((c, i) => c.Stage.Build(i, PositionOf(c.Next))).ToList();
+        var roots = _closed.Select(c => c.Stage.Root).Distinct().ToList();
+        var positions = roots.Select((root, i) => (root, i)).ToDictionary(p => p.root, p => p.i);
+        int PositionOf(StageBuilder? stage) => stage is null ? -1 : positions[stage.Root];
+        var stages = roots.Select((root, i) => new StatefulStage(
+            i, root.Operator, root.InputSchema, [.. _closed.Where(c => c.Stage.Root == root).Select(c => c.Stage.Output(PositionOf(c.Next)))], root.Flow)).ToList();
         var targets = Streams.Select(s => PositionOf(_streamTargets.GetValueOrDefault(s.Index))).ToList();
         return (stages, targets);
     }

@@ -48,7 +48,7 @@ internal sealed class QueryPlan(
 
     /// <summary>
     /// The stages in the order Spark lists its stateful operators in progress (a walk of the plan from the sink: each
-    /// operator, then the ones feeding it, left input first).
+    /// operator, then the ones feeding it, left input first); a shared stage is listed once, where the walk first meets it.
     /// </summary>
     public IReadOnlyList<int> ProgressOrder
     {
@@ -57,19 +57,26 @@ internal sealed class QueryPlan(
             var order = new List<int>();
             void Visit(int position)
             {
+                if (order.Contains(position))
+                {
+                    return;
+                }
                 order.Add(position);
-                foreach (var input in Stages.Where(s => s.Next == position))
+                foreach (var input in Stages.Where(s => s.Outputs.Any(o => o.Next == position)))
                 {
                     Visit(input.Position);
                 }
             }
-            foreach (var root in Stages.Where(s => s.Next < 0))
+            foreach (var root in Stages.Where(s => s.Outputs.Any(o => o.Next < 0)))
             {
                 Visit(root.Position);
             }
             return order;
         }
     }
+
+    /// <summary>Whether a stream shares another's reads (<see cref="StreamPlan.SharedWith"/>): the plan shares a join input's stages.</summary>
+    public bool SharesStreams => Streams.Any(s => s.SharedWith is not null);
 
     /// <summary>Whether any stream declares a watermark.</summary>
     public bool HasWatermark => Streams.Any(s => s.Watermark is not null);
@@ -103,9 +110,12 @@ internal sealed class QueryPlan(
         for (var i = 0; i < Stages.Count; i++)
         {
             result[i] = Math.Max(inputs[i] ?? 0, 0);
-            if (Stages[i].Next >= 0 && inputs[i] is { } w)
+            foreach (var output in Stages[i].Outputs)
             {
-                Feed(Stages[i].Next, Stages[i].Watermark.Output(w));
+                if (output.Next >= 0 && inputs[i] is { } w)
+                {
+                    Feed(output.Next, Stages[i].Watermark.Output(w));
+                }
             }
         }
         return result;
@@ -141,8 +151,8 @@ internal sealed class QueryPlan(
         return batch;
     }
 
-    /// <summary>Runs the stateless operators after a stage's stateful operator.</summary>
-    public static void ApplySuffix(StatefulStage stage, List<object?[]> rows, BatchContext context) => Run(stage.Suffix, rows, context);
+    /// <summary>Runs the stateless operators of a stage's output on the stateful operator's rows.</summary>
+    public static void ApplySuffix(StageOutput output, List<object?[]> rows, BatchContext context) => Run(output.Suffix, rows, context);
 
     private static void Run(IReadOnlyList<IRowOperator> operators, List<object?[]> rows, BatchContext context)
     {

@@ -74,13 +74,10 @@ internal static class QueryPlanner
     private static List<HashSet<int>> Ancestors(IReadOnlyList<StatefulStage> stages)
     {
         var result = stages.Select(_ => new HashSet<int>()).ToList();
-        foreach (var stage in stages)
+        foreach (var (stage, next) in stages.SelectMany(s => s.Outputs.Where(o => o.Next >= 0).Select(o => (s, o.Next))))
         {
-            if (stage.Next >= 0)
-            {
-                result[stage.Next].Add(stage.Position);
-                result[stage.Next].UnionWith(result[stage.Position]);
-            }
+            result[next].Add(stage.Position);
+            result[next].UnionWith(result[stage.Position]);
         }
         return result;
     }

@@ -29,7 +29,33 @@ internal sealed class StageBuilder : IPipelineEnd
             GroupsWithStateOperator => WatermarkFlow.None,
             _ => WatermarkFlow.PassThrough,
         };
+        Root = this;
+        _operatorWatermarks = Watermarks;
     }
+
+    private StageBuilder(StageBuilder root, int streamIndex)
+    {
+        Root = root;
+        Operator = root.Operator;
+        StreamIndex = streamIndex;
+        InputSchema = root.InputSchema;
+        Schema = root.Operator.OutputSchema;
+        Watermarks = root._operatorWatermarks;
+        _operatorWatermarks = Watermarks;
+        Flow = root.Flow;
+    }
+
+    // The watermark columns of the operator's own output, before any suffix: where a branch starts.
+    private readonly IReadOnlyList<WatermarkColumn> _operatorWatermarks;
+
+    /// <summary>The builder whose operator this is: itself, or the stage a <see cref="Branch"/> was taken from.</summary>
+    public StageBuilder Root { get; }
+
+    /// <summary>
+    /// Another output of this stage's operator, with its own suffix, for an input that shares the stage (its rows
+    /// reach their next stage as stream <paramref name="streamIndex"/>'s, as the input's own stage's would).
+    /// </summary>
+    public StageBuilder Branch(int streamIndex) => new(Root, streamIndex);
 
     public IStatefulOperator Operator { get; }
 
@@ -80,8 +106,8 @@ internal sealed class StageBuilder : IPipelineEnd
         Watermarks = followed;
     }
 
-    /// <param name="next">The stage this one's rows go to (null: the sink).</param>
-    public StatefulStage Build(int position, int next) => new(position, Operator, InputSchema, _suffix, Schema, Flow, next, StreamIndex);
+    /// <param name="next">The position of the stage this output's rows go to (-1: the sink).</param>
+    public StageOutput Output(int next) => new(next, StreamIndex, _suffix, Schema);
 
     /// <summary>
     /// The watermark column for the next stateful operator: the one it groups, deduplicates or windows by when there

@@ -116,10 +116,24 @@ internal sealed class StreamBuilder(int index, SourceSpec source, StreamSchema s
     /// <summary>A unioned stream's rows are read by position under the first stream's column names.</summary>
     public void RenameTo(StreamSchema schema) => Schema = schema;
 
+    /// <summary>The stream whose reads this one shares (<see cref="StreamPlan.SharedWith"/>); null: it reads its own.</summary>
+    public int? SharedWith { get; private set; }
+
+    /// <summary>
+    /// Makes this stream a shadow of <paramref name="primary"/>, which reads the same source the same way: no agents
+    /// run for it, and its offsets, event times and watermark are the primary's.
+    /// </summary>
+    public void ShareReadsOf(StreamBuilder primary)
+    {
+        SharedWith = primary.Index;
+        WatermarkSpec = primary.WatermarkSpec;
+    }
+
     /// <param name="route">The first stateful operator's columnar route, if it has one (see <see cref="SourceColumns"/>).</param>
     /// <param name="routeInput">That operator's input schema.</param>
     public StreamPlan Build(IColumnarRoute? route = null, StreamSchema? routeInput = null) => new(Index, Source, SourceSchema, _prefix, WatermarkSpec)
     {
+        SharedWith = SharedWith,
         ColumnsRead = SourceColumns.Read(_prefix, SourceSchema, Schema, route, routeInput),
     };
 }

@@ -28,4 +28,11 @@ internal sealed class StreamPlan(int index, SourceSpec source, StreamSchema sour
     /// source to the first stateful operator may leave a column unread, since the row path needs every column.
     /// </summary>
     public IReadOnlyList<bool>? ColumnsRead { get; init; }
+
+    /// <summary>
+    /// The stream whose reads this one shares (null: it reads its own): a join input that repeats the query's source
+    /// and operators up to its first stateful one (<see cref="SharedPrefix"/>). No agents run for it; its offsets are
+    /// planned as the other's, and progress reports the other's reads for it, as the unshared plan would read them.
+    /// </summary>
+    public int? SharedWith { get; init; }
 }

@@ -81,19 +81,40 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
         var rows = DiscardOnError(r, static (batch, r) => batch.Finish(r.WatermarkMs, r.BatchTimestampMs));
         var id = WindowGrainId.Parse(this.GetPrimaryKeyString());
         var stage = _plan!.StageOf(id.Operator);
-        QueryPlan.ApplySuffix(stage, rows, new BatchContext(r.BatchId, r.WatermarkMs, r.BatchTimestampMs));
         _nextTimerMs = _batch!.NextProcessingTimerMs;
-        if (stage.Next >= 0)
+        var outputs = stage.Outputs;
+        var sent = new int[outputs.Count][];
+        var dropped = new int[outputs.Count];
+        long staged = 0;
+        for (var o = 0; o < outputs.Count; o++)
         {
-            var (sent, dropped) = await RouteToNextStageAsync(r, id, stage, _plan.Stages[stage.Next].Operator, rows);
-            return new WindowFinishResult { NextProcessingTimerMs = _nextTimerMs, KeyGroupsSent = sent, DroppedByWatermark = dropped };
+            // Each output runs its own suffix on its own list of the operator's rows (suffixes make new rows, never change one).
+            var output = outputs[o];
+            var outputRows = o == outputs.Count - 1 ? rows : [.. rows];
+            QueryPlan.ApplySuffix(output, outputRows, new BatchContext(r.BatchId, r.WatermarkMs, r.BatchTimestampMs));
+            if (output.Next >= 0)
+            {
+                var late = r.NextLateWatermarksMs?[o] ?? r.NextLateWatermarkMs;
+                (sent[o], dropped[o]) = await RouteToNextStageAsync(r, id, output, late, outputRows);
+                continue;
+            }
+            sent[o] = [];
+            if (outputRows.Count > 0)
+            {
+                var sink = connectors.SinkGrain(GrainFactory, r.Spec.Sink, r.Spec.Name, id.QueryId);
+                await sink.StageAsync(r.BatchId, this.GetPrimaryKeyString(), new Immutable<RowBatch>(new RowBatch(_plan.OutputSchema, outputRows)));
+            }
+            staged += outputRows.Count;
         }
-        if (rows.Count > 0)
+        return new WindowFinishResult
         {
-            var sink = connectors.SinkGrain(GrainFactory, r.Spec.Sink, r.Spec.Name, id.QueryId);
-            await sink.StageAsync(r.BatchId, this.GetPrimaryKeyString(), new Immutable<RowBatch>(new RowBatch(_plan.OutputSchema, rows)));
-        }
-        return new WindowFinishResult { RowsOutput = rows.Count, NextProcessingTimerMs = _nextTimerMs };
+            RowsOutput = staged,
+            NextProcessingTimerMs = _nextTimerMs,
+            KeyGroupsSent = sent[0],
+            DroppedByWatermark = dropped[0],
+            KeyGroupsSentPerOutput = sent,
+            DroppedPerOutput = dropped,
+        };
     }
 
     /// <summary>
@@ -128,11 +149,13 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
     /// The shuffle to the next stateful operator: it drops the rows behind its own (previous batch's) watermark and keys
     /// the rest, as agents do for the first one, and each destination key group gets one call.
     /// </summary>
-    private async Task<(int[] Sent, int Dropped)> RouteToNextStageAsync(WindowFinishRequest r, WindowGrainId id, StatefulStage stage, IStatefulOperator next, List<object?[]> rows)
+    /// <param name="lateWatermarkMs">The next operator's input watermark of the previous batch (its late-row threshold).</param>
+    private async Task<(int[] Sent, int Dropped)> RouteToNextStageAsync(WindowFinishRequest r, WindowGrainId id, StageOutput output, long lateWatermarkMs, List<object?[]> rows)
     {
         var router = new KeyGroupRouter(r.KeyGroups);
         var late = new LateRowSet();
-        next.Route(rows, new BatchContext(r.BatchId, r.NextLateWatermarkMs, r.BatchTimestampMs) { StreamIndex = stage.StreamIndex }, router, late);
+        var next = _plan!.Stages[output.Next].Operator;
+        next.Route(rows, new BatchContext(r.BatchId, lateWatermarkMs, r.BatchTimestampMs) { StreamIndex = output.StreamIndex }, router, late);
         await Task.WhenAll(router.Groups.Select(g => GrainFactory.GetGrain<IWindowGrain>(new WindowGrainId(id.QueryId, next.Index, g.Key).ToString())
             .ApplyAsync(new Immutable<WindowApplyRequest>(new WindowApplyRequest
             {

@@ -20,7 +20,7 @@ public class StartRulesTests
 
         Assert.Equal(
             "Invalid query spec at $.options.lateRowSink: unknown option 'lateRowSink' (did you mean 'lateRowsSink'?); " +
-            "valid query options: keyGroups, lateRowsSink, minBatchesToRetain",
+            "valid query options: keyGroups, lateRowsSink, minBatchesToRetain, shareSubPlans",
             e.Message);
     }
 
@@ -30,7 +30,7 @@ public class StartRulesTests
         var e = Refused(Query(""", "options": {"checkpointLocation": "/tmp/c"}"""));
 
         Assert.StartsWith("Invalid query spec at $.options.checkpointLocation: unknown option 'checkpointLocation' ('checkpointLocation' is a field of the query", e.Message, StringComparison.Ordinal);
-        Assert.EndsWith("valid query options: keyGroups, lateRowsSink, minBatchesToRetain", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("valid query options: keyGroups, lateRowsSink, minBatchesToRetain, shareSubPlans", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

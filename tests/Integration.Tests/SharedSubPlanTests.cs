@@ -1,0 +1,119 @@
+using Sluice.Client;
+using Sluice.Contracts;
+using Sluice.Progress;
+using Sluice.Spec;
+
+namespace Sluice.IntegrationTests;
+
+/// <summary>
+/// Nexmark q5's shape (a windowed count per key joined on the window with the max of the same counts) planned with its
+/// join input shared and apart (<c>shareSubPlans</c> "false") gives the same output and progress, batch by batch, on
+/// random input with late rows and restarts from the checkpoint; a checkpoint of the unshared plan is refused by the
+/// shared one with the way to resume it.
+/// </summary>
+[Collection(SiloCollection.Name)]
+public sealed class SharedSubPlanTests(SiloFixture silo)
+{
+    private SluiceClient Client => silo.Client;
+
+    private static string Id() => Guid.NewGuid().ToString("N")[..8];
+
+    private static QuerySpec Q5(string name, string stream, string window, string delay, bool share)
+    {
+        var prefix = $$"""
+            {"op": "select", "columns": ["auction", "timestamp_seconds(sec) AS ts"]},
+            {"op": "withWatermark", "column": "ts", "delay": "{{delay}}"},
+            {"op": "groupBy", "keys": ["window(ts, {{window}}) AS window", "auction"], "aggs": ["count(*) AS num"]}
+            """;
+        var source = $$$"""{"kind": "memory", "name": "{{{stream}}}", "schema": {"auction": "long", "sec": "long"}}""";
+        return SpecReader.Read($$$"""
+            {"name": "{{{name}}}", "source": {{{source}}}, "operators": [{{{prefix}}},
+              {"op": "select", "columns": ["auction", "num", "window"]},
+              {"op": "join", "joinType": "inner", "condition": "window = m_window AND num >= maxn", "right": {"source": {{{source}}}, "operators": [{{{prefix}}},
+                {"op": "groupBy", "keys": ["window"], "aggs": ["max(num) AS maxn"]},
+                {"op": "select", "columns": ["window AS m_window", "maxn"]}]}},
+              {"op": "select", "columns": ["auction", "num", "CAST(m_window.start AS long) AS start"]}],
+             "sink": {"kind": "memory"}, "outputMode": "append", "trigger": {"manual": true},
+             "options": {"shareSubPlans": "{{{(share ? "true" : "false")}}}"}}
+            """);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task SharedAndUnsharedPlans_GiveTheSameOutputAndProgress_BatchByBatch_AcrossRestarts(int seed)
+    {
+        var random = new Random(seed);
+        var stream = "q5s-" + Id();
+        var (window, delay) = (random.Next(3) switch { 0 => "'10 seconds', '2 seconds'", 1 => "'6 seconds', '3 seconds'", _ => "'4 seconds'" }, $"{random.Next(4)} seconds");
+        var (shared, apart) = ("shared_" + Id(), "apart_" + Id());
+        var specs = new[] { Q5(shared, stream, window, delay, share: true), Q5(apart, stream, window, delay, share: false) };
+        var queries = await Task.WhenAll(specs.Select(Client.StartAsync));
+        var seen = new long[2];
+        var baseSec = 100L;
+        for (var round = 0; round < 14; round++)
+        {
+            if (random.Next(5) == 0)
+            {
+                // A restart: each query goes on from its checkpoint.
+                await Task.WhenAll(queries.Select(q => q.StopAsync()));
+                queries = await Task.WhenAll(specs.Select(Client.StartAsync));
+                seen = [-1, -1];
+            }
+            baseSec += random.Next(5);
+            var rows = Enumerable.Range(0, random.Next(16)).Select(_ => (object)new { auction = (long)random.Next(5), sec = baseSec - 8 + random.Next(14) }).ToArray();
+            if (rows.Length > 0)
+            {
+                await Client.AddDataAsync(stream, rows);
+            }
+            await Task.WhenAll(queries.Select(q => q.ProcessAllAvailableAsync()));
+
+            var what = $"seed {seed} ({window}, {delay}), round {round}";
+            var outputs = await Task.WhenAll(new[] { shared, apart }.Select(async n => (await Client.ReadMemorySinkJsonAsync(n)).Select(r => r.ToJsonString()).Order(StringComparer.Ordinal).ToList()));
+            Assert.True(outputs[0].SequenceEqual(outputs[1]), $"{what}: shared [{string.Join(", ", outputs[0])}], apart [{string.Join(", ", outputs[1])}]");
+            var progress = await Task.WhenAll(queries.Select(async (q, i) => (await q.RecentProgressAsync()).Where(p => p.BatchId > seen[i]).ToList()));
+            Assert.Equal(progress[1].Select(Describe), progress[0].Select(Describe));
+            for (var i = 0; i < 2; i++)
+            {
+                seen[i] = progress[i].Count > 0 ? progress[i][^1].BatchId : seen[i];
+            }
+        }
+        await Task.WhenAll(queries.Select(q => q.StopAsync()));
+        Assert.NotEmpty(await Client.ReadMemorySinkJsonAsync(shared));
+    }
+
+    /// <summary>
+    /// What Spark would report the same for both plans: the batch, each source's rows and offsets, the watermark, the
+    /// sink's rows; and the join, the count and the max (the unshared plan lists the right input's own count fourth).
+    /// </summary>
+    private static string Describe(QueryProgress p) =>
+        $"batch {p.BatchId}: rows {p.NumInputRows} [{string.Join(", ", p.Sources.Select(s => $"{s.NumInputRows} to {Offsets(s)}"))}], " +
+        $"watermark {p.EventTime.GetValueOrDefault("watermark")}, output {p.Sink.NumOutputRows}, state " +
+        string.Join(", ", p.StateOperators.Take(3).Select(s => $"{s.OperatorName} {s.NumRowsTotal}/{s.NumRowsUpdated}/{s.NumRowsRemoved}/{s.NumRowsDroppedByWatermark}"));
+
+    private static string Offsets(SourceProgress s) => string.Join(";", (s.EndOffset ?? new Dictionary<string, IReadOnlyDictionary<string, long>>()).SelectMany(o => o.Value.Select(p => $"{p.Key}={p.Value}")));
+
+    [Fact]
+    public async Task ACheckpointOfTheUnsharedPlan_IsRefusedByTheSharedOne_NamingTheOptionThatResumesIt()
+    {
+        var stream = "q5c-" + Id();
+        var name = "q5c_" + Id();
+        var apart = await Client.StartAsync(Q5(name, stream, "'10 seconds', '2 seconds'", "4 seconds", share: false));
+        await Client.AddDataAsync(stream, new { auction = 1L, sec = 10L }, new { auction = 2L, sec = 11L });
+        await apart.ProcessAllAvailableAsync();
+        await apart.StopAsync();
+
+        var e = await Assert.ThrowsAsync<QueryStartException>(() => Client.StartAsync(Q5(name, stream, "'10 seconds', '2 seconds'", "4 seconds", share: true)));
+
+        Assert.Contains("planned with each join input apart", e.Message, StringComparison.Ordinal);
+        Assert.Contains("\"shareSubPlans\": \"false\"", e.Message, StringComparison.Ordinal);
+        Assert.Contains("new checkpointLocation", e.Message, StringComparison.Ordinal);
+        // As the message says: the unshared plan resumes it.
+        var resumed = await Client.StartAsync(Q5(name, stream, "'10 seconds', '2 seconds'", "4 seconds", share: false));
+        await Client.AddDataAsync(stream, new { auction = 1L, sec = 40L });
+        await resumed.ProcessAllAvailableAsync();
+        await resumed.StopAsync();
+        Assert.NotEmpty(await Client.ReadMemorySinkJsonAsync(name));
+    }
+}
