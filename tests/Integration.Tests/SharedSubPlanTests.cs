@@ -18,7 +18,7 @@ public sealed class SharedSubPlanTests(SiloFixture silo)
 
     private static string Id() => Guid.NewGuid().ToString("N")[..8];
 
-    private static QuerySpec Q5(string name, string stream, string window, string delay, bool share)
+    private static QuerySpec Q5(string name, string stream, string window, string delay, bool? share)
     {
         var prefix = $$"""
             {"op": "select", "columns": ["auction", "timestamp_seconds(sec) AS ts"]},
@@ -34,7 +34,7 @@ public sealed class SharedSubPlanTests(SiloFixture silo)
                 {"op": "select", "columns": ["window AS m_window", "maxn"]}]}},
               {"op": "select", "columns": ["auction", "num", "CAST(m_window.start AS long) AS start"]}],
              "sink": {"kind": "memory"}, "outputMode": "append", "trigger": {"manual": true},
-             "options": {"shareSubPlans": "{{{(share ? "true" : "false")}}}"}}
+             "options": {{{(share is { } s ? $$"""{"shareSubPlans": "{{(s ? "true" : "false")}}"}""" : "{}")}}}}
             """);
     }
 
@@ -95,7 +95,7 @@ public sealed class SharedSubPlanTests(SiloFixture silo)
     private static string Offsets(SourceProgress s) => string.Join(";", (s.EndOffset ?? new Dictionary<string, IReadOnlyDictionary<string, long>>()).SelectMany(o => o.Value.Select(p => $"{p.Key}={p.Value}")));
 
     [Fact]
-    public async Task ACheckpointOfTheUnsharedPlan_IsRefusedByTheSharedOne_NamingTheOptionThatResumesIt()
+    public async Task ACheckpointOfTheUnsharedPlan_IsRefusedByAQuerySettingShareSubPlans_NamingTheOptionThatResumesIt()
     {
         var stream = "q5c-" + Id();
         var name = "q5c_" + Id();
@@ -116,4 +116,35 @@ public sealed class SharedSubPlanTests(SiloFixture silo)
         await resumed.StopAsync();
         Assert.NotEmpty(await Client.ReadMemorySinkJsonAsync(name));
     }
+
+    /// <summary>
+    /// A query written before shared sub-plans (no option) has a checkpoint of the unshared plan: the same query started
+    /// again goes on with that plan, batch for batch as the unshared query, instead of failing after an upgrade.
+    /// </summary>
+    [Fact]
+    public async Task ACheckpointOfTheUnsharedPlan_GoesOnUnshared_WhenTheQueryLeavesTheOptionUnset()
+    {
+        var stream = "q5u-" + Id();
+        var (old, apart) = ("q5u_" + Id(), "q5a_" + Id());
+        // The unshared plan's checkpoint, as a build before shared sub-plans wrote it (the layout is the same).
+        var before = await Client.StartAsync(Q5(old, stream, "'10 seconds', '2 seconds'", "4 seconds", share: false));
+        var reference = await Client.StartAsync(Q5(apart, stream, "'10 seconds', '2 seconds'", "4 seconds", share: false));
+        await Client.AddDataAsync(stream, new { auction = 1L, sec = 10L }, new { auction = 2L, sec = 11L }, new { auction = 2L, sec = 12L });
+        await Task.WhenAll(before.ProcessAllAvailableAsync(), reference.ProcessAllAvailableAsync());
+        await before.StopAsync();
+
+        var resumed = await Client.StartAsync(Q5(old, stream, "'10 seconds', '2 seconds'", "4 seconds", share: null));
+        await Client.AddDataAsync(stream, new { auction = 1L, sec = 30L }, new { auction = 3L, sec = 31L }, new { auction = 1L, sec = 60L });
+        await Task.WhenAll(resumed.ProcessAllAvailableAsync(), reference.ProcessAllAvailableAsync());
+
+        var (got, want) = (await resumed.RecentProgressAsync(), await reference.RecentProgressAsync());
+        await Task.WhenAll(resumed.StopAsync(), reference.StopAsync());
+        Assert.Equal(Rows(await Client.ReadMemorySinkJsonAsync(apart)), Rows(await Client.ReadMemorySinkJsonAsync(old)));
+        Assert.NotEmpty(Rows(await Client.ReadMemorySinkJsonAsync(old)));
+        // Unshared: both join inputs keep their own count, so the resumed run reports the reference's state operators.
+        Assert.Equal(Describe(want[^1]), Describe(got[^1]));
+    }
+
+    private static List<string> Rows(IEnumerable<System.Text.Json.Nodes.JsonObject> rows) =>
+        [.. rows.Select(r => r.ToJsonString()).Order(StringComparer.Ordinal)];
 }

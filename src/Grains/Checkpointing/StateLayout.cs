@@ -19,17 +19,18 @@ internal static class StateLayout
     /// each later one adds its description under <c>stage&lt;k&gt;.</c>.
     /// </summary>
     /// <param name="unshared">
-    /// For a plan that shares a join input's stages (<see cref="Planning.SharedPrefix"/>), the operators of the same query
-    /// planned without sharing: a checkpoint laid out by those was written by a build (or run) that planned each input
-    /// apart, and the error says how to resume it.
+    /// For a plan that shares a join input's stages (<see cref="Planning.SharedPrefix"/>) because the query sets
+    /// <c>shareSubPlans</c> "true", the operators of the same query planned without sharing: a checkpoint laid out by those
+    /// was written by a build (or run) that planned each input apart, and the error says how to resume it. (Without the
+    /// option, <see cref="Coordinator.QueryRun"/> resumes such a checkpoint with the plan it was written by.)
     /// </param>
     public static async Task CheckAsync(Checkpoint checkpoint, IReadOnlyList<IStatefulOperator> operators, IReadOnlyList<IStatefulOperator>? unshared = null)
     {
         var stateful = operators.Count > 0 ? operators[0] : null;
         var layout = Layout(operators);
         var hasBatches = (await checkpoint.Commits.GetLatestAsync()) is not null || (await checkpoint.Offsets.GetLatestAsync()) is not null;
-        var text = await checkpoint.Store.ReadAsync(File);
-        if (text is null)
+        var stored = await ReadAsync(checkpoint);
+        if (stored is null)
         {
             if (hasBatches && stateful is not null)
             {
@@ -38,30 +39,44 @@ internal static class StateLayout
             await checkpoint.Store.TryCreateAsync(File, $"v1\n{JsonSerializer.Serialize(layout)}\n");
             return;
         }
-        var lines = text.Split('\n', 2);
-        Dictionary<string, string> stored;
-        try
-        {
-            stored = lines.Length == 2 && lines[0] == "v1"
-                ? JsonSerializer.Deserialize<Dictionary<string, string>>(lines[1]) ?? throw new JsonException("empty")
-                : throw new JsonException("the first line is not 'v1'");
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointCorruptException($"{checkpoint.Store.Location}/{File}", e.Message);
-        }
         var differences = Differences(stored, layout);
         if (differences.Count > 0 && unshared is not null && Differences(stored, Layout(unshared)).Count == 0)
         {
             throw new QueryStartException(
                 $"Checkpoint '{checkpoint.Store.Location}' was written by this query planned with each join input apart (each input read and its " +
                 "stateful operators run on their own), and this build plans the join input that repeats the query's source and operators once, " +
-                "sharing their reads and state: the checkpoint's state is laid out for the other plan. To resume it, set the query option " +
-                $"\"{SpecOptions.ShareSubPlans}\": \"false\" (the plan the checkpoint was written with); or start on a new checkpointLocation to run the shared plan.");
+                $"sharing their reads and state, because the query sets \"{SpecOptions.ShareSubPlans}\": \"true\": the checkpoint's state is laid out for the other plan. " +
+                $"To resume it, set the query option \"{SpecOptions.ShareSubPlans}\": \"false\" or remove the option (the plan the checkpoint was written with then " +
+                "goes on); or start on a new checkpointLocation to run the shared plan.");
         }
         if (differences.Count > 0)
         {
             throw Mismatch(checkpoint, differences);
+        }
+    }
+
+    /// <summary>Whether the checkpoint's state was laid out by exactly <paramref name="operators"/> (false when it has no layout yet).</summary>
+    public static async Task<bool> IsLaidOutByAsync(Checkpoint checkpoint, IReadOnlyList<IStatefulOperator> operators) =>
+        await ReadAsync(checkpoint) is { } stored && Differences(stored, Layout(operators)).Count == 0;
+
+    /// <summary>The stored layout, or null when the checkpoint has none yet.</summary>
+    private static async Task<Dictionary<string, string>?> ReadAsync(Checkpoint checkpoint)
+    {
+        var text = await checkpoint.Store.ReadAsync(File);
+        if (text is null)
+        {
+            return null;
+        }
+        var lines = text.Split('\n', 2);
+        try
+        {
+            return lines.Length == 2 && lines[0] == "v1"
+                ? JsonSerializer.Deserialize<Dictionary<string, string>>(lines[1]) ?? throw new JsonException("empty")
+                : throw new JsonException("the first line is not 'v1'");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointCorruptException($"{checkpoint.Store.Location}/{File}", e.Message);
         }
     }
 

@@ -107,7 +107,18 @@ internal sealed partial class QueryRun : IDisposable
         {
             var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, blob, s3));
             var (metadata, _) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, CheckpointMetadataFormat.DefaultKeyGroups);
-            await StateLayout.CheckAsync(checkpoint, plan.Stages.Select(s => s.Operator).ToList(), plan.SharesStreams ? Unshared(spec, connectors) : null);
+            if (plan.SharesStreams && !spec.Options.ContainsKey(SpecOptions.ShareSubPlans))
+            {
+                // A checkpoint written with each join input planned apart (by a build before shared sub-plans) goes on with
+                // that plan: the runs that follow send its spec, so every grain plans the same.
+                var unshared = UnsharedSpec(spec);
+                var unsharedPlan = QueryPlanner.Plan(unshared, connectors);
+                if (await StateLayout.IsLaidOutByAsync(checkpoint, Operators(unsharedPlan)))
+                {
+                    (spec, plan) = (unshared, unsharedPlan);
+                }
+            }
+            await StateLayout.CheckAsync(checkpoint, Operators(plan), plan.SharesStreams ? Operators(QueryPlanner.Plan(UnsharedSpec(spec), connectors)) : null);
             foreach (var stream in plan.Streams)
             {
                 var connector = connectors.Source(stream.Source.Kind);
@@ -140,12 +151,11 @@ internal sealed partial class QueryRun : IDisposable
         }
     }
 
-    /// <summary>The stateful operators of the query planned with each join input apart (<see cref="SpecOptions.ShareSubPlans"/> "false").</summary>
-    private static List<Operators.IStatefulOperator> Unshared(QuerySpec spec, ConnectorRegistry connectors)
-    {
-        var options = new Dictionary<string, string>(spec.Options) { [SpecOptions.ShareSubPlans] = "false" };
-        return [.. QueryPlanner.Plan(spec with { Options = options }, connectors).Stages.Select(s => s.Operator)];
-    }
+    /// <summary>The query with each join input planned apart (<see cref="SpecOptions.ShareSubPlans"/> "false").</summary>
+    private static QuerySpec UnsharedSpec(QuerySpec spec) =>
+        spec with { Options = new Dictionary<string, string>(spec.Options) { [SpecOptions.ShareSubPlans] = "false" } };
+
+    private static List<Operators.IStatefulOperator> Operators(QueryPlan plan) => [.. plan.Stages.Select(s => s.Operator)];
 
     private WatermarkTracker NewTracker(WatermarkPolicy policy, long globalMs) =>
         new(Plan.Streams.Select(s => s.Watermark is { } w ? (long)w.Delay.TotalMilliseconds : (long?)null).ToList(), policy, globalMs);
