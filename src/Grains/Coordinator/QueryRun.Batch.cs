@@ -12,9 +12,21 @@ namespace Sluice.Coordinator;
 /// <summary>The phases of one batch: constructNextBatch, runBatch, commitBatch.</summary>
 internal sealed partial class QueryRun
 {
-    /// <summary>Per source: the offset after the last available record, per partition.</summary>
-    public async Task<IReadOnlyList<IReadOnlyDictionary<int, long>>> LatestOffsetsAsync(CancellationToken cancellationToken) =>
-        await Task.WhenAll(_sources.Select(s => s.Source.LatestOffsetsAsync(cancellationToken)));
+    /// <summary>
+    /// Per source: the offset after the last available record, per partition. A shadow stream's are its primary's
+    /// (<see cref="Planning.StreamPlan.SharedWith"/>): it is the same source, read once.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyDictionary<int, long>>> LatestOffsetsAsync(CancellationToken cancellationToken)
+    {
+        var latest = await Task.WhenAll(_sources.Select(s => Plan.Streams[s.Index].SharedWith is null
+            ? s.Source.LatestOffsetsAsync(cancellationToken)
+            : Task.FromResult<IReadOnlyDictionary<int, long>>(new Dictionary<int, long>())));
+        foreach (var stream in Plan.Streams.Where(s => s.SharedWith is not null))
+        {
+            latest[stream.Index] = latest[stream.SharedWith!.Value];
+        }
+        return latest;
+    }
 
     /// <summary>
     /// Runs the next batch; null when there is no new data and no batch is due (nothing written). With

@@ -115,7 +115,9 @@ internal sealed class PipelineBuilder
     private void Join(string path, JoinSpec j, int index)
     {
         RefuseNested(path, j);
-        var right = _shareable is var (shared, count) && _ends is [var only] && only == shared && SharedPrefix.Matches(_spec, j.Right, count)
+        // A source that is not replayable (a socket) may give each reader other rows: its inputs are never shared.
+        var right = _shareable is var (shared, count) && _ends is [var only] && only == shared && _connectors.Source(_spec.Source.Kind).Replayable
+            && SharedPrefix.Matches(_spec, j.Right, count)
             ? SharingInput(j.Right, path + ".right", index, shared, count)
             : Input(j.Right, path + ".right", index);
         if (right.First is StreamBuilder table && _connectors.Source(table.Source.Kind).IsStatic)

@@ -120,6 +120,25 @@ public class SharedSubPlanTests
     }
 
     [Fact]
+    public void ASocketSource_WhichMayGiveEachReaderOtherRows_IsNotShared()
+    {
+        const string Socket = """{"kind": "socket", "host": "localhost", "port": 9999}""";
+        const string Prefix = """
+            {"op": "select", "columns": ["CAST(value AS long) AS auction", "timestamp_seconds(CAST(value AS long)) AS ts"]},
+            {"op": "withWatermark", "column": "ts", "delay": "4 seconds"},
+            {"op": "groupBy", "keys": ["window(ts, '10 seconds', '2 seconds') AS window", "auction"], "aggs": ["count(*) AS num"]}
+            """;
+        var spec = SpecReader.Read($$$"""
+            {"name": "q5", "source": {{{Socket}}}, "operators": [{{{Prefix}}},
+              {"op": "join", "joinType": "inner", "condition": "window = m_window AND num >= maxn", "right": {"source": {{{Socket}}}, "operators": [{{{Prefix}}},
+                {"op": "groupBy", "keys": ["window"], "aggs": ["max(num) AS maxn"]}, {"op": "select", "columns": ["window AS m_window", "maxn"]}]}}],
+             "sink": {"kind": "memory"}, "outputMode": "append"}
+            """);
+
+        Assert.False(PlanOf(spec).SharesStreams);
+    }
+
+    [Fact]
     public void ASourceOptionThatDiffers_IsNotShared()
     {
         var plan = PlanOf(Q5(rightSource: Bids.Replace("\"sec\": \"long\"", "\"sec\": \"long\", \"extra\": \"long\"", StringComparison.Ordinal),
