@@ -1,4 +1,6 @@
+using Orleans.Concurrency;
 using Sluice.Client;
+using Sluice.Contracts;
 using Sluice.Progress;
 using Sluice.Spec;
 
@@ -108,8 +110,42 @@ public sealed class SharedSubPlanReviewTests(SiloFixture silo)
         await query.ProcessAllAvailableAsync();
         await query.StopAsync();
 
-        var e = await Assert.ThrowsAsync<Sluice.Contracts.QueryStartException>(() => Client.StartAsync(SelfJoin(name, stream, "inner", true, "2 seconds", share: false)));
+        var e = await Assert.ThrowsAsync<QueryStartException>(() => Client.StartAsync(SelfJoin(name, stream, "inner", true, "2 seconds", share: false)));
 
-        Assert.Contains(SpecOptions.ShareSubPlans, e.Message, StringComparison.Ordinal);
+        Assert.Contains($"\"{SpecOptions.ShareSubPlans}\": \"false\"", e.Message, StringComparison.Ordinal);
+        Assert.Contains("remove the option", e.Message, StringComparison.Ordinal);
+        // As the message says: without the option it resumes.
+        var resumed = await Client.StartAsync(SelfJoin(name, stream, "inner", true, "2 seconds", share: true));
+        await Client.AddDataAsync(stream, new { auction = 1L, sec = 40L });
+        await resumed.ProcessAllAvailableAsync();
+        await resumed.StopAsync();
+    }
+
+    /// <summary>
+    /// A coordinator of a build before shared sub-plans (a rolling upgrade) plans the right input's stream with agents of
+    /// its own; on a silo of this build that stream has no stage (it is read as stream 0's), so an agent asked to read it
+    /// must refuse the batch rather than stage the source's raw rows to the sink.
+    /// </summary>
+    [Fact]
+    public async Task AnAgentAskedToReadAShadowStream_RefusesTheBatch_AndStagesNothing()
+    {
+        var stream = "sja-" + Id();
+        var spec = SelfJoin("sjagent_" + Id(), stream, "inner", true, "2 seconds", share: true);
+        await Client.AddDataAsync(stream, new { auction = 1L, sec = 10L }, new { auction = 2L, sec = 11L });
+        var agent = Client.Cluster.GetGrain<IPartitionAgentGrain>(new PartitionAgentId(Guid.NewGuid(), 1, 0).ToString());
+
+        var e = await Assert.ThrowsAsync<BatchAttemptLostException>(() => agent.ExecuteAsync(new Immutable<AgentBatchRequest>(new AgentBatchRequest
+        {
+            Spec = spec,
+            RunId = Guid.NewGuid(),
+            BatchId = 0,
+            Start = 0,
+            End = 2,
+            KeyGroups = 4,
+            CheckpointPath = Path.Combine(silo.CheckpointRoot, "sja-" + Id()),
+        })));
+
+        Assert.Contains("shares stream 0's reads", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await Client.Cluster.GetGrain<IMemorySinkGrain>(SinkGrainId.Memory(spec.Name).ToString()).StagedRowsAsync(0));
     }
 }

@@ -107,7 +107,8 @@ internal sealed partial class QueryRun : IDisposable
         {
             var checkpoint = new Checkpoint(CheckpointLocations.Open(checkpointPath, blob, s3));
             var (metadata, _) = await checkpoint.LoadOrCreateMetadataAsync(spec.Name, CheckpointMetadataFormat.DefaultKeyGroups);
-            await StateLayout.CheckAsync(checkpoint, plan.Stages.Select(s => s.Operator).ToList(), plan.SharesStreams ? Unshared(spec, connectors) : null);
+            await StateLayout.CheckAsync(checkpoint, plan.Stages.Select(s => s.Operator).ToList(), plan.SharesStreams ? PlannedWithSharing(spec, connectors, false) : null,
+                SpecOptions.SharesSubPlans(spec) ? null : PlannedWithSharing(spec, connectors, true));
             foreach (var stream in plan.Streams)
             {
                 var connector = connectors.Source(stream.Source.Kind);
@@ -140,10 +141,10 @@ internal sealed partial class QueryRun : IDisposable
         }
     }
 
-    /// <summary>The stateful operators of the query planned with each join input apart (<see cref="SpecOptions.ShareSubPlans"/> "false").</summary>
-    private static List<Operators.IStatefulOperator> Unshared(QuerySpec spec, ConnectorRegistry connectors)
+    /// <summary>The stateful operators of the query planned with <see cref="SpecOptions.ShareSubPlans"/> set to <paramref name="share"/>.</summary>
+    private static List<Operators.IStatefulOperator> PlannedWithSharing(QuerySpec spec, ConnectorRegistry connectors, bool share)
     {
-        var options = new Dictionary<string, string>(spec.Options) { [SpecOptions.ShareSubPlans] = "false" };
+        var options = new Dictionary<string, string>(spec.Options) { [SpecOptions.ShareSubPlans] = share ? "true" : "false" };
         return [.. QueryPlanner.Plan(spec with { Options = options }, connectors).Stages.Select(s => s.Operator)];
     }
 
