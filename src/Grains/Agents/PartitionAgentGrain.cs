@@ -32,6 +32,14 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
         var request = immutableRequest.Value;
         var id = PartitionAgentId.Parse(this.GetPrimaryKeyString());
         EnsureRun(request, id);
+        if (_plan!.Streams[id.SourceIndex].SharedWith is { } primary)
+        {
+            // Only a coordinator of a build before shared sub-plans runs agents for a stream this build reads as another's
+            // (Planning.SharedPrefix): with no stage of its own here, its raw rows would go to the sink.
+            throw new BatchAttemptLostException(
+                $"stream {id.SourceIndex} of query '{request.Spec.Name}' shares stream {primary}'s reads on this silo's build, but its coordinator runs a build " +
+                "before shared sub-plans and asked this agent to read it: the batch is not committed; it re-runs from the checkpoint once every silo runs one build.");
+        }
 
         var context = new BatchContext(request.BatchId, request.WatermarkMs, request.BatchTimestampMs) { StreamIndex = id.SourceIndex };
         var rows = new List<object?[]>();

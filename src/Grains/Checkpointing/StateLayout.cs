@@ -24,7 +24,12 @@ internal static class StateLayout
     /// was written by a build (or run) that planned each input apart, and the error says how to resume it. (Without the
     /// option, <see cref="Coordinator.QueryRun"/> resumes such a checkpoint with the plan it was written by.)
     /// </param>
-    public static async Task CheckAsync(Checkpoint checkpoint, IReadOnlyList<IStatefulOperator> operators, IReadOnlyList<IStatefulOperator>? unshared = null)
+    /// <param name="shared">
+    /// For a query with <see cref="SpecOptions.ShareSubPlans"/> "false", the operators of the same query planned with
+    /// sharing: a checkpoint laid out by those was written with the option unset (or "true"), and the error says so.
+    /// </param>
+    public static async Task CheckAsync(
+        Checkpoint checkpoint, IReadOnlyList<IStatefulOperator> operators, IReadOnlyList<IStatefulOperator>? unshared = null, IReadOnlyList<IStatefulOperator>? shared = null)
     {
         var stateful = operators.Count > 0 ? operators[0] : null;
         var layout = Layout(operators);
@@ -48,6 +53,13 @@ internal static class StateLayout
                 $"sharing their reads and state, because the query sets \"{SpecOptions.ShareSubPlans}\": \"true\": the checkpoint's state is laid out for the other plan. " +
                 $"To resume it, set the query option \"{SpecOptions.ShareSubPlans}\": \"false\" or remove the option (the plan the checkpoint was written with then " +
                 "goes on); or start on a new checkpointLocation to run the shared plan.");
+        }
+        if (differences.Count > 0 && shared is not null && Differences(stored, Layout(shared)).Count == 0)
+        {
+            throw new QueryStartException(
+                $"Checkpoint '{checkpoint.Store.Location}' was written by this query planned with its repeated join input shared (one read and one " +
+                $"state for both inputs), and the query option \"{SpecOptions.ShareSubPlans}\": \"false\" plans each input apart: the checkpoint's state is " +
+                $"laid out for the shared plan. To resume it, remove the option (or set it to \"true\"); or start on a new checkpointLocation to run the plan apart.");
         }
         if (differences.Count > 0)
         {

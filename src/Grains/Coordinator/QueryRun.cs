@@ -111,14 +111,16 @@ internal sealed partial class QueryRun : IDisposable
             {
                 // A checkpoint written with each join input planned apart (by a build before shared sub-plans) goes on with
                 // that plan: the runs that follow send its spec, so every grain plans the same.
-                var unshared = UnsharedSpec(spec);
+                var unshared = WithSharing(spec, false);
                 var unsharedPlan = QueryPlanner.Plan(unshared, connectors);
                 if (await StateLayout.IsLaidOutByAsync(checkpoint, Operators(unsharedPlan)))
                 {
                     (spec, plan) = (unshared, unsharedPlan);
                 }
             }
-            await StateLayout.CheckAsync(checkpoint, Operators(plan), plan.SharesStreams ? Operators(QueryPlanner.Plan(UnsharedSpec(spec), connectors)) : null);
+            await StateLayout.CheckAsync(checkpoint, Operators(plan),
+                plan.SharesStreams ? Operators(QueryPlanner.Plan(WithSharing(spec, false), connectors)) : null,
+                SpecOptions.SharesSubPlans(spec) ? null : Operators(QueryPlanner.Plan(WithSharing(spec, true), connectors)));
             foreach (var stream in plan.Streams)
             {
                 var connector = connectors.Source(stream.Source.Kind);
@@ -151,9 +153,9 @@ internal sealed partial class QueryRun : IDisposable
         }
     }
 
-    /// <summary>The query with each join input planned apart (<see cref="SpecOptions.ShareSubPlans"/> "false").</summary>
-    private static QuerySpec UnsharedSpec(QuerySpec spec) =>
-        spec with { Options = new Dictionary<string, string>(spec.Options) { [SpecOptions.ShareSubPlans] = "false" } };
+    /// <summary>The query with <see cref="SpecOptions.ShareSubPlans"/> set to <paramref name="share"/>.</summary>
+    private static QuerySpec WithSharing(QuerySpec spec, bool share) =>
+        spec with { Options = new Dictionary<string, string>(spec.Options) { [SpecOptions.ShareSubPlans] = share ? "true" : "false" } };
 
     private static List<Operators.IStatefulOperator> Operators(QueryPlan plan) => [.. plan.Stages.Select(s => s.Operator)];
 
