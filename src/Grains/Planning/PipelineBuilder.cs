@@ -82,7 +82,10 @@ internal sealed class PipelineBuilder
                 default:
                     var fromSource = _ends is [StreamBuilder] && operators.Take(i).All(o => o is FilterSpec or SelectSpec or WithWatermarkSpec);
                     Stateful(operators[i], path, index);
-                    _shareable = fromSource && !_nested ? ((StageBuilder)First, i + 1) : _shareable;
+                    // A user's processor runs once per input in Spark: one with side effects or its own clock or randomness
+                    // would see fewer calls if shared, so only the built-in stateful operators are shared.
+                    var shareable = fromSource && !_nested && operators[i] is not GroupsWithStateSpec;
+                    _shareable = shareable ? ((StageBuilder)First, i + 1) : _shareable;
                     break;
             }
         }

@@ -146,4 +146,25 @@ public class SharedSubPlanTests
 
         Assert.False(plan.SharesStreams);
     }
+
+    [Fact]
+    public void AUserProcessor_WhichSparkCallsOncePerInput_IsNotShared()
+    {
+        const string Keys = """{"kind": "memory", "name": "keys", "schema": {"key": "string"}}""";
+        const string Prefix = """
+            {"op": "select", "columns": ["key"]},
+            {"op": "flatMapGroupsWithState", "keys": ["key"], "processor": "RunningCount", "timeout": "none", "outputMode": "append"}
+            """;
+        var spec = SpecReader.Read($$$"""
+            {"name": "counts", "source": {{{Keys}}}, "operators": [{{{Prefix}}},
+              {"op": "join", "joinType": "inner", "condition": "key = r_key", "right": {"source": {{{Keys}}}, "operators": [{{{Prefix}}},
+                {"op": "select", "columns": ["key AS r_key", "count AS r_count"]}]}}],
+             "sink": {"kind": "memory"}, "outputMode": "append"}
+            """);
+
+        var plan = PlanOf(spec);
+
+        Assert.False(plan.SharesStreams);
+        Assert.Equal(3, plan.Stages.Count);
+    }
 }
