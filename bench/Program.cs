@@ -9,6 +9,20 @@ using Sluice.Bench.Workloads;
 // `nexmark [--events N] [--only q5] [--quick]`: the Nexmark queries of bench/nexmark on the nexmark source, checked against plain C#;
 // `nexmark-load --bootstrap-servers H --topic T [--events N]`: the same events into Kafka as JSON;
 // `state [--keys N]`: a count per distinct key until RocksDB holds N keys, with peak memory and checkpoint bytes per batch.
+// Every option a command reads: anything else (a typo, --help) prints the usage instead of running a command's defaults
+// (a whole suite at 10M events).
+string[] known =
+[
+    "--batch", "--bootstrap-servers", "--default-trigger", "--engine-only", "--events", "--events-per-second", "--kafka-only",
+    "--key-groups", "--keys", "--only", "--partitions", "--per-batch", "--quick", "--rate", "--repeat", "--seconds",
+    "--seed", "--sink", "--topic", "--windowed-append",
+];
+if (args.Skip(1).FirstOrDefault(a => a.StartsWith('-') && !known.Contains(a)) is { } unknown)
+{
+    Console.Error.WriteLine($"unknown option '{unknown}'");
+    return Usage();
+}
+
 return args.FirstOrDefault() switch
 {
     "workloads" => await WorkloadsCommand.RunAsync(args.Skip(1).ToArray()),
