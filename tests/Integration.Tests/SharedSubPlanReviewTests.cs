@@ -55,42 +55,26 @@ public sealed class SharedSubPlanReviewTests(SiloFixture silo)
         var stream = "sj-" + Id();
         var delay = $"{random.Next(3)} seconds";
         var (shared, apart) = ("sjs_" + Id(), "sja_" + Id());
-        var specs = new[] { SelfJoin(shared, stream, joinType, renameOnBranch, delay, share: true), SelfJoin(apart, stream, joinType, renameOnBranch, delay, share: false) };
-        var queries = await Task.WhenAll(specs.Select(Client.StartAsync));
-        var seen = new long[] { -1, -1 };
+        var both = new SharedAndApart(Client, SelfJoin(shared, stream, joinType, renameOnBranch, delay, share: true),
+            SelfJoin(apart, stream, joinType, renameOnBranch, delay, share: false), Describe);
+        await both.StartAsync();
         var baseSec = 100L;
         for (var round = 0; round < 12; round++)
         {
             if (random.Next(5) == 0)
             {
-                await Task.WhenAll(queries.Select(q => q.StopAsync()));
-                queries = await Task.WhenAll(specs.Select(Client.StartAsync));
-                seen = [-1, -1];
+                await both.RestartAsync();
             }
             baseSec += random.Next(6);
             var rows = Enumerable.Range(0, random.Next(12)).Select(_ => (object)new { auction = (long)random.Next(4), sec = baseSec - 6 + random.Next(10) }).ToArray();
-            if (rows.Length > 0)
-            {
-                await Client.AddDataAsync(stream, rows);
-            }
-            await Task.WhenAll(queries.Select(q => q.ProcessAllAvailableAsync()));
-
-            var what = $"{joinType}, rename on branch {renameOnBranch}, seed {seed}, round {round}";
-            var outputs = await Task.WhenAll(new[] { shared, apart }.Select(async n => (await Client.ReadMemorySinkJsonAsync(n)).Select(r => r.ToJsonString()).Order(StringComparer.Ordinal).ToList()));
-            Assert.True(outputs[0].SequenceEqual(outputs[1]), $"{what}: shared [{string.Join(", ", outputs[0])}], apart [{string.Join(", ", outputs[1])}]");
-            var progress = await Task.WhenAll(queries.Select(async (q, i) => (await q.RecentProgressAsync()).Where(p => p.BatchId > seen[i]).ToList()));
-            Assert.Equal(progress[1].Select(Describe), progress[0].Select(Describe));
-            for (var i = 0; i < 2; i++)
-            {
-                seen[i] = progress[i].Count > 0 ? progress[i][^1].BatchId : seen[i];
-            }
+            await both.ProcessAsync(stream, rows);
+            await both.AssertSameAsync($"{joinType}, rename on branch {renameOnBranch}, seed {seed}, round {round}");
         }
         // Advance the watermark far past every window so outer rows and the last windows are out.
-        await Client.AddDataAsync(stream, new { auction = 9L, sec = baseSec + 100 });
-        await Task.WhenAll(queries.Select(q => q.ProcessAllAvailableAsync()));
-        var final = await Task.WhenAll(new[] { shared, apart }.Select(async n => (await Client.ReadMemorySinkJsonAsync(n)).Select(r => r.ToJsonString()).Order(StringComparer.Ordinal).ToList()));
+        await both.ProcessAsync(stream, [new { auction = 9L, sec = baseSec + 100 }]);
+        var final = await Task.WhenAll(new[] { shared, apart }.Select(n => SharedAndApart.SortedRowsAsync(Client, n)));
         Assert.Equal(final[1], final[0]);
-        await Task.WhenAll(queries.Select(q => q.StopAsync()));
+        await both.StopAsync();
         Assert.NotEmpty(final[0]);
     }
 

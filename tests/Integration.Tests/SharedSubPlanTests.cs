@@ -48,38 +48,21 @@ public sealed class SharedSubPlanTests(SiloFixture silo)
         var stream = "q5s-" + Id();
         var (window, delay) = (random.Next(3) switch { 0 => "'10 seconds', '2 seconds'", 1 => "'6 seconds', '3 seconds'", _ => "'4 seconds'" }, $"{random.Next(4)} seconds");
         var (shared, apart) = ("shared_" + Id(), "apart_" + Id());
-        var specs = new[] { Q5(shared, stream, window, delay, share: true), Q5(apart, stream, window, delay, share: false) };
-        var queries = await Task.WhenAll(specs.Select(Client.StartAsync));
-        var seen = new long[2];
+        var both = new SharedAndApart(Client, Q5(shared, stream, window, delay, share: true), Q5(apart, stream, window, delay, share: false), Describe);
+        await both.StartAsync();
         var baseSec = 100L;
         for (var round = 0; round < 14; round++)
         {
             if (random.Next(5) == 0)
             {
-                // A restart: each query goes on from its checkpoint.
-                await Task.WhenAll(queries.Select(q => q.StopAsync()));
-                queries = await Task.WhenAll(specs.Select(Client.StartAsync));
-                seen = [-1, -1];
+                await both.RestartAsync();
             }
             baseSec += random.Next(5);
             var rows = Enumerable.Range(0, random.Next(16)).Select(_ => (object)new { auction = (long)random.Next(5), sec = baseSec - 8 + random.Next(14) }).ToArray();
-            if (rows.Length > 0)
-            {
-                await Client.AddDataAsync(stream, rows);
-            }
-            await Task.WhenAll(queries.Select(q => q.ProcessAllAvailableAsync()));
-
-            var what = $"seed {seed} ({window}, {delay}), round {round}";
-            var outputs = await Task.WhenAll(new[] { shared, apart }.Select(async n => (await Client.ReadMemorySinkJsonAsync(n)).Select(r => r.ToJsonString()).Order(StringComparer.Ordinal).ToList()));
-            Assert.True(outputs[0].SequenceEqual(outputs[1]), $"{what}: shared [{string.Join(", ", outputs[0])}], apart [{string.Join(", ", outputs[1])}]");
-            var progress = await Task.WhenAll(queries.Select(async (q, i) => (await q.RecentProgressAsync()).Where(p => p.BatchId > seen[i]).ToList()));
-            Assert.Equal(progress[1].Select(Describe), progress[0].Select(Describe));
-            for (var i = 0; i < 2; i++)
-            {
-                seen[i] = progress[i].Count > 0 ? progress[i][^1].BatchId : seen[i];
-            }
+            await both.ProcessAsync(stream, rows);
+            await both.AssertSameAsync($"seed {seed} ({window}, {delay}), round {round}");
         }
-        await Task.WhenAll(queries.Select(q => q.StopAsync()));
+        await both.StopAsync();
         Assert.NotEmpty(await Client.ReadMemorySinkJsonAsync(shared));
     }
 
@@ -139,12 +122,9 @@ public sealed class SharedSubPlanTests(SiloFixture silo)
 
         var (got, want) = (await resumed.RecentProgressAsync(), await reference.RecentProgressAsync());
         await Task.WhenAll(resumed.StopAsync(), reference.StopAsync());
-        Assert.Equal(Rows(await Client.ReadMemorySinkJsonAsync(apart)), Rows(await Client.ReadMemorySinkJsonAsync(old)));
-        Assert.NotEmpty(Rows(await Client.ReadMemorySinkJsonAsync(old)));
+        Assert.Equal(await SharedAndApart.SortedRowsAsync(Client, apart), await SharedAndApart.SortedRowsAsync(Client, old));
+        Assert.NotEmpty(await SharedAndApart.SortedRowsAsync(Client, old));
         // Unshared: both join inputs keep their own count, so the resumed run reports the reference's state operators.
         Assert.Equal(Describe(want[^1]), Describe(got[^1]));
     }
-
-    private static List<string> Rows(IEnumerable<System.Text.Json.Nodes.JsonObject> rows) =>
-        [.. rows.Select(r => r.ToJsonString()).Order(StringComparer.Ordinal)];
 }
