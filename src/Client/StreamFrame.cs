@@ -34,7 +34,7 @@ public sealed class StreamFrame
 
     /// <summary>Declares the event-time column and how late rows may be (Spark's <c>withWatermark</c>).</summary>
     public StreamFrame WithWatermark(string eventTimeColumn, string delay) =>
-        With(new WithWatermarkSpec(eventTimeColumn, Durations.Parse(delay)));
+        With(new WithWatermarkSpec(eventTimeColumn, WatermarkDelays.Parse(delay, out var error) ?? throw new FormatException(error)));
 
     /// <summary>Groups by key expressions (columns, <c>window(col, size[, slide])</c>) and aggregates (<c>count(*) AS n</c>, <c>sum(x) AS total</c>, ...).</summary>
     public StreamFrame GroupBy(IReadOnlyList<string> keys, IReadOnlyList<string> aggregates) => With(new GroupBySpec(keys, aggregates));

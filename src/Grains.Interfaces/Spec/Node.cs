@@ -55,6 +55,16 @@ public readonly record struct Node(JsonElement Element, string Path)
             ? d
             : throw Wrong(allowZero ? Durations.Expected + " (0 allowed)" : Durations.Expected);
 
+    /// <summary>A <c>withWatermark</c> delay, read as Spark reads it (see <see cref="WatermarkDelays"/>).</summary>
+    public TimeSpan WatermarkDelay()
+    {
+        if (Element.ValueKind != JsonValueKind.String)
+        {
+            throw Wrong(WatermarkDelays.Expected);
+        }
+        return WatermarkDelays.Parse(Element.GetString()!, out var error) ?? throw new SpecException(Path, error!);
+    }
+
     public string OneOf(params string[] allowed)
     {
         var text = String();

@@ -47,8 +47,20 @@ public static class SpecReader
             OutputMode = q.Optional("outputMode")?.Enum<OutputMode>() ?? OutputMode.Append,
             Trigger = q.Optional("trigger") is { } t ? ReadTrigger(t) : TriggerSpec.Default,
             CheckpointLocation = q.Optional("checkpointLocation")?.String(),
-            WatermarkPolicy = q.Optional("watermarkPolicy")?.Enum<WatermarkPolicy>() ?? WatermarkPolicy.Min,
+            WatermarkPolicy = q.Optional("watermarkPolicy") is { } policy ? ReadWatermarkPolicy(policy) : WatermarkPolicy.Min,
             Options = q.Optional("options")?.StringMap() ?? new Dictionary<string, string>(),
+        };
+    }
+
+    /// <summary>Spark's <c>spark.sql.streaming.multipleWatermarkPolicy</c>, with its message for another value.</summary>
+    private static WatermarkPolicy ReadWatermarkPolicy(Node p)
+    {
+        var text = p.Element.ValueKind == JsonValueKind.String ? p.Element.GetString()!.Trim() : p.Element.GetRawText();
+        return text.ToLowerInvariant() switch
+        {
+            "min" => WatermarkPolicy.Min,
+            "max" => WatermarkPolicy.Max,
+            _ => throw new SpecException(p.Path, $"unknown watermark policy '{text}': valid values are 'min' and 'max'"),
         };
     }
 
@@ -156,7 +168,7 @@ public static class SpecReader
                 return new FilterSpec(o.Required("condition").String());
             case "withWatermark":
                 o.RequireObject(["op", "column", "delay"]);
-                return new WithWatermarkSpec(o.Required("column").String(), o.Required("delay").Duration(allowZero: true));
+                return new WithWatermarkSpec(o.Required("column").String(), o.Required("delay").WatermarkDelay());
             case "groupBy":
                 o.RequireObject(["op", "keys", "aggs"]);
                 return new GroupBySpec(o.Optional("keys")?.Strings(nonEmpty: false) ?? [], o.Required("aggs").Strings(nonEmpty: true));

@@ -57,7 +57,7 @@ internal sealed class DeduplicateOperator : IStatefulOperator
         {
             if (watermark is null)
             {
-                throw QueryPlanner.Invalid(path + ".withinWatermark", "dropDuplicatesWithinWatermark needs a watermark: add withWatermark on the event-time column before it");
+                throw QueryPlanner.Invalid(path + ".withinWatermark", "dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark: add withWatermark on the event-time column before it");
             }
             return new DeduplicateOperator(index, schema, keys, watermark.Index, watermark.DelayMs, withinWatermark: true);
         }

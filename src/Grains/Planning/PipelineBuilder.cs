@@ -1,4 +1,5 @@
 using Sluice.Connectors;
+using Sluice.Expressions.Binding;
 using Sluice.Operators.Join;
 using Sluice.Spec;
 
@@ -109,7 +110,9 @@ internal sealed class PipelineBuilder
         var other = Input(u.Other, path + ".other", index);
         foreach (var end in other.Ends)
         {
-            CheckUnionable(path, First.Schema, end.Schema);
+            var types = UnionTypes(path, First.Schema, end.Schema);
+            _ends.ForEach(e => CastTo(e, types, path));
+            CastTo(end, types, path);
             end.RenameTo(First.Schema);
         }
         _ends.AddRange(other.Ends);
@@ -148,7 +151,7 @@ internal sealed class PipelineBuilder
         StageBuilder stage;
         if (first is StageBuilder before)
         {
-            var watermark = StageBuilder.Choose(op, input, before.Watermarks);
+            var watermark = StageBuilder.Choose(op, path, input, before.Watermarks);
             var compiled = QueryPlanner.Compile(path, () => StatefulPlanner.Plan(_spec, op, index, path, input, watermark));
             stage = new StageBuilder(compiled, input, watermark is null ? [] : before.Watermarks, op, StreamIndex);
         }
@@ -215,14 +218,38 @@ internal sealed class PipelineBuilder
     private static IReadOnlyList<WatermarkColumn> WatermarksOf(IPipelineEnd end) =>
         end is StageBuilder stage ? stage.Watermarks : end.Watermark is { } w ? [w] : [];
 
-    /// <summary>Spark's union: by position, the same number of columns of the same types; names come from the first stream.</summary>
-    private static void CheckUnionable(string path, Data.StreamSchema first, Data.StreamSchema other)
+    /// <summary>
+    /// Spark's union: by position, the same number of columns; names come from the first stream. Each column's type is
+    /// the wider of the two where both are numbers (int &lt; bigint &lt; double, Spark's <c>WidenSetOperationTypes</c>),
+    /// else the two types must be the same.
+    /// </summary>
+    private static IReadOnlyList<Data.DataType> UnionTypes(string path, Data.StreamSchema first, Data.StreamSchema other)
     {
-        if (first.Count != other.Count || Enumerable.Range(0, first.Count).Any(i => !first[i].Type.Equals(other[i].Type)))
+        var types = first.Count == other.Count
+            ? Enumerable.Range(0, first.Count).Select(i => first[i].Type.Equals(other[i].Type) ? first[i].Type : TypeCoercion.WiderNumeric(first[i].Type, other[i].Type)).ToList()
+            : null;
+        if (types is null || types.Any(t => t is null))
         {
             throw QueryPlanner.Invalid(path + ".other",
-                $"Union can only be performed on streams with the same number of columns of the same types, by position: the first has [{first.Describe()}], the other [{other.Describe()}]; add a select to the other stream to line them up");
+                $"Union can only be performed on streams with the same number of columns of compatible types, by position: the first has [{first.Describe()}], the other [{other.Describe()}]; add a select to the other stream to line them up");
         }
+        return types!;
+    }
+
+    /// <summary>Casts the columns of <paramref name="end"/> whose type is narrower than the union's (a select of CASTs).</summary>
+    private static void CastTo(IPipelineEnd end, IReadOnlyList<Data.DataType> types, string path)
+    {
+        var schema = end.Schema;
+        if (Enumerable.Range(0, types.Count).All(i => schema[i].Type.Equals(types[i])))
+        {
+            return;
+        }
+        var columns = Enumerable.Range(0, types.Count)
+            .Select(i => schema[i].Type.Equals(types[i]) ? Quoted(schema[i].Name) : $"CAST({Quoted(schema[i].Name)} AS {types[i]}) AS {Quoted(schema[i].Name)}")
+            .ToList();
+        end.Select(path, new SelectSpec(columns));
+
+        static string Quoted(string name) => $"`{name.Replace("`", "``", StringComparison.Ordinal)}`";
     }
 
     /// <summary>A stream of the source's kind, its spec part checked by its connector, numbered after the streams so far.</summary>

@@ -111,9 +111,11 @@ internal sealed class StageBuilder : IPipelineEnd
 
     /// <summary>
     /// The watermark column for the next stateful operator: the one it groups, deduplicates or windows by when there
-    /// is one (as Spark finds the watermark attribute among its keys), else the first.
+    /// is one (as Spark finds the watermark attribute among its keys), else the first. As Spark 3.5
+    /// (<c>WatermarkSupport.findEventTimeColumn</c>), a deduplication whose input columns, or an aggregation whose keys,
+    /// carry the watermarks of two streams (both time columns of a stream-stream join) is refused.
     /// </summary>
-    public static WatermarkColumn? Choose(OperatorSpec op, StreamSchema input, IReadOnlyList<WatermarkColumn> candidates)
+    public static WatermarkColumn? Choose(OperatorSpec op, string path, StreamSchema input, IReadOnlyList<WatermarkColumn> candidates)
     {
         if (candidates.Count <= 1)
         {
@@ -125,6 +127,18 @@ internal sealed class StageBuilder : IPipelineEnd
             DropDuplicatesSpec { Columns: { } columns } => columns.ToList(),
             _ => [],
         };
+        List<WatermarkColumn> checkedColumns = op switch
+        {
+            GroupBySpec => [.. candidates.Where(c => names.Any(n => Same(n, c.Name)))],
+            DropDuplicatesSpec => [.. candidates],
+            _ => [],
+        };
+        if (checkedColumns.Select(c => c.Spec).Distinct(ReferenceEqualityComparer.Instance).Count() > 1)
+        {
+            throw QueryPlanner.Invalid(path + ".op",
+                "More than one event time columns are available. Please ensure there is at most one event time column per stream. " +
+                $"event time columns: ({string.Join(", ", checkedColumns.Select(c => c.Name))}); select only one of them before the {op.Op}");
+        }
         return candidates.FirstOrDefault(c => names.Any(n => Same(n, c.Name))) ?? candidates[0];
     }
 

@@ -74,7 +74,7 @@ public class SpecReaderTests
     [InlineData("""{"op": "fliter", "condition": "a > 1"}""", "$.operators[0].op", "unknown value 'fliter'; expected one of select, filter")]
     [InlineData("""{"op": "withWatermark", "column": "a", "delay": "soon"}""", "$.operators[0].delay", "expected a duration such as")]
     [InlineData("""{"op": "withWatermark", "column": "a", "delay": 10}""", "$.operators[0].delay", "found 10")]
-    [InlineData("""{"op": "withWatermark", "column": "a", "delay": "-1 seconds"}""", "$.operators[0].delay", "(0 allowed)")]
+    [InlineData("""{"op": "withWatermark", "column": "a", "delay": "-1 seconds"}""", "$.operators[0].delay", "delay threshold (-1 seconds) should not be negative")]
     [InlineData("""{"op": "select", "columns": "a"}""", "$.operators[0].columns", "expected an array, found \"a\"")]
     [InlineData("""{"op": "select", "columns": []}""", "$.operators[0].columns", "expected a non-empty array")]
     [InlineData("""{"op": "filter"}""", "$.operators[0].condition", "missing required field")]
