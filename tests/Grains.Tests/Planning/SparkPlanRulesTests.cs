@@ -63,4 +63,55 @@ public class SparkPlanRulesTests
         Assert.Contains("the gap of session_window() must be a duration string", Refused("""
             {"op": "groupBy", "keys": ["session_window(first, second)", "user"], "aggs": ["count(*) AS n"]}
             """, "complete"));
+
+    private static QuerySpec JoinThenDeduplicate(string selected) => SpecReader.Read($$$"""
+        {"name": "q", "source": {"kind": "memory", "name": "l", "schema": {"_1": "string", "_2": "long"}},
+         "operators": [
+           {"op": "select", "columns": ["_1 AS id1", "CAST(_2 AS timestamp) AS ts1"]},
+           {"op": "withWatermark", "column": "ts1", "delay": "1 minute"},
+           {"op": "join", "joinType": "inner", "condition": "id1 = id2 AND ts1 = ts2 + INTERVAL 10 SECONDS", "right": {
+             "source": {"kind": "memory", "name": "r", "schema": {"_1": "string", "_2": "long"}},
+             "operators": [{"op": "select", "columns": ["_1 AS id2", "CAST(_2 AS timestamp) AS ts2"]},
+                           {"op": "withWatermark", "column": "ts2", "delay": "2 minutes"}]}},
+           {"op": "select", "columns": [{{{selected}}}]},
+           {"op": "dropDuplicates"}],
+         "sink": {"kind": "memory"}, "outputMode": "append"}
+        """);
+
+    [Fact]
+    public void Deduplication_OfBothTimeColumnsOfAJoin_IsRefusedAsSpark()
+    {
+        var e = Assert.Throws<QueryStartException>(() => QueryPlanner.Plan(JoinThenDeduplicate("\"id1\", \"ts1\", \"ts2\""), Connectors));
+
+        Assert.Contains("$.operators[4]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("More than one event time columns are available.", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(ts1, ts2)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deduplication_OfOneTimeColumnOfAJoin_IsPlanned() =>
+        Assert.IsType<DeduplicateOperator>(QueryPlanner.Plan(JoinThenDeduplicate("\"id1\", \"ts1\""), Connectors).Stages[^1].Operator);
+
+    [Fact]
+    public void Union_WidensNumbers_AsSparksWidenSetOperationTypes()
+    {
+        var plan = QueryPlanner.Plan(SpecReader.Read("""
+            {"name": "q", "source": {"kind": "memory", "name": "a", "schema": {"value": "int"}},
+             "operators": [{"op": "select", "columns": ["value", "value + 1"]},
+               {"op": "union", "other": {"source": {"kind": "memory", "name": "b", "schema": {"value": "int"}},
+                 "operators": [{"op": "groupBy", "keys": ["value"], "aggs": ["count(*)"]}]}}],
+             "sink": {"kind": "memory"}, "outputMode": "update"}
+            """), Connectors);
+
+        Assert.Equal("value: int, (value + 1): bigint", plan.OutputSchema.Describe());
+        Assert.Equal("value: int, (value + 1): bigint", Assert.Single(plan.Stages).OutputSchema.Describe());
+    }
+
+    [Fact]
+    public void Union_OfATimestampAndANumber_IsRefused() =>
+        Assert.Contains("compatible types", Assert.Throws<QueryStartException>(() => QueryPlanner.Plan(SpecReader.Read("""
+            {"name": "q", "source": {"kind": "memory", "name": "a", "schema": {"t": "timestamp"}},
+             "operators": [{"op": "union", "other": {"source": {"kind": "memory", "name": "b", "schema": {"n": "bigint"}}, "operators": []}}],
+             "sink": {"kind": "memory"}}
+            """), Connectors)).Message, StringComparison.Ordinal);
 }

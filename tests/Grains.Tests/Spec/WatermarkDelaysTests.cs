@@ -79,8 +79,8 @@ public class WatermarkDelaysTests
     [InlineData("")]
     public void SpecReader_UnknownWatermarkPolicy_NamesTheValidValues(string policy)
     {
-        var e = Assert.Throws<SpecException>(() => SpecReader.Read($$"""
-            {"name": "q", "source": {"kind": "memory", "schema": {"t": "timestamp"}}, "sink": {"kind": "memory"}, "watermarkPolicy": "{{policy}}"}
+        var e = Assert.Throws<SpecException>(() => SpecReader.Read($$$"""
+            {"name": "q", "source": {"kind": "memory", "schema": {"t": "timestamp"}}, "sink": {"kind": "memory"}, "watermarkPolicy": "{{{policy}}}"}
             """));
 
         Assert.Equal("$.watermarkPolicy", e.Path);
