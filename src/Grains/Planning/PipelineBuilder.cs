@@ -220,13 +220,13 @@ internal sealed class PipelineBuilder
 
     /// <summary>
     /// Spark's union: by position, the same number of columns; names come from the first stream. Each column's type is
-    /// the wider of the two where both are numbers (int &lt; bigint &lt; double, Spark's <c>WidenSetOperationTypes</c>),
-    /// else the two types must be the same.
+    /// the two types' wider common type (Spark's <c>WidenSetOperationTypes</c>: int &lt; bigint &lt; double, and a string
+    /// with another simple type is a string), else the union is refused.
     /// </summary>
     private static IReadOnlyList<Data.DataType> UnionTypes(string path, Data.StreamSchema first, Data.StreamSchema other)
     {
         var types = first.Count == other.Count
-            ? Enumerable.Range(0, first.Count).Select(i => first[i].Type.Equals(other[i].Type) ? first[i].Type : TypeCoercion.WiderNumeric(first[i].Type, other[i].Type)).ToList()
+            ? Enumerable.Range(0, first.Count).Select(i => first[i].Type.Equals(other[i].Type) ? first[i].Type : TypeCoercion.CommonType(first[i].Type, other[i].Type)).ToList()
             : null;
         if (types is null || types.Any(t => t is null))
         {

@@ -108,6 +108,18 @@ public class SparkPlanRulesTests
     }
 
     [Fact]
+    public void Union_OfAStringAndANumber_GivesAString_AsSparksStringPromotion()
+    {
+        var plan = QueryPlanner.Plan(SpecReader.Read("""
+            {"name": "q", "source": {"kind": "memory", "name": "a", "schema": {"s": "string"}},
+             "operators": [{"op": "union", "other": {"source": {"kind": "memory", "name": "b", "schema": {"n": "int"}}, "operators": []}}],
+             "sink": {"kind": "memory"}}
+            """), Connectors);
+
+        Assert.Equal("s: string", plan.OutputSchema.Describe());
+    }
+
+    [Fact]
     public void Union_OfATimestampAndANumber_IsRefused() =>
         Assert.Contains("compatible types", Assert.Throws<QueryStartException>(() => QueryPlanner.Plan(SpecReader.Read("""
             {"name": "q", "source": {"kind": "memory", "name": "a", "schema": {"t": "timestamp"}},
