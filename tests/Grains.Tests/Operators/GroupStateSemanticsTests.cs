@@ -63,6 +63,21 @@ public sealed class GroupStateSemanticsTests : IDisposable
         Assert.Equal(["b timedOut exists=False"], await RunAsync(1, 7 * Second));
     }
 
+    [Fact] // Spark: "SPARK-38320 - flatMapGroupsWithState state with data should not timeout"
+    public async Task KeyWithRowsInTheBatch_IsNotTimedOutThoughItsTimeoutPassed()
+    {
+        await RunAsync(0, 1 * Second, ("d", "timeoutOnly")); // times out at 6 s
+
+        var output = await RunAsync(1, 10 * Second, ("d", "update"));
+
+        Assert.Equal(["d exists=True"], output); // called once, with its rows; the call cleared the timeout
+        var stored = Stored("d");
+        Assert.NotNull(stored);
+        Assert.Equal("1", System.Text.Encoding.UTF8.GetString(stored.Value.Json!));
+        Assert.Null(stored.Value.TimeoutMs);
+        Assert.Empty(await RunAsync(2, 60 * Second));
+    }
+
     [Fact]
     public async Task RemoveWithoutTimeout_DeletesTheKey()
     {
