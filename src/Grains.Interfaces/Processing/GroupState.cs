@@ -56,14 +56,16 @@ public sealed class GroupState<TState>
         Removed = false;
     }
 
-    /// <summary>Removes the state (and its timeout).</summary>
+    /// <summary>
+    /// Removes the state. A timeout set in this call stays, as in Spark: the key then keeps no value but its timeout,
+    /// and is called with <see cref="HasTimedOut"/> (and no state) when it passes.
+    /// </summary>
     public void Remove()
     {
         _value = default;
         Exists = false;
         Removed = true;
         Updated = false;
-        TimeoutMs = null;
     }
 
     /// <summary>Times the key out <paramref name="duration"/> after this batch's timestamp (processing-time timeout only).</summary>

@@ -16,6 +16,19 @@ public static class SourceSchema
         _ = spec.Schema.Count > 0 ? FromSpec(spec.Schema, path)
             : throw new SpecException($"{path}.schema", $"{why} needs a schema, an object of column name to type ({DataType.ValidNames})");
 
+    /// <summary>
+    /// Refuses a <c>schema</c> for a source whose columns are fixed (<paramref name="provider"/> is Spark's name for it,
+    /// as in Spark's "RateStreamProvider source does not support user-specified schema"), rather than ignoring it.
+    /// </summary>
+    public static void RefuseSchema(SourceSpec spec, string path, string provider, StreamSchema columns)
+    {
+        if (spec.Schema.Count > 0)
+        {
+            throw new SpecException($"{path}.schema",
+                $"{provider} source does not support user-specified schema; its columns are {columns.Describe()}: remove 'schema' (rename or cast them with a select)");
+        }
+    }
+
     /// <summary>Refuses fields of other kinds.</summary>
     public static void RequireKnownSettings(SourceSpec spec, string path, ISourceConnector connector) =>
         new SpecSettings(spec.Settings, path).RequireKnown(connector.Settings, $"{connector.Kind} source", SpecReader.SourceFields);

@@ -68,7 +68,10 @@ internal sealed class GroupsWithStateBatch(GroupsWithStateOperator op, IStateSto
         {
             timers.Remove(oldTimeout, key);
         }
-        if (!call.Exists)
+        // As Spark's InputProcessor: a key without state is removed unless the call left it a timeout, which is kept
+        // (with no value) until it fires. A call clears the key's timeout unless it set a new one; a changed timeout,
+        // or a value removed while a timeout stays, is a state write.
+        if (!call.Exists && call.TimeoutMs is null)
         {
             if (existing is not null)
             {
@@ -76,10 +79,9 @@ internal sealed class GroupsWithStateBatch(GroupsWithStateOperator op, IStateSto
             }
             return;
         }
-        // A call clears the key's timeout unless it set a new one; a changed timeout is a state write.
-        if (call.Updated || existing is not { } old || call.TimeoutMs != old.TimeoutMs)
+        if (call.Updated || call.Removed || existing is not { } old || call.TimeoutMs != old.TimeoutMs)
         {
-            store.Put(key, new GroupStateValue(call.Json!, call.TimeoutMs).Encode());
+            store.Put(key, new GroupStateValue(call.Json, call.TimeoutMs).Encode());
         }
         if (call.TimeoutMs is { } timeout)
         {

@@ -25,6 +25,6 @@ internal sealed class ProcessorInvoker<TState>(IStatefulProcessor processor) : P
         var state = new GroupState<TState>(json is not null, value, hasTimedOut, timeoutKind, batchTimestampMs, watermarkMs);
         var output = _processor.Process(key, rows, state).ToList();
         byte[]? newJson = state.Exists && state.Updated ? JsonSerializer.SerializeToUtf8Bytes(state.Get()) : json;
-        return new ProcessorCall(output, state.Exists, state.Updated, state.Removed, newJson, state.Exists ? state.TimeoutMs : null);
+        return new ProcessorCall(output, state.Exists, state.Updated, state.Removed, state.Exists ? newJson : null, state.TimeoutMs);
     }
 }

@@ -48,14 +48,17 @@ internal sealed class TimerIndex
     }
 }
 
-/// <summary>A key's stored GroupState: the JSON of the user's state and its timeout.</summary>
-internal readonly record struct GroupStateValue(byte[] Json, long? TimeoutMs)
+/// <summary>
+/// A key's stored GroupState: the JSON of the user's state and its timeout. The JSON is null for a key that keeps only
+/// a timeout (Spark's state row with a null state object: set without <c>update</c>, or kept after <c>remove()</c>).
+/// </summary>
+internal readonly record struct GroupStateValue(byte[]? Json, long? TimeoutMs)
 {
     public byte[] Encode() => RowCodec.Encode([Json, TimeoutMs]);
 
     public static GroupStateValue Decode(byte[] bytes)
     {
         var values = RowCodec.Decode(bytes);
-        return new GroupStateValue((byte[])values[0]!, values[1] as long?);
+        return new GroupStateValue((byte[]?)values[0], values[1] as long?);
     }
 }

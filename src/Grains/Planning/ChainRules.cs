@@ -30,15 +30,18 @@ internal static class ChainRules
         var flatMapGroups = groupsWithState.Where(g => g.Spec.FlatMap).ToList();
         if (mapGroups.Count >= 2)
         {
-            throw Invalid("Multiple mapGroupsWithStates are not supported on a streaming DataFrames/Datasets");
+            throw Invalid("Multiple mapGroupsWithStates are not supported on a streaming DataFrames/Datasets; " +
+                "keep one, or use flatMapGroupsWithStates, all with outputMode append, in an append-mode query");
         }
         if (mapGroups.Count > 0 && flatMapGroups.Count > 0)
         {
-            throw Invalid("Mixing mapGroupsWithStates and flatMapGroupsWithStates are not supported on a streaming DataFrames/Datasets");
+            throw Invalid("Mixing mapGroupsWithStates and flatMapGroupsWithStates are not supported on a streaming DataFrames/Datasets; " +
+                "write the mapGroupsWithState as a flatMapGroupsWithState, all with outputMode append, in an append-mode query");
         }
         if (flatMapGroups.Count >= 2 && (mode != OutputMode.Append || flatMapGroups.Any(g => g.Spec.OutputMode != OutputMode.Append)))
         {
-            throw Invalid("Multiple flatMapGroupsWithStates are not supported when they are not all in append mode or the output mode is not append on a streaming DataFrames/Datasets");
+            throw Invalid("Multiple flatMapGroupsWithStates are not supported when they are not all in append mode or the output mode is not append on a streaming DataFrames/Datasets; " +
+                "set every flatMapGroupsWithState's outputMode and the query's outputMode to append");
         }
         var aggregations = operators.Where(IsAggregation).ToList();
         CheckOutputMode(mode, aggregations);
@@ -85,7 +88,8 @@ internal static class ChainRules
         {
             if (withAggregation)
             {
-                throw Invalid("mapGroupsWithState is not supported with aggregation on a streaming DataFrame/Dataset");
+                throw Invalid("mapGroupsWithState is not supported with aggregation on a streaming DataFrame/Dataset; " +
+                    "use flatMapGroupsWithState with outputMode append instead");
             }
             OutputModeRules.CheckGroupsWithState(spec, g);
             return;
@@ -98,13 +102,15 @@ internal static class ChainRules
         {
             if (g.Spec.OutputMode != mode)
             {
-                throw Invalid($"flatMapGroupsWithState in {g.Spec.OutputMode} mode is not supported with {mode} output mode on a streaming DataFrame/Dataset");
+                throw Invalid($"flatMapGroupsWithState in {g.Spec.OutputMode} mode is not supported with {mode} output mode on a streaming DataFrame/Dataset; " +
+                    "give the flatMapGroupsWithState and the query the same outputMode");
             }
             return;
         }
         if (g.Spec.OutputMode == OutputMode.Update)
         {
-            throw Invalid("flatMapGroupsWithState in update mode is not supported with aggregation on a streaming DataFrame/Dataset");
+            throw Invalid("flatMapGroupsWithState in update mode is not supported with aggregation on a streaming DataFrame/Dataset; " +
+                "set the flatMapGroupsWithState's outputMode to append");
         }
     }
 

@@ -13,6 +13,7 @@ internal static class ProcessorRegistry
     private static readonly ConcurrentDictionary<string, IStatefulProcessor> Processors = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, IForeachBatchHandler> Handlers = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<Assembly, bool> Scanned = new();
+    private static readonly Lock ScanLock = new();
 
     public static IStatefulProcessor Resolve(string name)
     {
@@ -56,9 +57,14 @@ internal static class ProcessorRegistry
 
     private static void ScanLoadedAssemblies()
     {
-        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+        // One scan at a time: an assembly is marked scanned before its processors are registered, so a second caller
+        // that skipped it unlocked could miss a processor the first one was still adding (two queries starting at once).
+        lock (ScanLock)
         {
-            Register(assembly);
+            foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+            {
+                Register(assembly);
+            }
         }
     }
 

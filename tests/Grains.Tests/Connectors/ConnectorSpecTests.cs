@@ -23,6 +23,7 @@ public sealed class ConnectorSpecTests
     [InlineData("""{"name": "q", "source": {"kind": "memory", "schema": {"a": "int"}, "maxFilesPerTrigger": 3}, "sink": {"kind": "memory"}}""", "$.source.maxFilesPerTrigger", "unknown option 'maxFilesPerTrigger'")]
     [InlineData("""{"name": "q", "source": {"kind": "memory", "schema": {"a": "int"}}, "sink": {"kind": "memory", "compression": "zstd"}}""", "$.sink.compression", "unknown option 'compression'")]
     [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "t", "format": "avro"}, "sink": {"kind": "memory"}}""", "$.source.format", "json or raw")]
+    [InlineData("""{"name": "q", "source": {"kind": "rate", "schema": {"id": "long"}}, "sink": {"kind": "memory"}}""", "$.source.schema", "RateStreamProvider source does not support user-specified schema")]
     public void Start_BadConnectorPart_NamesThePathAndWhatWasExpected(string json, string path, string expected)
     {
         var spec = SpecReader.Read(json);

@@ -36,6 +36,17 @@ public sealed class RateSourceTests : IDisposable
         Assert.Equal(DateTime.UnixEpoch.AddMilliseconds(1_001_250), rows[3][0]);
     }
 
+    [Theory]
+    [InlineData(1500, 1, 1)] // 0.667 ms rounds up (Spark's 'microbatch - uniform distribution of event timestamps')
+    [InlineData(1500, 2, 1)] // 1.333 ms rounds down
+    [InlineData(1500, 1501, 1001)] // the next second starts over
+    [InlineData(16, 1, 63)] // 62.5 ms: half up, as Scala's math.round
+    [InlineData(10, 7, 700)]
+    public void Stamp_IsTheValuesPlaceInItsSecondRoundedHalfUp(long rowsPerSecond, long value, long expectedMs)
+    {
+        Assert.Equal(expectedMs, RatePartitionReader.RelativeMs(value, rowsPerSecond));
+    }
+
     [Fact]
     public async Task Restart_KeepsTheStartTimeFromTheCheckpoint()
     {

@@ -35,5 +35,12 @@ internal sealed class RatePartitionReader(long startMs, long rowsPerSecond) : IC
     {
     }
 
-    private DateTime TimestampOf(long value) => DateTime.UnixEpoch.AddMilliseconds(startMs + (value * 1000 / rowsPerSecond));
+    private DateTime TimestampOf(long value) => DateTime.UnixEpoch.AddMilliseconds(startMs + RelativeMs(value, rowsPerSecond));
+
+    /// <summary>
+    /// Spark's stamp (<c>RateStreamMicroBatchPartitionReader</c>): the value's second, plus its place in that second
+    /// spread evenly and rounded half up (<c>math.round</c>): at 1500 rows a second value 1 is at 1 ms, not 0.
+    /// </summary>
+    internal static long RelativeMs(long value, long rowsPerSecond) =>
+        value / rowsPerSecond * 1000 + (long)Math.Floor(value % rowsPerSecond * (1000.0 / rowsPerSecond) + 0.5);
 }

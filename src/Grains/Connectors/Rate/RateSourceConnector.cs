@@ -13,7 +13,11 @@ internal sealed class RateSourceConnector : ISourceConnector
 
     public string Kind => "rate";
 
-    public void Validate(SourceSpec spec, string path) => SourceSchema.RequireKnownSettings(spec, path, this);
+    public void Validate(SourceSpec spec, string path)
+    {
+        SourceSchema.RequireKnownSettings(spec, path, this);
+        SourceSchema.RefuseSchema(spec, path, "RateStreamProvider", RateSchema);
+    }
 
     public StreamSchema Schema(SourceSpec spec) => RateSchema;
 

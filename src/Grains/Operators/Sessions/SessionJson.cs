@@ -53,6 +53,6 @@ internal static class SessionJson
     public static HeldSession Read(byte[] value)
     {
         var stored = GroupStateValue.Decode(value);
-        return HeldSession.From(JsonSerializer.Deserialize<Sessionizer.Session>(stored.Json)!, stored.TimeoutMs, value.Length);
+        return HeldSession.From(JsonSerializer.Deserialize<Sessionizer.Session>(stored.Json ?? throw new InvalidOperationException("a Sessionizer key holds a timeout without a session"))!, stored.TimeoutMs, value.Length);
     }
 }
