@@ -87,6 +87,14 @@ public class ParserTests
     }
 
     [Fact]
+    public void Parse_BareEnd_IsAColumn_AsInSparksDefaultParser()
+    {
+        Assert.Equal("end", Assert.IsType<ColumnRef>(ExpressionCompiler.Parse("end")).Name);
+        Assert.Equal("(end - start)", ExpressionCompiler.Parse("end - start").ToString());
+        Assert.Equal("CASE WHEN (end > 1) THEN end ELSE 0 END", ExpressionCompiler.Parse("CASE WHEN end > 1 THEN end ELSE 0 END").ToString());
+    }
+
+    [Fact]
     public void Parse_FieldAccess_AcceptsKeywordFieldNames()
     {
         var access = Assert.IsType<FieldAccess>(ExpressionCompiler.Parse("window.end"));

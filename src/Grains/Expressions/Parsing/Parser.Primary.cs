@@ -68,7 +68,9 @@ internal sealed partial class Parser
                 Advance();
                 return Spanned(TimestampLiteral(Advance()), token.Start);
         }
-        if (Reserved.Contains(word))
+        // END cannot start an expression, so here it is a column's name, as in Spark's default parser, where it is a
+        // non-reserved keyword (a window's `end` after `window.end AS end`).
+        if (Reserved.Contains(word) && !word.Equals("END", StringComparison.OrdinalIgnoreCase))
         {
             throw Expected("an expression");
         }
