@@ -1,4 +1,7 @@
 using Sluice.Operators;
+using Sluice.Operators.Join;
+using Sluice.State;
+using Sluice.State.Encoding;
 
 namespace Sluice.Tests.Operators;
 
@@ -49,6 +52,22 @@ public sealed class StreamJoinSideBatchTests : IDisposable
         Assert.Equal(20, evicted.Removed);
         Assert.Single(run.State());
         Assert.Single(run.StoredEntries());
+    }
+
+    [Fact]
+    public void AnEntry_GivesBackItsRowsKeysAndValues_OfAnyLength()
+    {
+        var store = new PutsOnly();
+        var entry = new SideBatch(0, 3);
+        var rows = new[] { 1, 127, 128, 300, 20_000 }.Select(n => (Key: RowCodec.Encode([0, new byte[n % 200], 3L, (long)n]), Value: Enumerable.Range(0, n).Select(i => (byte)i).ToArray())).ToList();
+        foreach (var (key, value) in rows)
+        {
+            entry.Add(new StoredJoinRow(0, [], key, 1, 3, value.Length), value);
+        }
+        Assert.True(entry.Write(store));
+        Assert.Equal(rows.Count, entry.Live);
+        var decoded = SideBatch.Decode(store.Get(entry.Key)!);
+        Assert.Equal(rows.Select(r => Convert.ToHexString(r.Key) + "=" + Convert.ToHexString(r.Value)), decoded.Select(r => Convert.ToHexString(r.StateKey) + "=" + Convert.ToHexString(r.Value)));
     }
 
     /// <summary>An entry keeps rows it held when some of them are evicted; after a restart they stay evicted (the side's threshold is stored).</summary>
@@ -136,6 +155,32 @@ public sealed class StreamJoinSideBatchTests : IDisposable
         List<object?[]> Rows(int count) =>
             [.. Enumerable.Range(0, count).Select(_ => JoinRun.Row(random.Next(10) == 0 ? null : random.Next(6), (batch * 10) - 5 + random.Next(30)))];
         return (batch * 10_000L, Rows(30), Rows(random.Next(4)));
+    }
+
+    /// <summary>A store that takes puts and gives them back.</summary>
+    private sealed class PutsOnly : IStateStore
+    {
+        private readonly Dictionary<string, byte[]> _values = [];
+
+        public long Version => -1;
+
+        public byte[]? Get(byte[] key) => _values.GetValueOrDefault(Convert.ToHexString(key));
+
+        public void Put(byte[] key, byte[] value) => _values[Convert.ToHexString(key)] = value;
+
+        public void Remove(byte[] key) => _values.Remove(Convert.ToHexString(key));
+
+        public IEnumerable<KeyValuePair<byte[], byte[]>> Iterate() => throw new NotSupportedException();
+
+        public IEnumerable<KeyValuePair<byte[], byte[]>> IteratePrefix(byte[] prefix) => throw new NotSupportedException();
+
+        public Task<StateStoreMetrics> CommitAsync(long version, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public void Abort() => throw new NotSupportedException();
+
+        public void Dispose()
+        {
+        }
     }
 
     public void Dispose()

@@ -58,7 +58,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         foreach (var stored in _stored)
         {
             // After eviction: a row evicted by the batch that stored it is never written.
-            if (stored?.Write(store, _value) is true)
+            if (stored?.Write(store) is true)
             {
                 cache.CountEntries(stored.Side, 1);
             }
