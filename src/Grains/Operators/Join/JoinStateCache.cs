@@ -80,6 +80,10 @@ internal sealed class JoinStateCache : IDisposable
         {
             var keyValues = RowCodec.Decode(key);
             var kind = (int)keyValues[0]!;
+            if (kind is not (StreamJoinOperator.Left or StreamJoinOperator.Right) && kind - SideBatch.BatchKind is not (0 or 1) && kind - SideBatch.ThresholdKind is not (0 or 1))
+            {
+                throw new FormatException($"a join key group's state holds an entry of kind {kind}, which this build does not know (written by a later build?); run the build that wrote the checkpoint, or start the query from a new checkpoint");
+            }
             if (kind >= SideBatch.ThresholdKind)
             {
                 continue;
