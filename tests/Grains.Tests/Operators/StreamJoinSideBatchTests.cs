@@ -19,14 +19,8 @@ public sealed class StreamJoinSideBatchTests : IDisposable
 
     private JoinRun PerRow(string spec) => new(spec, Path.Combine(_root, "expected"), keepCache: false, budget: new StateCacheBudget(0), perRow: true);
 
-    private static async Task AssertSameAsync(JoinRun expected, JoinRun run, long batch, long watermark, List<object?[]> left, List<object?[]> right)
-    {
-        var want = await expected.BatchAsync(batch, watermark, left, right);
-        var got = await run.BatchAsync(batch, watermark, left, right);
-        Assert.Equal(want.Output, got.Output);
-        Assert.Equal((want.Total, want.Updated, want.Removed, want.Late), (got.Total, got.Updated, got.Removed, got.Late));
-        Assert.Equal(expected.State(), run.State());
-    }
+    private static Task AssertSameAsync(JoinRun expected, JoinRun run, long batch, long watermark, List<object?[]> left, List<object?[]> right) =>
+        StreamJoinStateCacheTests.AssertSameAsync(expected, run, batch, watermark, left, right);
 
     [Fact]
     public async Task InnerJoin_StoresABatchsRowsOfASide_AsOneEntryPerKeyGroup()

@@ -32,9 +32,15 @@ public sealed class StreamJoinStateCacheTests : IDisposable
     private JoinRun Store(string spec) => new(spec, Path.Combine(_root, "expected"), keepCache: false, budget: new StateCacheBudget(0), perRow: true);
 
     /// <summary>Runs <paramref name="batch"/> on both: the same output, metrics and state.</summary>
-    private static async Task AssertSameBatchAsync(JoinRun expected, JoinRun run, int batch)
+    private static Task AssertSameBatchAsync(JoinRun expected, JoinRun run, int batch)
     {
         var (watermark, left, right) = Batch(batch);
+        return AssertSameAsync(expected, run, batch, watermark, left, right);
+    }
+
+    /// <summary>Runs the batch on both: the same output, metrics and state.</summary>
+    internal static async Task AssertSameAsync(JoinRun expected, JoinRun run, long batch, long watermark, List<object?[]> left, List<object?[]> right)
+    {
         var want = await expected.BatchAsync(batch, watermark, left, right);
         var got = await run.BatchAsync(batch, watermark, left, right);
         Assert.Equal(want.Output, got.Output);
