@@ -54,5 +54,8 @@ internal interface IStatefulBatch
     StateRowCounts? RowCounts => null;
 }
 
-/// <summary>State rows an operator counts itself, as Spark's operator does (a join counts appended rows only as updated).</summary>
-internal readonly record struct StateRowCounts(long Updated, long Removed);
+/// <summary>
+/// State rows an operator counts itself, as Spark's operator does (a join counts appended rows only as updated), and
+/// its rows in total where the store's entries are not its rows (a join stores a side's rows of a batch as one entry).
+/// </summary>
+internal readonly record struct StateRowCounts(long Updated, long Removed, long? Total = null);

@@ -184,7 +184,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
         return new StateOperatorProgress
         {
             OperatorName = _plan!.StageOf(WindowGrainId.Parse(this.GetPrimaryKeyString()).Operator).Operator.Name,
-            NumRowsTotal = metrics.NumRowsTotal,
+            NumRowsTotal = counts?.Total ?? metrics.NumRowsTotal,
             NumRowsUpdated = counts?.Updated ?? metrics.NumRowsUpdated,
             NumRowsRemoved = counts?.Removed ?? metrics.NumRowsRemoved,
             MemoryUsedBytes = metrics.MemoryUsedBytes,

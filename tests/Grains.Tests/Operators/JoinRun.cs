@@ -27,9 +27,11 @@ internal sealed class JoinRun : IDisposable
 
     /// <param name="budget">The silo's bound on cached entries (null: unbounded).</param>
     /// <param name="version">The committed version to open the stores at (-1: empty).</param>
-    public JoinRun(string spec, string root, bool keepCache = true, StateCacheBudget? budget = null, long version = -1, bool rocksDb = false)
+    /// <param name="perRow">Every row stored as its own entry, as before sides were stored per batch.</param>
+    public JoinRun(string spec, string root, bool keepCache = true, StateCacheBudget? budget = null, long version = -1, bool rocksDb = false, bool perRow = false)
     {
         _plan = QueryPlanner.Plan(SpecReader.Read(spec), Sluice.Connectors.BuiltInConnectors.CreateRegistry());
+        Join.BatchesRows = !perRow;
         _keepCache = keepCache;
         _groups = new KeyGroupStores<CountingStateStore>(KeyGroups, root, budget, rocksDb, version, s => new CountingStateStore(s), s => s.Inner);
     }
@@ -47,8 +49,57 @@ internal sealed class JoinRun : IDisposable
         }
     }
 
-    /// <summary>Every key group's working state, key and value bytes in hex, sorted.</summary>
-    public List<string> State() => _groups.State();
+    private StreamJoinOperator Join => (StreamJoinOperator)_plan.Stateful!;
+
+    /// <summary>Every key group's working state, key and value bytes in hex, sorted, as the store holds it.</summary>
+    public List<string> StoredEntries() => _groups.State();
+
+    /// <summary>
+    /// Every key group's stored rows, key and value bytes in hex, sorted, as if each were stored as its own entry: a
+    /// side's batch entries give their rows not evicted, and the matched flag of a side that never reads it is left out
+    /// (a side stored per batch does not keep it).
+    /// </summary>
+    public List<string> State()
+    {
+        var rows = new List<string>();
+        foreach (var store in _groups.Stores)
+        {
+            var entries = store.Inner.Iterate().ToList();
+            var thresholds = new long?[2];
+            foreach (var (key, value) in entries)
+            {
+                if ((int)RowCodec.Decode(key)[0]! is var kind && kind >= SideBatch.ThresholdKind)
+                {
+                    thresholds[kind - SideBatch.ThresholdKind] = (long)RowCodec.Decode(value)[0]!;
+                }
+            }
+            foreach (var (key, value) in entries)
+            {
+                var kind = (int)RowCodec.Decode(key)[0]!;
+                if (kind >= SideBatch.ThresholdKind)
+                {
+                    continue;
+                }
+                var side = kind % 2;
+                var stored = kind >= SideBatch.BatchKind ? [.. SideBatch.Decode(value)] : new List<(byte[] StateKey, byte[] Value)> { (key, value) };
+                foreach (var (rowKey, rowValue) in stored)
+                {
+                    if (kind >= SideBatch.BatchKind && thresholds[side] is { } through && StoredJoinRow.ReadHeader(rowValue).EvictionMs <= through)
+                    {
+                        continue;
+                    }
+                    var shown = (byte[])rowValue.Clone();
+                    if (!Join.Preserves(side) && !(Join.Spec.JoinType == "leftSemi" && side == StreamJoinOperator.Left))
+                    {
+                        shown[0] = (byte)ValueTag.False;
+                    }
+                    rows.Add(Convert.ToHexString(rowKey) + "=" + Convert.ToHexString(shown));
+                }
+            }
+        }
+        rows.Sort(StringComparer.Ordinal);
+        return rows;
+    }
 
     /// <summary>A batch cut short: every key group's working version is thrown away and its cache dropped.</summary>
     public void AbortAll() => _groups.AbortAll();
@@ -83,7 +134,7 @@ internal sealed class JoinRun : IDisposable
             if (commit)
             {
                 var metrics = await _groups.Stores[g].CommitAsync(batchId);
-                total += metrics.NumRowsTotal;
+                total += batches[g].RowCounts?.Total ?? metrics.NumRowsTotal;
                 // As the window grain reports them.
                 updated += batches[g].RowCounts?.Updated ?? metrics.NumRowsUpdated;
                 removed += batches[g].RowCounts?.Removed ?? metrics.NumRowsRemoved;

@@ -28,13 +28,19 @@ public sealed class StreamJoinStateCacheTests : IDisposable
         WindowKey.Replace("\"inner\"", "\"leftSemi\"", StringComparison.Ordinal),
     ];
 
-    /// <summary>The reference: a run with no room in the cache, which reads every row from the store.</summary>
-    private JoinRun Store(string spec) => new(spec, Path.Combine(_root, "expected"), keepCache: false, budget: new StateCacheBudget(0));
+    /// <summary>The reference: a run with no room in the cache, which reads every row from the store, each row stored as its own entry.</summary>
+    private JoinRun Store(string spec) => new(spec, Path.Combine(_root, "expected"), keepCache: false, budget: new StateCacheBudget(0), perRow: true);
 
     /// <summary>Runs <paramref name="batch"/> on both: the same output, metrics and state.</summary>
-    private static async Task AssertSameBatchAsync(JoinRun expected, JoinRun run, int batch)
+    private static Task AssertSameBatchAsync(JoinRun expected, JoinRun run, int batch)
     {
         var (watermark, left, right) = Batch(batch);
+        return AssertSameAsync(expected, run, batch, watermark, left, right);
+    }
+
+    /// <summary>Runs the batch on both: the same output, metrics and state.</summary>
+    internal static async Task AssertSameAsync(JoinRun expected, JoinRun run, long batch, long watermark, List<object?[]> left, List<object?[]> right)
+    {
         var want = await expected.BatchAsync(batch, watermark, left, right);
         var got = await run.BatchAsync(batch, watermark, left, right);
         Assert.Equal(want.Output, got.Output);
@@ -64,7 +70,7 @@ public sealed class StreamJoinStateCacheTests : IDisposable
     [Fact]
     public async Task StoredRows_AreHeldAsTheirStoredValue_AndDecodedOnlyOnceProbed()
     {
-        using var run = new JoinRun(StreamJoinTests.Spec("inner", StreamJoinTests.Between), Path.Combine(_root, "a"));
+        using var run = new JoinRun(StreamJoinTests.Spec("inner", StreamJoinTests.Between), Path.Combine(_root, "a"), perRow: true);
         await run.BatchAsync(0, 0, [JoinRun.Row(1, 10), JoinRun.Row(2, 10)], []);
         var stored = run.HeldRows();
         Assert.Equal(2, stored.Count);

@@ -46,21 +46,55 @@ internal sealed class JoinStateCache : IDisposable
     private readonly List<StoredJoinRow> _probe = [];
     // Per side: the rows held, each one entry of the budget.
     private readonly long[] _held = new long[2];
+    // Per side: the threshold its rows were last evicted by; rows a probe scanned in its batch entries.
+    private readonly long?[] _evictedThrough = new long?[2];
+    private readonly long[] _scannedBatchRows = new long[2];
+    private readonly long[] _added = new long[2];
+    // Per side: batch entries in the store, and whether its threshold is.
+    private readonly long[] _entries = new long[2];
+    private readonly bool[] _thresholdStored = new bool[2];
+    private readonly List<SideBatch> _emptyBatches = [];
 
     private JoinStateCache(StateCacheBudget budget) => _budget = budget;
 
     /// <summary>Whether every stored row of <paramref name="side"/> is held (else the batch reads its rows and matched flags from the store).</summary>
     public bool Mirrors(int side) => _rows[side] is not null;
 
-    /// <summary>The cache of the rows in <paramref name="store"/>: one pass in key order, so each key's rows come sorted.</summary>
+    /// <summary>
+    /// The cache of the rows in <paramref name="store"/>: one pass in key order, so each key's rows stored as their own
+    /// entries come sorted; the rows of a side's batch entries (<see cref="SideBatch"/>) follow, without those at or
+    /// below the side's eviction threshold (evicted, still in an entry with live rows).
+    /// </summary>
     public static JoinStateCache Build(IStateStore store, StateCacheBudget budget)
     {
         var cache = new JoinStateCache(budget);
+        for (var side = 0; side < 2; side++)
+        {
+            if (store.Get(SideBatch.ThresholdKey(side)) is { } threshold)
+            {
+                cache._evictedThrough[side] = (long)RowCodec.Decode(threshold)[0]!;
+                cache._thresholdStored[side] = true;
+            }
+        }
         foreach (var (key, value) in store.Iterate())
         {
             var keyValues = RowCodec.Decode(key);
+            var kind = (int)keyValues[0]!;
+            if (kind is not (StreamJoinOperator.Left or StreamJoinOperator.Right) && kind - SideBatch.BatchKind is not (0 or 1) && kind - SideBatch.ThresholdKind is not (0 or 1))
+            {
+                throw new FormatException($"a join key group's state holds an entry of kind {kind}, which this build does not know (written by a later build?); run the build that wrote the checkpoint, or start the query from a new checkpoint");
+            }
+            if (kind >= SideBatch.ThresholdKind)
+            {
+                continue;
+            }
+            if (kind >= SideBatch.BatchKind)
+            {
+                cache.AddStored(SideBatch.Stored(kind - SideBatch.BatchKind, (long)keyValues[1]!, value.Length), value);
+                continue;
+            }
             var (matched, evictionMs) = StoredJoinRow.ReadHeader(value);
-            var row = new StoredJoinRow((int)keyValues[0]!, (byte[])keyValues[1]!, key, evictionMs, (long)keyValues[2]!, value.Length)
+            var row = new StoredJoinRow(kind, (byte[])keyValues[1]!, key, evictionMs, (long)keyValues[2]!, value.Length)
             {
                 Matched = matched,
                 Value = value,
@@ -70,6 +104,92 @@ internal sealed class JoinStateCache : IDisposable
         return cache;
     }
 
+    /// <summary>A batch entry's rows not evicted yet; an entry with none is deleted by the next batch.</summary>
+    private void AddStored(SideBatch batch, byte[] value)
+    {
+        foreach (var (stateKey, rowValue) in SideBatch.Decode(value))
+        {
+            var (matched, evictionMs) = StoredJoinRow.ReadHeader(rowValue);
+            if (evictionMs is { } ms && _evictedThrough[batch.Side] is { } through && ms <= through)
+            {
+                continue;
+            }
+            var keyValues = RowCodec.Decode(stateKey);
+            Add(new StoredJoinRow(batch.Side, (byte[])keyValues[1]!, stateKey, evictionMs, batch.Batch, rowValue.Length)
+            {
+                Matched = matched,
+                Value = rowValue,
+                StoredIn = batch,
+            });
+            batch.Live++;
+        }
+        if (batch.Live == 0)
+        {
+            _emptyBatches.Add(batch);
+        }
+        else
+        {
+            _entries[batch.Side]++;
+        }
+    }
+
+    /// <summary>Counts a batch entry written (<paramref name="written"/> 1) or deleted (-1).</summary>
+    public void CountEntries(int side, int written) => _entries[side] += written;
+
+    /// <summary>
+    /// Whether <paramref name="side"/>'s threshold must be stored (true: an entry keeps rows it evicted) or deleted
+    /// (false: no entry is left); null: neither. Records the answer as done.
+    /// </summary>
+    public bool? ThresholdChange(int side, bool entryKeepsEvicted)
+    {
+        if (entryKeepsEvicted)
+        {
+            _thresholdStored[side] = true;
+            return true;
+        }
+        if (_entries[side] == 0 && _thresholdStored[side])
+        {
+            _thresholdStored[side] = false;
+            return false;
+        }
+        return null;
+    }
+
+    /// <summary>Rows held in the state (stored and not evicted), whether the cache mirrors them or not.</summary>
+    public long Rows { get; private set; }
+
+    /// <summary>The highest threshold <paramref name="side"/>'s rows were evicted by (null: none yet).</summary>
+    public long? EvictedThrough(int side) => _evictedThrough[side];
+
+    /// <summary>Records that <paramref name="side"/>'s rows at or below <paramref name="thresholdMs"/> are evicted; whether that raised the side's threshold.</summary>
+    public bool RaiseEvictedThrough(int side, long thresholdMs)
+    {
+        if (_evictedThrough[side] is { } through && thresholdMs <= through)
+        {
+            return false;
+        }
+        _evictedThrough[side] = thresholdMs;
+        return true;
+    }
+
+    /// <summary>Batch entries found with no live rows when the cache was built, for the next batch to delete (once).</summary>
+    public List<SideBatch> TakeEmptyBatches()
+    {
+        var empty = _emptyBatches.ToList();
+        _emptyBatches.Clear();
+        return empty;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="side"/> still stores new rows per batch: a side whose batch entries are read from the
+    /// store (not mirrored) by probes scanning more than eight times the rows it ever added stores new rows as their own entries, read
+    /// by join key, from then on (its batch entries go with their rows).
+    /// </summary>
+    public bool BatchesNewRows(int side) => _scannedBatchRows[side] <= (ScansBeforeIndexing * _added[side]) + 1024;
+
+    /// <summary>Counts the rows a probe scanned in <paramref name="side"/>'s batch entries.</summary>
+    public void ScannedBatchRows(int side, int rows) => _scannedBatchRows[side] += rows;
+
     /// <summary>
     /// Adds a row just stored. <paramref name="sorted"/>: it comes after every held row of its key in byte order (the
     /// store's iteration), else it is placed among them.
@@ -77,6 +197,8 @@ internal sealed class JoinStateCache : IDisposable
     public void Add(StoredJoinRow row, bool sorted = false)
     {
         var side = row.Side;
+        Rows++;
+        _added[side]++;
         if (Mirrors(side) && !_budget.TryTake())
         {
             // Past the budget: the side holding more rows lets them go (it is the one that outgrew the budget, and
@@ -171,6 +293,7 @@ internal sealed class JoinStateCache : IDisposable
     /// <summary>Drops evicted rows (taken by <see cref="TakeDue"/>) from the mirror.</summary>
     public void Forget(List<StoredJoinRow> evicted)
     {
+        Rows -= evicted.Count;
         foreach (var row in evicted)
         {
             row.Evicted = true;

@@ -40,6 +40,9 @@ internal sealed class StoredJoinRow(int side, byte[] joinKey, byte[] stateKey, l
     /// </summary>
     public object?[] Row => _row ??= RowCodec.Decode(Value ?? throw new InvalidOperationException("the join state cache does not mirror the state; read the store"))[2..];
 
+    /// <summary>The batch entry of its side that holds it (null: stored as its own entry, under <see cref="StateKey"/>).</summary>
+    public SideBatch? StoredIn { get; init; }
+
     /// <summary>Whether it has matched a row of the other side (meaningful only while <see cref="Row"/> is held).</summary>
     public bool Matched { get; set; }
 
@@ -60,7 +63,7 @@ internal sealed class StoredJoinRow(int side, byte[] joinKey, byte[] stateKey, l
     }
 
     /// <summary>A stored value's matched flag and eviction time, without decoding the row behind them.</summary>
-    public static (bool Matched, long? EvictionMs) ReadHeader(byte[] value)
+    public static (bool Matched, long? EvictionMs) ReadHeader(ReadOnlySpan<byte> value)
     {
         var reader = new RowReader(value);
         return (reader.ReadValue(depth: 0) is true, reader.ReadValue(depth: 0) as long?);

@@ -25,6 +25,8 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
     // The joined row the residual condition is evaluated on; copied only into output.
     private object?[] _joined = new object?[op.LeftWidth + op.RightWidth];
     private long _sequence, _appended, _removed;
+    // Per side: this batch's rows stored per batch (SideBatch), written at the end of the batch.
+    private readonly SideBatch?[] _stored = new SideBatch?[2];
 
     public long? NextProcessingTimerMs => null;
 
@@ -32,7 +34,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
     /// Spark's figures: rows appended to state are the updates (marking a stored row matched is not one), and removals
     /// count only rows evicted without output, i.e. not those of a side whose unmatched rows the join emits.
     /// </summary>
-    public StateRowCounts? RowCounts => new(_appended, _removed);
+    public StateRowCounts? RowCounts => new(_appended, _removed, cache.Rows);
 
     public void Apply(IReadOnlyList<KeyedRecord> records)
     {
@@ -53,6 +55,18 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
             }
         }
         Evict(watermarkMs);
+        foreach (var stored in _stored)
+        {
+            // After eviction: a row evicted by the batch that stored it is never written.
+            if (stored?.Write(store) is true)
+            {
+                cache.CountEntries(stored.Side, 1);
+            }
+        }
+        foreach (var empty in cache.TakeEmptyBatches())
+        {
+            store.Change(empty.Key, null, empty.CommittedLength(store.Version));
+        }
         return _output;
     }
 
@@ -87,12 +101,22 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         var batch = store.Version + 1;
         var stateKey = StateKey(side, key, batch, _sequence++);
         var value = EncodeValue(matched, evictionMs, values);
-        store.Change(stateKey, value, committedValueLength: -1);
-        cache.Add(new StoredJoinRow(side, key, stateKey, evictionMs, batch, value.Length)
+        var perBatch = evictionMs is not null && op.StoresPerBatch(side) && cache.BatchesNewRows(side) ? _stored[side] ??= new SideBatch(side, batch) : null;
+        var stored = new StoredJoinRow(side, key, stateKey, evictionMs, batch, value.Length)
         {
             Matched = matched,
             Value = value,
-        });
+            StoredIn = perBatch,
+        };
+        if (perBatch is null)
+        {
+            store.Change(stateKey, value, committedValueLength: -1);
+        }
+        else
+        {
+            perBatch.Add(stored, value);
+        }
+        cache.Add(stored);
         _appended++;
     }
 
@@ -114,7 +138,8 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
                 continue;
             }
             matched = true;
-            if (!stored.Matched)
+            // A side stored per batch never reads its matched flags, so they are not kept.
+            if (!stored.Matched && !op.StoresPerBatch(1 - side))
             {
                 stored.Matched = true;
                 // The flag is the value's first byte: the rest is the same, and the store keeps the array it was given.
@@ -141,7 +166,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
     private bool JoinStored(int side, byte[] key, ReadOnlySpan<object?> row)
     {
         var matched = false;
-        foreach (var (entryKey, value) in store.IteratePrefix(StreamJoinOperator.Prefix(1 - side, key)).ToList())
+        foreach (var (entryKey, value) in StoredRows(1 - side, key))
         {
             var stored = RowCodec.Decode(value);
             if (_semi && side == Right && stored[0] is true)
@@ -154,7 +179,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
                 continue;
             }
             matched = true;
-            if (stored[0] is false)
+            if (stored[0] is false && !op.StoresPerBatch(1 - side))
             {
                 store.Put(entryKey, EncodeValue(true, stored[1] as long?, storedRow));
             }
@@ -170,6 +195,39 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
             _output.Add((object?[])_joined.Clone());
         }
         return matched;
+    }
+
+    /// <summary>
+    /// The stored rows of <paramref name="side"/> with <paramref name="key"/> in key order (row key, value): those stored
+    /// as their own entries, and for a side stored per batch those of its batch entries not evicted and this batch's.
+    /// </summary>
+    private List<(byte[] Key, byte[] Value)> StoredRows(int side, byte[] key)
+    {
+        var prefix = StreamJoinOperator.Prefix(side, key);
+        var rows = store.IteratePrefix(prefix).Select(e => (e.Key, e.Value)).ToList();
+        if (!op.StoresPerBatch(side))
+        {
+            return rows;
+        }
+        var (before, scanned) = (rows.Count, 0);
+        foreach (var (_, value) in store.IteratePrefix(SideBatch.Prefix(side)))
+        {
+            scanned += SideBatch.Scan(value, prefix, cache.EvictedThrough(side), rows);
+        }
+        foreach (var (row, value) in _stored[side]?.Pending ?? [])
+        {
+            scanned++;
+            if (row.JoinKey.AsSpan().SequenceEqual(key))
+            {
+                rows.Add((row.StateKey, value));
+            }
+        }
+        cache.ScannedBatchRows(side, scanned);
+        if (rows.Count > before)
+        {
+            rows.Sort(static (a, b) => StateKeys.Comparer.Compare(a.Key, b.Key));
+        }
+        return rows;
     }
 
     /// <summary>Lays the new row and a stored one out as the joined row and checks the residual condition on it.</summary>
@@ -202,12 +260,14 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
             if (op.Threshold(side, watermarkMs) is { } threshold)
             {
                 cache.TakeDue(side, threshold, due);
+                cache.RaiseEvictedThrough(side, threshold);
             }
         }
         if (due.Count == 0)
         {
             return;
         }
+        SideBatch? kept = null;
         if (op.Preserves(Left) || op.Preserves(Right))
         {
             // Unmatched rows are emitted in the store's key order, as a scan of the store would meet them; an inner
@@ -228,7 +288,40 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
             {
                 _removed++;
             }
-            store.Change(row.StateKey, null, row.CommittedLength(store.Version));
+            if (row.StoredIn is not { } entry)
+            {
+                store.Change(row.StateKey, null, row.CommittedLength(store.Version));
+            }
+            else if (entry.Written && --entry.Live == 0)
+            {
+                store.Change(entry.Key, null, entry.CommittedLength(store.Version));
+                cache.CountEntries(entry.Side, -1);
+            }
+            else if (entry.Written)
+            {
+                kept = entry;
+            }
+        }
+        // An entry still held keeps an evicted row: the stored threshold tells a restart it is gone.
+        var keepsEvicted = new bool[2];
+        for (var i = 0; kept is not null && i < due.Count; i++)
+        {
+            if (due[i].StoredIn is { Written: true, Live: > 0 } entry)
+            {
+                keepsEvicted[entry.Side] = true;
+            }
+        }
+        for (var side = 0; side < 2; side++)
+        {
+            switch (cache.ThresholdChange(side, keepsEvicted[side]))
+            {
+                case true:
+                    store.Put(SideBatch.ThresholdKey(side), RowCodec.Encode([cache.EvictedThrough(side)]));
+                    break;
+                case false:
+                    store.Remove(SideBatch.ThresholdKey(side));
+                    break;
+            }
         }
         cache.Forget(due);
     }

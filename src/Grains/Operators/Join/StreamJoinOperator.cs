@@ -119,6 +119,18 @@ internal sealed class StreamJoinOperator : IStatefulOperator
         return -1;
     }
 
+    /// <summary>
+    /// Whether a side whose matched flags are never read stores each batch's rows as one entry (<see cref="SideBatch"/>);
+    /// false stores every row as its own entry, as before (tests compare the two).
+    /// </summary>
+    internal bool BatchesRows { get; set; } = true;
+
+    /// <summary>
+    /// Whether <paramref name="side"/>'s rows with an eviction time are stored per batch: its matched flags are never
+    /// read (an inner join's sides, an outer join's side that is not preserved, a left semi join's right side).
+    /// </summary>
+    public bool StoresPerBatch(int side) => BatchesRows && !Preserves(side) && !(Spec.JoinType == "leftSemi" && side == Left);
+
     /// <summary>Whether unmatched rows of <paramref name="side"/> are emitted with nulls.</summary>
     public bool Preserves(int side) => Spec.JoinType == "fullOuter" || Spec.JoinType == (side == Left ? "leftOuter" : "rightOuter");
 

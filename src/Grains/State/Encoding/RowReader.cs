@@ -19,6 +19,17 @@ internal ref struct RowReader(ReadOnlySpan<byte> data)
 
     public readonly bool End => _position >= _data.Length;
 
+    /// <summary>A binary value's bytes in place (no copy).</summary>
+    public ReadOnlySpan<byte> ReadBinary()
+    {
+        var at = _position;
+        if ((ValueTag)_data[_position++] != ValueTag.Binary)
+        {
+            throw Malformed(at, "a binary value was expected");
+        }
+        return Take(ReadLength(at, "binary value"));
+    }
+
     public object? ReadValue(int depth)
     {
         var at = _position;
