@@ -29,7 +29,6 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private readonly SharedWindow _window;
     private readonly ArrayBufferWriter<byte> _value = new(64);
     private readonly List<int> _reread = [];
-    private Loaded[] _loaded = [];
     private int[] _ordinals = [];
     private WindowOfKeys _lastWindow;
     private byte[]? _lastAdded;
@@ -90,22 +89,16 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         var update = _op.Mode == OutputMode.Update;
         var changed = _hot.Changed;
         var output = new List<object?[]>(update ? changed.Length : 0);
-        if (_loaded.Length < changed.Length)
+        foreach (var slot in changed)
         {
-            // Doubling: a batch changing a few more groups than the last does not allocate the whole array again.
-            _loaded = new Loaded[Math.Max(changed.Length, 2 * _loaded.Length)];
-        }
-        for (var ordinal = 0; ordinal < changed.Length; ordinal++)
-        {
-            if (!_hot.IsHeld(changed[ordinal]))
+            if (!_hot.IsHeld(slot))
             {
-                _loaded[ordinal] = Load(changed[ordinal]);
+                Load(slot);
             }
         }
         _hot.MergeBatch();
-        for (var ordinal = 0; ordinal < changed.Length; ordinal++)
+        foreach (var slot in changed)
         {
-            var slot = changed[ordinal];
             var key = _hot.KeyOf(slot);
             var value = Encode(slot);
             if (_hot.IsHeld(slot))
@@ -116,7 +109,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
             }
             else
             {
-                Settle(slot, key, value, _loaded[ordinal]);
+                Settle(slot, key, value);
             }
             if (update)
             {
@@ -146,8 +139,10 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     /// <summary>
     /// A group not held: its stored value into its slot, or an empty slot for a key new to the state. A key the hot state
     /// would hold if the store had it, or of a window the closing index has never seen, is new without a store read.
+    /// What the load found stays in the slot for <see cref="Settle"/>: the committed length (-1: none) as its stored
+    /// length, and when it closes.
     /// </summary>
-    private Loaded Load(int slot)
+    private void Load(int slot)
     {
         var key = _hot.KeyOf(slot);
         long? closesAt = null;
@@ -158,20 +153,21 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         _hot.Load(slot, existing is null ? null : RowCodec.Decode(existing));
         _hot.KeyValues(slot) = keyValues;
         _hot.ClosesAt(slot) = closesAt ?? ClosingSlots.Never;
-        return new Loaded(existing?.Length ?? -1, closesAt);
+        _hot.StoredLength(slot) = existing?.Length ?? -1;
     }
 
     /// <summary>
     /// A key's values, when its group closes and whether its window is new to the state. Keys of the window the batch
     /// last decoded (the first key, by prefix) share its decoded value and closing facts: only the rest of the key is
-    /// decoded. Whether a window is new cannot change while the batch loads: its prefixes leave only when it evicts.
+    /// decoded, once per key group for every window it comes in (<see cref="KeyTails"/>). Whether a window is new cannot
+    /// change while the batch loads: its prefixes leave only when it evicts.
     /// </summary>
     private object?[] DecodeKey(byte[] key, out long? closesAt, out bool newWindow)
     {
         object?[] values;
         if (_lastWindow.Prefix is { } prefix && key.AsSpan().StartsWith(prefix))
         {
-            var rest = RowCodec.Decode(key.AsSpan(prefix.Length));
+            var rest = _hot.Tails.Decode(key.AsSpan(prefix.Length));
             values = new object?[rest.Length + 1];
             values[0] = _lastWindow.Value;
             rest.CopyTo(values, 1);
@@ -194,15 +190,16 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     /// from the store may make room after the loop: <see cref="TypedHotGroups.Admit"/>). Its key is decoded only where
     /// something needs it (the hot slot, update output, or a new group's closing time).
     /// </summary>
-    private void Settle(int slot, byte[] key, byte[] value, Loaded loaded)
+    private void Settle(int slot, byte[] key, byte[] value)
     {
         // The store's null is a key not committed, or one the working version holds (whose change ignores the length).
-        StateWrites.Write(_store, key, value, loaded.StoredLength);
-        var existed = loaded.StoredLength >= 0;
+        var storedLength = _hot.StoredLength(slot);
+        StateWrites.Write(_store, key, value, storedLength);
+        var existed = storedLength >= 0;
         ref var keyValues = ref _hot.KeyValues(slot);
         keyValues ??= _op.Mode == OutputMode.Update || existed || _hot.HasRoom ? RowCodec.Decode(key) : null;
         // A window added by this batch stays in the index until it evicts: its next new keys need not add it again.
-        if (loaded.ClosesAtMs is { } time && !existed && (_lastAdded is null || !key.AsSpan().StartsWith(_lastAdded)))
+        if (_hot.ClosesAt(slot) is var time and not ClosingSlots.Never && !existed && (_lastAdded is null || !key.AsSpan().StartsWith(_lastAdded)))
         {
             _lastAdded = _closing!.Add(time, key, keyValues!);
         }
@@ -286,7 +283,4 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
 
     /// <summary>The window of the key the batch last decoded: its encoded bytes (every key of it starts with them), value and closing facts.</summary>
     private readonly record struct WindowOfKeys(byte[]? Prefix, object? Value, long? ClosesAtMs, bool IsNew);
-
-    /// <summary>What loading a group not held found: its committed length (-1: none) and, when it can close, when.</summary>
-    private readonly record struct Loaded(int StoredLength, long? ClosesAtMs);
 }

@@ -65,6 +65,9 @@ internal sealed class TypedHotGroups : IDisposable
     /// <summary>The payload reader of this key group, reused from batch to batch.</summary>
     public PartialAggregates Partials { get; }
 
+    /// <summary>The key tails this key group decoded, shared by the groups of every window they come in.</summary>
+    public KeyTails Tails { get; } = new();
+
     /// <summary>Groups held (counted against the budget).</summary>
     public int Count { get; private set; }
 
@@ -201,7 +204,10 @@ internal sealed class TypedHotGroups : IDisposable
     /// <summary>The slot's decoded key values (null while a slot not held has not needed them).</summary>
     public ref object?[]? KeyValues(int slot) => ref _keyValues[slot];
 
-    /// <inheritdoc cref="HotGroups.Entry.StoredLength"/>
+    /// <summary>
+    /// The slot's committed length, as <see cref="HotGroups.Entry.StoredLength"/>; for a slot the batch loads and does
+    /// not hold yet, the length the load found (-1: none).
+    /// </summary>
     public ref int StoredLength(int slot) => ref _storedLength[slot];
 
     /// <summary>When the slot's group closes (<see cref="ClosingSlots.Never"/>: never, or not known); set before it is held.</summary>
