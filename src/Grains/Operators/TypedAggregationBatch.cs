@@ -26,6 +26,8 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private readonly IStateStore _store;
     private readonly TypedHotGroups _hot;
     private readonly ClosingGroups? _closing;
+    // By prefix, a group's first key value (its window) is held apart from the rest (TypedHotGroups.KeyLead).
+    private readonly bool _split;
     private readonly SharedWindow _window;
     private readonly ArrayBufferWriter<byte> _value = new(64);
     private readonly List<int> _reread = [];
@@ -37,6 +39,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     public TypedAggregationBatch(AggregationOperator op, IStateStore store, TypedHotGroups hot, ClosingGroups? closing)
     {
         (_op, _store, _hot, _closing) = (op, store, hot, closing);
+        _split = closing is { ByPrefix: true };
         _window = new SharedWindow(op.EvictionKey);
         hot.BeginBatch();
     }
@@ -147,42 +150,44 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         var key = _hot.KeyOf(slot);
         long? closesAt = null;
         var newWindow = false;
-        var keyValues = _closing is not null ? DecodeKey(key, out closesAt, out newWindow) : null;
+        if (_closing is not null)
+        {
+            DecodeKey(slot, key, out closesAt, out newWindow);
+        }
         var isNew = _hot.HoldsAll || newWindow;
         var existing = isNew ? null : _store.Get(key);
         _hot.Load(slot, existing is null ? null : RowCodec.Decode(existing));
-        _hot.KeyValues(slot) = keyValues;
         _hot.ClosesAt(slot) = closesAt ?? ClosingSlots.Never;
         _hot.StoredLength(slot) = existing?.Length ?? -1;
     }
 
     /// <summary>
-    /// A key's values, when its group closes and whether its window is new to the state. Keys of the window the batch
-    /// last decoded (the first key, by prefix) share its decoded value and closing facts: only the rest of the key is
-    /// decoded, once per key group for every window it comes in (<see cref="KeyTails"/>). Whether a window is new cannot
-    /// change while the batch loads: its prefixes leave only when it evicts.
+    /// Sets the slot's key values, and tells when its group closes and whether its window is new to the state. By
+    /// prefix the window is held apart (<see cref="TypedHotGroups.KeyLead"/>): keys of the window the batch last decoded
+    /// (the first key, by prefix) share its decoded value and closing facts, and only the rest of the key is decoded,
+    /// into an array of its own (no second array with the window in front). Whether a window is new cannot change while
+    /// the batch loads: its prefixes leave only when it evicts.
     /// </summary>
-    private object?[] DecodeKey(byte[] key, out long? closesAt, out bool newWindow)
+    private void DecodeKey(int slot, byte[] key, out long? closesAt, out bool newWindow)
     {
-        object?[] values;
         if (_lastWindow.Prefix is { } prefix && key.AsSpan().StartsWith(prefix))
         {
-            var rest = _hot.Tails.Decode(key.AsSpan(prefix.Length));
-            values = new object?[rest.Length + 1];
-            values[0] = _lastWindow.Value;
-            rest.CopyTo(values, 1);
+            _hot.KeyLead(slot) = _lastWindow.Value;
+            _hot.KeyValues(slot) = RowCodec.Decode(key.AsSpan(prefix.Length));
             (closesAt, newWindow) = (_lastWindow.ClosesAtMs, _lastWindow.IsNew);
-            return values;
+            return;
         }
-        values = RowCodec.Decode(key);
+        var values = RowCodec.Decode(key);
         closesAt = _op.EvictionTimeMs(values);
         newWindow = closesAt is not null && _closing!.IsNewPrefix(values);
-        if (_closing!.ByPrefix)
+        if (!_split)
         {
-            var first = RowCodec.EncodeScratch(values.AsSpan(0, 1));
-            _lastWindow = key.AsSpan().StartsWith(first) ? new WindowOfKeys(key[..first.Length], values[0], closesAt, newWindow) : default;
+            _hot.KeyValues(slot) = values;
+            return;
         }
-        return values;
+        var first = RowCodec.EncodeScratch(values.AsSpan(0, 1));
+        _lastWindow = key.AsSpan().StartsWith(first) ? new WindowOfKeys(key[..first.Length], values[0], closesAt, newWindow) : default;
+        (_hot.KeyLead(slot), _hot.KeyValues(slot)) = (values[0], values[1..]);
     }
 
     /// <summary>
@@ -201,7 +206,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         // A window added by this batch stays in the index until it evicts: its next new keys need not add it again.
         if (_hot.ClosesAt(slot) is var time and not ClosingSlots.Never && !existed && (_lastAdded is null || !key.AsSpan().StartsWith(_lastAdded)))
         {
-            _lastAdded = _closing!.Add(time, key, keyValues!);
+            _lastAdded = _closing!.Add(time, key, _split ? [_hot.KeyLead(slot)] : keyValues!);
         }
         if (keyValues is null)
         {
@@ -275,9 +280,14 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private object?[] Row(int slot)
     {
         var keyValues = _hot.KeyValues(slot)!;
-        var row = new object?[keyValues.Length + _op.Aggregates.Aggregates.Count];
-        keyValues.CopyTo(row, 0);
-        _hot.EvaluateInto(slot, row, keyValues.Length);
+        var lead = _split ? 1 : 0;
+        var row = new object?[lead + keyValues.Length + _op.Aggregates.Aggregates.Count];
+        if (_split)
+        {
+            row[0] = _hot.KeyLead(slot);
+        }
+        keyValues.CopyTo(row, lead);
+        _hot.EvaluateInto(slot, row, lead + keyValues.Length);
         return row;
     }
 

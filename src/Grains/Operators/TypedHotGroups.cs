@@ -35,6 +35,7 @@ internal sealed class TypedHotGroups : IDisposable
     private readonly Stack<int> _free = new();
     private readonly ClosingSlots _closing = new();
     private object?[]?[] _keyValues = [];
+    private object?[] _keyLeads = [];
     private int[] _lastUsed = [];
     private int[] _ordinal = [];
     private int[] _storedLength = [];
@@ -64,9 +65,6 @@ internal sealed class TypedHotGroups : IDisposable
 
     /// <summary>The payload reader of this key group, reused from batch to batch.</summary>
     public PartialAggregates Partials { get; }
-
-    /// <summary>The key tails this key group decoded, shared by the groups of every window they come in.</summary>
-    public KeyTails Tails { get; } = new();
 
     /// <summary>Groups held (counted against the budget).</summary>
     public int Count { get; private set; }
@@ -201,8 +199,17 @@ internal sealed class TypedHotGroups : IDisposable
 
     public bool IsHeld(int slot) => _held[slot];
 
-    /// <summary>The slot's decoded key values (null while a slot not held has not needed them).</summary>
+    /// <summary>
+    /// The slot's decoded key values (null while a slot not held has not needed them); where the batch holds the first
+    /// apart (<see cref="KeyLead"/>), the values after it.
+    /// </summary>
     public ref object?[]? KeyValues(int slot) => ref _keyValues[slot];
+
+    /// <summary>
+    /// The slot's first key value, where the batch holds it apart from <see cref="KeyValues"/>: a window shared by its
+    /// groups, so a group's own decoded values are only the rest of its key (one array per group, not two).
+    /// </summary>
+    public ref object? KeyLead(int slot) => ref _keyLeads[slot];
 
     /// <summary>
     /// The slot's committed length, as <see cref="HotGroups.Entry.StoredLength"/>; for a slot the batch loads and does
@@ -338,6 +345,7 @@ internal sealed class TypedHotGroups : IDisposable
         {
             var capacity = Math.Max(256, _keyValues.Length * 2);
             Array.Resize(ref _keyValues, capacity);
+            Array.Resize(ref _keyLeads, capacity);
             Array.Resize(ref _lastUsed, capacity);
             Array.Resize(ref _ordinal, capacity);
             Array.Resize(ref _storedLength, capacity);
@@ -348,7 +356,7 @@ internal sealed class TypedHotGroups : IDisposable
                 accumulator.Grow(capacity);
             }
         }
-        (_keyValues[slot], _held[slot], _ordinal[slot], _closesAt[slot]) = (null, false, -1, ClosingSlots.Never);
+        (_keyValues[slot], _keyLeads[slot], _held[slot], _ordinal[slot], _closesAt[slot]) = (null, null, false, -1, ClosingSlots.Never);
         _index.Add(key, hash, slot);
         return slot;
     }
@@ -356,7 +364,7 @@ internal sealed class TypedHotGroups : IDisposable
     private void Free(int slot)
     {
         _index.Remove(slot);
-        (_keyValues[slot], _held[slot], _ordinal[slot]) = (null, false, -1);
+        (_keyValues[slot], _keyLeads[slot], _held[slot], _ordinal[slot]) = (null, null, false, -1);
         _free.Push(slot);
     }
 
