@@ -22,6 +22,12 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     /// <summary>How many keys apart <see cref="ApplyPartials"/>'s prefetch steps run (the first this times three ahead of the lookup).</summary>
     private const int PrefetchDistance = 4;
 
+    /// <summary>
+    /// A slot's <see cref="TypedHotGroups.KeyValues"/> when its key after the window is one value, held in
+    /// <see cref="TypedHotGroups.KeyRest"/> instead of an array of its own (a window and one key: W1, W2, q5's count).
+    /// </summary>
+    private static readonly object?[] OneRest = new object?[0];
+
     private readonly AggregationOperator _op;
     private readonly IStateStore _store;
     private readonly TypedHotGroups _hot;
@@ -31,6 +37,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private readonly SharedWindow _window;
     private readonly ArrayBufferWriter<byte> _value = new(64);
     private readonly List<int> _reread = [];
+    private readonly List<object?> _rest = [];
     private int[] _ordinals = [];
     private WindowOfKeys _lastWindow;
     private byte[]? _lastAdded;
@@ -173,7 +180,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         if (_lastWindow.Prefix is { } prefix && key.AsSpan().StartsWith(prefix))
         {
             _hot.KeyLead(slot) = _lastWindow.Value;
-            _hot.KeyValues(slot) = RowCodec.Decode(key.AsSpan(prefix.Length));
+            DecodeRest(slot, key.AsSpan(prefix.Length));
             (closesAt, newWindow) = (_lastWindow.ClosesAtMs, _lastWindow.IsNew);
             return;
         }
@@ -187,7 +194,39 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         }
         var first = RowCodec.EncodeScratch(values.AsSpan(0, 1));
         _lastWindow = key.AsSpan().StartsWith(first) ? new WindowOfKeys(key[..first.Length], values[0], closesAt, newWindow) : default;
-        (_hot.KeyLead(slot), _hot.KeyValues(slot)) = (values[0], values[1..]);
+        _hot.KeyLead(slot) = values[0];
+        if (values.Length == 2)
+        {
+            (_hot.KeyRest(slot), _hot.KeyValues(slot)) = (values[1], OneRest);
+        }
+        else
+        {
+            _hot.KeyValues(slot) = values[1..];
+        }
+    }
+
+    /// <summary>Sets the slot's key values after its window from their bytes: one value without an array (<see cref="OneRest"/>).</summary>
+    private void DecodeRest(int slot, ReadOnlySpan<byte> rest)
+    {
+        var reader = new RowReader(rest);
+        if (reader.End)
+        {
+            _hot.KeyValues(slot) = [];
+            return;
+        }
+        var first = reader.ReadValue(depth: 0);
+        if (reader.End)
+        {
+            (_hot.KeyRest(slot), _hot.KeyValues(slot)) = (first, OneRest);
+            return;
+        }
+        _rest.Clear();
+        _rest.Add(first);
+        while (!reader.End)
+        {
+            _rest.Add(reader.ReadValue(depth: 0));
+        }
+        _hot.KeyValues(slot) = [.. _rest];
     }
 
     /// <summary>
@@ -281,13 +320,21 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     {
         var keyValues = _hot.KeyValues(slot)!;
         var lead = _split ? 1 : 0;
-        var row = new object?[lead + keyValues.Length + _op.Aggregates.Aggregates.Count];
+        var keys = lead + (ReferenceEquals(keyValues, OneRest) ? 1 : keyValues.Length);
+        var row = new object?[keys + _op.Aggregates.Aggregates.Count];
         if (_split)
         {
             row[0] = _hot.KeyLead(slot);
         }
-        keyValues.CopyTo(row, lead);
-        _hot.EvaluateInto(slot, row, lead + keyValues.Length);
+        if (ReferenceEquals(keyValues, OneRest))
+        {
+            row[1] = _hot.KeyRest(slot);
+        }
+        else
+        {
+            keyValues.CopyTo(row, lead);
+        }
+        _hot.EvaluateInto(slot, row, keys);
         return row;
     }
 

@@ -36,6 +36,7 @@ internal sealed class TypedHotGroups : IDisposable
     private readonly ClosingSlots _closing = new();
     private object?[]?[] _keyValues = [];
     private object?[] _keyLeads = [];
+    private object?[] _keyRests = [];
     private int[] _lastUsed = [];
     private int[] _ordinal = [];
     private int[] _storedLength = [];
@@ -211,6 +212,9 @@ internal sealed class TypedHotGroups : IDisposable
     /// </summary>
     public ref object? KeyLead(int slot) => ref _keyLeads[slot];
 
+    /// <summary>The slot's one key value after <see cref="KeyLead"/>, where the batch holds it without an array.</summary>
+    public ref object? KeyRest(int slot) => ref _keyRests[slot];
+
     /// <summary>
     /// The slot's committed length, as <see cref="HotGroups.Entry.StoredLength"/>; for a slot the batch loads and does
     /// not hold yet, the length the load found (-1: none).
@@ -346,6 +350,7 @@ internal sealed class TypedHotGroups : IDisposable
             var capacity = Math.Max(256, _keyValues.Length * 2);
             Array.Resize(ref _keyValues, capacity);
             Array.Resize(ref _keyLeads, capacity);
+            Array.Resize(ref _keyRests, capacity);
             Array.Resize(ref _lastUsed, capacity);
             Array.Resize(ref _ordinal, capacity);
             Array.Resize(ref _storedLength, capacity);
@@ -356,7 +361,7 @@ internal sealed class TypedHotGroups : IDisposable
                 accumulator.Grow(capacity);
             }
         }
-        (_keyValues[slot], _keyLeads[slot], _held[slot], _ordinal[slot], _closesAt[slot]) = (null, null, false, -1, ClosingSlots.Never);
+        (_keyValues[slot], _keyLeads[slot], _keyRests[slot], _held[slot], _ordinal[slot], _closesAt[slot]) = (null, null, null, false, -1, ClosingSlots.Never);
         _index.Add(key, hash, slot);
         return slot;
     }
@@ -364,7 +369,7 @@ internal sealed class TypedHotGroups : IDisposable
     private void Free(int slot)
     {
         _index.Remove(slot);
-        (_keyValues[slot], _keyLeads[slot], _held[slot], _ordinal[slot]) = (null, null, false, -1);
+        (_keyValues[slot], _keyLeads[slot], _keyRests[slot], _held[slot], _ordinal[slot]) = (null, null, null, false, -1);
         _free.Push(slot);
     }
 
