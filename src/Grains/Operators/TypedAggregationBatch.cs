@@ -172,8 +172,8 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     /// Sets the slot's key values, and tells when its group closes and whether its window is new to the state. By
     /// prefix the window is held apart (<see cref="TypedHotGroups.KeyLead"/>): keys of the window the batch last decoded
     /// (the first key, by prefix) share its decoded value and closing facts, and only the rest of the key is decoded,
-    /// into an array of its own (no second array with the window in front). Whether a window is new cannot change while
-    /// the batch loads: its prefixes leave only when it evicts.
+    /// into an array of its own (no second array with the window in front; none for one value: <see cref="DecodeRest"/>).
+    /// Whether a window is new cannot change while the batch loads: its prefixes leave only when it evicts.
     /// </summary>
     private void DecodeKey(int slot, byte[] key, out long? closesAt, out bool newWindow)
     {
