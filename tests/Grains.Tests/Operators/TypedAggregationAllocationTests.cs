@@ -28,9 +28,9 @@ public sealed class TypedAggregationAllocationTests : IDisposable
         Assert.Equal(Users, rows.Count);
         var window = rows[0][0];
         Assert.All(rows, r => Assert.Same(window, r[0]));
-        // Per new group: its output row, its user id, the decoded rest of its key and its stored value, about 160 bytes
-        // here. Decoding the key into a second array with the window in front (40 bytes) and a load record per group
-        // (24) made 224 (measured on e0a5858).
+        // Per new group: its output row, its user id and its stored value (and the decoded rest of its key while that was
+        // an array of its own: 160 bytes). Decoding the key into a second array with the window in front (40 bytes) and
+        // a load record per group (24) made 224 (measured on e0a5858).
         Assert.True(bytes / Users < 192, $"{bytes / Users} bytes allocated per new group");
     }
 
