@@ -22,14 +22,22 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     /// <summary>How many keys apart <see cref="ApplyPartials"/>'s prefetch steps run (the first this times three ahead of the lookup).</summary>
     private const int PrefetchDistance = 4;
 
+    /// <summary>
+    /// A slot's <see cref="TypedHotGroups.KeyValues"/> when its key after the window is one value, held in
+    /// <see cref="TypedHotGroups.KeyRest"/> instead of an array of its own (a window and one key: W1, W2, q5's count).
+    /// </summary>
+    private static readonly object?[] OneRest = new object?[0];
+
     private readonly AggregationOperator _op;
     private readonly IStateStore _store;
     private readonly TypedHotGroups _hot;
     private readonly ClosingGroups? _closing;
+    // By prefix, a group's first key value (its window) is held apart from the rest (TypedHotGroups.KeyLead).
+    private readonly bool _split;
     private readonly SharedWindow _window;
     private readonly ArrayBufferWriter<byte> _value = new(64);
     private readonly List<int> _reread = [];
-    private Loaded[] _loaded = [];
+    private readonly List<object?> _rest = [];
     private int[] _ordinals = [];
     private WindowOfKeys _lastWindow;
     private byte[]? _lastAdded;
@@ -38,6 +46,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     public TypedAggregationBatch(AggregationOperator op, IStateStore store, TypedHotGroups hot, ClosingGroups? closing)
     {
         (_op, _store, _hot, _closing) = (op, store, hot, closing);
+        _split = closing is { ByPrefix: true };
         _window = new SharedWindow(op.EvictionKey);
         hot.BeginBatch();
     }
@@ -90,22 +99,16 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         var update = _op.Mode == OutputMode.Update;
         var changed = _hot.Changed;
         var output = new List<object?[]>(update ? changed.Length : 0);
-        if (_loaded.Length < changed.Length)
+        foreach (var slot in changed)
         {
-            // Doubling: a batch changing a few more groups than the last does not allocate the whole array again.
-            _loaded = new Loaded[Math.Max(changed.Length, 2 * _loaded.Length)];
-        }
-        for (var ordinal = 0; ordinal < changed.Length; ordinal++)
-        {
-            if (!_hot.IsHeld(changed[ordinal]))
+            if (!_hot.IsHeld(slot))
             {
-                _loaded[ordinal] = Load(changed[ordinal]);
+                Load(slot);
             }
         }
         _hot.MergeBatch();
-        for (var ordinal = 0; ordinal < changed.Length; ordinal++)
+        foreach (var slot in changed)
         {
-            var slot = changed[ordinal];
             var key = _hot.KeyOf(slot);
             var value = Encode(slot);
             if (_hot.IsHeld(slot))
@@ -116,7 +119,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
             }
             else
             {
-                Settle(slot, key, value, _loaded[ordinal]);
+                Settle(slot, key, value);
             }
             if (update)
             {
@@ -146,47 +149,84 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     /// <summary>
     /// A group not held: its stored value into its slot, or an empty slot for a key new to the state. A key the hot state
     /// would hold if the store had it, or of a window the closing index has never seen, is new without a store read.
+    /// What the load found stays in the slot for <see cref="Settle"/>: the committed length (-1: none) as its stored
+    /// length, and when it closes.
     /// </summary>
-    private Loaded Load(int slot)
+    private void Load(int slot)
     {
         var key = _hot.KeyOf(slot);
         long? closesAt = null;
         var newWindow = false;
-        var keyValues = _closing is not null ? DecodeKey(key, out closesAt, out newWindow) : null;
+        if (_closing is not null)
+        {
+            DecodeKey(slot, key, out closesAt, out newWindow);
+        }
         var isNew = _hot.HoldsAll || newWindow;
         var existing = isNew ? null : _store.Get(key);
         _hot.Load(slot, existing is null ? null : RowCodec.Decode(existing));
-        _hot.KeyValues(slot) = keyValues;
         _hot.ClosesAt(slot) = closesAt ?? ClosingSlots.Never;
-        return new Loaded(existing?.Length ?? -1, closesAt);
+        _hot.StoredLength(slot) = existing?.Length ?? -1;
     }
 
     /// <summary>
-    /// A key's values, when its group closes and whether its window is new to the state. Keys of the window the batch
-    /// last decoded (the first key, by prefix) share its decoded value and closing facts: only the rest of the key is
-    /// decoded. Whether a window is new cannot change while the batch loads: its prefixes leave only when it evicts.
+    /// Sets the slot's key values, and tells when its group closes and whether its window is new to the state. By
+    /// prefix the window is held apart (<see cref="TypedHotGroups.KeyLead"/>): keys of the window the batch last decoded
+    /// (the first key, by prefix) share its decoded value and closing facts, and only the rest of the key is decoded,
+    /// into an array of its own (no second array with the window in front; none for one value: <see cref="DecodeRest"/>).
+    /// Whether a window is new cannot change while the batch loads: its prefixes leave only when it evicts.
     /// </summary>
-    private object?[] DecodeKey(byte[] key, out long? closesAt, out bool newWindow)
+    private void DecodeKey(int slot, byte[] key, out long? closesAt, out bool newWindow)
     {
-        object?[] values;
         if (_lastWindow.Prefix is { } prefix && key.AsSpan().StartsWith(prefix))
         {
-            var rest = RowCodec.Decode(key.AsSpan(prefix.Length));
-            values = new object?[rest.Length + 1];
-            values[0] = _lastWindow.Value;
-            rest.CopyTo(values, 1);
+            _hot.KeyLead(slot) = _lastWindow.Value;
+            DecodeRest(slot, key.AsSpan(prefix.Length));
             (closesAt, newWindow) = (_lastWindow.ClosesAtMs, _lastWindow.IsNew);
-            return values;
+            return;
         }
-        values = RowCodec.Decode(key);
+        var values = RowCodec.Decode(key);
         closesAt = _op.EvictionTimeMs(values);
         newWindow = closesAt is not null && _closing!.IsNewPrefix(values);
-        if (_closing!.ByPrefix)
+        if (!_split)
         {
-            var first = RowCodec.EncodeScratch(values.AsSpan(0, 1));
-            _lastWindow = key.AsSpan().StartsWith(first) ? new WindowOfKeys(key[..first.Length], values[0], closesAt, newWindow) : default;
+            _hot.KeyValues(slot) = values;
+            return;
         }
-        return values;
+        var first = RowCodec.EncodeScratch(values.AsSpan(0, 1));
+        _lastWindow = key.AsSpan().StartsWith(first) ? new WindowOfKeys(key[..first.Length], values[0], closesAt, newWindow) : default;
+        _hot.KeyLead(slot) = values[0];
+        if (values.Length == 2)
+        {
+            (_hot.KeyRest(slot), _hot.KeyValues(slot)) = (values[1], OneRest);
+        }
+        else
+        {
+            _hot.KeyValues(slot) = values[1..];
+        }
+    }
+
+    /// <summary>Sets the slot's key values after its window from their bytes: one value without an array (<see cref="OneRest"/>).</summary>
+    private void DecodeRest(int slot, ReadOnlySpan<byte> rest)
+    {
+        var reader = new RowReader(rest);
+        if (reader.End)
+        {
+            _hot.KeyValues(slot) = [];
+            return;
+        }
+        var first = reader.ReadValue(depth: 0);
+        if (reader.End)
+        {
+            (_hot.KeyRest(slot), _hot.KeyValues(slot)) = (first, OneRest);
+            return;
+        }
+        _rest.Clear();
+        _rest.Add(first);
+        while (!reader.End)
+        {
+            _rest.Add(reader.ReadValue(depth: 0));
+        }
+        _hot.KeyValues(slot) = [.. _rest];
     }
 
     /// <summary>
@@ -194,17 +234,18 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     /// from the store may make room after the loop: <see cref="TypedHotGroups.Admit"/>). Its key is decoded only where
     /// something needs it (the hot slot, update output, or a new group's closing time).
     /// </summary>
-    private void Settle(int slot, byte[] key, byte[] value, Loaded loaded)
+    private void Settle(int slot, byte[] key, byte[] value)
     {
         // The store's null is a key not committed, or one the working version holds (whose change ignores the length).
-        StateWrites.Write(_store, key, value, loaded.StoredLength);
-        var existed = loaded.StoredLength >= 0;
+        var storedLength = _hot.StoredLength(slot);
+        StateWrites.Write(_store, key, value, storedLength);
+        var existed = storedLength >= 0;
         ref var keyValues = ref _hot.KeyValues(slot);
         keyValues ??= _op.Mode == OutputMode.Update || existed || _hot.HasRoom ? RowCodec.Decode(key) : null;
         // A window added by this batch stays in the index until it evicts: its next new keys need not add it again.
-        if (loaded.ClosesAtMs is { } time && !existed && (_lastAdded is null || !key.AsSpan().StartsWith(_lastAdded)))
+        if (_hot.ClosesAt(slot) is var time and not ClosingSlots.Never && !existed && (_lastAdded is null || !key.AsSpan().StartsWith(_lastAdded)))
         {
-            _lastAdded = _closing!.Add(time, key, keyValues!);
+            _lastAdded = _closing!.Add(time, key, _split ? [_hot.KeyLead(slot)] : keyValues!);
         }
         if (keyValues is null)
         {
@@ -278,15 +319,25 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private object?[] Row(int slot)
     {
         var keyValues = _hot.KeyValues(slot)!;
-        var row = new object?[keyValues.Length + _op.Aggregates.Aggregates.Count];
-        keyValues.CopyTo(row, 0);
-        _hot.EvaluateInto(slot, row, keyValues.Length);
+        var lead = _split ? 1 : 0;
+        var keys = lead + (ReferenceEquals(keyValues, OneRest) ? 1 : keyValues.Length);
+        var row = new object?[keys + _op.Aggregates.Aggregates.Count];
+        if (_split)
+        {
+            row[0] = _hot.KeyLead(slot);
+        }
+        if (ReferenceEquals(keyValues, OneRest))
+        {
+            row[1] = _hot.KeyRest(slot);
+        }
+        else
+        {
+            keyValues.CopyTo(row, lead);
+        }
+        _hot.EvaluateInto(slot, row, keys);
         return row;
     }
 
     /// <summary>The window of the key the batch last decoded: its encoded bytes (every key of it starts with them), value and closing facts.</summary>
     private readonly record struct WindowOfKeys(byte[]? Prefix, object? Value, long? ClosesAtMs, bool IsNew);
-
-    /// <summary>What loading a group not held found: its committed length (-1: none) and, when it can close, when.</summary>
-    private readonly record struct Loaded(int StoredLength, long? ClosesAtMs);
 }

@@ -35,6 +35,8 @@ internal sealed class TypedHotGroups : IDisposable
     private readonly Stack<int> _free = new();
     private readonly ClosingSlots _closing = new();
     private object?[]?[] _keyValues = [];
+    private object?[] _keyLeads = [];
+    private object?[] _keyRests = [];
     private int[] _lastUsed = [];
     private int[] _ordinal = [];
     private int[] _storedLength = [];
@@ -198,10 +200,25 @@ internal sealed class TypedHotGroups : IDisposable
 
     public bool IsHeld(int slot) => _held[slot];
 
-    /// <summary>The slot's decoded key values (null while a slot not held has not needed them).</summary>
+    /// <summary>
+    /// The slot's decoded key values (null while a slot not held has not needed them); where the batch holds the first
+    /// apart (<see cref="KeyLead"/>), the values after it.
+    /// </summary>
     public ref object?[]? KeyValues(int slot) => ref _keyValues[slot];
 
-    /// <inheritdoc cref="HotGroups.Entry.StoredLength"/>
+    /// <summary>
+    /// The slot's first key value, where the batch holds it apart from <see cref="KeyValues"/>: a window shared by its
+    /// groups, so a group's own decoded values are only the rest of its key (one array per group, not two).
+    /// </summary>
+    public ref object? KeyLead(int slot) => ref _keyLeads[slot];
+
+    /// <summary>The slot's one key value after <see cref="KeyLead"/>, where the batch holds it without an array.</summary>
+    public ref object? KeyRest(int slot) => ref _keyRests[slot];
+
+    /// <summary>
+    /// The slot's committed length, as <see cref="HotGroups.Entry.StoredLength"/>; for a slot the batch loads and does
+    /// not hold yet, the length the load found (-1: none).
+    /// </summary>
     public ref int StoredLength(int slot) => ref _storedLength[slot];
 
     /// <summary>When the slot's group closes (<see cref="ClosingSlots.Never"/>: never, or not known); set before it is held.</summary>
@@ -332,6 +349,8 @@ internal sealed class TypedHotGroups : IDisposable
         {
             var capacity = Math.Max(256, _keyValues.Length * 2);
             Array.Resize(ref _keyValues, capacity);
+            Array.Resize(ref _keyLeads, capacity);
+            Array.Resize(ref _keyRests, capacity);
             Array.Resize(ref _lastUsed, capacity);
             Array.Resize(ref _ordinal, capacity);
             Array.Resize(ref _storedLength, capacity);
@@ -342,7 +361,7 @@ internal sealed class TypedHotGroups : IDisposable
                 accumulator.Grow(capacity);
             }
         }
-        (_keyValues[slot], _held[slot], _ordinal[slot], _closesAt[slot]) = (null, false, -1, ClosingSlots.Never);
+        (_keyValues[slot], _keyLeads[slot], _keyRests[slot], _held[slot], _ordinal[slot], _closesAt[slot]) = (null, null, null, false, -1, ClosingSlots.Never);
         _index.Add(key, hash, slot);
         return slot;
     }
@@ -350,7 +369,7 @@ internal sealed class TypedHotGroups : IDisposable
     private void Free(int slot)
     {
         _index.Remove(slot);
-        (_keyValues[slot], _held[slot], _ordinal[slot]) = (null, false, -1);
+        (_keyValues[slot], _keyLeads[slot], _keyRests[slot], _held[slot], _ordinal[slot]) = (null, null, null, false, -1);
         _free.Push(slot);
     }
 
