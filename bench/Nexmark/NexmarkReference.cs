@@ -170,7 +170,7 @@ internal static class NexmarkReference
             return new object?[] { b.Auction, b.Bidder, 0.908 * b.Price, type, b.DateTimeMs, b.Extra, (long)b.Extra.Count(c => c == 'c') };
         });
 
-    private static IEnumerable<NexmarkBid> Bids(IEnumerable<NexmarkEvent> events) => events.Where(e => e.Bid is not null).Select(e => e.Bid!);
+    private static IEnumerable<NexmarkBid> Bids(IEnumerable<NexmarkEvent> events) => events.Where(e => e.Bid is not null).Select(e => e.Bid!.Value);
 
     private static long Floor(long ms, long size) => ms - (((ms % size) + size) % size);
 }

@@ -56,6 +56,28 @@ public class CompilerTests
         Assert.False(ExpressionCompiler.CompilePredicate("NULL", Small).IsTrue([1, "a"]));
     }
 
+    [Theory]
+    [InlineData("id")]
+    [InlineData("big")]
+    [InlineData("amount")]
+    [InlineData("ts")]
+    [InlineData("window")]
+    [InlineData("missing")]
+    public void Compile_ColumnReference_PassesTheRowsValueOnWithoutBoxingItAgain(string column)
+    {
+        var row = Eval.Row();
+        var value = ExpressionCompiler.Compile(column, Eval.Schema).Evaluate(row);
+        Assert.Same(row[Eval.Schema.IndexOf(column)], value);
+    }
+
+    [Fact]
+    public void Compile_ExpressionOverAColumn_StillEvaluatesTyped()
+    {
+        var row = Eval.Row();
+        Assert.Equal(10_000_000_001L, ExpressionCompiler.Compile("big + 1", Eval.Schema).Evaluate(row));
+        Assert.Equal(true, ExpressionCompiler.Compile("flag", Eval.Schema).Evaluate(row));
+    }
+
     [Fact]
     public void Compile_FromSyntaxTree_CompilesAPartOfAParsedExpression()
     {

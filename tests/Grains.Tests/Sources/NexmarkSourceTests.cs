@@ -35,7 +35,7 @@ public class NexmarkSourceTests
             Assert.True(a.ExpiresMs > a.DateTimeMs);
             Assert.True(a.Reserve > a.InitialBid);
         });
-        Assert.All(events.Where(e => e.Bid is not null).Select(e => e.Bid!), b => Assert.InRange(b.Price, 100, 100_000_000));
+        Assert.All(events.Where(e => e.Bid is not null).Select(e => e.Bid!.Value), b => Assert.InRange(b.Price, 100, 100_000_000));
     }
 
     [Fact]
@@ -43,11 +43,11 @@ public class NexmarkSourceTests
     {
         var bids = Enumerable.Range(0, 50_000).Select(n => (N: (long)n, Bid: NexmarkGenerator.At(Config, n).Bid)).Where(x => x.Bid is not null).ToList();
         // Hot auction ratio 2: half the bids go to the first auction of the latest batch of 100; hot bidders ratio 4: three in four bids.
-        var hotAuction = bids.Count(x => x.Bid!.Auction == (NexmarkGenerator.LastBase0AuctionId(x.N) / 100 * 100) + 1000) / (double)bids.Count;
-        var hotBidder = bids.Count(x => x.Bid!.Bidder == (NexmarkGenerator.LastBase0PersonId(x.N) / 100 * 100) + 1001) / (double)bids.Count;
+        var hotAuction = bids.Count(x => x.Bid!.Value.Auction == (NexmarkGenerator.LastBase0AuctionId(x.N) / 100 * 100) + 1000) / (double)bids.Count;
+        var hotBidder = bids.Count(x => x.Bid!.Value.Bidder == (NexmarkGenerator.LastBase0PersonId(x.N) / 100 * 100) + 1001) / (double)bids.Count;
         Assert.InRange(hotAuction, 0.48, 0.56);
         Assert.InRange(hotBidder, 0.73, 0.79);
-        Assert.All(bids, x => Assert.True(x.Bid!.Auction <= NexmarkGenerator.LastBase0AuctionId(x.N) + 1000 + 10));
+        Assert.All(bids, x => Assert.True(x.Bid!.Value.Auction <= NexmarkGenerator.LastBase0AuctionId(x.N) + 1000 + 10));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ internal sealed class NexmarkColumns
                 Auction(e.Auction!, AuctionInEvent);
                 break;
             default:
-                Bid(e.Bid!, BidInEvent);
+                Bid(e.Bid!.Value, BidInEvent);
                 break;
         }
         EndRow();

@@ -15,11 +15,11 @@ public sealed record NexmarkPerson(long Id, string Name, string EmailAddress, st
 public sealed record NexmarkAuction(long Id, string ItemName, string Description, long InitialBid, long Reserve, long DateTimeMs, long ExpiresMs,
     long Seller, long Category, string Extra);
 
-/// <summary>A bid (the suites' <c>Bid</c>); time in epoch ms.</summary>
-public sealed record NexmarkBid(long Auction, long Bidder, long Price, long DateTimeMs, string Extra);
+/// <summary>A bid (the suites' <c>Bid</c>); time in epoch ms. A struct: the bid stream makes one per event and its readers copy its fields.</summary>
+public readonly record struct NexmarkBid(long Auction, long Bidder, long Price, long DateTimeMs, string Extra);
 
 /// <summary>One event: exactly one of <see cref="Person"/>, <see cref="Auction"/>, <see cref="Bid"/> is set.</summary>
 public readonly record struct NexmarkEvent(long Number, NexmarkKind Kind, NexmarkPerson? Person, NexmarkAuction? Auction, NexmarkBid? Bid)
 {
-    public long DateTimeMs => Person?.DateTimeMs ?? Auction?.DateTimeMs ?? Bid!.DateTimeMs;
+    public long DateTimeMs => Person?.DateTimeMs ?? Auction?.DateTimeMs ?? Bid!.Value.DateTimeMs;
 }

@@ -21,7 +21,7 @@ public static class NexmarkRows
         {
             NexmarkKind.Person => (2, Without(Person(e.Person!), 6)),
             NexmarkKind.Auction => (2 + 7, Without(Auction(e.Auction!), 5)),
-            _ => (2 + 7 + 9, Without(Bid(e.Bid!), 3)),
+            _ => (2 + 7 + 9, Without(Bid(e.Bid!.Value), 3)),
         };
         fields.CopyTo(row, start);
         return row;

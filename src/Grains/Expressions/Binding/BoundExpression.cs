@@ -14,12 +14,16 @@ internal sealed class BoundExpression
     private static readonly object BoxedTrue = true;
     private static readonly object BoxedFalse = false;
 
-    private BoundExpression(DataType type, Delegate evaluator, bool isConstant)
+    private BoundExpression(DataType type, Delegate evaluator, bool isConstant, int columnIndex = -1)
     {
         Type = type;
         Evaluator = evaluator;
         IsConstant = isConstant;
+        _columnIndex = columnIndex;
     }
+
+    // The input column a plain column reference reads (-1: any other expression).
+    private readonly int _columnIndex;
 
     public DataType Type { get; }
 
@@ -41,6 +45,13 @@ internal sealed class BoundExpression
             var predicate = As<bool?>();
             return row => predicate(row) is bool b ? (b ? BoxedTrue : BoxedFalse) : null;
         }
+        if (_columnIndex >= 0)
+        {
+            // A column reference's value is already boxed in the row, as the typed read would box it again: pass it on
+            // (a select of columns, a grouping or join key, an aggregate's argument allocate nothing per row).
+            var i = _columnIndex;
+            return row => row[i];
+        }
         return (Func<object?[], object?>)Representation.Dispatch(Type, new Boxer(Evaluator));
     }
 
@@ -48,7 +59,7 @@ internal sealed class BoundExpression
         new(type, Representation.Dispatch(type, new ConstantBuilder(value)), isConstant: true);
 
     public static BoundExpression Column(DataType type, int index) =>
-        new(type, Representation.Dispatch(type, new ColumnReader(index)), isConstant: false);
+        new(type, Representation.Dispatch(type, new ColumnReader(index)), isConstant: false, columnIndex: index);
 
     /// <summary>An operator over <paramref name="inputs"/>; folded to a constant when every input is constant.</summary>
     public static BoundExpression Of(DataType type, Delegate evaluator, params ReadOnlySpan<BoundExpression> inputs)
