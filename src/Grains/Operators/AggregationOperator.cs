@@ -331,7 +331,7 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
             var held = hot.TryPeek(key, out var keyValues, out var buffer, out var storedLength);
             if (op._mode == OutputMode.Append)
             {
-                output.Add(held ? op.Row(keyValues, buffer) : op.Row(_window.Share(RowCodec.Decode(key)), RowCodec.Decode(value ??= store.Get(key)!)));
+                output.Add(held ? op.Row(keyValues, buffer) : op.Row(_window.Decode(key), RowCodec.Decode(value ??= store.Get(key)!)));
             }
             StateWrites.Write(store, key, null, value?.Length ?? (held ? storedLength : SortedEntries.Entry.UnknownLength));
             hot.Remove(key);

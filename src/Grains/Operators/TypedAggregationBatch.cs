@@ -307,7 +307,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         var held = _hot.TryFind(key, out var slot);
         if (_op.Mode == OutputMode.Append)
         {
-            output.Add(held ? Row(slot) : _op.Row(_window.Share(RowCodec.Decode(key)), RowCodec.Decode(value ??= _store.Get(key)!)));
+            output.Add(held ? Row(slot) : _op.Row(_window.Decode(key), RowCodec.Decode(value ??= _store.Get(key)!)));
         }
         StateWrites.Write(_store, key, null, value?.Length ?? (held ? _hot.StoredLength(slot) : SortedEntries.Entry.UnknownLength));
         if (held)

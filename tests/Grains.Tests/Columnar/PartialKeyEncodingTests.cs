@@ -110,6 +110,39 @@ public sealed class PartialKeyEncodingTests
     }
 
     [Fact]
+    public void EncodedStrings_OfADictionaryCompleteBeforeItsKeys_AllocateTheirSlotsOnce()
+    {
+        // A Kafka reader's id column gets a fresh dictionary each batch, complete before the agent encodes its keys:
+        // its slots are one array of its size, not a small one doubled (about three times the bytes, every batch).
+        var scratch = new ArrayBufferWriter<byte>(64);
+        var warm = new StringDictionary(["w0", "w1"]);
+        _ = EncodedStrings.For(warm).Of(0, scratch).Length + EncodedStrings.For(warm).Of(1, scratch).Length;
+        var fresh = new StringDictionary([.. Enumerable.Range(0, 3_000).Select(i => Prefixes[i % Prefixes.Length] + i.ToString(CultureInfo.InvariantCulture))]);
+        var cache = EncodedStrings.For(fresh);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var code = 0; code < fresh.Count; code++)
+        {
+            _ = cache.Of(code, scratch);
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.InRange(allocated, 0, (fresh.Count << 4) + 1_024);
+        for (var code = 0; code < fresh.Count; code += 13)
+        {
+            Assert.Equal(Encoded(fresh[code]), cache.Of(code, scratch).ToArray());
+        }
+
+        // A dictionary that keeps growing after its first keys still doubles its slots, and keeps every code's bytes.
+        var growing = new StringDictionary(["g"]);
+        _ = EncodedStrings.For(growing).Of(0, scratch);
+        for (var i = 0; i < 5_000; i++)
+        {
+            var code = growing.GetOrAdd(Prefixes[i % Prefixes.Length] + i.ToString(CultureInfo.InvariantCulture));
+            Assert.Equal(Encoded(growing[code]), EncodedStrings.For(growing).Of(code, scratch).ToArray());
+        }
+        Assert.Equal(Encoded("g"), EncodedStrings.For(growing).Of(0, scratch).ToArray());
+    }
+
+    [Fact]
     public void EncodedStrings_OfASharedDictionary_AreRowCodecsBytes_ForAgentsOnManyThreads()
     {
         // As the generator's id tables: one dictionary, read by every agent at once while its cache fills and grows.

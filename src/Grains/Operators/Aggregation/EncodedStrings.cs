@@ -84,7 +84,10 @@ internal sealed class EncodedStrings
             var slots = _slots;
             if (at >= slots.Length)
             {
-                var codes = Math.Min(MaxCodes, Math.Max(code + 1, Math.Max(1024, (slots.Length >> SlotShift) * 2)));
+                // As many codes as the dictionary has now (a reader's fresh dictionary of a batch's ids is complete
+                // before its keys are encoded: one array, where doubling from a small one allocated about three times
+                // its size per batch), or twice the slots of a dictionary that keeps growing.
+                var codes = Math.Min(MaxCodes, Math.Max(code + 1, Math.Max(_dictionary.Count, (slots.Length >> SlotShift) * 2)));
                 var grown = new byte[codes << SlotShift];
                 slots.CopyTo(grown, 0);
                 slots = grown;
