@@ -12,8 +12,20 @@ internal static class BatchTime
     private static readonly AsyncLocal<DateTime?> Current = new();
 
     /// <summary>The current batch's timestamp; evaluating <c>current_timestamp()</c> outside a batch is a bug in the caller.</summary>
-    public static DateTime Now => Current.Value ?? throw new InvalidOperationException(
+    public static DateTime Now => Current.Value ?? throw new OutsideBatchException(
         "current_timestamp() was evaluated outside a micro-batch: the code running the batch step must enter BatchTime.Enter(batchTimestampMs) first");
+
+    /// <summary>True when <paramref name="syntax"/> calls a function that is the batch's timestamp.</summary>
+    public static bool IsUsedBy(Expr syntax) =>
+        ExprTree.Any(syntax, static e => e is FunctionCall { Name: "current_timestamp" or "now" } or FunctionCall { Name: "unix_timestamp", Arguments.Count: 0 });
+
+    /// <summary>
+    /// The problem a query is refused with when it uses the batch's timestamp in <paramref name="where"/>, a part
+    /// evaluated outside any batch (a static table's rows at start, a sink's key at commit).
+    /// </summary>
+    public static string OutsideBatchProblem(string where) =>
+        $"current_timestamp(), now() and unix_timestamp() are the micro-batch's timestamp, but {where} is evaluated outside any batch; " +
+        "compute the value in the stream's operators instead";
 
     /// <summary>
     /// Sets the batch timestamp for the rest of the calling async method and what it calls (an async method's changes
@@ -25,6 +37,8 @@ internal static class BatchTime
         Current.Value = Timestamps.FromMillis(batchTimestampMs);
         return new Scope(previous);
     }
+
+    public sealed class OutsideBatchException(string message) : InvalidOperationException(message);
 
     public readonly struct Scope(DateTime? previous) : IDisposable
     {
