@@ -54,7 +54,7 @@ public class BatchTimeTests
     {
         var expression = ExpressionCompiler.Compile("current_timestamp()", Eval.Schema);
 
-        var error = Assert.Throws<InvalidOperationException>(() => expression.Evaluate(Eval.Row()));
+        var error = Assert.Throws<BatchTime.OutsideBatchException>(() => expression.Evaluate(Eval.Row()));
         Assert.Contains("outside a micro-batch", error.Message, StringComparison.Ordinal);
     }
 
@@ -66,7 +66,7 @@ public class BatchTimeTests
         var inside = await StepAsync(expression, TenSeconds);
 
         Assert.Equal(DateTime.UnixEpoch.AddSeconds(10), inside);
-        Assert.Throws<InvalidOperationException>(() => expression.Evaluate(Eval.Row()));
+        Assert.Throws<BatchTime.OutsideBatchException>(() => expression.Evaluate(Eval.Row()));
     }
 
     private static async Task<object?> StepAsync(CompiledExpression expression, long batchTimestampMs)
