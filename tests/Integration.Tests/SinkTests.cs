@@ -120,6 +120,7 @@ public sealed class SinkTests(SiloFixture silo)
     [Theory]
     [InlineData("parquet", "path", "out", "update", "Data source parquet does not support Update output mode")]
     [InlineData("kafka", "key", "nope", "append", "$.sink.key")]
+    [InlineData("kafka", "key", "concat(word, now())", "append", "$.sink.key: current_timestamp(), now() and unix_timestamp() are the micro-batch's timestamp, but the kafka sink's key (written when the batch commits) is evaluated outside any batch")]
     [InlineData("foreachBatch", "handler", "NoSuchHandler", "append", "no foreachBatch handler named 'NoSuchHandler'")]
     public async Task Start_SinkThatCannotWork_FailsAtStart(string kind, string option, string value, string mode, string expected)
     {

@@ -7,6 +7,7 @@ using Sluice.Hosting;
 using Orleans.Concurrency;
 using Sluice.Contracts;
 using Sluice.Data;
+using Sluice.Expressions.Evaluation;
 using Sluice.Operators;
 using Sluice.Planning;
 using Sluice.Sinks;
@@ -42,6 +43,7 @@ internal sealed partial class PartitionAgentGrain(ConnectorRegistry connectors, 
         }
 
         var context = new BatchContext(request.BatchId, request.WatermarkMs, request.BatchTimestampMs) { StreamIndex = id.SourceIndex };
+        using var batchTime = BatchTime.Enter(request.BatchTimestampMs);
         var rows = new List<object?[]>();
         var late = new LateRowSet();
         int[] keyGroupsSent = [];

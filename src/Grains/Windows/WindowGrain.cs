@@ -5,6 +5,7 @@ using Sluice.Checkpointing;
 using Sluice.Checkpointing.Blob;
 using Sluice.Contracts;
 using Sluice.Data;
+using Sluice.Expressions.Evaluation;
 using Sluice.Operators;
 using Sluice.Planning;
 using Sluice.Progress;
@@ -71,6 +72,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
     public async Task<WindowFinishResult> FinishAsync(Immutable<WindowFinishRequest> request)
     {
         var r = request.Value;
+        using var batchTime = BatchTime.Enter(r.BatchTimestampMs);
         await BeginAsync(r.Spec, r.RunId, r.BatchId, r.CheckpointPath);
         if (_applies != r.ExpectedApplies)
         {

@@ -111,8 +111,10 @@ public class TimeTests
     public void TimestampFunctions_ComputeInUtc(string expression, object? expected) => Assert.Equal(expected, Eval.Value(expression));
 
     [Theory]
-    [InlineData("current_timestamp()", "function current_timestamp() is not supported: it is non-deterministic, and a streaming query must compute the same rows when a batch is replayed in 'current_timestamp()'; use an event-time column instead")]
-    [InlineData("unix_timestamp()", "function unix_timestamp() is not supported: it is non-deterministic, and a streaming query must compute the same rows when a batch is replayed in 'unix_timestamp()'; use an event-time column instead")]
+    [InlineData("current_date()", "function current_date() is not supported: it returns a DATE and Sluice has no date type in 'current_date()'; use date_trunc('DAY', current_timestamp()), the batch's day as a timestamp (UTC)")]
+    [InlineData("curdate()", "function curdate() is not supported: it returns a DATE and Sluice has no date type in 'curdate()'; use date_trunc('DAY', current_timestamp()), the batch's day as a timestamp (UTC)")]
+    [InlineData("localtimestamp()", "function localtimestamp() is not supported: it returns a TIMESTAMP_NTZ and Sluice has no timestamp without time zone in 'localtimestamp()'; use current_timestamp() (UTC)")]
+    [InlineData("current_timestamp(ts)", "function current_timestamp() takes 0 arguments, but 1 was given ('current_timestamp(ts)') in 'current_timestamp(ts)'")]
     [InlineData("date_trunc('fortnight', ts)", "unknown unit 'FORTNIGHT' for date_trunc() in 'date_trunc('fortnight', ts)'; use YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND, MILLISECOND or MICROSECOND")]
     [InlineData("date_format(ts, 'yyyy-QQ')", "unsupported letter 'Q' in the datetime pattern 'yyyy-QQ' in 'date_format(ts, 'yyyy-QQ')'")]
     [InlineData("to_timestamp(name, name)", "the format ('name') of to_timestamp() must be a constant in 'to_timestamp(name, name)'")]

@@ -1,6 +1,7 @@
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Expressions;
+using Sluice.Expressions.Evaluation;
 using Sluice.Planning;
 using Sluice.Spec;
 
@@ -32,7 +33,11 @@ internal sealed class KafkaSinkConnector : ISinkConnector
     {
         if (spec.Sink.Key is { } key)
         {
-            QueryPlanner.Compile("$.sink.key", () => ExpressionCompiler.Compile(key, output));
+            var compiled = QueryPlanner.Compile("$.sink.key", () => ExpressionCompiler.Compile(key, output));
+            if (BatchTime.IsUsedBy(compiled.Syntax))
+            {
+                throw QueryPlanner.Invalid("$.sink.key", BatchTime.OutsideBatchProblem("the kafka sink's key (written when the batch commits)"));
+            }
         }
     }
 

@@ -61,6 +61,12 @@ internal sealed class BoundExpression
     public static BoundExpression Column(DataType type, int index) =>
         new(type, Representation.Dispatch(type, new ColumnReader(index)), isConstant: false, columnIndex: index);
 
+    /// <summary>
+    /// A value that is the same for every row of a batch but changes between batches (<c>current_timestamp()</c>):
+    /// never folded to a constant, so each batch evaluates it again.
+    /// </summary>
+    public static BoundExpression PerBatch(DataType type, Delegate evaluator) => new(type, evaluator, isConstant: false);
+
     /// <summary>An operator over <paramref name="inputs"/>; folded to a constant when every input is constant.</summary>
     public static BoundExpression Of(DataType type, Delegate evaluator, params ReadOnlySpan<BoundExpression> inputs)
     {

@@ -6,12 +6,17 @@ namespace Sluice.Expressions.Functions;
 
 /// <summary>
 /// Timestamp functions, in UTC. Formats must be constants; a string that does not match gives null, as Spark with
-/// ANSI mode off. current_timestamp() and unix_timestamp() without arguments are rejected (see <see cref="FunctionRegistry"/>).
+/// ANSI mode off. current_timestamp(), now() and unix_timestamp() without arguments are the batch's timestamp
+/// (<see cref="BatchTime"/>), as Spark's micro-batch replaces them; current_timezone() is UTC, the zone every
+/// timestamp function here computes in.
 /// </summary>
 internal static class DateTimeFunctions
 {
     public static IEnumerable<FunctionDefinition> Definitions()
     {
+        yield return new("current_timestamp", 0, 0, CurrentTimestamp);
+        yield return new("now", 0, 0, CurrentTimestamp);
+        yield return new("current_timezone", 0, 0, static _ => BoundExpression.Constant(DataType.String, "UTC"));
         yield return new("to_timestamp", 1, 2, ToTimestamp);
         yield return new("window_time", 1, 1, WindowTime);
         yield return new("unix_timestamp", 0, 2, UnixTimestamp);
@@ -31,6 +36,9 @@ internal static class DateTimeFunctions
         yield return new("minute", 1, 1, a => Part(a, static t => t.Minute));
         yield return new("second", 1, 1, a => Part(a, static t => t.Second));
     }
+
+    private static BoundExpression CurrentTimestamp(FunctionArguments a) =>
+        BoundExpression.PerBatch(DataType.Timestamp, new Func<object?[], DateTime?>(static _ => BatchTime.Now));
 
     /// <summary>Spark's <c>window_time(window)</c>: the event time of a window row, its end minus one microsecond.</summary>
     private static BoundExpression WindowTime(FunctionArguments a)
@@ -66,7 +74,7 @@ internal static class DateTimeFunctions
     {
         if (a.Count == 0)
         {
-            throw FunctionRegistry.NonDeterministicError(a.Binder, a.Call);
+            return BoundExpression.PerBatch(DataType.Long, new Func<object?[], long?>(static _ => Timestamps.ToSeconds(BatchTime.Now)));
         }
         if (a[0].Type.Kind is DataTypeKind.Timestamp or DataTypeKind.Null && a.Count == 1)
         {

@@ -10,9 +10,19 @@ internal static class FunctionRegistry
     /// <summary>Functions a streaming query must not use: replaying a batch would give different rows.</summary>
     private static readonly HashSet<string> NonDeterministic =
     [
-        "current_timestamp", "current_date", "now", "localtimestamp", "curdate", "rand", "random", "randn", "uuid",
-        "monotonically_increasing_id", "spark_partition_id", "input_file_name",
+        "rand", "random", "randn", "uuid", "monotonically_increasing_id", "spark_partition_id", "input_file_name",
     ];
+
+    private const string NoDate = "it returns a DATE and Sluice has no date type";
+    private const string BatchDay = "use date_trunc('DAY', current_timestamp()), the batch's day as a timestamp (UTC)";
+
+    /// <summary>Spark's batch-time functions whose result type Sluice does not have, and what to write instead.</summary>
+    private static readonly Dictionary<string, (string Problem, string Hint)> WithoutType = new(StringComparer.Ordinal)
+    {
+        ["current_date"] = (NoDate, BatchDay),
+        ["curdate"] = (NoDate, BatchDay),
+        ["localtimestamp"] = ("it returns a TIMESTAMP_NTZ and Sluice has no timestamp without time zone", "use current_timestamp() (UTC)"),
+    };
 
     public static IEnumerable<string> Names => Functions.Keys.Order(StringComparer.Ordinal);
 
@@ -21,6 +31,10 @@ internal static class FunctionRegistry
         if (NonDeterministic.Contains(call.Name))
         {
             throw NonDeterministicError(binder, call);
+        }
+        if (WithoutType.TryGetValue(call.Name, out var unsupported))
+        {
+            throw binder.Error(call, $"function {call.Name}() is not supported: {unsupported.Problem}", unsupported.Hint);
         }
         if (!Functions.TryGetValue(call.Name, out var definition))
         {
@@ -39,7 +53,7 @@ internal static class FunctionRegistry
         return definition.Bind(new FunctionArguments(binder, call, values));
     }
 
-    public static ExpressionException NonDeterministicError(Binder binder, FunctionCall call) =>
+    private static ExpressionException NonDeterministicError(Binder binder, FunctionCall call) =>
         binder.Error(call,
             $"function {call.Name}() is not supported: it is non-deterministic, and a streaming query must compute the same rows when a batch is replayed",
             "use an event-time column instead");

@@ -1,4 +1,5 @@
 using Sluice.Data;
+using Sluice.Expressions.Evaluation;
 using Sluice.Planning;
 using Sluice.Spec;
 
@@ -36,6 +37,18 @@ internal sealed class StaticJoinOperator : IRowOperator
         {
             throw QueryPlanner.Invalid(path + ".joinType", "FullOuter joins with streaming DataFrames/Datasets on the left and a static DataFrame/Dataset on the right is not supported; use inner, leftOuter or leftSemi");
         }
+        try
+        {
+            return Build(path, join, left, right);
+        }
+        catch (BatchTime.OutsideBatchException)
+        {
+            throw QueryPlanner.Invalid(path + ".right", BatchTime.OutsideBatchProblem("the static side of a stream-static join (computed once at start)"));
+        }
+    }
+
+    private static StaticJoinOperator Build(string path, JoinSpec join, StreamSchema left, StreamBuilder right)
+    {
         var rows = StaticTable.Load(right.Source, right.SourceSchema);
         right.Build().Prefix.ToList().ForEach(op => op.Apply(rows, new BatchContext(0, 0, 0)));
         var condition = QueryPlanner.Compile(path + ".condition", () => JoinCondition.Analyze(join.Condition, left, right.Schema, streaming: false));
