@@ -150,6 +150,9 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         }
     }
 
+    /// <summary>Held changes are sorted when they are written, so the commit that holds them need not sort.</summary>
+    protected override bool AppliesInKeyOrder => _memory.WriteBehindBudgetBytes == 0;
+
     /// <summary>
     /// Takes the version's changes into the held ones (<see cref="WriteBehindChanges"/>), and writes them all to the
     /// database once the stores together hold more than their budget (<see cref="StateStoreOptions.WriteBehindMb"/>);
