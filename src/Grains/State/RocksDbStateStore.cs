@@ -32,6 +32,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     private bool _closed;
     private long _flushes;
     private long _gets;
+    private long _heldGets;
     private long _puts;
 
     private RocksDbStateStore(StateCheckpointFiles files, StateStoreOptions options, StateRestore restored, RocksDb db,
@@ -68,6 +69,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     {
         if (_behind.TryGet(key, out var held))
         {
+            _heldGets++;
             return held;
         }
         _gets++;
@@ -78,6 +80,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     {
         if (_behind.TryGet(key, out var held))
         {
+            _heldGets++;
             return held?.Length ?? -1;
         }
         _gets++;
@@ -93,9 +96,10 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         {
             read.SetIterateUpperBound(upper);
         }
-        if (prefix.Length == 0 && _behind.Count > 0)
+        if (_behind.Count > 0 && (prefix.Length == 0 || _behind.ScannedOften))
         {
-            // A whole scan would sort every held change: the database sorts them as it takes them.
+            // A whole scan would sort every held change, and many prefix scans walk them all each: the database
+            // sorts them once as it takes them.
             WriteBehind();
         }
         // Both read the committed state as it was when the iteration started: a commit during it does not show (the
@@ -250,6 +254,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         metrics["rocksdbCommitWriteBatchLatency"] = applyMs;
         metrics["rocksdbWriteBehindBytes"] = _behind.Bytes;
         metrics["rocksdbGetCount"] = _gets;
+        metrics["rocksdbWriteBehindGetCount"] = _heldGets;
         metrics["rocksdbPutCount"] = _puts;
         metrics["rocksdbCommitFlushCount"] = _flushes;
         metrics["rocksdbSstFileSize"] = Property("rocksdb.total-sst-files-size");
@@ -259,6 +264,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         metrics["rocksdbSharedBlockCacheUsageBytes"] = _memory.CacheUsageBytes;
         metrics["rocksdbSharedWriteBufferUsageBytes"] = _memory.WriteBufferUsageBytes;
         _gets = 0;
+        _heldGets = 0;
         _puts = 0;
         _flushes = 0;
     }

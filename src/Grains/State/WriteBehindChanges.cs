@@ -16,6 +16,8 @@ internal sealed class WriteBehindChanges
     private const long EntryOverhead = 32 + 16 + 24 + 24;
 
     private readonly Dictionary<byte[], Change> _changes = new(ByteKeyComparer.Instance);
+    // Changes walked by prefix scans since the last clear (each walks them all).
+    private long _scanned;
 
     /// <summary>A key's latest committed value, and whether the database may hold an older one (then a remove must reach it).</summary>
     private record struct Change(byte[]? Value, bool InDatabase);
@@ -74,9 +76,16 @@ internal sealed class WriteBehindChanges
         return Bytes - before;
     }
 
+    /// <summary>
+    /// Whether prefix scans walked the changes several times over since the last write: a few scans a batch (an
+    /// aggregation closing a window or two) are cheaper than writing, many (windows closing by store scans) are not.
+    /// </summary>
+    public bool ScannedOften => _scanned > (4L * _changes.Count) + 1024;
+
     /// <summary>The held changes of keys starting with <paramref name="prefix"/>, ascending (a copy: later changes do not show).</summary>
     public KeyValuePair<byte[], byte[]?>[] CopyRange(ReadOnlySpan<byte> prefix)
     {
+        _scanned += _changes.Count;
         var range = new List<KeyValuePair<byte[], byte[]?>>();
         foreach (var (key, change) in _changes)
         {
@@ -109,6 +118,7 @@ internal sealed class WriteBehindChanges
         var bytes = Bytes;
         _changes.Clear();
         Bytes = 0;
+        _scanned = 0;
         return bytes;
     }
 }
