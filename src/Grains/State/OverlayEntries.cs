@@ -120,6 +120,9 @@ internal sealed class OverlayEntries
         return CollectionsMarshal.AsSpan(_entries);
     }
 
+    /// <summary>Every entry, in no particular order; valid until the next <see cref="Set"/> of a new key or <see cref="Clear"/>.</summary>
+    public ReadOnlySpan<SortedEntries.Entry> InAnyOrder() => CollectionsMarshal.AsSpan(_entries);
+
     /// <summary>A copy of the entries whose key starts with <paramref name="prefix"/>, ascending: later changes do not show in it.</summary>
     public KeyValuePair<byte[], byte[]?>[] CopyRange(byte[] prefix)
     {

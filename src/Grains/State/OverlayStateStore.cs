@@ -127,7 +127,7 @@ internal abstract class OverlayStateStore : IStateStore
             custom["stateSnapshotWaits"] = 1;
         }
         CollectSnapshot(custom);
-        var changes = VersionChanges.Collect(_overlay.Sorted(), _overlay.PayloadBytes, CommittedValueLength, NumRowsTotal, StateBytesTotal, version);
+        var changes = VersionChanges.Collect(Entries(), _overlay.PayloadBytes, CommittedValueLength, NumRowsTotal, StateBytesTotal, version);
         var deltaLength = changes.Delta.Length;
         var checkpointStarted = Stopwatch.GetTimestamp();
         await _files.WriteAsync(version, StateFileKind.Delta, changes.Delta, cancellationToken);
@@ -135,7 +135,7 @@ internal abstract class OverlayStateStore : IStateStore
         var applyStarted = Stopwatch.GetTimestamp();
         try
         {
-            ApplyCommitted(_overlay.Sorted(), changes.Records.Span);
+            ApplyCommitted(Entries(), changes.Records.Span);
         }
         catch
         {
@@ -162,6 +162,12 @@ internal abstract class OverlayStateStore : IStateStore
         return new StateStoreMetrics(NumRowsTotal, changes.RowsUpdated, changes.RowsRemoved, EstimateMemoryBytes(),
             (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, custom);
     }
+
+    /// <summary>
+    /// The working version's entries for the commit: in key order when the store applies them so (the changelog itself
+    /// needs no order: a restore and a replay's comparison take records in any order).
+    /// </summary>
+    private ReadOnlySpan<SortedEntries.Entry> Entries() => AppliesInKeyOrder ? _overlay.Sorted() : _overlay.InAnyOrder();
 
     /// <summary>Completes when no snapshot is being written (never faults); for tests and orderly shutdowns.</summary>
     internal Task WhenSnapshotWrittenAsync() => _snapshot?.Completion ?? Task.CompletedTask;
@@ -197,8 +203,14 @@ internal abstract class OverlayStateStore : IStateStore
     protected abstract IEnumerable<KeyValuePair<byte[], byte[]>> IterateCommitted(byte[] prefix);
 
     /// <summary>
+    /// Whether <see cref="ApplyCommitted"/> takes the entries in key order (RocksDB inserts keys in order much faster
+    /// than unordered); a store that sorts later, or never, saves the commit the sort.
+    /// </summary>
+    protected virtual bool AppliesInKeyOrder => true;
+
+    /// <summary>
     /// Applies a version's changes to the committed state, given twice: the entries <see cref="VersionChanges.Collect"/>
-    /// went over, in key order, of which only those <see cref="VersionChanges.IsChange"/> says change it (null value:
+    /// went over, in key order when <see cref="AppliesInKeyOrder"/>, of which only those <see cref="VersionChanges.IsChange"/> says change it (null value:
     /// remove); and <paramref name="records"/>, the same changes as the changelog's uncompressed records
     /// (<see cref="StateFile.RecordEnumerator"/>), in the same order. A store that copies bytes reads the records (one
     /// sequential pass); one that keeps arrays takes the entries'.

@@ -14,9 +14,12 @@ internal sealed class RocksDbSharedMemory : IDisposable
     private readonly Cache _cache;
     private IntPtr _writeBufferManager;
 
-    public RocksDbSharedMemory(int blockCacheMb, int writeBufferMb)
+    private long _writeBehindBytes;
+
+    public RocksDbSharedMemory(int blockCacheMb, int writeBufferMb, int writeBehindMb = 0)
     {
         WriteBufferBytes = (ulong)writeBufferMb * MiB;
+        WriteBehindBudgetBytes = (long)writeBehindMb * (long)MiB;
         CapacityBytes = ((ulong)blockCacheMb * MiB) + WriteBufferBytes;
         _cache = Cache.CreateLru(CapacityBytes);
         // allow_stall false: going over the budget makes the writing store flush its memtable, never wait.
@@ -30,6 +33,15 @@ internal sealed class RocksDbSharedMemory : IDisposable
 
     /// <summary>Bytes in the cache now: data, index and filter blocks plus the memtables' reservations.</summary>
     public long CacheUsageBytes => (long)_cache.GetUsage();
+
+    /// <summary>Committed changes all stores may hold before writing them to their databases (0: none).</summary>
+    public long WriteBehindBudgetBytes { get; }
+
+    /// <summary>Committed changes all stores hold now, not yet written to their databases.</summary>
+    public long WriteBehindBytes => Volatile.Read(ref _writeBehindBytes);
+
+    /// <summary>Counts changes a store took (positive) or wrote or dropped (negative); returns the total held now.</summary>
+    public long AddWriteBehind(long bytes) => Interlocked.Add(ref _writeBehindBytes, bytes);
 
     /// <summary>Bytes the memtables of all stores hold now.</summary>
     public long WriteBufferUsageBytes =>

@@ -8,7 +8,9 @@ namespace Sluice.State;
 /// A store whose committed state is a local RocksDB database, so state larger than memory stays on disk. The
 /// database is only a working copy: the checkpoint's changelogs and snapshots are the truth, so it runs without a
 /// write-ahead log and is wiped and rebuilt from the checkpoint on every open. The working version lives in the
-/// overlay and reaches the database only at commit, once its changelog is durable.
+/// overlay and reaches the database only after commit, once its changelog is durable, and then only when the held
+/// committed changes outgrow their budget (<see cref="WriteBehindChanges"/>), a snapshot or a whole scan needs them
+/// there; reads see the held changes over the database.
 /// </summary>
 internal sealed class RocksDbStateStore : OverlayStateStore
 {
@@ -21,12 +23,16 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     private readonly Action _onClose;
     private readonly ReadOptions _read = new();
     private readonly WriteOptions _write = new WriteOptions().DisableWal(1);
-    private readonly FlushOptions _flush = new FlushOptions().SetWaitForFlush(true);
+    // The flush a commit asks for runs on RocksDB's flush thread: the working copy needs no durability, so the commit
+    // (and the batch behind it) does not wait for the memtable to reach a table file.
+    private readonly FlushOptions _flush = new FlushOptions().SetWaitForFlush(false);
     private readonly long _batchBytes;
+    private readonly WriteBehindChanges _behind = new();
     private readonly HashSet<Iterator> _iterators = new(ReferenceEqualityComparer.Instance);
     private bool _closed;
     private long _flushes;
     private long _gets;
+    private long _heldGets;
     private long _puts;
 
     private RocksDbStateStore(StateCheckpointFiles files, StateStoreOptions options, StateRestore restored, RocksDb db,
@@ -61,12 +67,22 @@ internal sealed class RocksDbStateStore : OverlayStateStore
 
     protected override byte[]? GetCommitted(byte[] key)
     {
+        if (_behind.TryGet(key, out var held))
+        {
+            _heldGets++;
+            return held;
+        }
         _gets++;
         return _db.Get(key, null, _read);
     }
 
     protected override int CommittedValueLength(byte[] key)
     {
+        if (_behind.TryGet(key, out var held))
+        {
+            _heldGets++;
+            return held?.Length ?? -1;
+        }
         _gets++;
         // Reads the length without copying the value out.
         return (int)_db.Get(key, [], 0, 0, null, _read);
@@ -80,16 +96,52 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         {
             read.SetIterateUpperBound(upper);
         }
-        // The iterator reads the database as it was when created: a commit during the iteration does not show.
+        if (_behind.Count > 0 && (prefix.Length == 0 || _behind.ScannedOften))
+        {
+            // A whole scan would sort every held change, and many prefix scans walk them all each: the database
+            // sorts them once as it takes them.
+            WriteBehind();
+        }
+        // Both read the committed state as it was when the iteration started: a commit during it does not show (the
+        // iterator reads the database as it was when created; the held changes are copied).
+        var held = _behind.Count > 0 ? _behind.CopyRange(prefix) : [];
         var iterator = _db.NewIterator(null, read);
         _iterators.Add(iterator);
         try
         {
+            var i = 0;
             for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
             {
-                yield return new(iterator.Key(), iterator.Value());
+                var key = iterator.Key();
+                var order = 1;
+                for (; i < held.Length && (order = StateKeys.Comparer.Compare(held[i].Key, key)) < 0; i++)
+                {
+                    if (held[i].Value is { } value)
+                    {
+                        yield return new(held[i].Key, value);
+                    }
+                }
+                if (order == 0)
+                {
+                    // The database's value is older than the held change: the change wins (a remove hides the key).
+                    if (held[i++].Value is { } value)
+                    {
+                        yield return new(key, value);
+                    }
+                }
+                else
+                {
+                    yield return new(key, iterator.Value());
+                }
                 // A native iterator must not outlive its database: Close disposed it if the store was disposed meanwhile.
                 ObjectDisposedException.ThrowIf(_closed, this);
+            }
+            for (; i < held.Length; i++)
+            {
+                if (held[i].Value is { } value)
+                {
+                    yield return new(held[i].Key, value);
+                }
             }
         }
         finally
@@ -102,16 +154,26 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         }
     }
 
+    /// <summary>Held changes are sorted when they are written, so the commit that holds them need not sort.</summary>
+    protected override bool AppliesInKeyOrder => _memory.WriteBehindBudgetBytes == 0;
+
     /// <summary>
-    /// Writes the changes in batches of a few MiB rather than one: a single batch lands in a single memtable, so a large
-    /// version would blow through the shared write-buffer budget. The working copy needs no atomicity (a failed apply
-    /// leaves the store unusable, and the next open rebuilds it from the checkpoint). The batches are built in managed
-    /// memory and handed over whole (<see cref="RocksDbWriteBatchBuffer"/>), not a native call per key. They are read from
-    /// the changelog's records, one sequential pass, not from the overlay's entries: those lie all over the heap, and a
-    /// second walk of them (a cache miss for the entry, its key and its value) cost as much as the copying.
+    /// Takes the version's changes into the held ones (<see cref="WriteBehindChanges"/>), and writes them all to the
+    /// database once the stores together hold more than their budget (<see cref="StateStoreOptions.WriteBehindMb"/>);
+    /// with no budget, writes the version's changes at once, read from the changelog's records (one sequential pass,
+    /// not a second walk of the overlay's entries over the heap). The working copy needs no atomicity (a failed write
+    /// leaves the store unusable, and the next open rebuilds it from the checkpoint).
     /// </summary>
     protected override void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries, ReadOnlySpan<byte> records)
     {
+        if (_memory.WriteBehindBudgetBytes > 0)
+        {
+            if (_memory.AddWriteBehind(_behind.Add(entries)) > _memory.WriteBehindBudgetBytes)
+            {
+                WriteBehind();
+            }
+            return;
+        }
         // A RocksDB record is at most 2 bytes longer than the changelog's (varint lengths; the changelog's take 4).
         using var batch = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, records.Length + (2L * entries.Length));
         var changes = new StateFile.RecordEnumerator(records);
@@ -127,10 +189,49 @@ internal sealed class RocksDbStateStore : OverlayStateStore
                 batch.Put(record.Key, record.Value);
             }
         }
+        Write(batch);
+    }
+
+    /// <summary>
+    /// Writes the held changes to the database, in key order (RocksDB inserts keys in order much faster than unordered).
+    /// A write that fails part way keeps them held: what it wrote are committed values the held ones still shadow.
+    /// </summary>
+    private void WriteBehind()
+    {
+        if (_behind.Count == 0)
+        {
+            return;
+        }
+        using (var batch = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, _behind.Bytes))
+        {
+            foreach (var change in _behind.Sorted())
+            {
+                if (change.Value is null)
+                {
+                    batch.Delete(change.Key);
+                }
+                else
+                {
+                    batch.Put(change.Key, change.Value);
+                }
+            }
+            Write(batch);
+        }
+        _memory.AddWriteBehind(-_behind.Clear());
+    }
+
+    /// <summary>
+    /// Hands the batch's last records to RocksDB. Batches of a few MiB rather than one: a single batch lands in a single
+    /// memtable, so a large version would blow through the shared write-buffer budget. They are built in managed memory
+    /// and handed over whole (<see cref="RocksDbWriteBatchBuffer"/>), not a native call per key.
+    /// </summary>
+    private void Write(RocksDbWriteBatchBuffer batch)
+    {
         batch.Flush();
         _puts += batch.Records;
         // RocksDB's write-buffer manager only flushes the store that writes next, so idle stores would keep their
-        // memtables however far the shared budget is exceeded: the store committing now gives its memory back.
+        // memtables however far the shared budget is exceeded: the store writing now gives its memory back, on
+        // RocksDB's flush thread (it waits only while its previous memtable is still being flushed).
         if (_memory.WriteBufferUsageBytes > (long)_memory.WriteBufferBytes)
         {
             _db.Flush(_flush);
@@ -139,15 +240,21 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     }
 
     /// <summary>A RocksDB snapshot of the version just applied: later writes do not show in it, and it pins what it reads.</summary>
-    protected override IStateSnapshotSource CaptureCommitted() => new SnapshotSource(_db);
+    protected override IStateSnapshotSource CaptureCommitted()
+    {
+        WriteBehind();
+        return new SnapshotSource(_db);
+    }
 
     protected override long EstimateMemoryBytes() =>
-        OverlayBytes + (OverlayEntryOverhead * OverlayCount) + Property("rocksdb.cur-size-all-mem-tables") + Property("rocksdb.estimate-table-readers-mem");
+        OverlayBytes + (OverlayEntryOverhead * OverlayCount) + _behind.Bytes + Property("rocksdb.cur-size-all-mem-tables") + Property("rocksdb.estimate-table-readers-mem");
 
     protected override void AddCustomMetrics(Dictionary<string, long> metrics, long applyMs)
     {
         metrics["rocksdbCommitWriteBatchLatency"] = applyMs;
+        metrics["rocksdbWriteBehindBytes"] = _behind.Bytes;
         metrics["rocksdbGetCount"] = _gets;
+        metrics["rocksdbWriteBehindGetCount"] = _heldGets;
         metrics["rocksdbPutCount"] = _puts;
         metrics["rocksdbCommitFlushCount"] = _flushes;
         metrics["rocksdbSstFileSize"] = Property("rocksdb.total-sst-files-size");
@@ -157,6 +264,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         metrics["rocksdbSharedBlockCacheUsageBytes"] = _memory.CacheUsageBytes;
         metrics["rocksdbSharedWriteBufferUsageBytes"] = _memory.WriteBufferUsageBytes;
         _gets = 0;
+        _heldGets = 0;
         _puts = 0;
         _flushes = 0;
     }
@@ -164,6 +272,8 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     protected override void Close()
     {
         _closed = true;
+        // The working copy is wiped: the held changes are in the checkpoint's changelogs.
+        _memory.AddWriteBehind(-_behind.Clear());
         foreach (var iterator in _iterators)
         {
             iterator.Dispose();

@@ -19,7 +19,7 @@ internal sealed class RocksDbStateStoreProvider : IStateStoreProvider, IDisposab
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        Memory = new RocksDbSharedMemory(options.BlockCacheMb, options.WriteBufferMb);
+        Memory = new RocksDbSharedMemory(options.BlockCacheMb, options.WriteBufferMb, options.WriteBehindMb);
     }
 
     /// <summary>The memory all stores of this provider share.</summary>

@@ -33,6 +33,13 @@ public sealed class StateStoreOptions
     /// <summary>The memtable budget shared by every RocksDB store of a silo, in MiB; charged to the block cache.</summary>
     public int WriteBufferMb { get; set; } = 16;
 
+    /// <summary>
+    /// Committed changes every RocksDB store of a silo may hold in memory before writing them to its database, in MiB
+    /// (<see cref="WriteBehindChanges"/>): a key changed in every batch then reaches RocksDB once per write instead of once
+    /// per commit. The changelogs stay the durable record. 0 writes every commit's changes at once.
+    /// </summary>
+    public int WriteBehindMb { get; set; } = 64;
+
     /// <summary>The local root in effect.</summary>
     internal string EffectiveLocalRoot => LocalRoot ?? Path.Combine(Path.GetTempPath(), "sluice-rocksdb");
 
@@ -59,6 +66,10 @@ public sealed class StateStoreOptions
         if (WriteBufferMb < 1)
         {
             throw new InvalidOperationException("Sluice:State:WriteBufferMb must be at least 1 (default 16).");
+        }
+        if (WriteBehindMb < 0)
+        {
+            throw new InvalidOperationException("Sluice:State:WriteBehindMb must be 0 (write every commit's changes at once) or more (default 64).");
         }
     }
 }

@@ -3,7 +3,7 @@ namespace Sluice.State;
 /// <summary>
 /// A working version's net effect on the committed state: the puts, the removes of keys that existed (removing an
 /// absent key changes nothing and is not written), the store's row and byte totals after it, and its changelog.
-/// One pass over the overlay's entries in key order writes the changelog as the changes are counted, into a pooled
+/// One pass over the overlay's entries (in key order when the store applies them so) writes the changelog as the changes are counted, into a pooled
 /// buffer sized once from the overlay (an upper bound). It keeps no list of its own: each entry's committed length is
 /// resolved in place, so the committed state is then applied from the same sorted entries (<see cref="IsChange"/>;
 /// RocksDB inserts keys in order much faster than the same keys unordered).
@@ -32,7 +32,7 @@ internal sealed class VersionChanges
     /// </summary>
     public static bool IsChange(SortedEntries.Entry entry) => entry.Value is not null || entry.CommittedLength >= 0;
 
-    /// <param name="entries">The overlay's entries, in key order; their unknown committed lengths are filled in.</param>
+    /// <param name="entries">The overlay's entries, in the order the store applies them; their unknown committed lengths are filled in.</param>
     /// <param name="payloadBytes">Key and value bytes of <paramref name="entries"/>, to bound the changelog.</param>
     /// <param name="committedValueLength">Length of the committed value of a key; -1 when the key is not committed.</param>
     public static VersionChanges Collect(ReadOnlySpan<SortedEntries.Entry> entries, long payloadBytes, Func<byte[], int> committedValueLength,
@@ -71,7 +71,7 @@ internal sealed class VersionChanges
     }
 
     /// <summary>
-    /// The changelog's records, uncompressed and in key order (format 1's body): exactly the changes <see cref="IsChange"/>
+    /// The changelog's records, uncompressed and in the entries' order (format 1's body): exactly the changes <see cref="IsChange"/>
     /// selects, laid out one after another, so the committed state can be applied in one sequential pass over them
     /// rather than by chasing each entry's key and value again. Valid until <see cref="ReleaseDelta"/>.
     /// </summary>

@@ -7,7 +7,8 @@ using Sluice.State;
 
 namespace Sluice.Tests.Operators;
 
-/// <param name="StoreGets">RocksDB point reads the batch made (RocksDB stores only).</param>
+/// <param name="StoreGets">Point reads of the committed state the batch made: RocksDB's, and those its held changes
+/// answered (RocksDB stores only).</param>
 internal sealed record AggregationOutcome(List<string> Output, long StateRows, int Late, long StoreGets = 0);
 
 /// <summary>
@@ -82,7 +83,7 @@ internal sealed class AggregationRun : IDisposable
             {
                 var metrics = await _groups.Stores[g].CommitAsync(batchId);
                 stateRows += metrics.NumRowsTotal;
-                gets += metrics.CustomMetrics.GetValueOrDefault("rocksdbGetCount");
+                gets += metrics.CustomMetrics.GetValueOrDefault("rocksdbGetCount") + metrics.CustomMetrics.GetValueOrDefault("rocksdbWriteBehindGetCount");
             }
         }
         output.Sort(StringComparer.Ordinal);

@@ -12,7 +12,7 @@ public sealed class StateStoreOptionsTests
         options.Validate();
 
         Assert.Equal("rocksdb", options.Provider);
-        Assert.Equal((10, 64, 16), (options.SnapshotInterval, options.BlockCacheMb, options.WriteBufferMb));
+        Assert.Equal((10, 64, 16, 64), (options.SnapshotInterval, options.BlockCacheMb, options.WriteBufferMb, options.WriteBehindMb));
     }
 
     [Theory]
@@ -46,5 +46,14 @@ public sealed class StateStoreOptionsTests
         var error = Assert.Throws<InvalidOperationException>(options.Validate);
 
         Assert.StartsWith($"Sluice:State:{setting} must be at least", error.Message);
+    }
+
+    [Fact]
+    public void Validate_NegativeWriteBehind_NamesTheSettingAndWhatZeroDoes()
+    {
+        var error = Assert.Throws<InvalidOperationException>(new StateStoreOptions { WriteBehindMb = -1 }.Validate);
+
+        Assert.StartsWith("Sluice:State:WriteBehindMb must be 0 (write every commit's changes at once) or more", error.Message);
+        new StateStoreOptions { WriteBehindMb = 0 }.Validate();
     }
 }
