@@ -1,0 +1,108 @@
+using Sluice.Operators;
+
+namespace Sluice.Tests.Operators;
+
+/// <summary>
+/// Sides stored per batch (<c>SideBatch</c>) against every row stored as its own entry (<c>perRow</c>), randomized, with
+/// restarts from every checkpoint: restarted before every batch, several in a row, from an older checkpoint (the batches
+/// after it run again), and batches cut short (their commit lost) and run again; with the cache's budget unbounded,
+/// none and small, in memory and on RocksDB. Rows live over several watermarks, so entries hold rows some of which are
+/// evicted when a checkpoint is written. Each batch's output, row counts and rows held are the reference's.
+/// </summary>
+public sealed class StreamJoinSideBatchRestartTests : IDisposable
+{
+    private const int Batches = 12;
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sluice-join-side-batch-restart-tests", Guid.NewGuid().ToString("N"));
+
+    public static TheoryData<string, int?, int> Cases()
+    {
+        var cases = new TheoryData<string, int?, int>();
+        foreach (var spec in StreamJoinStateCacheTests.Specs())
+        {
+            foreach (var budget in new int?[] { null, 0, 12 })
+            {
+                for (var seed = 0; seed < 2; seed++)
+                {
+                    cases.Add(spec, budget, seed);
+                }
+            }
+        }
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task EveryCheckpoint_ResumesAsRowsStoredPerRow(string spec, int? budget, int seed)
+    {
+        // The reference: every row its own entry, read from the store, run once through.
+        var want = new List<(JoinOutcome Outcome, List<string> State)>();
+        using (var expected = new JoinRun(spec, Path.Combine(_root, "expected"), keepCache: false, budget: new StateCacheBudget(0), perRow: true))
+        {
+            for (var batch = 0; batch < Batches; batch++)
+            {
+                var (watermark, left, right) = Batch(seed, batch);
+                want.Add((await expected.BatchAsync(batch, watermark, left, right), expected.State()));
+            }
+        }
+
+        var root = Path.Combine(_root, "run");
+        var random = new Random(seed * 7919 + (budget ?? -1));
+        JoinRun Open(long version) => new(spec, root, budget: budget is { } b ? new StateCacheBudget(b) : null, version: version, rocksDb: random.Next(3) == 0);
+        var run = Open(-1);
+        try
+        {
+            var batch = 0;
+            while (batch < Batches)
+            {
+                var (watermark, left, right) = Batch(seed, batch);
+                switch (random.Next(4))
+                {
+                    case 0 when batch > 0:
+                        // A restart from the last checkpoint.
+                        run.Dispose();
+                        run = Open(batch - 1);
+                        break;
+                    case 1 when batch > 1:
+                        // A restart from the checkpoint before it: the last batch runs again.
+                        run.Dispose();
+                        run = Open(batch - 2);
+                        batch--;
+                        continue;
+                    case 2:
+                        // The batch's commit is lost: it runs again.
+                        await run.BatchAsync(batch, watermark, left, right, commit: false);
+                        run.AbortAll();
+                        break;
+                }
+                var got = await run.BatchAsync(batch, watermark, left, right);
+                var (outcome, state) = want[batch];
+                Assert.Equal(outcome.Output, got.Output);
+                Assert.Equal((outcome.Total, outcome.Updated, outcome.Removed, outcome.Late), (got.Total, got.Updated, got.Removed, got.Late));
+                Assert.Equal(state, run.State());
+                batch++;
+            }
+        }
+        finally
+        {
+            run.Dispose();
+        }
+    }
+
+    /// <summary>Mostly left rows, some right ones, event times spread over six batches' watermarks (so entries outlive some of their rows).</summary>
+    private static (long WatermarkMs, List<object?[]> Left, List<object?[]> Right) Batch(int seed, int batch)
+    {
+        var random = new Random((seed * 1_000_003) + (batch * 104_729) + 7);
+        List<object?[]> Rows(int count) =>
+            [.. Enumerable.Range(0, count).Select(_ => JoinRun.Row(random.Next(12) == 0 ? null : random.Next(5), (batch * 10) - 5 + random.Next(60)))];
+        return (batch * 10_000L, Rows(25), Rows(random.Next(8)));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+}
