@@ -1,4 +1,5 @@
 using Sluice.Operators;
+using Sluice.Operators.Join;
 
 namespace Sluice.Tests.Operators;
 
@@ -87,6 +88,96 @@ public sealed class StreamJoinSideBatchRestartTests : IDisposable
         {
             run.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Past the budget, a side probed by most new rows goes back to rows stored as their own entries mid-run, while its
+    /// earlier rows stay in batch entries; restarts after the switch (two in a row, one on RocksDB) and a lost commit
+    /// read both layouts, and evict each row once.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(StreamJoinSideBatchTests.Specs), MemberType = typeof(StreamJoinSideBatchTests))]
+    public async Task SideSwitchedToRowsStoredPerRow_Restarted_HoldsEveryRowOnce(string spec)
+    {
+        using var expected = new JoinRun(spec, Path.Combine(_root, "expected"), keepCache: false, budget: new StateCacheBudget(0), perRow: true);
+        var root = Path.Combine(_root, "run");
+        var run = new JoinRun(spec, root, budget: new StateCacheBudget(0));
+        var bothLayouts = false;
+        try
+        {
+            for (var batch = 0; batch < 14; batch++)
+            {
+                if (batch is 7 or 10 or 11)
+                {
+                    run.Dispose();
+                    run = new JoinRun(spec, root, budget: new StateCacheBudget(batch == 11 ? 40 : 0), version: batch - 1, rocksDb: batch == 10);
+                }
+                var random = new Random((batch * 31) + 5);
+                List<object?[]> Rows(int count) =>
+                    [.. Enumerable.Range(0, count).Select(_ => JoinRun.Row(random.Next(3), (batch * 10) - 5 + random.Next(40)))];
+                var (left, right) = (Rows(60), Rows(60));
+                if (batch == 9)
+                {
+                    await run.BatchAsync(batch, batch * 10_000L, left, right, commit: false);
+                    run.AbortAll();
+                }
+                await StreamJoinStateCacheTests.AssertSameAsync(expected, run, batch, batch * 10_000L, left, right);
+                var kinds = run.StoredKinds();
+                bothLayouts |= kinds.Overlaps([0, 1]) && kinds.Overlaps([SideBatch.BatchKind, SideBatch.BatchKind + 1]);
+            }
+        }
+        finally
+        {
+            run.Dispose();
+        }
+        var join = (StreamJoinOperator)Sluice.Planning.QueryPlanner.Plan(Sluice.Spec.SpecReader.Read(spec), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Stateful!;
+        var evicts = spec.Contains("BETWEEN", StringComparison.Ordinal) || spec.Contains("lw = rw", StringComparison.Ordinal);
+        Assert.Equal(evicts && (join.StoresPerBatch(0) || join.StoresPerBatch(1)), bothLayouts);
+    }
+
+    /// <summary>
+    /// A side whose unmatched rows are emitted (an outer join's preserved side, a left semi join's left side) is never
+    /// stored per batch: its rows stay their own entries, whose matched flags the reference's are (<c>State</c>).
+    /// </summary>
+    [Theory]
+    [InlineData("leftOuter", new[] { 0 })]
+    [InlineData("rightOuter", new[] { 1 })]
+    [InlineData("fullOuter", new[] { 0, 1 })]
+    [InlineData("leftSemi", new[] { 0 })]
+    public async Task SideWhoseMatchedFlagsAreRead_IsStoredPerRow(string joinType, int[] preserved)
+    {
+        var spec = StreamJoinTests.Spec(joinType, StreamJoinTests.Between);
+        using var expected = new JoinRun(spec, Path.Combine(_root, "expected"), keepCache: false, budget: new StateCacheBudget(0), perRow: true);
+        using var run = new JoinRun(spec, Path.Combine(_root, "run"));
+        var kinds = new HashSet<int>();
+        for (var batch = 0; batch < 8; batch++)
+        {
+            var (watermark, left, right) = Batch(0, batch);
+            // As many right rows as left ones: both sides store rows, and most rows match.
+            await StreamJoinStateCacheTests.AssertSameAsync(expected, run, batch, watermark, left, [.. right, .. Batch(1, batch).Left]);
+            kinds.UnionWith(run.StoredKinds());
+        }
+        foreach (var side in preserved)
+        {
+            Assert.Contains(side, kinds);
+            Assert.DoesNotContain(SideBatch.BatchKind + side, kinds);
+        }
+        Assert.Equal(preserved.Length == 2 ? 0 : 1, kinds.Count(k => k is SideBatch.BatchKind or SideBatch.BatchKind + 1));
+    }
+
+    /// <summary>Which sides are stored per batch follows the join type, which a checkpoint's layout records: another join type is refused at start.</summary>
+    [Fact]
+    public async Task CheckpointOfAnInnerJoin_ResumedAsAnOuterJoin_IsRefusedNamingTheJoinType()
+    {
+        static IReadOnlyList<IStatefulOperator> Operators(string joinType) =>
+            [.. Sluice.Planning.QueryPlanner.Plan(Sluice.Spec.SpecReader.Read(StreamJoinTests.Spec(joinType, StreamJoinTests.Between)), Sluice.Connectors.BuiltInConnectors.CreateRegistry()).Stages.Select(s => s.Operator)];
+        var checkpoint = Path.Combine(_root, "checkpoint");
+        await Sluice.Checkpointing.StateLayout.CheckAsync(new(new Sluice.Checkpointing.FolderCheckpointStore(checkpoint)), Operators("inner"));
+
+        var e = await Assert.ThrowsAsync<Sluice.Contracts.QueryStartException>(() =>
+            Sluice.Checkpointing.StateLayout.CheckAsync(new(new Sluice.Checkpointing.FolderCheckpointStore(checkpoint)), Operators("leftOuter")));
+
+        Assert.Contains("joinType was 'inner' and is now 'leftOuter'", e.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Mostly left rows, some right ones, event times spread over six batches' watermarks (so entries outlive some of their rows).</summary>
