@@ -180,6 +180,41 @@ public sealed class StreamJoinSideBatchRestartTests : IDisposable
         Assert.Contains("joinType was 'inner' and is now 'leftOuter'", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Entries of megabytes (50,000 rows of a batch in one key group), evicted a part at a time over batches, through
+    /// the changelog and a snapshot (every tenth version), restarted from both, in memory and on RocksDB.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LargeEntries_RestoreFromChangelogAndSnapshot(bool rocksDb)
+    {
+        var spec = StreamJoinTests.Spec("inner", StreamJoinTests.Between);
+        using var expected = new JoinRun(spec, Path.Combine(_root, "expected"), perRow: true);
+        var root = Path.Combine(_root, "run");
+        var run = new JoinRun(spec, root, rocksDb: rocksDb);
+        try
+        {
+            for (var batch = 0; batch < 14; batch++)
+            {
+                if (batch is 4 or 12)
+                {
+                    run.Dispose();
+                    run = new JoinRun(spec, root, version: batch - 1, rocksDb: rocksDb);
+                }
+                // One key (one key group): batches 0 and 1 store 50,000 rows each, over 1,000 seconds; later batches probe them.
+                var left = batch < 2 ? Enumerable.Range(0, 50_000).Select(i => JoinRun.Row(7, 10 + (batch * 5) + (i % 1000))).ToList() : [];
+                List<object?[]> right = [JoinRun.Row(7, 30 + (batch * 20)), JoinRun.Row(7, 32 + (batch * 20))];
+                await StreamJoinStateCacheTests.AssertSameAsync(expected, run, batch, batch * 20_000L, left, right);
+            }
+            Assert.NotEmpty(run.State());
+        }
+        finally
+        {
+            run.Dispose();
+        }
+    }
+
     /// <summary>Mostly left rows, some right ones, event times spread over six batches' watermarks (so entries outlive some of their rows).</summary>
     private static (long WatermarkMs, List<object?[]> Left, List<object?[]> Right) Batch(int seed, int batch)
     {
