@@ -43,7 +43,10 @@ public sealed class StreamJoinSideBatchRestartTests : IDisposable
             for (var batch = 0; batch < Batches; batch++)
             {
                 var (watermark, left, right) = Batch(seed, batch);
-                want.Add((await expected.BatchAsync(batch, watermark, left, right), expected.State()));
+                var outcome = await expected.BatchAsync(batch, watermark, left, right);
+                // The reference's rows are its store's entries: numRowsTotal as the store counted it before.
+                Assert.Equal(expected.StoredEntries().Count, outcome.Total);
+                want.Add((outcome, expected.State()));
             }
         }
 
