@@ -54,6 +54,9 @@ internal sealed class JoinRun : IDisposable
     /// <summary>Every key group's working state, key and value bytes in hex, sorted, as the store holds it.</summary>
     public List<string> StoredEntries() => _groups.State();
 
+    /// <summary>The kinds of the key groups' stored entries (the first value of their keys: a side's row, batch entry or threshold).</summary>
+    public HashSet<int> StoredKinds() => [.. _groups.Stores.SelectMany(s => s.Inner.Iterate()).Select(e => (int)RowCodec.Decode(e.Key)[0]!)];
+
     /// <summary>
     /// Every key group's stored rows, key and value bytes in hex, sorted, as if each were stored as its own entry: a
     /// side's batch entries give their rows not evicted, and the matched flag of a side that never reads it is left out
