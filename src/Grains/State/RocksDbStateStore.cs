@@ -121,6 +121,8 @@ internal sealed class RocksDbStateStore : OverlayStateStore
                         yield return new(held[i].Key, value);
                     }
                 }
+                // The store may have been disposed while a held change was yielded: the iterator is gone then.
+                ObjectDisposedException.ThrowIf(_closed, this);
                 if (order == 0)
                 {
                     // The database's value is older than the held change: the change wins (a remove hides the key).
@@ -194,7 +196,8 @@ internal sealed class RocksDbStateStore : OverlayStateStore
 
     /// <summary>
     /// Writes the held changes to the database, in key order (RocksDB inserts keys in order much faster than unordered).
-    /// A write that fails part way keeps them held: what it wrote are committed values the held ones still shadow.
+    /// A write that fails part way keeps them held: what it wrote are committed values the held ones still shadow, and
+    /// every held key counts as in the database until the next write (<see cref="WriteBehindChanges.WriteFailed"/>).
     /// </summary>
     private void WriteBehind()
     {
@@ -202,8 +205,9 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         {
             return;
         }
-        using (var batch = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, _behind.Bytes))
+        try
         {
+            using var batch = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, _behind.Bytes);
             foreach (var change in _behind.Sorted())
             {
                 if (change.Value is null)
@@ -216,6 +220,12 @@ internal sealed class RocksDbStateStore : OverlayStateStore
                 }
             }
             Write(batch);
+        }
+        catch
+        {
+            // Some held keys may have reached the database: a later remove of one must reach it too.
+            _behind.WriteFailed();
+            throw;
         }
         _memory.AddWriteBehind(-_behind.Clear());
     }

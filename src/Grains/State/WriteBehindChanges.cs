@@ -18,6 +18,8 @@ internal sealed class WriteBehindChanges
     private readonly Dictionary<byte[], Change> _changes = new(ByteKeyComparer.Instance);
     // Changes walked by prefix scans since the last clear (each walks them all).
     private long _scanned;
+    // A write failed part way since the last clear: any held key may be in the database.
+    private bool _partlyWritten;
 
     /// <summary>A key's latest committed value, and whether the database may hold an older one (then a remove must reach it).</summary>
     private record struct Change(byte[]? Value, bool InDatabase);
@@ -63,7 +65,7 @@ internal sealed class WriteBehindChanges
                 change.InDatabase = entry.CommittedLength >= 0;
                 Bytes += entry.Key.Length + EntryOverhead;
             }
-            if (entry.Value is null && !change.InDatabase)
+            if (entry.Value is null && !change.InDatabase && !_partlyWritten)
             {
                 // Put and removed since the last write: nothing to write.
                 _changes.Remove(entry.Key);
@@ -112,6 +114,12 @@ internal sealed class WriteBehindChanges
         return entries;
     }
 
+    /// <summary>
+    /// A write of the changes failed part way: they stay held, but some may be in the database now, so until the next
+    /// <see cref="Clear"/> a remove is held (and written) even for a key put since the last write.
+    /// </summary>
+    public void WriteFailed() => _partlyWritten = true;
+
     /// <summary>Forgets every change; returns the bytes they held.</summary>
     public long Clear()
     {
@@ -119,6 +127,7 @@ internal sealed class WriteBehindChanges
         _changes.Clear();
         Bytes = 0;
         _scanned = 0;
+        _partlyWritten = false;
         return bytes;
     }
 }
