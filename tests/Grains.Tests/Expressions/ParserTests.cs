@@ -67,8 +67,19 @@ public class ParserTests
     [InlineData("interval '2 minutes'", 120)]
     [InlineData("INTERVAL 1 hour 30 minutes", 5400)]
     [InlineData("interval -5 seconds", -5)]
+    [InlineData("interval '3:30' minute to second", 210)]
+    [InlineData("INTERVAL '-3:30' MINUTE TO SECOND", -210)]
+    [InlineData("interval '2:30' hour to minute", 9000)]
+    [InlineData("interval '1:02:03' hour to second", 3723)]
+    [InlineData("interval '1 2' day to hour", 93600)]
+    [InlineData("interval '1 2:03' day to minute", 93780)]
+    [InlineData("interval '+1 2:03:04' day to second", 93784)]
     public void Parse_Interval_IsFixedDuration(string text, int seconds) =>
         Assert.Equal(TimeSpan.FromSeconds(seconds), Assert.IsType<IntervalLiteral>(ExpressionCompiler.Parse(text)).Value);
+
+    [Fact]
+    public void Parse_DayTimeInterval_KeepsFractionalSeconds() =>
+        Assert.Equal(TimeSpan.FromMilliseconds(61_500.25), Assert.IsType<IntervalLiteral>(ExpressionCompiler.Parse("interval '1:1.50025' minute to second")).Value);
 
     [Fact]
     public void Parse_BackquotedName_IsColumnEvenWhenKeyword()
@@ -182,6 +193,11 @@ public class ParserTests
     [InlineData("upper(DISTINCT a)", "DISTINCT is only allowed in an aggregate function")]
     [InlineData("TIMESTAMP '2024-02-30 00:00:00'", "invalid timestamp literal '2024-02-30 00:00:00' at position 10")]
     [InlineData("2147483648000000000000L", "bigint literal 2147483648000000000000L is out of range")]
+    [InlineData("interval '3:60' minute to second", "invalid interval '3:60' minute TO second at position 9 in 'interval '3:60' minute to second': '60' is not a valid second")]
+    [InlineData("interval '3:30:00' minute to second", "invalid interval '3:30:00' minute TO second at position 9 in 'interval '3:30:00' minute to second': expected the form '[+|-]m:s'")]
+    [InlineData("interval '1 24' day to hour", "invalid interval '1 24' day TO hour at position 9 in 'interval '1 24' day to hour': '24' is not a valid hour")]
+    [InlineData("interval '3:30' second to minute", "interval '3:30' second TO minute at position 9 in 'interval '3:30' second to minute' is not supported")]
+    [InlineData("interval '1-2' year to month", "interval '1-2' year TO month at position 9 in 'interval '1-2' year to month' is not supported")]
     [InlineData("interval 99999999999999 weeks", "interval '99999999999999 weeks' at position 9 in 'interval 99999999999999 weeks' is too large")]
     public void Parse_InvalidSpecialForm_ExplainsTheProblem(string text, string expectedStart) =>
         Assert.StartsWith(expectedStart, Assert.Throws<ExpressionException>(() => ExpressionCompiler.Parse(text)).Message);
