@@ -60,7 +60,7 @@ public sealed class StreamFrame
     /// Joins with <paramref name="right"/>, a stream (stream-stream join: append mode; outer and semi joins need a watermark in
     /// the join keys, or watermarks and a time range in the condition) or a table (<see cref="DataStreamReader.Table"/>:
     /// stream-static join). <paramref name="joinType"/>: <c>inner</c>, <c>leftOuter</c>, <c>rightOuter</c>, <c>fullOuter</c>
-    /// (stream-stream only), <c>leftSemi</c>. Column names must differ between the sides.
+    /// (stream-stream only), <c>leftSemi</c>, <c>leftAnti</c> (stream-static only). Column names must differ between the sides.
     /// </summary>
     public StreamFrame Join(StreamFrame right, string condition, string joinType = "inner") =>
         With(new JoinSpec(new SubStreamSpec(right.Source, right.Operators), joinType, condition));

@@ -191,7 +191,7 @@ public static class SpecReader
                 o.RequireObject(["op", "right", "joinType", "condition"]);
                 return new JoinSpec(
                     ReadSubStream(o.Required("right")),
-                    o.Optional("joinType")?.OneOf("inner", "leftOuter", "rightOuter", "fullOuter", "leftSemi") ?? "inner",
+                    o.Optional("joinType")?.OneOf("inner", "leftOuter", "rightOuter", "fullOuter", "leftSemi", "leftAnti") ?? "inner",
                     o.Required("condition").String());
         }
     }

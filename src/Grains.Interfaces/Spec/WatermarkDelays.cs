@@ -32,7 +32,9 @@ public static partial class WatermarkDelays
     {
         error = null;
         var body = IntervalKeyword().Replace(text.Trim(), "");
-        var ms = FromTo().Match(body) is { Success: true } fromTo ? FromToMilliseconds(fromTo) : UnitsMilliseconds(body);
+        var ms = FromTo().Match(body) is { Success: true } fromTo
+            ? FromToMilliseconds(fromTo.Groups["value"].Value, fromTo.Groups["from"].Value, fromTo.Groups["to"].Value)
+            : UnitsMilliseconds(body);
         if (ms is null)
         {
             error = $"expected {Expected}, found \"{text}\"";
@@ -72,13 +74,24 @@ public static partial class WatermarkDelays
         _ => Durations.TryParse($"1 {unit}", out var one) ? one.TotalMilliseconds : null,
     };
 
-    /// <summary>ANSI <c>'...' FROM to TO</c> literals: the value's fields must be exactly those from FROM down to TO.</summary>
-    private static double? FromToMilliseconds(Match m)
+    /// <summary>
+    /// The value of an ANSI day-time interval literal <c>INTERVAL '[+|-]d h:m:s.n' DAY TO SECOND</c> or one of its narrower
+    /// forms (<c>DAY TO HOUR</c>, <c>DAY TO MINUTE</c>, <c>HOUR TO MINUTE</c>, <c>HOUR TO SECOND</c>, <c>MINUTE TO SECOND</c>);
+    /// null when the units are not such a pair or the value does not have exactly their fields.
+    /// </summary>
+    public static TimeSpan? DayTime(string value, string from, string to) =>
+        !from.Equals("year", StringComparison.OrdinalIgnoreCase) && FromToMilliseconds(value, from, to) is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+
+    /// <summary>
+    /// ANSI <c>'...' FROM to TO</c> literals: the value's fields must be exactly those from FROM down to TO, and each field
+    /// after the first within its unit (months 0-11, hours 0-23, minutes and seconds 0-59), as Spark's <c>IntervalUtils</c>.
+    /// </summary>
+    private static double? FromToMilliseconds(string text, string from, string to)
     {
-        var value = m.Groups["value"].Value.Trim();
+        var value = text.Trim();
         var negative = value.StartsWith('-');
-        value = value.TrimStart('-', '+');
-        var fields = (m.Groups["from"].Value.ToLowerInvariant(), m.Groups["to"].Value.ToLowerInvariant()) switch
+        value = value.Length > 0 && value[0] is '+' or '-' ? value[1..] : value;
+        var fields = (from.ToLowerInvariant(), to.ToLowerInvariant()) switch
         {
             ("year", "month") => Fields(value, @"^(\d+)-(\d+)$", 12 * MsPerMonth, MsPerMonth),
             ("day", "hour") => Fields(value, @"^(\d+) (\d+)$", MsPerDay, 3_600_000),
@@ -102,7 +115,12 @@ public static partial class WatermarkDelays
         var total = 0.0;
         for (var i = 0; i < unitMs.Length; i++)
         {
-            total += double.Parse(match.Groups[i + 1].Value, CultureInfo.InvariantCulture) * unitMs[i];
+            var field = double.Parse(match.Groups[i + 1].Value, CultureInfo.InvariantCulture);
+            if (i > 0 && field >= unitMs[i - 1] / unitMs[i])
+            {
+                return null;
+            }
+            total += field * unitMs[i];
         }
         return total;
     }

@@ -53,6 +53,9 @@ public class WatermarkDelaysTests
     [InlineData("interval '5' foo")]
     [InlineData("interval '1 2:3:4' day to hour")]
     [InlineData("interval '1 2' year to month")]
+    [InlineData("interval '1 24' day to hour")]
+    [InlineData("interval '3:60' minute to second")]
+    [InlineData("interval '1-12' year to month")]
     [InlineData("soon")]
     [InlineData("")]
     public void Parse_Malformed_SaysWhatIsExpected(string text)

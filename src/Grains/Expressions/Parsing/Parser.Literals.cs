@@ -82,51 +82,15 @@ internal sealed partial class Parser
         return total;
     }
 
-    private static readonly string[] DayTimeFields = ["day", "hour", "minute", "second"];
-    private static readonly long[] DayTimeFieldTicks = [TimeSpan.TicksPerDay, TimeSpan.TicksPerHour, TimeSpan.TicksPerMinute, TimeSpan.TicksPerSecond];
-
     /// <summary>
     /// Spark's ANSI day-time interval literal <c>INTERVAL '[+|-]d h:m:s.n' DAY TO SECOND</c> and its narrower forms
-    /// (<c>DAY TO HOUR</c> <c>'d h'</c>, <c>DAY TO MINUTE</c> <c>'d h:m'</c>, <c>HOUR TO MINUTE</c> <c>'h:m'</c>,
-    /// <c>HOUR TO SECOND</c> <c>'h:m:s.n'</c>, <c>MINUTE TO SECOND</c> <c>'m:s.n'</c>): the first field is unbounded,
-    /// the others are within an hour of 0-23, a minute of 0-59 and a second of 0-59.999999999.
+    /// (<c>'d h' DAY TO HOUR</c>, <c>'h:m' HOUR TO MINUTE</c>, <c>'m:s.n' MINUTE TO SECOND</c>, ...).
     /// </summary>
-    private TimeSpan DayTimeInterval(string text, string fromUnit, string toUnit, int position)
-    {
-        var from = Array.IndexOf(DayTimeFields, fromUnit.ToLowerInvariant().TrimEnd('s'));
-        var to = Array.IndexOf(DayTimeFields, toUnit.ToLowerInvariant().TrimEnd('s'));
-        var form = $"interval '{text}' {fromUnit} TO {toUnit} at position {position} in '{_text}'";
-        if (from < 0 || to <= from)
-        {
-            throw Error($"{form} is not supported: use DAY, HOUR or MINUTE TO a smaller unit of DAY, HOUR, MINUTE or SECOND, e.g. interval '3:30' minute to second", position);
-        }
-        var body = text.Trim();
-        var negative = body.StartsWith('-');
-        body = body.Length > 0 && body[0] is '+' or '-' ? body[1..] : body;
-        // The day field is followed by a space, every other field by a colon.
-        var fields = from == 0 && body.Split(' ', 2) is [var days, var rest] ? [days, .. rest.Split(':')] : body.Split(':');
-        var example = string.Join(":", DayTimeFields[from..(to + 1)].Select(f => f[0])).Replace("d:", "d ", StringComparison.Ordinal);
-        if (fields.Length != to - from + 1)
-        {
-            throw Error($"invalid {form}: expected the form '[+|-]{example}'", position);
-        }
-        var ticks = 0m;
-        for (var i = 0; i < fields.Length; i++)
-        {
-            var field = from + i;
-            var fraction = field == 3 ? NumberStyles.AllowDecimalPoint : NumberStyles.None;
-            if (!decimal.TryParse(fields[i], fraction, CultureInfo.InvariantCulture, out var value)
-                || (i > 0 && value >= (field == 1 ? 24 : 60)))
-            {
-                throw Error($"invalid {form}: '{fields[i]}' is not a valid {DayTimeFields[field]} (expected the form '[+|-]{example}', " +
-                    "with hours 0-23, minutes and seconds 0-59 after the first field)", position);
-            }
-            ticks += value * DayTimeFieldTicks[field];
-        }
-        return ticks <= TimeSpan.MaxValue.Ticks
-            ? TimeSpan.FromTicks((long)decimal.Truncate(negative ? -ticks : ticks))
-            : throw Error($"{form} is too large", position);
-    }
+    private TimeSpan DayTimeInterval(string text, string fromUnit, string toUnit, int position) =>
+        WatermarkDelays.DayTime(text, fromUnit, toUnit)
+        ?? throw Error($"invalid interval '{text}' {fromUnit} TO {toUnit} at position {position} in '{_text}'; expected DAY, HOUR or MINUTE TO a " +
+            "smaller unit and a value with exactly those fields, after the first within its unit (hours 0-23, minutes and seconds 0-59), " +
+            "e.g. interval '3:30' minute to second or interval '1 2:03:04.5' day to second (year to month is not supported: months vary)", position);
 
     /// <summary>Whether the next tokens are another <c>[-]number unit</c> pair (and not, say, a binary minus).</summary>
     private bool StartsIntervalPart(int ahead = 0)

@@ -7,8 +7,8 @@ namespace Sluice.Operators.Join;
 
 /// <summary>
 /// A stream-static join (Spark's join of a stream with a batch table): the table is loaded once when the query starts
-/// and every partition agent joins its rows against it by hash. Inner, left outer and left semi, as Spark allows
-/// with the static side on the right.
+/// and every partition agent joins its rows against it by hash. Inner, left outer, left semi and left anti, as Spark
+/// allows with the static side on the right.
 /// </summary>
 internal sealed class StaticJoinOperator : IRowOperator
 {
@@ -31,11 +31,11 @@ internal sealed class StaticJoinOperator : IRowOperator
     {
         if (join.JoinType is "rightOuter")
         {
-            throw QueryPlanner.Invalid(path + ".joinType", "RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right is not supported; use inner, leftOuter or leftSemi");
+            throw QueryPlanner.Invalid(path + ".joinType", "RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right is not supported; use inner, leftOuter, leftSemi or leftAnti");
         }
         if (join.JoinType is "fullOuter")
         {
-            throw QueryPlanner.Invalid(path + ".joinType", "FullOuter joins with streaming DataFrames/Datasets on the left and a static DataFrame/Dataset on the right is not supported; use inner, leftOuter or leftSemi");
+            throw QueryPlanner.Invalid(path + ".joinType", "FullOuter joins with streaming DataFrames/Datasets on the left and a static DataFrame/Dataset on the right is not supported; use inner, leftOuter, leftSemi or leftAnti");
         }
         try
         {
@@ -52,7 +52,7 @@ internal sealed class StaticJoinOperator : IRowOperator
         var rows = StaticTable.Load(right.Source, right.SourceSchema);
         right.Build().Prefix.ToList().ForEach(op => op.Apply(rows, new BatchContext(0, 0, 0)));
         var condition = QueryPlanner.Compile(path + ".condition", () => JoinCondition.Analyze(join.Condition, left, right.Schema, streaming: false));
-        var output = join.JoinType == "leftSemi" ? left : condition.Joined;
+        var output = join.JoinType is "leftSemi" or "leftAnti" ? left : condition.Joined;
         var op = new StaticJoinOperator(condition, join.JoinType, right.Schema.Count, output);
         foreach (var row in rows)
         {
@@ -82,7 +82,7 @@ internal sealed class StaticJoinOperator : IRowOperator
                     if (_condition.All is null || _condition.All.IsTrue(joined))
                     {
                         matched = true;
-                        if (_joinType == "leftSemi")
+                        if (_joinType is "leftSemi" or "leftAnti")
                         {
                             break;
                         }
@@ -90,7 +90,7 @@ internal sealed class StaticJoinOperator : IRowOperator
                     }
                 }
             }
-            if (_joinType == "leftSemi" && matched)
+            if ((_joinType == "leftSemi" && matched) || (_joinType == "leftAnti" && !matched))
             {
                 output.Add(left);
             }

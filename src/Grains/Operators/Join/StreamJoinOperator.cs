@@ -51,6 +51,11 @@ internal sealed class StreamJoinOperator : IStatefulOperator
 
     public static StreamJoinOperator Create(int index, string path, JoinSpec join, IPipelineEnd left, IPipelineEnd right)
     {
+        if (join.JoinType == "leftAnti")
+        {
+            throw QueryPlanner.Invalid(path + ".joinType", "LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported: " +
+                "join a static table (a right source of kind 'table'), or use a leftOuter join with watermarks and keep the rows whose right columns are NULL");
+        }
         var condition = JoinCondition.Analyze(join.Condition, left.Schema, right.Schema, streaming: true);
         var sides = new[] { left, right };
         var bounds = condition.Bounds.Where(b => sides[1 - b.Side].Watermark is { } w && string.Equals(w.Name, b.OtherColumn, StringComparison.OrdinalIgnoreCase)).ToList();
