@@ -1,8 +1,5 @@
-using Sluice.Data;
 using Sluice.Operators;
-using Sluice.Planning;
 using Sluice.Spec;
-using Sluice.State;
 
 namespace Sluice.Tests.Operators;
 
@@ -14,10 +11,9 @@ namespace Sluice.Tests.Operators;
 /// </summary>
 public sealed class SessionWindowRowCountsTests : IDisposable
 {
-    private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "sluice-session-counts", Guid.NewGuid().ToString("N"));
 
-    private const string SpecJson = """
+    private static QuerySpec Spec() => SpecReader.Read("""
         {
           "name": "sessions",
           "source": {"kind": "memory", "schema": {"user": "string", "ts": "timestamp"}},
@@ -28,42 +24,27 @@ public sealed class SessionWindowRowCountsTests : IDisposable
           "sink": {"kind": "memory"},
           "outputMode": "append"
         }
-        """;
+        """);
 
     [Fact]
     public async Task EverySessionOfAKeyWithRowsCountsAsUpdated_MergedAwayAndEvictedOnesAsRemoved()
     {
-        var plan = QueryPlanner.Plan(SpecReader.Read(SpecJson), Sluice.Connectors.BuiltInConnectors.CreateRegistry());
-        using var groups = new KeyGroupStores<IStateStore>(1, _root, budget: null, rocksDb: false, version: -1, s => s, s => s);
+        using var run = new AggregationRun(Spec(), _root, keepCache: true);
 
         // a: [10, 15) and [20, 25); b: [10, 15).
-        Assert.Equal(new StateRowCounts(3, 0), await BatchAsync(plan, groups, 0, watermarkSeconds: 0, ("a", 10), ("a", 20), ("b", 10)));
+        var first = await run.BatchAsync(0, watermarkMs: 0, [AggregationRun.Row("a", 10), AggregationRun.Row("a", 20), AggregationRun.Row("b", 10)]);
+        Assert.Equal(new StateRowCounts(3, 0), first.RowCounts);
         // a's new [30, 35) touches neither: all three of a's sessions are put again; b has no rows.
-        Assert.Equal(new StateRowCounts(3, 0), await BatchAsync(plan, groups, 1, watermarkSeconds: 0, ("a", 30)));
+        Assert.Equal(new StateRowCounts(3, 0), (await run.BatchAsync(1, watermarkMs: 0, [AggregationRun.Row("a", 30)])).RowCounts);
         // 13 extends [10, 15) to [10, 18): the same start, so the stored session is replaced, not removed.
-        Assert.Equal(new StateRowCounts(3, 0), await BatchAsync(plan, groups, 2, watermarkSeconds: 0, ("a", 13)));
+        Assert.Equal(new StateRowCounts(3, 0), (await run.BatchAsync(2, watermarkMs: 0, [AggregationRun.Row("a", 13)])).RowCounts);
         // 8 opens [8, 13), which merges [10, 18) into [8, 18): a new start, so the session at 10 goes.
-        Assert.Equal(new StateRowCounts(3, 1), await BatchAsync(plan, groups, 3, watermarkSeconds: 0, ("a", 8)));
-        // No rows; the watermark 26 s closes a's [8, 18) and [20, 25) and b's [10, 15).
-        Assert.Equal(new StateRowCounts(0, 3), await BatchAsync(plan, groups, 4, watermarkSeconds: 26));
-    }
-
-    private static async Task<StateRowCounts?> BatchAsync(QueryPlan plan, KeyGroupStores<IStateStore> groups, long batchId, long watermarkSeconds, params (string User, int Seconds)[] rows)
-    {
-        var watermarkMs = (long)(T0.AddSeconds(watermarkSeconds) - DateTime.UnixEpoch).TotalMilliseconds;
-        var batch = plan.Stateful!.BeginBatch(groups.Stores[0], groups.Cache(0));
-        var input = rows.Select(r => new object?[] { r.User, T0.AddSeconds(r.Seconds) }).ToList();
-        var context = new BatchContext(batchId, watermarkMs, 0);
-        plan.ApplyPrefix(0, input, context);
-        var router = new KeyGroupRouter(1);
-        plan.Stateful.Route(input, context, router, new LateRowSet());
-        foreach (var (_, records) in router.Groups)
-        {
-            batch.Apply(records);
-        }
-        batch.Finish(watermarkMs, 0);
-        await groups.Stores[0].CommitAsync(batchId);
-        return batch.RowCounts;
+        Assert.Equal(new StateRowCounts(3, 1), (await run.BatchAsync(3, watermarkMs: 0, [AggregationRun.Row("a", 8)])).RowCounts);
+        // No rows; the watermark 26 s closes a's [8, 18) and [20, 25) and b's [10, 15), which come out.
+        var closing = await run.BatchAsync(4, watermarkMs: 26_000, []);
+        Assert.Equal(new StateRowCounts(0, 3), closing.RowCounts);
+        Assert.Equal(["a@20=1", "a@8=3", "b@10=1"], closing.Output);
+        Assert.Equal(1, closing.StateRows);
     }
 
     public void Dispose()
