@@ -5,13 +5,22 @@ using Sluice.State.Encoding;
 
 namespace Sluice.Operators;
 
-/// <summary>One batch of <see cref="SessionWindowOperator"/> in one key group: merge, emit, evict.</summary>
+/// <summary>
+/// One batch of <see cref="SessionWindowOperator"/> in one key group: merge, emit, evict. It counts state rows as
+/// Spark's SessionWindowStateStoreSaveExec does: every session of a key that had rows in the batch is put again, so
+/// each one counts as updated, changed or not (only changed ones are written here); a stored session merged into one
+/// with another start, and a session evicted, count as removed.
+/// </summary>
 internal sealed class SessionWindowBatch(SessionWindowOperator op, IStateStore store) : IStatefulBatch
 {
     private readonly Dictionary<byte[], List<object?[]>> _incoming = new(ByteKeyComparer.Instance);
     private readonly List<object?[]> _output = [];
+    private long _updated;
+    private long _removed;
 
     public long? NextProcessingTimerMs => null;
+
+    public StateRowCounts? RowCounts => new(_updated, _removed);
 
     public void Apply(IReadOnlyList<KeyedRecord> records)
     {
@@ -48,6 +57,7 @@ internal sealed class SessionWindowBatch(SessionWindowOperator op, IStateStore s
                     _output.Add(Row(entryKey, value));
                 }
                 store.Remove(entryKey);
+                _removed++;
             }
         }
         return _output;
@@ -83,15 +93,18 @@ internal sealed class SessionWindowBatch(SessionWindowOperator op, IStateStore s
                     replaced.Add(other);
                 }
             }
+            _updated++;
             if (!changed)
             {
                 continue;
             }
+            var sessionKey = RowCodec.Encode([.. keyValues, start]);
             foreach (var old in replaced)
             {
                 store.Remove(old);
+                _removed += ByteKeyComparer.Instance.Equals(old, sessionKey) ? 0 : 1;
             }
-            store.Put(RowCodec.Encode([.. keyValues, start]), RowCodec.Encode([end, .. buffer]));
+            store.Put(sessionKey, RowCodec.Encode([end, .. buffer]));
         }
     }
 

@@ -32,7 +32,7 @@ internal static class OutputModeRules
             case SessionWindowOperator { HasWatermarkOnKey: false } when mode == OutputMode.Append:
                 throw QueryPlanner.Invalid("$.outputMode",
                     "Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark; " +
-                    "add withWatermark on the session_window's time column, or use update or complete mode");
+                    "add withWatermark on the session_window's time column, or use complete mode (update mode is not supported for session windows)");
             case GroupsWithStateOperator g:
                 CheckGroupsWithState(spec, g);
                 break;

@@ -9,7 +9,8 @@ namespace Sluice.Tests.Operators;
 
 /// <param name="StoreGets">Point reads of the committed state the batch made: RocksDB's, and those its held changes
 /// answered (RocksDB stores only).</param>
-internal sealed record AggregationOutcome(List<string> Output, long StateRows, int Late, long StoreGets = 0);
+/// <param name="RowCounts">The operator's own state row counts over the key groups (null: it leaves them to the store).</param>
+internal sealed record AggregationOutcome(List<string> Output, long StateRows, int Late, long StoreGets = 0, StateRowCounts? RowCounts = null);
 
 /// <summary>
 /// A stateful operator's two halves run by hand, as agents and window grains run them: <c>Route</c> per partition,
@@ -76,9 +77,14 @@ internal sealed class AggregationRun : IDisposable
         }
         var output = new List<string>();
         long stateRows = 0, gets = 0;
+        StateRowCounts? counts = null;
         for (var g = 0; g < KeyGroups; g++)
         {
             output.AddRange(batches[g].Finish(watermarkMs, 0).Select(Describe));
+            if (batches[g].RowCounts is { } own)
+            {
+                counts = new StateRowCounts((counts?.Updated ?? 0) + own.Updated, (counts?.Removed ?? 0) + own.Removed);
+            }
             if (commit)
             {
                 var metrics = await _groups.Stores[g].CommitAsync(batchId);
@@ -87,7 +93,7 @@ internal sealed class AggregationRun : IDisposable
             }
         }
         output.Sort(StringComparer.Ordinal);
-        return new AggregationOutcome(output, stateRows, late, gets);
+        return new AggregationOutcome(output, stateRows, late, gets, counts);
     }
 
     public void Dispose() => _groups.Dispose();

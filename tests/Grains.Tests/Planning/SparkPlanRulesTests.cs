@@ -49,6 +49,18 @@ public class SparkPlanRulesTests
             {"op": "groupBy", "keys": ["session_window(first, '5 seconds')", "user"], "aggs": ["count(*) AS n"]}
             """, "update"));
 
+    [Fact]
+    public void SessionWindow_InAppendModeWithoutWatermark_IsRefused_AndTheFixIsNotUpdateMode()
+    {
+        var message = Refused("""
+            {"op": "groupBy", "keys": ["session_window(first, '5 seconds')", "user"], "aggs": ["count(*) AS n"]}
+            """);
+
+        Assert.Contains("Append output mode not supported when there are streaming aggregations", message, StringComparison.Ordinal);
+        Assert.Contains("add withWatermark on the session_window's time column, or use complete mode", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("use update", message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("append")]
     [InlineData("complete")]
