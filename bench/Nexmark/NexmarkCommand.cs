@@ -56,7 +56,7 @@ internal static class NexmarkCommand
     private static async Task<NexmarkResult> RunQueryAsync(BenchCluster cluster, string query, NexmarkConfig config, long batch, int cores)
     {
         var spec = SpecFor(query, config, batch);
-        var digest = NexmarkSink.Start();
+        var digest = NexmarkSink.Start(NexmarkReference.UpdateKeys(query));
         using var memory = new PeakWorkingSet();
         var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
         var (gen0, gen2) = (GC.CollectionCount(0), GC.CollectionCount(2));
@@ -79,6 +79,7 @@ internal static class NexmarkCommand
             return new NexmarkResult(query, "failed: " + e.Message) { Failed = true };
         }
         var seconds = watch.Elapsed.TotalSeconds;
+        NexmarkSink.Finish();
         // Before the reference runs: the whole process's allocation while the query ran (source, engine, sink).
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart;
         (gen0, gen2) = (GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2);

@@ -6,8 +6,9 @@ namespace Sluice.Bench.Nexmark;
 /// Each query's result computed by plain C# over the same events (in event-number order), with the Flink suite's
 /// semantics: the rows a correct engine must emit, in the column order of the specs in <c>bench/nexmark/</c>.
 /// Windowed queries in append mode emit a window (or session) once the watermark passes its end, so they take the
-/// run's final watermark and keep what it closed; q3 and q8 emit at every match, so they keep everything.
-/// Times are epoch ms; the digest compares them with the engine's timestamps in ms.
+/// run's final watermark and keep what it closed; q3, q8 and q20 emit at every match, so they keep everything. q17
+/// runs in update mode: its reference is each group's last row (the harness keeps the engine's last row per
+/// <see cref="UpdateKeys"/>). Times are epoch ms; the digest compares them with the engine's timestamps in ms.
 /// </summary>
 internal static class NexmarkReference
 {
@@ -15,7 +16,14 @@ internal static class NexmarkReference
     public const long SlideMs = 2_000;
     public const long SessionGapMs = 10_000;
 
-    public static readonly IReadOnlyList<string> Queries = ["q0", "q1", "q2", "q3", "q4", "q5", "q7", "q8", "q8-all", "q10", "q11", "q13", "q14"];
+    public static readonly IReadOnlyList<string> Queries =
+        ["q0", "q1", "q2", "q3", "q4", "q5", "q7", "q8", "q8-all", "q10", "q11", "q13", "q14", "q17", "q20", "q21", "q22"];
+
+    /// <summary>How many leading key columns an update-mode query's rows have (0: not an update-mode query).</summary>
+    public static int UpdateKeys(string query) => query == "q17" ? 2 : 0;
+
+    /// <summary>q21's channel ids of the four hot channels, by lower-case name.</summary>
+    private static readonly Dictionary<string, string> HotChannelIds = new() { ["apple"] = "0", ["google"] = "1", ["facebook"] = "2", ["baidu"] = "3" };
 
     /// <summary>q13's bounded side input: keys 0 to 9,999, each valued by its own decimal text (as RisingWave's and Feldera's runs fill it).</summary>
     public const int SideInputRows = 10_000;
@@ -40,6 +48,15 @@ internal static class NexmarkReference
         "q11" => Q11(events, finalWatermarkMs),
         "q13" => Bids(events).Select(b => new object?[] { b.Auction, b.Bidder, b.Price, b.DateTimeMs, (b.Auction % SideInputRows).ToString(System.Globalization.CultureInfo.InvariantCulture) }),
         "q14" => Q14(events),
+        "q17" => Q17(events),
+        "q20" => Q20(events),
+        "q21" => Q21(events),
+        "q22" => Bids(events).Select(b =>
+        {
+            // Flink's SPLIT_INDEX(url, '/', n): 0-based, NULL past the end.
+            var parts = b.Url.Split('/');
+            return new object?[] { b.Auction, b.Bidder, b.Price, b.Channel, parts.ElementAtOrDefault(3), parts.ElementAtOrDefault(4), parts.ElementAtOrDefault(5) };
+        }),
         _ => throw new ArgumentException($"no reference for query '{query}'"),
     };
 
@@ -169,6 +186,60 @@ internal static class NexmarkReference
             var type = hour is >= 8 and <= 18 ? "dayTime" : hour is <= 6 or >= 20 ? "nightTime" : "otherTime";
             return new object?[] { b.Auction, b.Bidder, 0.908 * b.Price, type, b.DateTimeMs, b.Extra, (long)b.Extra.Count(c => c == 'c') };
         });
+
+    /// <summary>Per auction and day: bids, bids per price band (below $100, below $10,000, above), min, max, avg and sum of the price.</summary>
+    public static IEnumerable<object?[]> Q17(IEnumerable<NexmarkEvent> events) =>
+        Bids(events).GroupBy(b => (b.Auction, Day: NexmarkRows.Time(b.DateTimeMs).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))
+            .Select(g => new object?[]
+            {
+                g.Key.Auction, g.Key.Day, (long)g.Count(),
+                (long)g.Count(b => b.Price < 10_000), (long)g.Count(b => b.Price is >= 10_000 and < 1_000_000), (long)g.Count(b => b.Price >= 1_000_000),
+                g.Min(b => b.Price), g.Max(b => b.Price), (double)g.Sum(b => b.Price) / g.Count(), g.Sum(b => b.Price),
+            });
+
+    /// <summary>Every bid on an auction of category 10 (whenever either arrives), with the auction's fields.</summary>
+    public static IEnumerable<object?[]> Q20(IEnumerable<NexmarkEvent> events)
+    {
+        var auctions = events.Where(e => e.Auction is { Category: 10 }).ToDictionary(e => e.Auction!.Id, e => e.Auction!);
+        return Bids(events).Where(b => auctions.ContainsKey(b.Auction)).Select(b =>
+        {
+            var a = auctions[b.Auction];
+            return new object?[]
+            {
+                b.Auction, b.Bidder, b.Price, b.Channel, b.Url, b.DateTimeMs, b.Extra,
+                a.ItemName, a.Description, a.InitialBid, a.Reserve, a.DateTimeMs, a.ExpiresMs, a.Seller, a.Category, a.Extra,
+            };
+        });
+    }
+
+    /// <summary>Bids of a hot channel (its fixed id) or whose url carries a channel_id parameter (its value).</summary>
+    public static IEnumerable<object?[]> Q21(IEnumerable<NexmarkEvent> events)
+    {
+        foreach (var b in Bids(events))
+        {
+            var id = HotChannelIds.GetValueOrDefault(b.Channel.ToLowerInvariant()) ?? ChannelIdParameter(b.Url);
+            if (id is not null)
+            {
+                yield return [b.Auction, b.Bidder, b.Price, b.Channel, id];
+            }
+        }
+    }
+
+    /// <summary>The value of the first <c>channel_id=</c> that starts the url or follows an '&amp;', up to the next '&amp;'; null when none.</summary>
+    private static string? ChannelIdParameter(string url)
+    {
+        const string Name = "channel_id=";
+        for (var at = url.IndexOf(Name, StringComparison.Ordinal); at >= 0; at = url.IndexOf(Name, at + 1, StringComparison.Ordinal))
+        {
+            if (at == 0 || url[at - 1] == '&')
+            {
+                var start = at + Name.Length;
+                var end = url.IndexOf('&', start);
+                return url[start..(end < 0 ? url.Length : end)];
+            }
+        }
+        return null;
+    }
 
     private static IEnumerable<NexmarkBid> Bids(IEnumerable<NexmarkEvent> events) => events.Where(e => e.Bid is not null).Select(e => e.Bid!.Value);
 

@@ -51,7 +51,7 @@ internal static class ChainRules
         }
         if (operators.OfType<StreamJoinOperator>().Any() && mode != OutputMode.Append)
         {
-            throw Invalid($"Join between two streaming DataFrames/Datasets is not supported in {mode} output mode, only in Append output mode");
+            throw Invalid(JoinNotInAppendMode(mode));
         }
         for (var i = 1; i < operators.Count; i++)
         {
@@ -139,4 +139,14 @@ internal static class ChainRules
     };
 
     private static QueryStartException Invalid(string problem) => QueryPlanner.Invalid("$.outputMode", problem);
+
+    /// <summary>
+    /// Spark's refusal of a stream-stream join in update or complete mode, with the fix: a join's rows are final once
+    /// emitted, so what follows it must be appended too (Nexmark q4's running average per category cannot follow one).
+    /// </summary>
+    internal static string JoinNotInAppendMode(OutputMode mode) =>
+        $"Join between two streaming DataFrames/Datasets is not supported in {mode} output mode, only in Append output mode; " +
+        "use append mode: an aggregation after the join then needs withWatermark on an event-time column and a window of it " +
+        "(or that column) among its keys, so each result is emitted once, when the watermark passes it (a result revised " +
+        "after it is emitted, such as a running average over all time, cannot follow a stream-stream join)";
 }

@@ -38,7 +38,7 @@ internal static class OutputModeRules
                 break;
             case Operators.Join.StreamJoinOperator when mode != OutputMode.Append:
                 throw QueryPlanner.Invalid("$.outputMode",
-                    $"Join between two streaming DataFrames/Datasets is not supported in {mode} output mode, only in Append output mode");
+                    ChainRules.JoinNotInAppendMode(mode));
         }
     }
 

@@ -50,6 +50,60 @@ public class NexmarkSourceTests
         Assert.All(bids, x => Assert.True(x.Bid!.Value.Auction <= NexmarkGenerator.LastBase0AuctionId(x.N) + 1000 + 10));
     }
 
+    /// <summary>The nexmark project's BidGenerator: half the bids from four hot channels, each with one url; the rest from channel-0..9999.</summary>
+    [Fact]
+    public void Bids_HaveTheSuitesChannelsAndUrls()
+    {
+        var bids = Enumerable.Range(0, 50_000).Select(n => NexmarkGenerator.At(Config, n).Bid).OfType<NexmarkBid>().ToList();
+        string[] hot = ["Google", "Facebook", "Baidu", "Apple"];
+        Assert.InRange(bids.Count(b => hot.Contains(b.Channel)) / (double)bids.Count, 0.48, 0.52);
+        Assert.All(bids.Where(b => hot.Contains(b.Channel)).GroupBy(b => b.Channel), g => Assert.Single(g.Select(b => b.Url).Distinct()));
+        Assert.Equal(4, bids.Where(b => hot.Contains(b.Channel)).Select(b => b.Url).Distinct().Count());
+        var url = new System.Text.RegularExpressions.Regex(@"^https://www\.nexmark\.com/[a-z_]{1,4}/[a-z_]{1,4}/[a-z_]{1,4}/item\.htm\?query=1(&channel_id=-?\d+)?$");
+        Assert.All(bids, b => Assert.Matches(url, b.Url));
+        Assert.All(bids.Where(b => hot.Contains(b.Channel)), b => Assert.DoesNotContain("channel_id", b.Url, StringComparison.Ordinal));
+        var others = bids.Where(b => !hot.Contains(b.Channel)).ToList();
+        Assert.All(others, b => Assert.InRange(int.Parse(b.Channel["channel-".Length..], System.Globalization.CultureInfo.InvariantCulture), 0, 9_999));
+        // A channel has one url; 9 in 10 carry channel_id, the channel's number with its 32 bits reversed, made positive.
+        Assert.All(others.GroupBy(b => b.Channel), g => Assert.Single(g.Select(b => b.Url).Distinct()));
+        var withId = others.DistinctBy(b => b.Channel).Count(b => b.Url.Contains("&channel_id=", StringComparison.Ordinal)) / (double)others.DistinctBy(b => b.Channel).Count();
+        Assert.InRange(withId, 0.85, 0.95);
+        Assert.All(others.Where(b => b.Url.Contains("&channel_id=", StringComparison.Ordinal)), b => Assert.EndsWith(
+            "&channel_id=" + NexmarkChannels.ChannelId(int.Parse(b.Channel["channel-".Length..], System.Globalization.CultureInfo.InvariantCulture)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            b.Url, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, int.MinValue)]
+    [InlineData(2, 1 << 30)]
+    [InlineData(3, -((1 << 30) | int.MinValue))]
+    [InlineData(9_999, 253_493_248)]
+    public void ChannelId_IsJavasAbsOfTheReversedBits(int channel, int expected) => Assert.Equal(expected, NexmarkChannels.ChannelId(channel));
+
+    [Fact]
+    public void ChannelsAndUrls_DependOnlyOnTheSeed()
+    {
+        string Urls(NexmarkConfig config) => string.Join('\n', Enumerable.Range(0, 5_000).Select(n => NexmarkGenerator.At(config, n).Bid).OfType<NexmarkBid>().Select(b => b.Channel + " " + b.Url));
+        var first = Urls(Config);
+        var other = Urls(Config with { Seed = 8 });
+        Assert.Equal(first, Urls(Config));
+        Assert.NotEqual(first, other);
+        // Back to the first seed after another: the same urls, not the other seed's.
+        Assert.Equal(first, Urls(Config with { }));
+    }
+
+    [Fact]
+    public void BidColumns_ChannelAndUrlComeLast_InTheBidAndEventStreams()
+    {
+        Assert.Equal(["auction", "bidder", "price", "dateTime", "extra", "channel", "url"], NexmarkSchemas.Bid.Columns.Select(c => c.Name));
+        Assert.Equal(["bid_auction", "bid_bidder", "bid_price", "bid_extra", "bid_channel", "bid_url"], NexmarkSchemas.Event.Columns.Skip(18).Select(c => c.Name));
+        var bid = NexmarkGenerator.At(Config, 10);
+        var row = NexmarkRows.Event(bid);
+        Assert.Equal(bid.Bid!.Value.Channel, row[22]);
+        Assert.Equal(bid.Bid!.Value.Url, row[23]);
+    }
+
     [Fact]
     public void EventTime_AdvancesWithTheEventNumberAtTheConfiguredRate()
     {

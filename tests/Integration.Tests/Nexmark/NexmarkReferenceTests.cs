@@ -105,6 +105,35 @@ public class NexmarkReferenceTests
         Assert.Contains("2 rows, the reference 3", message);
     }
 
+    [Fact]
+    public void Q17_CountsAndPriceStatsPerAuctionAndDay()
+    {
+        const long Day = 86_400_000;
+        var events = new[] { Bid(1, 1, 0, price: 9_999), Bid(1, 2, 5, price: 10_000), Bid(1, 3, 9, price: 1_000_000), Bid(1, 4, Day, price: 7), Bid(2, 5, 0, price: 3) };
+        Assert.Equal(
+            ["1|1970-01-01|3|1|1|1|9999|1000000|339999.666667|1019999", "1|1970-01-02|1|1|0|0|7|7|7|7", "2|1970-01-01|1|1|0|0|3|3|3|3"],
+            Sorted(NexmarkReference.Q17(events)));
+    }
+
+    [Fact]
+    public void Q20_JoinsEveryBid_WithItsCategory10Auction_WhicheverComesFirst()
+    {
+        var events = new[] { Bid(1, 5, 0, channel: "Apple", url: "u"), Auction(1, 1000, 10, 5), Auction(2, 1000, 11, 6), Bid(2, 6, 7), Bid(1, 7, 8), Bid(3, 8, 9) };
+        Assert.Equal(["1|5|10|Apple|u|0|x|i|d|1|2|5|1000000|1000|10|", "1|7|10|||8|x|i|d|1|2|5|1000000|1000|10|"], Sorted(NexmarkReference.Q20(events)));
+    }
+
+    [Fact]
+    public void Q21_KeepsHotChannelsAndUrlsWithAChannelId()
+    {
+        var events = new[]
+        {
+            Bid(1, 1, 0, channel: "Google", url: "https://a/item.htm?query=1"), Bid(2, 2, 0, channel: "channel-2", url: "https://a/item.htm?query=1&channel_id=1073741824"),
+            Bid(3, 3, 0, channel: "channel-3", url: "https://a/item.htm?query=1"), Bid(4, 4, 0, channel: "channel-4", url: "channel_id=9&x=1"),
+            Bid(5, 5, 0, channel: "channel-5", url: "https://a/?xchannel_id=5"),
+        };
+        Assert.Equal(["1|1|10|Google|1", "2|2|10|channel-2|1073741824", "4|4|10|channel-4|9"], Sorted(NexmarkReference.Q21(events)));
+    }
+
     private static List<string> Sorted(IEnumerable<object?[]> rows) => rows.Select(RowDigest.Canonical).Order(StringComparer.Ordinal).ToList();
 
     private NexmarkEvent Person(long id, string state, long time) =>
@@ -113,6 +142,6 @@ public class NexmarkReferenceTests
     private NexmarkEvent Auction(long id, long seller, long category, long time, long expires = 1_000_000) =>
         new(_n++, NexmarkKind.Auction, null, new NexmarkAuction(id, "i", "d", 1, 2, time, expires, seller, category, ""), null);
 
-    private NexmarkEvent Bid(long auction, long bidder, long time, long price = 10) =>
-        new(_n++, NexmarkKind.Bid, null, null, new NexmarkBid(auction, bidder, price, time, "x"));
+    private NexmarkEvent Bid(long auction, long bidder, long time, long price = 10, string channel = "", string url = "") =>
+        new(_n++, NexmarkKind.Bid, null, null, new NexmarkBid(auction, bidder, price, time, "x", channel, url));
 }

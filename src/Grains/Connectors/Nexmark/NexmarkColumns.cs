@@ -12,10 +12,10 @@ internal sealed class NexmarkColumns
     // Where each kind's fields go in the event stream, in the order of its own stream's columns (-1: dateTime, shared).
     private static readonly int[] PersonInEvent = [2, 3, 4, 5, 6, 7, -1, 8];
     private static readonly int[] AuctionInEvent = [9, 10, 11, 12, 13, -1, 14, 15, 16, 17];
-    private static readonly int[] BidInEvent = [18, 19, 20, -1, 21];
+    private static readonly int[] BidInEvent = [18, 19, 20, -1, 21, 22, 23];
     private static readonly int[] PersonOwn = [0, 1, 2, 3, 4, 5, 6, 7];
     private static readonly int[] AuctionOwn = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-    private static readonly int[] BidOwn = [0, 1, 2, 3, 4];
+    private static readonly int[] BidOwn = [0, 1, 2, 3, 4, 5, 6];
 
     private ColumnVector?[] _vectors = [];
     private int _rows;
@@ -104,6 +104,8 @@ internal sealed class NexmarkColumns
         Long(at[2], b.Price);
         Time(at[3], b.DateTimeMs);
         String(at[4], b.Extra);
+        String(at[5], b.Channel);
+        String(at[6], b.Url);
     }
 
     /// <summary>Pads every read column the row left unfilled with NULL.</summary>

@@ -90,8 +90,11 @@ public static class NexmarkGenerator
             ? (LastBase0PersonId(n) / HotBatch * HotBatch) + 1
             : NextBase0PersonId(n, ref random);
         var price = Price(ref random);
+        var extra = NexmarkStrings.Extra(ref random, 32, NexmarkConfig.AvgBidByteSize);
+        // Drawn after extra (the suite draws them before it) so every field the older suite has keeps its value.
+        var (channel, url) = NexmarkChannels.For(config.Seed).Next(ref random);
         return new NexmarkBid(auction + NexmarkConfig.FirstAuctionId, bidder + NexmarkConfig.FirstPersonId, price, config.TimestampMs(n),
-            NexmarkStrings.Extra(ref random, 32, NexmarkConfig.AvgBidByteSize));
+            extra, channel, url);
     }
 
     /// <summary>The last person id created at or before event <paramref name="n"/> (0-based).</summary>

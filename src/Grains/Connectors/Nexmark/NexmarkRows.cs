@@ -9,7 +9,7 @@ public static class NexmarkRows
     public static object?[] Auction(NexmarkAuction a) =>
         [a.Id, a.ItemName, a.Description, a.InitialBid, a.Reserve, Time(a.DateTimeMs), Time(a.ExpiresMs), a.Seller, a.Category, a.Extra];
 
-    public static object?[] Bid(NexmarkBid b) => [b.Auction, b.Bidder, b.Price, Time(b.DateTimeMs), b.Extra];
+    public static object?[] Bid(NexmarkBid b) => [b.Auction, b.Bidder, b.Price, Time(b.DateTimeMs), b.Extra, b.Channel, b.Url];
 
     /// <summary>The flattened union row: event_type, dateTime, then the person, auction and bid fields (nulls for the other kinds).</summary>
     public static object?[] Event(NexmarkEvent e)

@@ -6,7 +6,8 @@ namespace Sluice.Connectors.Nexmark;
 /// The columns of the nexmark source's streams, named as in the Nexmark suites' DDL (<c>person</c>, <c>auction</c>,
 /// <c>bid</c> views). The <c>event</c> stream is their union, flattened (Sluice has no row-typed columns): <c>event_type</c>
 /// (0 person, 1 auction, 2 bid), <c>dateTime</c>, then each kind's other fields prefixed with its name, null for the
-/// other kinds.
+/// other kinds. The bid's <c>channel</c> and <c>url</c> (the newer suite's fields) come last in <c>bid</c> and in
+/// <c>event</c>, so every older column keeps its place.
 /// </summary>
 public static class NexmarkSchemas
 {
@@ -29,6 +30,7 @@ public static class NexmarkSchemas
     [
         new Column("auction", DataType.Long), new Column("bidder", DataType.Long), new Column("price", DataType.Long),
         new Column("dateTime", DataType.Timestamp), new Column("extra", DataType.String),
+        new Column("channel", DataType.String), new Column("url", DataType.String),
     ]);
 
     public static readonly StreamSchema Event = new(

@@ -10,14 +10,17 @@ internal static class NexmarkStrings
     /// being made a letter at a time, so a bid costs the engine its bytes, not the generator a hundred random draws.</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string[]> Pool = new();
 
-    /// <summary>A random string of 3 to <paramref name="maxLength"/> - 1 letters with occasional spaces, trimmed.</summary>
-    public static string Next(ref NexmarkRandom random, int maxLength)
+    /// <summary>
+    /// A random string of 3 to <paramref name="maxLength"/> - 1 letters with an occasional <paramref name="special"/>
+    /// (1 in 13), trimmed of spaces (the suites' <c>nextString</c>; the bid's url parts use '_').
+    /// </summary>
+    public static string Next(ref NexmarkRandom random, int maxLength, char special = ' ')
     {
         var length = MinLength + random.NextInt(maxLength - MinLength);
         Span<char> chars = stackalloc char[length];
         for (var i = 0; i < length; i++)
         {
-            chars[i] = random.NextInt(13) == 0 ? ' ' : (char)('a' + random.NextInt(26));
+            chars[i] = random.NextInt(13) == 0 ? special : (char)('a' + random.NextInt(26));
         }
         return new string(chars.Trim(' '));
     }

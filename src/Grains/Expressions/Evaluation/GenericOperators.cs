@@ -43,6 +43,9 @@ internal static class GenericOperators
     public static Delegate Field(DataType fieldType, Func<object?[], StructValue?> target, int index) =>
         Representation.Dispatch(fieldType, new FieldBuilder(target, index));
 
+    /// <summary>A boxed evaluator (an array's element, say) in <paramref name="type"/>'s representation.</summary>
+    public static Delegate Unboxed(DataType type, Func<object?[], object?> boxed) => Representation.Dispatch(type, new UnboxBuilder(boxed));
+
     private static Func<object?[], T>[] Typed<T>(Delegate[] items) => Array.ConvertAll(items, static d => (Func<object?[], T>)d);
 
     private readonly struct FieldBuilder(Func<object?[], StructValue?> target, int index) : IRepresentationBuilder
@@ -52,6 +55,15 @@ internal static class GenericOperators
             var structValue = target;
             var i = index;
             return new Func<object?[], T>(row => structValue(row) is { } s ? (T)s.Values[i]! : default!);
+        }
+    }
+
+    private readonly struct UnboxBuilder(Func<object?[], object?> boxed) : IRepresentationBuilder
+    {
+        public Delegate Build<T>()
+        {
+            var value = boxed;
+            return new Func<object?[], T>(row => value(row) is { } v ? (T)v : default!);
         }
     }
 

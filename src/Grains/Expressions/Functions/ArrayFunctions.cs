@@ -8,7 +8,7 @@ namespace Sluice.Expressions.Functions;
 /// <summary>
 /// The array functions that make <c>collect_list</c>/<c>collect_set</c> results usable in a select:
 /// <c>size</c> (-1 for NULL, Spark's default <c>spark.sql.legacy.sizeOfNull</c>), <c>array_contains</c> and
-/// <c>sort_array</c> (NULLs first ascending, last descending, as Spark).
+/// <c>sort_array</c> (NULLs first ascending, last descending, as Spark), and <c>element_at</c> for <c>split</c>'s arrays.
 /// </summary>
 internal static class ArrayFunctions
 {
@@ -18,7 +18,36 @@ internal static class ArrayFunctions
         yield return new("cardinality", 1, 1, Size);
         yield return new("array_contains", 2, 2, ArrayContains);
         yield return new("sort_array", 1, 2, SortArray);
+        yield return new("element_at", 2, 2, ElementAt);
     }
+
+    /// <summary>
+    /// Spark's <c>element_at(array, index)</c> with ANSI off: 1-based, negative counts from the end, NULL past either
+    /// end or when an argument is NULL; index 0 is an error (Spark's INVALID_INDEX_OF_ZERO), at the start when it is a constant.
+    /// </summary>
+    private static BoundExpression ElementAt(FunctionArguments a)
+    {
+        var array = Array(a, 0);
+        var index = a.As(1, DataType.Int);
+        if (index.IsConstant && index.ConstantValue is 0)
+        {
+            throw IndexOfZero(a);
+        }
+        var position = index.As<int?>();
+        var element = a[0].Type.Element ?? DataType.Null;
+        return a.Result(element, GenericOperators.Unboxed(element, row =>
+        {
+            if (array(row) is not { } items || position(row) is not int i)
+            {
+                return null;
+            }
+            var at = i > 0 ? i - 1L : i < 0 ? items.Length + (long)i : throw IndexOfZero(a);
+            return at >= 0 && at < items.Length ? items[at] : null;
+        }));
+    }
+
+    private static ExpressionException IndexOfZero(FunctionArguments a) =>
+        a.Error("the index 0 of element_at() is invalid: SQL array indices start at 1", "use 1 for the first element, -1 for the last");
 
     private static BoundExpression Size(FunctionArguments a)
     {

@@ -65,7 +65,8 @@ internal static class FunctionRegistry
             .Concat(MathFunctions.Definitions())
             .Concat(ConditionalFunctions.Definitions())
             .Concat(DateTimeFunctions.Definitions())
-            .Concat(ArrayFunctions.Definitions()))
+            .Concat(ArrayFunctions.Definitions())
+            .Concat(RegexFunctions.Definitions()))
         {
             functions.Add(definition.Name, definition);
         }

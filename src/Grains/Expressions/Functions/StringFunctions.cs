@@ -33,7 +33,38 @@ internal static class StringFunctions
         yield return new("concat", 0, int.MaxValue, a => a.Result(DataType.String, ConcatEvaluator(a.AllAs(DataType.String))));
         yield return new("concat_ws", 1, int.MaxValue, ConcatWs);
         yield return new("replace", 2, 3, Replace);
+        yield return new("split_part", 3, 3, SplitPart);
     }
+
+    /// <summary>
+    /// Spark's <c>split_part(str, delimiter, partNum)</c>: <paramref name="a"/>'s string split at every occurrence of
+    /// the delimiter (a plain string, not a pattern; an empty one does not split), part <c>partNum</c> counted from 1,
+    /// negative from the end; <c>''</c> past either end; NULL when an argument is NULL; part 0 is an error.
+    /// </summary>
+    private static BoundExpression SplitPart(FunctionArguments a)
+    {
+        var text = a.As(0, DataType.String).As<string?>();
+        var delimiter = a.As(1, DataType.String).As<string?>();
+        var part = a.As(2, DataType.Int);
+        if (part.IsConstant && part.ConstantValue is 0)
+        {
+            throw PartZero(a);
+        }
+        var number = part.As<int?>();
+        return a.Result(DataType.String, new Func<object?[], string?>(row =>
+        {
+            if (text(row) is not { } s || delimiter(row) is not { } d || number(row) is not int n)
+            {
+                return null;
+            }
+            var parts = d.Length == 0 ? [s] : s.Split(d, StringSplitOptions.None);
+            var at = n > 0 ? n - 1L : n < 0 ? parts.Length + (long)n : throw PartZero(a);
+            return at >= 0 && at < parts.Length ? parts[at] : "";
+        }));
+    }
+
+    private static ExpressionException PartZero(FunctionArguments a) =>
+        a.Error("the part number 0 of split_part() is invalid: parts are counted from 1", "use 1 for the first part, -1 for the last");
 
     /// <summary><c>a || b</c>: concat of the operands as strings.</summary>
     public static BoundExpression Concat(Binder binder, IReadOnlyList<Expr> syntax, BoundExpression[] values)
