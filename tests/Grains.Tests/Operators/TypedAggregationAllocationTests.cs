@@ -53,8 +53,9 @@ public sealed class TypedAggregationAllocationTests : IDisposable
             Assert.Equal(rows[i], columns[i]);
         }
         Assert.Equal(asRows.State(), asColumns.State());
-        // A row of a window, a user and a count is a 48-byte array; the columns hold the same references without it.
-        Assert.True((rowBytes - columnBytes) / Users >= 40, $"{rowBytes / Users} bytes per group with rows, {columnBytes / Users} with columns");
+        // A row of a window, a user and a count is a 48-byte array and a reference in the output list; the columns hold
+        // the three references (24 bytes) without the array.
+        Assert.True((rowBytes - columnBytes) / Users >= 30, $"{rowBytes / Users} bytes per group with rows, {columnBytes / Users} with columns");
     }
 
     [Fact]
@@ -69,9 +70,11 @@ public sealed class TypedAggregationAllocationTests : IDisposable
         stores.DropCaches();
         var (second, _) = Finish(plan, stores, 2, "loaded-user-", 30);
 
-        Assert.Equal(first.Select(r => r[1]), second.Select(r => r[1]));
+        // Each window's groups come out in their own order: match the users by value.
+        var earlier = first.ToDictionary(r => (string)r[1]!);
+        Assert.Equal(earlier.Keys.Order(), second.Select(r => (string)r[1]!).Order());
         // The table is lossy (one string per slot, shared by every test running in the process): nearly all, not all.
-        var same = first.Zip(second).Count(p => ReferenceEquals(p.First[1], p.Second[1]));
+        var same = second.Count(r => ReferenceEquals(earlier[(string)r[1]!][1], r[1]));
         Assert.True(same >= Users * 9 / 10, $"{same} of {Users} loaded user ids were the strings the last load made");
     }
 

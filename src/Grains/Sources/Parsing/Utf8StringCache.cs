@@ -82,7 +82,7 @@ internal sealed class Utf8StringCache
     }
 
     /// <summary>FNV-1a over 8 bytes at a time, mixed at the end; short ids differ in their last bytes.</summary>
-    internal static ulong Hash(ReadOnlySpan<byte> utf8)
+    private static ulong Hash(ReadOnlySpan<byte> utf8)
     {
         var h = 14695981039346656037UL;
         var i = 0;

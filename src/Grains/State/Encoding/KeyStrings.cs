@@ -48,5 +48,6 @@ internal sealed class KeyStrings
         return value;
     }
 
-    private static int Slot(ReadOnlySpan<byte> utf8) => (int)(Utf8StringCache.Hash(utf8) & (Slots - 1));
+    // xxHash64: ids that differ only in digits inside an 8-byte block (user-1234) spread over every slot.
+    private static int Slot(ReadOnlySpan<byte> utf8) => (int)(StableHash64.XxHash64(utf8) & (Slots - 1));
 }
