@@ -14,11 +14,11 @@ namespace Sluice.State.Encoding;
 /// Direct-mapped and lossy, as <see cref="Utf8StringCache"/>: a slot holds the last string hashed to it, and threads race
 /// on slots without locks (a reference is written and read whole, and a string is checked against the bytes before it
 /// is used), so a race only costs a miss. Bounded: <see cref="Slots"/> strings of at most <see cref="MaxBytes"/> bytes
-/// (1 MB of slots, at most about 13 MB of strings).
+/// (2 MB of slots, at most about 26 MB of strings; W1's 100,000 user ids take about 4 MB, and 17% of them miss).
 /// </remarks>
 internal sealed class KeyStrings
 {
-    private const int Slots = 1 << 17;
+    private const int Slots = 1 << 18;
     private const int MaxBytes = 48;
 
     private readonly string?[] _cache = new string?[Slots];
