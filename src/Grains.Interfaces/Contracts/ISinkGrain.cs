@@ -21,6 +21,13 @@ public interface ISinkGrain : IGrainWithStringKey
     Task StageAsync(long batchId, string writerId, Immutable<RowBatch> rows);
 
     /// <summary>
+    /// As <see cref="StageAsync"/>, with the rows as columns (a typed aggregation's update-mode output): a sink that
+    /// needs rows makes them from the columns, the same values in the same order.
+    /// </summary>
+    [ResponseTimeout(BatchCalls.ResponseTimeout)]
+    Task StageColumnsAsync(long batchId, string writerId, Immutable<ColumnRows> rows);
+
+    /// <summary>
     /// Rows staged for <paramref name="batchId"/> so far, or <see cref="AlreadyCommitted"/>: before committing, the
     /// coordinator checks them against what the writers reported staging, so output lost with a silo fails the batch
     /// (which re-runs) instead of being committed short.

@@ -47,6 +47,12 @@ internal interface IStatefulBatch
     /// <summary>Emits the batch's output per the output mode, evicts state behind the watermark, fires timers.</summary>
     List<object?[]> Finish(long watermarkMs, long batchTimestampMs);
 
+    /// <summary>
+    /// <see cref="Finish"/> with its output as columns of <paramref name="schema"/>, where the batch can make them without
+    /// a row per output row (a typed aggregation in update mode); otherwise null, having done nothing.
+    /// </summary>
+    ColumnRows? FinishColumns(long watermarkMs, long batchTimestampMs, StreamSchema schema) => null;
+
     /// <summary>The earliest pending processing-time timer after <see cref="Finish"/>, if any.</summary>
     long? NextProcessingTimerMs { get; }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Sluice.Contracts;
+using Sluice.Data;
 using Sluice.Spec;
 using Sluice.State;
 using Sluice.State.Encoding;
@@ -94,11 +95,35 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         _hot.MergePartials(reader, _ordinals.AsSpan(0, count));
     }
 
-    public List<object?[]> Finish(long watermarkMs, long batchTimestampMs)
+    public List<object?[]> Finish(long watermarkMs, long batchTimestampMs) => Run(watermarkMs, columns: null);
+
+    /// <summary>
+    /// In update mode, <see cref="Finish"/> with its output (the changed groups) as columns filled straight from the
+    /// slots: no row per group. Null in the other modes, having done nothing (the caller finishes with rows).
+    /// </summary>
+    public ColumnRows? FinishColumns(long watermarkMs, long batchTimestampMs, StreamSchema schema)
+    {
+        if (_op.Mode != OutputMode.Update)
+        {
+            return null;
+        }
+        var count = _hot.Changed.Length;
+        var columns = new object?[schema.Count][];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            columns[c] = count == 0 ? [] : new object?[count];
+        }
+        Run(watermarkMs, columns);
+        return new ColumnRows(schema, columns, count);
+    }
+
+    /// <summary>The batch's work; update mode's rows go to <paramref name="columns"/> when given (row i: the i-th changed group).</summary>
+    private List<object?[]> Run(long watermarkMs, object?[][]? columns)
     {
         var update = _op.Mode == OutputMode.Update;
         var changed = _hot.Changed;
-        var output = new List<object?[]>(update ? changed.Length : 0);
+        var output = new List<object?[]>(update && columns is null ? changed.Length : 0);
+        var row = 0;
         foreach (var slot in changed)
         {
             if (!_hot.IsHeld(slot))
@@ -121,7 +146,11 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
             {
                 Settle(slot, key, value);
             }
-            if (update)
+            if (columns is not null)
+            {
+                SetRow(slot, columns, row++);
+            }
+            else if (update)
             {
                 output.Add(Row(slot));
             }
@@ -205,7 +234,10 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         }
     }
 
-    /// <summary>Sets the slot's key values after its window from their bytes: one value without an array (<see cref="OneRest"/>).</summary>
+    /// <summary>
+    /// Sets the slot's key values after its window from their bytes: one value without an array (<see cref="OneRest"/>),
+    /// a string as the one an earlier load in the silo made (<see cref="KeyStrings"/>).
+    /// </summary>
     private void DecodeRest(int slot, ReadOnlySpan<byte> rest)
     {
         var reader = new RowReader(rest);
@@ -214,7 +246,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
             _hot.KeyValues(slot) = [];
             return;
         }
-        var first = reader.ReadValue(depth: 0);
+        var first = reader.ReadValue(KeyStrings.Shared);
         if (reader.End)
         {
             (_hot.KeyRest(slot), _hot.KeyValues(slot)) = (first, OneRest);
@@ -224,7 +256,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         _rest.Add(first);
         while (!reader.End)
         {
-            _rest.Add(reader.ReadValue(depth: 0));
+            _rest.Add(reader.ReadValue(KeyStrings.Shared));
         }
         _hot.KeyValues(slot) = [.. _rest];
     }
@@ -336,6 +368,29 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         }
         _hot.EvaluateInto(slot, row, keys);
         return row;
+    }
+
+    /// <summary>Row <paramref name="row"/> of <paramref name="columns"/>: the slot's key values, then its results (as <see cref="Row"/>).</summary>
+    private void SetRow(int slot, object?[][] columns, int row)
+    {
+        var keyValues = _hot.KeyValues(slot)!;
+        var column = 0;
+        if (_split)
+        {
+            columns[column++][row] = _hot.KeyLead(slot);
+        }
+        if (ReferenceEquals(keyValues, OneRest))
+        {
+            columns[column++][row] = _hot.KeyRest(slot);
+        }
+        else
+        {
+            foreach (var value in keyValues)
+            {
+                columns[column++][row] = value;
+            }
+        }
+        _hot.EvaluateInto(slot, columns, column, row);
     }
 
     /// <summary>The window of the key the batch last decoded: its encoded bytes (every key of it starts with them), value and closing facts.</summary>

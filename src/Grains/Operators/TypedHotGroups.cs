@@ -196,6 +196,15 @@ internal sealed class TypedHotGroups : IDisposable
         }
     }
 
+    /// <summary>Writes the slot's results into row <paramref name="row"/> of <paramref name="columns"/>, from column <paramref name="start"/>.</summary>
+    public void EvaluateInto(int slot, object?[][] columns, int start, int row)
+    {
+        for (var a = 0; a < _state.Length; a++)
+        {
+            columns[start + a][row] = _state[a].Evaluate(slot);
+        }
+    }
+
     public byte[] KeyOf(int slot) => _index.KeyOf(slot);
 
     public bool IsHeld(int slot) => _held[slot];

@@ -31,6 +31,13 @@ internal abstract class SinkWriterGrain : Grain
         return Task.CompletedTask;
     }
 
+    /// <summary>Stages the columns as they are: rows are made from them only by a sink that reads rows (at its commit).</summary>
+    public Task StageColumnsAsync(long batchId, string writerId, Immutable<ColumnRows> rows)
+    {
+        _staged.Stage(batchId, writerId, rows.Value);
+        return Task.CompletedTask;
+    }
+
     public Task<long> StagedRowsAsync(long batchId) => Task.FromResult(_staged.RowsStaged(batchId));
 
     public Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema) =>

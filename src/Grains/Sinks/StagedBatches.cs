@@ -23,7 +23,13 @@ internal sealed class StagedBatches(int encodeFrom = StagedBatches.DefaultEncode
 
     public long LastCommittedBatchId { get; private set; } = -1;
 
-    public void Stage(long batchId, string writerId, RowBatch rows)
+    public void Stage(long batchId, string writerId, RowBatch rows) =>
+        Stage(batchId, writerId, rows.Count >= encodeFrom ? EncodedRows.TryEncode(rows.Rows) ?? (IReadOnlyList<object?[]>)rows.Rows : rows.Rows);
+
+    /// <summary>Stages rows held as columns as they are (no object per row; <see cref="ToList"/> makes them).</summary>
+    public void Stage(long batchId, string writerId, ColumnRows rows) => Stage(batchId, writerId, (IReadOnlyList<object?[]>)rows);
+
+    private void Stage(long batchId, string writerId, IReadOnlyList<object?[]> rows)
     {
         if (batchId <= LastCommittedBatchId)
         {
@@ -33,7 +39,7 @@ internal sealed class StagedBatches(int encodeFrom = StagedBatches.DefaultEncode
         {
             _staged[batchId] = writers = [];
         }
-        writers[writerId] = rows.Count >= encodeFrom ? EncodedRows.TryEncode(rows.Rows) ?? (IReadOnlyList<object?[]>)rows.Rows : rows.Rows;
+        writers[writerId] = rows;
     }
 
     /// <summary>Rows staged for the batch, or -1 when it was committed before.</summary>
@@ -83,5 +89,11 @@ internal sealed class StagedBatches(int encodeFrom = StagedBatches.DefaultEncode
 
     /// <summary>A writer's rows as a list of objects (decoded when they were held encoded).</summary>
     internal static List<object?[]> ToList(IReadOnlyList<object?[]> rows) =>
-        rows as List<object?[]> ?? (rows is EncodedRows encoded ? encoded.ToList() : [.. rows]);
+        rows switch
+        {
+            List<object?[]> list => list,
+            EncodedRows encoded => encoded.ToList(),
+            ColumnRows columns => columns.ToList(),
+            _ => [.. rows],
+        };
 }

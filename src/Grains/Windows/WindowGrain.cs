@@ -80,11 +80,30 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
                 $"Key group {this.GetPrimaryKeyString()} received records from {_applies} of the {r.ExpectedApplies} agents that sent to it in batch {r.BatchId}: " +
                 "the others were lost with a silo. The batch is not committed; it re-runs from the checkpoint.");
         }
-        var rows = DiscardOnError(r, static (batch, r) => batch.Finish(r.WatermarkMs, r.BatchTimestampMs));
         var id = WindowGrainId.Parse(this.GetPrimaryKeyString());
         var stage = _plan!.StageOf(id.Operator);
-        _nextTimerMs = _batch!.NextProcessingTimerMs;
         var outputs = stage.Outputs;
+        // Output that goes straight to the sink may go as columns (no row per group until a sink reads rows).
+        if (outputs is [{ Next: < 0, Suffix.Count: 0 }]
+            && DiscardOnError((r, _plan.OutputSchema), static (batch, a) => batch.FinishColumns(a.r.WatermarkMs, a.r.BatchTimestampMs, a.OutputSchema)) is { } columns)
+        {
+            _nextTimerMs = _batch!.NextProcessingTimerMs;
+            if (columns.Count > 0)
+            {
+                var sink = connectors.SinkGrain(GrainFactory, r.Spec.Sink, r.Spec.Name, id.QueryId);
+                await sink.StageColumnsAsync(r.BatchId, this.GetPrimaryKeyString(), new Immutable<ColumnRows>(columns));
+            }
+            return new WindowFinishResult
+            {
+                RowsOutput = columns.Count,
+                NextProcessingTimerMs = _nextTimerMs,
+                KeyGroupsSent = [],
+                KeyGroupsSentPerOutput = [[]],
+                DroppedPerOutput = [0],
+            };
+        }
+        var rows = DiscardOnError(r, static (batch, r) => batch.Finish(r.WatermarkMs, r.BatchTimestampMs));
+        _nextTimerMs = _batch!.NextProcessingTimerMs;
         var sent = new int[outputs.Count][];
         var dropped = new int[outputs.Count];
         long staged = 0;

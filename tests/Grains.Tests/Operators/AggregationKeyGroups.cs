@@ -67,11 +67,30 @@ internal sealed class AggregationKeyGroups : IDisposable
 
     /// <summary>Every key group's output rows, in key group order and each group's order, each value through <paramref name="value"/> if given.</summary>
     public List<string> Finish(long watermarkMs, Func<object?, object?>? value = null) =>
-        [.. _batches.SelectMany((batch, g) => batch.Finish(watermarkMs, 0).Select(row =>
+        [.. _batches.SelectMany((batch, g) => Output(batch, watermarkMs).Select(row =>
             $"{g}: {ColumnarAggregationHarness.Describe(value is null ? row : [.. row.Select(value)])}"))];
 
     /// <summary>Every key group's output rows as the batches return them, in key group order.</summary>
-    public List<object?[]> FinishRows(long watermarkMs) => [.. _batches.SelectMany(batch => batch.Finish(watermarkMs, 0))];
+    public List<object?[]> FinishRows(long watermarkMs) => [.. _batches.SelectMany(batch => Output(batch, watermarkMs))];
+
+    /// <summary>
+    /// Whether <see cref="Finish"/> asks the batches for their output as columns (<see cref="IStatefulBatch.FinishColumns"/>,
+    /// as a window grain whose output goes straight to the sink does), read back as rows.
+    /// </summary>
+    public bool AsColumns { get; set; }
+
+    /// <summary>Batches that gave their output as columns, over every batch so far.</summary>
+    public int ColumnOutputs { get; private set; }
+
+    private IReadOnlyList<object?[]> Output(IStatefulBatch batch, long watermarkMs)
+    {
+        if (AsColumns && batch.FinishColumns(watermarkMs, 0, _op.OutputSchema) is { } columns)
+        {
+            ColumnOutputs++;
+            return columns;
+        }
+        return batch.Finish(watermarkMs, 0);
+    }
 
     /// <summary>Every key group's working state, key and value bytes.</summary>
     public List<string> State() =>

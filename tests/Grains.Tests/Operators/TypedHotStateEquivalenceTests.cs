@@ -34,6 +34,7 @@ public sealed class TypedHotStateEquivalenceTests : IDisposable
     {
         var random = new Random(seed);
         var readBack = 0;
+        var columnOutputs = 0;
         for (var query = 0; query < 16; query++)
         {
             var schema = ColumnarAggregationEquivalenceTests.RandomSchema(random);
@@ -46,6 +47,8 @@ public sealed class TypedHotStateEquivalenceTests : IDisposable
             var bound = random.Next(2) == 0 ? random.Next(6) : long.MaxValue;
             using var a = new AggregationKeyGroups(typed, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-typed"));
             using var b = new AggregationKeyGroups(boxed, keyGroups, bound, Path.Combine(_root, $"{seed}-{query}-boxed"));
+            // Update mode's output as columns, half the time, read back as rows against the object path's rows.
+            a.AsColumns = random.Next(2) == 0;
             var shape = new ColumnarAggregationEquivalenceTests.BatchShape(random);
             var watermarkMs = shape.BaseMs - shape.SpreadMs - 1_000;
             for (var batch = 0; batch < 6; batch++)
@@ -88,12 +91,14 @@ public sealed class TypedHotStateEquivalenceTests : IDisposable
                     }
                 }
                 readBack += a.Gets;
+                columnOutputs += a.ColumnOutputs;
                 await a.CommitAsync(batch);
                 await b.CommitAsync(batch);
                 watermarkMs += random.Next(3) * (shape.SpreadMs / 2);
             }
         }
         Assert.True(readBack > 0, "no batch read a group back from the store");
+        Assert.True(columnOutputs > 0, "no batch gave its output as columns");
     }
 
     [Fact]

@@ -38,6 +38,13 @@ internal sealed partial class FileSinkGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>The file writer encodes rows: the columns become rows here, the same values in the same order.</summary>
+    public Task StageColumnsAsync(long batchId, string writerId, Immutable<ColumnRows> rows)
+    {
+        _writer!.Stage(batchId, writerId, new RowBatch(rows.Value.Schema, rows.Value.ToList()));
+        return Task.CompletedTask;
+    }
+
     public Task<long> StagedRowsAsync(long batchId) => Task.FromResult(_writer!.RowsStaged(batchId));
 
     public async Task<long> CommitAsync(long batchId, OutputMode mode, StreamSchema schema)

@@ -10,16 +10,17 @@ namespace Sluice.Connectors.Memory;
 /// mode keeps the latest result table. A batch commits once: a replay after a restart adds nothing.
 /// Committed rows are kept as the writers staged them (one list per writer per batch, in commit and writer order) and
 /// joined into one list only when read: appending each batch to one growing list copied every row reference again
-/// at each doubling, and the base writer's joining of a batch's writers copied them once more.
+/// at each doubling, and the base writer's joining of a batch's writers copied them once more. A writer's rows staged
+/// as columns (<see cref="ColumnRows"/>: a typed aggregation's update output) stay columns, and become rows only when read.
 /// </summary>
 [KeepAlive]
 [GrainType("sluice.sink.memory")]
 internal sealed class MemorySinkGrain : SinkWriterGrain, IMemorySinkGrain
 {
-    private List<List<object?[]>> _parts = [];
+    private List<IReadOnlyList<object?[]>> _parts = [];
     private StreamSchema _schema = StreamSchema.Empty;
 
-    protected override Task<long> WriteWritersAsync(long batchId, OutputMode mode, StreamSchema schema, List<List<object?[]>> writers)
+    protected override Task<long> WriteStagedAsync(long batchId, OutputMode mode, StreamSchema schema, List<IReadOnlyList<object?[]>> writers)
     {
         SinkWriteFault(batchId);
         _schema = schema;
@@ -32,7 +33,8 @@ internal sealed class MemorySinkGrain : SinkWriterGrain, IMemorySinkGrain
         {
             if (writer.Count > 0)
             {
-                _parts.Add(writer);
+                // Encoded rows (a close's bulk output) are decoded once here, as before; columns are kept as they are.
+                _parts.Add(writer is ColumnRows ? writer : StagedBatches.ToList(writer));
                 rows += writer.Count;
             }
         }
@@ -40,7 +42,7 @@ internal sealed class MemorySinkGrain : SinkWriterGrain, IMemorySinkGrain
     }
 
     protected override Task<long> WriteAsync(long batchId, OutputMode mode, StreamSchema schema, List<object?[]> rows) =>
-        WriteWritersAsync(batchId, mode, schema, [rows]);
+        WriteStagedAsync(batchId, mode, schema, [rows]);
 
     public Task<MemorySinkContents> ReadAsync()
     {

@@ -74,9 +74,25 @@ internal ref struct RowReader(ReadOnlySpan<byte> data)
         }
     }
 
-    private string ReadString(int at)
+    /// <summary>
+    /// As <see cref="ReadValue(int)"/> of a top-level value, a string taken from <paramref name="strings"/> when it holds
+    /// the same bytes (and added to it when new).
+    /// </summary>
+    public object? ReadValue(KeyStrings strings)
     {
+        if ((ValueTag)_data[_position] != ValueTag.String)
+        {
+            return ReadValue(depth: 0);
+        }
+        var at = _position++;
         var bytes = Take(ReadLength(at, "string"));
+        return strings.Find(bytes) ?? strings.Add(bytes, Decode(at, bytes));
+    }
+
+    private string ReadString(int at) => Decode(at, Take(ReadLength(at, "string")));
+
+    private readonly string Decode(int at, ReadOnlySpan<byte> bytes)
+    {
         try
         {
             return StrictUtf8.GetString(bytes);
