@@ -28,6 +28,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     private readonly FlushOptions _flush = new FlushOptions().SetWaitForFlush(false);
     private readonly long _batchBytes;
     private readonly WriteBehindChanges _behind = new();
+    private readonly Func<byte[], bool> _inDatabase;
     private readonly HashSet<Iterator> _iterators = new(ReferenceEqualityComparer.Instance);
     private bool _closed;
     private long _flushes;
@@ -44,6 +45,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         _folder = folder;
         _onClose = onClose;
         _batchBytes = BatchBytes(memory);
+        _inDatabase = InDatabase;
     }
 
     public static async Task<RocksDbStateStore> OpenAsync(StateCheckpointFiles files, StateStoreOptions options, RocksDbSharedMemory memory,
@@ -86,6 +88,13 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         _gets++;
         // Reads the length without copying the value out.
         return (int)_db.Get(key, [], 0, 0, null, _read);
+    }
+
+    /// <summary>Whether the database itself (not the held changes) holds the key.</summary>
+    private bool InDatabase(byte[] key)
+    {
+        _gets++;
+        return _db.Get(key, [], 0, 0, null, _read) >= 0;
     }
 
     protected override IEnumerable<KeyValuePair<byte[], byte[]>> IterateCommitted(byte[] prefix)
@@ -170,7 +179,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     {
         if (_memory.WriteBehindBudgetBytes > 0)
         {
-            if (_memory.AddWriteBehind(_behind.Add(entries)) > _memory.WriteBehindBudgetBytes)
+            if (_memory.AddWriteBehind(_behind.Add(entries, _inDatabase)) > _memory.WriteBehindBudgetBytes)
             {
                 WriteBehind();
             }
