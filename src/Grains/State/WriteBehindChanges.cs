@@ -45,7 +45,11 @@ internal sealed class WriteBehindChanges
     /// Takes a committed version's changes (entries <see cref="VersionChanges.Collect"/> resolved, of which only those
     /// <see cref="VersionChanges.IsChange"/> selects count) over the ones held. Returns the change in <see cref="Bytes"/>.
     /// </summary>
-    public long Add(ReadOnlySpan<SortedEntries.Entry> entries)
+    /// <param name="inDatabase">Whether the database holds a key (read, not assumed): asked before a remove is dropped
+    /// as the end of a key put since the last write, because a put's "not committed" length may be an operator's claim
+    /// (<see cref="IStateStore.Change"/>), and a claim wrong for a key the database holds would let its old value
+    /// come back once the remove is dropped.</param>
+    public long Add(ReadOnlySpan<SortedEntries.Entry> entries, Func<byte[], bool> inDatabase)
     {
         var before = Bytes;
         foreach (var entry in entries)
@@ -65,9 +69,9 @@ internal sealed class WriteBehindChanges
                 change.InDatabase = entry.CommittedLength >= 0;
                 Bytes += entry.Key.Length + EntryOverhead;
             }
-            if (entry.Value is null && !change.InDatabase && !_partlyWritten)
+            if (entry.Value is null && !change.InDatabase && !_partlyWritten && !inDatabase(entry.Key))
             {
-                // Put and removed since the last write: nothing to write.
+                // Put and removed since the last write, and not in the database: nothing to write.
                 _changes.Remove(entry.Key);
                 Bytes -= entry.Key.Length + EntryOverhead;
                 continue;

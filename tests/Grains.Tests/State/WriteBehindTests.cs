@@ -251,17 +251,53 @@ public sealed class WriteBehindTests : StateStoreTestBase
     public void Remove_AfterAWriteFailedPartWay_StaysHeld()
     {
         var behind = new WriteBehindChanges();
-        behind.Add([new SortedEntries.Entry(K("a"), V("1")) { CommittedLength = -1 }, new SortedEntries.Entry(K("b"), V("2")) { CommittedLength = -1 }]);
-        behind.Add([new SortedEntries.Entry(K("a"), null) { CommittedLength = 1 }]);
+        behind.Add([new SortedEntries.Entry(K("a"), V("1")) { CommittedLength = -1 }, new SortedEntries.Entry(K("b"), V("2")) { CommittedLength = -1 }], NotInDatabase);
+        behind.Add([new SortedEntries.Entry(K("a"), null) { CommittedLength = 1 }], NotInDatabase);
         Assert.False(behind.TryGet(K("a"), out _));
 
         behind.WriteFailed();
-        behind.Add([new SortedEntries.Entry(K("b"), null) { CommittedLength = 1 }]);
+        behind.Add([new SortedEntries.Entry(K("b"), null) { CommittedLength = 1 }], NotInDatabase);
 
         Assert.True(behind.TryGet(K("b"), out var value));
         Assert.Null(value);
         Assert.Equal(["b"], behind.Sorted().Select(e => S(e.Key)));
     }
+
+    /// <summary>
+    /// An operator may tell the store a key is not committed (<see cref="IStateStore.Change"/> with -1) when the
+    /// database does hold it: the put is then held as new, and a later remove of the key, dropped as the end of a key
+    /// that never reached the database, would let the database's old value come back (to reads, scans, and snapshots).
+    /// The remove must reach the database whatever the put's length said.
+    /// </summary>
+    [Fact]
+    public async Task Remove_OfAKeyPutAsNotCommitted_WhileTheDatabaseHoldsIt_HidesTheOldValue()
+    {
+        Options.SnapshotInterval = 4;
+        var store = await OpenAsync(-1);
+        store.Put(K("w1/a"), V("old"));
+        store.Put(K("w1/b"), V("kept"));
+        await store.CommitAsync(0);
+        // A whole scan writes the held changes: w1/a is in the database.
+        Assert.Equal(["w1/a=old", "w1/b=kept"], Pairs(store.Iterate()));
+        store.Change(K("w1/a"), V("new"), committedValueLength: -1);
+        await store.CommitAsync(1);
+
+        store.Change(K("w1/a"), null, committedValueLength: 3);
+        var metrics = await store.CommitAsync(2);
+
+        // The store read RocksDB once (its own check, not an operator's read) before deciding the remove's fate.
+        Assert.Equal(1, metrics.CustomMetrics["rocksdbWriteBehindCheckCount"]);
+        Assert.Null(store.Get(K("w1/a")));
+        Assert.Equal(["w1/b=kept"], Pairs(store.IteratePrefix(K("w1/"))));
+        Assert.Equal(["w1/b=kept"], Pairs(store.Iterate()));
+        // The snapshot of version 3 is written from the database.
+        await store.CommitAndSnapshotAsync(3);
+        store.Dispose();
+        using var reopened = await OpenAsync(3);
+        Assert.Equal(["w1/b=kept"], Pairs(reopened.Iterate()));
+    }
+
+    private static bool NotInDatabase(byte[] key) => false;
 
     private static void ChangeRandomly(IStateStore store, SortedDictionary<string, string> model, Random random, int changes)
     {
