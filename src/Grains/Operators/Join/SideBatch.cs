@@ -107,6 +107,8 @@ internal sealed class SideBatch(int side, long batch)
         var length = 0;
         foreach (var (row, _, rowLength) in _pending)
         {
+            // Read from the entry below, or from nowhere: the staged bytes go back to the pool.
+            row.EntryOffset = -1;
             if (!row.Evicted)
             {
                 length += rowLength;
@@ -123,7 +125,10 @@ internal sealed class SideBatch(int side, long batch)
                 {
                     _staged.AsSpan(start, rowLength).CopyTo(encoded.AsSpan(at));
                     at += rowLength;
-                    row.EntryOffset = keepBytes ? at - row.ValueLength : -1;
+                    if (keepBytes)
+                    {
+                        row.EntryOffset = at - row.ValueLength;
+                    }
                 }
             }
             Length = length;
@@ -132,6 +137,7 @@ internal sealed class SideBatch(int side, long batch)
             store.Change(Key, encoded, committedValueLength: -1);
         }
         _pending.Clear();
+        // No row points into the staged bytes any more.
         Return(_staged);
         _staged = [];
         _stagedLength = 0;
