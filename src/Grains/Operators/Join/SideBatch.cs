@@ -13,7 +13,9 @@ namespace Sluice.Operators.Join;
 /// Nexmark q7's bids were a put and a delete each; now they are one put and one delete per batch and key group, and a
 /// row evicted in the batch that stored it is never written.
 /// </summary>
-internal sealed class SideBatch(int side, long batch)
+/// <param name="rowsExpected">At most how many rows the batch adds (its new rows of the side): the staging buffer is
+/// grown once to their estimated length rather than doubled through the pool's sizes, each of which the pool keeps.</param>
+internal sealed class SideBatch(int side, long batch, int rowsExpected = 0)
 {
     /// <summary>The first value of a stored entry's key: 0 and 1 a row (side), 4 and 5 a batch of rows, 6 and 7 a threshold.</summary>
     public const int RowKind = 0, BatchKind = 4, ThresholdKind = 6;
@@ -54,7 +56,10 @@ internal sealed class SideBatch(int side, long batch)
         var length = keyLength + BinaryLength(value.Length);
         if (_staged.Length - _stagedLength < length)
         {
-            var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_stagedLength + length, Math.Max(64 * 1024, 2 * _staged.Length)));
+            // The first rows tell the mean length: the rest of the batch's rows are estimated from it, an eighth over.
+            var estimate = _pending.Count == 0 ? 0 : (long)_stagedLength / _pending.Count * (rowsExpected - _pending.Count) * 9 / 8;
+            var size = Math.Min(Array.MaxLength, Math.Max(_stagedLength + Math.Max(length, estimate), Math.Max(64 * 1024, 2L * _staged.Length)));
+            var grown = ArrayPool<byte>.Shared.Rent((int)size);
             _staged.AsSpan(0, _stagedLength).CopyTo(grown);
             Return(_staged);
             _staged = grown;

@@ -106,7 +106,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         if (evictionMs is not null && op.StoresPerBatch(side) && cache.BatchesNewRows(side))
         {
             // Into the batch entry's bytes: the row gets no arrays of its own.
-            stored = (_stored[side] ??= new SideBatch(side, batch)).Add(key, n, evictionMs, stateKey, value);
+            stored = (_stored[side] ??= new SideBatch(side, batch, _new[side].Count)).Add(key, n, evictionMs, stateKey, value);
             stored.Matched = matched;
         }
         else
