@@ -48,6 +48,41 @@ public sealed class StreamJoinSideBatchTests : IDisposable
         Assert.Single(run.StoredEntries());
     }
 
+    /// <summary>
+    /// A row stored per batch has no key or value array of its own: its value is read from its entry's bytes (the
+    /// array the store was given) while the side is mirrored, and the entry lets go of them when the side stops.
+    /// </summary>
+    [Fact]
+    public async Task RowsStoredPerBatch_ReadTheirValuesFromTheEntry_WithNoArraysOfTheirOwn()
+    {
+        var spec = StreamJoinTests.Spec("inner", StreamJoinTests.Between);
+        using var expected = PerRow(spec);
+        using var run = new JoinRun(spec, Path.Combine(_root, "run"), budget: new StateCacheBudget(30));
+        await AssertSameAsync(expected, run, 0, 0, [.. Enumerable.Range(0, 20).Select(i => JoinRun.Row(i % 5, 10 + (i % 4)))], []);
+
+        var held = run.CachedRows(StreamJoinOperator.Left);
+        Assert.Equal(20, held.Count);
+        foreach (var (row, store) in held)
+        {
+            Assert.Null(row.Value);
+            Assert.False(row.IsDecoded);
+            var entry = Assert.IsType<SideBatch>(row.StoredIn);
+            Assert.True(entry.HoldsBytes);
+            var stored = SideBatch.Decode(store.Get(entry.Key)!).Single(r => r.StateKey.AsSpan().SequenceEqual(row.StateKey));
+            Assert.Equal(stored.Value, row.StoredValue.ToArray());
+        }
+
+        // Probed by right rows, they decode from the entry's bytes; past the budget the left side stops mirroring and
+        // its entries let go of their bytes.
+        await AssertSameAsync(expected, run, 1, 0, [.. Enumerable.Range(0, 20).Select(i => JoinRun.Row(i % 5, 11 + (i % 3)))], [JoinRun.Row(1, 12), JoinRun.Row(3, 11)]);
+        var mirrored = run.CachedRows(StreamJoinOperator.Left).Select(h => h.Store).ToHashSet();
+        var stopped = held.Where(h => !mirrored.Contains(h.Store)).ToList();
+        Assert.NotEmpty(stopped);
+        Assert.All(stopped, h => Assert.False(h.Row.StoredIn!.HoldsBytes));
+        Assert.All(held.Where(h => mirrored.Contains(h.Store)), h => Assert.True(h.Row.StoredIn!.HoldsBytes));
+        await AssertSameAsync(expected, run, 2, 0, [], [JoinRun.Row(2, 12)]);
+    }
+
     [Fact]
     public void AnEntry_GivesBackItsRowsKeysAndValues_OfAnyLength()
     {
@@ -56,9 +91,9 @@ public sealed class StreamJoinSideBatchTests : IDisposable
         var rows = new[] { 1, 127, 128, 300, 20_000 }.Select(n => (Key: RowCodec.Encode([0, new byte[n % 200], 3L, (long)n]), Value: Enumerable.Range(0, n).Select(i => (byte)i).ToArray())).ToList();
         foreach (var (key, value) in rows)
         {
-            entry.Add(new StoredJoinRow(0, [], key, 1, 3, value.Length), value);
+            entry.Add([], 0, 1, key, value);
         }
-        Assert.True(entry.Write(store));
+        Assert.True(entry.Write(store, keepBytes: false));
         Assert.Equal(rows.Count, entry.Live);
         var decoded = SideBatch.Decode(store.Get(entry.Key)!);
         Assert.Equal(rows.Select(r => Convert.ToHexString(r.Key) + "=" + Convert.ToHexString(r.Value)), decoded.Select(r => Convert.ToHexString(r.StateKey) + "=" + Convert.ToHexString(r.Value)));

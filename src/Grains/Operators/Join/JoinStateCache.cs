@@ -284,6 +284,10 @@ internal sealed class JoinStateCache : IDisposable
     /// <summary>Rows held in <paramref name="side"/>'s join key index (the others wait for a probe); for tests.</summary>
     internal int IndexedRows(int side) => _rows[side]?.Values.Sum(r => r.Count) ?? 0;
 
+    /// <summary>The rows of <paramref name="side"/> held (indexed or not), while it mirrors; for tests.</summary>
+    internal IEnumerable<StoredJoinRow> HeldRows(int side) =>
+        (_rows[side]?.Values.SelectMany(r => r) ?? []).Concat(_unindexed[side].Where(r => !r.Evicted));
+
     /// <summary>Takes the rows of <paramref name="side"/> whose eviction time is at or below <paramref name="thresholdMs"/>.</summary>
     public void TakeDue(int side, long thresholdMs, List<StoredJoinRow> due)
     {

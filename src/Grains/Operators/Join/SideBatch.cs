@@ -1,3 +1,4 @@
+using System.Buffers;
 using Sluice.State;
 using Sluice.State.Encoding;
 
@@ -12,12 +13,20 @@ namespace Sluice.Operators.Join;
 /// Nexmark q7's bids were a put and a delete each; now they are one put and one delete per batch and key group, and a
 /// row evicted in the batch that stored it is never written.
 /// </summary>
-internal sealed class SideBatch(int side, long batch)
+/// <param name="rowsExpected">At most how many rows the batch adds (its new rows of the side): the staging buffer is
+/// grown once to their estimated length rather than doubled through the pool's sizes, each of which the pool keeps.</param>
+internal sealed class SideBatch(int side, long batch, int rowsExpected = 0)
 {
     /// <summary>The first value of a stored entry's key: 0 and 1 a row (side), 4 and 5 a batch of rows, 6 and 7 a threshold.</summary>
     public const int RowKind = 0, BatchKind = 4, ThresholdKind = 6;
 
-    private readonly List<(StoredJoinRow Row, byte[] Value)> _pending = [];
+    // Until Write: the batch's rows, each as the entry holds it (key and value as RowCodec binary), one after the other
+    // in a pooled buffer, so a row stored has no arrays of its own; per row where it starts and its length there.
+    private readonly List<(StoredJoinRow Row, int Start, int Length)> _pending = [];
+    private byte[] _staged = [];
+    private int _stagedLength;
+    // Once written: the entry's bytes, while the cache mirrors the side (its rows' values are read from them).
+    private byte[]? _bytes;
 
     public int Side => side;
 
@@ -34,21 +43,80 @@ internal sealed class SideBatch(int side, long batch)
     /// <summary>The stored value's length.</summary>
     public int Length { get; private set; }
 
-    /// <summary>The batch's rows of the side, with their values, until <see cref="Write"/> (the cache may not hold the values).</summary>
-    public IReadOnlyList<(StoredJoinRow Row, byte[] Value)> Pending => _pending;
+    /// <summary>The batch's rows of the side so far (until <see cref="Write"/>).</summary>
+    public int PendingCount => _pending.Count;
 
-    public void Add(StoredJoinRow row, byte[] value) => _pending.Add((row, value));
+    /// <summary>
+    /// Adds a row of the batch with its state key (side, join key, batch, <paramref name="n"/>) and stored value, copied
+    /// into the entry's bytes; the row reads its value from there.
+    /// </summary>
+    public StoredJoinRow Add(byte[] joinKey, long n, long? evictionMs, ReadOnlySpan<byte> stateKey, ReadOnlySpan<byte> value)
+    {
+        var keyLength = BinaryLength(stateKey.Length);
+        var length = keyLength + BinaryLength(value.Length);
+        if (_staged.Length - _stagedLength < length)
+        {
+            // The first rows tell the mean length: the rest of the batch's rows are estimated from it, an eighth over.
+            var estimate = _pending.Count == 0 ? 0 : (long)_stagedLength / _pending.Count * (rowsExpected - _pending.Count) * 9 / 8;
+            var size = Math.Min(Array.MaxLength, Math.Max(_stagedLength + Math.Max(length, estimate), Math.Max(64 * 1024, 2L * _staged.Length)));
+            var grown = ArrayPool<byte>.Shared.Rent((int)size);
+            _staged.AsSpan(0, _stagedLength).CopyTo(grown);
+            Return(_staged);
+            _staged = grown;
+        }
+        var start = _stagedLength;
+        var at = start + WriteBinary(_staged.AsSpan(start), stateKey);
+        at += WriteBinary(_staged.AsSpan(at), value);
+        _stagedLength = at;
+        var row = new StoredJoinRow(this, joinKey, n, evictionMs, value.Length) { EntryOffset = at - value.Length };
+        _pending.Add((row, start, length));
+        return row;
+    }
 
-    /// <summary>Stores the batch's rows not evicted already and lets go of their values; whether any was written.</summary>
-    public bool Write(IStateStore store)
+    /// <summary>The stored value of <paramref name="row"/>, one of this entry's rows, from the entry's bytes.</summary>
+    public ReadOnlySpan<byte> ValueOf(StoredJoinRow row)
+    {
+        var bytes = Written ? _bytes ?? throw new InvalidOperationException("the join state cache does not mirror the state; read the store") : _staged;
+        return bytes.AsSpan(row.EntryOffset, row.ValueLength);
+    }
+
+    /// <summary>Whether the written entry's bytes are held (its side mirrored when it was written, and still does).</summary>
+    public bool HoldsBytes => _bytes is not null;
+
+    /// <summary>Lets go of the written entry's bytes (the cache stopped mirroring its side).</summary>
+    public void DropBytes() => _bytes = null;
+
+    /// <summary>
+    /// Adds to <paramref name="into"/> the batch's rows not written yet whose join key is <paramref name="joinKey"/>
+    /// (state key, value, each copied); the rows scanned.
+    /// </summary>
+    public int CopyPending(byte[] joinKey, List<(byte[] StateKey, byte[] Value)> into)
+    {
+        foreach (var (row, start, length) in _pending)
+        {
+            if (row.JoinKey.AsSpan().SequenceEqual(joinKey))
+            {
+                into.Add((row.StateKey, _staged.AsSpan(start + length - row.ValueLength, row.ValueLength).ToArray()));
+            }
+        }
+        return _pending.Count;
+    }
+
+    /// <summary>
+    /// Stores the batch's rows not evicted already; whether any was written. <paramref name="keepBytes"/>: the cache
+    /// mirrors the side, so the entry's bytes stay held and its rows read their values from them.
+    /// </summary>
+    public bool Write(IStateStore store, bool keepBytes)
     {
         // Sized first and written once: an entry holds a whole batch's rows of the side (megabytes for Nexmark q7).
         var length = 0;
-        foreach (var (row, value) in _pending)
+        foreach (var (row, _, rowLength) in _pending)
         {
+            // Read from the entry below, or from nowhere: the staged bytes go back to the pool.
+            row.EntryOffset = -1;
             if (!row.Evicted)
             {
-                length += BinaryLength(row.StateKey.Length) + BinaryLength(value.Length);
+                length += rowLength;
                 Live++;
             }
         }
@@ -56,20 +124,37 @@ internal sealed class SideBatch(int side, long batch)
         {
             var encoded = new byte[length];
             var at = 0;
-            foreach (var (row, value) in _pending)
+            foreach (var (row, start, rowLength) in _pending)
             {
                 if (!row.Evicted)
                 {
-                    at += WriteBinary(encoded.AsSpan(at), row.StateKey);
-                    at += WriteBinary(encoded.AsSpan(at), value);
+                    _staged.AsSpan(start, rowLength).CopyTo(encoded.AsSpan(at));
+                    at += rowLength;
+                    if (keepBytes)
+                    {
+                        row.EntryOffset = at - row.ValueLength;
+                    }
                 }
             }
             Length = length;
             Written = true;
+            _bytes = keepBytes ? encoded : null;
             store.Change(Key, encoded, committedValueLength: -1);
         }
         _pending.Clear();
+        // No row points into the staged bytes any more.
+        Return(_staged);
+        _staged = [];
+        _stagedLength = 0;
         return Written;
+    }
+
+    private static void Return(byte[] staged)
+    {
+        if (staged.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(staged);
+        }
     }
 
     /// <summary>The bytes <c>RowCodec.WriteBinary</c> writes for <paramref name="length"/> bytes: tag, varint length, bytes.</summary>

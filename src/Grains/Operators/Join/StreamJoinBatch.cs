@@ -58,7 +58,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         foreach (var stored in _stored)
         {
             // After eviction: a row evicted by the batch that stored it is never written.
-            if (stored?.Write(store) is true)
+            if (stored?.Write(store, keepBytes: cache.Mirrors(stored.Side)) is true)
             {
                 cache.CountEntries(stored.Side, 1);
             }
@@ -99,22 +99,25 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         }
         // Unique per stored row: the batch that stored it (the store's next version) and its place in the batch.
         var batch = store.Version + 1;
-        var stateKey = StateKey(side, key, batch, _sequence++);
+        var n = _sequence++;
+        var stateKey = StateKey(side, key, batch, n);
         var value = EncodeValue(matched, evictionMs, values);
-        var perBatch = evictionMs is not null && op.StoresPerBatch(side) && cache.BatchesNewRows(side) ? _stored[side] ??= new SideBatch(side, batch) : null;
-        var stored = new StoredJoinRow(side, key, stateKey, evictionMs, batch, value.Length)
+        StoredJoinRow stored;
+        if (evictionMs is not null && op.StoresPerBatch(side) && cache.BatchesNewRows(side))
         {
-            Matched = matched,
-            Value = value,
-            StoredIn = perBatch,
-        };
-        if (perBatch is null)
-        {
-            store.Change(stateKey, value, committedValueLength: -1);
+            // Into the batch entry's bytes: the row gets no arrays of its own.
+            stored = (_stored[side] ??= new SideBatch(side, batch, _new[side].Count)).Add(key, n, evictionMs, stateKey, value);
+            stored.Matched = matched;
         }
         else
         {
-            perBatch.Add(stored, value);
+            var valueArray = value.ToArray();
+            stored = new StoredJoinRow(side, key, stateKey.ToArray(), evictionMs, batch, valueArray.Length)
+            {
+                Matched = matched,
+                Value = valueArray,
+            };
+            store.Change(stored.StateKey, valueArray, committedValueLength: -1);
         }
         cache.Add(stored);
         _appended++;
@@ -181,7 +184,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
             matched = true;
             if (stored[0] is false && !op.StoresPerBatch(1 - side))
             {
-                store.Put(entryKey, EncodeValue(true, stored[1] as long?, storedRow));
+                store.Put(entryKey, EncodeValue(true, stored[1] as long?, storedRow).ToArray());
             }
             if (_semi)
             {
@@ -214,14 +217,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         {
             scanned += SideBatch.Scan(value, prefix, cache.EvictedThrough(side), rows);
         }
-        foreach (var (row, value) in _stored[side]?.Pending ?? [])
-        {
-            scanned++;
-            if (row.JoinKey.AsSpan().SequenceEqual(key))
-            {
-                rows.Add((row.StateKey, value));
-            }
-        }
+        scanned += _stored[side]?.CopyPending(key, rows) ?? 0;
         cache.ScannedBatchRows(side, scanned);
         if (rows.Count > before)
         {
@@ -333,7 +329,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
     }
 
     /// <summary>A stored row's value: matched, eviction time, row (the bytes <c>RowCodec.Encode</c> gives, without boxing the first two).</summary>
-    private byte[] EncodeValue(bool matched, long? evictionMs, ReadOnlySpan<object?> row)
+    private ReadOnlySpan<byte> EncodeValue(bool matched, long? evictionMs, ReadOnlySpan<object?> row)
     {
         _value.ResetWrittenCount();
         RowCodec.WriteTag(_value, matched ? ValueTag.True : ValueTag.False);
@@ -346,18 +342,18 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
             RowCodec.WriteTag(_value, ValueTag.Null);
         }
         RowCodec.Encode(_value, row);
-        return _value.WrittenSpan.ToArray();
+        return _value.WrittenSpan;
     }
 
     /// <summary>A stored row's key: side, join key, batch, n (the bytes <c>RowCodec.Encode([side, key, batch, n])</c> gives, without an array and three boxes).</summary>
-    private byte[] StateKey(int side, byte[] key, long batch, long n)
+    private ReadOnlySpan<byte> StateKey(int side, byte[] key, long batch, long n)
     {
         _stateKey.ResetWrittenCount();
         RowCodec.WriteInt(_stateKey, side);
         RowCodec.WriteBinary(_stateKey, key);
         RowCodec.WriteLong(_stateKey, batch);
         RowCodec.WriteLong(_stateKey, n);
-        return _stateKey.WrittenSpan.ToArray();
+        return _stateKey.WrittenSpan;
     }
 
     private void EmitUnmatched(int side, ReadOnlySpan<object?> row)

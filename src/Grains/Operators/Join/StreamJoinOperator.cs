@@ -204,4 +204,7 @@ internal sealed class StreamJoinOperator : IStatefulOperator
     }
 
     internal static byte[] Prefix(int side, byte[] key) => RowCodec.Encode([side, key]);
+
+    /// <summary>A stored row's key: side, join key, the batch that stored it, its place in that batch.</summary>
+    internal static byte[] StateKey(int side, byte[] key, long batch, long n) => RowCodec.Encode([side, key, batch, n]);
 }
