@@ -130,6 +130,21 @@ public sealed class FilesSourceTests : IDisposable
         Assert.Equal(["a|2026|7,b||8"], await BatchesAsync(spec, r => $"{r[0]}|{r[1]}|{r[2]}"));
     }
 
+    [Theory]
+    [InlineData("""{"kind": "files", "format": "text"}""", """{"kind": "memory"}""", "a files source needs a path")]
+    [InlineData("""{"kind": "rate"}""", """{"kind": "parquet"}""", "a parquet sink needs a path")]
+    [InlineData("""{"kind": "rate"}""", """{"kind": "json"}""", "a json sink needs a path")]
+    public void MissingPath_IsNamedAtStart_NotANullReference(string source, string sink, string message)
+    {
+        var guard = new Sluice.Security.SpecGuard(new SluiceOptions { CheckpointRoot = _root }, _registry);
+        var spec = SpecReader.Read("""{"name": "q", "source": """ + source + """, "sink": """ + sink + "}");
+
+        var e = Assert.ThrowsAny<Exception>(() => guard.Confine(spec));
+
+        Assert.IsNotType<NullReferenceException>(e);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ArchiveFolder_InsideTheSourceFolder_IsRefused()
     {
