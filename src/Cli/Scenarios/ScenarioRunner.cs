@@ -134,7 +134,7 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
     /// <summary>
     /// Writes a file into a <c>files</c> source's folder the way producers should (a hidden name, then a rename into
     /// place): <c>{"addFile": "a.json", "rows": [...]}</c> (one JSON object per line) or <c>"lines": ["..."]</c>; with
-    /// <c>"source": name</c> for a named source. Each file is a second newer than the one before, so files are taken in step order.
+    /// <c>"source": name</c> for a named source. The name may have folders (<c>"partition=foo/a.json"</c>). Each file is a second newer than the one before, so files are taken in step order.
     /// </summary>
     private void AddFile(JsonElement step)
     {
@@ -144,11 +144,12 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
         var lines = step.TryGetProperty("lines", out var l)
             ? l.EnumerateArray().Select(x => x.GetString() ?? "")
             : step.GetProperty("rows").EnumerateArray().Select(r => r.GetRawText());
-        var name = step.GetProperty("addFile").GetString()!;
-        var temp = Path.Combine(folder, $".{name}.tmp");
+        var target = Path.Combine(folder, step.GetProperty("addFile").GetString()!);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.tmp");
         File.WriteAllLines(temp, lines);
         File.SetLastWriteTimeUtc(temp, DateTime.UnixEpoch.AddYears(30).AddSeconds(++_files));
-        File.Move(temp, Path.Combine(folder, name));
+        File.Move(temp, target);
     }
 
     private IEnumerable<SourceSpec> AllSources() =>
@@ -165,10 +166,16 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
         _ledger.Add(await _query.RecentProgressAsync());
     }
 
+    /// <summary>
+    /// Compares the sink's rows: the memory sink's, or for a <c>json</c> or <c>parquet</c> sink the committed rows of
+    /// its folder (as its manifest lists them, so a batch re-run after a restart must not add rows twice).
+    /// </summary>
     private async Task<string?> CheckAsync(JsonElement expected, bool onlyNew)
     {
         await ProcessAllAvailableAsync();
-        var all = await silo.Client.ReadMemorySinkJsonAsync(_spec!.Name);
+        var all = _spec!.Sink.Kind is "json" or "parquet"
+            ? await FileSinkReader.ReadRowsAsync(Path.Combine(silo.CheckpointRoot, _spec.Sink.Path!))
+            : await silo.Client.ReadMemorySinkJsonAsync(_spec.Name);
         IReadOnlyList<JsonObject> actual = onlyNew && _spec.OutputMode != OutputMode.Complete ? all.Skip(_seenRows).ToList() : all;
         _seenRows = all.Count;
         return RowMatcher.Compare(expected.EnumerateArray().ToList(), actual);

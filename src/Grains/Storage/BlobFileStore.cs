@@ -13,12 +13,12 @@ internal sealed class BlobFileStore(BlobServiceClient service, BlobContainerClie
     {
         var files = new List<StoredFile>();
         var start = prefix.Length == 0 ? "" : prefix + "/";
-        await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", start, cancellationToken))
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, start, cancellationToken))
         {
-            if (item.IsBlob && FileNames.IsDataFile(item.Blob.Name[start.Length..]))
+            if (FileNames.IsDataPath(blob.Name[start.Length..]))
             {
-                var modified = item.Blob.Properties.LastModified ?? DateTimeOffset.UnixEpoch;
-                files.Add(new StoredFile($"{BlobLocation.Scheme}{container.Name}/{item.Blob.Name}", item.Blob.Properties.ContentLength ?? 0, modified.ToUnixTimeMilliseconds()));
+                var modified = blob.Properties.LastModified ?? DateTimeOffset.UnixEpoch;
+                files.Add(new StoredFile($"{BlobLocation.Scheme}{container.Name}/{blob.Name}", blob.Properties.ContentLength ?? 0, modified.ToUnixTimeMilliseconds()));
             }
         }
         return files;

@@ -10,7 +10,10 @@ public interface IFileStore
     /// <summary>The folder, for messages.</summary>
     string Location { get; }
 
-    /// <summary>The files directly in the folder, in no particular order.</summary>
+    /// <summary>
+    /// The files in the folder and its subfolders (Spark reads partition folders such as <c>date=2026-01-01/</c>), in no
+    /// particular order; files under a hidden or in-progress folder are not listed (<see cref="FileNames.IsDataPath"/>).
+    /// </summary>
     Task<IReadOnlyList<StoredFile>> ListAsync(CancellationToken cancellationToken);
 
     /// <summary>The whole content of a file <see cref="ListAsync"/> returned.</summary>

@@ -11,8 +11,9 @@ internal sealed class LocalFileStore(string folder) : IFileStore
         {
             return Task.FromResult<IReadOnlyList<StoredFile>>([]);
         }
-        var files = new DirectoryInfo(folder).EnumerateFiles()
-            .Where(f => FileNames.IsDataFile(f.Name))
+        var root = new DirectoryInfo(folder);
+        var files = root.EnumerateFiles("*", SearchOption.AllDirectories)
+            .Where(f => FileNames.IsDataPath(Path.GetRelativePath(root.FullName, f.FullName)))
             .Select(f => new StoredFile(f.FullName, f.Length, new DateTimeOffset(f.LastWriteTimeUtc).ToUnixTimeMilliseconds()))
             .ToList();
         return Task.FromResult<IReadOnlyList<StoredFile>>(files);

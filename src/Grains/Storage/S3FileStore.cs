@@ -13,14 +13,14 @@ internal sealed class S3FileStore(IAmazonS3 s3, S3Location location) : IFileStor
     {
         var files = new List<StoredFile>();
         var start = location.Prefix.Length == 0 ? "" : location.Prefix + "/";
-        var request = new ListObjectsV2Request { BucketName = location.Bucket, Prefix = start, Delimiter = "/" };
+        var request = new ListObjectsV2Request { BucketName = location.Bucket, Prefix = start };
         ListObjectsV2Response response;
         do
         {
             response = await s3.ListObjectsV2Async(request, cancellationToken);
             foreach (var o in response.S3Objects ?? [])
             {
-                if (FileNames.IsDataFile(o.Key[start.Length..]))
+                if (FileNames.IsDataPath(o.Key[start.Length..]))
                 {
                     var modified = o.LastModified is { } m ? new DateTimeOffset(DateTime.SpecifyKind(m, DateTimeKind.Utc)).ToUnixTimeMilliseconds() : 0;
                     files.Add(new StoredFile($"{S3Location.Scheme}{location.Bucket}/{o.Key}", o.Size ?? 0, modified));

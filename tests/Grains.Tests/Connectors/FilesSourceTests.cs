@@ -27,12 +27,14 @@ public sealed class FilesSourceTests : IDisposable
 
     private void Write(string name, int secondsOld, string content = "x")
     {
-        Directory.CreateDirectory(Input);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Input, name))!);
         File.WriteAllText(Path.Combine(Input, name), content + "\n");
         File.SetLastWriteTimeUtc(Path.Combine(Input, name), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(-secondsOld));
     }
 
-    private async Task<List<string>> BatchesAsync(SourceSpec spec)
+    private Task<List<string>> BatchesAsync(SourceSpec spec) => BatchesAsync(spec, r => r[0]);
+
+    private async Task<List<string>> BatchesAsync(SourceSpec spec, Func<object?[], object?> show)
     {
         var connector = _registry.Source("files");
         connector.Validate(spec, "$.source");
@@ -45,7 +47,7 @@ public sealed class FilesSourceTests : IDisposable
         {
             var rows = new List<object?[]>();
             await reader.ReadAsync(committed[0], end[0], rows, CancellationToken.None);
-            batches.Add(string.Join(",", rows.Select(r => r[0])));
+            batches.Add(string.Join(",", rows.Select(show)));
             committed = end;
         }
         return batches;
@@ -102,6 +104,56 @@ public sealed class FilesSourceTests : IDisposable
 
         // The new run starts again from offset 0 (nothing committed here): file 0 is still "a", and "a" is not taken twice.
         Assert.Equal(["a,b"], await BatchesAsync(Spec(Input)));
+    }
+
+    [Fact]
+    public async Task PartitionFolders_AreRead_AndGiveTheirColumnsValues()
+    {
+        Write("partition=foo/a", 30, """{"value": "a"}""");
+        Write("partition=bar/b", 20, """{"value": "b", "partition": "ignored"}""");
+        Write("partition=__HIVE_DEFAULT_PARTITION__/c", 15, """{"value": "c"}""");
+        Write("plain/d", 10, """{"value": "d"}""");
+        Write("_spark_metadata/0", 5, """{"value": "hidden"}""");
+        Write(".staging/e", 5, """{"value": "hidden"}""");
+        var spec = Spec(Input) with { Format = "json", Schema = [new("value", "string"), new("partition", "string")] };
+
+        Assert.Equal(["a|foo,b|bar,c|,d|"], await BatchesAsync(spec, r => $"{r[0]}|{r[1]}"));
+    }
+
+    [Fact]
+    public async Task PartitionValues_TakeTheColumnsType()
+    {
+        Write("year=2026/day=7/a", 10, """{"value": "a"}""");
+        Write("year=soon/day=8/b", 5, """{"value": "b"}""");
+        var spec = Spec(Input) with { Format = "json", Schema = [new("value", "string"), new("YEAR", "int"), new("day", "long")] };
+
+        Assert.Equal(["a|2026|7,b||8"], await BatchesAsync(spec, r => $"{r[0]}|{r[1]}|{r[2]}"));
+    }
+
+    [Theory]
+    [InlineData("""{"kind": "files", "format": "text"}""", """{"kind": "memory"}""", "a files source needs a path")]
+    [InlineData("""{"kind": "rate"}""", """{"kind": "parquet"}""", "a parquet sink needs a path")]
+    [InlineData("""{"kind": "rate"}""", """{"kind": "json"}""", "a json sink needs a path")]
+    public void MissingPath_IsNamedAtStart_NotANullReference(string source, string sink, string message)
+    {
+        var guard = new Sluice.Security.SpecGuard(new SluiceOptions { CheckpointRoot = _root }, _registry);
+        var spec = SpecReader.Read("""{"name": "q", "source": """ + source + """, "sink": """ + sink + "}");
+
+        var e = Assert.ThrowsAny<Exception>(() => guard.Confine(spec));
+
+        Assert.IsNotType<NullReferenceException>(e);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ArchiveFolder_InsideTheSourceFolder_IsRefused()
+    {
+        var guard = new Sluice.Security.SpecGuard(new SluiceOptions { CheckpointRoot = _root }, _registry);
+        var spec = SpecReader.Read("""{"name": "q", "source": {"kind": "files", "path": "in", "format": "text", "cleanSource": "archive", "sourceArchiveDir": "in/archive"}, "sink": {"kind": "memory"}}""");
+
+        var e = Assert.ThrowsAny<Exception>(() => guard.Confine(spec));
+
+        Assert.Contains("inside the source folder", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -48,6 +48,29 @@ public class JsonRowParserTests
         Assert.Equal(new byte[] { 1, 2, 3 }, row[6]);
     }
 
+    [Theory]
+    [InlineData("{'id': 7, 'name': 'keep2'}", "keep2")]
+    [InlineData("{'id': 7, \"name\": 'it\\'s'}", "it's")]
+    [InlineData("{'id': 7, 'name': 'say \"hi\"'}", "say \"hi\"")]
+    public void Parse_SingleQuotedNamesAndStrings_ReadAsSparksAllowSingleQuotes(string json, string name)
+    {
+        var (outcome, row) = Parse(WithCorrupt, json);
+
+        Assert.Equal(ParseOutcome.Ok, outcome);
+        Assert.Equal(7L, row[0]);
+        Assert.Equal(name, row[1]);
+        Assert.Null(row[2]);
+    }
+
+    [Fact]
+    public void Parse_SingleQuotedRecordThatIsStillMalformed_KeepsItsOwnText()
+    {
+        var (outcome, row) = Parse(WithCorrupt, "{'id': 'x', 'name': 'a'");
+
+        Assert.Equal(ParseOutcome.Malformed, outcome);
+        Assert.Equal("{'id': 'x', 'name': 'a'", row[2]);
+    }
+
     [Fact]
     public void Parse_NullsAndMissingFields_GiveNullWithoutMalformed()
     {

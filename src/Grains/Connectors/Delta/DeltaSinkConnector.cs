@@ -29,7 +29,7 @@ internal sealed class DeltaSinkConnector : ISinkConnector
 
     public SinkSpec Confine(SinkSpec spec, ConnectorGuard guard)
     {
-        guard.DataPath(spec.Path!, "The delta sink's path");
+        guard.DataPath(SinkSettings.RequirePath(spec, "$.sink"), "The delta sink's path");
         return spec;
     }
 

@@ -22,30 +22,34 @@ internal static class CsvRecords
             w.WriteStartObject();
             for (var i = 0; i < schema.Count && i < fields.Count; i++)
             {
-                var column = schema[i];
-                var text = fields[i];
-                w.WritePropertyName(column.Name);
-                if (text.Length == 0)
-                {
-                    w.WriteNullValue();
-                }
-                else if (column.Type.Kind is DataTypeKind.Int or DataTypeKind.Long or DataTypeKind.Double
-                    && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _) && !text.Contains(',', StringComparison.Ordinal))
-                {
-                    w.WriteRawValue(text.Trim());
-                }
-                else if (column.Type.Kind == DataTypeKind.Boolean && bool.TryParse(text.Trim(), out var b))
-                {
-                    w.WriteBooleanValue(b);
-                }
-                else
-                {
-                    w.WriteStringValue(text);
-                }
+                w.WritePropertyName(schema[i].Name);
+                WriteField(w, schema[i], fields[i]);
             }
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>One field's text as the JSON value the parser reads into <paramref name="column"/>'s type (empty: null).</summary>
+    public static void WriteField(Utf8JsonWriter w, Column column, string text)
+    {
+        if (text.Length == 0)
+        {
+            w.WriteNullValue();
+        }
+        else if (column.Type.Kind is DataTypeKind.Int or DataTypeKind.Long or DataTypeKind.Double
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _) && !text.Contains(',', StringComparison.Ordinal))
+        {
+            w.WriteRawValue(text.Trim());
+        }
+        else if (column.Type.Kind == DataTypeKind.Boolean && bool.TryParse(text.Trim(), out var b))
+        {
+            w.WriteBooleanValue(b);
+        }
+        else
+        {
+            w.WriteStringValue(text);
+        }
     }
 
     public static List<string> Split(string line, char separator)

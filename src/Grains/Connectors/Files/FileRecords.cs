@@ -5,15 +5,33 @@ using Sluice.Sources.Parsing;
 
 namespace Sluice.Connectors.Files;
 
-/// <summary>Turns one data file into rows by its format: JSON lines, CSV lines, text lines (column <c>value</c>) or Parquet.</summary>
-internal sealed class FileRecords(string format, StreamSchema schema, ParseMode mode, FilesSourceSettings settings)
+/// <summary>
+/// Turns one data file into rows by its format: JSON lines, CSV lines, text lines (column <c>value</c>) or Parquet,
+/// with the values of its <c>column=value</c> folders under the source folder (<see cref="PartitionValues"/>).
+/// </summary>
+internal sealed class FileRecords(string format, StreamSchema schema, ParseMode mode, FilesSourceSettings settings, string root)
 {
     /// <summary>Spark's text source: one row per line, column <c>value</c>.</summary>
     public static readonly StreamSchema TextSchema = new([new Column("value", DataType.String)]);
 
     private readonly JsonRowParser? _parser = format is "json" or "csv" ? new JsonRowParser(schema, mode) : null;
+    private readonly PartitionValues? _partitions = format == "text" ? null : new(root, schema);
 
     public async Task<ReadResult> ReadAsync(string path, byte[] data, List<object?[]> output, CancellationToken cancellationToken)
+    {
+        var first = output.Count;
+        var result = await ReadRecordsAsync(path, data, output, cancellationToken);
+        if (_partitions?.Of(path) is { Length: > 0 } values)
+        {
+            for (var i = first; i < output.Count; i++)
+            {
+                PartitionValues.Apply(values, output[i]);
+            }
+        }
+        return result;
+    }
+
+    private async Task<ReadResult> ReadRecordsAsync(string path, byte[] data, List<object?[]> output, CancellationToken cancellationToken)
     {
         if (format == "parquet")
         {

@@ -20,7 +20,8 @@ internal sealed class FileSinkConnector(FileSinkFormat format) : ISinkConnector
 
     public SinkSpec Confine(SinkSpec spec, ConnectorGuard guard)
     {
-        guard.DataPath(spec.Path!, $"The {Kind} sink's path");
+        // Confine runs before Validate: a missing path is named here, not met as a null.
+        guard.DataPath(SinkSettings.RequirePath(spec, "$.sink"), $"The {Kind} sink's path");
         return spec;
     }
 

@@ -22,10 +22,7 @@ internal sealed class FilesSourceConnector(IOptions<SluiceOptions> options) : IS
     public void Validate(SourceSpec spec, string path)
     {
         SourceSchema.RequireKnownSettings(spec, path, this);
-        if (string.IsNullOrWhiteSpace(spec.Path))
-        {
-            throw new SpecException(path + ".path", "a files source needs a path: the folder new files appear in");
-        }
+        _ = RequirePath(spec, path);
         if (!FilesSourceSettings.Formats.Contains(spec.Format, StringComparer.Ordinal))
         {
             throw new SpecException(path + ".format", $"a files source reads format {string.Join(", ", FilesSourceSettings.Formats)}, not '{spec.Format}'");
@@ -39,11 +36,19 @@ internal sealed class FilesSourceConnector(IOptions<SluiceOptions> options) : IS
 
     public SourceSpec Confine(SourceSpec spec, ConnectorGuard guard)
     {
-        var folder = guard.DataPath(spec.Path!, "The files source's path");
+        // Confine runs before Validate: a missing path is named here, not met as a null.
+        var folder = guard.DataPath(RequirePath(spec, "$.source"), "The files source's path");
         var settings = new Dictionary<string, string>(spec.Settings);
         if (FilesSourceSettings.Read(spec, "$.source").SourceArchiveDir is { } archive)
         {
-            settings["sourceArchiveDir"] = System.Text.Json.JsonSerializer.Serialize(guard.DataPath(archive, "The files source's sourceArchiveDir"));
+            var archiveFolder = guard.DataPath(archive, "The files source's sourceArchiveDir");
+            if (IsSameOrUnder(archiveFolder, folder))
+            {
+                // The source reads its subfolders (partition folders), so files moved there would be read again.
+                throw new SpecException("$.source.sourceArchiveDir",
+                    $"the archive folder {archiveFolder} is inside the source folder {folder}, whose subfolders are read too: archived files would be read again. Choose a folder outside the source folder");
+            }
+            settings["sourceArchiveDir"] = System.Text.Json.JsonSerializer.Serialize(archiveFolder);
         }
         return spec with { Path = folder, Settings = settings };
     }
@@ -58,7 +63,7 @@ internal sealed class FilesSourceConnector(IOptions<SluiceOptions> options) : IS
     public IPartitionReader CreateReader(ReaderContext context)
     {
         var settings = FilesSourceSettings.Read(context.Spec, "$.source");
-        var records = new FileRecords(context.Spec.Format, context.Schema, ParseModes.Parse(context.Spec.Mode), settings);
+        var records = new FileRecords(context.Spec.Format, context.Schema, ParseModes.Parse(context.Spec.Mode), settings, context.Spec.Path!);
         return new FilesPartitionReader(Store(context.Spec), new FileSourceLog(context.Checkpoint, context.SourceIndex), records);
     }
 
@@ -67,6 +72,16 @@ internal sealed class FilesSourceConnector(IOptions<SluiceOptions> options) : IS
         var settings = FilesSourceSettings.Read(context.Spec, "$.source");
         return settings.CleanSource == "off" ? null
             : new FilesCleaner(Store(context.Spec), new FileSourceLog(context.Checkpoint, context.SourceIndex), settings);
+    }
+
+    private static string RequirePath(SourceSpec spec, string path) =>
+        string.IsNullOrWhiteSpace(spec.Path) ? throw new SpecException(path + ".path", "a files source needs a path: the folder new files appear in") : spec.Path;
+
+    private static bool IsSameOrUnder(string path, string folder)
+    {
+        var p = path.TrimEnd('/', '\\');
+        var f = folder.TrimEnd('/', '\\');
+        return p.Equals(f, StringComparison.Ordinal) || (p.StartsWith(f, StringComparison.Ordinal) && p[f.Length] is '/' or '\\');
     }
 
     private IFileStore Store(SourceSpec spec) => FileStores.Open(spec.Path!, options.Value);

@@ -74,6 +74,16 @@ internal sealed class JsonRowParser
         {
             return ParseOutcome.Ok;
         }
+        if (SingleQuotedJson.ToDoubleQuoted(utf8) is { } doubleQuoted)
+        {
+            if (TryReadWhole(doubleQuoted, row))
+            {
+                return ParseOutcome.Ok;
+            }
+            // Not a single-quoted record either: report the record as it came.
+            Array.Clear(row, 0, _types.Length);
+            failure = ReadObject(utf8, row);
+        }
         switch (Mode)
         {
             case ParseMode.DropMalformed:
@@ -90,6 +100,19 @@ internal sealed class JsonRowParser
                     row[_corruptRecordIndex] = Encoding.UTF8.GetString(utf8);
                 }
                 return ParseOutcome.Malformed;
+        }
+    }
+
+    private bool TryReadWhole(ReadOnlySpan<byte> utf8, object?[] row)
+    {
+        Array.Clear(row, 0, _types.Length);
+        try
+        {
+            return ReadObject(utf8, row).IsNone;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 
