@@ -37,7 +37,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private readonly SharedWindow _window;
     private readonly ArrayBufferWriter<byte> _value = new(64);
     private readonly List<int> _reread = [];
-    private readonly List<(int Slot, bool Existed)> _holdAfterClose = [];
+    private readonly List<(long ClosesAt, int Slot, bool Existed)> _holdAfterClose = [];
     private readonly List<object?> _rest = [];
     private int[] _ordinals = [];
     private WindowOfKeys _lastWindow;
@@ -142,7 +142,10 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         {
             Evict(closeBefore, output);
         }
-        foreach (var (slot, existed) in _holdAfterClose)
+        // Soonest-closing windows first: when the budget runs out, the windows left partly held (closing by the store
+        // scan) are the latest, not every window whose groups the batch touched after that point.
+        _holdAfterClose.Sort(static (a, b) => a.ClosesAt != b.ClosesAt ? a.ClosesAt.CompareTo(b.ClosesAt) : a.Slot.CompareTo(b.Slot));
+        foreach (var (_, slot, existed) in _holdAfterClose)
         {
             Hold(slot, _hot.StoredLength(slot), existed);
         }
@@ -272,7 +275,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         {
             // Until it is held, the slot's stored length is this batch's write (its committed length once the batch commits).
             _hot.StoredLength(slot) = value.Length;
-            _holdAfterClose.Add((slot, existed));
+            _holdAfterClose.Add((_hot.ClosesAt(slot), slot, existed));
         }
         else
         {

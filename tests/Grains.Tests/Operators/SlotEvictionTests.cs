@@ -239,6 +239,25 @@ public sealed class SlotEvictionTests : IDisposable
     }
 
     /// <summary>
+    /// When the budget runs out, the batch's new groups of the window closing soonest are held first, whatever the order
+    /// the batch touched them in: that window stays whole and closes from slots, the later one by the store scan.
+    /// </summary>
+    [Fact]
+    public async Task Hold_BudgetRunsOut_WindowClosingSoonestIsHeldWhole()
+    {
+        // Room for two groups; the batch touches user 1 of [10 s, 20 s) before users 2-3 of [0 s, 10 s).
+        var (a, b) = Pair("append", bound: 2);
+        using (a)
+        using (b)
+        {
+            await Batch(a, b, 0, [(11_000, 1), (1_000, 2), (2_000, 3)], watermarkMs: 0);
+            Assert.Equal(2, (await Batch(a, b, 1, [], watermarkMs: 10_000)).Count);
+            Assert.Equal((0, 1), (a.PrefixScans, b.PrefixScans));
+            Assert.Single(await Batch(a, b, 2, [], watermarkMs: 20_000));
+        }
+    }
+
+    /// <summary>
     /// A held group the batch touches and its close removes (a window opened again after it closed, or the last
     /// watermark) is freed once: the slots of later groups stay their own.
     /// </summary>
