@@ -38,6 +38,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private readonly SharedWindow _window;
     private readonly ArrayBufferWriter<byte> _value = new(64);
     private readonly List<int> _reread = [];
+    private readonly List<(long ClosesAt, int Slot, bool Existed)> _holdAfterClose = [];
     private readonly List<object?> _rest = [];
     private int[] _ordinals = [];
     private WindowOfKeys _lastWindow;
@@ -132,6 +133,8 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
             }
         }
         _hot.MergeBatch();
+        // Groups of windows still open after this batch's close are held only once the close has freed its groups' room.
+        long? threshold = _closing is null || _op.Mode == OutputMode.Complete ? null : watermarkMs == long.MaxValue ? long.MaxValue : watermarkMs + 1;
         foreach (var slot in changed)
         {
             var key = _hot.KeyOf(slot);
@@ -144,7 +147,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
             }
             else
             {
-                Settle(slot, key, value);
+                Settle(slot, key, value, holdAfterClose: threshold is { } t && _hot.ClosesAt(slot) is var time and not ClosingSlots.Never && time >= t);
             }
             if (columns is not null)
             {
@@ -155,24 +158,38 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
                 output.Add(Row(slot));
             }
         }
-        if (_reread.Count > 0)
-        {
-            _hot.Admit(_reread);
-        }
-        _hot.EndBatch();
         if (_op.Mode == OutputMode.Complete)
         {
+            EndBatch();
             foreach (var (key, value) in _store.Iterate())
             {
                 output.Add(_hot.TryFind(key, out var slot) ? Row(slot) : _op.Row(RowCodec.Decode(key), RowCodec.Decode(value)));
             }
             return output;
         }
-        if (_closing is not null)
+        if (threshold is { } closeBefore)
         {
-            Evict(watermarkMs == long.MaxValue ? long.MaxValue : watermarkMs + 1, output);
+            Evict(closeBefore, output);
         }
+        // Soonest-closing windows first: when the budget runs out, the windows left partly held (closing by the store
+        // scan) are the latest, not every window whose groups the batch touched after that point.
+        _holdAfterClose.Sort(static (a, b) => a.ClosesAt != b.ClosesAt ? a.ClosesAt.CompareTo(b.ClosesAt) : a.Slot.CompareTo(b.Slot));
+        foreach (var (_, slot, existed) in _holdAfterClose)
+        {
+            Hold(slot, _hot.StoredLength(slot), existed);
+        }
+        EndBatch();
         return output;
+    }
+
+    /// <summary>Holds the groups read back from the store that found no room (making room for them), then frees the batch's slots not held.</summary>
+    private void EndBatch()
+    {
+        if (_reread.Count > 0)
+        {
+            _hot.Admit(_reread);
+        }
+        _hot.EndBatch();
     }
 
     /// <summary>
@@ -264,9 +281,12 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     /// <summary>
     /// Writes a group not held, indexes its closing time if new, and holds it if the budget has room (a group read back
     /// from the store may make room after the loop: <see cref="TypedHotGroups.Admit"/>). Its key is decoded only where
-    /// something needs it (the hot slot, update output, or a new group's closing time).
+    /// something needs it (the hot slot, update output, or a new group's closing time). A group whose window stays open
+    /// past this batch's close is held after the close (<paramref name="holdAfterClose"/>), when the closed windows'
+    /// groups have left the budget: held first, it would find the room they still take, and its window would close by
+    /// the store scan.
     /// </summary>
-    private void Settle(int slot, byte[] key, byte[] value)
+    private void Settle(int slot, byte[] key, byte[] value, bool holdAfterClose)
     {
         // The store's null is a key not committed, or one the working version holds (whose change ignores the length).
         var storedLength = _hot.StoredLength(slot);
@@ -283,7 +303,22 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         {
             _hot.NotHeld(slot);
         }
-        else if (!_hot.TryHold(slot, value.Length) && existed)
+        else if (holdAfterClose)
+        {
+            // Until it is held, the slot's stored length is this batch's write (its committed length once the batch commits).
+            _hot.StoredLength(slot) = value.Length;
+            _holdAfterClose.Add((_hot.ClosesAt(slot), slot, existed));
+        }
+        else
+        {
+            Hold(slot, value.Length, existed);
+        }
+    }
+
+    /// <summary>Holds a settled group if the budget has room; one read back from the store waits for <see cref="TypedHotGroups.Admit"/>.</summary>
+    private void Hold(int slot, int storedLength, bool existed)
+    {
+        if (!_hot.TryHold(slot, storedLength) && existed)
         {
             _reread.Add(slot);
         }

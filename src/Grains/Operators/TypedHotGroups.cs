@@ -301,12 +301,15 @@ internal sealed class TypedHotGroups : IDisposable
         }
     }
 
-    /// <summary>Ends the batch's writes: frees the slots it touched that are not held.</summary>
+    /// <summary>
+    /// Ends the batch's writes: frees the slots it touched that are not held. A touched slot the batch's close removed
+    /// (<see cref="Remove"/>, before this) is free already: its ordinal is gone, and no slot is added while a batch finishes.
+    /// </summary>
     public void EndBatch()
     {
         foreach (var slot in Changed)
         {
-            if (!_held[slot])
+            if (!_held[slot] && _ordinal[slot] >= 0)
             {
                 Free(slot);
             }

@@ -217,6 +217,68 @@ public sealed class SlotEvictionTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The batch's new groups of a window still open are held after the close: the room the closed window's groups
+    /// free goes to them, so their window stays whole and closes from slots (held first, they found no room, and
+    /// their window closed by the store scan).
+    /// </summary>
+    [Fact]
+    public async Task Evict_RoomTheCloseFrees_HoldsTheBatchsNewGroupsOfOpenWindows()
+    {
+        // Room for two groups: window [0 s, 10 s) holds users 1-2.
+        var (a, b) = Pair("append", bound: 2);
+        using (a)
+        using (b)
+        {
+            await Batch(a, b, 0, [(1_000, 1), (2_000, 2)], watermarkMs: 0);
+            // The watermark closes [0 s, 10 s) in the batch that adds users 3-4 of [10 s, 20 s).
+            Assert.Equal(2, (await Batch(a, b, 1, [(11_000, 3), (12_000, 4)], watermarkMs: 10_000)).Count);
+            Assert.Equal(2, (await Batch(a, b, 2, [], watermarkMs: 20_000)).Count);
+            Assert.Equal((0, 2), (a.PrefixScans, b.PrefixScans));
+        }
+    }
+
+    /// <summary>
+    /// When the budget runs out, the batch's new groups of the window closing soonest are held first, whatever the order
+    /// the batch touched them in: that window stays whole and closes from slots, the later one by the store scan.
+    /// </summary>
+    [Fact]
+    public async Task Hold_BudgetRunsOut_WindowClosingSoonestIsHeldWhole()
+    {
+        // Room for two groups; the batch touches user 1 of [10 s, 20 s) before users 2-3 of [0 s, 10 s).
+        var (a, b) = Pair("append", bound: 2);
+        using (a)
+        using (b)
+        {
+            await Batch(a, b, 0, [(11_000, 1), (1_000, 2), (2_000, 3)], watermarkMs: 0);
+            Assert.Equal(2, (await Batch(a, b, 1, [], watermarkMs: 10_000)).Count);
+            Assert.Equal((0, 1), (a.PrefixScans, b.PrefixScans));
+            Assert.Single(await Batch(a, b, 2, [], watermarkMs: 20_000));
+        }
+    }
+
+    /// <summary>
+    /// A held group the batch touches and its close removes (a window opened again after it closed, or the last
+    /// watermark) is freed once: the slots of later groups stay their own.
+    /// </summary>
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(3)]
+    public async Task Evict_TouchedHeldGroupTheCloseRemoves_IsFreedOnce(long bound)
+    {
+        var (a, b) = Pair("append", bound);
+        using (a)
+        using (b)
+        {
+            await Batch(a, b, 0, [(1_000, 1), (2_000, 2)], watermarkMs: 0);
+            // User 1's held group is touched and closes in the same batch.
+            Assert.Equal(2, (await Batch(a, b, 1, [(3_000, 1), (11_000, 5)], watermarkMs: 10_000)).Count);
+            await Batch(a, b, 2, [(21_000, 6), (22_000, 7), (23_000, 8)], watermarkMs: 10_000);
+            Assert.Equal(4, (await Batch(a, b, 3, [(24_000, 6)], watermarkMs: long.MaxValue)).Count);
+            Assert.Empty(a.State());
+        }
+    }
+
     [Fact]
     public async Task Update_KeysOfOneWindow_ShareOneDecodedWindowValue()
     {
