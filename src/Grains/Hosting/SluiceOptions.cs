@@ -72,6 +72,14 @@ public sealed class SluiceOptions
     /// </summary>
     public long StateCacheMaxEntries { get; set; } = 500_000;
 
+    /// <summary>
+    /// Rows the silo's stateful operators remove (an append-mode close: a whole window's groups) after which a full,
+    /// compacting GC runs if the heap after the last GC is more than twice what the last full GC found live
+    /// (<see cref="CollectionAfterRemoves"/>): server GC otherwise keeps a closed window's garbage in gen2 for a whole
+    /// window. Default 1,000,000; 0 leaves collections to the runtime.
+    /// </summary>
+    public long CollectAfterRemovedRows { get; set; } = 1_000_000;
+
     /// <summary>A folder of assemblies with stateful processors to load at start; empty for none.</summary>
     public string? PluginFolder { get; set; }
 
@@ -99,6 +107,10 @@ public sealed class SluiceOptions
         if (StateCacheMaxEntries < 0)
         {
             throw new InvalidOperationException("Sluice:StateCacheMaxEntries must be 0 (no hot state) or more (default 500000).");
+        }
+        if (CollectAfterRemovedRows < 0)
+        {
+            throw new InvalidOperationException("Sluice:CollectAfterRemovedRows must be 0 (collections left to the runtime) or more (default 1000000).");
         }
         if (RecentProgressCount < 1)
         {
