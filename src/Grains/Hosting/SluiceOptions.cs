@@ -74,9 +74,9 @@ public sealed class SluiceOptions
 
     /// <summary>
     /// Rows the silo's stateful operators remove (an append-mode close: a whole window's groups) after which a full,
-    /// compacting GC runs if the heap after the last GC is more than twice what the last full GC found live
-    /// (<see cref="CollectionAfterRemoves"/>): server GC otherwise keeps a closed window's garbage in gen2 for a whole
-    /// window. Default 1,000,000; 0 leaves collections to the runtime.
+    /// compacting GC runs and gives free memory back (<see cref="CollectionAfterRemoves"/>): server GC otherwise keeps a
+    /// closed window's garbage, and the memory committed for it, for a whole window. Default 1,000,000; 0 leaves
+    /// collections to the runtime.
     /// </summary>
     public long CollectAfterRemovedRows { get; set; } = 1_000_000;
 
