@@ -85,11 +85,11 @@ internal static class StateScale
                 progress.BatchId, rows, ms, stateRows, stateCheckpointBytes = written, workingSetMb = workingMb,
                 addBatchMs = phases.GetValueOrDefault("addBatch"), commitOffsetsMs = phases.GetValueOrDefault("commitOffsets"),
                 stateCommitMsSummed = commit.CommitTimeMs, rocksdbWriteBatchMsSummed = commit.writeBatchMs, stateFilesMsSummed = commit.filesMs,
-                gen2Collections = GC.CollectionCount(2), managedHeapMb = heapMb, gcCommittedMb = committedMb,
+                gen2Collections = GC.CollectionCount(2), collectionsAfterRemoves = Hosting.CollectionAfterRemoves.CollectionsInProcess, managedHeapMb = heapMb, gcCommittedMb = committedMb,
             });
             Console.WriteLine($"batch {progress.BatchId}: {rows:N0} rows in {ms:N0} ms (addBatch {phases.GetValueOrDefault("addBatch"):N0}, " +
                 $"commit {phases.GetValueOrDefault("commitOffsets"):N0}; summed over key groups: state commit {commit.CommitTimeMs:N0}, RocksDB write {commit.writeBatchMs:N0}, " +
-                $"files {commit.filesMs:N0}), state {stateRows:N0} rows, {written / 1024.0 / 1024:F1} MB of state files written, working set {workingMb:N0} MB (managed heap {heapMb:N0}, GC committed {committedMb:N0}), gen2 GCs {GC.CollectionCount(2)}");
+                $"files {commit.filesMs:N0}), state {stateRows:N0} rows, {written / 1024.0 / 1024:F1} MB of state files written, working set {workingMb:N0} MB (managed heap {heapMb:N0}, GC committed {committedMb:N0}), gen2 GCs {GC.CollectionCount(2)} ({Hosting.CollectionAfterRemoves.CollectionsInProcess} after removes)");
         }
         var seconds = total.Elapsed.TotalSeconds;
         // The rate source emits exactly --per-batch rows per second of the manual clock, one second per iteration.

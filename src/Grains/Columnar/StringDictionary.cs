@@ -45,6 +45,25 @@ internal sealed class StringDictionary
     /// </summary>
     public bool AnyLoneSurrogate { get; private set; }
 
+    /// <summary>
+    /// How many times <see cref="Clear"/> emptied the dictionary: a cache of codes kept by the dictionary's identity
+    /// (<see cref="Operators.Aggregation.EncodedStrings"/>, <see cref="Kernels.CodeCache{T}"/>) holds codes of one generation.
+    /// </summary>
+    public int Generation { get; private set; }
+
+    /// <summary>
+    /// Forgets every string (codes start at 0 again) but keeps the memory: a reader's id column, whose values do not
+    /// recur, fills it again the next batch without allocating a dictionary. Only for a dictionary nothing else holds
+    /// codes of beyond the current batch, except caches that check <see cref="Generation"/>.
+    /// </summary>
+    public void Clear()
+    {
+        _codes.Clear();
+        _values.Clear();
+        AnyLoneSurrogate = false;
+        Generation++;
+    }
+
     /// <summary>Distinct strings so far.</summary>
     public int Count => _values.Count;
 

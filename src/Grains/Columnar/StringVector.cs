@@ -5,9 +5,10 @@ namespace Sluice.Columnar;
 /// <summary>
 /// string values, dictionary-encoded: each row holds a code into <see cref="Dictionary"/>, so grouping and comparing
 /// by a string column works on ints and a repeated value is stored once. The dictionary outlives <see cref="ColumnVector.Reset"/>
-/// (codes stay stable across a reader's batches) until it grows past <see cref="MaxDictionary"/> distinct values, or
-/// until the rows since the last check (at least 1,024, over one batch or several small ones) show the column is nearly
-/// unique (an id): keeping such values would only hold memory, so that column's dictionary starts afresh.
+/// (codes stay stable across a reader's batches) until it grows past <see cref="MaxDictionary"/> distinct values (a new,
+/// smaller dictionary), or until the rows since the last check (at least 1,024, over one batch or several small ones)
+/// show the column is nearly unique (an id): keeping such values would only hold memory, so that column's dictionary
+/// is emptied (<see cref="StringDictionary.Clear"/>, its codes start afresh in a new generation).
 /// </summary>
 internal sealed class StringVector() : ColumnVector(DataType.String)
 {
@@ -78,11 +79,16 @@ internal sealed class StringVector() : ColumnVector(DataType.String)
         if (Dictionary.Count > MaxDictionary || _rowsSinceCheck >= 1024)
         {
             var unique = Dictionary.Count - _dictionaryAtCheck > _rowsSinceCheck / 2;
-            if (!Shared && (Dictionary.Count > MaxDictionary || unique))
+            if (!Shared && Dictionary.Count > MaxDictionary)
             {
-                // Sized for a batch like this one: an id column gets about that many values again, and a dictionary
-                // grown from empty allocates about twice its final size on the way (a Kafka reader's main garbage).
+                // Sized for a batch like this one, so a dictionary past the bound lets its memory go.
                 Dictionary = new StringDictionary(Math.Min(Count, Dictionary.Count));
+            }
+            else if (!Shared && unique)
+            {
+                // An id column gets about as many values again: emptied, the dictionary keeps its arrays (a fresh one
+                // per batch was a Kafka reader's main garbage), and caches of its codes see a new generation.
+                Dictionary.Clear();
             }
             _dictionaryAtCheck = Dictionary.Count;
             _rowsSinceCheck = 0;

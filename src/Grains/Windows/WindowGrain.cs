@@ -33,6 +33,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
     private Guid _planRunId;
     private IStatefulBatch? _batch;
     private readonly StateCacheBudget _cacheBudget = StateCacheBudget.Of(options.Value);
+    private readonly Hosting.CollectionAfterRemoves _collection = Hosting.CollectionAfterRemoves.Of(options.Value);
     private OperatorCache _cache = new();
     private int _applies;
 
@@ -202,12 +203,14 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
         _batch = null;
         await KeepReminderAsync();
         LogCommitted(logger, this.GetPrimaryKeyString(), batchId, metrics.NumRowsTotal);
+        var removed = counts?.Removed ?? metrics.NumRowsRemoved;
+        _collection.Removed(removed);
         return new StateOperatorProgress
         {
             OperatorName = _plan!.StageOf(WindowGrainId.Parse(this.GetPrimaryKeyString()).Operator).Operator.Name,
             NumRowsTotal = counts?.Total ?? metrics.NumRowsTotal,
             NumRowsUpdated = counts?.Updated ?? metrics.NumRowsUpdated,
-            NumRowsRemoved = counts?.Removed ?? metrics.NumRowsRemoved,
+            NumRowsRemoved = removed,
             MemoryUsedBytes = metrics.MemoryUsedBytes,
             CommitTimeMs = metrics.CommitTimeMs,
             CustomMetrics = metrics.CustomMetrics,

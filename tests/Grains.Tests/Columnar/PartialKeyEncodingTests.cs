@@ -14,7 +14,7 @@ namespace Sluice.Tests.Columnar;
 /// dictionary code in <see cref="EncodedStrings"/>) against the row path's <see cref="RowCodec"/> keys: the same bytes
 /// in the same key group, in the same order. One operator per query routes several batches, as an agent does, with its
 /// string columns coded by dictionaries that persist and grow from batch to batch (a reader's, the generator's) or are
-/// replaced, and with non-ASCII strings, NULLs, special doubles, timestamps and sliding windows (several per row).
+/// replaced or emptied, and with non-ASCII strings, NULLs, special doubles, timestamps and sliding windows (several per row).
 /// </summary>
 public sealed class PartialKeyEncodingTests
 {
@@ -179,9 +179,21 @@ public sealed class PartialKeyEncodingTests
             {
                 continue;
             }
-            if (!dictionaries.TryGetValue(c, out var dictionary) || random.Next(5) == 0)
+            if (!dictionaries.TryGetValue(c, out var dictionary))
             {
                 dictionaries[c] = dictionary = new StringDictionary();
+            }
+            else if (random.Next(5) == 0)
+            {
+                // Replaced, or emptied as a reader's id column is (its codes then name other strings).
+                if (random.Next(2) == 0)
+                {
+                    dictionary.Clear();
+                }
+                else
+                {
+                    dictionaries[c] = dictionary = new StringDictionary();
+                }
             }
             var vector = new StringVector();
             vector.UseDictionary(dictionary);

@@ -14,16 +14,21 @@ internal sealed class CodeCache<T>(Conversion<string, T> map)
 
     private StringDictionary? _dictionary;
     private object? _key;
+    private (int Input, int Key) _generations;
     private T[] _values = [];
     private byte[] _state = [];
 
     /// <summary>Prepares for a batch whose column uses <paramref name="dictionary"/>; call before <see cref="TryGet"/>.</summary>
     public void Begin(StringDictionary dictionary, object? key = null)
     {
-        if (!ReferenceEquals(dictionary, _dictionary) || !ReferenceEquals(key, _key))
+        // An emptied dictionary (StringDictionary.Clear) has other strings under the same codes, as has an output
+        // dictionary given as the key.
+        var generations = (dictionary.Generation, (key as StringDictionary)?.Generation ?? 0);
+        if (!ReferenceEquals(dictionary, _dictionary) || !ReferenceEquals(key, _key) || generations != _generations)
         {
             _dictionary = dictionary;
             _key = key;
+            _generations = generations;
             Array.Clear(_state);
         }
         if (_state.Length < dictionary.Count)

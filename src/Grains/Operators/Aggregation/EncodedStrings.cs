@@ -33,10 +33,29 @@ internal sealed class EncodedStrings
     /// <summary>Per code, a slot: its byte count (0: not encoded yet, or too long) then its bytes.</summary>
     private byte[] _slots = [];
 
-    private EncodedStrings(StringDictionary dictionary) => _dictionary = dictionary;
+    /// <summary>The dictionary's generation the slots hold codes of.</summary>
+    private int _generation;
 
-    /// <summary>The cache of <paramref name="dictionary"/>'s strings (one lookup per batch and column, not per value).</summary>
-    public static EncodedStrings For(StringDictionary dictionary) => ByDictionary.GetValue(dictionary, static d => new EncodedStrings(d));
+    private EncodedStrings(StringDictionary dictionary) => (_dictionary, _generation) = (dictionary, dictionary.Generation);
+
+    /// <summary>
+    /// The cache of <paramref name="dictionary"/>'s strings (one lookup per batch and column, not per value). A
+    /// dictionary emptied since (<see cref="StringDictionary.Clear"/>: a reader's id column, used by its own agent
+    /// alone) gets its slots emptied too, keeping their array for the next batch's codes.
+    /// </summary>
+    public static EncodedStrings For(StringDictionary dictionary)
+    {
+        var strings = ByDictionary.GetValue(dictionary, static d => new EncodedStrings(d));
+        if (strings._generation != dictionary.Generation)
+        {
+            lock (strings._fill)
+            {
+                Array.Clear(strings._slots);
+                strings._generation = dictionary.Generation;
+            }
+        }
+        return strings;
+    }
 
     /// <summary>The bytes of the string of <paramref name="code"/>; valid until <paramref name="scratch"/> (the caller's own) is written again.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
