@@ -143,7 +143,7 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
         Directory.CreateDirectory(folder);
         var lines = step.TryGetProperty("lines", out var l)
             ? l.EnumerateArray().Select(x => x.GetString() ?? "")
-            : step.GetProperty("rows").EnumerateArray().Select(r => r.GetRawText());
+            : step.GetProperty("rows").EnumerateArray().Select(JsonLine);
         var target = Path.Combine(folder, step.GetProperty("addFile").GetString()!);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.tmp");
@@ -151,6 +151,12 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
         File.SetLastWriteTimeUtc(temp, DateTime.UnixEpoch.AddYears(30).AddSeconds(++_files));
         File.Move(temp, target);
     }
+
+    /// <summary>
+    /// A row as one line of JSON. Not its raw text: a scenario file laid out over several lines would write each row
+    /// over several lines, and a JSON-lines reader takes every line as a record (three malformed rows of nulls per row).
+    /// </summary>
+    private static string JsonLine(JsonElement row) => JsonSerializer.Serialize(row);
 
     private IEnumerable<SourceSpec> AllSources() =>
         new[] { _spec!.Source }.Concat(_spec.Operators.Select(op => op switch

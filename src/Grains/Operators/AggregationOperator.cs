@@ -145,6 +145,17 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
         _ => null,
     };
 
+    /// <summary>
+    /// A global aggregation (no grouping keys) has its one group in every batch, with empty buffers when no row reached
+    /// it, as Spark's HashAggregateExec without grouping keys outputs one row for empty input (count 0, sum null): so
+    /// complete mode outputs it from the first batch on, and update mode in every batch that runs. Given to the key
+    /// group of the empty key only.
+    /// </summary>
+    public IReadOnlyList<KeyedRecord> EveryBatchRecords(int keyGroup, int keyGroups) =>
+        _keys.Length == 0 && RowCodec.KeyGroupOf(GlobalKey, keyGroups) == keyGroup ? [new KeyedRecord(GlobalKey, _aggregates.NewBuffer())] : [];
+
+    private static readonly byte[] GlobalKey = RowCodec.Encode([]);
+
     public IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache)
     {
         if (cache.Value is not AggregationCache state)

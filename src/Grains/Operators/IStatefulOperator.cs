@@ -29,6 +29,12 @@ internal interface IStatefulOperator
     IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache);
 
     /// <summary>
+    /// Records key group <paramref name="keyGroup"/> applies in every batch, before its <c>Finish</c>, whatever the
+    /// agents sent: a global aggregation's group exists in every batch (<see cref="AggregationOperator"/>).
+    /// </summary>
+    IReadOnlyList<KeyedRecord> EveryBatchRecords(int keyGroup, int keyGroups) => [];
+
+    /// <summary>
     /// What the layout of this operator's state depends on (op, keys, aggregates, processor and state type, input
     /// columns), as name/value pairs: a checkpoint can only be resumed by a query whose description is the same.
     /// </summary>

@@ -83,6 +83,10 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
         }
         var id = WindowGrainId.Parse(this.GetPrimaryKeyString());
         var stage = _plan!.StageOf(id.Operator);
+        if (r.KeyGroups > 0 && stage.Operator.EveryBatchRecords(id.KeyGroup, r.KeyGroups) is { Count: > 0 } always)
+        {
+            DiscardOnError(always, static (batch, records) => batch.Apply(records));
+        }
         var outputs = stage.Outputs;
         // Output that goes straight to the sink may go as columns (no row per group until a sink reads rows).
         if (outputs is [{ Next: < 0, Suffix.Count: 0 }]

@@ -80,6 +80,7 @@ internal sealed class AggregationRun : IDisposable
         StateRowCounts? counts = null;
         for (var g = 0; g < KeyGroups; g++)
         {
+            batches[g].Apply(_plan.Stateful!.EveryBatchRecords(g, KeyGroups));
             output.AddRange(batches[g].Finish(watermarkMs, 0).Select(Describe));
             if (batches[g].RowCounts is { } own)
             {
@@ -98,9 +99,16 @@ internal sealed class AggregationRun : IDisposable
 
     public void Dispose() => _groups.Dispose();
 
-    /// <summary><c>user@windowStartSeconds=count</c>, whichever order the grouping keys are in.</summary>
+    /// <summary>
+    /// <c>user@windowStartSeconds=count</c>, whichever order the grouping keys are in; a row without a window (a global
+    /// aggregation's) as its values, comma-separated, <c>null</c> for a null.
+    /// </summary>
     private static string Describe(object?[] row)
     {
+        if (row.Length < 3 || (row[0] is not StructValue && row[1] is not StructValue))
+        {
+            return string.Join(",", row.Select(v => v?.ToString() ?? "null"));
+        }
         var w = row[0] is StructValue ? 0 : 1;
         var window = (StructValue)row[w]!;
         var start = (long)((DateTime)window.Values[0]! - T0).TotalSeconds;
