@@ -170,6 +170,9 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         if (threshold is { } closeBefore)
         {
             Evict(closeBefore, output);
+            // A group read back from the store that found no room, of a window this close removed, is not held
+            // afterwards: its state is gone, and held it would take budget from live groups for good.
+            _reread.RemoveAll(slot => _hot.ClosesAt(slot) is var time && time != ClosingSlots.Never && time < closeBefore);
         }
         // Soonest-closing windows first: when the budget runs out, the windows left partly held (closing by the store
         // scan) are the latest, not every window whose groups the batch touched after that point.

@@ -31,6 +31,9 @@ internal sealed class AggregationKeyGroups : IDisposable
         _batches = new IStatefulBatch[count];
     }
 
+    /// <summary>Entries the operator caches hold against the budget.</summary>
+    public long HeldEntries => _budget.Used;
+
     /// <summary>Store reads of groups not held, over every batch so far.</summary>
     public int Gets => _counted.Sum(s => s.Gets);
 

@@ -239,6 +239,27 @@ public sealed class SlotEvictionTests : IDisposable
     }
 
     /// <summary>
+    /// A stored group the batch updates finds no room and its window closes in the same batch: the close removes it by
+    /// the store scan, and it is not held afterwards (the hot state holds nothing the state does not).
+    /// </summary>
+    [Fact]
+    public async Task Evict_GroupReadBackWithNoRoom_WhoseWindowClosesInTheBatch_IsNotHeldAfterTheClose()
+    {
+        // Room for two groups: window [0 s, 10 s) holds users 1-2; user 3 is only in the store.
+        var (a, b) = Pair("append", bound: 2);
+        using (a)
+        using (b)
+        {
+            await Batch(a, b, 0, [(1_000, 1), (2_000, 2), (3_000, 3)], watermarkMs: 0);
+            Assert.Equal(2, a.HeldEntries);
+            // User 3 again, in the batch whose watermark closes [0 s, 10 s).
+            Assert.Equal(3, (await Batch(a, b, 1, [(4_000, 3)], watermarkMs: 10_000)).Count);
+            Assert.Empty(a.State());
+            Assert.Equal(0, a.HeldEntries);
+        }
+    }
+
+    /// <summary>
     /// When the budget runs out, the batch's new groups of the window closing soonest are held first, whatever the order
     /// the batch touched them in: that window stays whole and closes from slots, the later one by the store scan.
     /// </summary>
