@@ -14,6 +14,9 @@ namespace Sluice.Operators;
 /// </summary>
 internal sealed class DeduplicateOperator : IStatefulOperator
 {
+    /// <summary>The name of Spark's custom metric for the rows a deduplication dropped as duplicates.</summary>
+    public const string DroppedDuplicateRows = "numDroppedDuplicateRows";
+
     private readonly int[] _keyColumns;
     private readonly int _eventTime;
     private readonly long _expiryDelayMs;
@@ -65,9 +68,12 @@ internal sealed class DeduplicateOperator : IStatefulOperator
         return new DeduplicateOperator(index, schema, keys, eventTime, 0, withinWatermark: false);
     }
 
+    /// <summary>
+    /// Keys every row that is not late; a batch's repeats of a key go on too, so that the key group counts them as
+    /// dropped duplicates (Spark's <c>numDroppedDuplicateRows</c>).
+    /// </summary>
     public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, LateRowSet late)
     {
-        var seen = new HashSet<byte[]>(ByteKeyComparer.Instance);
         var key = new object?[_keyColumns.Length];
         foreach (var row in rows)
         {
@@ -80,11 +86,7 @@ internal sealed class DeduplicateOperator : IStatefulOperator
             {
                 key[k] = row[_keyColumns[k]];
             }
-            var encoded = RowCodec.Encode(key);
-            if (seen.Add(encoded))
-            {
-                output.Add(encoded, row);
-            }
+            output.Add(RowCodec.Encode(key), row);
         }
     }
 
@@ -104,8 +106,12 @@ internal sealed class DeduplicateOperator : IStatefulOperator
     private sealed class Batch(DeduplicateOperator op, IStateStore store) : IStatefulBatch
     {
         private readonly List<object?[]> _output = [];
+        private long _droppedDuplicates;
 
         public long? NextProcessingTimerMs => null;
+
+        /// <summary>Spark's custom metric of its deduplication operators: the rows of the batch whose key was already seen.</summary>
+        public IReadOnlyDictionary<string, long> CustomMetrics => new Dictionary<string, long> { [DroppedDuplicateRows] = _droppedDuplicates };
 
         public void Apply(IReadOnlyList<KeyedRecord> records)
         {
@@ -113,6 +119,7 @@ internal sealed class DeduplicateOperator : IStatefulOperator
             {
                 if (store.Get(key) is not null)
                 {
+                    _droppedDuplicates++;
                     continue;
                 }
                 // The value is when the key may be forgotten: its event time (plus the delay within the watermark).

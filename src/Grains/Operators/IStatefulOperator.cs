@@ -64,6 +64,9 @@ internal interface IStatefulBatch
 
     /// <summary>The batch's own count of updated and removed state rows where Spark's differs from the store's (null: the store's).</summary>
     StateRowCounts? RowCounts => null;
+
+    /// <summary>The operator's own custom metrics of the batch (Spark's <c>customStatefulOperatorMetrics</c>), reported with the store's; null: none.</summary>
+    IReadOnlyDictionary<string, long>? CustomMetrics => null;
 }
 
 /// <summary>

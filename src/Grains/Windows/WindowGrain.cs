@@ -203,6 +203,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
         }
         var metrics = await _store.CommitAsync(batchId);
         var counts = _batch?.RowCounts;
+        var operatorMetrics = _batch?.CustomMetrics;
         _attempt = null;
         _batch = null;
         await KeepReminderAsync();
@@ -217,7 +218,7 @@ internal sealed partial class WindowGrain(IStateStoreProvider stores, Connectors
             NumRowsRemoved = removed,
             MemoryUsedBytes = metrics.MemoryUsedBytes,
             CommitTimeMs = metrics.CommitTimeMs,
-            CustomMetrics = metrics.CustomMetrics,
+            CustomMetrics = operatorMetrics is null ? metrics.CustomMetrics : metrics.CustomMetrics.Concat(operatorMetrics).ToDictionary(),
         };
     }
 
