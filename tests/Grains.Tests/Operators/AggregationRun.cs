@@ -10,7 +10,9 @@ namespace Sluice.Tests.Operators;
 /// <param name="StoreGets">Point reads of the committed state the batch made: RocksDB's, and those its held changes
 /// answered (RocksDB stores only).</param>
 /// <param name="RowCounts">The operator's own state row counts over the key groups (null: it leaves them to the store).</param>
-internal sealed record AggregationOutcome(List<string> Output, long StateRows, int Late, long StoreGets = 0, StateRowCounts? RowCounts = null);
+/// <param name="OperatorMetrics">The operator's own custom metrics, summed over the key groups.</param>
+internal sealed record AggregationOutcome(List<string> Output, long StateRows, int Late, long StoreGets = 0, StateRowCounts? RowCounts = null,
+    IReadOnlyDictionary<string, long>? OperatorMetrics = null);
 
 /// <summary>
 /// A stateful operator's two halves run by hand, as agents and window grains run them: <c>Route</c> per partition,
@@ -78,6 +80,7 @@ internal sealed class AggregationRun : IDisposable
         var output = new List<string>();
         long stateRows = 0, gets = 0;
         StateRowCounts? counts = null;
+        var operatorMetrics = new Dictionary<string, long>();
         for (var g = 0; g < KeyGroups; g++)
         {
             batches[g].Apply(_plan.Stateful!.EveryBatchRecords(g, KeyGroups));
@@ -85,6 +88,10 @@ internal sealed class AggregationRun : IDisposable
             if (batches[g].RowCounts is { } own)
             {
                 counts = new StateRowCounts((counts?.Updated ?? 0) + own.Updated, (counts?.Removed ?? 0) + own.Removed);
+            }
+            foreach (var (metric, value) in batches[g].CustomMetrics ?? new Dictionary<string, long>())
+            {
+                operatorMetrics[metric] = operatorMetrics.GetValueOrDefault(metric) + value;
             }
             if (commit)
             {
@@ -94,7 +101,7 @@ internal sealed class AggregationRun : IDisposable
             }
         }
         output.Sort(StringComparer.Ordinal);
-        return new AggregationOutcome(output, stateRows, late, gets, counts);
+        return new AggregationOutcome(output, stateRows, late, gets, counts, operatorMetrics);
     }
 
     public void Dispose() => _groups.Dispose();
