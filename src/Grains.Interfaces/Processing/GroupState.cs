@@ -9,7 +9,7 @@ public sealed class GroupState<TState>
     private readonly string _timeoutKind;
     private TState? _value;
 
-    internal GroupState(bool exists, TState? value, bool hasTimedOut, string timeoutKind, long batchTimestampMs, long watermarkMs)
+    internal GroupState(bool exists, TState? value, bool hasTimedOut, string timeoutKind, long batchTimestampMs, long? watermarkMs)
     {
         Exists = exists;
         _value = value;
@@ -27,7 +27,8 @@ public sealed class GroupState<TState>
 
     internal long CurrentProcessingTimeMs { get; }
 
-    internal long CurrentWatermarkMs { get; }
+    /// <summary>The batch's watermark; null without a watermark (an event-time timeout always has one).</summary>
+    internal long? CurrentWatermarkMs { get; }
 
     internal bool Updated { get; private set; }
 
@@ -96,8 +97,12 @@ public sealed class GroupState<TState>
         TimeoutMs = timestampMs;
     }
 
-    /// <summary>The watermark of the batch, in epoch milliseconds.</summary>
-    public long GetCurrentWatermarkMs() => CurrentWatermarkMs;
+    /// <summary>
+    /// The watermark of the batch, in epoch milliseconds. Throws, as Spark's <c>getCurrentWatermarkMs</c>, when the
+    /// query defines no watermark before the operator.
+    /// </summary>
+    public long GetCurrentWatermarkMs() => CurrentWatermarkMs ?? throw new InvalidOperationException(
+        "Cannot get event time watermark timestamp without setting watermark before [map|flatMap]GroupsWithState: add withWatermark on the event-time column before it");
 
     /// <summary>The batch's timestamp (processing time), in epoch milliseconds.</summary>
     public long GetCurrentProcessingTimeMs() => CurrentProcessingTimeMs;

@@ -51,7 +51,7 @@ internal sealed class GroupsWithStateBatch(GroupsWithStateOperator op, IStateSto
     {
         var existing = store.Get(key) is { } bytes ? GroupStateValue.Decode(bytes) : (GroupStateValue?)null;
         var input = rows.Select(r => new InputRow(op.InputSchema, r)).ToList();
-        var call = op.Invoker.Invoke(op.KeyOf(key), input, existing?.Json, hasTimedOut, op.Spec.Timeout, _batchTimestampMs, _watermarkMs);
+        var call = op.Invoker.Invoke(op.KeyOf(key), input, existing?.Json, hasTimedOut, op.Spec.Timeout, _batchTimestampMs, op.HasWatermark ? _watermarkMs : null);
         if (!op.Spec.FlatMap && call.Output.Count != 1)
         {
             throw new InvalidOperationException($"mapGroupsWithState processor '{op.Processor.Name}' returned {call.Output.Count} rows for one call; it must return exactly one");

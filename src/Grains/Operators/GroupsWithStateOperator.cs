@@ -25,8 +25,9 @@ internal sealed partial class GroupsWithStateOperator : IStatefulOperator, IColu
     private readonly int _eventTime;
     private readonly SessionizerRoute? _sessionizer;
 
-    private GroupsWithStateOperator(int index, GroupsWithStateSpec spec, IStatefulProcessor processor, StreamSchema input, StreamSchema output, int[] keyColumns, int eventTime)
+    private GroupsWithStateOperator(int index, GroupsWithStateSpec spec, IStatefulProcessor processor, StreamSchema input, StreamSchema output, int[] keyColumns, int eventTime, bool hasWatermark)
     {
+        HasWatermark = hasWatermark;
         Index = index;
         Spec = spec;
         Processor = processor;
@@ -56,6 +57,9 @@ internal sealed partial class GroupsWithStateOperator : IStatefulOperator, IColu
     public StreamSchema OutputSchema { get; }
 
     public bool HasProcessingTimers => Spec.Timeout == "processingTime";
+
+    /// <summary>Whether the input carries a watermark (Spark's <c>watermarkPresent</c>): without one, the processor cannot read it.</summary>
+    internal bool HasWatermark { get; }
 
     internal ProcessorInvoker Invoker { get; }
 
@@ -87,7 +91,7 @@ internal sealed partial class GroupsWithStateOperator : IStatefulOperator, IColu
         var output = new StreamSchema(processor.OutputColumns.Select((c, i) => new Column(c.Name, DataType.TryParse(c.Type, out var t) ? t
             : throw QueryPlanner.Invalid(path + ".processor", $"processor '{processor.Name}' declares column '{c.Name}' of unknown type '{c.Type}'"))).ToList());
         var eventTime = spec.Timeout == "eventTime" ? watermark!.Index : -1;
-        return new GroupsWithStateOperator(index, spec, processor, input, output, keys, eventTime);
+        return new GroupsWithStateOperator(index, spec, processor, input, output, keys, eventTime, watermark is not null);
     }
 
     public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, LateRowSet late)

@@ -12,14 +12,15 @@ internal abstract class ProcessorInvoker
     public static ProcessorInvoker For(IStatefulProcessor processor) =>
         (ProcessorInvoker)Activator.CreateInstance(typeof(ProcessorInvoker<>).MakeGenericType(processor.StateType), processor)!;
 
-    public abstract ProcessorCall Invoke(object?[] key, IReadOnlyList<InputRow> rows, byte[]? json, bool hasTimedOut, string timeoutKind, long batchTimestampMs, long watermarkMs);
+    /// <summary>Calls the processor for one key; <c>watermarkMs</c> is null when the query has no watermark before the operator.</summary>
+    public abstract ProcessorCall Invoke(object?[] key, IReadOnlyList<InputRow> rows, byte[]? json, bool hasTimedOut, string timeoutKind, long batchTimestampMs, long? watermarkMs);
 }
 
 internal sealed class ProcessorInvoker<TState>(IStatefulProcessor processor) : ProcessorInvoker
 {
     private readonly StatefulProcessor<TState> _processor = (StatefulProcessor<TState>)processor;
 
-    public override ProcessorCall Invoke(object?[] key, IReadOnlyList<InputRow> rows, byte[]? json, bool hasTimedOut, string timeoutKind, long batchTimestampMs, long watermarkMs)
+    public override ProcessorCall Invoke(object?[] key, IReadOnlyList<InputRow> rows, byte[]? json, bool hasTimedOut, string timeoutKind, long batchTimestampMs, long? watermarkMs)
     {
         var value = json is null ? default : JsonSerializer.Deserialize<TState>(json);
         var state = new GroupState<TState>(json is not null, value, hasTimedOut, timeoutKind, batchTimestampMs, watermarkMs);

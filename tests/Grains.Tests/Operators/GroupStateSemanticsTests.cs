@@ -106,6 +106,30 @@ public sealed class GroupStateSemanticsTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => eventTime.SetTimeoutDuration(TimeSpan.FromSeconds(1)));
     }
 
+    [Fact] // Spark: "GroupState - getCurrentWatermarkMs": it throws without a watermark, and gives it with one
+    public async Task CurrentWatermark_IsRefusedWithoutAWatermark()
+    {
+        Assert.Equal(["a watermark refused"], await RunAsync(0, 1 * Second, ("a", "watermark")));
+
+        var none = TestGroupState.Empty<long>(timeout: "processingTime", watermarkMs: null);
+        Assert.Contains("without setting watermark", Assert.Throws<InvalidOperationException>(() => none.GetCurrentWatermarkMs()).Message, StringComparison.Ordinal);
+        Assert.Equal(2000, TestGroupState.Empty<long>(timeout: "none", watermarkMs: 2000).GetCurrentWatermarkMs());
+        Assert.Equal(1000, new GroupState<long>(true, 5, false, "eventTime", 1000, 1000).GetCurrentWatermarkMs());
+    }
+
+    [Fact] // Spark's FlatMapGroupsWithStateExec passes the watermark when its input carries one, whatever the timeout
+    public async Task CurrentWatermark_IsTheBatchsWithAWatermarkBeforeTheOperator()
+    {
+        var input = new StreamSchema([new Column("key", DataType.String), new Column("action", DataType.String), new Column("ts", DataType.Timestamp)]);
+        var watermark = new Sluice.Planning.WatermarkColumn(new WithWatermarkSpec("ts", TimeSpan.FromSeconds(10)), 2, "ts");
+        var op = GroupsWithStateOperator.Create(0, "$.operators[1]", new GroupsWithStateSpec(true, ["key"], TimeoutWithoutState.ProcessorName, "processingTime", OutputMode.Update), input, watermark);
+        var batch = op.BeginGeneralBatch(_store, _cache);
+        batch.Apply([new KeyedRecord(RowCodec.Encode(["a"]), ["a", "watermark", DateTime.UnixEpoch])]);
+
+        Assert.Equal(["a watermark=7000"], batch.Finish(7000, 1 * Second).Select(r => $"{r[0]} {r[1]}"));
+        await _store.CommitAsync(0);
+    }
+
     private async Task<List<string>> RunAsync(long batchId, long batchTimestampMs, params (string Key, string Action)[] rows)
     {
         var batch = _op.BeginGeneralBatch(_store, _cache);
@@ -160,6 +184,18 @@ public sealed class GroupStateSemanticsTests : IDisposable
                         state.Remove();
                         state.SetTimeoutDuration(TimeSpan.FromSeconds(5));
                         break;
+                    case "watermark":
+                        string watermark;
+                        try
+                        {
+                            watermark = $"watermark={state.GetCurrentWatermarkMs()}";
+                        }
+                        catch (InvalidOperationException)
+                        {
+                            watermark = "watermark refused";
+                        }
+                        yield return [key[0], watermark];
+                        yield break;
                     case "updateTimeoutRemove":
                         state.Update(5);
                         state.SetTimeoutDuration(TimeSpan.FromSeconds(5));
