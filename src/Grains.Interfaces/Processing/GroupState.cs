@@ -90,6 +90,10 @@ public sealed class GroupState<TState>
         {
             throw new InvalidOperationException($"Cannot set timeout timestamp without enabling event time timeout in [map|flatMap]GroupsWithState (timeout is '{_timeoutKind}')");
         }
+        if (timestampMs <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timestampMs), $"Timeout timestamp must be positive (got {timestampMs}): give it in epoch milliseconds");
+        }
         if (timestampMs < CurrentWatermarkMs)
         {
             throw new ArgumentOutOfRangeException(nameof(timestampMs), $"Timeout timestamp ({timestampMs}) cannot be earlier than the current watermark ({CurrentWatermarkMs})");

@@ -104,6 +104,11 @@ public sealed class GroupStateSemanticsTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => eventTime.SetTimeoutTimestamp(999)); // before the watermark
         Assert.Throws<ArgumentOutOfRangeException>(() => eventTime.SetTimeoutTimestamp(-10000));
         Assert.Throws<InvalidOperationException>(() => eventTime.SetTimeoutDuration(TimeSpan.FromSeconds(1)));
+        // GroupStateImpl.setTimeoutTimestamp: "Timeout timestamp must be positive", whatever the watermark.
+        var atZero = TestGroupState.Empty<long>(timeout: "eventTime", watermarkMs: 0);
+        Assert.Contains("must be positive", Assert.Throws<ArgumentOutOfRangeException>(() => atZero.SetTimeoutTimestamp(0)).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => atZero.SetTimeoutTimestamp(-1));
+        atZero.SetTimeoutTimestamp(1);
     }
 
     [Fact] // Spark: "GroupState - getCurrentWatermarkMs": it throws without a watermark, and gives it with one
