@@ -40,9 +40,12 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
             DurationMs = outcome.DurationMs,
             EventTime = EventTime(outcome),
             StateOperators = [.. outcome.State],
-            Sources = run.SourceDescriptions.Select((description, s) =>
+            // One entry per distinct source (Spark's `sources.distinct`): a source read twice counts the rows of both
+            // reads, as Spark sums the metrics of every plan leaf a source produced.
+            Sources = run.SourceDescriptions.Index().Where(x => run.Plan.SourceOf[x.Index] == x.Index).Select(x =>
             {
-                var rows = outcome.Results.Where(r => r.Stream == s).Sum(r => r.Result.RecordsRead);
+                var (s, description) = x;
+                var rows = outcome.Results.Where(r => run.Plan.SourceOf[r.Stream] == s).Sum(r => r.Result.RecordsRead);
                 return new SourceProgress
                 {
                     Description = description,

@@ -57,6 +57,9 @@ internal sealed partial class GroupsWithStateOperator : IStatefulOperator, IColu
 
     public bool HasProcessingTimers => Spec.Timeout == "processingTime";
 
+    /// <summary>Spark's <c>FlatMapGroupsWithStateExec</c>: with a timeout (a processing-time one runs a batch at every trigger); never without one.</summary>
+    public bool NeedsBatchWhenWatermarkMoves => Spec.Timeout is "eventTime" or "processingTime";
+
     internal ProcessorInvoker Invoker { get; }
 
     /// <summary>Whether batches run the built-in sessionizer's typed path.</summary>
