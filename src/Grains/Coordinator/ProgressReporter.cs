@@ -19,9 +19,8 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
 
     public QueryProgress Report(BatchOutcome outcome, DateTimeOffset batchStart)
     {
-        // The rows each read of a source gave: a shadow stream shares its primary's read (as Spark's reused exchange
-        // scans a self-join's source once), a source read twice otherwise (a self-union) counts both reads.
-        var reads = outcome.Results.Where(r => run.Plan.Streams[r.Stream].SharedWith is null).ToList();
+        // Every stream's rows, a shadow stream's as its primary's (the unshared plan's reads): a source read twice counts both.
+        var reads = outcome.Results;
         var numInputRows = reads.Sum(r => r.Result.RecordsRead);
         var durationMs = outcome.DurationMs["triggerExecution"];
         var sinceLastMs = _previousBatchStart is { } previous ? (batchStart - previous).TotalMilliseconds : 0;
