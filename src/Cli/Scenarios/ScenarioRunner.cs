@@ -13,6 +13,7 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
     private QuerySpec? _spec;
     private StreamingQuery? _query;
     private string? _startError;
+    private string? _runError;
     private int _seenRows;
     private string _prefix = "";
     private int _files;
@@ -90,9 +91,10 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
         if (kind == "expectError")
         {
             var text = step.GetProperty("expectError").GetString()!;
-            return _startError is null ? $"the query started; expected an error containing '{text}'"
-                : _startError.Contains(text, StringComparison.OrdinalIgnoreCase) ? null
-                : $"the error '{_startError}' does not contain '{text}'";
+            var error = _startError ?? await RunErrorAsync();
+            return error is null ? $"the query started and processed its data; expected an error containing '{text}'"
+                : error.Contains(text, StringComparison.OrdinalIgnoreCase) ? null
+                : $"the error '{error}' does not contain '{text}'";
         }
         if (_query is null || _spec is null)
         {
@@ -165,6 +167,27 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
             JoinSpec j => j.Right.Source,
             _ => null,
         }).OfType<SourceSpec>());
+
+    /// <summary>
+    /// A started query's failure (Spark's <c>ExpectFailure</c>): what processing the data added so far threw, or null
+    /// when it ran; consecutive <c>expectError</c> steps check the same failure.
+    /// </summary>
+    private async Task<string?> RunErrorAsync()
+    {
+        if (_runError is not null || _query is null)
+        {
+            return _runError;
+        }
+        try
+        {
+            await ProcessAllAvailableAsync();
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return _runError = e.Message;
+        }
+    }
 
     private async Task ProcessAllAvailableAsync()
     {

@@ -19,7 +19,9 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
 
     public QueryProgress Report(BatchOutcome outcome, DateTimeOffset batchStart)
     {
-        var numInputRows = outcome.Results.Sum(r => r.Result.RecordsRead);
+        // Every stream's rows, a shadow stream's as its primary's (the unshared plan's reads): a source read twice counts both.
+        var reads = outcome.Results;
+        var numInputRows = reads.Sum(r => r.Result.RecordsRead);
         var durationMs = outcome.DurationMs["triggerExecution"];
         var sinceLastMs = _previousBatchStart is { } previous ? (batchStart - previous).TotalMilliseconds : 0;
         _previousBatchStart = batchStart;
@@ -40,9 +42,11 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
             DurationMs = outcome.DurationMs,
             EventTime = EventTime(outcome),
             StateOperators = [.. outcome.State],
-            Sources = run.SourceDescriptions.Select((description, s) =>
+            // One entry per distinct source (Spark's `sources.distinct`), with the rows of all its reads.
+            Sources = run.SourceDescriptions.Index().Where(x => run.Plan.SourceOf[x.Index] == x.Index).Select(x =>
             {
-                var rows = outcome.Results.Where(r => r.Stream == s).Sum(r => r.Result.RecordsRead);
+                var (s, description) = x;
+                var rows = reads.Where(r => run.Plan.SourceOf[r.Stream] == s).Sum(r => r.Result.RecordsRead);
                 return new SourceProgress
                 {
                     Description = description,
@@ -52,7 +56,7 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
                     NumInputRows = rows,
                     InputRowsPerSecond = sinceLastMs > 0 ? rows * 1000.0 / sinceLastMs : 0,
                     ProcessedRowsPerSecond = durationMs > 0 ? rows * 1000.0 / durationMs : 0,
-                    Metrics = SourceMetrics(outcome, s),
+                    Metrics = SourceMetrics(outcome, s, reads.Where(r => run.Plan.SourceOf[r.Stream] == s).Select(r => r.Result).ToList()),
                 };
             }).ToList(),
             Sink = new SinkProgress { Description = run.SinkDescription, NumOutputRows = outcome.RowsOutput },
@@ -87,11 +91,10 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
         return eventTime;
     }
 
-    private static Dictionary<string, string> SourceMetrics(BatchOutcome outcome, int source)
+    private static Dictionary<string, string> SourceMetrics(BatchOutcome outcome, int source, IReadOnlyList<AgentBatchResult> results)
     {
         var end = outcome.Offsets.Sources[source].Partitions;
         var behind = outcome.LatestOffsets[source].Partitions.Select(p => Math.Max(0, p.Value - end.GetValueOrDefault(p.Key))).ToList();
-        var results = outcome.Results.Where(r => r.Stream == source).Select(r => r.Result).ToList();
         var metrics = new Dictionary<string, string>
         {
             ["numMalformedRecords"] = Text(results.Sum(r => r.Malformed)),

@@ -251,7 +251,7 @@ internal sealed partial class QueryRun
             throw new InvalidOperationException($"commits/{batchId} appeared in checkpoint '{Checkpoint.Store.Location}' while this run committed it: another process writes to this checkpoint.");
         }
         FaultInjection.Hit("afterCommitLog", batchId);
-        _noDataBatchDue = Plan.Stages.Count > 0 && nextWatermark > offsets.BatchWatermarkMs;
+        _noDataBatchDue = Plan.NoDataBatchDue(offsets.BatchWatermarkMs, nextWatermark);
         _groupCommit = CommitToConsumerGroupsAsync(_groupCommit, offsets);
         return (rows, state);
     }

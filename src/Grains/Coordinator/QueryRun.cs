@@ -192,7 +192,7 @@ internal sealed partial class QueryRun : IDisposable
             _previousBatchWatermarkMs = offsets.Entry.BatchWatermarkMs;
             _watermarks = NewTracker(policy, latestCommit!.Value.Entry.NextBatchWatermarkMs);
             // The batch that would have evicted state or fired timers may not have run before the stop.
-            _noDataBatchDue = Plan.Stages.Count > 0 && (WatermarkMs > offsets.Entry.BatchWatermarkMs || Plan.HasProcessingTimers);
+            _noDataBatchDue = Plan.NoDataBatchDue(offsets.Entry.BatchWatermarkMs, WatermarkMs) || Plan.HasProcessingTimers;
         }
         else if (committedId == offsets.BatchId - 1)
         {

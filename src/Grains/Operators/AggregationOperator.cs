@@ -60,6 +60,9 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
 
     public string Name => "stateStoreSave";
 
+    /// <summary>Spark's <c>StateStoreSaveExec</c>: in append and update mode; complete mode keeps and emits everything.</summary>
+    public bool NeedsBatchWhenWatermarkMoves => _mode != OutputMode.Complete;
+
     public StreamSchema OutputSchema { get; }
 
     /// <summary>Whether a grouping key carries the watermark, so groups can close (append mode needs it).</summary>

@@ -45,6 +45,9 @@ internal sealed class DeduplicateOperator : IStatefulOperator
 
     public string Name { get; }
 
+    /// <summary>Spark's <c>StreamingDeduplicateExec</c>: in every mode.</summary>
+    public bool NeedsBatchWhenWatermarkMoves => true;
+
     public StreamSchema OutputSchema { get; }
 
     /// <summary>Whether keys expire by event time (the watermark's column among the keys, or within the watermark).</summary>

@@ -61,6 +61,9 @@ internal sealed partial class GroupsWithStateOperator : IStatefulOperator, IColu
     /// <summary>Whether the input carries a watermark (Spark's <c>watermarkPresent</c>): without one, the processor cannot read it.</summary>
     internal bool HasWatermark { get; }
 
+    /// <summary>Spark's <c>FlatMapGroupsWithStateExec</c>: with a timeout (a processing-time one runs a batch at every trigger); never without one.</summary>
+    public bool NeedsBatchWhenWatermarkMoves => Spec.Timeout is "eventTime" or "processingTime";
+
     internal ProcessorInvoker Invoker { get; }
 
     /// <summary>Whether batches run the built-in sessionizer's typed path.</summary>

@@ -23,6 +23,12 @@ internal interface IStatefulOperator
     /// <summary>Whether the operator keeps processing-time timers (a restarted query runs a no-data batch to fire due ones).</summary>
     bool HasProcessingTimers => false;
 
+    /// <summary>
+    /// Whether a batch with no new data is due when this operator's input watermark moved (Spark's
+    /// <c>shouldRunAnotherBatch</c>): only where the watermark evicts state or emits rows in the operator's mode.
+    /// </summary>
+    bool NeedsBatchWhenWatermarkMoves { get; }
+
     /// <summary>Keys this batch's rows for their key groups; rows behind the watermark go to <paramref name="late"/>.</summary>
     void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, LateRowSet late);
 

@@ -48,6 +48,9 @@ internal sealed class SessionWindowOperator : IStatefulOperator
 
     public string Name => "sessionWindowStateStoreSaveExec";
 
+    /// <summary>Spark's <c>SessionWindowStateStoreSaveExec</c>: in append and update mode only.</summary>
+    public bool NeedsBatchWhenWatermarkMoves => _mode != OutputMode.Complete;
+
     public StreamSchema OutputSchema { get; }
 
     /// <summary>Whether the watermark is on the session's time column, so sessions can close (append mode needs it).</summary>

@@ -78,11 +78,35 @@ internal sealed class QueryPlan(
     /// <summary>Whether a stream shares another's reads (<see cref="StreamPlan.SharedWith"/>): the plan shares a join input's stages.</summary>
     public bool SharesStreams => Streams.Any(s => s.SharedWith is not null);
 
+    /// <summary>
+    /// Per stream, the first stream that reads the same source (<see cref="SharedPrefix.SameSource"/>), itself when
+    /// none before it does: progress lists each distinct source once, as Spark's does for a source read twice.
+    /// </summary>
+    public IReadOnlyList<int> SourceOf => _sourceOf ??= [.. Streams.Select(s => Streams.First(o => SharedPrefix.SameSource(o.Source, s.Source)).Index)];
+
+    private IReadOnlyList<int>? _sourceOf;
+
     /// <summary>Whether any stream declares a watermark.</summary>
     public bool HasWatermark => Streams.Any(s => s.Watermark is not null);
 
     /// <summary>Whether any stage keeps processing-time timers.</summary>
     public bool HasProcessingTimers => Stages.Any(s => s.Operator.HasProcessingTimers);
+
+    /// <summary>
+    /// Whether a batch with no new data is due after a batch that ran with global watermark <paramref name="batchMs"/>
+    /// and leaves <paramref name="nextMs"/> for the next (Spark's <c>IncrementalExecution.shouldRunAnotherBatch</c>):
+    /// some stage whose input watermark moves needs it (<see cref="IStatefulOperator.NeedsBatchWhenWatermarkMoves"/>).
+    /// </summary>
+    public bool NoDataBatchDue(long batchMs, long nextMs)
+    {
+        if (nextMs <= batchMs || Stages.Count == 0)
+        {
+            return false;
+        }
+        var before = InputWatermarks(batchMs);
+        var after = InputWatermarks(nextMs);
+        return Stages.Any(s => s.Operator.NeedsBatchWhenWatermarkMoves && after[s.Position] > before[s.Position]);
+    }
 
     /// <summary>The stage of the operator at spec index <paramref name="operatorIndex"/>.</summary>
     public StatefulStage StageOf(int operatorIndex) =>

@@ -20,6 +20,16 @@ internal static class SharedPrefix
 
     private static string? Name(SourceSpec main, SourceSpec right) => right.Kind == "memory" ? right.Name : main.Name;
 
+    /// <summary>
+    /// Whether two streams read the same source: the same spec, its <c>name</c> aside except for a memory source (a
+    /// self-union or self-join, which Spark plans as one source read twice).
+    /// </summary>
+    public static bool SameSource(SourceSpec first, SourceSpec second) =>
+        SourceText(first) == SourceText(second with { Name = Name(first, second) });
+
+    private static string SourceText(SourceSpec source) =>
+        SpecWriter.Write(new QuerySpec { Name = "source", Source = source, Sink = new SinkSpec { Kind = "memory" } }, indented: false);
+
     private static string Text(QuerySpec spec, SourceSpec source, IEnumerable<OperatorSpec> operators) =>
         SpecWriter.Write(new QuerySpec { Name = "prefix", Source = source, Operators = [.. operators], Sink = spec.Sink }, indented: false);
 }

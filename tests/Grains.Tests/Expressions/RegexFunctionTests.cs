@@ -52,6 +52,23 @@ public class RegexFunctionTests
     }
 
     [Theory]
+    [InlineData("regexp_extract(name, '^(a+)+$', 1)")]
+    [InlineData("split(name, '^(a+)+$')")]
+    public void APatternThatBacktracksCatastrophically_FailsTheRow_NamingThePatternAndTheFix(string expression)
+    {
+        // 2^40 ways to split the a's, none ending the text: without a match timeout this does not finish.
+        var compiled = ExpressionCompiler.Compile(expression, Eval.Schema);
+        var row = Eval.Row();
+        row[Eval.Schema.IndexOf("name")] = new string('a', 40) + "!";
+
+        var message = Assert.Throws<ExpressionException>(() => compiled.Evaluate(row)).Message;
+
+        Assert.Contains("'^(a+)+$'", message);
+        Assert.Contains("backtracks catastrophically", message);
+        Assert.Contains("rewrite the pattern", message);
+    }
+
+    [Theory]
     [InlineData("split('oneAtwoBthreeC', '[ABC]')", new[] { "one", "two", "three", "" })]
     [InlineData("split('oneAtwoBthreeC', '[ABC]', -1)", new[] { "one", "two", "three", "" })]
     [InlineData("split('oneAtwoBthreeC', '[ABC]', 0)", new[] { "one", "two", "three", "" })]

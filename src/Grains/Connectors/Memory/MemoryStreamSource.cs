@@ -3,7 +3,7 @@ using Sluice.Sources;
 
 namespace Sluice.Connectors.Memory;
 
-/// <summary>Planning side of a memory source: one partition, offsets count rows.</summary>
+/// <summary>Planning side of a memory source: one partition, offsets count entries (rows, and each addData of no rows).</summary>
 internal sealed class MemoryStreamSource(IGrainFactory grains, string streamName) : IStreamSource
 {
     private readonly IMemorySourceGrain _grain = grains.GetGrain<IMemorySourceGrain>(streamName);

@@ -10,10 +10,15 @@ namespace Sluice.Expressions.Functions;
 /// argument is NULL) and <c>split(str, regex[, limit])</c> (Java's <c>String.split</c> keeping trailing empty strings,
 /// as Spark does: a limit of 0 or less means no limit; an empty regex splits into characters). Patterns are .NET
 /// regular expressions, which read Java's common syntax the same way; a constant pattern is compiled once, others
-/// per distinct value (the last one is kept, as Spark does).
+/// per distinct value (the last one is kept, as Spark does). One match may take at most <see cref="MatchTimeout"/>: a
+/// pattern that backtracks catastrophically on a value fails the batch with an error naming it, where Java's engine
+/// (and so Spark) would hold the batch for as long as the match takes.
 /// </summary>
 internal static class RegexFunctions
 {
+    /// <summary>How long one match of one value may take; a healthy pattern takes microseconds.</summary>
+    internal static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
     public static IEnumerable<FunctionDefinition> Definitions()
     {
         yield return new("regexp_extract", 2, 3, RegexpExtract);
@@ -42,7 +47,15 @@ internal static class RegexFunctions
             {
                 CheckGroup(a, r, g);
             }
-            var match = r.Match(s);
+            Match match;
+            try
+            {
+                match = r.Match(s);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                throw TimedOut(a, r, s);
+            }
             return match.Success && match.Groups[g].Success ? match.Groups[g].Value : "";
         }));
     }
@@ -69,10 +82,31 @@ internal static class RegexFunctions
         // A constant pattern without metacharacters ('/', ',') splits as plain text: the same parts, without the regex engine.
         var literal = a[1].IsConstant && a[1].ConstantValue is string p && p.Length > 0 && Regex.Escape(p) == p ? p : null;
         return a.Result(DataType.Array(DataType.String), new Func<object?[], object?[]?>(row =>
-            text(row) is not { } s || regex(row) is not { } r || limit(row) is not int l ? null
-            : literal is not null ? SplitLiteral(s, literal, l)
-            : SplitJava(s, r, l)));
+        {
+            if (text(row) is not { } s || regex(row) is not { } r || limit(row) is not int l)
+            {
+                return null;
+            }
+            if (literal is not null)
+            {
+                return SplitLiteral(s, literal, l);
+            }
+            try
+            {
+                return SplitJava(s, r, l);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                throw TimedOut(a, r, s);
+            }
+        }));
     }
+
+    /// <summary>The error of a match that took longer than <see cref="MatchTimeout"/>: the pattern, the value's length, and the fix.</summary>
+    private static ExpressionException TimedOut(FunctionArguments a, Regex regex, string value) =>
+        a.Error(
+            $"the pattern '{regex}' of {a.Call.Name}() did not finish matching a value of {value.Length} characters within {MatchTimeout.TotalSeconds:0.###} s: it backtracks catastrophically",
+            "rewrite the pattern so that each part of the text can match it in only one way (a nested quantifier such as '(a+)+' or '(a|aa)*' tries every split of the text; write 'a+'), or anchor it to fewer positions");
 
     /// <summary>Java's split by a plain-text delimiter, as <see cref="SplitJava"/>: a positive limit keeps the rest in the last part.</summary>
     private static object?[] SplitLiteral(string s, string delimiter, int limit) =>
@@ -167,7 +201,7 @@ internal static class RegexFunctions
     {
         try
         {
-            return new Regex(pattern, RegexOptions.CultureInvariant);
+            return new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout);
         }
         catch (ArgumentException e)
         {

@@ -38,6 +38,9 @@ internal sealed class StreamJoinOperator : IStatefulOperator
     public int LeftWidth { get; private init; }
     public int RightWidth { get; private init; }
     public string Name => "symmetricHashJoin";
+
+    /// <summary>Spark's <c>StreamingSymmetricHashJoinExec</c>: only when the watermark cleans a side's state (a key or a time bound).</summary>
+    public bool NeedsBatchWhenWatermarkMoves => KeyOrdinal >= 0 || ValueOffsets.Any(static offset => offset is not null);
     public StreamSchema OutputSchema { get; }
 
     /// <summary>Per side, the column that carries its watermark (null: none): late rows are dropped by it.</summary>
