@@ -43,4 +43,35 @@ public sealed class GeneratedSourceColumnsTests
             await ColumnarEquivalence.AssertSameReadAsync(reader, reader, batch, 700, 1234);
         }
     }
+
+    /// <summary>
+    /// A bid read without its channel and url makes neither, and one read without extra too makes none of them (they
+    /// are drawn last): every read column is still the row read's, for each way of reading those three.
+    /// </summary>
+    [Fact]
+    public async Task Nexmark_Bids_ReadWithoutExtraChannelOrUrl_GiveTheRowsOfReadAsync()
+    {
+        var spec = new SourceSpec { Kind = "nexmark", Options = new Dictionary<string, string> { ["stream"] = "bid", ["partitions"] = "2" } };
+        var schema = NexmarkSchemas.For(spec.Options);
+        var (extra, channel, url) = (schema.IndexOf("extra"), schema.IndexOf("channel"), schema.IndexOf("url"));
+        using var reader = new NexmarkPartitionReader(spec, 1);
+        for (var mask = 0; mask < 8; mask++)
+        {
+            bool[] read = [.. schema.Columns.Select((_, c) => c == extra ? (mask & 1) != 0 : c == channel ? (mask & 2) != 0 : c != url || (mask & 4) != 0)];
+            await ColumnarEquivalence.AssertSameReadAsync(reader, reader, new ColumnBatch(schema, read), 0, 900);
+        }
+    }
+
+    [Fact]
+    public void Nexmark_BidMadeWithoutSomeFields_HasTheFullBidsValuesInTheOthers()
+    {
+        var config = new NexmarkConfig { Events = 5_000, Partitions = 2, Seed = 11 };
+        for (var n = 0L; n < 2_000; n++)
+        {
+            var full = NexmarkGenerator.BidAt(config, n);
+            Assert.Equal(full with { Channel = "", Url = "" }, NexmarkGenerator.BidAt(config, n, extra: true, channel: false));
+            Assert.Equal(full with { Extra = "" }, NexmarkGenerator.BidAt(config, n, extra: false, channel: true));
+            Assert.Equal(full with { Extra = "", Channel = "", Url = "" }, NexmarkGenerator.BidAt(config, n, extra: false, channel: false));
+        }
+    }
 }

@@ -33,6 +33,12 @@ internal sealed class NexmarkColumns
         _rows = 0;
     }
 
+    /// <summary>Whether the bid stream's batch reads its extra, and its channel or url (a bid need not make the others).</summary>
+    public (bool Extra, bool Channel) BidFieldsRead() =>
+        (IsRead(BidOwn[4]), IsRead(BidOwn[5]) || IsRead(BidOwn[6]));
+
+    private bool IsRead(int column) => column < _vectors.Length && _vectors[column] is not null;
+
     /// <summary>Appends an event of the <c>event</c> stream: its kind, time and its own kind's fields.</summary>
     public void Event(NexmarkEvent e)
     {

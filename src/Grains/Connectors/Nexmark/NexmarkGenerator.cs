@@ -79,7 +79,14 @@ public static class NexmarkGenerator
             seller + NexmarkConfig.FirstPersonId, category, NexmarkStrings.Extra(ref random, size, NexmarkConfig.AvgAuctionByteSize));
     }
 
-    public static NexmarkBid BidAt(NexmarkConfig config, long n)
+    public static NexmarkBid BidAt(NexmarkConfig config, long n) => BidAt(config, n, extra: true, channel: true);
+
+    /// <summary>
+    /// As <see cref="BidAt(NexmarkConfig, long)"/>, leaving out what no one reads: the channel and url (drawn last) when
+    /// <paramref name="channel"/> is false, and extra too (drawn before them) when neither is read. The fields made are
+    /// the same values either way; those left out are empty.
+    /// </summary>
+    public static NexmarkBid BidAt(NexmarkConfig config, long n, bool extra, bool channel)
     {
         var random = new NexmarkRandom(config.Seed, n);
         var auction = random.NextInt(NexmarkConfig.HotAuctionRatio) > 0
@@ -90,11 +97,11 @@ public static class NexmarkGenerator
             ? (LastBase0PersonId(n) / HotBatch * HotBatch) + 1
             : NextBase0PersonId(n, ref random);
         var price = Price(ref random);
-        var extra = NexmarkStrings.Extra(ref random, 32, NexmarkConfig.AvgBidByteSize);
+        var extraText = extra || channel ? NexmarkStrings.Extra(ref random, 32, NexmarkConfig.AvgBidByteSize) : "";
         // Drawn after extra (the suite draws them before it) so every field the older suite has keeps its value.
-        var (channel, url) = NexmarkChannels.For(config.Seed).Next(ref random);
+        var (channelText, url) = channel ? NexmarkChannels.For(config.Seed).Next(ref random) : ("", "");
         return new NexmarkBid(auction + NexmarkConfig.FirstAuctionId, bidder + NexmarkConfig.FirstPersonId, price, config.TimestampMs(n),
-            extra, channel, url);
+            extra ? extraText : "", channelText, url);
     }
 
     /// <summary>The last person id created at or before event <paramref name="n"/> (0-based).</summary>

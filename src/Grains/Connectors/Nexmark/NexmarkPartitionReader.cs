@@ -38,6 +38,7 @@ internal sealed class NexmarkPartitionReader(SourceSpec spec, int partition) : I
     public Task<ReadResult> ReadColumnsAsync(long start, long end, ColumnBatch output, CancellationToken cancellationToken)
     {
         _columns.Begin(output);
+        var (extra, channel) = _stream == "bid" ? _columns.BidFieldsRead() : (true, true);
         for (var offset = start; offset < end; offset++)
         {
             var n = _config.EventAt(partition, offset);
@@ -53,7 +54,7 @@ internal sealed class NexmarkPartitionReader(SourceSpec spec, int partition) : I
                     _columns.Auction(NexmarkGenerator.AuctionAt(_config, n));
                     break;
                 case ("bid", NexmarkKind.Bid):
-                    _columns.Bid(NexmarkGenerator.BidAt(_config, n));
+                    _columns.Bid(NexmarkGenerator.BidAt(_config, n, extra, channel));
                     break;
             }
         }

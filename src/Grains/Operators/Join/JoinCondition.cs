@@ -97,9 +97,11 @@ internal sealed class JoinCondition
     }
 
     /// <summary>The encoded join key of a row of <paramref name="side"/> (0 left, 1 right), or null when a key that is not null-safe is NULL.</summary>
-    public byte[]? KeyOf(int side, object?[] row)
+    public byte[]? KeyOf(int side, object?[] row) => KeyOf(side, row, new object?[Keys.Count]);
+
+    /// <param name="values">Where the key's values are put before they are encoded: <see cref="Keys"/>' count long, reused by the caller.</param>
+    public byte[]? KeyOf(int side, object?[] row, object?[] values)
     {
-        var values = new object?[Keys.Count];
         for (var i = 0; i < values.Length; i++)
         {
             var key = Keys[i];

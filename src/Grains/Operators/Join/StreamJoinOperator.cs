@@ -1,3 +1,4 @@
+using Sluice.Columnar;
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Expressions;
@@ -15,7 +16,7 @@ namespace Sluice.Operators.Join;
 /// the event time, or the event time itself), else by each side's event time and the time range in the condition.
 /// Outer joins emit their preserved side's rows that never matched, with nulls, at that moment. Append mode only.
 /// </summary>
-internal sealed class StreamJoinOperator : IStatefulOperator
+internal sealed class StreamJoinOperator : IStatefulOperator, IColumnarRoute
 {
     public const int Left = 0, Right = 1;
 
@@ -175,25 +176,81 @@ internal sealed class StreamJoinOperator : IStatefulOperator
     public void Route(List<object?[]> rows, BatchContext context, KeyGroupRouter output, LateRowSet late)
     {
         var side = context.StreamIndex == RightStream ? Right : Left;
-        var time = Times[side];
+        var keyValues = new object?[Condition.Keys.Count];
         foreach (var row in rows)
         {
-            if (time is not null && JoinSideTime.Ms(row[time.Index]) is { } ms && ms <= context.WatermarkMs)
-            {
-                late.Add(row);
-                continue;
-            }
-            if (Condition.KeyOf(side, row) is { } key)
-            {
-                output.Add(key, [SideTags[side], .. row]);
-            }
-            else if (Preserves(side))
-            {
-                // A NULL key never matches (SQL equality), yet the preserved side keeps the row until it is evicted and
-                // then emits it with nulls, as Spark does; the other side's NULL-key rows are filtered out before the join.
-                output.Add([], [SideTags[side + 2], .. row]);
-            }
+            RouteRow(side, row, tagged: null, keyValues, context, output, late);
         }
+    }
+
+    /// <summary>
+    /// Every batch of a columnar prefix: each row is made once from the columns with its side tag in front (the row the
+    /// key group reads), where the row path makes the row and then a tagged copy of it.
+    /// </summary>
+    public bool RoutesColumns => true;
+
+    /// <summary>Every column of the wider side: the route makes whole rows (a narrower side's stream then reads every source column).</summary>
+    public IReadOnlyCollection<int> InputColumns => [.. Enumerable.Range(0, Math.Max(LeftWidth, RightWidth))];
+
+    /// <summary>Routes the batch's selected rows as <see cref="Route(List{object?[]}, BatchContext, KeyGroupRouter, LateRowSet)"/> routes the same rows.</summary>
+    public void Route(ColumnBatch batch, BatchContext context, KeyGroupRouter output, LateRowSet late)
+    {
+        var side = context.StreamIndex == RightStream ? Right : Left;
+        var width = side == Left ? LeftWidth : RightWidth;
+        if (batch.Schema.Count != width)
+        {
+            throw new InvalidOperationException($"the join's {(side == Left ? "left" : "right")} side has {width} columns, its stream's batch {batch.Schema.Count}");
+        }
+        var columns = new ColumnVector[width];
+        for (var c = 0; c < width; c++)
+        {
+            columns[c] = batch.Column(c);
+        }
+        // The row without its tag, for the watermark and the key: the same boxes, in an array reused for every row.
+        var row = new object?[width];
+        var keyValues = new object?[Condition.Keys.Count];
+        var count = batch.SelectedCount;
+        for (var i = 0; i < count; i++)
+        {
+            var r = batch.RowAt(i);
+            var tagged = new object?[width + 1];
+            for (var c = 0; c < width; c++)
+            {
+                row[c] = tagged[c + 1] = columns[c].GetValue(r);
+            }
+            RouteRow(side, row, tagged, keyValues, context, output, late);
+        }
+    }
+
+    /// <param name="tagged">The row's values after an empty first slot for the side tag (null: make it from <paramref name="row"/>);
+    /// when given, <paramref name="row"/> is a reused array and a late row is taken from it.</param>
+    private void RouteRow(int side, object?[] row, object?[]? tagged, object?[] keyValues, BatchContext context, KeyGroupRouter output, LateRowSet late)
+    {
+        if (Times[side] is { } time && JoinSideTime.Ms(row[time.Index]) is { } ms && ms <= context.WatermarkMs)
+        {
+            late.Add(tagged is null ? row : tagged[1..]);
+            return;
+        }
+        if (Condition.KeyOf(side, row, keyValues) is { } key)
+        {
+            output.Add(key, Tagged(side, row, tagged));
+        }
+        else if (Preserves(side))
+        {
+            // A NULL key never matches (SQL equality), yet the preserved side keeps the row until it is evicted and
+            // then emits it with nulls, as Spark does; the other side's NULL-key rows are filtered out before the join.
+            output.Add([], Tagged(side + 2, row, tagged));
+        }
+    }
+
+    private static object?[] Tagged(int tag, object?[] row, object?[]? tagged)
+    {
+        if (tagged is null)
+        {
+            return [SideTags[tag], .. row];
+        }
+        tagged[0] = SideTags[tag];
+        return tagged;
     }
 
     public IStatefulBatch BeginBatch(IStateStore store, OperatorCache cache)
