@@ -53,9 +53,19 @@ internal sealed class HotSessions : IDisposable
     /// <summary>The held session of <paramref name="key"/>, or null.</summary>
     public HeldSession? Find(byte[] key) => _sessions.GetValueOrDefault(key);
 
-    /// <summary>The key array of a held session, so a batch that meets the key again as bytes need not copy it.</summary>
-    public byte[]? KeyOf(ReadOnlySpan<byte> key) =>
-        _sessions.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var held, out _) ? held : null;
+    /// <summary>
+    /// The held session of <paramref name="key"/> (or null) and its key array, so a batch that meets the key as bytes
+    /// need not copy it.
+    /// </summary>
+    public HeldSession? Find(ReadOnlySpan<byte> key, out byte[]? heldKey)
+    {
+        if (_sessions.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out heldKey, out var session))
+        {
+            return session;
+        }
+        heldKey = null;
+        return null;
+    }
 
     /// <summary>Holds a session the store has (or just got), if the budget has room.</summary>
     public bool TryHold(byte[] key, HeldSession session)
