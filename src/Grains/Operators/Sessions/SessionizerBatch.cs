@@ -159,6 +159,7 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
     private ReadOnlySpan<(Event Event, int Arrival)> Sorted(Chain chain)
     {
         var n = 0;
+        var ordered = true;
         for (var i = chain.First; i >= 0; i = _next[i])
         {
             if (n == _scratch.Length)
@@ -166,10 +167,15 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
                 Array.Resize(ref _scratch, n * 2);
             }
             _scratch[n] = (_events[i], n);
+            ordered &= n == 0 || _scratch[n - 1].Event.Ticks <= _events[i].Ticks;
             n++;
         }
         var events = _scratch.AsSpan(0, n);
-        events.Sort(ByTime);
+        // A key's events mostly come in time order already (then the sort, stable by arrival, would keep them so).
+        if (!ordered)
+        {
+            events.Sort(ByTime);
+        }
         return events;
     }
 
