@@ -24,8 +24,9 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
 
     // The batch's events in arrival order, each key's chained through _next from its chain's first to last event, so a
     // key costs a dictionary entry and no list of its own; each event's id token is a slice of _ids. A key's entry also
-    // has its held session, found when the key first comes, so the fold does not look it up again.
-    private readonly Dictionary<byte[], Chain> _keys = new(ByteKeyComparer.Instance);
+    // has its held session, found when the key first comes, so the fold does not look it up again. The dictionary is the
+    // key group's, emptied and kept from batch to batch (its tens of thousands of entries are not allocated again).
+    private readonly Dictionary<byte[], Chain> _keys = hot.TakeKeys();
     private readonly List<object?[]> _output = [];
     private Event[] _events = ArrayPool<Event>.Shared.Rent(256);
     private int[] _next = ArrayPool<int>.Shared.Rent(256);
@@ -92,6 +93,7 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
             }
         }
         ReturnBuffers();
+        hot.ReturnKeys(_keys);
         return _output;
     }
 
@@ -216,7 +218,7 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
     private readonly record struct Event(long Ticks, double Amount, (int Start, int Length) Id);
 
     /// <summary>A key's events this batch (first and last, chained through _next) and its session held when the key first came.</summary>
-    private struct Chain
+    internal struct Chain
     {
         public int First;
         public int Last;
