@@ -13,8 +13,12 @@ namespace Sluice.Operators.Sessions;
 /// </summary>
 internal sealed class HotSessions : IDisposable
 {
+    /// <summary>The most keys the spare dictionary of a batch's keys may have room for (about 10 MB).</summary>
+    private const int MaxSpareKeys = 1 << 18;
+
     private readonly Dictionary<byte[], HeldSession> _sessions = new(ByteKeyComparer.Instance);
     private readonly StateCacheBudget _budget;
+    private Dictionary<byte[], SessionizerBatch.Chain>? _spareKeys;
 
     private HotSessions(StateCacheBudget budget) => _budget = budget;
 
@@ -53,9 +57,19 @@ internal sealed class HotSessions : IDisposable
     /// <summary>The held session of <paramref name="key"/>, or null.</summary>
     public HeldSession? Find(byte[] key) => _sessions.GetValueOrDefault(key);
 
-    /// <summary>The key array of a held session, so a batch that meets the key again as bytes need not copy it.</summary>
-    public byte[]? KeyOf(ReadOnlySpan<byte> key) =>
-        _sessions.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var held, out _) ? held : null;
+    /// <summary>
+    /// The held session of <paramref name="key"/> (or null) and its key array, so a batch that meets the key as bytes
+    /// need not copy it.
+    /// </summary>
+    public HeldSession? Find(ReadOnlySpan<byte> key, out byte[]? heldKey)
+    {
+        if (_sessions.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out heldKey, out var session))
+        {
+            return session;
+        }
+        heldKey = null;
+        return null;
+    }
 
     /// <summary>Holds a session the store has (or just got), if the budget has room.</summary>
     public bool TryHold(byte[] key, HeldSession session)
@@ -67,6 +81,23 @@ internal sealed class HotSessions : IDisposable
         }
         _sessions.Add(key, session);
         return true;
+    }
+
+    /// <summary>The batch's dictionary of its keys: the one the last batch returned, or a new one.</summary>
+    public Dictionary<byte[], SessionizerBatch.Chain> TakeKeys() =>
+        Interlocked.Exchange(ref _spareKeys, null) ?? new Dictionary<byte[], SessionizerBatch.Chain>(ByteKeyComparer.Instance);
+
+    /// <summary>
+    /// Keeps a finished batch's dictionary of keys, emptied (its capacity kept), for the next batch; one grown past
+    /// <see cref="MaxSpareKeys"/> by an unusual batch is let go rather than held for good.
+    /// </summary>
+    public void ReturnKeys(Dictionary<byte[], SessionizerBatch.Chain> keys)
+    {
+        if (keys.EnsureCapacity(0) <= MaxSpareKeys)
+        {
+            keys.Clear();
+            _spareKeys = keys;
+        }
     }
 
     /// <summary>Stops holding a session whose state was removed.</summary>

@@ -22,7 +22,10 @@ internal static class SessionJson
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    /// <summary>The same bytes as <c>new GroupStateValue(JsonSerializer.SerializeToUtf8Bytes(session), timeoutMs).Encode()</c>.</summary>
+    /// <summary>
+    /// The same bytes as <c>new GroupStateValue(JsonSerializer.SerializeToUtf8Bytes(session), timeoutMs).Encode()</c>:
+    /// the JSON's fields before the ids are written apart, so the ids (most of a value) are copied once, into the value.
+    /// </summary>
     public static byte[] WriteValue(HeldSession session, long timeoutMs)
     {
         var json = t_json ??= new ArrayBufferWriter<byte>(512);
@@ -35,13 +38,22 @@ internal static class SessionJson
         writer.WriteNumber("TotalAmount"u8, session.TotalAmount);
         writer.WritePropertyName("EventIds"u8);
         writer.Flush();
-        json.Write(session.Ids);
-        json.Write("]}"u8);
+        var fields = json.WrittenSpan;
+        var ids = session.Ids;
+        var jsonLength = fields.Length + ids.Length + 2;
+        // The binary's tag and length, then the timeout, in the codec's bytes; the value is the binary's header, the
+        // JSON (its fields, ids and "]}"), then the timeout.
         var value = t_value ??= new ArrayBufferWriter<byte>(512);
         value.ResetWrittenCount();
-        RowCodec.WriteBinary(value, json.WrittenSpan);
+        RowCodec.WriteVarint(value, ValueTag.Binary, (ulong)jsonLength);
+        var header = value.WrittenCount;
         RowCodec.WriteLong(value, timeoutMs);
-        var bytes = value.WrittenSpan.ToArray();
+        var bytes = new byte[value.WrittenCount + jsonLength];
+        value.WrittenSpan[..header].CopyTo(bytes);
+        fields.CopyTo(bytes.AsSpan(header));
+        ids.CopyTo(bytes.AsSpan(header + fields.Length));
+        "]}"u8.CopyTo(bytes.AsSpan(header + jsonLength - 2));
+        value.WrittenSpan[header..].CopyTo(bytes.AsSpan(header + jsonLength));
         if (json.Capacity > 64 * 1024 || value.Capacity > 64 * 1024)
         {
             (t_json, t_value, t_writer) = (null, null, null);

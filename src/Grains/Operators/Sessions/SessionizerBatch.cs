@@ -23,8 +23,10 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         static (a, b) => a.Event.Ticks != b.Event.Ticks ? a.Event.Ticks.CompareTo(b.Event.Ticks) : a.Arrival.CompareTo(b.Arrival);
 
     // The batch's events in arrival order, each key's chained through _next from its chain's first to last event, so a
-    // key costs a dictionary entry and no list of its own; each event's id token is a slice of _ids.
-    private readonly Dictionary<byte[], (int First, int Last)> _keys = new(ByteKeyComparer.Instance);
+    // key costs a dictionary entry and no list of its own; each event's id token is a slice of _ids. A key's entry also
+    // has its held session, found when the key first comes, so the fold does not look it up again. The dictionary is the
+    // key group's, emptied and kept from batch to batch (its tens of thousands of entries are not allocated again).
+    private readonly Dictionary<byte[], Chain> _keys = hot.TakeKeys();
     private readonly List<object?[]> _output = [];
     private Event[] _events = ArrayPool<Event>.Shared.Rent(256);
     private int[] _next = ArrayPool<int>.Shared.Rent(256);
@@ -41,7 +43,12 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         {
             var e = input.EventOf(row);
             var id = AddId(e.Ticks, e.EventId, e.EventId is not null);
-            Add(ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var exists), exists, new Event(e.Ticks, e.Amount, id));
+            ref var chain = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var exists);
+            if (!exists)
+            {
+                chain.Held = hot.Find(key);
+            }
+            Add(ref chain, exists, new Event(e.Ticks, e.Amount, id));
         }
     }
 
@@ -56,7 +63,11 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
             ref var chain = ref CollectionsMarshal.GetValueRefOrNullRef(lookup, key);
             if (Unsafe.IsNullRef(ref chain))
             {
-                Add(ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, hot.KeyOf(key) ?? key.ToArray(), out _), false, added);
+                // A held session's key array serves as the batch's, so a key met again as bytes is not copied.
+                var held = hot.Find(key, out var heldKey);
+                ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, heldKey ?? key.ToArray(), out _);
+                first.Held = held;
+                Add(ref first, false, added);
             }
             else
             {
@@ -69,18 +80,20 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
     {
         foreach (var (key, chain) in _keys)
         {
-            Fold(key, Sorted(chain), watermarkMs);
+            Fold(key, chain.Held, Sorted(chain), watermarkMs);
         }
-        // Due entries in the general path's order; a key with rows this batch has just been given a timeout at or
-        // after the watermark, so any entry of it taken here is superseded.
+        // Due entries in the general path's order. A key with rows this batch has just been given a timeout at or after
+        // the watermark, and an entry is taken only if due before it, so the key's timeout is not the entry's: any entry
+        // of it taken here is superseded (its stored session, not held, is not read again to see it).
         while (hot.Timers.TryTakeDue(watermarkMs, out var due, out var key))
         {
-            if (!_keys.ContainsKey(key) && Current(key) is { } current && current.TimeoutMs == due)
+            if ((hot.Find(key) ?? (_keys.ContainsKey(key) ? null : Read(key))) is { } current && current.TimeoutMs == due)
             {
                 TimeOut(key, current);
             }
         }
         ReturnBuffers();
+        hot.ReturnKeys(_keys);
         return _output;
     }
 
@@ -108,7 +121,7 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         return (start, _idBytes - start);
     }
 
-    private void Add(ref (int First, int Last) chain, bool exists, Event e)
+    private void Add(ref Chain chain, bool exists, Event e)
     {
         if (_count == _events.Length)
         {
@@ -123,7 +136,7 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         }
         else
         {
-            chain = (_count, _count);
+            (chain.First, chain.Last) = (_count, _count);
         }
         _count++;
     }
@@ -145,9 +158,10 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
     }
 
     /// <summary>A key's events in event-time order, ties in arrival order (the processor's sort is stable); valid until the next call.</summary>
-    private ReadOnlySpan<(Event Event, int Arrival)> Sorted((int First, int Last) chain)
+    private ReadOnlySpan<(Event Event, int Arrival)> Sorted(Chain chain)
     {
         var n = 0;
+        var ordered = true;
         for (var i = chain.First; i >= 0; i = _next[i])
         {
             if (n == _scratch.Length)
@@ -155,17 +169,21 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
                 Array.Resize(ref _scratch, n * 2);
             }
             _scratch[n] = (_events[i], n);
+            ordered &= n == 0 || _scratch[n - 1].Event.Ticks <= _events[i].Ticks;
             n++;
         }
         var events = _scratch.AsSpan(0, n);
-        events.Sort(ByTime);
+        // A key's events mostly come in time order already (then the sort, stable by arrival, would keep them so).
+        if (!ordered)
+        {
+            events.Sort(ByTime);
+        }
         return events;
     }
 
     /// <summary>A call with rows: the processor updates the session and times it out a gap after its last event.</summary>
-    private void Fold(byte[] key, ReadOnlySpan<(Event Event, int Arrival)> events, long watermarkMs)
+    private void Fold(byte[] key, HeldSession? held, ReadOnlySpan<(Event Event, int Arrival)> events, long watermarkMs)
     {
-        var held = hot.Find(key);
         var session = held ?? Read(key) ?? new HeldSession();
         foreach (var (e, _) in events)
         {
@@ -193,12 +211,17 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         hot.Drop(key);
     }
 
-    /// <summary>The key's session, held or stored (null: none).</summary>
-    private HeldSession? Current(byte[] key) => hot.Find(key) ?? Read(key);
-
     /// <summary>A session not held: from the store, unless every stored session is held (then the key has none).</summary>
     private HeldSession? Read(byte[] key) => hot.HoldsAll || store.Get(key) is not { } bytes ? null : SessionJson.Read(bytes);
 
     /// <summary>One row of the batch: its event time, amount, and its id's token in the batch's ids.</summary>
     private readonly record struct Event(long Ticks, double Amount, (int Start, int Length) Id);
+
+    /// <summary>A key's events this batch (first and last, chained through _next) and its session held when the key first came.</summary>
+    internal struct Chain
+    {
+        public int First;
+        public int Last;
+        public HeldSession? Held;
+    }
 }

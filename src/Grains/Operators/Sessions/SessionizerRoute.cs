@@ -27,9 +27,9 @@ internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, Se
         // One agent routes one batch at a time; the exchange only keeps a plan shared by agents safe, never contended. A
         // scratch whose payloads are lent comes back when the key groups have read them (Scratch.Release); one whose
         // calls failed is left to whoever may still read it, and the next batch takes a new one.
-        var scratch = Interlocked.Exchange(ref _spare, null) ?? new Scratch(this, keyColumns.Length);
+        var scratch = Interlocked.Exchange(ref _spare, null) ?? new Scratch(this);
         var lent = Route(batch, context, output, late, scratch);
-        Array.Clear(scratch.Key);
+        scratch.Key.Begin([]);
         if (!lent)
         {
             _spare = scratch;
@@ -39,12 +39,12 @@ internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, Se
     /// <summary>Routes the batch's rows; whether any payload was lent to <paramref name="output"/>.</summary>
     private bool Route(ColumnBatch batch, BatchContext context, KeyGroupRouter output, LateRowSet late, Scratch scratch)
     {
-        var (keyValues, payloads) = (scratch.Key, scratch.Payloads);
+        var (keyWriter, payloads) = (scratch.Key, scratch.Payloads);
         var watermark = watermarkColumn >= 0 ? batch.Column(watermarkColumn) : null;
         var eventTime = batch.Column(Input.EventTime);
         var amount = batch.Column(Input.Amount);
         var eventId = Input.EventId >= 0 ? batch.Column(Input.EventId) : null;
-        var keys = keyColumns.Select(batch.Column).ToArray();
+        keyWriter.Begin([.. keyColumns.Select(batch.Column)]);
         foreach (var payload in payloads.Values)
         {
             payload.ResetWrittenCount();
@@ -57,11 +57,8 @@ internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, Se
                 late.Add(RowOf(batch, r));
                 continue;
             }
-            for (var k = 0; k < keys.Length; k++)
-            {
-                keyValues[k] = keys[k].GetValue(r);
-            }
-            var key = RowCodec.EncodeScratch(keyValues);
+            keyWriter.Prefetch(batch, i);
+            var key = keyWriter.Write(r);
             var group = RowCodec.KeyGroupOf(key, output.KeyGroups);
             if (!payloads.TryGetValue(group, out var payload))
             {
@@ -105,10 +102,10 @@ internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, Se
         return values;
     }
 
-    /// <summary>An agent's buffers for one batch: the key's values and a payload writer per key group, lent to the router.</summary>
-    private sealed class Scratch(SessionizerRoute route, int keys) : IPartialsLender
+    /// <summary>An agent's buffers for one batch: the key's writer and a payload writer per key group, lent to the router.</summary>
+    private sealed class Scratch(SessionizerRoute route) : IPartialsLender
     {
-        public object?[] Key { get; } = new object?[keys];
+        public SessionKeyWriter Key { get; } = new();
 
         public Dictionary<int, ArrayBufferWriter<byte>> Payloads { get; } = [];
 
