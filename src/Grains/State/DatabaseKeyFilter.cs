@@ -33,6 +33,9 @@ internal sealed class DatabaseKeyFilter
     /// <summary>More keys than <see cref="Capacity"/> set bits since the filter was built: rebuild it once they are all in the database.</summary>
     public bool NeedsRebuild => _added > _capacity;
 
+    /// <summary>Memory the filter's bits take.</summary>
+    public long Bytes => _words.Length * sizeof(ulong);
+
     /// <summary>Times the filter was rebuilt from the database.</summary>
     public long Rebuilds { get; private set; }
 

@@ -286,7 +286,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     }
 
     protected override long EstimateMemoryBytes() =>
-        OverlayBytes + (OverlayEntryOverhead * OverlayCount) + _behind.Bytes + Property("rocksdb.cur-size-all-mem-tables") + Property("rocksdb.estimate-table-readers-mem");
+        OverlayBytes + (OverlayEntryOverhead * OverlayCount) + _behind.Bytes + _keys.Bytes + Property("rocksdb.cur-size-all-mem-tables") + Property("rocksdb.estimate-table-readers-mem");
 
     protected override void AddCustomMetrics(Dictionary<string, long> metrics, long applyMs)
     {
