@@ -1,6 +1,7 @@
 using System.Buffers;
 using Sluice.Contracts;
 using Sluice.Data;
+using Sluice.Sources.Parsing;
 using Sluice.Spec;
 using Sluice.State;
 using Sluice.State.Encoding;
@@ -256,7 +257,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
 
     /// <summary>
     /// Sets the slot's key values after its window from their bytes: one value without an array (<see cref="OneRest"/>),
-    /// a string as the one an earlier load in the silo made (<see cref="KeyStrings"/>).
+    /// a string as the one an earlier load in the silo made (<see cref="Utf8StringCache.StoredKeys"/>).
     /// </summary>
     private void DecodeRest(int slot, ReadOnlySpan<byte> rest)
     {
@@ -266,7 +267,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
             _hot.KeyValues(slot) = [];
             return;
         }
-        var first = reader.ReadValue(KeyStrings.Shared);
+        var first = reader.ReadValue(Utf8StringCache.StoredKeys);
         if (reader.End)
         {
             (_hot.KeyRest(slot), _hot.KeyValues(slot)) = (first, OneRest);
@@ -276,7 +277,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         _rest.Add(first);
         while (!reader.End)
         {
-            _rest.Add(reader.ReadValue(KeyStrings.Shared));
+            _rest.Add(reader.ReadValue(Utf8StringCache.StoredKeys));
         }
         _hot.KeyValues(slot) = [.. _rest];
     }

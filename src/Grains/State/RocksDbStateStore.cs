@@ -28,6 +28,8 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     private readonly FlushOptions _flush = new FlushOptions().SetWaitForFlush(false);
     private readonly long _batchBytes;
     private readonly WriteBehindChanges _behind = new();
+    // Every key put into the database since the filter was last built: a remove's check reads the database only for these.
+    private readonly DatabaseKeyFilter _keys;
     private readonly Func<byte[], bool> _inDatabase;
     private readonly HashSet<Iterator> _iterators = new(ReferenceEqualityComparer.Instance);
     private bool _closed;
@@ -36,12 +38,14 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     private long _heldGets;
     private long _checks;
     private long _puts;
+    private long _reportedRebuilds;
 
     private RocksDbStateStore(StateCheckpointFiles files, StateStoreOptions options, StateRestore restored, RocksDb db,
-        RocksDbSharedMemory memory, string folder, Action onClose)
+        RocksDbSharedMemory memory, DatabaseKeyFilter keys, string folder, Action onClose)
         : base(files, options, restored)
     {
         _db = db;
+        _keys = keys;
         _memory = memory;
         _folder = folder;
         _onClose = onClose;
@@ -57,8 +61,9 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         var db = RocksDb.Open(memory.CreateDbOptions(), folder);
         try
         {
-            var restored = await StateRestore.RunAsync(files, version, new Loader(db, BatchBytes(memory)), cancellationToken);
-            return new RocksDbStateStore(files, options, restored, db, memory, folder, onClose);
+            var keys = new DatabaseKeyFilter();
+            var restored = await StateRestore.RunAsync(files, version, new Loader(db, BatchBytes(memory), keys), cancellationToken);
+            return new RocksDbStateStore(files, options, restored, db, memory, keys, folder, onClose);
         }
         catch
         {
@@ -93,10 +98,16 @@ internal sealed class RocksDbStateStore : OverlayStateStore
 
     /// <summary>
     /// Whether the database itself (not the held changes) holds the key: the store's own check before it drops a
-    /// remove (<see cref="WriteBehindChanges.Add"/>), counted apart from the reads operators make.
+    /// remove (<see cref="WriteBehindChanges.Add"/>), read from the database (counted apart from the reads operators
+    /// make) only for a key its filter of written keys may hold: most such removes end a key put since the last write
+    /// that never reached the database (a window's group that opened and closed).
     /// </summary>
     private bool InDatabase(byte[] key)
     {
+        if (!_keys.MayContain(key))
+        {
+            return false;
+        }
         _checks++;
         return _db.Get(key, [], 0, 0, null, _read) >= 0;
     }
@@ -190,7 +201,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
             return;
         }
         // A RocksDB record is at most 2 bytes longer than the changelog's (varint lengths; the changelog's take 4).
-        using var batch = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, records.Length + (2L * entries.Length));
+        using var batch = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, records.Length + (2L * entries.Length), _keys);
         var changes = new StateFile.RecordEnumerator(records);
         while (changes.MoveNext())
         {
@@ -220,7 +231,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         }
         try
         {
-            using var batch = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, _behind.Bytes);
+            using var batch = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, _behind.Bytes, _keys);
             foreach (var change in _behind.Sorted())
             {
                 if (change.Value is null)
@@ -252,6 +263,11 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     {
         batch.Flush();
         _puts += batch.Records;
+        if (_keys.NeedsRebuild)
+        {
+            // Every key added is in the database now.
+            _keys.Rebuild(_db);
+        }
         // RocksDB's write-buffer manager only flushes the store that writes next, so idle stores would keep their
         // memtables however far the shared budget is exceeded: the store writing now gives its memory back, on
         // RocksDB's flush thread (it waits only while its previous memtable is still being flushed).
@@ -270,7 +286,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     }
 
     protected override long EstimateMemoryBytes() =>
-        OverlayBytes + (OverlayEntryOverhead * OverlayCount) + _behind.Bytes + Property("rocksdb.cur-size-all-mem-tables") + Property("rocksdb.estimate-table-readers-mem");
+        OverlayBytes + (OverlayEntryOverhead * OverlayCount) + _behind.Bytes + _keys.Bytes + Property("rocksdb.cur-size-all-mem-tables") + Property("rocksdb.estimate-table-readers-mem");
 
     protected override void AddCustomMetrics(Dictionary<string, long> metrics, long applyMs)
     {
@@ -281,6 +297,8 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         metrics["rocksdbWriteBehindCheckCount"] = _checks;
         metrics["rocksdbPutCount"] = _puts;
         metrics["rocksdbCommitFlushCount"] = _flushes;
+        metrics["rocksdbKeyFilterRebuildCount"] = _keys.Rebuilds - _reportedRebuilds;
+        _reportedRebuilds = _keys.Rebuilds;
         metrics["rocksdbSstFileSize"] = Property("rocksdb.total-sst-files-size");
         metrics["rocksdbEstimateNumKeys"] = Property("rocksdb.estimate-num-keys");
         metrics["rocksdbMemTableBytes"] = Property("rocksdb.cur-size-all-mem-tables");
@@ -355,14 +373,23 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         public void Dispose() => _snapshot.Dispose();
     }
 
-    /// <summary>Writes restored records in batches of a few MiB, so a large snapshot never sits in one batch.</summary>
-    private sealed class Loader(RocksDb db, long batchBytes) : IStateRestoreTarget
+    /// <summary>
+    /// Writes restored records in batches of a few MiB, so a large snapshot never sits in one batch, and fills the
+    /// store's filter of written keys, sized by the first file's rows (rebuilt from the database if later files outgrow it).
+    /// </summary>
+    private sealed class Loader(RocksDb db, long batchBytes, DatabaseKeyFilter keys) : IStateRestoreTarget
     {
         private readonly WriteOptions _write = new WriteOptions().DisableWal(1);
+        private bool _sized;
 
         public void Apply(StateFile file)
         {
-            using var batch = new RocksDbWriteBatchBuffer(db, _write, batchBytes, file.RecordsLength);
+            if (!_sized)
+            {
+                keys.Reset(2 * Math.Max(file.NumRowsTotal, file.RecordCount));
+                _sized = true;
+            }
+            using var batch = new RocksDbWriteBatchBuffer(db, _write, batchBytes, file.RecordsLength, keys);
             foreach (var record in file)
             {
                 if (record.IsRemove)
@@ -375,6 +402,10 @@ internal sealed class RocksDbStateStore : OverlayStateStore
                 }
             }
             batch.Flush();
+            if (keys.NeedsRebuild)
+            {
+                keys.Rebuild(db);
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ namespace Sluice.State;
 /// reaches <paramref name="flushBytes"/> (the store keeps its write batches well under the shared memtable budget);
 /// <paramref name="expectedBytes"/> (the records' size, or a bound on it) keeps a small version from taking a large buffer.
 /// </summary>
-internal sealed class RocksDbWriteBatchBuffer(RocksDb db, WriteOptions options, long flushBytes, long expectedBytes) : IDisposable
+internal sealed class RocksDbWriteBatchBuffer(RocksDb db, WriteOptions options, long flushBytes, long expectedBytes, DatabaseKeyFilter keys) : IDisposable
 {
     private const int HeaderLength = 12;
     private const byte TypeDeletion = 0x0;
@@ -31,8 +31,10 @@ internal sealed class RocksDbWriteBatchBuffer(RocksDb db, WriteOptions options, 
     /// <summary>Records added since the buffer was created.</summary>
     public long Records { get; private set; }
 
+    /// <summary>Adds a put; its key goes into the database's key filter first (before any part of the batch is handed over).</summary>
     public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
+        keys.Add(key);
         var span = Reserve(RecordOverhead + key.Length + value.Length);
         span[0] = TypeValue;
         var at = 1 + WriteVarint(span[1..], (uint)key.Length);

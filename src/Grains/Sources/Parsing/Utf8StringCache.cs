@@ -1,29 +1,72 @@
 using System.Text;
 using Sluice.Columnar;
+using Sluice.State.Encoding;
 
 namespace Sluice.Sources.Parsing;
 
 /// <summary>
-/// Strings of short ASCII values parsed lately, found by their UTF-8 bytes; <see cref="Shared"/> serves every JSON
-/// column parser in the process, so an id that recurs becomes a string once rather than once per reader and batch: a high-cardinality
-/// column's dictionary starts afresh every batch (<see cref="StringVector.Reset"/>) and one partition rarely sees an
-/// id twice, but the ids recur across partitions (W1's user ids: a partition's slice of a batch is nearly all new ids,
-/// while over all partitions each active user comes about five times in a window).
+/// Strings of short ASCII values decoded lately, found by their UTF-8 bytes, shared by the process so a value that
+/// recurs becomes a string once. Two tables: <see cref="Shared"/> serves every JSON column parser (a high-cardinality
+/// column's dictionary starts afresh every batch, <see cref="StringVector.Reset"/>, and one partition rarely sees an id
+/// twice, but the ids recur across partitions: W1's user ids come about five times in a window over all partitions);
+/// <see cref="StoredKeys"/> serves the stateful operators that load a key from the store (a user's group of a new
+/// window takes the string an earlier load made: a key group's keys are spread by the whole key's hash, window
+/// included, so a user comes back to another key group in each window, and only a table shared by the key groups
+/// finds it again).
 /// </summary>
 /// <remarks>
 /// Direct-mapped and lossy: a slot holds the last string hashed to it, and threads race on slots without locks (a
 /// reference is written and read whole, and a string read is checked against the bytes before use), so a race only
-/// costs a miss. Bounded: <see cref="Slots"/> strings of at most <see cref="MaxBytes"/> bytes (4 MB at most, about 1.5 MB of short ids).
+/// costs a miss. Slots are chosen by xxHash64 of the bytes: ids that differ only in digits inside an 8-byte block
+/// (<c>loaded-user-1234</c>) spread over every slot (an FNV over 8-byte blocks put them in few). Bounded: as many
+/// strings as slots, of at most <see cref="MaxBytes"/> bytes.
 /// </remarks>
 internal sealed class Utf8StringCache
 {
-    private const int Slots = 1 << 15;
     private const int MaxBytes = 48;
 
-    private readonly string?[] _cache = new string?[Slots];
+    private readonly string?[] _cache;
+
+    /// <param name="slots">A power of two: 2^15 (256 KB of slots, about 1.5 MB of short ids) unless told.</param>
+    public Utf8StringCache(int slots = 1 << 15)
+    {
+        if (slots <= 0 || (slots & (slots - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(slots), slots, "The string cache's slot count must be a positive power of two.");
+        }
+        _cache = new string?[slots];
+    }
 
     /// <summary>The process's cache, which every reader's parser uses.</summary>
     public static Utf8StringCache Shared { get; } = new();
+
+    /// <summary>
+    /// The process's table for stored keys' strings (2^18 slots: 2 MB, at most about 26 MB of strings; W1's 100,000
+    /// user ids take about 4 MB).
+    /// </summary>
+    public static Utf8StringCache StoredKeys { get; } = new(1 << 18);
+
+    /// <summary>The string of <paramref name="utf8"/> held here, or null.</summary>
+    public string? Find(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > MaxBytes || utf8.IsEmpty)
+        {
+            return null;
+        }
+        var cached = _cache[Slot(utf8)];
+        return cached is not null && Ascii.Equals(utf8, cached) ? cached : null;
+    }
+
+    /// <summary>Holds <paramref name="value"/>, the string of <paramref name="utf8"/>, when it is short ASCII; returns it.</summary>
+    public string Add(ReadOnlySpan<byte> utf8, string value)
+    {
+        // As many chars as bytes: every char is ASCII (any other takes two to four bytes for one or two chars).
+        if (utf8.Length <= MaxBytes && !utf8.IsEmpty && value.Length == utf8.Length)
+        {
+            _cache[Slot(utf8)] = value;
+        }
+        return value;
+    }
 
     /// <summary>
     /// The code of the valid UTF-8 <paramref name="utf8"/> in <paramref name="dictionary"/>, added when new; as
@@ -38,7 +81,7 @@ internal sealed class Utf8StringCache
             usage.Skip = Math.Max(usage.Skip - 1, 0);
             return dictionary.GetOrAddUtf8(utf8);
         }
-        var slot = (int)(Hash(utf8) & (Slots - 1));
+        var slot = Slot(utf8);
         var cached = _cache[slot];
         var hit = cached is not null && Ascii.Equals(utf8, cached);
         usage.Count(hit);
@@ -81,19 +124,5 @@ internal sealed class Utf8StringCache
         }
     }
 
-    /// <summary>FNV-1a over 8 bytes at a time, mixed at the end; short ids differ in their last bytes.</summary>
-    private static ulong Hash(ReadOnlySpan<byte> utf8)
-    {
-        var h = 14695981039346656037UL;
-        var i = 0;
-        for (; i + 8 <= utf8.Length; i += 8)
-        {
-            h = (h ^ BitConverter.ToUInt64(utf8[i..])) * 1099511628211UL;
-        }
-        for (; i < utf8.Length; i++)
-        {
-            h = (h ^ utf8[i]) * 1099511628211UL;
-        }
-        return h ^ (h >> 29) ^ (h >> 41);
-    }
+    private int Slot(ReadOnlySpan<byte> utf8) => (int)(StableHash64.XxHash64(utf8) & (ulong)(_cache.Length - 1));
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Sluice.Data;
+using Sluice.Sources.Parsing;
 
 namespace Sluice.State.Encoding;
 
@@ -78,7 +79,7 @@ internal ref struct RowReader(ReadOnlySpan<byte> data)
     /// As <see cref="ReadValue(int)"/> of a top-level value, a string taken from <paramref name="strings"/> when it holds
     /// the same bytes (and added to it when new).
     /// </summary>
-    public object? ReadValue(KeyStrings strings)
+    public object? ReadValue(Utf8StringCache strings)
     {
         if ((ValueTag)_data[_position] != ValueTag.String)
         {
