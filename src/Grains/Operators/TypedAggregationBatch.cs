@@ -55,6 +55,9 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
 
     public long? NextProcessingTimerMs => null;
 
+    /// <summary>Groups the last <see cref="Finish"/> held after its close (none while the budget has room for every group it loaded).</summary>
+    internal int HeldAfterClose { get; private set; }
+
     public void Apply(IReadOnlyList<KeyedRecord> records)
     {
         foreach (var record in records)
@@ -125,16 +128,22 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         var changed = _hot.Changed;
         var output = new List<object?[]>(update && columns is null ? changed.Length : 0);
         var row = 0;
+        var loaded = 0;
         foreach (var slot in changed)
         {
             if (!_hot.IsHeld(slot))
             {
                 Load(slot);
+                loaded++;
             }
         }
         _hot.MergeBatch();
-        // Groups of windows still open after this batch's close are held only once the close has freed its groups' room.
         long? threshold = _closing is null || _op.Mode == OutputMode.Complete ? null : watermarkMs == long.MaxValue ? long.MaxValue : watermarkMs + 1;
+        // Groups of windows still open after this batch's close are held only once the close has freed its groups'
+        // room, when the budget could run short: with room for every group the batch loaded, each is held at once in
+        // any order (no list, no sort), as they would be after the close.
+        var deferOpen = threshold is not null && !_hot.HasRoomFor(loaded);
+        HeldAfterClose = 0;
         foreach (var slot in changed)
         {
             var key = _hot.KeyOf(slot);
@@ -147,7 +156,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
             }
             else
             {
-                Settle(slot, key, value, holdAfterClose: threshold is { } t && _hot.ClosesAt(slot) is var time and not ClosingSlots.Never && time >= t);
+                Settle(slot, key, value, holdAfterClose: deferOpen && threshold is { } t && _hot.ClosesAt(slot) is var time and not ClosingSlots.Never && time >= t);
             }
             if (columns is not null)
             {
@@ -176,10 +185,15 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         }
         // Soonest-closing windows first: when the budget runs out, the windows left partly held (closing by the store
         // scan) are the latest, not every window whose groups the batch touched after that point.
-        _holdAfterClose.Sort(static (a, b) => a.ClosesAt != b.ClosesAt ? a.ClosesAt.CompareTo(b.ClosesAt) : a.Slot.CompareTo(b.Slot));
-        foreach (var (_, slot, existed) in _holdAfterClose)
+        if (_holdAfterClose.Count > 0)
         {
-            Hold(slot, _hot.StoredLength(slot), existed);
+            _holdAfterClose.Sort(static (a, b) => a.ClosesAt != b.ClosesAt ? a.ClosesAt.CompareTo(b.ClosesAt) : a.Slot.CompareTo(b.Slot));
+            foreach (var (_, slot, existed) in _holdAfterClose)
+            {
+                Hold(slot, _hot.StoredLength(slot), existed);
+            }
+            HeldAfterClose = _holdAfterClose.Count;
+            _holdAfterClose.Clear();
         }
         EndBatch();
         return output;

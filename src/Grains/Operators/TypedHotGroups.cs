@@ -76,6 +76,9 @@ internal sealed class TypedHotGroups : IDisposable
     /// <inheritdoc cref="HotGroups.HasRoom"/>
     public bool HasRoom => _budget.Available > 0;
 
+    /// <summary>Whether the budget has room to hold <paramref name="groups"/> more groups now (other key groups may take it meanwhile).</summary>
+    public bool HasRoomFor(int groups) => _budget.Available >= groups;
+
     /// <summary>The slots the batch touched, by ordinal (first touch first).</summary>
     public ReadOnlySpan<int> Changed => CollectionsMarshal.AsSpan(_changed);
 
