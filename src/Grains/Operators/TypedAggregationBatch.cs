@@ -38,7 +38,6 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private readonly SharedWindow _window;
     private readonly ArrayBufferWriter<byte> _value = new(64);
     private readonly List<int> _reread = [];
-    private readonly List<(long ClosesAt, int Slot, bool Existed)> _holdAfterClose = [];
     private readonly List<object?> _rest = [];
     private int[] _ordinals = [];
     private WindowOfKeys _lastWindow;
@@ -54,9 +53,6 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     }
 
     public long? NextProcessingTimerMs => null;
-
-    /// <summary>Groups the last <see cref="Finish"/> held after its close (none while the budget has room for every group it loaded).</summary>
-    internal int HeldAfterClose { get; private set; }
 
     public void Apply(IReadOnlyList<KeyedRecord> records)
     {
@@ -128,22 +124,19 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         var changed = _hot.Changed;
         var output = new List<object?[]>(update && columns is null ? changed.Length : 0);
         var row = 0;
-        var loaded = 0;
         foreach (var slot in changed)
         {
             if (!_hot.IsHeld(slot))
             {
                 Load(slot);
-                loaded++;
             }
         }
         _hot.MergeBatch();
+        // Groups of windows still open after this batch's close are held only once the close has freed its groups' room.
         long? threshold = _closing is null || _op.Mode == OutputMode.Complete ? null : watermarkMs == long.MaxValue ? long.MaxValue : watermarkMs + 1;
-        // Groups of windows still open after this batch's close are held only once the close has freed its groups'
-        // room, when the budget could run short: with room for every group the batch loaded, each is held at once in
-        // any order (no list, no sort), as they would be after the close.
-        var deferOpen = threshold is not null && !_hot.HasRoomFor(loaded);
-        HeldAfterClose = 0;
+        var holdAfterClose = _hot.HeldAfterCloseScratch;
+        // Left over only by a batch that threw before its close.
+        holdAfterClose.Clear();
         foreach (var slot in changed)
         {
             var key = _hot.KeyOf(slot);
@@ -156,7 +149,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
             }
             else
             {
-                Settle(slot, key, value, holdAfterClose: deferOpen && threshold is { } t && _hot.ClosesAt(slot) is var time and not ClosingSlots.Never && time >= t);
+                Settle(slot, key, value, holdAfterClose: threshold is { } t && _hot.ClosesAt(slot) is var time and not ClosingSlots.Never && time >= t);
             }
             if (columns is not null)
             {
@@ -185,15 +178,14 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         }
         // Soonest-closing windows first: when the budget runs out, the windows left partly held (closing by the store
         // scan) are the latest, not every window whose groups the batch touched after that point.
-        if (_holdAfterClose.Count > 0)
+        if (holdAfterClose.Count > 0)
         {
-            _holdAfterClose.Sort(static (a, b) => a.ClosesAt != b.ClosesAt ? a.ClosesAt.CompareTo(b.ClosesAt) : a.Slot.CompareTo(b.Slot));
-            foreach (var (_, slot, existed) in _holdAfterClose)
+            holdAfterClose.Sort(static (a, b) => a.ClosesAt != b.ClosesAt ? a.ClosesAt.CompareTo(b.ClosesAt) : a.Slot.CompareTo(b.Slot));
+            foreach (var (_, slot, existed) in holdAfterClose)
             {
                 Hold(slot, _hot.StoredLength(slot), existed);
             }
-            HeldAfterClose = _holdAfterClose.Count;
-            _holdAfterClose.Clear();
+            holdAfterClose.Clear();
         }
         EndBatch();
         return output;
@@ -324,7 +316,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         {
             // Until it is held, the slot's stored length is this batch's write (its committed length once the batch commits).
             _hot.StoredLength(slot) = value.Length;
-            _holdAfterClose.Add((_hot.ClosesAt(slot), slot, existed));
+            _hot.HeldAfterCloseScratch.Add((_hot.ClosesAt(slot), slot, existed));
         }
         else
         {

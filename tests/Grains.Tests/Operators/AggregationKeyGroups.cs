@@ -40,9 +40,6 @@ internal sealed class AggregationKeyGroups : IDisposable
     /// <summary>Prefix scans of the store (eviction by window), over every batch so far.</summary>
     public int PrefixScans => _counted.Sum(s => s.PrefixScans);
 
-    /// <summary>Groups the batches' last finish held after their close (<see cref="TypedAggregationBatch.HeldAfterClose"/>).</summary>
-    public int HeldAfterClose => _batches.OfType<TypedAggregationBatch>().Sum(b => b.HeldAfterClose);
-
     public void Begin()
     {
         for (var g = 0; g < _stores.Length; g++)

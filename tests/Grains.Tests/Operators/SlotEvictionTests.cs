@@ -239,29 +239,6 @@ public sealed class SlotEvictionTests : IDisposable
     }
 
     /// <summary>
-    /// With room in the budget for every group a closing batch loads, the groups of windows still open are held at
-    /// once, as they would be after the close (no list, no sort); only a budget that could run short defers them.
-    /// </summary>
-    [Theory]
-    [InlineData(100, 0)]
-    [InlineData(3, 2)]
-    public async Task Hold_RoomForEveryLoadedGroup_OpenWindowsGroupsAreNotDeferredPastTheClose(long bound, int heldAfterClose)
-    {
-        var (a, b) = Pair("append", bound);
-        using (a)
-        using (b)
-        {
-            await Batch(a, b, 0, [(1_000, 1), (2_000, 2)], watermarkMs: 0);
-            // The watermark closes [0 s, 10 s) in the batch that adds users 3-4 of [10 s, 20 s).
-            Assert.Equal(2, (await Batch(a, b, 1, [(11_000, 3), (12_000, 4)], watermarkMs: 10_000)).Count);
-            Assert.Equal(heldAfterClose, a.HeldAfterClose);
-            Assert.Equal(2, a.HeldEntries);
-            Assert.Equal(2, (await Batch(a, b, 2, [], watermarkMs: 20_000)).Count);
-            Assert.Equal(0, a.PrefixScans);
-        }
-    }
-
-    /// <summary>
     /// A stored group the batch updates finds no room and its window closes in the same batch: the close removes it by
     /// the store scan, and it is not held afterwards (the hot state holds nothing the state does not).
     /// </summary>
