@@ -39,7 +39,6 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private readonly SharedWindow _window;
     private readonly ArrayBufferWriter<byte> _value = new(64);
     private readonly List<int> _reread = [];
-    private readonly List<(long ClosesAt, int Slot, bool Existed)> _holdAfterClose = [];
     private readonly List<object?> _rest = [];
     private int[] _ordinals = [];
     private WindowOfKeys _lastWindow;
@@ -136,6 +135,9 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         _hot.MergeBatch();
         // Groups of windows still open after this batch's close are held only once the close has freed its groups' room.
         long? threshold = _closing is null || _op.Mode == OutputMode.Complete ? null : watermarkMs == long.MaxValue ? long.MaxValue : watermarkMs + 1;
+        var holdAfterClose = _hot.HeldAfterCloseScratch;
+        // Left over only by a batch that threw before its close.
+        holdAfterClose.Clear();
         foreach (var slot in changed)
         {
             var key = _hot.KeyOf(slot);
@@ -177,10 +179,14 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         }
         // Soonest-closing windows first: when the budget runs out, the windows left partly held (closing by the store
         // scan) are the latest, not every window whose groups the batch touched after that point.
-        _holdAfterClose.Sort(static (a, b) => a.ClosesAt != b.ClosesAt ? a.ClosesAt.CompareTo(b.ClosesAt) : a.Slot.CompareTo(b.Slot));
-        foreach (var (_, slot, existed) in _holdAfterClose)
+        if (holdAfterClose.Count > 0)
         {
-            Hold(slot, _hot.StoredLength(slot), existed);
+            holdAfterClose.Sort(static (a, b) => a.ClosesAt != b.ClosesAt ? a.ClosesAt.CompareTo(b.ClosesAt) : a.Slot.CompareTo(b.Slot));
+            foreach (var (_, slot, existed) in holdAfterClose)
+            {
+                Hold(slot, _hot.StoredLength(slot), existed);
+            }
+            holdAfterClose.Clear();
         }
         EndBatch();
         return output;
@@ -311,7 +317,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         {
             // Until it is held, the slot's stored length is this batch's write (its committed length once the batch commits).
             _hot.StoredLength(slot) = value.Length;
-            _holdAfterClose.Add((_hot.ClosesAt(slot), slot, existed));
+            _hot.HeldAfterCloseScratch.Add((_hot.ClosesAt(slot), slot, existed));
         }
         else
         {

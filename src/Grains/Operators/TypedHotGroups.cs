@@ -67,6 +67,12 @@ internal sealed class TypedHotGroups : IDisposable
     /// <summary>The payload reader of this key group, reused from batch to batch.</summary>
     public PartialAggregates Partials { get; }
 
+    /// <summary>
+    /// The groups a batch holds after its close (<see cref="TypedAggregationBatch"/>), by closing time: this key group's
+    /// list, reused from batch to batch (a batch's own grew to every group it settled of an open window, each batch).
+    /// </summary>
+    public List<(long ClosesAt, int Slot, bool Existed)> HeldAfterCloseScratch { get; } = [];
+
     /// <summary>Groups held (counted against the budget).</summary>
     public int Count { get; private set; }
 
