@@ -124,6 +124,7 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
                 _ledger.Add(await _query.RecentProgressAsync());
                 await _query.StopAsync();
                 _query = await silo.Client.StartAsync(_spec);
+                _runError = null; // a failure before the restart is not the restarted query's
                 return null;
             case "assertProgress":
                 await ProcessAllAvailableAsync();

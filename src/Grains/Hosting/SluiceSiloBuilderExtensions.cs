@@ -24,6 +24,7 @@ public static class SluiceSiloBuilderExtensions
         optionsBuilder.Validate(o =>
         {
             o.Validate();
+            Expressions.Functions.RegexFunctions.UseMatchTimeout(o.Limits.RegexMatchTimeout);
             return true;
         });
         services.TryAddSingleton(SluiceClock.Default);

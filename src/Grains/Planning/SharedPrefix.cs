@@ -21,11 +21,11 @@ internal static class SharedPrefix
     private static string? Name(SourceSpec main, SourceSpec right) => right.Kind == "memory" ? right.Name : main.Name;
 
     /// <summary>
-    /// Whether two streams read the same source: the same spec, its <c>name</c> aside except for a memory source (a
-    /// self-union or self-join, which Spark plans as one source read twice).
+    /// Whether two streams read the same source (a self-union or self-join, which Spark plans as one source read twice):
+    /// the same spec, <c>name</c> included, so that two reads of one topic or folder under two names are two sources
+    /// in progress, as two <c>load()</c> calls are in Spark. Sharing a read (<see cref="Matches"/>) ignores the name.
     /// </summary>
-    public static bool SameSource(SourceSpec first, SourceSpec second) =>
-        SourceText(first) == SourceText(second with { Name = Name(first, second) });
+    public static bool SameSource(SourceSpec first, SourceSpec second) => SourceText(first) == SourceText(second);
 
     private static string SourceText(SourceSpec source) =>
         SpecWriter.Write(new QuerySpec { Name = "source", Source = source, Sink = new SinkSpec { Kind = "memory" } }, indented: false);

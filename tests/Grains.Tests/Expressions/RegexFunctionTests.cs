@@ -66,6 +66,7 @@ public class RegexFunctionTests
         Assert.Contains("'^(a+)+$'", message);
         Assert.Contains("backtracks catastrophically", message);
         Assert.Contains("rewrite the pattern", message);
+        Assert.Contains("Sluice:Limits:RegexMatchTimeout", message);
     }
 
     [Theory]

@@ -73,10 +73,13 @@ public class NoDataBatchTests
         var selfUnion = PlanOf("""{"op": "union", "other": {"source": {"kind": "memory", "name": "events", "schema": {"id": "string", "ts": "timestamp"}}}}""", "append");
         var otherUnion = PlanOf("""{"op": "union", "other": {"source": {"kind": "memory", "name": "more", "schema": {"id": "string", "ts": "timestamp"}}}}""", "append");
         var files = """{"kind": "files", "name": "a", "path": "in", "format": "json", "schema": {"id": "string"}}""";
-        var selfUnionOfFiles = PlanOf("""{"op": "union", "other": {"source": {"kind": "files", "name": "b", "path": "in", "format": "json", "schema": {"id": "string"}}}}""", "append", files);
+        var selfUnionOfFiles = PlanOf("""{"op": "union", "other": {"source": {"kind": "files", "name": "a", "path": "in", "format": "json", "schema": {"id": "string"}}}}""", "append", files);
+        // Two reads of one folder under two names are two sources, as two load() calls are in Spark.
+        var twoReadsOfFiles = PlanOf("""{"op": "union", "other": {"source": {"kind": "files", "name": "b", "path": "in", "format": "json", "schema": {"id": "string"}}}}""", "append", files);
 
         Assert.Equal([0, 0], selfUnion.SourceOf);
         Assert.Equal([0, 1], otherUnion.SourceOf);
         Assert.Equal([0, 0], selfUnionOfFiles.SourceOf);
+        Assert.Equal([0, 1], twoReadsOfFiles.SourceOf);
     }
 }

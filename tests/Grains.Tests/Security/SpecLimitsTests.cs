@@ -80,4 +80,12 @@ public sealed class SpecLimitsTests
 
         Assert.StartsWith("Sluice:Limits:", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void RegexMatchTimeout_Negative_FailsValidationNamingTheSetting()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => new SluiceOptions { Limits = { RegexMatchTimeout = TimeSpan.FromSeconds(-1) } }.Validate());
+
+        Assert.StartsWith("Sluice:Limits:RegexMatchTimeout", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -16,8 +16,15 @@ namespace Sluice.Expressions.Functions;
 /// </summary>
 internal static class RegexFunctions
 {
-    /// <summary>How long one match of one value may take; a healthy pattern takes microseconds.</summary>
-    internal static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long one match of one value may take; a healthy pattern takes microseconds. The silo sets it from
+    /// <c>Sluice:Limits:RegexMatchTimeout</c> (<see cref="UseMatchTimeout"/>); patterns compiled after that use it.
+    /// </summary>
+    internal static TimeSpan MatchTimeout { get; private set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Sets <see cref="MatchTimeout"/> for the process; zero means no limit (Spark's behaviour).</summary>
+    public static void UseMatchTimeout(TimeSpan timeout) =>
+        MatchTimeout = timeout == TimeSpan.Zero ? Regex.InfiniteMatchTimeout : timeout;
 
     public static IEnumerable<FunctionDefinition> Definitions()
     {
@@ -106,7 +113,7 @@ internal static class RegexFunctions
     private static ExpressionException TimedOut(FunctionArguments a, Regex regex, string value) =>
         a.Error(
             $"the pattern '{regex}' of {a.Call.Name}() did not finish matching a value of {value.Length} characters within {MatchTimeout.TotalSeconds:0.###} s: it backtracks catastrophically",
-            "rewrite the pattern so that each part of the text can match it in only one way (a nested quantifier such as '(a+)+' or '(a|aa)*' tries every split of the text; write 'a+'), or anchor it to fewer positions");
+            "rewrite the pattern so that each part of the text can match it in only one way (a nested quantifier such as '(a+)+' or '(a|aa)*' tries every split of the text; write 'a+'), or anchor it to fewer positions; a pattern that is only slow on long values can have more time with the silos' Sluice:Limits:RegexMatchTimeout (00:00:00 for no limit)");
 
     /// <summary>Java's split by a plain-text delimiter, as <see cref="SplitJava"/>: a positive limit keeps the rest in the last part.</summary>
     private static object?[] SplitLiteral(string s, string delimiter, int limit) =>
