@@ -46,7 +46,8 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
             Sources = run.SourceDescriptions.Index().Where(x => run.Plan.SourceOf[x.Index] == x.Index).Select(x =>
             {
                 var (s, description) = x;
-                var rows = reads.Where(r => run.Plan.SourceOf[r.Stream] == s).Sum(r => r.Result.RecordsRead);
+                var results = reads.Where(r => run.Plan.SourceOf[r.Stream] == s).Select(r => r.Result).ToList();
+                var rows = results.Sum(r => r.RecordsRead);
                 return new SourceProgress
                 {
                     Description = description,
@@ -56,7 +57,7 @@ internal sealed class ProgressReporter(QueryRun run, int keep)
                     NumInputRows = rows,
                     InputRowsPerSecond = sinceLastMs > 0 ? rows * 1000.0 / sinceLastMs : 0,
                     ProcessedRowsPerSecond = durationMs > 0 ? rows * 1000.0 / durationMs : 0,
-                    Metrics = SourceMetrics(outcome, s, reads.Where(r => run.Plan.SourceOf[r.Stream] == s).Select(r => r.Result).ToList()),
+                    Metrics = SourceMetrics(outcome, s, results),
                 };
             }).ToList(),
             Sink = new SinkProgress { Description = run.SinkDescription, NumOutputRows = outcome.RowsOutput },
