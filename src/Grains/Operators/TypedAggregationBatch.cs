@@ -43,7 +43,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private int[] _ordinals = [];
     private WindowOfKeys _lastWindow;
     private byte[]? _lastAdded;
-    private Comparison<int>? _byKey;
+    private Func<int, byte[]>? _keyOf;
 
     public TypedAggregationBatch(AggregationOperator op, IStateStore store, TypedHotGroups hot, ClosingGroups? closing)
     {
@@ -359,7 +359,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
             }
             if (_op.Mode == OutputMode.Append)
             {
-                slots.Sort(_byKey ??= (a, b) => _hot.KeyOf(a).AsSpan().SequenceCompareTo(_hot.KeyOf(b)));
+                _hot.KeyOrder.Sort(slots, _keyOf ??= _hot.KeyOf);
                 output.EnsureCapacity(output.Count + slots.Count);
             }
             foreach (var slot in slots)

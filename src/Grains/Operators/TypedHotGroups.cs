@@ -73,6 +73,9 @@ internal sealed class TypedHotGroups : IDisposable
     /// </summary>
     public List<(long ClosesAt, int Slot, bool Existed)> HeldAfterCloseScratch { get; } = [];
 
+    /// <summary>Sorts a closing window's slots by key bytes for append mode's rows: this key group's, reused from batch to batch.</summary>
+    public SlotKeyOrder KeyOrder { get; } = new();
+
     /// <summary>Groups held (counted against the budget).</summary>
     public int Count { get; private set; }
 
