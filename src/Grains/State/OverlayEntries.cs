@@ -33,7 +33,9 @@ internal sealed class OverlayEntries
     private readonly Stack<SortedEntries.Entry> _free = new();
     // The entries write-behind holds (each one's HeldIndex is its position here), working or not.
     private readonly List<SortedEntries.Entry> _held = [];
-    // Entries in the map neither working nor held: write-behind let them go while a version was open.
+    // Entries in the map neither working nor held: write-behind let go of them (a remove it dropped, a write while a
+    // version was open). They stay until the map is emptied at a version's end with nothing held (after a write), or
+    // are taken again by a change of their key: removing each from the map is a probe of a cold slot.
     private int _stale;
 
     /// <summary>
@@ -87,6 +89,7 @@ internal sealed class OverlayEntries
             // Held by write-behind (or let go by it while this version was open): the version's first change of the key.
             if (found.IsHeld)
             {
+                // (The length the caller claims wins, as it did over a held change before the changes shared a map.)
                 if (committedLength == SortedEntries.Entry.UnknownLength)
                 {
                     committedLength = found.HeldValue?.Length ?? -1;
@@ -95,6 +98,7 @@ internal sealed class OverlayEntries
             else
             {
                 _stale--;
+                found.HeldIndex = -1;
             }
             found.Value = value;
             found.CommittedLength = committedLength;
@@ -125,7 +129,7 @@ internal sealed class OverlayEntries
         _held.Add(entry);
     }
 
-    /// <summary>Write-behind lets go of the entry (a remove it dropped); it leaves the map when its version ends.</summary>
+    /// <summary>Write-behind lets go of the entry (a remove it dropped): it stays in the map, as if absent, until the map is emptied.</summary>
     public void Unhold(SortedEntries.Entry entry)
     {
         var last = _held[^1];
@@ -135,7 +139,7 @@ internal sealed class OverlayEntries
         Release(entry);
     }
 
-    /// <summary>Write-behind lets go of every entry (written to the database): those the working version did not change leave the map.</summary>
+    /// <summary>Write-behind lets go of every entry (written to the database): they stay in the map, as if absent, until the map is emptied.</summary>
     public void UnholdAll()
     {
         foreach (var entry in _held)
@@ -152,7 +156,7 @@ internal sealed class OverlayEntries
 
     private void Release(SortedEntries.Entry entry)
     {
-        entry.HeldIndex = -1;
+        entry.HeldIndex = SortedEntries.Entry.Released;
         entry.HeldValue = null;
         entry.HeldInDatabase = false;
         if (!entry.Working)
@@ -169,7 +173,8 @@ internal sealed class OverlayEntries
         {
             _free.Pop();
         }
-        // With nothing held the map empties at once; held entries stay in it, the others leave it one by one.
+        // With nothing held the map empties at once; held entries stay in it, and so do those write-behind let go of
+        // (until the map empties); the others leave it one by one.
         var emptied = _held.Count == 0;
         foreach (var entry in _entries)
         {
@@ -182,8 +187,14 @@ internal sealed class OverlayEntries
             }
             if (!emptied)
             {
+                if (entry.HeldIndex == SortedEntries.Entry.Released)
+                {
+                    _stale++;
+                    continue;
+                }
                 _map.Remove(entry.Key);
             }
+            entry.HeldIndex = -1;
             entry.Key = [];
             if (_free.Count < keep)
             {
@@ -195,8 +206,9 @@ internal sealed class OverlayEntries
             _map.Clear();
             _stale = 0;
         }
-        else if (_stale > 0)
+        else if (_stale > (4L * _held.Count) + MaxPooledEntries)
         {
+            // Many more keys let go of than held (removes dropped over many versions and no write): they go now.
             RemoveStale();
         }
         _entries.Clear();
@@ -206,7 +218,7 @@ internal sealed class OverlayEntries
         PayloadBytes = 0;
     }
 
-    /// <summary>Removes the entries write-behind let go of while a version was open (a write before a whole scan).</summary>
+    /// <summary>Removes the entries write-behind let go of (neither working nor held) from the map.</summary>
     private void RemoveStale()
     {
         var stale = new List<byte[]>(_stale);
