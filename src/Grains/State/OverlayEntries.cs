@@ -33,9 +33,7 @@ internal sealed class OverlayEntries
     private readonly Stack<SortedEntries.Entry> _free = new();
     // The entries write-behind holds (each one's HeldIndex is its position here), working or not.
     private readonly List<SortedEntries.Entry> _held = [];
-    // Entries in the map neither working nor held: write-behind let go of them (a remove it dropped, a write while a
-    // version was open). They stay until the map is emptied at a version's end with nothing held (after a write), or
-    // are taken again by a change of their key: removing each from the map is a probe of a cold slot.
+    // Entries in the map neither working nor held: write-behind let them go while a version was open.
     private int _stale;
 
     /// <summary>
@@ -89,7 +87,6 @@ internal sealed class OverlayEntries
             // Held by write-behind (or let go by it while this version was open): the version's first change of the key.
             if (found.IsHeld)
             {
-                // (The length the caller claims wins, as it did over a held change before the changes shared a map.)
                 if (committedLength == SortedEntries.Entry.UnknownLength)
                 {
                     committedLength = found.HeldValue?.Length ?? -1;
@@ -98,7 +95,6 @@ internal sealed class OverlayEntries
             else
             {
                 _stale--;
-                found.HeldIndex = -1;
             }
             found.Value = value;
             found.CommittedLength = committedLength;
@@ -129,7 +125,7 @@ internal sealed class OverlayEntries
         _held.Add(entry);
     }
 
-    /// <summary>Write-behind lets go of the entry (a remove it dropped): it stays in the map, as if absent, until the map is emptied.</summary>
+    /// <summary>Write-behind lets go of the entry (a remove it dropped); it leaves the map when its version ends.</summary>
     public void Unhold(SortedEntries.Entry entry)
     {
         var last = _held[^1];
@@ -139,7 +135,7 @@ internal sealed class OverlayEntries
         Release(entry);
     }
 
-    /// <summary>Write-behind lets go of every entry (written to the database): they stay in the map, as if absent, until the map is emptied.</summary>
+    /// <summary>Write-behind lets go of every entry (written to the database): those the working version did not change leave the map.</summary>
     public void UnholdAll()
     {
         foreach (var entry in _held)
@@ -156,7 +152,7 @@ internal sealed class OverlayEntries
 
     private void Release(SortedEntries.Entry entry)
     {
-        entry.HeldIndex = SortedEntries.Entry.Released;
+        entry.HeldIndex = -1;
         entry.HeldValue = null;
         entry.HeldInDatabase = false;
         if (!entry.Working)
@@ -173,8 +169,7 @@ internal sealed class OverlayEntries
         {
             _free.Pop();
         }
-        // With nothing held the map empties at once; held entries stay in it, and so do those write-behind let go of
-        // (until the map empties); the others leave it one by one.
+        // With nothing held the map empties at once; held entries stay in it, the others leave it one by one.
         var emptied = _held.Count == 0;
         foreach (var entry in _entries)
         {
@@ -187,14 +182,8 @@ internal sealed class OverlayEntries
             }
             if (!emptied)
             {
-                if (entry.HeldIndex == SortedEntries.Entry.Released)
-                {
-                    _stale++;
-                    continue;
-                }
                 _map.Remove(entry.Key);
             }
-            entry.HeldIndex = -1;
             entry.Key = [];
             if (_free.Count < keep)
             {
@@ -206,9 +195,8 @@ internal sealed class OverlayEntries
             _map.Clear();
             _stale = 0;
         }
-        else if (_stale > (4L * _held.Count) + MaxPooledEntries)
+        else if (_stale > 0)
         {
-            // Many more keys let go of than held (removes dropped over many versions and no write): they go now.
             RemoveStale();
         }
         _entries.Clear();
@@ -218,7 +206,7 @@ internal sealed class OverlayEntries
         PayloadBytes = 0;
     }
 
-    /// <summary>Removes the entries write-behind let go of (neither working nor held) from the map.</summary>
+    /// <summary>Removes the entries write-behind let go of while a version was open (a write before a whole scan).</summary>
     private void RemoveStale()
     {
         var stale = new List<byte[]>(_stale);

@@ -104,9 +104,6 @@ internal sealed class SortedEntries
 
         public bool IsHeld => HeldIndex >= 0;
 
-        /// <summary><see cref="HeldIndex"/> of an overlay's entry write-behind let go of, left in the map until it empties.</summary>
-        public const int Released = -2;
-
         /// <summary>While <see cref="IsHeld"/>: the key's latest committed value not yet in the database (null: removed).</summary>
         public byte[]? HeldValue { get; set; }
 

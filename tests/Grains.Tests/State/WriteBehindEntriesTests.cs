@@ -54,7 +54,7 @@ public sealed class WriteBehindEntriesTests
     /// <summary>
     /// A write while a version is open (before a whole scan) lets go of held keys the version did not change: they
     /// read as absent, a later change of one in the same version is a new change, and they leave the map when the
-    /// version ends, whether it commits changes that are held again or not; a write with no version open empties the map.
+    /// version ends, whether it commits changes that are held again or not.
     /// </summary>
     [Fact]
     public void HeldEntries_LetGoWhileAVersionIsOpen_LeaveTheMapWhenItEnds()
@@ -91,44 +91,9 @@ public sealed class WriteBehindEntriesTests
             }
             else
             {
-                // Let go of by the write: as if absent (left in the map until it empties).
-                Assert.True(entry is null or { Working: false, IsHeld: false }, $"key {k} is absent");
-                Assert.False(overlay.TryGet([k], out _));
+                Assert.Null(entry);
             }
         }
-    }
-
-    /// <summary>
-    /// A remove write-behind drops (a key put since the last write, never in the database) leaves the key absent to
-    /// reads; the next change of the key in a later version is a new change, with the length it is given; a write
-    /// empties the map.
-    /// </summary>
-    [Fact]
-    public void DroppedRemoves_ReadAsAbsent_AndTheirKeysComeBackAsNewChanges()
-    {
-        var overlay = new OverlayEntries();
-        var behind = new WriteBehindChanges(overlay);
-        overlay.Set([1], [1], -1);
-        overlay.Set([2], [2], -1);
-        behind.Add(overlay.InAnyOrder(), NotInDatabase);
-        overlay.Clear();
-        overlay.Set([1], null, Unknown);
-        Assert.Equal(1, overlay.Find([1])!.CommittedLength);
-        behind.Add(overlay.InAnyOrder(), NotInDatabase);
-        overlay.Clear();
-
-        Assert.Equal(1, behind.Count);
-        Assert.True(overlay.Find([1]) is null or { Working: false, IsHeld: false });
-        overlay.Set([1], [5, 5], Unknown);
-        Assert.Equal(Unknown, overlay.Find([1])!.CommittedLength);
-        behind.Add(overlay.InAnyOrder(), NotInDatabase);
-        overlay.Clear();
-        Assert.Equal(2, behind.Count);
-        Assert.Equal([5, 5], overlay.Find([1])!.HeldValue);
-
-        behind.Clear();
-        Assert.Null(overlay.Find([1]));
-        Assert.Null(overlay.Find([2]));
     }
 
     /// <summary>
