@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Sluice.Operators;
 
@@ -13,10 +12,6 @@ namespace Sluice.State;
 /// entries held, the rest of the version keeps them in a sorted set as before. A null value is a tombstone. Keys and
 /// values are kept as given. A version's entry objects are reused by the next versions' new keys (as many as it used,
 /// up to <see cref="MaxPooledEntries"/>), emptied when their version ends: a batch changes about as many keys as the last.
-/// The same map keeps the changes a RocksDB store's write-behind holds (<see cref="WriteBehindChanges"/>: committed,
-/// not yet written to its database): a held entry stays in the map between versions, with its held value beside the
-/// working one, so the next version's change of the key finds it with the probe that sets it, and the commit holds the
-/// change in the entry it walks (two tables made every changed key two probes of two large maps, cache misses both).
 /// </summary>
 internal sealed class OverlayEntries
 {
@@ -31,10 +26,6 @@ internal sealed class OverlayEntries
     private SortedSet<SortedEntries.Entry>? _tree;
     // Entries of ended versions, holding no key or value, for the next versions' new keys.
     private readonly Stack<SortedEntries.Entry> _free = new();
-    // The entries write-behind holds (each one's HeldIndex is its position here), working or not.
-    private readonly List<SortedEntries.Entry> _held = [];
-    // Entries in the map neither working nor held: write-behind let them go while a version was open.
-    private int _stale;
 
     /// <summary>
     /// Entry objects a store keeps between versions at most (40 bytes each, 2.5 MiB): a version changing more keys
@@ -43,8 +34,7 @@ internal sealed class OverlayEntries
     /// </summary>
     public const int MaxPooledEntries = 65_536;
 
-    /// <summary>Keys the working version changed.</summary>
-    public int Count => _entries.Count;
+    public int Count => _map.Count;
 
     /// <summary>Emptied entries kept for the next versions' new keys.</summary>
     internal int PooledEntries => _free.Count;
@@ -54,20 +44,10 @@ internal sealed class OverlayEntries
 
     public bool TryGet(byte[] key, out byte[]? value)
     {
-        if (_map.TryGetValue(key, out var entry) && entry.Working)
-        {
-            value = entry.Value;
-            return true;
-        }
-        value = null;
-        return false;
+        var found = _map.TryGetValue(key, out var entry);
+        value = entry?.Value;
+        return found;
     }
-
-    /// <summary>
-    /// The key's entry, if the map has one: the working version's change when <see cref="SortedEntries.Entry.Working"/>,
-    /// else the held change when <see cref="SortedEntries.Entry.IsHeld"/>, else neither (as if absent).
-    /// </summary>
-    public SortedEntries.Entry? Find(byte[] key) => _map.TryGetValue(key, out var entry) ? entry : null;
 
     /// <param name="committedLength">For a key new to the overlay: its committed value's length when the caller knows it
     /// (-1: not committed); <see cref="SortedEntries.Entry.UnknownLength"/> otherwise. Ignored for a key already held.</param>
@@ -77,88 +57,16 @@ internal sealed class OverlayEntries
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_map, key, out var exists);
         if (exists)
         {
-            var found = slot!;
-            if (found.Working)
-            {
-                PayloadBytes += (value?.Length ?? 0) - (found.Value?.Length ?? 0);
-                found.Value = value;
-                return;
-            }
-            // Held by write-behind (or let go by it while this version was open): the version's first change of the key.
-            if (found.IsHeld)
-            {
-                if (committedLength == SortedEntries.Entry.UnknownLength)
-                {
-                    committedLength = found.HeldValue?.Length ?? -1;
-                }
-            }
-            else
-            {
-                _stale--;
-            }
-            found.Value = value;
-            found.CommittedLength = committedLength;
-            AddWorking(found);
+            var held = slot!;
+            PayloadBytes += (value?.Length ?? 0) - (held.Value?.Length ?? 0);
+            held.Value = value;
             return;
         }
         var entry = NewEntry(key, value, committedLength);
         slot = entry;
-        AddWorking(entry);
-    }
-
-    private void AddWorking(SortedEntries.Entry entry)
-    {
-        entry.Working = true;
         _entries.Add(entry);
         _tree?.Add(entry);
-        PayloadBytes += entry.Key.Length + (entry.Value?.Length ?? 0);
-    }
-
-    /// <summary>The entries write-behind holds, in no particular order.</summary>
-    public ReadOnlySpan<SortedEntries.Entry> Held => CollectionsMarshal.AsSpan(_held);
-
-    /// <summary>Write-behind holds the entry (one of the working version's) past its version.</summary>
-    public void Hold(SortedEntries.Entry entry)
-    {
-        Debug.Assert(entry.Working && !entry.IsHeld, "Only a working entry not held yet can be held.");
-        entry.HeldIndex = _held.Count;
-        _held.Add(entry);
-    }
-
-    /// <summary>Write-behind lets go of the entry (a remove it dropped); it leaves the map when its version ends.</summary>
-    public void Unhold(SortedEntries.Entry entry)
-    {
-        var last = _held[^1];
-        _held[entry.HeldIndex] = last;
-        last.HeldIndex = entry.HeldIndex;
-        _held.RemoveAt(_held.Count - 1);
-        Release(entry);
-    }
-
-    /// <summary>Write-behind lets go of every entry (written to the database): those the working version did not change leave the map.</summary>
-    public void UnholdAll()
-    {
-        foreach (var entry in _held)
-        {
-            Release(entry);
-        }
-        _held.Clear();
-        if (_entries.Count == 0 && _stale > 0)
-        {
-            _map.Clear();
-            _stale = 0;
-        }
-    }
-
-    private void Release(SortedEntries.Entry entry)
-    {
-        entry.HeldIndex = -1;
-        entry.HeldValue = null;
-        entry.HeldInDatabase = false;
-        if (!entry.Working)
-        {
-            _stale++;
-        }
+        PayloadBytes += key.Length + (value?.Length ?? 0);
     }
 
     /// <summary>Ends the version (committed or aborted): its entries are emptied and pooled, so none can show again.</summary>
@@ -169,59 +77,22 @@ internal sealed class OverlayEntries
         {
             _free.Pop();
         }
-        // With nothing held the map empties at once; held entries stay in it, the others leave it one by one.
-        var emptied = _held.Count == 0;
         foreach (var entry in _entries)
         {
-            entry.Working = false;
+            entry.Key = [];
             entry.Value = null;
             entry.CommittedLength = SortedEntries.Entry.UnknownLength;
-            if (entry.IsHeld)
-            {
-                continue;
-            }
-            if (!emptied)
-            {
-                _map.Remove(entry.Key);
-            }
-            entry.Key = [];
             if (_free.Count < keep)
             {
                 _free.Push(entry);
             }
         }
-        if (emptied)
-        {
-            _map.Clear();
-            _stale = 0;
-        }
-        else if (_stale > 0)
-        {
-            RemoveStale();
-        }
+        _map.Clear();
         _entries.Clear();
         _sortedCount = 0;
         _scanned = 0;
         _tree = null;
         PayloadBytes = 0;
-    }
-
-    /// <summary>Removes the entries write-behind let go of while a version was open (a write before a whole scan).</summary>
-    private void RemoveStale()
-    {
-        var stale = new List<byte[]>(_stale);
-        foreach (var (key, entry) in _map)
-        {
-            if (!entry.Working && !entry.IsHeld)
-            {
-                stale.Add(key);
-            }
-        }
-        foreach (var key in stale)
-        {
-            _map.Remove(key);
-        }
-        _stale = 0;
     }
 
     private SortedEntries.Entry NewEntry(byte[] key, byte[]? value, int committedLength)

@@ -52,32 +52,15 @@ internal abstract class OverlayStateStore : IStateStore
 
     protected StateStoreId Id => _files.Id;
 
-    /// <summary>The working changes, which also keep the changes a store's write-behind holds (<see cref="WriteBehindChanges"/>).</summary>
-    private protected OverlayEntries Overlay => _overlay;
-
-    /// <summary>Reads that found the key's committed value among the changes write-behind holds.</summary>
-    protected long HeldReads { get; set; }
-
     public byte[]? Get(byte[] key)
     {
         ArgumentNullException.ThrowIfNull(key);
         ThrowIfDisposed();
-        // One probe finds the working change, or the committed change write-behind holds (the same map keeps both).
-        var entry = _overlay.Find(key);
-        if (entry is { Working: true })
+        if (_overlay.TryGet(key, out var value))
         {
-            return entry.Value;
+            return value;
         }
-        byte[]? committed;
-        if (entry is { IsHeld: true })
-        {
-            committed = entry.HeldValue;
-            HeldReads++;
-        }
-        else
-        {
-            committed = GetCommitted(key);
-        }
+        var committed = GetCommitted(key);
         _lastRead = (key, committed?.Length ?? -1);
         return committed;
     }
@@ -211,13 +194,9 @@ internal abstract class OverlayStateStore : IStateStore
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>The committed value of a key write-behind does not hold (those are read from the overlay's entries).</summary>
     protected abstract byte[]? GetCommitted(byte[] key);
 
-    /// <summary>
-    /// Length of the committed value of <paramref name="key"/>; -1 when the key is not committed. Asked only for a key
-    /// whose working change did not know it, so never for one write-behind holds (its length is taken when it is set).
-    /// </summary>
+    /// <summary>Length of the committed value of <paramref name="key"/>; -1 when the key is not committed.</summary>
     protected abstract int CommittedValueLength(byte[] key);
 
     /// <summary>Committed entries with the prefix, ascending; must not see changes applied after it started.</summary>

@@ -27,7 +27,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     // (and the batch behind it) does not wait for the memtable to reach a table file.
     private readonly FlushOptions _flush = new FlushOptions().SetWaitForFlush(false);
     private readonly long _batchBytes;
-    private readonly WriteBehindChanges _behind;
+    private readonly WriteBehindChanges _behind = new();
     // Every key put into the database since the filter was last built: a remove's check reads the database only for these.
     private readonly DatabaseKeyFilter _keys;
     private readonly Func<byte[], bool> _inDatabase;
@@ -35,6 +35,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     private bool _closed;
     private long _flushes;
     private long _gets;
+    private long _heldGets;
     private long _checks;
     private long _puts;
     private long _reportedRebuilds;
@@ -50,7 +51,6 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         _onClose = onClose;
         _batchBytes = BatchBytes(memory);
         _inDatabase = InDatabase;
-        _behind = new WriteBehindChanges(Overlay);
     }
 
     public static async Task<RocksDbStateStore> OpenAsync(StateCheckpointFiles files, StateStoreOptions options, RocksDbSharedMemory memory,
@@ -75,12 +75,22 @@ internal sealed class RocksDbStateStore : OverlayStateStore
 
     protected override byte[]? GetCommitted(byte[] key)
     {
+        if (_behind.TryGet(key, out var held))
+        {
+            _heldGets++;
+            return held;
+        }
         _gets++;
         return _db.Get(key, null, _read);
     }
 
     protected override int CommittedValueLength(byte[] key)
     {
+        if (_behind.TryGet(key, out var held))
+        {
+            _heldGets++;
+            return held?.Length ?? -1;
+        }
         _gets++;
         // Reads the length without copying the value out.
         return (int)_db.Get(key, [], 0, 0, null, _read);
@@ -283,7 +293,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         metrics["rocksdbCommitWriteBatchLatency"] = applyMs;
         metrics["rocksdbWriteBehindBytes"] = _behind.Bytes;
         metrics["rocksdbGetCount"] = _gets;
-        metrics["rocksdbWriteBehindGetCount"] = HeldReads;
+        metrics["rocksdbWriteBehindGetCount"] = _heldGets;
         metrics["rocksdbWriteBehindCheckCount"] = _checks;
         metrics["rocksdbPutCount"] = _puts;
         metrics["rocksdbCommitFlushCount"] = _flushes;
@@ -296,7 +306,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         metrics["rocksdbSharedBlockCacheUsageBytes"] = _memory.CacheUsageBytes;
         metrics["rocksdbSharedWriteBufferUsageBytes"] = _memory.WriteBufferUsageBytes;
         _gets = 0;
-        HeldReads = 0;
+        _heldGets = 0;
         _checks = 0;
         _puts = 0;
         _flushes = 0;

@@ -94,24 +94,6 @@ internal sealed class SortedEntries
 
         /// <summary>The length of the key's committed value when known (-1: not committed), else <see cref="UnknownLength"/>.</summary>
         public int CommittedLength { get; set; } = UnknownLength;
-
-        /// <summary>
-        /// An overlay's entry only: the key's position among the changes the store's write-behind holds
-        /// (<see cref="OverlayEntries.Held"/>); -1 when it holds none. A held entry stays in the overlay's map between
-        /// versions, so the working version's change of the key and the held change are one probe of one table.
-        /// </summary>
-        public int HeldIndex { get; set; } = -1;
-
-        public bool IsHeld => HeldIndex >= 0;
-
-        /// <summary>While <see cref="IsHeld"/>: the key's latest committed value not yet in the database (null: removed).</summary>
-        public byte[]? HeldValue { get; set; }
-
-        /// <summary>While <see cref="IsHeld"/>: whether the database may hold an older value (then a remove must reach it).</summary>
-        public bool HeldInDatabase { get; set; }
-
-        /// <summary>An overlay's entry only: whether the working version changed the key (<see cref="Value"/> is its change).</summary>
-        public bool Working { get; set; }
     }
 
     private sealed class EntryComparer : IComparer<Entry>

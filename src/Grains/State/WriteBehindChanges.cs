@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using Sluice.Operators;
+
 namespace Sluice.State;
 
 /// <summary>
@@ -5,29 +8,42 @@ namespace Sluice.State;
 /// the last write (null: removed). A key a group updates in every batch then reaches the database once per write,
 /// not once per commit, and a key put and removed between two writes (a window that opens and closes) never reaches it.
 /// The checkpoint's changelogs are the durable record either way; the database is a working copy rebuilt from them on
-/// every open. Keys and values are kept as the overlay handed them over, not copied. The changes are held in the
-/// overlay's own entries (<see cref="OverlayEntries.Held"/>), which stay in its map while held: one table for the working
-/// changes and the held ones, so a key changed in every batch is one probe per batch, not one in each of two maps.
+/// every open. Keys and values are kept as the overlay handed them over, not copied.
 /// </summary>
-internal sealed class WriteBehindChanges(OverlayEntries overlay)
+internal sealed class WriteBehindChanges
 {
-    // The map's slot, the part of the entry object held past its version and two array headers (a rough figure for the memory budget).
+    // Dictionary entry, the struct it holds and two array headers (a rough figure for the memory budget).
     private const long EntryOverhead = 32 + 16 + 24 + 24;
 
+    private readonly Dictionary<byte[], Change> _changes = new(ByteKeyComparer.Instance);
     // Changes walked by prefix scans since the last clear (each walks them all).
     private long _scanned;
     // A write failed part way since the last clear: any held key may be in the database.
     private bool _partlyWritten;
 
-    public int Count => overlay.Held.Length;
+    /// <summary>A key's latest committed value, and whether the database may hold an older one (then a remove must reach it).</summary>
+    private record struct Change(byte[]? Value, bool InDatabase);
+
+    public int Count => _changes.Count;
 
     /// <summary>Memory the changes hold: keys, values and a per-entry overhead.</summary>
     public long Bytes { get; private set; }
 
+    /// <summary>The key's committed value if it changed since the last write: its value, or null when removed.</summary>
+    public bool TryGet(byte[] key, out byte[]? value)
+    {
+        if (_changes.TryGetValue(key, out var change))
+        {
+            value = change.Value;
+            return true;
+        }
+        value = null;
+        return false;
+    }
+
     /// <summary>
     /// Takes a committed version's changes (entries <see cref="VersionChanges.Collect"/> resolved, of which only those
-    /// <see cref="VersionChanges.IsChange"/> selects count) over the ones held: the entries are the overlay's working
-    /// ones, held in place. Returns the change in <see cref="Bytes"/>.
+    /// <see cref="VersionChanges.IsChange"/> selects count) over the ones held. Returns the change in <see cref="Bytes"/>.
     /// </summary>
     /// <param name="inDatabase">Whether the database holds a key (read, not assumed): asked before a remove is dropped
     /// as the end of a key put since the last write, because a put's "not committed" length may be an operator's claim
@@ -42,25 +58,25 @@ internal sealed class WriteBehindChanges(OverlayEntries overlay)
             {
                 continue;
             }
-            if (entry.IsHeld)
+            ref var change = ref CollectionsMarshal.GetValueRefOrAddDefault(_changes, entry.Key, out var held);
+            if (held)
             {
-                Bytes -= entry.HeldValue?.Length ?? 0;
+                Bytes -= change.Value?.Length ?? 0;
             }
             else
             {
                 // Committed and not held here: the database has it.
-                entry.HeldInDatabase = entry.CommittedLength >= 0;
-                overlay.Hold(entry);
+                change.InDatabase = entry.CommittedLength >= 0;
                 Bytes += entry.Key.Length + EntryOverhead;
             }
-            if (entry.Value is null && !entry.HeldInDatabase && !_partlyWritten && !inDatabase(entry.Key))
+            if (entry.Value is null && !change.InDatabase && !_partlyWritten && !inDatabase(entry.Key))
             {
                 // Put and removed since the last write, and not in the database: nothing to write.
-                overlay.Unhold(entry);
+                _changes.Remove(entry.Key);
                 Bytes -= entry.Key.Length + EntryOverhead;
                 continue;
             }
-            entry.HeldValue = entry.Value;
+            change.Value = entry.Value;
             Bytes += entry.Value?.Length ?? 0;
         }
         return Bytes - before;
@@ -70,18 +86,18 @@ internal sealed class WriteBehindChanges(OverlayEntries overlay)
     /// Whether prefix scans walked the changes several times over since the last write: a few scans a batch (an
     /// aggregation closing a window or two) are cheaper than writing, many (windows closing by store scans) are not.
     /// </summary>
-    public bool ScannedOften => _scanned > (4L * Count) + 1024;
+    public bool ScannedOften => _scanned > (4L * _changes.Count) + 1024;
 
     /// <summary>The held changes of keys starting with <paramref name="prefix"/>, ascending (a copy: later changes do not show).</summary>
     public KeyValuePair<byte[], byte[]?>[] CopyRange(ReadOnlySpan<byte> prefix)
     {
-        _scanned += Count;
+        _scanned += _changes.Count;
         var range = new List<KeyValuePair<byte[], byte[]?>>();
-        foreach (var entry in overlay.Held)
+        foreach (var (key, change) in _changes)
         {
-            if (entry.Key.AsSpan().StartsWith(prefix))
+            if (key.AsSpan().StartsWith(prefix))
             {
-                range.Add(new(entry.Key, entry.HeldValue));
+                range.Add(new(key, change.Value));
             }
         }
         var sorted = range.ToArray();
@@ -92,11 +108,11 @@ internal sealed class WriteBehindChanges(OverlayEntries overlay)
     /// <summary>Every held change in key order (null value: remove), for writing them all; <see cref="Clear"/> after the write.</summary>
     public SortedEntries.Entry[] Sorted()
     {
-        var held = overlay.Held;
-        var entries = new SortedEntries.Entry[held.Length];
-        for (var i = 0; i < held.Length; i++)
+        var entries = new SortedEntries.Entry[_changes.Count];
+        var i = 0;
+        foreach (var (key, change) in _changes)
         {
-            entries[i] = new SortedEntries.Entry(held[i].Key, held[i].HeldValue);
+            entries[i++] = new SortedEntries.Entry(key, change.Value);
         }
         KeyPrefixSort.Sort(entries);
         return entries;
@@ -112,7 +128,7 @@ internal sealed class WriteBehindChanges(OverlayEntries overlay)
     public long Clear()
     {
         var bytes = Bytes;
-        overlay.UnholdAll();
+        _changes.Clear();
         Bytes = 0;
         _scanned = 0;
         _partlyWritten = false;

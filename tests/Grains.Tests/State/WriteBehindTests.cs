@@ -250,28 +250,17 @@ public sealed class WriteBehindTests : StateStoreTestBase
     [Fact]
     public void Remove_AfterAWriteFailedPartWay_StaysHeld()
     {
-        var overlay = new OverlayEntries();
-        var behind = new WriteBehindChanges(overlay);
-        Commit(overlay, behind, ("a", "1", -1), ("b", "2", -1));
-        Commit(overlay, behind, ("a", null, 1));
-        Assert.False(overlay.Find(K("a"))?.IsHeld ?? false);
+        var behind = new WriteBehindChanges();
+        behind.Add([new SortedEntries.Entry(K("a"), V("1")) { CommittedLength = -1 }, new SortedEntries.Entry(K("b"), V("2")) { CommittedLength = -1 }], NotInDatabase);
+        behind.Add([new SortedEntries.Entry(K("a"), null) { CommittedLength = 1 }], NotInDatabase);
+        Assert.False(behind.TryGet(K("a"), out _));
 
         behind.WriteFailed();
-        Commit(overlay, behind, ("b", null, 1));
+        behind.Add([new SortedEntries.Entry(K("b"), null) { CommittedLength = 1 }], NotInDatabase);
 
-        Assert.True(overlay.Find(K("b")) is { IsHeld: true, HeldValue: null });
+        Assert.True(behind.TryGet(K("b"), out var value));
+        Assert.Null(value);
         Assert.Equal(["b"], behind.Sorted().Select(e => S(e.Key)));
-    }
-
-    /// <summary>Commits one version of changes (key, value or null for a remove, committed length) through an overlay.</summary>
-    private static void Commit(OverlayEntries overlay, WriteBehindChanges behind, params (string Key, string? Value, int CommittedLength)[] changes)
-    {
-        foreach (var (key, value, length) in changes)
-        {
-            overlay.Set(K(key), value is null ? null : V(value), length);
-        }
-        behind.Add(overlay.InAnyOrder(), NotInDatabase);
-        overlay.Clear();
     }
 
     /// <summary>
