@@ -212,11 +212,9 @@ internal static class LatencyCommand
         List<(long Offset, long Ms, long AckMs)>[] stamps)
     {
         var latencies = new List<long>();
-        var batches = 0;
         var ranges = new List<(int Partition, long Start, long End, long CommitMs)>();
         foreach (var p in progress.Where(p => p.NumInputRows > 0 && p.Sources.Count > 0))
         {
-            batches++;
             var commit = Checks.Ms(p.Timestamp) + p.BatchDuration;
             var start = p.Sources[0].StartOffset?.GetValueOrDefault(topic);
             var end = p.Sources[0].EndOffset?.GetValueOrDefault(topic);
@@ -277,11 +275,12 @@ internal static class LatencyCommand
         }
         latencies.Sort();
         long Pct(double q) => latencies.Count == 0 ? -1 : latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
-        var busy = progress.Where(p => p.NumInputRows > 0).ToList();
+        // The batches that committed once the measured records began (not a --warm-seconds run's).
+        var busy = progress.Where(p => p.NumInputRows > 0 && Checks.Ms(p.Timestamp) + p.BatchDuration >= t0).ToList();
         var durations = busy.Select(p => p.BatchDuration).Order().ToList();
         var phases = string.Join(" ", busy.SelectMany(p => p.DurationMs).GroupBy(kv => kv.Key)
             .Select(g => $"{g.Key}={g.Average(kv => kv.Value):F0}"));
-        return new LatencyResult(rate, achieved, trigger, sink, latencies.Count, unprocessed, batches, Pct(0.5), Pct(0.99), latencies.Count == 0 ? -1 : latencies[^1],
+        return new LatencyResult(rate, achieved, trigger, sink, latencies.Count, unprocessed, busy.Count, Pct(0.5), Pct(0.99), latencies.Count == 0 ? -1 : latencies[^1],
             durations.Count == 0 ? 0 : durations.Average(), durations.Count == 0 ? 0 : durations[Math.Min(durations.Count - 1, (int)(0.99 * durations.Count))], phases);
     }
 
