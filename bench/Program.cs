@@ -15,7 +15,7 @@ string[] known =
 [
     "--batch", "--bootstrap-servers", "--default-trigger", "--engine-only", "--events", "--events-per-second", "--kafka-only",
     "--key-groups", "--keys", "--only", "--partitions", "--per-batch", "--quick", "--rate", "--repeat", "--seconds",
-    "--seed", "--sink", "--topic", "--windowed-append",
+    "--seed", "--sink", "--topic", "--warm-seconds", "--windowed-append",
 ];
 if (args.Skip(1).FirstOrDefault(a => a.StartsWith('-') && !known.Contains(a)) is { } unknown)
 {
@@ -37,7 +37,7 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- workloads [--quick] [--events 500000]");
-    Console.Error.WriteLine("       dotnet run -c Release --project bench -- latency [--quick]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench -- latency [--quick] [--rate 50000] [--sink kafka|memory] [--default-trigger] [--seconds 6] [--warm-seconds 0]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench -- timers [--keys 1000000] [--key-groups 8]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench -- nexmark [--events 10000000] [--only q5] [--quick] [--partitions 8]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench -- nexmark-load --bootstrap-servers HOST:PORT --topic T [--events N] [--partitions 8]");

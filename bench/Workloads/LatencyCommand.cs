@@ -29,6 +29,7 @@ internal static class LatencyCommand
         var triggers = args.Contains("--default-trigger") ? new[] { "default" } : ["default", "processingTime 100 ms"];
         var record = !args.Contains("--rate") && !args.Contains("--sink") && !args.Contains("--default-trigger");
         var seconds = quick ? 5 : (int)Options.Long(args, "--seconds", 6);
+        var warmSeconds = (int)Options.Long(args, "--warm-seconds", 0);
         await using var cluster = await BenchCluster.StartAsync();
         var results = new List<LatencyResult>();
         foreach (var rate in rates)
@@ -37,7 +38,7 @@ internal static class LatencyCommand
             {
                 foreach (var sink in sinks)
                 {
-                    var r = await RunOneAsync(cluster, rate, seconds, trigger, sink);
+                    var r = await RunOneAsync(cluster, rate, seconds, warmSeconds, trigger, sink);
                     results.Add(r);
                     Console.WriteLine($"{rate:N0}/s, {trigger}, {sink} sink: achieved {r.AchievedRate:N0}/s, p50 {r.P50Ms} ms, p99 {r.P99Ms} ms, max {r.MaxMs} ms, " +
                         $"{r.Batches} batches, {r.Unprocessed} unprocessed; batch mean {r.MeanBatchMs:F0} ms, p99 {r.P99BatchMs} ms; phases {r.MeanPhasesMs}");
@@ -52,7 +53,7 @@ internal static class LatencyCommand
         return 0;
     }
 
-    private static async Task<LatencyResult> RunOneAsync(BenchCluster cluster, int rate, int seconds, string trigger, string sink)
+    private static async Task<LatencyResult> RunOneAsync(BenchCluster cluster, int rate, int seconds, int warmSeconds, string trigger, string sink)
     {
         var topic = "lat_" + Guid.NewGuid().ToString("N")[..8];
         cluster.CreateTopic(topic, Partitions);
@@ -69,6 +70,10 @@ internal static class LatencyCommand
         }
         var query = await writer.OutputMode("append").StartAsync(topic);
         await WarmUpAsync(cluster.BootstrapServers, query, topic);
+        if (warmSeconds > 0)
+        {
+            await RunAtRateAsync(cluster.BootstrapServers, query, topic, rate, warmSeconds);
+        }
         var stamps = Enumerable.Range(0, Partitions).Select(_ => new List<(long Offset, long Ms, long AckMs)>()).ToArray();
         var produced = await ProduceOnOwnThreadAsync(cluster.BootstrapServers, topic, rate, seconds, stamps);
         var ends = stamps.Select(s => s.Count == 0 ? 0 : s.Max(x => x.Offset) + 1).ToArray();
@@ -113,6 +118,27 @@ internal static class LatencyCommand
         }
     }
 
+    /// <summary>
+    /// <c>--warm-seconds N</c>: the rate for N seconds before the measured run, processed before its clock starts: the
+    /// JIT compiles and tiers up the per-batch code in those seconds (with one record per partition only, it did so
+    /// during the measured run: 13% of the process's CPU there), as in a query that has run for a while.
+    /// </summary>
+    private static async Task RunAtRateAsync(string bootstrap, StreamingQuery query, string topic, int rate, int seconds)
+    {
+        var stamps = Enumerable.Range(0, Partitions).Select(_ => new List<(long Offset, long Ms, long AckMs)>()).ToArray();
+        await ProduceOnOwnThreadAsync(bootstrap, topic, rate, seconds, stamps, trace: false);
+        var ends = stamps.Select(s => s.Count == 0 ? 0 : s.Max(x => x.Offset) + 1).ToArray();
+        var watch = Stopwatch.StartNew();
+        while (!Reached(await query.RecentProgressAsync(), topic, ends))
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(90))
+            {
+                throw new TimeoutException($"the warm-up run of {topic} was not processed in 90 s");
+            }
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary><c>SLUICE_BENCH_TRACE=1</c>: per 250 ms, the worst latency and the producer's ack lag, and the slow batches.</summary>
     private static readonly bool Trace = Environment.GetEnvironmentVariable("SLUICE_BENCH_TRACE") is not null;
 
@@ -125,14 +151,14 @@ internal static class LatencyCommand
     /// cores, more only as the pool notices starvation): the harness took a worker from the engine it measured. It gets
     /// a thread of its own. Each record's timestamp is still taken when the producer hands it over.
     /// </summary>
-    private static Task<double> ProduceOnOwnThreadAsync(string bootstrap, string topic, int rate, int seconds, List<(long Offset, long Ms, long AckMs)>[] stamps)
+    private static Task<double> ProduceOnOwnThreadAsync(string bootstrap, string topic, int rate, int seconds, List<(long Offset, long Ms, long AckMs)>[] stamps, bool trace = true)
     {
         var done = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
         new Thread(() =>
         {
             try
             {
-                done.SetResult(Produce(bootstrap, topic, rate, seconds, stamps));
+                done.SetResult(Produce(bootstrap, topic, rate, seconds, stamps, trace && Trace));
             }
             catch (Exception e)
             {
@@ -143,7 +169,7 @@ internal static class LatencyCommand
     }
 
     /// <summary>Produces at <paramref name="rate"/> for <paramref name="seconds"/>, stamping each record; returns the rate achieved.</summary>
-    private static double Produce(string bootstrap, string topic, int rate, int seconds, List<(long Offset, long Ms, long AckMs)>[] stamps)
+    private static double Produce(string bootstrap, string topic, int rate, int seconds, List<(long Offset, long Ms, long AckMs)>[] stamps, bool trace)
     {
         using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 5, QueueBufferingMaxMessages = 2_000_000 }).Build();
         var total = (long)rate * seconds;
@@ -154,7 +180,7 @@ internal static class LatencyCommand
             {
                 var acked = (long)(DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
                 stamps[d.Partition.Value].Add((d.Offset.Value, ms, acked));
-                if (Trace)
+                if (trace)
                 {
                     MaxInto(AckLagByBucket, watch.ElapsedMilliseconds / 250, acked - ms);
                 }
@@ -186,11 +212,9 @@ internal static class LatencyCommand
         List<(long Offset, long Ms, long AckMs)>[] stamps)
     {
         var latencies = new List<long>();
-        var batches = 0;
         var ranges = new List<(int Partition, long Start, long End, long CommitMs)>();
         foreach (var p in progress.Where(p => p.NumInputRows > 0 && p.Sources.Count > 0))
         {
-            batches++;
             var commit = Checks.Ms(p.Timestamp) + p.BatchDuration;
             var start = p.Sources[0].StartOffset?.GetValueOrDefault(topic);
             var end = p.Sources[0].EndOffset?.GetValueOrDefault(topic);
@@ -251,11 +275,12 @@ internal static class LatencyCommand
         }
         latencies.Sort();
         long Pct(double q) => latencies.Count == 0 ? -1 : latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
-        var busy = progress.Where(p => p.NumInputRows > 0).ToList();
+        // The batches that committed once the measured records began (not a --warm-seconds run's).
+        var busy = progress.Where(p => p.NumInputRows > 0 && Checks.Ms(p.Timestamp) + p.BatchDuration >= t0).ToList();
         var durations = busy.Select(p => p.BatchDuration).Order().ToList();
         var phases = string.Join(" ", busy.SelectMany(p => p.DurationMs).GroupBy(kv => kv.Key)
             .Select(g => $"{g.Key}={g.Average(kv => kv.Value):F0}"));
-        return new LatencyResult(rate, achieved, trigger, sink, latencies.Count, unprocessed, batches, Pct(0.5), Pct(0.99), latencies.Count == 0 ? -1 : latencies[^1],
+        return new LatencyResult(rate, achieved, trigger, sink, latencies.Count, unprocessed, busy.Count, Pct(0.5), Pct(0.99), latencies.Count == 0 ? -1 : latencies[^1],
             durations.Count == 0 ? 0 : durations.Average(), durations.Count == 0 ? 0 : durations[Math.Min(durations.Count - 1, (int)(0.99 * durations.Count))], phases);
     }
 

@@ -194,7 +194,7 @@ public sealed class JsonColumnParserTests
         var first = Read().Column<StringVector>(0);
         var second = Read().Column<StringVector>(0);
 
-        // 2,000 ids in 32,768 slots: about 3% share a slot with another id when hashed evenly.
+        // 2,000 ids in 131,072 slots: about 1% share a slot with another id when hashed evenly.
         var same = Enumerable.Range(0, ids.Length).Count(i => ReferenceEquals(first.GetString(i), second.GetString(i)));
         Assert.True(same >= ids.Length * 9 / 10, $"{same} of {ids.Length} ids were the strings the first parser made");
         Assert.Equal(ids, Enumerable.Range(0, ids.Length).Select(second.GetString));
@@ -244,5 +244,56 @@ public sealed class JsonColumnParserTests
         // Judged unique after a window of misses: its later values are not cached, so another reader makes its own.
         Assert.Equal("e-late", otherBatch.Column<StringVector>(0).GetString(0));
         Assert.NotSame(batch.Column<StringVector>(0).GetString(Utf8StringCache.Usage.Window), otherBatch.Column<StringVector>(0).GetString(0));
+    }
+
+    /// <summary>
+    /// W1's 100,000 user ids, each made a string once: another reader finds most of them in a cache of the default
+    /// size (the shared one). 2^15 slots held at most 32,768 of them: the other lookups made new strings, the
+    /// Kafka path's largest allocation after the engine's.
+    /// </summary>
+    [Fact]
+    public void DefaultCache_OfAHundredThousandRecurringIds_KeepsMostOfThem()
+    {
+        var strings = new Utf8StringCache();
+        var ids = Enumerable.Range(0, 100_000).Select(i => $"u{i}").ToArray();
+        foreach (var id in ids)
+        {
+            strings.Add(Encoding.UTF8.GetBytes(id), id);
+        }
+
+        var kept = ids.Count(id => ReferenceEquals(strings.Find(Encoding.UTF8.GetBytes(id)), id));
+
+        // Hashed evenly, a direct-mapped table of 2^17 slots keeps (1 - e^-r) / r of them, r = 100,000 / 2^17: 70%.
+        Assert.True(kept >= ids.Length * 6 / 10, $"{kept} of {ids.Length} ids kept");
+    }
+
+    /// <summary>
+    /// A reader knows its planned range: its columns are reserved for it at the start, so the first batch of a new
+    /// reader (every partition's, at a query's start) does not grow each column by doubling.
+    /// </summary>
+    [Fact]
+    public void Begin_WithTheExpectedRows_ParsesThemWithoutGrowingTheColumns()
+    {
+        var schema = new StreamSchema([new Column("n", DataType.Long), new Column("x", DataType.Double), new Column("kind", DataType.String)]);
+        var parser = new JsonColumnParser(schema, ParseMode.Permissive, new Utf8StringCache(16));
+        var records = Enumerable.Range(0, 5_000).Select(i => Encoding.UTF8.GetBytes($$"""{"n":{{i}},"x":{{i}}.5,"kind":"k{{i % 3}}"}""")).ToArray();
+        // A first batch of a few records: the JIT's work and the three strings aside.
+        parser.Begin(new ColumnBatch(schema), 3);
+        foreach (var record in records[..3])
+        {
+            parser.Parse(record, 0, static _ => "");
+        }
+        var batch = new ColumnBatch(schema);
+
+        parser.Begin(batch, records.Length);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var record in records)
+        {
+            parser.Parse(record, 0, static _ => "");
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(records.Length, batch.Column(0).Count);
+        Assert.True(allocated < 1_024, $"{allocated} bytes allocated parsing {records.Length} records into reserved columns");
     }
 }

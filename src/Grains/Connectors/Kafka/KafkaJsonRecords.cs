@@ -43,11 +43,11 @@ internal sealed class KafkaJsonRecords(StreamSchema schema, ParseMode mode, stri
         return outcome;
     }
 
-    /// <summary>Appends the records that follow to <paramref name="output"/>'s read columns.</summary>
-    public void Begin(ColumnBatch output)
+    /// <summary>Appends the records that follow to <paramref name="output"/>'s read columns, reserving <paramref name="expectedRows"/>.</summary>
+    public void Begin(ColumnBatch output, int expectedRows)
     {
         _columns ??= new JsonColumnParser(schema, mode);
-        _columns.Begin(output);
+        _columns.Begin(output, expectedRows);
     }
 
     /// <summary>Parses the record into the columns <see cref="Begin"/> named (nothing appended when dropped).</summary>

@@ -25,6 +25,9 @@ internal sealed unsafe class KafkaPartitionReader : IColumnarPartitionReader
     private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxWatermarkTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>Rows of a planned range reserved in the columns before a columnar read (a larger range grows past them).</summary>
+    private const int ReservedRowsAtMost = 1 << 16;
+
     private readonly string _topic;
     private readonly int _partition;
     private readonly string _bootstrapServers;
@@ -124,7 +127,8 @@ internal sealed unsafe class KafkaPartitionReader : IColumnarPartitionReader
         {
             if (columns is not null)
             {
-                _json?.Begin(columns);
+                // A range of at most this many records is reserved whole (gaps, compacted away, leave it unused).
+                _json?.Begin(columns, (int)Math.Min(end - start, ReservedRowsAtMost));
                 _rawRows?.Begin(columns);
             }
             var counts = Read(start, end, rows, cancellationToken);

@@ -57,8 +57,12 @@ internal sealed class JsonColumnParser
     /// <summary>Records handed to the row parser so far (malformed, or not handled here).</summary>
     public long RowParsed { get; private set; }
 
-    /// <summary>Appends the records that follow to <paramref name="output"/> (laid out by <see cref="Schema"/>), to the columns it reads.</summary>
-    public void Begin(ColumnBatch output)
+    /// <summary>
+    /// Appends the records that follow to <paramref name="output"/> (laid out by <see cref="Schema"/>), to the columns it
+    /// reads; <paramref name="expectedRows"/> (a reader's planned range) is reserved in each read column at once, so a
+    /// reader's first batch does not grow its vectors by doubling.
+    /// </summary>
+    public void Begin(ColumnBatch output, int expectedRows = 0)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (output.Schema.Count != _types.Length)
@@ -68,6 +72,7 @@ internal sealed class JsonColumnParser
         for (var c = 0; c < _vectors.Length; c++)
         {
             _vectors[c] = output.IsRead(c) ? output.Column(c) : null;
+            _vectors[c]?.Reserve(expectedRows);
         }
     }
 
