@@ -47,6 +47,13 @@ internal interface IStateStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// A put from an operator that knows the key's committed value (its length, <paramref name="committedValueLength"/>)
+    /// and which of its bytes <paramref name="value"/> keeps (<paramref name="kept"/>), so the changelog may write only
+    /// the rest (a patch record). The store keeps the whole value; one without patches puts it.
+    /// </summary>
+    void Change(byte[] key, byte[] value, int committedValueLength, KeptBytes kept) => Change(key, value, committedValueLength);
+
     /// <summary>Every entry of the working version, in ascending unsigned byte order of the key.</summary>
     IEnumerable<KeyValuePair<byte[], byte[]>> Iterate();
 

@@ -93,6 +93,12 @@ internal sealed class MemoryStateStore : OverlayStateStore
                 {
                     Entries.Delete(record.Key.ToArray());
                 }
+                else if (record.IsPatch)
+                {
+                    var key = record.Key.ToArray();
+                    var found = Entries.TryGet(key, out var previous);
+                    Entries.Set(key, record.PatchOf(previous, found, file.Name));
+                }
                 else
                 {
                     Entries.Set(record.Key.ToArray(), record.Value.ToArray());

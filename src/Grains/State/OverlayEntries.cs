@@ -51,7 +51,8 @@ internal sealed class OverlayEntries
 
     /// <param name="committedLength">For a key new to the overlay: its committed value's length when the caller knows it
     /// (-1: not committed); <see cref="SortedEntries.Entry.UnknownLength"/> otherwise. Ignored for a key already held.</param>
-    public void Set(byte[] key, byte[]? value, int committedLength)
+    /// <param name="kept">Bytes the value keeps from the committed value (<see cref="KeptBytes"/>); replaces what an earlier set of the key said.</param>
+    public void Set(byte[] key, byte[]? value, int committedLength, KeptBytes kept = default)
     {
         // One hash and probe for both cases (a lookup, then an add, hashed every new key twice).
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_map, key, out var exists);
@@ -60,9 +61,11 @@ internal sealed class OverlayEntries
             var held = slot!;
             PayloadBytes += (value?.Length ?? 0) - (held.Value?.Length ?? 0);
             held.Value = value;
+            held.Kept = kept;
             return;
         }
         var entry = NewEntry(key, value, committedLength);
+        entry.Kept = kept;
         slot = entry;
         _entries.Add(entry);
         _tree?.Add(entry);
@@ -82,6 +85,7 @@ internal sealed class OverlayEntries
             entry.Key = [];
             entry.Value = null;
             entry.CommittedLength = SortedEntries.Entry.UnknownLength;
+            entry.Kept = default;
             if (_free.Count < keep)
             {
                 _free.Push(entry);

@@ -88,6 +88,15 @@ internal abstract class OverlayStateStore : IStateStore
         _overlay.Set(key, value, committedValueLength);
     }
 
+    public void Change(byte[] key, byte[] value, int committedValueLength, KeptBytes kept)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentOutOfRangeException.ThrowIfLessThan(committedValueLength, -1);
+        ThrowIfDisposed();
+        _overlay.Set(key, value, committedValueLength, kept);
+    }
+
     /// <summary>
     /// Operators read a key, then write it: the committed length seen by that read is kept with the change, so the
     /// commit need not look the key up again to count rows and bytes.

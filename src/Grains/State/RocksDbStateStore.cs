@@ -203,16 +203,23 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         // A RocksDB record is at most 2 bytes longer than the changelog's (varint lengths; the changelog's take 4).
         using var batch = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, records.Length + (2L * entries.Length), _keys);
         var changes = new StateFile.RecordEnumerator(records);
+        var entry = -1;
         while (changes.MoveNext())
         {
             var record = changes.Current;
+            // The records are the entries that change the state, in order: a patch's whole value is its entry's.
+            do
+            {
+                entry++;
+            }
+            while (!VersionChanges.IsChange(entries[entry]));
             if (record.IsRemove)
             {
                 batch.Delete(record.Key);
             }
             else
             {
-                batch.Put(record.Key, record.Value);
+                batch.Put(record.Key, record.IsPatch ? entries[entry].Value : record.Value);
             }
         }
         Write(batch);
@@ -395,6 +402,12 @@ internal sealed class RocksDbStateStore : OverlayStateStore
                 if (record.IsRemove)
                 {
                     batch.Delete(record.Key);
+                }
+                else if (record.IsPatch)
+                {
+                    // The key's previous value is the earlier files' (a file holds a key once, and each is flushed whole).
+                    var previous = db.Get(record.Key.ToArray());
+                    batch.Put(record.Key, record.PatchOf(previous, previous is not null, file.Name));
                 }
                 else
                 {

@@ -94,6 +94,9 @@ internal sealed class SortedEntries
 
         /// <summary>The length of the key's committed value when known (-1: not committed), else <see cref="UnknownLength"/>.</summary>
         public int CommittedLength { get; set; } = UnknownLength;
+
+        /// <summary>Bytes the value keeps from the committed value, as the operator that put it said (none by default).</summary>
+        public KeptBytes Kept { get; set; }
     }
 
     private sealed class EntryComparer : IComparer<Entry>

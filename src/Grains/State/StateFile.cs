@@ -7,15 +7,17 @@ namespace Sluice.State;
 /// <summary>
 /// A state file read back and checked end to end (magic, format, kind, version, checksum, every record's bounds, record
 /// count) before any record is applied, so a damaged file never half-restores a store. Formats 1 (plain records) and 2
-/// (LZ4-compressed records, decompressed here once) both read. See <see cref="StateFileWriter"/>.
+/// (LZ4-compressed records, decompressed here once) read, and 3 and 4, the same with patch records (a changelog's
+/// values that keep bytes of the previous version's: <see cref="Record.PatchOf"/>). See <see cref="StateFileWriter"/>.
 /// </summary>
 internal sealed class StateFile
 {
     private readonly byte[] _bytes;
     private readonly ArraySegment<byte> _records;
 
-    private StateFile(byte[] bytes, ArraySegment<byte> records, StateFileKind kind, long version, long recordCount, long numRowsTotal, long stateBytesTotal)
+    private StateFile(string name, byte[] bytes, ArraySegment<byte> records, StateFileKind kind, long version, long recordCount, long numRowsTotal, long stateBytesTotal)
     {
+        Name = name;
         StateBytesTotal = stateBytesTotal;
         _bytes = bytes;
         _records = records;
@@ -24,6 +26,9 @@ internal sealed class StateFile
         RecordCount = recordCount;
         NumRowsTotal = numRowsTotal;
     }
+
+    /// <summary>The file, as errors name it.</summary>
+    public string Name { get; }
 
     public StateFileKind Kind { get; }
 
@@ -58,11 +63,11 @@ internal sealed class StateFile
             throw new CheckpointCorruptException(file, "it does not start with a Sluice state file header");
         }
         var format = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
-        if (format is not (StateFileWriter.FormatVersion or StateFileWriter.CompressedFormatVersion))
+        if (format is < StateFileWriter.FormatVersion or > StateFileWriter.CompressedPatchFormatVersion)
         {
             throw new CheckpointCorruptException(file,
-                $"its state file format is {format}, and this Sluice reads formats {StateFileWriter.FormatVersion} and " +
-                $"{StateFileWriter.CompressedFormatVersion}; run the Sluice version that wrote it");
+                $"its state file format is {format}, and this Sluice reads formats {StateFileWriter.FormatVersion} to " +
+                $"{StateFileWriter.CompressedPatchFormatVersion}; run the Sluice version that wrote it");
         }
         if (!span.EndsWith(StateFileWriter.TrailerMagic))
         {
@@ -86,9 +91,10 @@ internal sealed class StateFile
         var numRowsTotal = BinaryPrimitives.ReadInt64LittleEndian(trailer[8..]);
         var stateBytesTotal = BinaryPrimitives.ReadInt64LittleEndian(trailer[16..]);
         var body = new ArraySegment<byte>(bytes, StateFileWriter.HeaderLength, bytes.Length - StateFileWriter.HeaderLength - StateFileWriter.TrailerLength);
-        var records = format == StateFileWriter.CompressedFormatVersion ? Decompress(body, file) : body;
-        var result = new StateFile(bytes, records, kind, version, recordCount, numRowsTotal, stateBytesTotal);
-        result.CheckRecords(file);
+        var compressed = format is StateFileWriter.CompressedFormatVersion or StateFileWriter.CompressedPatchFormatVersion;
+        var records = compressed ? Decompress(body, file) : body;
+        var result = new StateFile(file, bytes, records, kind, version, recordCount, numRowsTotal, stateBytesTotal);
+        result.CheckRecords(file, patches: format >= StateFileWriter.PatchFormatVersion);
         return result;
     }
 
@@ -117,7 +123,7 @@ internal sealed class StateFile
         var right = b.SortedRecords();
         for (var i = 0; i < left.Count; i++)
         {
-            if (left[i].Remove != right[i].Remove || !left[i].Key.AsSpan().SequenceEqual(right[i].Key) || !left[i].Value.AsSpan().SequenceEqual(right[i].Value))
+            if (left[i].Op != right[i].Op || !left[i].Key.AsSpan().SequenceEqual(right[i].Key) || !left[i].Value.AsSpan().SequenceEqual(right[i].Value))
             {
                 return false;
             }
@@ -125,12 +131,13 @@ internal sealed class StateFile
         return true;
     }
 
-    private List<(byte[] Key, byte[] Value, bool Remove)> SortedRecords()
+    /// <summary>The records by key; a patch's value is its whole record after the key (kept range, head and tail).</summary>
+    private List<(byte[] Key, byte[] Value, byte Op)> SortedRecords()
     {
-        var records = new List<(byte[] Key, byte[] Value, bool Remove)>();
+        var records = new List<(byte[] Key, byte[] Value, byte Op)>();
         foreach (var record in this)
         {
-            records.Add((record.Key.ToArray(), record.Value.ToArray(), record.IsRemove));
+            records.Add((record.Key.ToArray(), record.IsPatch ? record.PatchFields.ToArray() : record.Value.ToArray(), record.Op));
         }
         records.Sort(static (x, y) => x.Key.AsSpan().SequenceCompareTo(y.Key));
         return records;
@@ -158,16 +165,20 @@ internal sealed class StateFile
         return records;
     }
 
-    private void CheckRecords(string file)
+    private void CheckRecords(string file, bool patches)
     {
         var records = new RecordEnumerator(_records);
         long count = 0;
         string? problem;
         while (records.TryMoveNext(out problem))
         {
-            if (Kind == StateFileKind.Snapshot && records.Current.IsRemove)
+            if (Kind == StateFileKind.Snapshot && !records.Current.IsPut)
             {
-                throw new CheckpointCorruptException(file, $"record {count} is a remove, which a snapshot cannot hold");
+                throw new CheckpointCorruptException(file, $"record {count} is a {(records.Current.IsRemove ? "remove" : "patch")}, which a snapshot cannot hold");
+            }
+            if (records.Current.IsPatch && !patches)
+            {
+                throw new CheckpointCorruptException(file, $"record {count} is a patch, which its format ({StateFileWriter.FormatVersion} or {StateFileWriter.CompressedFormatVersion}) cannot hold");
             }
             count++;
         }
@@ -181,14 +192,49 @@ internal sealed class StateFile
         }
     }
 
-    /// <summary>One record: a put (key, value) or a remove (key).</summary>
-    public readonly ref struct Record(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool isRemove)
+    /// <summary>
+    /// One record: a put (key, value), a remove (key) or a patch (key, and the new value as head and tail around bytes
+    /// kept from the key's previous value: <see cref="PatchOf"/>; its <see cref="Value"/> is head then tail).
+    /// </summary>
+    public readonly ref struct Record(byte op, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> patchFields = default)
     {
+        public byte Op { get; } = op;
+
         public ReadOnlySpan<byte> Key { get; } = key;
 
         public ReadOnlySpan<byte> Value { get; } = value;
 
-        public bool IsRemove { get; } = isRemove;
+        /// <summary>A patch's fields after its key: value length, kept offset, kept length, head length, head, tail.</summary>
+        public ReadOnlySpan<byte> PatchFields { get; } = patchFields;
+
+        public bool IsRemove => Op == StateFileWriter.RemoveOp;
+
+        public bool IsPut => Op == StateFileWriter.PutOp;
+
+        public bool IsPatch => Op == StateFileWriter.PatchOp;
+
+        /// <summary>
+        /// A patch's new value over <paramref name="previous"/>, the key's value in the version before (null: none). A
+        /// previous value that cannot hold the kept bytes is named in the <see cref="CheckpointCorruptException"/>.
+        /// </summary>
+        public byte[] PatchOf(ReadOnlySpan<byte> previous, bool hasPrevious, string file)
+        {
+            var valueLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(PatchFields);
+            var keptOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(PatchFields[4..]);
+            var keptLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(PatchFields[8..]);
+            var headLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(PatchFields[12..]);
+            if (!hasPrevious || (long)keptOffset + keptLength > previous.Length)
+            {
+                throw new CheckpointCorruptException(file,
+                    $"a patch of key {Convert.ToHexString(Key)} keeps bytes {keptOffset} to {(long)keptOffset + keptLength} of the key's previous value, " +
+                    $"which {(hasPrevious ? $"is {previous.Length} bytes long" : "the version before does not hold")} (a changelog is missing or damaged)");
+            }
+            var value = GC.AllocateUninitializedArray<byte>(valueLength);
+            Value[..headLength].CopyTo(value);
+            previous.Slice(keptOffset, keptLength).CopyTo(value.AsSpan(headLength));
+            Value[headLength..].CopyTo(value.AsSpan(headLength + keptLength));
+            return value;
+        }
     }
 
     /// <summary>Walks the records of a checked file (foreach), or checks their bounds (<see cref="TryMoveNext"/>).</summary>
@@ -208,7 +254,7 @@ internal sealed class StateFile
                 return false;
             }
             var op = _rest[0];
-            if (op is not (StateFileWriter.PutOp or StateFileWriter.RemoveOp))
+            if (op is not (StateFileWriter.PutOp or StateFileWriter.RemoveOp or StateFileWriter.PatchOp))
             {
                 problem = $"has an unknown operation code {op}";
                 return false;
@@ -218,13 +264,46 @@ internal sealed class StateFile
                 problem = "has a key running past the end of the records";
                 return false;
             }
+            if (op == StateFileWriter.PatchOp)
+            {
+                return TryTakePatch(key, out problem);
+            }
             var value = ReadOnlySpan<byte>.Empty;
             if (op == StateFileWriter.PutOp && !TryTake(0, out value))
             {
                 problem = "has a value running past the end of the records";
                 return false;
             }
-            Current = new Record(key, value, op == StateFileWriter.RemoveOp);
+            Current = new Record(op, key, value);
+            return true;
+        }
+
+        /// <summary>A patch's fields after its key: lengths that agree with each other and with the bytes left.</summary>
+        private bool TryTakePatch(ReadOnlySpan<byte> key, out string? problem)
+        {
+            problem = null;
+            if (_rest.Length < 16)
+            {
+                problem = "has a patch running past the end of the records";
+                return false;
+            }
+            var valueLength = BinaryPrimitives.ReadUInt32LittleEndian(_rest);
+            var keptLength = BinaryPrimitives.ReadUInt32LittleEndian(_rest[8..]);
+            var headLength = BinaryPrimitives.ReadUInt32LittleEndian(_rest[12..]);
+            if (valueLength > Array.MaxLength || (long)keptLength + headLength > valueLength)
+            {
+                problem = $"is a patch whose head ({headLength} bytes) and kept bytes ({keptLength}) exceed its value's {valueLength}";
+                return false;
+            }
+            var written = valueLength - keptLength;
+            if (written > (uint)(_rest.Length - 16))
+            {
+                problem = "has a patch running past the end of the records";
+                return false;
+            }
+            var fields = _rest[..(16 + (int)written)];
+            Current = new Record(StateFileWriter.PatchOp, key, fields[16..], fields);
+            _rest = _rest[fields.Length..];
             return true;
         }
 

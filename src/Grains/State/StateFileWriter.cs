@@ -17,15 +17,21 @@ internal enum StateFileKind : byte
 /// <summary>
 /// Writes a state file (changelog or snapshot). All integers little-endian:
 /// <code>
-/// header   "SLST" | format u16 (1 or 2) | kind u8 (1 delta, 2 snapshot) | 0 u8 | version i64
-/// body     format 1: record*;  format 2: recordsLength u32 | the records as one LZ4 block
-/// record   op u8 (1 put, 2 remove) | keyLength u32 | key | (put only) valueLength u32 | value
+/// header   "SLST" | format u16 (1 to 4) | kind u8 (1 delta, 2 snapshot) | 0 u8 | version i64
+/// body     formats 1 and 3: record*;  formats 2 and 4: recordsLength u32 | the records as one LZ4 block
+/// record   op u8 (1 put, 2 remove, 3 patch) | keyLength u32 | key | (put) valueLength u32 | value
+///          | (patch) valueLength u32 | keptOffset u32 | keptLength u32 | headLength u32 | head | tail
 /// trailer  recordCount i64 | numRowsTotal i64 | stateBytesTotal i64 | crc32c u32 of every byte before it | "SLND"
 /// </code>
 /// Records of at least <see cref="MinCompressedRecordsLength"/> bytes are compressed (format 2) when that saves an
 /// eighth or more: a W1 changelog (keys sharing their window, operator and column prefixes, small counts) shrinks
 /// about 5x, for about a millisecond of LZ4 per 500 KB. Smaller or incompressible records stay format 1, byte for byte
 /// as before; readers take both, so checkpoints written before format 2 restore unchanged.
+/// A patch (only in a changelog, formats 3 and 4) is a put whose value keeps bytes of the key's previous value: the new
+/// value is head, then the previous value's <c>keptLength</c> bytes from <c>keptOffset</c>, then tail (its
+/// <c>valueLength - headLength - keptLength</c> bytes), so a session that grows writes what it adds, not all it holds
+/// (<see cref="KeptBytes"/>). A file holds format 3 or 4 only when it has a patch: files without one are byte for byte
+/// those of formats 1 and 2, and a Sluice that reads only those rejects a file with patches by its format number.
 /// The trailer makes truncation and bit rot detectable, and carries the store's row count and key+value bytes after
 /// the version so a restore need not count. Example, a delta of version 7 putting "a"=0x01 and removing "b" (the store
 /// then holds 3 rows of 40 bytes):
@@ -36,12 +42,22 @@ internal sealed class StateFileWriter
     public const int FormatVersion = 1;
     public const int CompressedFormatVersion = 2;
 
+    /// <summary>Format 1 with patch records.</summary>
+    public const int PatchFormatVersion = 3;
+
+    /// <summary>Format 2 with patch records.</summary>
+    public const int CompressedPatchFormatVersion = 4;
+
     /// <summary>Records shorter than this are not worth a compression attempt.</summary>
     public const int MinCompressedRecordsLength = 4096;
     public const int HeaderLength = 16;
     public const int TrailerLength = 32;
     public const byte PutOp = 1;
     public const byte RemoveOp = 2;
+    public const byte PatchOp = 3;
+
+    /// <summary>A patch must keep more bytes than its record adds over a put's (16), or it is written as a put.</summary>
+    public const int MinKeptLength = 32;
     public static ReadOnlySpan<byte> HeaderMagic => "SLST"u8;
     public static ReadOnlySpan<byte> TrailerMagic => "SLND"u8;
 
@@ -53,6 +69,7 @@ internal sealed class StateFileWriter
     private int _recordsLength = -1;
     private int _length;
     private long _records;
+    private bool _patched;
 
     /// <param name="capacity">The file's size, or a bound on it, when known (see <see cref="Length"/>): then the buffer is taken once.</param>
     /// <param name="pooled">Rent the buffer from the shared pool (a changelog every commit would otherwise be a fresh
@@ -95,6 +112,32 @@ internal sealed class StateFileWriter
         _records++;
     }
 
+    /// <summary>
+    /// Writes <paramref name="value"/> as a patch of the key's previous value, which holds <paramref name="kept"/>'s
+    /// bytes (checked by the caller); only a changelog may hold one.
+    /// </summary>
+    public void Patch(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, KeptBytes kept)
+    {
+        var length = PatchLength(key.Length, value.Length, kept.Length);
+        var span = GetSpan(length);
+        span[0] = PatchOp;
+        BinaryPrimitives.WriteUInt32LittleEndian(span[1..], (uint)key.Length);
+        key.CopyTo(span[5..]);
+        var at = 5 + key.Length;
+        BinaryPrimitives.WriteUInt32LittleEndian(span[at..], (uint)value.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[(at + 4)..], (uint)kept.CommittedOffset);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[(at + 8)..], (uint)kept.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[(at + 12)..], (uint)kept.ValueOffset);
+        value[..kept.ValueOffset].CopyTo(span[(at + 16)..]);
+        value[(kept.ValueOffset + kept.Length)..].CopyTo(span[(at + 16 + kept.ValueOffset)..]);
+        _length += length;
+        _records++;
+        _patched = true;
+    }
+
+    /// <summary>Bytes a patch record takes.</summary>
+    public static int PatchLength(int keyLength, int valueLength, int keptLength) => 21 + keyLength + valueLength - keptLength;
+
     public void Remove(ReadOnlySpan<byte> key)
     {
         var span = GetSpan(RemoveLength(key.Length));
@@ -109,6 +152,10 @@ internal sealed class StateFileWriter
     public ReadOnlyMemory<byte> Finish(long numRowsTotal, long stateBytesTotal)
     {
         _recordsLength = _length - HeaderLength;
+        if (_patched)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(4), PatchFormatVersion);
+        }
         if (_length - HeaderLength >= MinCompressedRecordsLength)
         {
             Compress();
@@ -139,7 +186,7 @@ internal sealed class StateFileWriter
             return;
         }
         _buffer.AsSpan(0, HeaderLength).CopyTo(target);
-        BinaryPrimitives.WriteUInt16LittleEndian(target.AsSpan(4), CompressedFormatVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(target.AsSpan(4), (ushort)(_patched ? CompressedPatchFormatVersion : CompressedFormatVersion));
         BinaryPrimitives.WriteUInt32LittleEndian(target.AsSpan(HeaderLength), (uint)records.Length);
         if (_keepRecords)
         {
@@ -208,4 +255,17 @@ internal sealed class StateFileWriter
     }
 
     private byte[] Allocate(int size) => _pooled ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+}
+
+/// <summary>
+/// Bytes a new value keeps from the key's committed value: its <see cref="Length"/> bytes at
+/// <see cref="ValueOffset"/> are the committed value's at <see cref="CommittedOffset"/>, so the changelog may write the
+/// value as a patch (<see cref="StateFileWriter.Patch"/>). Length 0: nothing kept (a put).
+/// </summary>
+internal readonly record struct KeptBytes(int CommittedOffset, int ValueOffset, int Length)
+{
+    /// <summary>Whether the bytes lie inside a committed value of <paramref name="committedLength"/> and the new value, and are worth a patch.</summary>
+    public bool FitsIn(int committedLength, int valueLength) =>
+        Length >= StateFileWriter.MinKeptLength && CommittedOffset >= 0 && ValueOffset >= 0 &&
+        (long)CommittedOffset + Length <= committedLength && (long)ValueOffset + Length <= valueLength;
 }

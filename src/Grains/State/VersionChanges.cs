@@ -3,6 +3,7 @@ namespace Sluice.State;
 /// <summary>
 /// A working version's net effect on the committed state: the puts, the removes of keys that existed (removing an
 /// absent key changes nothing and is not written), the store's row and byte totals after it, and its changelog.
+/// A put that keeps bytes of the committed value (<see cref="SortedEntries.Entry.Kept"/>) is written as a patch of it.
 /// One pass over the overlay's entries (in key order when the store applies them so) writes the changelog as the changes are counted, into a pooled
 /// buffer sized once from the overlay (an upper bound). It keeps no list of its own: each entry's committed length is
 /// resolved in place, so the committed state is then applied from the same sorted entries (<see cref="IsChange"/>;
@@ -63,7 +64,14 @@ internal sealed class VersionChanges
                 result.RowsUpdated++;
                 result.RowsTotal += committed < 0 ? 1 : 0;
                 result.BytesTotal += entry.Value.Length - (committed < 0 ? -entry.Key.Length : committed);
-                delta.Put(entry.Key, entry.Value);
+                if (entry.Kept.FitsIn(committed, entry.Value.Length))
+                {
+                    delta.Patch(entry.Key, entry.Value, entry.Kept);
+                }
+                else
+                {
+                    delta.Put(entry.Key, entry.Value);
+                }
             }
         }
         result.Delta = delta.Finish(result.RowsTotal, result.BytesTotal);
@@ -71,8 +79,8 @@ internal sealed class VersionChanges
     }
 
     /// <summary>
-    /// The changelog's records, uncompressed and in the entries' order (format 1's body): exactly the changes <see cref="IsChange"/>
-    /// selects, laid out one after another, so the committed state can be applied in one sequential pass over them
+    /// The changelog's records, uncompressed and in the entries' order (format 1's or 3's body): exactly the changes <see cref="IsChange"/>
+    /// selects, laid out one after another (a patch's whole value is its entry's), so the committed state can be applied in one sequential pass over them
     /// rather than by chasing each entry's key and value again. Valid until <see cref="ReleaseDelta"/>.
     /// </summary>
     public ReadOnlyMemory<byte> Records => _delta.Records;

@@ -47,7 +47,7 @@ internal sealed class WriteBehindChanges
     /// </summary>
     /// <param name="inDatabase">Whether the database holds a key (read, not assumed): asked before a remove is dropped
     /// as the end of a key put since the last write, because a put's "not committed" length may be an operator's claim
-    /// (<see cref="IStateStore.Change"/>), and a claim wrong for a key the database holds would let its old value
+    /// (<see cref="IStateStore.Change(byte[], byte[], int)"/>), and a claim wrong for a key the database holds would let its old value
     /// come back once the remove is dropped.</param>
     public long Add(ReadOnlySpan<SortedEntries.Entry> entries, Func<byte[], bool> inDatabase)
     {

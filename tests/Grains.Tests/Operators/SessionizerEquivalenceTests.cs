@@ -94,6 +94,58 @@ public sealed class SessionizerEquivalenceTests : IDisposable
         Assert.True(timedOut > 0, "no session timed out: the test would prove nothing about timeouts");
     }
 
+    /// <summary>
+    /// Sessions that grow over batches: the typed path writes each as a patch of its committed value (the ids it held
+    /// are kept, not written again), so its changelogs are smaller than the general path's, and a restart from them
+    /// gives the general path's state byte for byte.
+    /// </summary>
+    [Fact]
+    public async Task GrowingSessions_AreWrittenAsPatches_AndRestoreToTheGeneralPathsState()
+    {
+        var schema = new StreamSchema([new Column("user_id", DataType.String), new Column("event_time", DataType.Timestamp),
+            new Column("amount", DataType.Double), new Column("event_id", DataType.String)]);
+        var op = Plan(schema, ["user_id"]);
+        var general = new SessionKeyGroups(op, 2, long.MaxValue, Path.Combine(_root, "grow-general"), typed: false);
+        var typed = new SessionKeyGroups(op, 2, long.MaxValue, Path.Combine(_root, "grow-typed"), typed: true);
+        try
+        {
+            for (var b = 0; b < 5; b++)
+            {
+                // Each user's events a few seconds apart: sessions stay open (the watermark stays behind their gap).
+                var rows = Enumerable.Range(0, 40).Select(i => new object?[]
+                {
+                    $"u{i % 8}", DateTime.SpecifyKind(DateTime.UnixEpoch.AddMilliseconds(BaseMs + (b * 40_000L) + (i * 1000L)), DateTimeKind.Utc),
+                    (double)i, $"event-{b}-{i}-with-a-longer-id",
+                }).ToList();
+                var context = new BatchContext(b, BaseMs, 0);
+                var (_, generalRows) = general.Run([rows], [true], context);
+                var (_, typedRows) = typed.Run([rows], [true], context);
+                Assert.Equal(generalRows, typedRows);
+                Assert.Equal(general.State(), typed.State());
+                await general.CommitAsync(b);
+                await typed.CommitAsync(b);
+            }
+            var typedDelta = StateFile.Parse(File.ReadAllBytes(Path.Combine(typed.Root, "state", "0", "0", "4.delta")), "typed", StateFileKind.Delta, 4);
+            var generalDelta = StateFile.Parse(File.ReadAllBytes(Path.Combine(general.Root, "state", "0", "0", "4.delta")), "general", StateFileKind.Delta, 4);
+            var patches = 0;
+            foreach (var record in typedDelta)
+            {
+                patches += record.IsPatch ? 1 : 0;
+            }
+            Assert.True(patches > 0, "the typed path wrote no patch");
+            // Uncompressed records: the typed path's carry each session's new ids, the general path's all of them.
+            Assert.True(typedDelta.RecordsLength * 2 < generalDelta.RecordsLength,
+                $"the typed path's changelog records are {typedDelta.RecordsLength} bytes, the general path's {generalDelta.RecordsLength}");
+            typed = await typed.ReopenAsync(4, typed.Root);
+            Assert.Equal(general.State(), typed.State());
+        }
+        finally
+        {
+            general.Dispose();
+            typed.Dispose();
+        }
+    }
+
     [Fact]
     public void Plan_OtherProcessorsModesAndInputs_StayOnTheGeneralPath()
     {

@@ -193,4 +193,34 @@ public sealed class StateFileFormatTests
         }
         return records;
     }
+
+    /// <summary>Patch records: only in formats 3 and 4, never in a snapshot; a format past 4 is refused naming the formats read and the fix.</summary>
+    [Fact]
+    public void Patches_OnlyInFormatsThreeAndFour_AndNeverInASnapshot()
+    {
+        var writer = new StateFileWriter(StateFileKind.Delta, 7);
+        writer.Patch(Bytes("k"), new byte[50], new KeptBytes(0, 5, 40));
+        var bytes = writer.Finish(1, 51).ToArray();
+        Assert.Equal(StateFileWriter.PatchFormatVersion, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(1, StateFile.Parse(bytes, Name, StateFileKind.Delta, 7).RecordCount);
+
+        Assert.Contains("record 0 is a patch, which its format (1 or 2) cannot hold",
+            Assert.Throws<CheckpointCorruptException>(() => StateFile.Parse(WithFormat(bytes, StateFileWriter.FormatVersion), Name, StateFileKind.Delta, 7)).Message);
+        Assert.Contains("its state file format is 5, and this Sluice reads formats 1 to 4; run the Sluice version that wrote it",
+            Assert.Throws<CheckpointCorruptException>(() => StateFile.Parse(WithFormat(bytes, 5), Name, StateFileKind.Delta, 7)).Message);
+
+        var snapshot = new StateFileWriter(StateFileKind.Snapshot, 7);
+        snapshot.Patch(Bytes("k"), new byte[50], new KeptBytes(0, 5, 40));
+        Assert.Contains("record 0 is a patch, which a snapshot cannot hold",
+            Assert.Throws<CheckpointCorruptException>(() => StateFile.Parse(snapshot.Finish(1, 51).ToArray(), Name, StateFileKind.Snapshot, 7)).Message);
+    }
+
+    /// <summary>The file with its format changed and its checksum made right again, so only the format is wrong.</summary>
+    private static byte[] WithFormat(byte[] file, int format)
+    {
+        var bytes = file.ToArray();
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), (ushort)format);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 8), Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 8)));
+        return bytes;
+    }
 }

@@ -4,8 +4,8 @@ namespace Sluice.Operators.Sessions;
 
 /// <summary>
 /// A session the typed path holds between batches: the fields of <see cref="Sessionizer.Session"/>, its event ids as
-/// the JSON tokens its stored state has (<see cref="SessionIds"/>), its stored timeout and the length of its value in
-/// the store's committed version (-1: not in the committed version).
+/// the JSON tokens its stored state has (<see cref="SessionIds"/>), its stored timeout, the length of its value in
+/// the store's committed version (-1: not in the committed version) and where that value holds its ids.
 /// </summary>
 internal sealed class HeldSession
 {
@@ -29,6 +29,16 @@ internal sealed class HeldSession
     public long? TimeoutMs { get; set; }
 
     public int StoredLength { get; set; } = -1;
+
+    /// <summary>
+    /// Where the committed value holds this session's ids as they were when it was written (its first
+    /// <see cref="StoredIdsLength"/> bytes of <see cref="Ids"/>: ids are only appended), so the next write keeps them
+    /// (<see cref="Sluice.State.KeptBytes"/>); length 0 when not known (a session read from the store).
+    /// </summary>
+    public int StoredIdsOffset { get; set; }
+
+    /// <inheritdoc cref="StoredIdsOffset"/>
+    public int StoredIdsLength { get; set; }
 
     /// <summary>'[' and the ids' tokens, comma-separated (no closing bracket).</summary>
     public ReadOnlySpan<byte> Ids => _ids.AsSpan(0, _length);

@@ -26,7 +26,11 @@ internal static class SessionJson
     /// The same bytes as <c>new GroupStateValue(JsonSerializer.SerializeToUtf8Bytes(session), timeoutMs).Encode()</c>:
     /// the JSON's fields before the ids are written apart, so the ids (most of a value) are copied once, into the value.
     /// </summary>
-    public static byte[] WriteValue(HeldSession session, long timeoutMs)
+    public static byte[] WriteValue(HeldSession session, long timeoutMs) => WriteValue(session, timeoutMs, out _);
+
+    /// <inheritdoc cref="WriteValue(HeldSession, long)"/>
+    /// <param name="idsOffset">Where the session's <see cref="HeldSession.Ids"/> start in the value.</param>
+    public static byte[] WriteValue(HeldSession session, long timeoutMs, out int idsOffset)
     {
         var json = t_json ??= new ArrayBufferWriter<byte>(512);
         json.ResetWrittenCount();
@@ -51,7 +55,8 @@ internal static class SessionJson
         var bytes = new byte[value.WrittenCount + jsonLength];
         value.WrittenSpan[..header].CopyTo(bytes);
         fields.CopyTo(bytes.AsSpan(header));
-        ids.CopyTo(bytes.AsSpan(header + fields.Length));
+        idsOffset = header + fields.Length;
+        ids.CopyTo(bytes.AsSpan(idsOffset));
         "]}"u8.CopyTo(bytes.AsSpan(header + jsonLength - 2));
         value.WrittenSpan[header..].CopyTo(bytes.AsSpan(header + jsonLength));
         if (json.Capacity > 64 * 1024 || value.Capacity > 64 * 1024)

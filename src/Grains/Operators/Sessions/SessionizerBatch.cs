@@ -190,13 +190,22 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
             session.Add(Sessionizer.MsOf(new DateTime(e.Ticks)), e.Amount, _ids.AsSpan(e.Id.Start, e.Id.Length));
         }
         var timeout = Sessionizer.TimeoutOf(session.LastMs, watermarkMs);
-        var value = SessionJson.WriteValue(session, timeout);
-        StateWrites.Write(store, key, value, session.StoredLength);
+        var value = SessionJson.WriteValue(session, timeout, out var idsOffset);
+        if (session.StoredLength >= 0 && session.StoredIdsLength > 0)
+        {
+            // The committed value has the ids the session had then, and the new value has them too, followed by the
+            // new ones: the changelog writes what the batch added (a patch), not the ids again.
+            store.Change(key, value, session.StoredLength, new KeptBytes(session.StoredIdsOffset, idsOffset, session.StoredIdsLength));
+        }
+        else
+        {
+            StateWrites.Write(store, key, value, session.StoredLength);
+        }
         if (session.TimeoutMs != timeout)
         {
             hot.Timers.Add(timeout, key);
         }
-        (session.TimeoutMs, session.StoredLength) = (timeout, value.Length);
+        (session.TimeoutMs, session.StoredLength, session.StoredIdsOffset, session.StoredIdsLength) = (timeout, value.Length, idsOffset, session.Ids.Length);
         if (held is null)
         {
             hot.TryHold(key, session);
