@@ -17,6 +17,7 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
     private int _seenRows;
     private string _prefix = "";
     private int _files;
+    private ScenarioKafka? _kafka;
 
     /// <summary>True when every step held.</summary>
     public async Task<bool> RunAsync(Scenario scenario, int index)
@@ -24,14 +25,25 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
         output.WriteLine($"scenario {scenario.Name} ({Path.GetFileName(scenario.File)})");
         _prefix = $"s{index}-{Guid.NewGuid():N}"[..12] + "-";
         silo.Clock.Reset();
-        await StartAsync(scenario, index);
+        _kafka = scenario.UsesKafka ? new ScenarioKafka() : null;
         var passed = true;
         try
         {
+            for (var i = 0; i < scenario.Setup.Count; i++)
+            {
+                var kind = Scenario.KindOf(scenario.Setup[i]);
+                if (_kafka is null || !ScenarioKafka.Handles(kind))
+                {
+                    output.WriteLine($"  FAIL  setup {i + 1} {kind}: unknown setup step; setup steps are createTopic and sendKafka");
+                    return false;
+                }
+                _kafka.Run(kind, scenario.Setup[i]);
+            }
+            await StartAsync(scenario, index);
             for (var i = 0; i < scenario.Steps.Count; i++)
             {
                 var step = scenario.Steps[i];
-                var kind = step.ValueKind == JsonValueKind.Object ? step.EnumerateObject().FirstOrDefault().Name ?? "?" : "?";
+                var kind = Scenario.KindOf(step);
                 string? failure;
                 try
                 {
@@ -51,6 +63,7 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
             {
                 await _query.StopAsync();
             }
+            _kafka?.Dispose();
         }
         return passed;
     }
@@ -62,7 +75,7 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
             var spec = SpecReader.ReadQuery(new Node(scenario.Query, "$"));
             _spec = spec with
             {
-                Source = spec.Source with { Name = StreamName(spec.Source.Name) },
+                Source = Rename(spec.Source),
                 Operators = spec.Operators.Select(op => op switch
                 {
                     UnionSpec u => u with { Other = u.Other with { Source = Rename(u.Other.Source) } },
@@ -83,8 +96,12 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
     private string StreamName(string? name) => _prefix + (name ?? "input");
 
     // Every source gets the scenario's prefix: a memory source's name is the stream addData writes to, and other
-    // kinds only show the name in progress.
-    private SourceSpec Rename(SourceSpec source) => source with { Name = StreamName(source.Name) };
+    // kinds only show the name in progress. A Kafka source that names no broker reads the scenario's own.
+    private SourceSpec Rename(SourceSpec source) => source with
+    {
+        Name = StreamName(source.Name),
+        BootstrapServers = source.Kind == "kafka" && source.BootstrapServers is null ? _kafka?.BootstrapServers : source.BootstrapServers,
+    };
 
     private async Task<string?> RunStepAsync(string kind, JsonElement step)
     {
@@ -109,6 +126,9 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
                 return null;
             case "addFile":
                 AddFile(step);
+                return null;
+            case "createTopic" or "sendKafka":
+                _kafka!.Run(kind, step);
                 return null;
             case "processAllAvailable":
                 await ProcessAllAvailableAsync();
