@@ -87,8 +87,10 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
             };
             _query = await silo.Client.StartAsync(_spec);
         }
-        catch (Exception e) when (e is SpecException or QueryStartException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Any refusal at start is the query's start error (a connector's settings check throws ArgumentException),
+            // never the end of the whole run.
             _startError = e.Message;
         }
     }
