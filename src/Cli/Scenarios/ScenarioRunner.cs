@@ -65,7 +65,10 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
             {
                 await _query.StopAsync();
             }
-            _kafka?.Dispose();
+            if (_kafka is not null)
+            {
+                silo.DisposeAtEnd(_kafka);
+            }
         }
         return passed;
     }
