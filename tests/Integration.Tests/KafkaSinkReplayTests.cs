@@ -54,6 +54,17 @@ public sealed class KafkaSinkReplayTests : IDisposable
         Assert.Equal([8, 9], OurIds().Order());
     }
 
+    [Fact]
+    public void Write_ToATopicThatDoesNotExist_FailsNamingTheTopicAndTheFix()
+    {
+        using var writer = new KafkaSinkWriter("missing-" + _topic, _kafka.BootstrapServers, _queryId, writer: 0);
+
+        var error = Assert.Throws<InvalidOperationException>(() => writer.Write(0, Schema, Rows(1), key: null));
+
+        Assert.Contains($"topic 'missing-{_topic}' does not exist", error.Message);
+        Assert.Contains("create the topic", error.Message);
+    }
+
     private KafkaSinkWriter NewWriter() => new(_topic, _kafka.BootstrapServers, _queryId, writer: 0);
 
     private static List<object?[]> Rows(params int[] ids) => [.. ids.Select(id => new object?[] { id })];

@@ -14,6 +14,8 @@ public sealed class ScenarioTests
     [InlineData("streams")]
     [InlineData("spark-aggregation")]
     [InlineData("files")]
+    [InlineData("triggers")]
+    [InlineData("foreach-batch")]
     public async Task ScenarioFolder_EveryScenarioPasses(string folder)
     {
         var output = new StringWriter();

@@ -6,11 +6,12 @@ namespace Sluice.Cli.Scenarios;
 /// <summary>A scenario file (shared/scenarios/FORMAT.md): a query, and steps that feed it and check what comes out.</summary>
 internal sealed class Scenario
 {
-    private Scenario(string file, string name, JsonElement query, IReadOnlyList<JsonElement> steps)
+    private Scenario(string file, string name, JsonElement query, IReadOnlyList<JsonElement> setup, IReadOnlyList<JsonElement> steps)
     {
         File = file;
         Name = name;
         Query = query;
+        Setup = setup;
         Steps = steps;
     }
 
@@ -21,7 +22,20 @@ internal sealed class Scenario
     /// <summary>The query spec as written; read when the scenario starts, so a malformed one is an error a step can expect.</summary>
     public JsonElement Query { get; }
 
+    /// <summary>
+    /// Steps run before the query starts (<c>"setup"</c>, optional): Kafka topics and the records already in them when
+    /// the query starts, as Spark's Kafka tests create and fill topics before <c>testStream</c>.
+    /// </summary>
+    public IReadOnlyList<JsonElement> Setup { get; }
+
     public IReadOnlyList<JsonElement> Steps { get; }
+
+    /// <summary>True when a step needs a Kafka broker of the scenario's own.</summary>
+    public bool UsesKafka => Setup.Concat(Steps).Any(step => ScenarioKafka.Handles(KindOf(step)));
+
+    /// <summary>A step's kind: the name of its first field.</summary>
+    public static string KindOf(JsonElement step) =>
+        step.ValueKind == JsonValueKind.Object ? step.EnumerateObject().FirstOrDefault().Name ?? "?" : "?";
 
     public static Scenario Load(string file)
     {
@@ -32,7 +46,8 @@ internal sealed class Scenario
         {
             throw new SpecException("$", $"scenario '{file}' needs a 'query' object and a 'steps' array");
         }
-        return new Scenario(file, name, query, steps.EnumerateArray().ToList());
+        var setup = root.TryGetProperty("setup", out var s) && s.ValueKind == JsonValueKind.Array ? s.EnumerateArray().ToList() : [];
+        return new Scenario(file, name, query, setup, steps.EnumerateArray().ToList());
     }
 
     /// <summary>The scenario files at a path: the file itself, or every *.json under a folder, in name order.</summary>

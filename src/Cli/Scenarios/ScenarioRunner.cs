@@ -17,6 +17,7 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
     private int _seenRows;
     private string _prefix = "";
     private int _files;
+    private ScenarioKafka? _kafka;
 
     /// <summary>True when every step held.</summary>
     public async Task<bool> RunAsync(Scenario scenario, int index)
@@ -24,14 +25,27 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
         output.WriteLine($"scenario {scenario.Name} ({Path.GetFileName(scenario.File)})");
         _prefix = $"s{index}-{Guid.NewGuid():N}"[..12] + "-";
         silo.Clock.Reset();
-        await StartAsync(scenario, index);
+        _kafka = scenario.UsesKafka ? new ScenarioKafka() : null;
         var passed = true;
         try
         {
+            ReadSpec(scenario, index);
+            ScenarioBatchRecorder.Reset();
+            for (var i = 0; i < scenario.Setup.Count; i++)
+            {
+                var kind = Scenario.KindOf(scenario.Setup[i]);
+                var failure = await RunSetupStepAsync(kind, scenario.Setup[i]);
+                if (failure is not null)
+                {
+                    output.WriteLine($"  FAIL  setup {i + 1} {kind}: {failure}");
+                    return false;
+                }
+            }
+            await LaunchAsync();
             for (var i = 0; i < scenario.Steps.Count; i++)
             {
                 var step = scenario.Steps[i];
-                var kind = step.ValueKind == JsonValueKind.Object ? step.EnumerateObject().FirstOrDefault().Name ?? "?" : "?";
+                var kind = Scenario.KindOf(step);
                 string? failure;
                 try
                 {
@@ -51,40 +65,89 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
             {
                 await _query.StopAsync();
             }
+            if (_kafka is not null)
+            {
+                silo.DisposeAtEnd(_kafka);
+            }
         }
         return passed;
     }
 
-    private async Task StartAsync(Scenario scenario, int index)
+    private void ReadSpec(Scenario scenario, int index)
     {
         try
         {
             var spec = SpecReader.ReadQuery(new Node(scenario.Query, "$"));
             _spec = spec with
             {
-                Source = spec.Source with { Name = StreamName(spec.Source.Name) },
+                Source = Rename(spec.Source),
                 Operators = spec.Operators.Select(op => op switch
                 {
                     UnionSpec u => u with { Other = u.Other with { Source = Rename(u.Other.Source) } },
                     JoinSpec j => j with { Right = j.Right with { Source = Rename(j.Right.Source) } },
                     _ => op,
                 }).ToList(),
-                Trigger = TriggerSpec.Manual,
+                Sink = spec.Sink.Kind == "kafka" && spec.Sink.BootstrapServers is null ? spec.Sink with { BootstrapServers = _kafka?.BootstrapServers } : spec.Sink,
+                // Batches run when a step asks; a query that runs what is there and stops keeps its trigger, and a
+                // step then waits for it to stop (FORMAT.md's manual trigger cannot show how those triggers split batches).
+                Trigger = spec.Trigger.Kind is TriggerKind.AvailableNow or TriggerKind.Once ? spec.Trigger : TriggerSpec.Manual,
                 CheckpointLocation = $"scenario-{index}-{Guid.NewGuid():N}",
             };
-            _query = await silo.Client.StartAsync(_spec);
         }
-        catch (Exception e) when (e is SpecException or QueryStartException)
+        catch (SpecException e)
         {
             _startError = e.Message;
         }
     }
 
+    private bool RunsToEnd => _spec!.Trigger.Kind is TriggerKind.AvailableNow or TriggerKind.Once;
+
+    private async Task LaunchAsync()
+    {
+        if (_spec is null)
+        {
+            return;
+        }
+        try
+        {
+            _query = await silo.Client.StartAsync(_spec);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Any refusal at start is the query's start error (a connector's settings check throws ArgumentException),
+            // never the end of the whole run.
+            _startError = e.Message;
+        }
+    }
+
+    /// <summary>A step before the query starts: Kafka topics and records, rows or files already there at start.</summary>
+    private async Task<string?> RunSetupStepAsync(string kind, JsonElement step)
+    {
+        if (_kafka is not null && ScenarioKafka.Handles(kind))
+        {
+            _kafka.Run(kind, step);
+            return null;
+        }
+        if (kind is not ("addData" or "addFile"))
+        {
+            return "unknown setup step; setup steps are createTopic, sendKafka, addData and addFile";
+        }
+        if (_spec is null)
+        {
+            return $"the query spec is invalid: {_startError}";
+        }
+        return await RunStepAsync(kind, step);
+    }
+
     private string StreamName(string? name) => _prefix + (name ?? "input");
 
     // Every source gets the scenario's prefix: a memory source's name is the stream addData writes to, and other
-    // kinds only show the name in progress.
-    private SourceSpec Rename(SourceSpec source) => source with { Name = StreamName(source.Name) };
+    // kinds only show the name in progress. A Kafka source that names no broker reads the scenario's own.
+    private SourceSpec Rename(SourceSpec source) => source with
+    {
+        Name = StreamName(source.Name),
+        BootstrapServers = source.Kind == "kafka" && source.BootstrapServers is null ? _kafka?.BootstrapServers : source.BootstrapServers,
+    };
 
     private async Task<string?> RunStepAsync(string kind, JsonElement step)
     {
@@ -96,7 +159,7 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
                 : error.Contains(text, StringComparison.OrdinalIgnoreCase) ? null
                 : $"the error '{error}' does not contain '{text}'";
         }
-        if (_query is null || _spec is null)
+        if (_spec is null || (_query is null && kind is not ("addData" or "addFile")))
         {
             return $"the query did not start: {_startError}";
         }
@@ -110,6 +173,9 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
             case "addFile":
                 AddFile(step);
                 return null;
+            case "createTopic" or "sendKafka":
+                _kafka!.Run(kind, step);
+                return null;
             case "processAllAvailable":
                 await ProcessAllAvailableAsync();
                 return null;
@@ -121,11 +187,14 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
                 silo.Clock.Advance(Durations.Parse(step.GetProperty("advanceClock").GetString()!));
                 return null;
             case "restart":
-                _ledger.Add(await _query.RecentProgressAsync());
+                _ledger.Add(await _query!.RecentProgressAsync());
                 await _query.StopAsync();
                 _query = await silo.Client.StartAsync(_spec);
                 _runError = null; // a failure before the restart is not the restarted query's
                 return null;
+            case "checkBatches":
+                await ProcessAllAvailableAsync();
+                return CheckBatches(step.GetProperty("checkBatches"));
             case "assertProgress":
                 await ProcessAllAvailableAsync();
                 return _ledger.Assert(step.GetProperty("assertProgress"));
@@ -192,8 +261,38 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
 
     private async Task ProcessAllAvailableAsync()
     {
-        await _query!.ProcessAllAvailableAsync();
+        if (RunsToEnd)
+        {
+            await _query!.AwaitTerminationAsync();
+        }
+        else
+        {
+            await _query!.ProcessAllAvailableAsync();
+        }
         _ledger.Add(await _query.RecentProgressAsync());
+    }
+
+    /// <summary>
+    /// <c>{"checkBatches": {"0": [rows], "1": [rows]}}</c>: the batches the <c>scenarioBatches</c> foreachBatch handler
+    /// was called with, by batch id: exactly these ids, each with these rows (a multiset).
+    /// </summary>
+    private static string? CheckBatches(JsonElement expected)
+    {
+        var recorded = ScenarioBatchRecorder.Recorded;
+        var ids = expected.EnumerateObject().Select(p => long.Parse(p.Name, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+        if (!ids.SetEquals(recorded.Keys))
+        {
+            return $"the handler was called for batches [{string.Join(", ", recorded.Keys.Order())}], expected [{string.Join(", ", ids.Order())}]";
+        }
+        foreach (var batch in expected.EnumerateObject())
+        {
+            var failure = RowMatcher.Compare(batch.Value.EnumerateArray().ToList(), recorded[long.Parse(batch.Name, System.Globalization.CultureInfo.InvariantCulture)]);
+            if (failure is not null)
+            {
+                return $"batch {batch.Name}: {failure}";
+            }
+        }
+        return null;
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ namespace Sluice.Cli.Scenarios;
 internal sealed class ScenarioSilo : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly List<IDisposable> _untilEnd = [];
 
     private ScenarioSilo(IHost host, ManualClock clock, string checkpointRoot)
     {
@@ -47,10 +48,21 @@ internal sealed class ScenarioSilo : IAsyncDisposable
 
     public static int FreePort() => FreePorts.Next();
 
+    /// <summary>
+    /// Disposes <paramref name="resource"/> when the run ends: a scenario's Kafka broker outlives its scenario, since
+    /// the silo's clients of it (a sink's producer, the offset committer) stay until the silo stops and would retry a
+    /// closed port for the rest of the run.
+    /// </summary>
+    public void DisposeAtEnd(IDisposable resource) => _untilEnd.Add(resource);
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
         _host.Dispose();
+        foreach (var resource in _untilEnd)
+        {
+            resource.Dispose();
+        }
         try
         {
             Directory.Delete(CheckpointRoot, recursive: true);

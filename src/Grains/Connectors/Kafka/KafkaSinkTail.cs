@@ -43,7 +43,18 @@ internal static class KafkaSinkTail
     /// <summary>The highest batch of query <paramref name="queryId"/> committed to <paramref name="topic"/>, or -1.</summary>
     public static long LastWrittenBatch(IConsumer<Ignore, Ignore> group, Handle client, string topic, string queryId)
     {
-        var committed = group.Committed([new TopicPartition(topic, 0)], Timeout).Single().Offset;
+        Offset committed;
+        try
+        {
+            committed = group.Committed([new TopicPartition(topic, 0)], Timeout).Single().Offset;
+        }
+        catch (TopicPartitionOffsetException e) when (e.Results.Any(r => r.Error.Code == Confluent.Kafka.ErrorCode.UnknownTopicOrPart))
+        {
+            // Spark's sink fails the batch the same way ("job aborted") on a broker that does not create topics.
+            throw new InvalidOperationException(
+                $"The kafka sink's topic '{topic}' does not exist on the broker, which does not create topics on write: create the topic " +
+                "(with the partitions you want), or let the broker create it (auto.create.topics.enable=true), then run the query again.", e);
+        }
         if (committed.Value > 0)
         {
             return committed.Value - 1;
