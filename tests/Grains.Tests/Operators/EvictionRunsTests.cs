@@ -16,7 +16,7 @@ public sealed class EvictionRunsTests
     public void Takes_AreThoseOfASortedList(int seed, int jitterMs)
     {
         var random = new Random(seed);
-        var runs = new EvictionRuns();
+        var runs = new EvictionRuns<StoredJoinRow>();
         var reference = new List<(long Ms, StoredJoinRow Row)>();
         var clock = 0L;
         for (var step = 0; step < 400; step++)
@@ -55,7 +55,7 @@ public sealed class EvictionRunsTests
     [Fact]
     public void RowsAddedAfterATake_AreTakenByTheNext()
     {
-        var runs = new EvictionRuns();
+        var runs = new EvictionRuns<StoredJoinRow>();
         var first = new StoredJoinRow(0, [], [], 10, 0, 0);
         runs.Add(first, 10);
         var due = new List<StoredJoinRow>();

@@ -151,6 +151,10 @@ internal sealed class JoinRun : IDisposable
     public int IndexedRows(int side) =>
         Enumerable.Range(0, KeyGroups).Sum(g => _groups.Cache(g).Value is JoinStateCache cache ? cache.IndexedRows(side) : 0);
 
+    /// <summary>Rows of <paramref name="side"/> the key groups' join caches hold as their batch entry only, with no object each.</summary>
+    public long RowsInEntriesOnly(int side) =>
+        Enumerable.Range(0, KeyGroups).Sum(g => _groups.Cache(g).Value is JoinStateCache cache ? cache.RowsInEntriesOnly(side) : 0);
+
     /// <summary>The rows of <paramref name="side"/> the key groups' join caches hold, with their key group's store.</summary>
     public List<(StoredJoinRow Row, IStateStore Store)> CachedRows(int side) =>
         [.. Enumerable.Range(0, KeyGroups).SelectMany(g => ((JoinStateCache)_groups.Cache(g).Value!).HeldRows(side).Select(r => (r, (IStateStore)_groups.Stores[g].Inner)))];

@@ -83,6 +83,57 @@ public sealed class StreamJoinSideBatchTests : IDisposable
         await AssertSameAsync(expected, run, 2, 0, [], [JoinRun.Row(2, 12)]);
     }
 
+    /// <summary>
+    /// Past the budget a side stored per batch holds no object per row (Nexmark q7's bids at 10M events): each row is its
+    /// entry's bytes and, for its eviction, the entry once by the row's time. Randomized against every row stored as its
+    /// own entry, with restarts and a batch cut short; with a range under which the left side's rows can be evicted by
+    /// the batch that stores them (they are then left out of its entry).
+    /// </summary>
+    [Theory]
+    [InlineData(StreamJoinTests.Between, 1)]
+    [InlineData(StreamJoinTests.Between, 2)]
+    [InlineData("k = rk AND rt BETWEEN lt - interval 10 seconds AND lt - interval 5 seconds", 3)]
+    [InlineData("k = rk AND rt BETWEEN lt - interval 10 seconds AND lt - interval 5 seconds", 4)]
+    public async Task PastTheBudget_RowsStoredPerBatch_HaveNoObjectEach(string condition, int seed)
+    {
+        var spec = StreamJoinTests.Spec("inner", condition);
+        using var expected = PerRow(spec);
+        var root = Path.Combine(_root, "run");
+        var random = new Random(seed);
+        JoinRun Open(long version) => new(spec, root, budget: new StateCacheBudget(random.Next(2) * 8), version: version, rocksDb: random.Next(3) == 0);
+        var run = Open(-1);
+        try
+        {
+            var inEntriesOnly = 0L;
+            for (var batch = 0; batch < 14; batch++)
+            {
+                var watermark = batch * 4_000L;
+                List<object?[]> Rows() => [.. Enumerable.Range(0, random.Next(30)).Select(_ => JoinRun.Row(random.Next(4), (watermark / 1000) + random.Next(1, 14)))];
+                var (left, right) = (Rows(), Rows());
+                if (batch > 0 && random.Next(4) == 0)
+                {
+                    run.Dispose();
+                    run = Open(batch - 1);
+                }
+                if (random.Next(5) == 0)
+                {
+                    await run.BatchAsync(batch, watermark, left, right, commit: false);
+                    run.AbortAll();
+                }
+                var got = await StreamJoinStateCacheTests.AssertSameAsync(expected, run, batch, watermark, left, right);
+                // Every row held as its entry only is a row of the state, and so is every row a batch stored with no room.
+                var held = run.RowsInEntriesOnly(StreamJoinOperator.Left) + run.RowsInEntriesOnly(StreamJoinOperator.Right);
+                Assert.InRange(held, 0, got.Total);
+                inEntriesOnly += held;
+            }
+            Assert.True(inEntriesOnly > 0, "no row was held as its entry only");
+        }
+        finally
+        {
+            run.Dispose();
+        }
+    }
+
     [Fact]
     public void AnEntry_GivesBackItsRowsKeysAndValues_OfAnyLength()
     {

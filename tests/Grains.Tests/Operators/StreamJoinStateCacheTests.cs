@@ -38,14 +38,15 @@ public sealed class StreamJoinStateCacheTests : IDisposable
         return AssertSameAsync(expected, run, batch, watermark, left, right);
     }
 
-    /// <summary>Runs the batch on both: the same output, metrics and state.</summary>
-    internal static async Task AssertSameAsync(JoinRun expected, JoinRun run, long batch, long watermark, List<object?[]> left, List<object?[]> right)
+    /// <summary>Runs the batch on both: the same output, metrics and state; the run's outcome.</summary>
+    internal static async Task<JoinOutcome> AssertSameAsync(JoinRun expected, JoinRun run, long batch, long watermark, List<object?[]> left, List<object?[]> right)
     {
         var want = await expected.BatchAsync(batch, watermark, left, right);
         var got = await run.BatchAsync(batch, watermark, left, right);
         Assert.Equal(want.Output, got.Output);
         Assert.Equal((want.Total, want.Updated, want.Removed, want.Late), (got.Total, got.Updated, got.Removed, got.Late));
         Assert.Equal(expected.State(), run.State());
+        return got;
     }
 
     [Fact]

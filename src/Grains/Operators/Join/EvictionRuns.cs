@@ -7,9 +7,11 @@ namespace Sluice.Operators.Join;
 /// added since the last take are sorted once (not at all when they came in order) and become a run, and a take pops
 /// each run's front. Adjacent runs merge, as in a natural merge sort, while the older one is not more than twice the
 /// size of the newer, so there are at most about log2(rows) runs and each row is merged O(log rows) times at worst.
-/// The order of the rows a take returns is unspecified (the caller sorts them when the order shows).
+/// The order of the rows a take returns is unspecified (the caller sorts them when the order shows). A row is whatever
+/// stands for it: its <see cref="StoredJoinRow"/>, or for a row kept only in its batch entry the <see cref="SideBatch"/>.
 /// </summary>
-internal sealed class EvictionRuns
+internal sealed class EvictionRuns<T>
+    where T : class
 {
     private readonly List<Run> _runs = [];
     private Run _pending = new(4);
@@ -18,7 +20,7 @@ internal sealed class EvictionRuns
     /// <summary>Rows held (added, not yet taken).</summary>
     public long Count { get; private set; }
 
-    public void Add(StoredJoinRow row, long evictionMs)
+    public void Add(T row, long evictionMs)
     {
         if (_pending.Remaining > 0 && evictionMs < _pending.LastMs)
         {
@@ -29,7 +31,7 @@ internal sealed class EvictionRuns
     }
 
     /// <summary>Moves the rows whose eviction time is at or below <paramref name="thresholdMs"/> to <paramref name="due"/>.</summary>
-    public void TakeDue(long thresholdMs, List<StoredJoinRow> due)
+    public void TakeDue(long thresholdMs, List<T> due)
     {
         Seal();
         var emptied = false;
@@ -73,7 +75,7 @@ internal sealed class EvictionRuns
     private sealed class Run(int capacity)
     {
         private long[] _ms = new long[capacity];
-        private StoredJoinRow?[] _rows = new StoredJoinRow?[capacity];
+        private T?[] _rows = new T?[capacity];
         private int _count;
         private int _head;
 
@@ -81,7 +83,7 @@ internal sealed class EvictionRuns
 
         public long LastMs => _ms[_count - 1];
 
-        public void Append(long ms, StoredJoinRow row)
+        public void Append(long ms, T row)
         {
             if (_count == _ms.Length)
             {
@@ -95,7 +97,7 @@ internal sealed class EvictionRuns
         /// <summary>Sorts the rows not taken by time (for a run not yet taken from, so all of them).</summary>
         public void Sort() => Array.Sort(_ms, _rows, _head, Remaining);
 
-        public void TakeDue(long thresholdMs, List<StoredJoinRow> due)
+        public void TakeDue(long thresholdMs, List<T> due)
         {
             while (_head < _count && _ms[_head] <= thresholdMs)
             {

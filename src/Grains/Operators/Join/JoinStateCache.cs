@@ -30,7 +30,10 @@ namespace Sluice.Operators.Join;
 internal sealed class JoinStateCache : IDisposable
 {
     private readonly StateCacheBudget _budget;
-    private readonly EvictionRuns[] _expiring = [new(), new()];
+    private readonly EvictionRuns<StoredJoinRow>[] _expiring = [new(), new()];
+    // Per side: the rows a batch stored in its entry with no object of their own (the side did not mirror), as that
+    // entry once per row, by eviction time.
+    private readonly EvictionRuns<SideBatch>[] _expiringInEntries = [new(), new()];
     // Per side: its rows by join key, or null once it stops mirroring.
     private readonly Dictionary<byte[], List<StoredJoinRow>>?[] _rows = [new(ByteKeyComparer.Instance), new(ByteKeyComparer.Instance)];
     // Per side: rows held but not indexed yet, in the order added; the entries probes walked since the side was last
@@ -235,6 +238,22 @@ internal sealed class JoinStateCache : IDisposable
     }
 
     /// <summary>
+    /// Adds a row just stored in <paramref name="entry"/> (<see cref="SideBatch.AddUnheld"/>) for a side that does not
+    /// mirror: a probe reads it from the store or the entry's staged bytes, so only its eviction is kept, as the entry
+    /// by <paramref name="evictionMs"/>. Nexmark q7's bids past the budget: no row object and join key array held per bid.
+    /// </summary>
+    public void AddToEntry(SideBatch entry, long evictionMs)
+    {
+        if (Mirrors(entry.Side))
+        {
+            throw new InvalidOperationException("a side the join state cache mirrors holds each of its rows");
+        }
+        Rows++;
+        _added[entry.Side]++;
+        _expiringInEntries[entry.Side].Add(entry, evictionMs);
+    }
+
+    /// <summary>
     /// The held rows of <paramref name="side"/> with <paramref name="joinKey"/>, in the store's key order; only while
     /// it <see cref="Mirrors"/>. The list is valid until the next call.
     /// </summary>
@@ -288,16 +307,27 @@ internal sealed class JoinStateCache : IDisposable
     internal IEnumerable<StoredJoinRow> HeldRows(int side) =>
         (_rows[side]?.Values.SelectMany(r => r) ?? []).Concat(_unindexed[side].Where(r => !r.Evicted));
 
-    /// <summary>Takes the rows of <paramref name="side"/> whose eviction time is at or below <paramref name="thresholdMs"/>.</summary>
-    public void TakeDue(int side, long thresholdMs, List<StoredJoinRow> due)
+    /// <summary>
+    /// Takes the rows of <paramref name="side"/> whose eviction time is at or below <paramref name="thresholdMs"/>: those
+    /// with an object into <paramref name="due"/>, those without (<see cref="AddToEntry"/>) as their entry, once per row,
+    /// into <paramref name="dueInEntries"/>.
+    /// </summary>
+    public void TakeDue(int side, long thresholdMs, List<StoredJoinRow> due, List<SideBatch> dueInEntries)
     {
         _expiring[side].TakeDue(thresholdMs, due);
+        _expiringInEntries[side].TakeDue(thresholdMs, dueInEntries);
     }
 
-    /// <summary>Drops evicted rows (taken by <see cref="TakeDue"/>) from the mirror.</summary>
-    public void Forget(List<StoredJoinRow> evicted)
+    /// <summary>Rows of <paramref name="side"/> held as their entry only (<see cref="AddToEntry"/>); for tests.</summary>
+    internal long RowsInEntriesOnly(int side) => _expiringInEntries[side].Count;
+
+    /// <summary>
+    /// Drops evicted rows (taken by <see cref="TakeDue"/>) from the mirror; <paramref name="evictedInEntries"/>: the rows
+    /// taken as their entry.
+    /// </summary>
+    public void Forget(List<StoredJoinRow> evicted, int evictedInEntries)
     {
-        Rows -= evicted.Count;
+        Rows -= evicted.Count + evictedInEntries;
         foreach (var row in evicted)
         {
             row.Evicted = true;

@@ -21,8 +21,9 @@ internal sealed class SideBatch(int side, long batch, int rowsExpected = 0)
     public const int RowKind = 0, BatchKind = 4, ThresholdKind = 6;
 
     // Until Write: the batch's rows, each as the entry holds it (key and value as RowCodec binary), one after the other
-    // in a pooled buffer, so a row stored has no arrays of its own; per row where it starts and its length there.
-    private readonly List<(StoredJoinRow Row, int Start, int Length)> _pending = [];
+    // in a pooled buffer, so a row stored has no arrays of its own; per row its object (null: a row of a side the cache
+    // does not mirror, which has none), where it starts and its length there, and its eviction time.
+    private readonly List<(StoredJoinRow? Row, int Start, int Length, long EvictionMs)> _pending = [];
     private byte[] _staged = [];
     private int _stagedLength;
     // Once written: the entry's bytes, while the cache mirrors the side (its rows' values are read from them).
@@ -50,7 +51,27 @@ internal sealed class SideBatch(int side, long batch, int rowsExpected = 0)
     /// Adds a row of the batch with its state key (side, join key, batch, <paramref name="n"/>) and stored value, copied
     /// into the entry's bytes; the row reads its value from there.
     /// </summary>
-    public StoredJoinRow Add(byte[] joinKey, long n, long? evictionMs, ReadOnlySpan<byte> stateKey, ReadOnlySpan<byte> value)
+    public StoredJoinRow Add(byte[] joinKey, long n, long evictionMs, ReadOnlySpan<byte> stateKey, ReadOnlySpan<byte> value)
+    {
+        var (start, length) = Stage(stateKey, value);
+        var row = new StoredJoinRow(this, joinKey, n, evictionMs, value.Length) { EntryOffset = start + length - value.Length };
+        _pending.Add((row, start, length, evictionMs));
+        return row;
+    }
+
+    /// <summary>
+    /// As <see cref="Add"/> for a side the cache does not mirror (past the budget): the row is its bytes in the entry
+    /// and its eviction time only, with no object of its own; its side's <see cref="JoinStateCache"/> holds the entry
+    /// once per row by that time, and <see cref="Write"/> leaves it out when the batch's threshold evicted it.
+    /// </summary>
+    public void AddUnheld(long evictionMs, ReadOnlySpan<byte> stateKey, ReadOnlySpan<byte> value)
+    {
+        var (start, length) = Stage(stateKey, value);
+        _pending.Add((null, start, length, evictionMs));
+    }
+
+    /// <summary>Copies a row's state key and value into the staged bytes; where it starts and its length there.</summary>
+    private (int Start, int Length) Stage(ReadOnlySpan<byte> stateKey, ReadOnlySpan<byte> value)
     {
         var keyLength = BinaryLength(stateKey.Length);
         var length = keyLength + BinaryLength(value.Length);
@@ -68,9 +89,7 @@ internal sealed class SideBatch(int side, long batch, int rowsExpected = 0)
         var at = start + WriteBinary(_staged.AsSpan(start), stateKey);
         at += WriteBinary(_staged.AsSpan(at), value);
         _stagedLength = at;
-        var row = new StoredJoinRow(this, joinKey, n, evictionMs, value.Length) { EntryOffset = at - value.Length };
-        _pending.Add((row, start, length));
-        return row;
+        return (start, length);
     }
 
     /// <summary>The stored value of <paramref name="row"/>, one of this entry's rows, from the entry's bytes.</summary>
@@ -90,31 +109,24 @@ internal sealed class SideBatch(int side, long batch, int rowsExpected = 0)
     /// Adds to <paramref name="into"/> the batch's rows not written yet whose join key is <paramref name="joinKey"/>
     /// (state key, value, each copied); the rows scanned.
     /// </summary>
-    public int CopyPending(byte[] joinKey, List<(byte[] StateKey, byte[] Value)> into)
-    {
-        foreach (var (row, start, length) in _pending)
-        {
-            if (row.JoinKey.AsSpan().SequenceEqual(joinKey))
-            {
-                into.Add((row.StateKey, _staged.AsSpan(start + length - row.ValueLength, row.ValueLength).ToArray()));
-            }
-        }
-        return _pending.Count;
-    }
+    public int CopyPending(byte[] joinKey, List<(byte[] StateKey, byte[] Value)> into) =>
+        Scan(_staged.AsSpan(0, _stagedLength), StreamJoinOperator.Prefix(side, joinKey), evictedThrough: null, into);
 
     /// <summary>
     /// Stores the batch's rows not evicted already; whether any was written. <paramref name="keepBytes"/>: the cache
     /// mirrors the side, so the entry's bytes stay held and its rows read their values from them.
+    /// <paramref name="evictedThroughMs"/>: the threshold this batch evicted the side by (null: none), which took the
+    /// rows added by <see cref="AddUnheld"/> at or below it.
     /// </summary>
-    public bool Write(IStateStore store, bool keepBytes)
+    public bool Write(IStateStore store, bool keepBytes, long? evictedThroughMs = null)
     {
         // Sized first and written once: an entry holds a whole batch's rows of the side (megabytes for Nexmark q7).
         var length = 0;
-        foreach (var (row, _, rowLength) in _pending)
+        foreach (var (row, _, rowLength, evictionMs) in _pending)
         {
             // Read from the entry below, or from nowhere: the staged bytes go back to the pool.
-            row.EntryOffset = -1;
-            if (!row.Evicted)
+            row?.EntryOffset = -1;
+            if (!Evicted(row, evictionMs, evictedThroughMs))
             {
                 length += rowLength;
                 Live++;
@@ -124,13 +136,13 @@ internal sealed class SideBatch(int side, long batch, int rowsExpected = 0)
         {
             var encoded = new byte[length];
             var at = 0;
-            foreach (var (row, start, rowLength) in _pending)
+            foreach (var (row, start, rowLength, evictionMs) in _pending)
             {
-                if (!row.Evicted)
+                if (!Evicted(row, evictionMs, evictedThroughMs))
                 {
                     _staged.AsSpan(start, rowLength).CopyTo(encoded.AsSpan(at));
                     at += rowLength;
-                    if (keepBytes)
+                    if (keepBytes && row is not null)
                     {
                         row.EntryOffset = at - row.ValueLength;
                     }
@@ -148,6 +160,9 @@ internal sealed class SideBatch(int side, long batch, int rowsExpected = 0)
         _stagedLength = 0;
         return Written;
     }
+
+    private static bool Evicted(StoredJoinRow? row, long evictionMs, long? evictedThroughMs) =>
+        row?.Evicted ?? evictionMs <= evictedThroughMs;
 
     private static void Return(byte[] staged)
     {

@@ -27,6 +27,8 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
     private long _sequence, _appended, _removed;
     // Per side: this batch's rows stored per batch (SideBatch), written at the end of the batch.
     private readonly SideBatch?[] _stored = new SideBatch?[2];
+    // Per side: the threshold this batch evicted it by (null: none), which the rows its entry holds without objects go by.
+    private readonly long?[] _evictedBy = new long?[2];
 
     public long? NextProcessingTimerMs => null;
 
@@ -58,7 +60,7 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         foreach (var stored in _stored)
         {
             // After eviction: a row evicted by the batch that stored it is never written.
-            if (stored?.Write(store, keepBytes: cache.Mirrors(stored.Side)) is true)
+            if (stored?.Write(store, keepBytes: cache.Mirrors(stored.Side), _evictedBy[stored.Side]) is true)
             {
                 cache.CountEntries(stored.Side, 1);
             }
@@ -103,10 +105,18 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
         var stateKey = StateKey(side, key, batch, n);
         var value = EncodeValue(matched, evictionMs, values);
         StoredJoinRow stored;
-        if (evictionMs is not null && op.StoresPerBatch(side) && cache.BatchesNewRows(side))
+        if (evictionMs is { } ms && op.StoresPerBatch(side) && cache.BatchesNewRows(side))
         {
-            // Into the batch entry's bytes: the row gets no arrays of its own.
-            stored = (_stored[side] ??= new SideBatch(side, batch, _new[side].Count)).Add(key, n, evictionMs, stateKey, value);
+            // Into the batch entry's bytes: the row gets no arrays of its own, and past the budget no object either.
+            var entry = _stored[side] ??= new SideBatch(side, batch, _new[side].Count);
+            if (!cache.Mirrors(side))
+            {
+                entry.AddUnheld(ms, stateKey, value);
+                cache.AddToEntry(entry, ms);
+                _appended++;
+                return;
+            }
+            stored = entry.Add(key, n, ms, stateKey, value);
             stored.Matched = matched;
         }
         else
@@ -251,15 +261,17 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
     private void Evict(long watermarkMs)
     {
         var due = new List<StoredJoinRow>();
+        var dueInEntries = new List<SideBatch>();
         foreach (var side in (int[])[Left, Right])
         {
             if (op.Threshold(side, watermarkMs) is { } threshold)
             {
-                cache.TakeDue(side, threshold, due);
+                cache.TakeDue(side, threshold, due, dueInEntries);
                 cache.RaiseEvictedThrough(side, threshold);
+                _evictedBy[side] = threshold;
             }
         }
-        if (due.Count == 0)
+        if (due.Count == 0 && dueInEntries.Count == 0)
         {
             return;
         }
@@ -288,21 +300,29 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
             {
                 store.Change(row.StateKey, null, row.CommittedLength(store.Version));
             }
-            else if (entry.Written && --entry.Live == 0)
+            else
             {
-                store.Change(entry.Key, null, entry.CommittedLength(store.Version));
-                cache.CountEntries(entry.Side, -1);
+                kept = EvictFrom(entry) ?? kept;
             }
-            else if (entry.Written)
-            {
-                kept = entry;
-            }
+        }
+        foreach (var entry in dueInEntries)
+        {
+            // A side stored per batch is never preserved: nothing to emit.
+            _removed++;
+            kept = EvictFrom(entry) ?? kept;
         }
         // An entry still held keeps an evicted row: the stored threshold tells a restart it is gone.
         var keepsEvicted = new bool[2];
         for (var i = 0; kept is not null && i < due.Count; i++)
         {
             if (due[i].StoredIn is { Written: true, Live: > 0 } entry)
+            {
+                keepsEvicted[entry.Side] = true;
+            }
+        }
+        for (var i = 0; kept is not null && i < dueInEntries.Count; i++)
+        {
+            if (dueInEntries[i] is { Written: true, Live: > 0 } entry)
             {
                 keepsEvicted[entry.Side] = true;
             }
@@ -319,7 +339,26 @@ internal sealed class StreamJoinBatch(StreamJoinOperator op, IStateStore store, 
                     break;
             }
         }
-        cache.Forget(due);
+        cache.Forget(due, dueInEntries.Count);
+    }
+
+    /// <summary>
+    /// One of <paramref name="entry"/>'s rows is evicted: a written entry's last row deletes it. The entry if it is
+    /// written and still holds rows (null: not written yet, the batch leaves the row out, or deleted).
+    /// </summary>
+    private SideBatch? EvictFrom(SideBatch entry)
+    {
+        if (!entry.Written)
+        {
+            return null;
+        }
+        if (--entry.Live == 0)
+        {
+            store.Change(entry.Key, null, entry.CommittedLength(store.Version));
+            cache.CountEntries(entry.Side, -1);
+            return null;
+        }
+        return entry;
     }
 
     private (bool Matched, object?[] Row) Read(byte[] stateKey)
