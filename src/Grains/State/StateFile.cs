@@ -123,12 +123,38 @@ internal sealed class StateFile
         var right = b.SortedRecords();
         for (var i = 0; i < left.Count; i++)
         {
-            if (left[i].Op != right[i].Op || !left[i].Key.AsSpan().SequenceEqual(right[i].Key) || !left[i].Value.AsSpan().SequenceEqual(right[i].Value))
+            if (!left[i].Key.AsSpan().SequenceEqual(right[i].Key) || !SameRecord(left[i], right[i]))
             {
                 return false;
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// Two records of one key hold the same value: the same op and bytes, or a put and a patch (an attempt with the
+    /// session's stored bytes known wrote a patch, one with its cache rebuilt a put) whose value has the patch's length,
+    /// head and tail. The patch's kept bytes are the previous version's, which both attempts started from.
+    /// </summary>
+    private static bool SameRecord((byte[] Key, byte[] Value, byte Op) first, (byte[] Key, byte[] Value, byte Op) second)
+    {
+        if (first.Op == second.Op)
+        {
+            return first.Value.AsSpan().SequenceEqual(second.Value);
+        }
+        var (patch, put) = first.Op == StateFileWriter.PatchOp ? (first.Value, second) : (second.Value, first);
+        if (put.Op != StateFileWriter.PutOp || (first.Op != StateFileWriter.PatchOp && second.Op != StateFileWriter.PatchOp))
+        {
+            return false;
+        }
+        var value = put.Value;
+        var valueLength = BinaryPrimitives.ReadUInt32LittleEndian(patch);
+        var keptLength = BinaryPrimitives.ReadUInt32LittleEndian(patch.AsSpan(8));
+        var headLength = BinaryPrimitives.ReadUInt32LittleEndian(patch.AsSpan(12));
+        var tail = patch.AsSpan(16 + (int)headLength);
+        return valueLength == value.Length && (long)headLength + keptLength + tail.Length == value.Length
+            && value.AsSpan(0, (int)headLength).SequenceEqual(patch.AsSpan(16, (int)headLength))
+            && value.AsSpan(value.Length - tail.Length).SequenceEqual(tail);
     }
 
     /// <summary>The records by key; a patch's value is its whole record after the key (kept range, head and tail).</summary>
@@ -220,7 +246,7 @@ internal sealed class StateFile
         public byte[] PatchOf(ReadOnlySpan<byte> previous, bool hasPrevious, string file)
         {
             var valueLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(PatchFields);
-            var keptOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(PatchFields[4..]);
+            var keptOffset = BinaryPrimitives.ReadUInt32LittleEndian(PatchFields[4..]);
             var keptLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(PatchFields[8..]);
             var headLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(PatchFields[12..]);
             if (!hasPrevious || (long)keptOffset + keptLength > previous.Length)
@@ -231,7 +257,7 @@ internal sealed class StateFile
             }
             var value = GC.AllocateUninitializedArray<byte>(valueLength);
             Value[..headLength].CopyTo(value);
-            previous.Slice(keptOffset, keptLength).CopyTo(value.AsSpan(headLength));
+            previous.Slice((int)keptOffset, keptLength).CopyTo(value.AsSpan(headLength));
             Value[headLength..].CopyTo(value.AsSpan(headLength + keptLength));
             return value;
         }

@@ -215,6 +215,61 @@ public sealed class StateFileFormatTests
             Assert.Throws<CheckpointCorruptException>(() => StateFile.Parse(snapshot.Finish(1, 51).ToArray(), Name, StateFileKind.Snapshot, 7)).Message);
     }
 
+    /// <summary>
+    /// A replay whose first attempt wrote a session as a patch and whose retry (its cache rebuilt) wrote it whole holds
+    /// the same content when the put's value has the patch's length, head and tail; any other value does not.
+    /// </summary>
+    [Fact]
+    public void SameContent_OfAPatchAndAPutOfItsValue_IsTheSame_AndOfAnyOtherValueIsNot()
+    {
+        var value = Enumerable.Range(0, 50).Select(i => (byte)i).ToArray();
+        var patchWriter = new StateFileWriter(StateFileKind.Delta, 7);
+        patchWriter.Patch(Bytes("k"), value, new KeptBytes(3, 5, 40));
+        var patch = patchWriter.Finish(1, 51).ToArray();
+        byte[] Put(byte[] put)
+        {
+            var writer = new StateFileWriter(StateFileKind.Delta, 7);
+            writer.Put(Bytes("k"), put);
+            return writer.Finish(1, 51).ToArray();
+        }
+        byte[] Changed(int index)
+        {
+            var changed = value.ToArray();
+            changed[index] ^= 0xFF;
+            return changed;
+        }
+
+        Assert.True(StateFile.SameContent(patch, Put(value), Name));
+        Assert.True(StateFile.SameContent(Put(value), patch, Name));
+        Assert.False(StateFile.SameContent(patch, Put(Changed(2)), Name));
+        Assert.False(StateFile.SameContent(patch, Put(Changed(47)), Name));
+        Assert.False(StateFile.SameContent(patch, Put(value[..49]), Name));
+    }
+
+    /// <summary>A patch whose kept offset is past 2^31 (a damaged file with a right checksum) is named as corrupt.</summary>
+    [Fact]
+    public void Patch_KeepingBytesPastTwoGigabytes_IsNamedCorrupt()
+    {
+        var writer = new StateFileWriter(StateFileKind.Delta, 7);
+        writer.Patch(Bytes("k"), new byte[50], new KeptBytes(0x01020304, 5, 40));
+        var bytes = writer.Finish(1, 51).ToArray();
+        var at = bytes.AsSpan().IndexOf(new byte[] { 4, 3, 2, 1 });
+        Assert.True(at > 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), 0xFFFFFFF0);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 8), Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 8)));
+        var file = StateFile.Parse(bytes, Name, StateFileKind.Delta, 7);
+        var previous = new byte[100];
+
+        var error = Assert.Throws<CheckpointCorruptException>(() =>
+        {
+            foreach (var record in file)
+            {
+                record.PatchOf(previous, hasPrevious: true, Name);
+            }
+        });
+        Assert.Contains("keeps bytes 4294967280", error.Message);
+    }
+
     /// <summary>The file with its format changed and its checksum made right again, so only the format is wrong.</summary>
     private static byte[] WithFormat(byte[] file, int format)
     {
