@@ -190,10 +190,21 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     /// not a second walk of the overlay's entries over the heap). The working copy needs no atomicity (a failed write
     /// leaves the store unusable, and the next open rebuilds it from the checkpoint).
     /// </summary>
-    protected override void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries, ReadOnlySpan<byte> records)
+    protected override void ApplyCommitted(IReadOnlyList<RemovedPrefix> removedPrefixes, ReadOnlySpan<SortedEntries.Entry> entries, ReadOnlySpan<byte> records)
     {
         if (_memory.WriteBehindBudgetBytes > 0)
         {
+            if (removedPrefixes.Count > 0)
+            {
+                // The range tombstones go to the database now; the held changes under them are superseded.
+                using var ranges = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, 4096, _keys);
+                foreach (var removed in removedPrefixes)
+                {
+                    _memory.AddWriteBehind(-_behind.RemovePrefix(removed.Prefix));
+                    ranges.DeletePrefix(removed.Prefix);
+                }
+                Write(ranges);
+            }
             if (_memory.AddWriteBehind(_behind.Add(entries, _inDatabase)) > _memory.WriteBehindBudgetBytes)
             {
                 WriteBehind();
@@ -205,17 +216,26 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         var changes = new StateFile.RecordEnumerator(records);
         while (changes.MoveNext())
         {
-            var record = changes.Current;
-            if (record.IsRemove)
-            {
-                batch.Delete(record.Key);
-            }
-            else
-            {
-                batch.Put(record.Key, record.Value);
-            }
+            ApplyRecord(batch, changes.Current);
         }
         Write(batch);
+    }
+
+    /// <summary>A changelog record as the database's write.</summary>
+    private static void ApplyRecord(RocksDbWriteBatchBuffer batch, StateFile.Record record)
+    {
+        if (record.IsPrefixRemove)
+        {
+            batch.DeletePrefix(record.Key);
+        }
+        else if (record.IsRemove)
+        {
+            batch.Delete(record.Key);
+        }
+        else
+        {
+            batch.Put(record.Key, record.Value);
+        }
     }
 
     /// <summary>
@@ -392,14 +412,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
             using var batch = new RocksDbWriteBatchBuffer(db, _write, batchBytes, file.RecordsLength, keys);
             foreach (var record in file)
             {
-                if (record.IsRemove)
-                {
-                    batch.Delete(record.Key);
-                }
-                else
-                {
-                    batch.Put(record.Key, record.Value);
-                }
+                ApplyRecord(batch, record);
             }
             batch.Flush();
             if (keys.NeedsRebuild)

@@ -13,6 +13,8 @@ internal sealed class StateFile
 {
     private readonly byte[] _bytes;
     private readonly ArraySegment<byte> _records;
+    // Formats 3 and 4: prefix removes may appear (before them, op 3 is damage).
+    private bool _removesPrefixes;
 
     private StateFile(byte[] bytes, ArraySegment<byte> records, StateFileKind kind, long version, long recordCount, long numRowsTotal, long stateBytesTotal)
     {
@@ -58,11 +60,11 @@ internal sealed class StateFile
             throw new CheckpointCorruptException(file, "it does not start with a Sluice state file header");
         }
         var format = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
-        if (format is not (StateFileWriter.FormatVersion or StateFileWriter.CompressedFormatVersion))
+        if (format is < StateFileWriter.FormatVersion or > StateFileWriter.CompressedPrefixFormatVersion)
         {
             throw new CheckpointCorruptException(file,
-                $"its state file format is {format}, and this Sluice reads formats {StateFileWriter.FormatVersion} and " +
-                $"{StateFileWriter.CompressedFormatVersion}; run the Sluice version that wrote it");
+                $"its state file format is {format}, and this Sluice reads formats {StateFileWriter.FormatVersion} to " +
+                $"{StateFileWriter.CompressedPrefixFormatVersion}; run the Sluice version that wrote it");
         }
         if (!span.EndsWith(StateFileWriter.TrailerMagic))
         {
@@ -86,8 +88,11 @@ internal sealed class StateFile
         var numRowsTotal = BinaryPrimitives.ReadInt64LittleEndian(trailer[8..]);
         var stateBytesTotal = BinaryPrimitives.ReadInt64LittleEndian(trailer[16..]);
         var body = new ArraySegment<byte>(bytes, StateFileWriter.HeaderLength, bytes.Length - StateFileWriter.HeaderLength - StateFileWriter.TrailerLength);
-        var records = format == StateFileWriter.CompressedFormatVersion ? Decompress(body, file) : body;
-        var result = new StateFile(bytes, records, kind, version, recordCount, numRowsTotal, stateBytesTotal);
+        var records = format is StateFileWriter.CompressedFormatVersion or StateFileWriter.CompressedPrefixFormatVersion ? Decompress(body, file) : body;
+        var result = new StateFile(bytes, records, kind, version, recordCount, numRowsTotal, stateBytesTotal)
+        {
+            _removesPrefixes = format >= StateFileWriter.PrefixFormatVersion,
+        };
         result.CheckRecords(file);
         return result;
     }
@@ -117,7 +122,7 @@ internal sealed class StateFile
         var right = b.SortedRecords();
         for (var i = 0; i < left.Count; i++)
         {
-            if (left[i].Remove != right[i].Remove || !left[i].Key.AsSpan().SequenceEqual(right[i].Key) || !left[i].Value.AsSpan().SequenceEqual(right[i].Value))
+            if (left[i].Op != right[i].Op || !left[i].Key.AsSpan().SequenceEqual(right[i].Key) || !left[i].Value.AsSpan().SequenceEqual(right[i].Value))
             {
                 return false;
             }
@@ -125,14 +130,15 @@ internal sealed class StateFile
         return true;
     }
 
-    private List<(byte[] Key, byte[] Value, bool Remove)> SortedRecords()
+    private List<(byte[] Key, byte[] Value, byte Op)> SortedRecords()
     {
-        var records = new List<(byte[] Key, byte[] Value, bool Remove)>();
+        var records = new List<(byte[] Key, byte[] Value, byte Op)>();
         foreach (var record in this)
         {
-            records.Add((record.Key.ToArray(), record.Value.ToArray(), record.IsRemove));
+            records.Add((record.Key.ToArray(), record.Value.ToArray(), record.Op));
         }
-        records.Sort(static (x, y) => x.Key.AsSpan().SequenceCompareTo(y.Key));
+        // A prefix remove and a key's record may share bytes: the operation orders them.
+        records.Sort(static (x, y) => x.Key.AsSpan().SequenceCompareTo(y.Key) is var order and not 0 ? order : x.Op.CompareTo(y.Op));
         return records;
     }
 
@@ -163,12 +169,20 @@ internal sealed class StateFile
         var records = new RecordEnumerator(_records);
         long count = 0;
         string? problem;
+        var puts = false;
         while (records.TryMoveNext(out problem))
         {
-            if (Kind == StateFileKind.Snapshot && records.Current.IsRemove)
+            if (Kind == StateFileKind.Snapshot && records.Current.Op != StateFileWriter.PutOp)
             {
                 throw new CheckpointCorruptException(file, $"record {count} is a remove, which a snapshot cannot hold");
             }
+            if (records.Current.IsPrefixRemove && (!_removesPrefixes || puts))
+            {
+                throw new CheckpointCorruptException(file, !_removesPrefixes
+                    ? $"record {count} removes a key prefix, which its format cannot hold"
+                    : $"record {count} removes a key prefix after a put or remove, where prefix removes come first");
+            }
+            puts |= !records.Current.IsPrefixRemove;
             count++;
         }
         if (problem is not null)
@@ -181,14 +195,19 @@ internal sealed class StateFile
         }
     }
 
-    /// <summary>One record: a put (key, value) or a remove (key).</summary>
-    public readonly ref struct Record(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool isRemove)
+    /// <summary>One record: a put (key, value), a remove (key) or a prefix remove (every key starting with <see cref="Key"/>).</summary>
+    public readonly ref struct Record(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, byte op)
     {
         public ReadOnlySpan<byte> Key { get; } = key;
 
         public ReadOnlySpan<byte> Value { get; } = value;
 
-        public bool IsRemove { get; } = isRemove;
+        /// <summary><see cref="StateFileWriter.PutOp"/>, <see cref="StateFileWriter.RemoveOp"/> or <see cref="StateFileWriter.RemovePrefixOp"/>.</summary>
+        public byte Op { get; } = op;
+
+        public bool IsRemove => Op == StateFileWriter.RemoveOp;
+
+        public bool IsPrefixRemove => Op == StateFileWriter.RemovePrefixOp;
     }
 
     /// <summary>Walks the records of a checked file (foreach), or checks their bounds (<see cref="TryMoveNext"/>).</summary>
@@ -208,7 +227,7 @@ internal sealed class StateFile
                 return false;
             }
             var op = _rest[0];
-            if (op is not (StateFileWriter.PutOp or StateFileWriter.RemoveOp))
+            if (op is not (StateFileWriter.PutOp or StateFileWriter.RemoveOp or StateFileWriter.RemovePrefixOp))
             {
                 problem = $"has an unknown operation code {op}";
                 return false;
@@ -224,7 +243,7 @@ internal sealed class StateFile
                 problem = "has a value running past the end of the records";
                 return false;
             }
-            Current = new Record(key, value, op == StateFileWriter.RemoveOp);
+            Current = new Record(key, value, op);
             return true;
         }
 

@@ -17,15 +17,19 @@ internal enum StateFileKind : byte
 /// <summary>
 /// Writes a state file (changelog or snapshot). All integers little-endian:
 /// <code>
-/// header   "SLST" | format u16 (1 or 2) | kind u8 (1 delta, 2 snapshot) | 0 u8 | version i64
-/// body     format 1: record*;  format 2: recordsLength u32 | the records as one LZ4 block
-/// record   op u8 (1 put, 2 remove) | keyLength u32 | key | (put only) valueLength u32 | value
+/// header   "SLST" | format u16 (1 to 4) | kind u8 (1 delta, 2 snapshot) | 0 u8 | version i64
+/// body     formats 1 and 3: record*;  formats 2 and 4: recordsLength u32 | the records as one LZ4 block
+/// record   op u8 (1 put, 2 remove, 3 remove prefix) | keyLength u32 | key | (put only) valueLength u32 | value
 /// trailer  recordCount i64 | numRowsTotal i64 | stateBytesTotal i64 | crc32c u32 of every byte before it | "SLND"
 /// </code>
 /// Records of at least <see cref="MinCompressedRecordsLength"/> bytes are compressed (format 2) when that saves an
 /// eighth or more: a W1 changelog (keys sharing their window, operator and column prefixes, small counts) shrinks
 /// about 5x, for about a millisecond of LZ4 per 500 KB. Smaller or incompressible records stay format 1, byte for byte
 /// as before; readers take both, so checkpoints written before format 2 restore unchanged.
+/// A delta that removes a key prefix (a closed window's groups, <see cref="IStateStore.TakePrefix"/>) is format 3 (or 4,
+/// compressed): its prefix records come first and remove every key that starts with them, the put and remove records
+/// after them apply on top. Files without one keep formats 1 and 2, so a Sluice from before format 3 reads them; it
+/// refuses formats 3 and 4 by name rather than misreading them.
 /// The trailer makes truncation and bit rot detectable, and carries the store's row count and key+value bytes after
 /// the version so a restore need not count. Example, a delta of version 7 putting "a"=0x01 and removing "b" (the store
 /// then holds 3 rows of 40 bytes):
@@ -36,12 +40,19 @@ internal sealed class StateFileWriter
     public const int FormatVersion = 1;
     public const int CompressedFormatVersion = 2;
 
+    /// <summary>Format 1 with prefix removes (<see cref="RemovePrefixOp"/>).</summary>
+    public const int PrefixFormatVersion = 3;
+
+    /// <summary>Format 2 with prefix removes.</summary>
+    public const int CompressedPrefixFormatVersion = 4;
+
     /// <summary>Records shorter than this are not worth a compression attempt.</summary>
     public const int MinCompressedRecordsLength = 4096;
     public const int HeaderLength = 16;
     public const int TrailerLength = 32;
     public const byte PutOp = 1;
     public const byte RemoveOp = 2;
+    public const byte RemovePrefixOp = 3;
     public static ReadOnlySpan<byte> HeaderMagic => "SLST"u8;
     public static ReadOnlySpan<byte> TrailerMagic => "SLND"u8;
 
@@ -53,6 +64,7 @@ internal sealed class StateFileWriter
     private int _recordsLength = -1;
     private int _length;
     private long _records;
+    private bool _removesPrefixes;
 
     /// <param name="capacity">The file's size, or a bound on it, when known (see <see cref="Length"/>): then the buffer is taken once.</param>
     /// <param name="pooled">Rent the buffer from the shared pool (a changelog every commit would otherwise be a fresh
@@ -105,6 +117,17 @@ internal sealed class StateFileWriter
         _records++;
     }
 
+    /// <summary>
+    /// Removes every key that starts with <paramref name="prefix"/>: written before the version's puts and removes (a
+    /// restore applies records in order, and those apply on top of it). Makes the file format 3 or 4.
+    /// </summary>
+    public void RemovePrefix(ReadOnlySpan<byte> prefix)
+    {
+        Remove(prefix);
+        _buffer[_length - RemoveLength(prefix.Length)] = RemovePrefixOp;
+        _removesPrefixes = true;
+    }
+
     /// <summary>Compresses the records when that pays (format 2), appends the trailer; the writer must not be used afterwards.</summary>
     public ReadOnlyMemory<byte> Finish(long numRowsTotal, long stateBytesTotal)
     {
@@ -112,6 +135,11 @@ internal sealed class StateFileWriter
         if (_length - HeaderLength >= MinCompressedRecordsLength)
         {
             Compress();
+        }
+        if (_removesPrefixes)
+        {
+            var compressed = BinaryPrimitives.ReadUInt16LittleEndian(_buffer.AsSpan(4)) == CompressedFormatVersion;
+            BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(4), (ushort)(compressed ? CompressedPrefixFormatVersion : PrefixFormatVersion));
         }
         var trailer = GetSpan(TrailerLength);
         BinaryPrimitives.WriteInt64LittleEndian(trailer, _records);
