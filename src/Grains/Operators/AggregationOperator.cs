@@ -330,24 +330,27 @@ internal sealed class AggregationOperator : IStatefulOperator, IColumnarRoute
         /// <summary>Removes the groups the watermark has closed (append mode outputs them, once).</summary>
         private void Evict(long thresholdMs, List<object?[]> output)
         {
-            foreach (var (key, value) in closing!.TakeDueGroups(store, thresholdMs))
+            foreach (var (key, value, removed) in closing!.TakeDueGroups(store, thresholdMs))
             {
-                Remove(key, value, output);
+                Remove(key, value, removed, output);
             }
         }
 
         /// <summary>
-        /// Removes a closed group. <paramref name="value"/> is the working version's value when the caller read it:
+        /// Removes a closed group (from the store too unless it is <paramref name="removed"/> there). <paramref name="value"/> is the working version's value when the caller read it:
         /// for a key the working version has not changed, that is the committed value, whose length the commit needs.
         /// </summary>
-        private void Remove(byte[] key, byte[]? value, List<object?[]> output)
+        private void Remove(byte[] key, byte[]? value, bool removed, List<object?[]> output)
         {
             var held = hot.TryPeek(key, out var keyValues, out var buffer, out var storedLength);
             if (op._mode == OutputMode.Append)
             {
                 output.Add(held ? op.Row(keyValues, buffer) : op.Row(_window.Decode(key), RowCodec.Decode(value ??= store.Get(key)!)));
             }
-            StateWrites.Write(store, key, null, value?.Length ?? (held ? storedLength : SortedEntries.Entry.UnknownLength));
+            if (!removed)
+            {
+                StateWrites.Write(store, key, null, value?.Length ?? (held ? storedLength : SortedEntries.Entry.UnknownLength));
+            }
             hot.Remove(key);
         }
     }

@@ -137,23 +137,25 @@ internal sealed class ClosingGroups(bool byPrefix)
 
     /// <summary>
     /// The groups closing strictly before <paramref name="thresholdMs"/>, taken as <see cref="TakeDue"/> takes them: each
-    /// key with the store's value when a prefix scan read it (null when the index holds whole keys).
+    /// key with the store's value when a prefix scan read it (null when the index holds whole keys), and whether the
+    /// store removed it already (by prefix: the window's keys leave the store as one range, <see cref="IStateStore.TakePrefix"/>,
+    /// once the enumeration ends); the caller removes the others.
     /// </summary>
-    public IEnumerable<(byte[] Key, byte[]? Value)> TakeDueGroups(IStateStore store, long thresholdMs) => GroupsOf(store, TakeDue(thresholdMs));
+    public IEnumerable<(byte[] Key, byte[]? Value, bool Removed)> TakeDueGroups(IStateStore store, long thresholdMs) => GroupsOf(store, TakeDue(thresholdMs));
 
     /// <summary>The stored groups of taken <paramref name="entries"/>, as <see cref="TakeDueGroups"/> gives them.</summary>
-    public IEnumerable<(byte[] Key, byte[]? Value)> GroupsOf(IStateStore store, List<byte[]> entries)
+    public IEnumerable<(byte[] Key, byte[]? Value, bool Removed)> GroupsOf(IStateStore store, List<byte[]> entries)
     {
         foreach (var entry in entries)
         {
             if (!byPrefix)
             {
-                yield return (entry, null);
+                yield return (entry, null, false);
                 continue;
             }
-            foreach (var (key, value) in store.IteratePrefix(entry))
+            foreach (var (key, value) in store.TakePrefix(entry))
             {
-                yield return (key, value);
+                yield return (key, value, true);
             }
         }
     }

@@ -351,9 +351,9 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         {
             if (_hot.TakeClosing(time) is not { } slots)
             {
-                foreach (var (key, value) in _closing.GroupsOf(_store, entries))
+                foreach (var (key, value, removed) in _closing.GroupsOf(_store, entries))
                 {
-                    Remove(key, value, output);
+                    Remove(key, value, removed, output);
                 }
                 continue;
             }
@@ -376,17 +376,20 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     }
 
     /// <summary>
-    /// Removes a closed group. <paramref name="value"/> is the working version's value when the caller read it:
+    /// Removes a closed group (from the store too unless it is <paramref name="removed"/> there). <paramref name="value"/> is the working version's value when the caller read it:
     /// for a key the working version has not changed, that is the committed value, whose length the commit needs.
     /// </summary>
-    private void Remove(byte[] key, byte[]? value, List<object?[]> output)
+    private void Remove(byte[] key, byte[]? value, bool removed, List<object?[]> output)
     {
         var held = _hot.TryFind(key, out var slot);
         if (_op.Mode == OutputMode.Append)
         {
             output.Add(held ? Row(slot) : _op.Row(_window.Decode(key), RowCodec.Decode(value ??= _store.Get(key)!)));
         }
-        StateWrites.Write(_store, key, null, value?.Length ?? (held ? _hot.StoredLength(slot) : SortedEntries.Entry.UnknownLength));
+        if (!removed)
+        {
+            StateWrites.Write(_store, key, null, value?.Length ?? (held ? _hot.StoredLength(slot) : SortedEntries.Entry.UnknownLength));
+        }
         if (held)
         {
             _hot.Remove(slot);

@@ -60,6 +60,30 @@ internal interface IStateStore : IDisposable
     /// <summary>Entries whose key starts with <paramref name="prefix"/>, in ascending key order.</summary>
     IEnumerable<KeyValuePair<byte[], byte[]>> IteratePrefix(byte[] prefix);
 
+    /// <summary>
+    /// Removes every entry whose key starts with <paramref name="prefix"/> (a closed window's groups), returning them as
+    /// <see cref="IteratePrefix"/> would, ascending. The entries are removed once the enumeration reaches its end; a
+    /// caller must not change keys with the prefix while enumerating. A store may record the removal as one range
+    /// rather than a remove per key.
+    /// </summary>
+    IEnumerable<KeyValuePair<byte[], byte[]>> TakePrefix(byte[] prefix) => TakeEachKey(this, prefix);
+
+    /// <summary><see cref="TakePrefix"/> as a remove per key, each given its working value's length.</summary>
+    protected static IEnumerable<KeyValuePair<byte[], byte[]>> TakeEachKey(IStateStore store, byte[] prefix)
+    {
+        var taken = new List<KeyValuePair<byte[], byte[]>>();
+        foreach (var entry in store.IteratePrefix(prefix))
+        {
+            taken.Add(entry);
+            yield return entry;
+        }
+        foreach (var (key, value) in taken)
+        {
+            // For a key the working version has not changed, its value is the committed one, whose length the commit needs.
+            store.Change(key, null, value.Length);
+        }
+    }
+
     /// <summary>Makes the working version durable as <paramref name="version"/> (changelog, and a snapshot every few versions).</summary>
     Task<StateStoreMetrics> CommitAsync(long version, CancellationToken cancellationToken = default);
 

@@ -39,8 +39,12 @@ internal sealed class MemoryStateStore : OverlayStateStore
         }
     }
 
-    protected override void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries, ReadOnlySpan<byte> records)
+    protected override void ApplyCommitted(IReadOnlyList<RemovedPrefix> removedPrefixes, ReadOnlySpan<SortedEntries.Entry> entries, ReadOnlySpan<byte> records)
     {
+        foreach (var removed in removedPrefixes)
+        {
+            _committed.DeletePrefix(removed.Prefix);
+        }
         foreach (var entry in entries)
         {
             if (entry.Value is null)
@@ -89,7 +93,11 @@ internal sealed class MemoryStateStore : OverlayStateStore
         {
             foreach (var record in file)
             {
-                if (record.IsRemove)
+                if (record.IsPrefixRemove)
+                {
+                    Entries.DeletePrefix(record.Key.ToArray());
+                }
+                else if (record.IsRemove)
                 {
                     Entries.Delete(record.Key.ToArray());
                 }

@@ -99,6 +99,29 @@ internal sealed class OverlayEntries
         PayloadBytes = 0;
     }
 
+    /// <summary>Drops the entries whose key starts with <paramref name="prefix"/> (a prefix removed whole supersedes them).</summary>
+    public void RemovePrefix(byte[] prefix)
+    {
+        var kept = 0;
+        var sortedKept = 0;
+        for (var i = 0; i < _entries.Count; i++)
+        {
+            var entry = _entries[i];
+            if (entry.Key.AsSpan().StartsWith(prefix))
+            {
+                _map.Remove(entry.Key);
+                _tree?.Remove(entry);
+                PayloadBytes -= entry.Key.Length + (entry.Value?.Length ?? 0);
+                continue;
+            }
+            // Dropping entries keeps the others' order, so the sorted run stays sorted.
+            sortedKept += i < _sortedCount ? 1 : 0;
+            _entries[kept++] = entry;
+        }
+        _entries.RemoveRange(kept, _entries.Count - kept);
+        _sortedCount = sortedKept;
+    }
+
     private SortedEntries.Entry NewEntry(byte[] key, byte[]? value, int committedLength)
     {
         if (!_free.TryPop(out var entry))

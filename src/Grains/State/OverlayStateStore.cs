@@ -16,6 +16,9 @@ namespace Sluice.State;
 internal abstract class OverlayStateStore : IStateStore
 {
     private readonly OverlayEntries _overlay = new();
+    // Key prefixes the working version removed whole (TakePrefix): the committed keys under them are gone, the overlay's
+    // entries under them were put after the removal.
+    private readonly List<RemovedPrefix> _removedPrefixes = [];
     private readonly StateCheckpointFiles _files;
     private readonly StateStoreOptions _options;
     private StateSnapshotJob? _snapshot;
@@ -60,6 +63,10 @@ internal abstract class OverlayStateStore : IStateStore
         {
             return value;
         }
+        if (IsRemovedWhole(key))
+        {
+            return null;
+        }
         var committed = GetCommitted(key);
         _lastRead = (key, committed?.Length ?? -1);
         return committed;
@@ -70,14 +77,14 @@ internal abstract class OverlayStateStore : IStateStore
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
         ThrowIfDisposed();
-        _overlay.Set(key, value, CommittedLengthIfJustRead(key));
+        _overlay.Set(key, value, IsRemovedWhole(key) ? -1 : CommittedLengthIfJustRead(key));
     }
 
     public void Remove(byte[] key)
     {
         ArgumentNullException.ThrowIfNull(key);
         ThrowIfDisposed();
-        _overlay.Set(key, null, CommittedLengthIfJustRead(key));
+        _overlay.Set(key, null, IsRemovedWhole(key) ? -1 : CommittedLengthIfJustRead(key));
     }
 
     public void Change(byte[] key, byte[]? value, int committedValueLength)
@@ -85,7 +92,20 @@ internal abstract class OverlayStateStore : IStateStore
         ArgumentNullException.ThrowIfNull(key);
         ArgumentOutOfRangeException.ThrowIfLessThan(committedValueLength, -1);
         ThrowIfDisposed();
-        _overlay.Set(key, value, committedValueLength);
+        _overlay.Set(key, value, IsRemovedWhole(key) ? -1 : committedValueLength);
+    }
+
+    /// <summary>Whether a prefix the working version removed whole covers <paramref name="key"/> (its committed value is gone).</summary>
+    private bool IsRemovedWhole(byte[] key)
+    {
+        foreach (var removed in _removedPrefixes)
+        {
+            if (key.AsSpan().StartsWith(removed.Prefix))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void Change(byte[] key, byte[] value, int committedValueLength, KeptBytes kept)
@@ -94,6 +114,12 @@ internal abstract class OverlayStateStore : IStateStore
         ArgumentNullException.ThrowIfNull(value);
         ArgumentOutOfRangeException.ThrowIfLessThan(committedValueLength, -1);
         ThrowIfDisposed();
+        // Under a prefix this version removed there is no committed value to keep bytes of.
+        if (IsRemovedWhole(key))
+        {
+            _overlay.Set(key, value, -1);
+            return;
+        }
         _overlay.Set(key, value, committedValueLength, kept);
     }
 
@@ -114,7 +140,37 @@ internal abstract class OverlayStateStore : IStateStore
     {
         ArgumentNullException.ThrowIfNull(prefix);
         ThrowIfDisposed();
-        return Merge(prefix);
+        return Merge(prefix, taken: null);
+    }
+
+    /// <summary>
+    /// As <see cref="IteratePrefix"/>, then the prefix is removed as one range once the enumeration ends: one changelog
+    /// record and one RocksDB range tombstone for a closed window's groups, not an overlay entry, a write and a record
+    /// per group. The committed rows and bytes under it are counted as the scan reads them, for the commit's totals.
+    /// </summary>
+    public IEnumerable<KeyValuePair<byte[], byte[]>> TakePrefix(byte[] prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        ThrowIfDisposed();
+        return prefix.Length == 0 || StateKeys.PrefixUpperBound(prefix) is null ? IStateStore.TakeEachKey(this, prefix) : Take(prefix);
+    }
+
+    private IEnumerable<KeyValuePair<byte[], byte[]>> Take(byte[] prefix)
+    {
+        var taken = new TakenCount();
+        foreach (var entry in Merge(prefix, taken))
+        {
+            yield return entry;
+        }
+        _overlay.RemovePrefix(prefix);
+        _removedPrefixes.Add(new RemovedPrefix(prefix, taken.Rows, taken.Bytes));
+    }
+
+    /// <summary>The committed rows and bytes a <see cref="Merge"/> went over.</summary>
+    private sealed class TakenCount
+    {
+        public long Rows;
+        public long Bytes;
     }
 
     public async Task<StateStoreMetrics> CommitAsync(long version, CancellationToken cancellationToken = default)
@@ -136,7 +192,7 @@ internal abstract class OverlayStateStore : IStateStore
             custom["stateSnapshotWaits"] = 1;
         }
         CollectSnapshot(custom);
-        var changes = VersionChanges.Collect(Entries(), _overlay.PayloadBytes, CommittedValueLength, NumRowsTotal, StateBytesTotal, version);
+        var changes = VersionChanges.Collect(_removedPrefixes, Entries(), _overlay.PayloadBytes, CommittedValueLength, NumRowsTotal, StateBytesTotal, version);
         var deltaLength = changes.Delta.Length;
         var checkpointStarted = Stopwatch.GetTimestamp();
         await _files.WriteAsync(version, StateFileKind.Delta, changes.Delta, cancellationToken);
@@ -144,7 +200,7 @@ internal abstract class OverlayStateStore : IStateStore
         var applyStarted = Stopwatch.GetTimestamp();
         try
         {
-            ApplyCommitted(Entries(), changes.Records.Span);
+            ApplyCommitted(_removedPrefixes, Entries(), changes.Records.Span);
         }
         catch
         {
@@ -159,6 +215,7 @@ internal abstract class OverlayStateStore : IStateStore
         }
         var applyMs = (long)Stopwatch.GetElapsedTime(applyStarted).TotalMilliseconds;
         _overlay.Clear();
+        _removedPrefixes.Clear();
         _lastRead = null;
         Version = version;
         NumRowsTotal = changes.RowsTotal;
@@ -185,6 +242,7 @@ internal abstract class OverlayStateStore : IStateStore
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _overlay.Clear();
+        _removedPrefixes.Clear();
         _lastRead = null;
     }
 
@@ -218,13 +276,14 @@ internal abstract class OverlayStateStore : IStateStore
     protected virtual bool AppliesInKeyOrder => true;
 
     /// <summary>
-    /// Applies a version's changes to the committed state, given twice: the entries <see cref="VersionChanges.Collect"/>
+    /// Applies a version's changes to the committed state: first <paramref name="removedPrefixes"/> (every committed key
+    /// under each is removed), then the changes, given twice: the entries <see cref="VersionChanges.Collect"/>
     /// went over, in key order when <see cref="AppliesInKeyOrder"/>, of which only those <see cref="VersionChanges.IsChange"/> says change it (null value:
     /// remove); and <paramref name="records"/>, the same changes as the changelog's uncompressed records
     /// (<see cref="StateFile.RecordEnumerator"/>), in the same order. A store that copies bytes reads the records (one
     /// sequential pass); one that keeps arrays takes the entries'.
     /// </summary>
-    protected abstract void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries, ReadOnlySpan<byte> records);
+    protected abstract void ApplyCommitted(IReadOnlyList<RemovedPrefix> removedPrefixes, ReadOnlySpan<SortedEntries.Entry> entries, ReadOnlySpan<byte> records);
 
     protected abstract long EstimateMemoryBytes();
 
@@ -290,12 +349,23 @@ internal abstract class OverlayStateStore : IStateStore
         }
     }
 
-    private IEnumerable<KeyValuePair<byte[], byte[]>> Merge(byte[] prefix)
+    /// <param name="taken">Counts the committed entries read (shadowed or not), when given.</param>
+    private IEnumerable<KeyValuePair<byte[], byte[]>> Merge(byte[] prefix, TakenCount? taken)
     {
         var overlay = _overlay.CopyRange(prefix);
         var i = 0;
+        var removed = _removedPrefixes.Count > 0;
         foreach (var committed in IterateCommitted(prefix))
         {
+            if (removed && IsRemovedWhole(committed.Key))
+            {
+                continue;
+            }
+            if (taken is not null)
+            {
+                taken.Rows++;
+                taken.Bytes += committed.Key.Length + committed.Value.Length;
+            }
             var shadowed = false;
             for (; i < overlay.Length; i++)
             {

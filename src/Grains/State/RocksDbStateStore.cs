@@ -190,10 +190,21 @@ internal sealed class RocksDbStateStore : OverlayStateStore
     /// not a second walk of the overlay's entries over the heap). The working copy needs no atomicity (a failed write
     /// leaves the store unusable, and the next open rebuilds it from the checkpoint).
     /// </summary>
-    protected override void ApplyCommitted(ReadOnlySpan<SortedEntries.Entry> entries, ReadOnlySpan<byte> records)
+    protected override void ApplyCommitted(IReadOnlyList<RemovedPrefix> removedPrefixes, ReadOnlySpan<SortedEntries.Entry> entries, ReadOnlySpan<byte> records)
     {
         if (_memory.WriteBehindBudgetBytes > 0)
         {
+            if (removedPrefixes.Count > 0)
+            {
+                // The range tombstones go to the database now; the held changes under them are superseded.
+                using var ranges = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, 4096, _keys);
+                foreach (var removed in removedPrefixes)
+                {
+                    _memory.AddWriteBehind(-_behind.RemovePrefix(removed.Prefix));
+                    ranges.DeletePrefix(removed.Prefix);
+                }
+                Write(ranges);
+            }
             if (_memory.AddWriteBehind(_behind.Add(entries, _inDatabase)) > _memory.WriteBehindBudgetBytes)
             {
                 WriteBehind();
@@ -207,7 +218,13 @@ internal sealed class RocksDbStateStore : OverlayStateStore
         while (changes.MoveNext())
         {
             var record = changes.Current;
-            // The records are the entries that change the state, in order: a patch's whole value is its entry's.
+            if (record.IsPrefixRemove)
+            {
+                // A closed window's prefix: written before the version's entries, and none of them.
+                batch.DeletePrefix(record.Key);
+                continue;
+            }
+            // The other records are the entries that change the state, in order: a patch's whole value is its entry's.
             do
             {
                 entry++;
@@ -223,6 +240,23 @@ internal sealed class RocksDbStateStore : OverlayStateStore
             }
         }
         Write(batch);
+    }
+
+    /// <summary>A put, remove or prefix remove record as the database's write (a patch needs the key's previous value).</summary>
+    private static void ApplyRecord(RocksDbWriteBatchBuffer batch, StateFile.Record record)
+    {
+        if (record.IsPrefixRemove)
+        {
+            batch.DeletePrefix(record.Key);
+        }
+        else if (record.IsRemove)
+        {
+            batch.Delete(record.Key);
+        }
+        else
+        {
+            batch.Put(record.Key, record.Value);
+        }
     }
 
     /// <summary>
@@ -399,11 +433,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
             using var batch = new RocksDbWriteBatchBuffer(db, _write, batchBytes, file.RecordsLength, keys);
             foreach (var record in file)
             {
-                if (record.IsRemove)
-                {
-                    batch.Delete(record.Key);
-                }
-                else if (record.IsPatch)
+                if (record.IsPatch)
                 {
                     // The key's previous value is the earlier files' (a file holds a key once, and each is flushed whole).
                     var previous = db.Get(record.Key.ToArray());
@@ -411,7 +441,7 @@ internal sealed class RocksDbStateStore : OverlayStateStore
                 }
                 else
                 {
-                    batch.Put(record.Key, record.Value);
+                    ApplyRecord(batch, record);
                 }
             }
             batch.Flush();

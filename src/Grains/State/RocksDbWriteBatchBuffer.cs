@@ -9,7 +9,8 @@ namespace Sluice.State;
 /// <c>WriteBatch::rep_</c>, which <c>rocksdb_writebatch_create_from</c> takes as is):
 /// <code>
 /// sequence u64 (0: the write assigns it) | count u32 | record*
-/// record   put: 0x01 | varint32 keyLength | key | varint32 valueLength | value;  delete: 0x00 | varint32 keyLength | key
+/// record   put: 0x01 | varint32 keyLength | key | varint32 valueLength | value;  delete: 0x00 | varint32 keyLength | key;
+///          range delete: 0x0F | varint32 beginLength | begin | varint32 endLength | end (begin inclusive, end exclusive)
 /// </code>
 /// and hands each batch to RocksDB in one native call. RocksDbSharp's <c>WriteBatch.Put</c> is a native call per key,
 /// through a delegate, pinning two arrays: a W1 commit of 50k keys paid that 50k times. A batch is written once it
@@ -21,6 +22,7 @@ internal sealed class RocksDbWriteBatchBuffer(RocksDb db, WriteOptions options, 
     private const int HeaderLength = 12;
     private const byte TypeDeletion = 0x0;
     private const byte TypeValue = 0x1;
+    private const byte TypeRangeDeletion = 0xF;
     // A record's fixed part at most: the type and two varint32 lengths.
     private const int RecordOverhead = 1 + 5 + 5;
 
@@ -52,6 +54,21 @@ internal sealed class RocksDbWriteBatchBuffer(RocksDb db, WriteOptions options, 
         var at = 1 + WriteVarint(span[1..], (uint)key.Length);
         key.CopyTo(span[at..]);
         Added(at + key.Length);
+    }
+
+    /// <summary>Removes every key starting with <paramref name="prefix"/> (one range tombstone, not one per key).</summary>
+    public void DeletePrefix(ReadOnlySpan<byte> prefix)
+    {
+        var end = StateKeys.PrefixUpperBound(prefix)
+            ?? throw new ArgumentException("A prefix of only 0xFF bytes has no upper bound to delete a range to.", nameof(prefix));
+        var span = Reserve(RecordOverhead + prefix.Length + end.Length);
+        span[0] = TypeRangeDeletion;
+        var at = 1 + WriteVarint(span[1..], (uint)prefix.Length);
+        prefix.CopyTo(span[at..]);
+        at += prefix.Length;
+        at += WriteVarint(span[at..], (uint)end.Length);
+        end.CopyTo(span[at..]);
+        Added(at + end.Length);
     }
 
     /// <summary>Writes the records not written yet.</summary>

@@ -54,6 +54,15 @@ internal sealed class SortedEntries
         _probe.Key = [];
     }
 
+    /// <summary>Deletes every entry whose key starts with <paramref name="prefix"/>.</summary>
+    public void DeletePrefix(byte[] prefix)
+    {
+        foreach (var entry in Range(prefix).ToList())
+        {
+            Delete(entry.Key);
+        }
+    }
+
     public void Clear()
     {
         _set.Clear();

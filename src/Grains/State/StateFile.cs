@@ -8,12 +8,15 @@ namespace Sluice.State;
 /// A state file read back and checked end to end (magic, format, kind, version, checksum, every record's bounds, record
 /// count) before any record is applied, so a damaged file never half-restores a store. Formats 1 (plain records) and 2
 /// (LZ4-compressed records, decompressed here once) read, and 3 and 4, the same with patch records (a changelog's
-/// values that keep bytes of the previous version's: <see cref="Record.PatchOf"/>). See <see cref="StateFileWriter"/>.
+/// values that keep bytes of the previous version's: <see cref="Record.PatchOf"/>) and prefix removes (a closed
+/// window's keys). See <see cref="StateFileWriter"/>.
 /// </summary>
 internal sealed class StateFile
 {
     private readonly byte[] _bytes;
     private readonly ArraySegment<byte> _records;
+    // Formats 3 and 4: prefix removes may appear (in formats 1 and 2, op 4 is damage).
+    private bool _removesPrefixes;
 
     private StateFile(string name, byte[] bytes, ArraySegment<byte> records, StateFileKind kind, long version, long recordCount, long numRowsTotal, long stateBytesTotal)
     {
@@ -63,11 +66,11 @@ internal sealed class StateFile
             throw new CheckpointCorruptException(file, "it does not start with a Sluice state file header");
         }
         var format = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
-        if (format is < StateFileWriter.FormatVersion or > StateFileWriter.CompressedPatchFormatVersion)
+        if (format is < StateFileWriter.FormatVersion or > StateFileWriter.CompressedExtendedFormatVersion)
         {
             throw new CheckpointCorruptException(file,
                 $"its state file format is {format}, and this Sluice reads formats {StateFileWriter.FormatVersion} to " +
-                $"{StateFileWriter.CompressedPatchFormatVersion}; run the Sluice version that wrote it");
+                $"{StateFileWriter.CompressedExtendedFormatVersion}; run the Sluice version that wrote it");
         }
         if (!span.EndsWith(StateFileWriter.TrailerMagic))
         {
@@ -91,10 +94,13 @@ internal sealed class StateFile
         var numRowsTotal = BinaryPrimitives.ReadInt64LittleEndian(trailer[8..]);
         var stateBytesTotal = BinaryPrimitives.ReadInt64LittleEndian(trailer[16..]);
         var body = new ArraySegment<byte>(bytes, StateFileWriter.HeaderLength, bytes.Length - StateFileWriter.HeaderLength - StateFileWriter.TrailerLength);
-        var compressed = format is StateFileWriter.CompressedFormatVersion or StateFileWriter.CompressedPatchFormatVersion;
+        var compressed = format is StateFileWriter.CompressedFormatVersion or StateFileWriter.CompressedExtendedFormatVersion;
         var records = compressed ? Decompress(body, file) : body;
-        var result = new StateFile(file, bytes, records, kind, version, recordCount, numRowsTotal, stateBytesTotal);
-        result.CheckRecords(file, patches: format >= StateFileWriter.PatchFormatVersion);
+        var result = new StateFile(file, bytes, records, kind, version, recordCount, numRowsTotal, stateBytesTotal)
+        {
+            _removesPrefixes = format >= StateFileWriter.ExtendedFormatVersion,
+        };
+        result.CheckRecords(file, patches: format >= StateFileWriter.ExtendedFormatVersion);
         return result;
     }
 
@@ -165,7 +171,8 @@ internal sealed class StateFile
         {
             records.Add((record.Key.ToArray(), record.IsPatch ? record.PatchFields.ToArray() : record.Value.ToArray(), record.Op));
         }
-        records.Sort(static (x, y) => x.Key.AsSpan().SequenceCompareTo(y.Key));
+        // A prefix remove and a key's record may share bytes: the operation orders them.
+        records.Sort(static (x, y) => x.Key.AsSpan().SequenceCompareTo(y.Key) is var order and not 0 ? order : x.Op.CompareTo(y.Op));
         return records;
     }
 
@@ -196,16 +203,24 @@ internal sealed class StateFile
         var records = new RecordEnumerator(_records);
         long count = 0;
         string? problem;
+        var puts = false;
         while (records.TryMoveNext(out problem))
         {
             if (Kind == StateFileKind.Snapshot && !records.Current.IsPut)
             {
-                throw new CheckpointCorruptException(file, $"record {count} is a {(records.Current.IsRemove ? "remove" : "patch")}, which a snapshot cannot hold");
+                throw new CheckpointCorruptException(file, $"record {count} is a {(records.Current.IsRemove ? "remove" : records.Current.IsPatch ? "patch" : "prefix remove")}, which a snapshot cannot hold");
             }
             if (records.Current.IsPatch && !patches)
             {
                 throw new CheckpointCorruptException(file, $"record {count} is a patch, which its format ({StateFileWriter.FormatVersion} or {StateFileWriter.CompressedFormatVersion}) cannot hold");
             }
+            if (records.Current.IsPrefixRemove && (!_removesPrefixes || puts))
+            {
+                throw new CheckpointCorruptException(file, !_removesPrefixes
+                    ? $"record {count} removes a key prefix, which its format cannot hold"
+                    : $"record {count} removes a key prefix after a put or remove, where prefix removes come first");
+            }
+            puts |= !records.Current.IsPrefixRemove;
             count++;
         }
         if (problem is not null)
@@ -219,8 +234,9 @@ internal sealed class StateFile
     }
 
     /// <summary>
-    /// One record: a put (key, value), a remove (key) or a patch (key, and the new value as head and tail around bytes
-    /// kept from the key's previous value: <see cref="PatchOf"/>; its <see cref="Value"/> is head then tail).
+    /// One record: a put (key, value), a remove (key), a patch (key, and the new value as head and tail around bytes
+    /// kept from the key's previous value: <see cref="PatchOf"/>; its <see cref="Value"/> is head then tail) or a prefix
+    /// remove (every key starting with <see cref="Key"/>).
     /// </summary>
     public readonly ref struct Record(byte op, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> patchFields = default)
     {
@@ -238,6 +254,8 @@ internal sealed class StateFile
         public bool IsPut => Op == StateFileWriter.PutOp;
 
         public bool IsPatch => Op == StateFileWriter.PatchOp;
+
+        public bool IsPrefixRemove => Op == StateFileWriter.RemovePrefixOp;
 
         /// <summary>
         /// A patch's new value over <paramref name="previous"/>, the key's value in the version before (null: none). A
@@ -280,7 +298,7 @@ internal sealed class StateFile
                 return false;
             }
             var op = _rest[0];
-            if (op is not (StateFileWriter.PutOp or StateFileWriter.RemoveOp or StateFileWriter.PatchOp))
+            if (op is not (StateFileWriter.PutOp or StateFileWriter.RemoveOp or StateFileWriter.PatchOp or StateFileWriter.RemovePrefixOp))
             {
                 problem = $"has an unknown operation code {op}";
                 return false;

@@ -19,7 +19,7 @@ internal enum StateFileKind : byte
 /// <code>
 /// header   "SLST" | format u16 (1 to 4) | kind u8 (1 delta, 2 snapshot) | 0 u8 | version i64
 /// body     formats 1 and 3: record*;  formats 2 and 4: recordsLength u32 | the records as one LZ4 block
-/// record   op u8 (1 put, 2 remove, 3 patch) | keyLength u32 | key | (put) valueLength u32 | value
+/// record   op u8 (1 put, 2 remove, 3 patch, 4 remove prefix) | keyLength u32 | key | (put) valueLength u32 | value
 ///          | (patch) valueLength u32 | keptOffset u32 | keptLength u32 | headLength u32 | head | tail
 /// trailer  recordCount i64 | numRowsTotal i64 | stateBytesTotal i64 | crc32c u32 of every byte before it | "SLND"
 /// </code>
@@ -27,11 +27,15 @@ internal enum StateFileKind : byte
 /// eighth or more: a W1 changelog (keys sharing their window, operator and column prefixes, small counts) shrinks
 /// about 5x, for about a millisecond of LZ4 per 500 KB. Smaller or incompressible records stay format 1, byte for byte
 /// as before; readers take both, so checkpoints written before format 2 restore unchanged.
-/// A patch (only in a changelog, formats 3 and 4) is a put whose value keeps bytes of the key's previous value: the new
-/// value is head, then the previous value's <c>keptLength</c> bytes from <c>keptOffset</c>, then tail (its
+/// Formats 3 and 4 are 1 and 2 that may also hold patches and prefix removes; a file holds format 3 or 4 only when it
+/// has one, so files without are byte for byte those of formats 1 and 2, and a Sluice that reads only those rejects the
+/// others by their format number ("run the Sluice version that wrote it").
+/// A patch (only in a changelog) is a put whose value keeps bytes of the key's previous value: the new value is head,
+/// then the previous value's <c>keptLength</c> bytes from <c>keptOffset</c>, then tail (its
 /// <c>valueLength - headLength - keptLength</c> bytes), so a session that grows writes what it adds, not all it holds
-/// (<see cref="KeptBytes"/>). A file holds format 3 or 4 only when it has a patch: files without one are byte for byte
-/// those of formats 1 and 2, and a Sluice that reads only those rejects a file with patches by its format number.
+/// (<see cref="KeptBytes"/>).
+/// A prefix remove (a closed window's groups, <see cref="IStateStore.TakePrefix"/>) removes every key that starts with
+/// its key; a delta's prefix records come first, and the put, patch and remove records after them apply on top.
 /// The trailer makes truncation and bit rot detectable, and carries the store's row count and key+value bytes after
 /// the version so a restore need not count. Example, a delta of version 7 putting "a"=0x01 and removing "b" (the store
 /// then holds 3 rows of 40 bytes):
@@ -42,11 +46,11 @@ internal sealed class StateFileWriter
     public const int FormatVersion = 1;
     public const int CompressedFormatVersion = 2;
 
-    /// <summary>Format 1 with patch records.</summary>
-    public const int PatchFormatVersion = 3;
+    /// <summary>Format 1 that may hold patches (<see cref="PatchOp"/>) and prefix removes (<see cref="RemovePrefixOp"/>).</summary>
+    public const int ExtendedFormatVersion = 3;
 
-    /// <summary>Format 2 with patch records.</summary>
-    public const int CompressedPatchFormatVersion = 4;
+    /// <summary>Format 2 that may hold patches and prefix removes.</summary>
+    public const int CompressedExtendedFormatVersion = 4;
 
     /// <summary>Records shorter than this are not worth a compression attempt.</summary>
     public const int MinCompressedRecordsLength = 4096;
@@ -55,6 +59,7 @@ internal sealed class StateFileWriter
     public const byte PutOp = 1;
     public const byte RemoveOp = 2;
     public const byte PatchOp = 3;
+    public const byte RemovePrefixOp = 4;
 
     /// <summary>A patch must keep more bytes than its record adds over a put's (16), or it is written as a put.</summary>
     public const int MinKeptLength = 32;
@@ -70,6 +75,7 @@ internal sealed class StateFileWriter
     private int _length;
     private long _records;
     private bool _patched;
+    private bool _removesPrefixes;
 
     /// <param name="capacity">The file's size, or a bound on it, when known (see <see cref="Length"/>): then the buffer is taken once.</param>
     /// <param name="pooled">Rent the buffer from the shared pool (a changelog every commit would otherwise be a fresh
@@ -148,13 +154,27 @@ internal sealed class StateFileWriter
         _records++;
     }
 
+    /// <summary>
+    /// Removes every key that starts with <paramref name="prefix"/>: written before the version's puts and removes (a
+    /// restore applies records in order, and those apply on top of it). Makes the file format 3 or 4.
+    /// </summary>
+    public void RemovePrefix(ReadOnlySpan<byte> prefix)
+    {
+        Remove(prefix);
+        _buffer[_length - RemoveLength(prefix.Length)] = RemovePrefixOp;
+        _removesPrefixes = true;
+    }
+
+    /// <summary>The file holds a patch or a prefix remove: format 3 (or 4, compressed).</summary>
+    private bool Extended => _patched || _removesPrefixes;
+
     /// <summary>Compresses the records when that pays (format 2), appends the trailer; the writer must not be used afterwards.</summary>
     public ReadOnlyMemory<byte> Finish(long numRowsTotal, long stateBytesTotal)
     {
         _recordsLength = _length - HeaderLength;
-        if (_patched)
+        if (Extended)
         {
-            BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(4), PatchFormatVersion);
+            BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(4), ExtendedFormatVersion);
         }
         if (_length - HeaderLength >= MinCompressedRecordsLength)
         {
@@ -186,7 +206,7 @@ internal sealed class StateFileWriter
             return;
         }
         _buffer.AsSpan(0, HeaderLength).CopyTo(target);
-        BinaryPrimitives.WriteUInt16LittleEndian(target.AsSpan(4), (ushort)(_patched ? CompressedPatchFormatVersion : CompressedFormatVersion));
+        BinaryPrimitives.WriteUInt16LittleEndian(target.AsSpan(4), (ushort)(Extended ? CompressedExtendedFormatVersion : CompressedFormatVersion));
         BinaryPrimitives.WriteUInt32LittleEndian(target.AsSpan(HeaderLength), (uint)records.Length);
         if (_keepRecords)
         {

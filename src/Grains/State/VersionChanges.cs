@@ -33,16 +33,26 @@ internal sealed class VersionChanges
     /// </summary>
     public static bool IsChange(SortedEntries.Entry entry) => entry.Value is not null || entry.CommittedLength >= 0;
 
+    /// <param name="removedPrefixes">Key prefixes the version removed whole, with the committed rows and bytes under
+    /// each (<see cref="IStateStore.TakePrefix"/>): written first, one record each; no entry is under one unless put after it.</param>
     /// <param name="entries">The overlay's entries, in the order the store applies them; their unknown committed lengths are filled in.</param>
     /// <param name="payloadBytes">Key and value bytes of <paramref name="entries"/>, to bound the changelog.</param>
     /// <param name="committedValueLength">Length of the committed value of a key; -1 when the key is not committed.</param>
-    public static VersionChanges Collect(ReadOnlySpan<SortedEntries.Entry> entries, long payloadBytes, Func<byte[], int> committedValueLength,
-        long rowsTotal, long bytesTotal, long version)
+    public static VersionChanges Collect(IReadOnlyList<RemovedPrefix> removedPrefixes, ReadOnlySpan<SortedEntries.Entry> entries, long payloadBytes,
+        Func<byte[], int> committedValueLength, long rowsTotal, long bytesTotal, long version)
     {
         // A put takes 9 bytes besides its key and value, a remove 5 besides its key: this bounds the file.
-        var bound = StateFileWriter.HeaderLength + StateFileWriter.TrailerLength + payloadBytes + (9L * entries.Length);
+        var bound = StateFileWriter.HeaderLength + StateFileWriter.TrailerLength + payloadBytes + (9L * entries.Length)
+            + removedPrefixes.Sum(static p => StateFileWriter.RemoveLength(p.Prefix.Length));
         var delta = new StateFileWriter(StateFileKind.Delta, version, bound, pooled: true, keepRecords: true);
         var result = new VersionChanges(delta) { RowsTotal = rowsTotal, BytesTotal = bytesTotal };
+        foreach (var removed in removedPrefixes)
+        {
+            result.RowsRemoved += removed.Rows;
+            result.RowsTotal -= removed.Rows;
+            result.BytesTotal -= removed.Bytes;
+            delta.RemovePrefix(removed.Prefix);
+        }
         foreach (var entry in entries)
         {
             var committed = entry.CommittedLength != SortedEntries.Entry.UnknownLength ? entry.CommittedLength : committedValueLength(entry.Key);
@@ -92,3 +102,6 @@ internal sealed class VersionChanges
         _delta.Release();
     }
 }
+
+/// <summary>A key prefix a working version removed whole, and the committed rows and key and value bytes it held.</summary>
+internal readonly record struct RemovedPrefix(byte[] Prefix, long Rows, long Bytes);

@@ -118,6 +118,21 @@ internal sealed class WriteBehindChanges
         return entries;
     }
 
+    /// <summary>Forgets the changes of keys starting with <paramref name="prefix"/> (removed whole in the database); returns the bytes they held.</summary>
+    public long RemovePrefix(ReadOnlySpan<byte> prefix)
+    {
+        var before = Bytes;
+        foreach (var (key, change) in _changes)
+        {
+            if (key.AsSpan().StartsWith(prefix))
+            {
+                _changes.Remove(key);
+                Bytes -= key.Length + EntryOverhead + (change.Value?.Length ?? 0);
+            }
+        }
+        return before - Bytes;
+    }
+
     /// <summary>
     /// A write of the changes failed part way: they stay held, but some may be in the database now, so until the next
     /// <see cref="Clear"/> a remove is held (and written) even for a key put since the last write.

@@ -46,6 +46,31 @@ public sealed class AppendCloseOutputTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WindowClose_GroupsReadFromTheStore_LeaveItAsOneChangelogRecord(bool rocksDb)
+    {
+        var plan = QueryPlanner.Plan(SpecReader.Read(WindowedAggregationTests.SpecJson("append")), BuiltInConnectors.CreateRegistry());
+        var options = new StateStoreOptions { LocalRoot = Path.Combine(_root, "rocksdb") };
+        using var rocks = rocksDb ? new RocksDbStateStoreProvider(options) : null;
+        IStateStoreProvider provider = rocks is not null ? rocks : new MemoryStateStoreProvider(options);
+        var checkpoint = new FolderCheckpointStore(_root);
+        var store = await provider.OpenAsync(new StateStoreId(0, 0), checkpoint, "q", -1);
+        using var cache = new OperatorCache(new StateCacheBudget(0));
+        await StoreOneWindowAsync(plan, store, cache, Enumerable.Range(0, 50).Select(i => AggregationRun.Row("u" + i, 10 + i)).ToList(), 0);
+
+        Assert.Equal(50, plan.Stateful!.BeginBatch(store, cache).Finish(AggregationRun.Ms(600), 0).Count);
+        await store.CommitAsync(1);
+        store.Dispose();
+
+        // Before, a remove per closed group: 50 records.
+        var delta = Path.Combine(_root, "state", "0", "0", "1.delta");
+        Assert.Equal(1, StateFile.Parse(File.ReadAllBytes(delta), delta, StateFileKind.Delta, 1).RecordCount);
+        using var reopened = await provider.OpenAsync(new StateStoreId(0, 0), checkpoint, "q", 1);
+        Assert.Empty(reopened.Iterate());
+    }
+
     [Fact]
     public async Task WindowClose_GroupsReadFromTheStore_DecodeTheirWindowOnce()
     {

@@ -160,6 +160,54 @@ public sealed class StateFileFormatTests
         Assert.False(StateFile.SameContent(sorted, sorted[..^3], Name));
     }
 
+    [Theory]
+    [InlineData(1, StateFileWriter.ExtendedFormatVersion)]
+    [InlineData(2000, StateFileWriter.CompressedExtendedFormatVersion)]
+    public void APrefixRemove_MakesTheFileFormatThreeOrFour_AndReadsBackFirst(int puts, int format)
+    {
+        var writer = new StateFileWriter(StateFileKind.Delta, 7);
+        writer.RemovePrefix(Bytes("window=1"));
+        for (var i = 0; i < puts; i++)
+        {
+            writer.Put(Bytes($"window=2|user=u{i:D6}"), Bytes("count=1"));
+        }
+        var bytes = writer.Finish(puts, 100).ToArray();
+
+        Assert.Equal(format, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        var file = StateFile.Parse(bytes, Name, StateFileKind.Delta, 7);
+        Assert.Equal(1 + puts, file.RecordCount);
+        Assert.Equal("*window=1", Records(file)[0]);
+        Assert.True(StateFile.SameContent(bytes, bytes.ToArray(), Name));
+    }
+
+    [Fact]
+    public void APrefixRemove_InAFileOfFormatOne_OrAfterAPut_IsRefusedAsCorrupt()
+    {
+        var writer = new StateFileWriter(StateFileKind.Delta, 7);
+        writer.RemovePrefix(Bytes("w"));
+        var formatOne = writer.Finish(0, 0).ToArray();
+        BinaryPrimitives.WriteUInt16LittleEndian(formatOne.AsSpan(4), StateFileWriter.FormatVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(formatOne.AsSpan(formatOne.Length - 8), Crc32C.Compute(formatOne.AsSpan(0, formatOne.Length - 8)));
+        var late = new StateFileWriter(StateFileKind.Delta, 7);
+        late.Put(Bytes("a"), Bytes("1"));
+        late.RemovePrefix(Bytes("w"));
+
+        Assert.Contains("which its format cannot hold", Assert.Throws<CheckpointCorruptException>(() => StateFile.Parse(formatOne, Name, StateFileKind.Delta, 7)).Message);
+        Assert.Contains("where prefix removes come first",
+            Assert.Throws<CheckpointCorruptException>(() => StateFile.Parse(late.Finish(1, 2).ToArray(), Name, StateFileKind.Delta, 7)).Message);
+    }
+
+    [Fact]
+    public void AFormatNewerThanThisSluice_IsRefusedNamingTheFormatsItReads()
+    {
+        var bytes = new StateFileWriter(StateFileKind.Delta, 7).Finish(0, 0).ToArray();
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), 5);
+
+        var error = Assert.Throws<CheckpointCorruptException>(() => StateFile.Parse(bytes, Name, StateFileKind.Delta, 7));
+
+        Assert.Contains("its state file format is 5, and this Sluice reads formats 1 to 4; run the Sluice version that wrote it", error.Message);
+    }
+
     private static byte[] CompressibleFile() => CompressibleFile(Enumerable.Range(0, 1000));
 
     private static byte[] CompressibleFile(IEnumerable<int> order)
@@ -189,7 +237,8 @@ public sealed class StateFileFormatTests
         var records = new List<string>();
         foreach (var record in file)
         {
-            records.Add(record.IsRemove ? $"-{Encoding.UTF8.GetString(record.Key)}" : $"{Encoding.UTF8.GetString(record.Key)}={Encoding.UTF8.GetString(record.Value)}");
+            records.Add(record.IsPrefixRemove ? $"*{Encoding.UTF8.GetString(record.Key)}"
+                : record.IsRemove ? $"-{Encoding.UTF8.GetString(record.Key)}" : $"{Encoding.UTF8.GetString(record.Key)}={Encoding.UTF8.GetString(record.Value)}");
         }
         return records;
     }
@@ -201,7 +250,7 @@ public sealed class StateFileFormatTests
         var writer = new StateFileWriter(StateFileKind.Delta, 7);
         writer.Patch(Bytes("k"), new byte[50], new KeptBytes(0, 5, 40));
         var bytes = writer.Finish(1, 51).ToArray();
-        Assert.Equal(StateFileWriter.PatchFormatVersion, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(StateFileWriter.ExtendedFormatVersion, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         Assert.Equal(1, StateFile.Parse(bytes, Name, StateFileKind.Delta, 7).RecordCount);
 
         Assert.Contains("record 0 is a patch, which its format (1 or 2) cannot hold",
@@ -268,6 +317,35 @@ public sealed class StateFileFormatTests
             }
         });
         Assert.Contains("keeps bytes 4294967280", error.Message);
+    }
+
+    /// <summary>A delta that closes windows (prefix removes) and patches a session in the same version holds both in format 3.</summary>
+    [Fact]
+    public void APrefixRemove_AndAPatch_InOneDelta_ReadBackInOrder_AsFormatThree()
+    {
+        var previous = Enumerable.Range(0, 50).Select(i => (byte)i).ToArray();
+        var value = previous.ToArray();
+        value[0] = 99;
+        value[49] = 98;
+        var writer = new StateFileWriter(StateFileKind.Delta, 7);
+        writer.RemovePrefix(Bytes("window=1"));
+        writer.Put(Bytes("window=2|user=a"), Bytes("count=1"));
+        writer.Patch(Bytes("session|user=b"), value, new KeptBytes(3, 3, 44));
+        var bytes = writer.Finish(2, 60).ToArray();
+
+        Assert.Equal(StateFileWriter.ExtendedFormatVersion, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        var file = StateFile.Parse(bytes, Name, StateFileKind.Delta, 7);
+        var seen = new List<string>();
+        foreach (var record in file)
+        {
+            seen.Add(record.IsPrefixRemove ? $"*{Encoding.UTF8.GetString(record.Key)}"
+                : record.IsPatch ? $"~{Encoding.UTF8.GetString(record.Key)}" : $"{Encoding.UTF8.GetString(record.Key)}={Encoding.UTF8.GetString(record.Value)}");
+            if (record.IsPatch)
+            {
+                Assert.Equal(value, record.PatchOf(previous, hasPrevious: true, Name));
+            }
+        }
+        Assert.Equal(["*window=1", "window=2|user=a=count=1", "~session|user=b"], seen);
     }
 
     /// <summary>The file with its format changed and its checksum made right again, so only the format is wrong.</summary>

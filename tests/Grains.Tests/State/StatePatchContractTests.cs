@@ -86,7 +86,7 @@ public abstract class StatePatchContractTests : StateStoreTestBase
         RandomBytes(random, 40).CopyTo(second, 410);
         store.Change(K("a"), second, first.Length, new KeptBytes(0, 10, first.Length));
         await store.CommitAsync(1);
-        Assert.Equal(StateFileWriter.PatchFormatVersion, Format(1));
+        Assert.Equal(StateFileWriter.ExtendedFormatVersion, Format(1));
         // The patch record carries the 50 new bytes and its 16 bytes of offsets, not the 450-byte value.
         Assert.Equal(StateFileWriter.HeaderLength + StateFileWriter.TrailerLength + StateFileWriter.PatchLength(1, 450, 400), File.ReadAllBytes(Delta(1)).Length);
         store.Dispose();
