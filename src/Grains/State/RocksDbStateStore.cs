@@ -211,7 +211,9 @@ internal sealed class RocksDbStateStore : OverlayStateStore
             }
             return;
         }
-        // A RocksDB record is at most 2 bytes longer than the changelog's (varint lengths; the changelog's take 4).
+        // A put or remove is at most 2 bytes longer in RocksDB than in the changelog (varint lengths; the changelog's take
+        // 4); a patch's whole value and a range's end key can be longer: this only sizes the buffer, which writes what it
+        // holds when a record does not fit.
         using var batch = new RocksDbWriteBatchBuffer(_db, _write, _batchBytes, records.Length + (2L * entries.Length), _keys);
         var changes = new StateFile.RecordEnumerator(records);
         var entry = -1;

@@ -198,12 +198,43 @@ internal sealed class StateFile
         return records;
     }
 
+    private void CheckPrefixRemove(string file, long count, ReadOnlySpan<byte> prefix, bool afterOtherRecords)
+    {
+        if (!_removesPrefixes)
+        {
+            throw new CheckpointCorruptException(file,
+                $"record {count} removes a key prefix, which its format ({StateFileWriter.FormatVersion} or {StateFileWriter.CompressedFormatVersion}) cannot hold");
+        }
+        if (afterOtherRecords)
+        {
+            throw new CheckpointCorruptException(file, $"record {count} removes a key prefix after a put, patch or remove, where prefix removes come first");
+        }
+        if (StateKeys.PrefixUpperBound(prefix) is null)
+        {
+            throw new CheckpointCorruptException(file,
+                $"record {count} removes the key prefix {(prefix.IsEmpty ? "of no bytes" : Convert.ToHexString(prefix))}, which would remove every key from it on");
+        }
+    }
+
+    private static bool UnderAny(ReadOnlySpan<byte> key, List<byte[]> prefixes)
+    {
+        foreach (var prefix in prefixes)
+        {
+            if (key.StartsWith(prefix))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void CheckRecords(string file, bool patches)
     {
         var records = new RecordEnumerator(_records);
         long count = 0;
         string? problem;
         var puts = false;
+        List<byte[]>? removedPrefixes = null;
         while (records.TryMoveNext(out problem))
         {
             if (Kind == StateFileKind.Snapshot && !records.Current.IsPut)
@@ -214,11 +245,15 @@ internal sealed class StateFile
             {
                 throw new CheckpointCorruptException(file, $"record {count} is a patch, which its format ({StateFileWriter.FormatVersion} or {StateFileWriter.CompressedFormatVersion}) cannot hold");
             }
-            if (records.Current.IsPrefixRemove && (!_removesPrefixes || puts))
+            if (records.Current.IsPrefixRemove)
             {
-                throw new CheckpointCorruptException(file, !_removesPrefixes
-                    ? $"record {count} removes a key prefix, which its format cannot hold"
-                    : $"record {count} removes a key prefix after a put or remove, where prefix removes come first");
+                CheckPrefixRemove(file, count, records.Current.Key, puts);
+                (removedPrefixes ??= []).Add(records.Current.Key.ToArray());
+            }
+            else if (records.Current.IsPatch && removedPrefixes is not null && UnderAny(records.Current.Key, removedPrefixes))
+            {
+                throw new CheckpointCorruptException(file,
+                    $"record {count} patches key {Convert.ToHexString(records.Current.Key)}, whose previous value a prefix remove before it in the same file deleted");
             }
             puts |= !records.Current.IsPrefixRemove;
             count++;

@@ -134,6 +134,41 @@ public abstract class PrefixRemoveContractTests : StateStoreTestBase
         Assert.Equal(["w1=x", "w2/a=v-w2/a", "w2/b=v-w2/b"], Pairs((await OpenAsync(1)).Iterate()));
     }
 
+    /// <summary>
+    /// One version closes a window and patches values: a change keeping bytes of a committed value under the removed
+    /// prefix is written whole (the value it keeps bytes of is gone), one elsewhere as a patch, and both restore.
+    /// </summary>
+    [Fact]
+    public async Task AChangeKeepingBytesUnderARemovedPrefix_IsWrittenWhole_AndAPatchBesideItRestores()
+    {
+        var store = await OpenAsync(-1);
+        var old = Enumerable.Range(0, 100).Select(i => (byte)i).ToArray();
+        store.Put(K("w1/a"), old);
+        store.Put(K("w2/a"), old);
+        await store.CommitAsync(0);
+        var grown = new byte[120];
+        old.CopyTo(grown, 10);
+        grown[0] = 1;
+        grown[119] = 2;
+
+        _ = store.TakePrefix(K("w1/")).ToList();
+        store.Change(K("w1/a"), grown, old.Length, new KeptBytes(0, 10, old.Length));
+        store.Change(K("w2/a"), grown, old.Length, new KeptBytes(0, 10, old.Length));
+        await store.CommitAsync(1);
+
+        var delta = StateFile.Parse(File.ReadAllBytes(Path.Combine(StateFolder, "1.delta")), "1.delta", StateFileKind.Delta, 1);
+        var ops = new List<string>();
+        foreach (var record in delta)
+        {
+            ops.Add($"{(record.IsPrefixRemove ? "prefix remove" : record.IsPatch ? "patch" : record.IsPut ? "put" : "remove")} {System.Text.Encoding.UTF8.GetString(record.Key)}");
+        }
+        Assert.Equal(["prefix remove w1/", "put w1/a", "patch w2/a"], ops);
+        store.Dispose();
+        using var restored = await OpenAsync(1);
+        Assert.Equal(grown, restored.Get(K("w1/a")));
+        Assert.Equal(grown, restored.Get(K("w2/a")));
+    }
+
     private static long Bytes(string key, string value) => K(key).Length + V(value).Length;
 }
 

@@ -192,7 +192,7 @@ public sealed class StateFileFormatTests
         late.Put(Bytes("a"), Bytes("1"));
         late.RemovePrefix(Bytes("w"));
 
-        Assert.Contains("which its format cannot hold", Assert.Throws<CheckpointCorruptException>(() => StateFile.Parse(formatOne, Name, StateFileKind.Delta, 7)).Message);
+        Assert.Contains("which its format (1 or 2) cannot hold", Assert.Throws<CheckpointCorruptException>(() => StateFile.Parse(formatOne, Name, StateFileKind.Delta, 7)).Message);
         Assert.Contains("where prefix removes come first",
             Assert.Throws<CheckpointCorruptException>(() => StateFile.Parse(late.Finish(1, 2).ToArray(), Name, StateFileKind.Delta, 7)).Message);
     }
@@ -346,6 +346,27 @@ public sealed class StateFileFormatTests
             }
         }
         Assert.Equal(["*window=1", "window=2|user=a=count=1", "~session|user=b"], seen);
+    }
+
+    /// <summary>
+    /// A patch under a prefix the same file removed first would rebuild a value from one the file deleted, and a prefix
+    /// of no bytes or only 0xFF bytes would remove every key from it on: the writer never writes either, a reader names
+    /// both as corrupt.
+    /// </summary>
+    [Theory]
+    [InlineData("", "removes the key prefix of no bytes")]
+    [InlineData("FFFF", "removes the key prefix FFFF, which would remove every key from it on")]
+    [InlineData("77", "patches key 7778, whose previous value a prefix remove before it in the same file deleted")]
+    public void APatchUnderARemovedPrefix_OrAPrefixWithoutAnEnd_IsRefusedAsCorrupt(string prefixHex, string problem)
+    {
+        var writer = new StateFileWriter(StateFileKind.Delta, 7);
+        writer.RemovePrefix(Convert.FromHexString(prefixHex));
+        writer.Patch(Bytes("wx"), new byte[50], new KeptBytes(0, 5, 40));
+        var bytes = writer.Finish(1, 51).ToArray();
+
+        var error = Assert.Throws<CheckpointCorruptException>(() => StateFile.Parse(bytes, Name, StateFileKind.Delta, 7));
+
+        Assert.Contains($"record {(prefixHex == "77" ? 1 : 0)} {problem}", error.Message);
     }
 
     /// <summary>The file with its format changed and its checksum made right again, so only the format is wrong.</summary>
