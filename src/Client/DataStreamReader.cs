@@ -77,7 +77,9 @@ public sealed class DataStreamReader
     }
 
     /// <summary>Spark's options: <c>startingOffsets</c>, <c>maxOffsetsPerTrigger</c>, <c>format</c> (<c>json</c>/<c>raw</c>),
-    /// <c>mode</c>, <c>rowsPerSecond</c>, <c>kafka.bootstrap.servers</c>, <c>subscribe</c>; anything else goes to the Kafka consumer.</summary>
+    /// <c>mode</c>, <c>rowsPerSecond</c>, <c>kafka.bootstrap.servers</c>, <c>subscribe</c>; Spark's other Kafka source options
+    /// (<c>failOnDataLoss</c>, <c>includeHeaders</c>, ...) are checked by the silo at start, which refuses those Sluice does
+    /// not do, naming the fix (docs/query-spec.md); anything else goes to the Kafka consumer.</summary>
     public DataStreamReader Option(string key, string value)
     {
         _source = key switch

@@ -24,6 +24,15 @@ public sealed class ConnectorSpecTests
     [InlineData("""{"name": "q", "source": {"kind": "memory", "schema": {"a": "int"}}, "sink": {"kind": "memory", "compression": "zstd"}}""", "$.sink.compression", "unknown option 'compression'")]
     [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "t", "format": "avro"}, "sink": {"kind": "memory"}}""", "$.source.format", "json or raw")]
     [InlineData("""{"name": "q", "source": {"kind": "rate", "schema": {"id": "long"}}, "sink": {"kind": "memory"}}""", "$.source.schema", "RateStreamProvider source does not support user-specified schema")]
+    [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "a,b", "format": "raw"}, "sink": {"kind": "memory"}}""", "$.source.topic", "one topic, not the list 'a,b': make one source per topic and union them")]
+    [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "t", "format": "raw", "options": {"failOnDataLoss": "false"}}, "sink": {"kind": "memory"}}""", "$.source.options.failOnDataLoss", "never skips records silently")]
+    [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "t", "format": "raw", "options": {"includeHeaders": "false"}}, "sink": {"kind": "memory"}}""", "$.source.options.includeHeaders", "always reads record headers in format raw")]
+    [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "t", "format": "json", "schema": {"a": "int"}, "options": {"includeHeaders": "true"}}, "sink": {"kind": "memory"}}""", "$.source.options.includeHeaders", "a column of format raw")]
+    [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "t", "format": "raw", "options": {"subscribePattern": "t.*"}}, "sink": {"kind": "memory"}}""", "$.source.options.subscribePattern", "not a pattern")]
+    [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "t", "format": "raw", "options": {"minOffsetsPerTrigger": "100"}}, "sink": {"kind": "memory"}}""", "$.source.options.minOffsetsPerTrigger", "processingTime trigger interval")]
+    [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "t", "format": "raw", "options": {"maxoffsetspertrigger": "100"}}, "sink": {"kind": "memory"}}""", "$.source.options.maxoffsetspertrigger", "the source's own field \"maxOffsetsPerTrigger\"")]
+    [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "t", "format": "raw", "options": {"endingOffsets": "latest"}}, "sink": {"kind": "memory"}}""", "$.source.options.endingOffsets", "not valid in streaming queries")]
+    [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "t", "format": "raw", "options": {"startingTimestamp": "1000"}}, "sink": {"kind": "memory"}}""", "$.source.options.startingTimestamp", "does not look offsets up by timestamp")]
     public void Start_BadConnectorPart_NamesThePathAndWhatWasExpected(string json, string path, string expected)
     {
         var spec = SpecReader.Read(json);

@@ -26,4 +26,25 @@ public sealed class KafkaClientConfigTests
 
         Assert.StartsWith("The kafka source on topic 'events' sets metadata.broker.list, librdkafka's other name for bootstrap.servers", e.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Spark's own source options that mean what Sluice does anyway are accepted and never reach librdkafka (which has
+    /// no such settings and would refuse the consumer); a consumer setting beside them still does.
+    /// </summary>
+    [Fact]
+    public void SparksAcceptedSourceOptions_AreNotConsumerSettings()
+    {
+        var spec = new SourceSpec
+        {
+            Kind = "kafka",
+            Topic = "events",
+            Options = new Dictionary<string, string> { ["failOnDataLoss"] = "true", ["INCLUDEHEADERS"] = "true", ["kafka.fetch.min.bytes"] = "7" },
+        };
+
+        var config = KafkaClientConfig.ForConsumer(spec, "localhost:9092", []);
+
+        Assert.DoesNotContain(config, setting => setting.Key.Contains("failOnDataLoss", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(config, setting => setting.Key.Contains("includeHeaders", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("7", config.Get("fetch.min.bytes"));
+    }
 }

@@ -41,6 +41,11 @@ internal static class KafkaClientConfig
         }
         foreach (var (rawKey, value) in spec.Options)
         {
+            if (KafkaSparkOptions.IsSparkOption(rawKey))
+            {
+                // Spark's own source options: checked when the spec is (KafkaSparkOptions), never consumer settings.
+                continue;
+            }
             var key = rawKey.StartsWith(SparkPrefix, StringComparison.OrdinalIgnoreCase) ? rawKey[SparkPrefix.Length..] : rawKey;
             Validate(key, value, topic, bootstrapServers);
             if (!key.Equals("bootstrap.servers", StringComparison.OrdinalIgnoreCase))

@@ -26,6 +26,7 @@ internal sealed class KafkaSourceConnector(IOptions<SluiceOptions> options) : IS
         {
             SourceSchema.Require(spec, path, "a kafka source with format json");
         }
+        KafkaSparkOptions.Check(spec, path);
     }
 
     public SourceSpec Confine(SourceSpec spec, ConnectorGuard guard)
