@@ -48,8 +48,8 @@ public sealed class DataStreamWriter
     }
 
     /// <summary>
-    /// Sink options (<c>numRows</c> for console, <c>path</c> for files, <c>topic</c>, <c>key</c> and
-    /// <c>kafka.bootstrap.servers</c> for Kafka, <c>handler</c> for foreachBatch), <c>checkpointLocation</c> (as
+    /// Sink options (<c>numRows</c> for console, <c>path</c> for files, <c>topic</c>, <c>key</c>, <c>format</c>
+    /// (<c>json</c> or <c>raw</c>) and <c>kafka.bootstrap.servers</c> for Kafka, <c>handler</c> for foreachBatch), <c>checkpointLocation</c> (as
     /// Spark's writer option) and engine options (<c>keyGroups</c>, <c>lateRowsSink</c>, <c>minBatchesToRetain</c>).
     /// </summary>
     public DataStreamWriter Option(string key, string value)
@@ -76,6 +76,10 @@ public sealed class DataStreamWriter
                 break;
             case "kafka.bootstrap.servers":
                 _sink = _sink with { BootstrapServers = value };
+                break;
+            case "format":
+                // The Kafka sink's record format (json, or raw: Spark's key/value/partition/headers columns).
+                _sink = _sink with { Settings = new Dictionary<string, string>(_sink.Settings) { ["format"] = System.Text.Json.JsonSerializer.Serialize(value) } };
                 break;
             default:
                 _options[key] = value;

@@ -25,14 +25,14 @@ public sealed class KafkaSinkReplayTests : IDisposable
     {
         using (var writer = NewWriter())
         {
-            Assert.Equal(2, writer.Write(0, Schema, Rows(0, 1), key: null));
-            Assert.Equal(2, writer.Write(1, Schema, Rows(2, 3), key: null));
+            Assert.Equal(2, writer.Write(0, Rows(0, 1), Json));
+            Assert.Equal(2, writer.Write(1, Rows(2, 3), Json));
         }
         ProduceForeign(10_000);
 
         using var fresh = NewWriter();
-        Assert.Equal(ISinkGrain.AlreadyCommitted, fresh.Write(1, Schema, Rows(2, 3), key: null));
-        Assert.Equal(2, fresh.Write(2, Schema, Rows(4, 5), key: null));
+        Assert.Equal(ISinkGrain.AlreadyCommitted, fresh.Write(1, Rows(2, 3), Json));
+        Assert.Equal(2, fresh.Write(2, Rows(4, 5), Json));
 
         Assert.Equal([0, 1, 2, 3, 4, 5], OurIds().Order());
     }
@@ -48,8 +48,8 @@ public sealed class KafkaSinkReplayTests : IDisposable
         }
 
         using var fresh = NewWriter();
-        Assert.Equal(ISinkGrain.AlreadyCommitted, fresh.Write(3, Schema, Rows(6, 7), key: null));
-        Assert.Equal(2, fresh.Write(4, Schema, Rows(8, 9), key: null));
+        Assert.Equal(ISinkGrain.AlreadyCommitted, fresh.Write(3, Rows(6, 7), Json));
+        Assert.Equal(2, fresh.Write(4, Rows(8, 9), Json));
 
         Assert.Equal([8, 9], OurIds().Order());
     }
@@ -59,11 +59,13 @@ public sealed class KafkaSinkReplayTests : IDisposable
     {
         using var writer = new KafkaSinkWriter("missing-" + _topic, _kafka.BootstrapServers, _queryId, writer: 0);
 
-        var error = Assert.Throws<InvalidOperationException>(() => writer.Write(0, Schema, Rows(1), key: null));
+        var error = Assert.Throws<InvalidOperationException>(() => writer.Write(0, Rows(1), Json));
 
         Assert.Contains($"topic 'missing-{_topic}' does not exist", error.Message);
         Assert.Contains("create the topic", error.Message);
     }
+
+    private static readonly KafkaSinkRecords Json = KafkaSinkRecords.For(new Spec.SinkSpec { Kind = "kafka", Topic = "out" }, Schema);
 
     private KafkaSinkWriter NewWriter() => new(_topic, _kafka.BootstrapServers, _queryId, writer: 0);
 

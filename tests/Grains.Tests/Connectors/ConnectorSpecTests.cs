@@ -33,6 +33,11 @@ public sealed class ConnectorSpecTests
     [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "t", "format": "raw", "options": {"maxoffsetspertrigger": "100"}}, "sink": {"kind": "memory"}}""", "$.source.options.maxoffsetspertrigger", "the source's own field \"maxOffsetsPerTrigger\"")]
     [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "t", "format": "raw", "options": {"endingOffsets": "latest"}}, "sink": {"kind": "memory"}}""", "$.source.options.endingOffsets", "not valid in streaming queries")]
     [InlineData("""{"name": "q", "source": {"kind": "kafka", "topic": "t", "format": "raw", "options": {"startingTimestamp": "1000"}}, "sink": {"kind": "memory"}}""", "$.source.options.startingTimestamp", "does not look offsets up by timestamp")]
+    [InlineData("""{"name": "q", "source": {"kind": "memory", "schema": {"a": "int"}}, "sink": {"kind": "kafka", "topic": "t", "format": "avro"}}""", "$.sink.format", "one of json, raw")]
+    [InlineData("""{"name": "q", "source": {"kind": "memory", "schema": {"a": "int"}}, "sink": {"kind": "kafka", "topic": "t", "format": "raw"}}""", "$.sink", "Required attribute 'value' not found")]
+    [InlineData("""{"name": "q", "source": {"kind": "memory", "schema": {"value": "long"}}, "sink": {"kind": "kafka", "topic": "t", "format": "raw"}}""", "$.sink", "value attribute unsupported type bigint. value must be a(n) string or binary")]
+    [InlineData("""{"name": "q", "source": {"kind": "memory", "schema": {"value": "string"}}, "sink": {"kind": "kafka", "topic": "t", "format": "raw", "key": "value"}}""", "$.sink", "not a key expression")]
+    [InlineData("""{"name": "q", "source": {"kind": "memory", "schema": {"value": "string"}}, "sink": {"kind": "kafka", "format": "raw"}}""", "$.sink.topic", "topic option required")]
     public void Start_BadConnectorPart_NamesThePathAndWhatWasExpected(string json, string path, string expected)
     {
         var spec = SpecReader.Read(json);

@@ -14,12 +14,17 @@ internal sealed class KafkaSinkConnector : ISinkConnector
 
     public Type GrainInterface => typeof(IKafkaSinkGrain);
 
+    public IReadOnlyList<string> Settings => ["format"];
+
     public void Validate(SinkSpec spec, string path)
     {
         SinkSettings.RequireKnown(spec, path, this);
+        var raw = new SpecSettings(spec.Settings, path).OneOf("format", KafkaSinkRecords.JsonFormat, KafkaSinkRecords.RawFormat) == KafkaSinkRecords.RawFormat;
         if (spec.Topic is null)
         {
-            throw new SpecException(path + ".topic", "a kafka sink needs a topic");
+            throw new SpecException(path + ".topic", raw
+                ? "topic option required: a kafka sink writes to its topic (a topic column is not read: the sink records each batch on its topic)"
+                : "a kafka sink needs a topic");
         }
     }
 
@@ -31,6 +36,10 @@ internal sealed class KafkaSinkConnector : ISinkConnector
 
     public void CheckPlan(QuerySpec spec, StreamSchema output)
     {
+        if (KafkaSinkRecords.Problem(spec.Sink, output) is { } problem)
+        {
+            throw QueryPlanner.Invalid("$.sink", problem);
+        }
         if (spec.Sink.Key is { } key)
         {
             var compiled = QueryPlanner.Compile("$.sink.key", () => ExpressionCompiler.Compile(key, output));

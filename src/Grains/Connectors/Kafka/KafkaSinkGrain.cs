@@ -19,10 +19,10 @@ internal sealed class KafkaSinkGrain(IOptions<SluiceOptions> options) : SinkWrit
         var bootstrap = config.Sink.BootstrapServers ?? options.Value.KafkaBootstrapServers
             ?? throw new InvalidOperationException("the Kafka sink has no bootstrapServers and the silo has no Kafka configured");
         var writer = _writer ??= new KafkaSinkWriter(config.Sink.Topic!, bootstrap, config.QueryId, writer: 0);
-        var key = config.Sink.Key is { } k ? ExpressionCompiler.Compile(k, schema) : null;
+        var records = KafkaSinkRecords.For(config.Sink, schema);
         try
         {
-            return await Task.Run(() => writer.Write(batchId, schema, rows, key, () => SinkWriteFault(batchId)));
+            return await Task.Run(() => writer.Write(batchId, rows, records, () => SinkWriteFault(batchId)));
         }
         catch
         {

@@ -12,14 +12,14 @@ namespace Sluice.Connectors.Kafka;
 /// headers <c>sluice.query</c> and <c>sluice.batch</c>, and the transaction also committing the batch id to the sink
 /// group <c>sluice-sink-&lt;queryId&gt;</c> (Kafka Streams' EOS v2 way: the progress marker commits atomically with
 /// the output). Before its first batch a writer finds the last batch written (<see cref="KafkaSinkTail"/>): a replay of
-/// it, or of anything older, writes nothing. Records are JSON objects of the row; the key is the sink's key
-/// expression, if any, so Kafka's partitioner spreads rows by it.
+/// it, or of anything older, writes nothing. The sink's format makes the records (<see cref="KafkaSinkRecords"/>: JSON
+/// objects of the rows, or Spark's key, value, partition and headers columns).
 /// </summary>
 internal sealed class KafkaSinkWriter : IDisposable
 {
     private readonly string _topic;
     private readonly string _queryId;
-    private readonly IProducer<string?, string> _producer;
+    private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly IConsumer<Ignore, Ignore> _group;
     private bool _initialized;
     private long? _lastWritten;
@@ -28,7 +28,7 @@ internal sealed class KafkaSinkWriter : IDisposable
     {
         _topic = topic;
         _queryId = queryId.ToString("N");
-        _producer = new ProducerBuilder<string?, string>(new ProducerConfig
+        _producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
         {
             BootstrapServers = bootstrapServers,
             EnableIdempotence = true,
@@ -45,7 +45,7 @@ internal sealed class KafkaSinkWriter : IDisposable
     /// must be disposed, as its producer may be unusable and the commit may have landed all the same.
     /// <paramref name="fault"/> runs inside the transaction, before its records (the sink's fault point).
     /// </summary>
-    public long Write(long batchId, StreamSchema schema, IReadOnlyList<object?[]> rows, CompiledExpression? key, Action? fault = null)
+    public long Write(long batchId, IReadOnlyList<object?[]> rows, KafkaSinkRecords records, Action? fault = null)
     {
         if (!_initialized)
         {
@@ -64,23 +64,27 @@ internal sealed class KafkaSinkWriter : IDisposable
         {
             return Contracts.ISinkGrain.AlreadyCommitted;
         }
-        var headers = new Headers
-        {
-            { KafkaSinkTail.QueryHeader, Encoding.UTF8.GetBytes(_queryId) },
-            { KafkaSinkTail.BatchHeader, Encoding.UTF8.GetBytes(batchId.ToString(CultureInfo.InvariantCulture)) },
-        };
+        var query = Encoding.UTF8.GetBytes(_queryId);
+        var batch = Encoding.UTF8.GetBytes(batchId.ToString(CultureInfo.InvariantCulture));
         _producer.BeginTransaction();
         try
         {
             fault?.Invoke();
             foreach (var row in rows)
             {
-                _producer.Produce(_topic, new Message<string?, string>
+                var message = new Message<byte[]?, byte[]?> { Headers = [] };
+                var partition = records.Fill(row, message);
+                // The row's own headers (format raw) come first; the sink's, which find the last batch written, last.
+                message.Headers.Add(KafkaSinkTail.QueryHeader, query);
+                message.Headers.Add(KafkaSinkTail.BatchHeader, batch);
+                if (partition is { } p)
                 {
-                    Key = key?.Evaluate(row)?.ToString(),
-                    Value = RowJson.ToJsonLine(schema, row),
-                    Headers = headers,
-                });
+                    _producer.Produce(new TopicPartition(_topic, p), message);
+                }
+                else
+                {
+                    _producer.Produce(_topic, message);
+                }
             }
             _producer.SendOffsetsToTransaction([KafkaSinkTail.Marker(_topic, batchId)], _group.ConsumerGroupMetadata, TimeSpan.FromSeconds(30));
             _producer.CommitTransaction(TimeSpan.FromSeconds(60));
