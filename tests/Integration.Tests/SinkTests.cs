@@ -122,6 +122,7 @@ public sealed class SinkTests(SiloFixture silo)
     [InlineData("kafka", "key", "nope", "append", "$.sink.key")]
     [InlineData("kafka", "key", "concat(word, now())", "append", "$.sink.key: current_timestamp(), now() and unix_timestamp() are the micro-batch's timestamp, but the kafka sink's key (written when the batch commits) is evaluated outside any batch")]
     [InlineData("foreachBatch", "handler", "NoSuchHandler", "append", "no foreachBatch handler named 'NoSuchHandler'")]
+    [InlineData("kafka", "format", "raw", "append", "Required attribute 'value' not found")]
     public async Task Start_SinkThatCannotWork_FailsAtStart(string kind, string option, string value, string mode, string expected)
     {
         var writer = Words("bad-" + kind).WriteStream().Format(kind).Option(option, value).OutputMode(mode);
