@@ -11,7 +11,10 @@ namespace Sluice.Cli.Scenarios;
 /// <c>{"createTopic": "t", "partitions": 5}</c> and <c>{"sendKafka": [record, ...], "topic": "t", "partition": 0}</c>, where
 /// a record is a string (the value) or <c>{"key": .., "value": .., "headers": [{"key": .., "value": ..}], "partition": n,
 /// "timestamp": "1970-01-01T00:00:10Z"}</c> (a null key or value is a null); records without a partition go round-robin
-/// over the topic's partitions, starting at 0.
+/// over the topic's partitions, starting at 0. <c>{"checkKafka": [record, ...], "topic": "t"}</c> (after the query has
+/// processed what is there) checks the topic's records, in any order: each expected record is an object with
+/// <c>value</c> and, where the check cares, <c>key</c>, <c>partition</c> and <c>headers</c> (the sink's own
+/// <c>sluice.*</c> headers are left out).
 /// </summary>
 internal sealed class ScenarioKafka : IDisposable
 {
@@ -30,7 +33,90 @@ internal sealed class ScenarioKafka : IDisposable
     public string BootstrapServers => _kafka.BootstrapServers;
 
     /// <summary>True for the steps this class runs.</summary>
-    public static bool Handles(string kind) => kind is "createTopic" or "sendKafka";
+    public static bool Handles(string kind) => kind is "createTopic" or "sendKafka" or "checkKafka";
+
+    /// <summary>Null when the topic holds the expected records (<c>checkKafka</c>), else what differs.</summary>
+    public string? Check(JsonElement step)
+    {
+        var topic = step.GetProperty("topic").GetString()!;
+        if (!_partitions.TryGetValue(topic, out var count))
+        {
+            return $"checkKafka of topic '{topic}', which no createTopic step made";
+        }
+        var expected = step.GetProperty("checkKafka").EnumerateArray().ToList();
+        var actual = Read(topic, count);
+        var unmatched = new List<JsonElement>();
+        foreach (var record in expected)
+        {
+            var at = actual.FindIndex(found => Matches(record, found));
+            if (at < 0)
+            {
+                unmatched.Add(record);
+            }
+            else
+            {
+                actual.RemoveAt(at);
+            }
+        }
+        return unmatched.Count == 0 && actual.Count == 0 ? null
+            : $"topic '{topic}': expected records not found {string.Join(", ", unmatched.Select(r => r.GetRawText()))}; records not expected {string.Join(", ", actual.Select(Describe))}";
+    }
+
+    private static bool Matches(JsonElement expected, ConsumeResult<byte[]?, byte[]?> found)
+    {
+        static string? Utf8(byte[]? bytes) => bytes is null ? null : Encoding.UTF8.GetString(bytes);
+        static bool Same(JsonElement expected, string field, string? actual) =>
+            !expected.TryGetProperty(field, out var value) || (value.ValueKind == JsonValueKind.Null ? actual is null : Text(value) == actual);
+        if (!Same(expected, "value", Utf8(found.Message.Value)) || !Same(expected, "key", Utf8(found.Message.Key)))
+        {
+            return false;
+        }
+        if (expected.TryGetProperty("partition", out var partition) && partition.GetInt32() != found.Partition.Value)
+        {
+            return false;
+        }
+        if (expected.TryGetProperty("headers", out var headers))
+        {
+            var own = UserHeaders(found).ToList();
+            var wanted = headers.EnumerateArray().Select(h => (h.GetProperty("key").GetString()!, h.TryGetProperty("value", out var v) && v.ValueKind != JsonValueKind.Null ? Text(v) : null)).ToList();
+            return own.SequenceEqual(wanted);
+        }
+        return true;
+    }
+
+    private static IEnumerable<(string Key, string? Value)> UserHeaders(ConsumeResult<byte[]?, byte[]?> found) =>
+        (found.Message.Headers ?? []).Where(h => !h.Key.StartsWith("sluice.", StringComparison.Ordinal))
+            .Select(h => (h.Key, h.GetValueBytes() is { } v ? Encoding.UTF8.GetString(v) : null));
+
+    private static string Describe(ConsumeResult<byte[]?, byte[]?> found) =>
+        $"{{partition {found.Partition.Value}, key {(found.Message.Key is { } k ? Encoding.UTF8.GetString(k) : "null")}, " +
+        $"value {(found.Message.Value is { } v ? Encoding.UTF8.GetString(v) : "null")}, headers [{string.Join(", ", UserHeaders(found).Select(h => $"{h.Key}={h.Value}"))}]}}";
+
+    private List<ConsumeResult<byte[]?, byte[]?>> Read(string topic, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = _kafka.BootstrapServers,
+            GroupId = "scenario-check",
+            EnablePartitionEof = true,
+            EnableAutoCommit = false,
+        }).Build();
+        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var records = new List<ConsumeResult<byte[]?, byte[]?>>();
+        var ends = 0;
+        while (ends < partitions && consumer.Consume(FlushTimeout) is { } result)
+        {
+            if (result.IsPartitionEOF)
+            {
+                ends++;
+            }
+            else
+            {
+                records.Add(result);
+            }
+        }
+        return records;
+    }
 
     public void Run(string kind, JsonElement step)
     {

@@ -123,7 +123,7 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
     /// <summary>A step before the query starts: Kafka topics and records, rows or files already there at start.</summary>
     private async Task<string?> RunSetupStepAsync(string kind, JsonElement step)
     {
-        if (_kafka is not null && ScenarioKafka.Handles(kind))
+        if (_kafka is not null && kind is "createTopic" or "sendKafka")
         {
             _kafka.Run(kind, step);
             return null;
@@ -176,6 +176,9 @@ internal sealed class ScenarioRunner(ScenarioSilo silo, TextWriter output)
             case "createTopic" or "sendKafka":
                 _kafka!.Run(kind, step);
                 return null;
+            case "checkKafka":
+                await ProcessAllAvailableAsync();
+                return _kafka!.Check(step);
             case "processAllAvailable":
                 await ProcessAllAvailableAsync();
                 return null;

@@ -20,11 +20,10 @@ internal sealed class KafkaSinkConnector : ISinkConnector
     {
         SinkSettings.RequireKnown(spec, path, this);
         var raw = new SpecSettings(spec.Settings, path).OneOf("format", KafkaSinkRecords.JsonFormat, KafkaSinkRecords.RawFormat) == KafkaSinkRecords.RawFormat;
-        if (spec.Topic is null)
+        // Format raw names a missing topic with the output's columns in view (CheckPlan), as Spark does.
+        if (spec.Topic is null && !raw)
         {
-            throw new SpecException(path + ".topic", raw
-                ? "topic option required: a kafka sink writes to its topic (a topic column is not read: the sink records each batch on its topic)"
-                : "a kafka sink needs a topic");
+            throw new SpecException(path + ".topic", "a kafka sink needs a topic");
         }
     }
 

@@ -13,7 +13,8 @@ namespace Sluice.Connectors.Kafka;
 /// <item><c>raw</c>: Spark's Kafka sink columns. <c>value</c> (string or binary) is the record's value, and the optional
 /// <c>key</c> (string or binary), <c>partition</c> (int; null lets the key choose) and <c>headers</c>
 /// (array&lt;struct&lt;key:string,value:binary&gt;&gt;) columns its key, partition and headers. A <c>topic</c> column is
-/// overridden by the sink's <c>topic</c>, as Spark's topic option overrides it; other columns are not written.</item>
+/// overridden by the sink's <c>topic</c>, which Sluice requires (each batch's marker lives on it), as Spark's topic option
+/// overrides it; other columns are not written.</item>
 /// </list>
 /// </summary>
 internal abstract class KafkaSinkRecords
@@ -45,6 +46,14 @@ internal abstract class KafkaSinkRecords
         if (!IsRaw(sink))
         {
             return null;
+        }
+        if (sink.Topic is null)
+        {
+            return Unsupported(output, "topic", "string", t => t == DataType.String)
+                ?? (output.IndexOf("topic") < 0
+                    ? "topic option required when no 'topic' attribute is present: set the sink's \"topic\""
+                    : "topic option required: Sluice's kafka sink writes every record to the sink's \"topic\" (each batch's marker lives there), " +
+                      "so a topic column cannot name it; set \"topic\"");
         }
         if (sink.Key is not null)
         {
