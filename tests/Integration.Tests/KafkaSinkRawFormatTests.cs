@@ -55,6 +55,18 @@ public sealed class KafkaSinkRawFormatTests : IDisposable
         Assert.Equal("no key", Encoding.UTF8.GetString(second.Message.Value!));
     }
 
+    [Fact]
+    public void APartitionTheTopicLacks_FailsTheBatchNamingIt_AndWritesNothing()
+    {
+        var schema = new StreamSchema([new Column("value", DataType.String), new Column("partition", DataType.Int)]);
+        var sink = new SinkSpec { Kind = "kafka", Topic = _topic, Settings = new Dictionary<string, string> { ["format"] = "\"raw\"" } };
+        using var writer = new KafkaSinkWriter(_topic, _kafka.BootstrapServers, Guid.NewGuid(), writer: 0);
+
+        var error = Assert.Throws<InvalidOperationException>(() => writer.Write(0, [["a", 0], ["b", 7]], KafkaSinkRecords.For(sink, schema)));
+
+        Assert.Contains($"partition column is 7, which topic '{_topic}' does not have", error.Message);
+    }
+
     [Theory]
     [InlineData("key", "int", "key attribute unsupported type int. key must be a(n) string or binary")]
     [InlineData("value", "bigint", "value attribute unsupported type bigint. value must be a(n) string or binary")]

@@ -79,7 +79,7 @@ internal sealed class KafkaSinkWriter : IDisposable
                 message.Headers.Add(KafkaSinkTail.BatchHeader, batch);
                 if (partition is { } p)
                 {
-                    _producer.Produce(new TopicPartition(_topic, p), message);
+                    ProduceTo(p, message);
                 }
                 else
                 {
@@ -96,6 +96,20 @@ internal sealed class KafkaSinkWriter : IDisposable
         }
         _lastWritten = batchId;
         return rows.Count;
+    }
+
+    private void ProduceTo(int partition, Message<byte[]?, byte[]?> message)
+    {
+        try
+        {
+            _producer.Produce(new TopicPartition(_topic, partition), message);
+        }
+        catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_UnknownPartition)
+        {
+            throw new InvalidOperationException(
+                $"A row's partition column is {partition}, which topic '{_topic}' does not have: keep the partition column within the topic's " +
+                "partitions, or set it null to let the key choose one.", e);
+        }
     }
 
     // The write's own failure is the one to report; an abort that fails too (a fenced or fatal producer) changes nothing:
