@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Sluice.Processing.BuiltIn;
 
 namespace Sluice.Operators.Sessions;
@@ -54,24 +53,6 @@ internal sealed class HeldSession
         idToken.CopyTo(_ids.AsSpan(_length));
         _length += idToken.Length;
         Count++;
-    }
-
-    /// <summary>
-    /// Brings what <see cref="Add"/> reads into cache, for a batch that knows which sessions it folds next:
-    /// <paramref name="step"/> 0 the session's fields, 1 (a few sessions later, with the fields in cache) the end of its
-    /// ids, where the next id goes.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Prefetch(int step)
-    {
-        if (step == 0)
-        {
-            CacheHint.Prefetch(ref _length);
-        }
-        else
-        {
-            CacheHint.Prefetch(ref _ids[Math.Min(_length, _ids.Length - 1)]);
-        }
     }
 
     /// <summary>A stored session (as the serializer reads it, so ids come back as the general path reads them).</summary>

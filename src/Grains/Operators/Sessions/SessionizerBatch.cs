@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Sluice.Contracts;
 using Sluice.Processing.BuiltIn;
 using Sluice.State;
@@ -103,17 +102,8 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
 
     public List<object?[]> Finish(long watermarkMs, long batchTimestampMs)
     {
-        var count = _keys.Count;
-        for (var number = 0; number < count; number++)
+        for (var number = 0; number < _keys.Count; number++)
         {
-            if (number + (2 * PrefetchDistance) < count)
-            {
-                PrefetchFold(number + (2 * PrefetchDistance), step: 0);
-            }
-            if (number + PrefetchDistance < count)
-            {
-                PrefetchFold(number + PrefetchDistance, step: 1);
-            }
             var chain = _keys.ChainOf(number);
             Fold(_keys.KeyOf(number), chain.Held, Sorted(chain), watermarkMs);
         }
@@ -130,27 +120,6 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         ReturnBuffers();
         hot.ReturnKeys(_keys);
         return _output;
-    }
-
-    /// <summary>
-    /// Brings what folding key <paramref name="number"/> reads into cache, for <see cref="Finish"/> a few keys ahead:
-    /// the keys' sessions, their events and key arrays lie apart in memory larger than the caches. Two steps, so the
-    /// second reads what the first brought: <paramref name="step"/> 0 the held session's fields and the key's first
-    /// event, 1 where the session's next id goes and the key's bytes.
-    /// </summary>
-    private void PrefetchFold(int number, int step)
-    {
-        ref var chain = ref _keys.ChainOf(number);
-        if (step == 0)
-        {
-            chain.Held?.Prefetch(step);
-            CacheHint.Prefetch(ref _events[chain.First]);
-        }
-        else
-        {
-            chain.Held?.Prefetch(step);
-            CacheHint.Prefetch(ref MemoryMarshal.GetArrayDataReference(_keys.KeyOf(number)));
-        }
     }
 
     /// <summary>Writes the event's id token (the processor's id: the event id, or its epoch milliseconds) to the batch's ids.</summary>
