@@ -13,12 +13,12 @@ namespace Sluice.Operators.Sessions;
 /// </summary>
 internal sealed class HotSessions : IDisposable
 {
-    /// <summary>The most keys the spare dictionary of a batch's keys may have room for (about 10 MB).</summary>
+    /// <summary>The most keys the spare table of a batch's keys may have room for (about 10 MB).</summary>
     private const int MaxSpareKeys = 1 << 18;
 
     private readonly Dictionary<byte[], HeldSession> _sessions = new(ByteKeyComparer.Instance);
     private readonly StateCacheBudget _budget;
-    private Dictionary<byte[], SessionizerBatch.Chain>? _spareKeys;
+    private BatchKeys? _spareKeys;
 
     private HotSessions(StateCacheBudget budget) => _budget = budget;
 
@@ -83,17 +83,16 @@ internal sealed class HotSessions : IDisposable
         return true;
     }
 
-    /// <summary>The batch's dictionary of its keys: the one the last batch returned, or a new one.</summary>
-    public Dictionary<byte[], SessionizerBatch.Chain> TakeKeys() =>
-        Interlocked.Exchange(ref _spareKeys, null) ?? new Dictionary<byte[], SessionizerBatch.Chain>(ByteKeyComparer.Instance);
+    /// <summary>The batch's table of its keys: the one the last batch returned, or a new one.</summary>
+    public BatchKeys TakeKeys() => Interlocked.Exchange(ref _spareKeys, null) ?? new BatchKeys();
 
     /// <summary>
-    /// Keeps a finished batch's dictionary of keys, emptied (its capacity kept), for the next batch; one grown past
+    /// Keeps a finished batch's table of keys, emptied (its room kept), for the next batch; one grown past
     /// <see cref="MaxSpareKeys"/> by an unusual batch is let go rather than held for good.
     /// </summary>
-    public void ReturnKeys(Dictionary<byte[], SessionizerBatch.Chain> keys)
+    public void ReturnKeys(BatchKeys keys)
     {
-        if (keys.EnsureCapacity(0) <= MaxSpareKeys)
+        if (keys.Capacity <= MaxSpareKeys)
         {
             keys.Clear();
             _spareKeys = keys;

@@ -7,18 +7,20 @@ namespace Sluice.Operators.Sessions;
 /// <summary>
 /// The rows one agent sends one key group for the built-in sessionizer, as one binary payload instead of a keyed row
 /// each (carried as <see cref="Contracts.WindowApplyRequest.Partials"/>, which the window grain hands to the
-/// operator's batch as it is). Per row, in input order: the encoded key (varint length and the <c>RowCodec</c> bytes
-/// the row path keys it by), the event time's ticks, the amount, and the event id (int32 UTF-16 length, -1 for none,
-/// then its chars, so every string round-trips exactly). Only the agent and the window grain of one run read it; it is
-/// never stored.
+/// operator's batch as it is). Per row, in input order: the key's slot hash (int32, <see cref="SlotIndex.HashOf"/> of
+/// the routing hash the agent computed to pick the key group, so the window grain does not hash the key again), the
+/// encoded key (varint length and the <c>RowCodec</c> bytes the row path keys it by), the event time's ticks, the
+/// amount, and the event id (int32 UTF-16 length, -1 for none, then its chars, so every string round-trips exactly).
+/// Only the agent and the window grain of one run read it; it is never stored.
 /// </summary>
 internal static class SessionPayload
 {
-    public static void Write(ArrayBufferWriter<byte> writer, ReadOnlySpan<byte> key, in SessionEvent e)
+    public static void Write(ArrayBufferWriter<byte> writer, int hash, ReadOnlySpan<byte> key, in SessionEvent e)
     {
         var idChars = e.EventId?.Length ?? 0;
-        var span = writer.GetSpan(5 + key.Length + 20 + (idChars * 2));
-        var at = WriteVarint(span, (uint)key.Length);
+        var span = writer.GetSpan(4 + 5 + key.Length + 20 + (idChars * 2));
+        BinaryPrimitives.WriteInt32LittleEndian(span, hash);
+        var at = 4 + WriteVarint(span[4..], (uint)key.Length);
         key.CopyTo(span[at..]);
         at += key.Length;
         BinaryPrimitives.WriteInt64LittleEndian(span[at..], e.Ticks);
@@ -33,12 +35,16 @@ internal static class SessionPayload
         writer.Advance(at);
     }
 
-    /// <summary>Reads the row at <paramref name="offset"/>, moving it past the row; the key and the id are slices of the payload.</summary>
-    public static PayloadEvent Read(ReadOnlySpan<byte> payload, ref int offset, out ReadOnlySpan<byte> key)
+    /// <summary>
+    /// Reads the row at <paramref name="offset"/>, moving it past the row: its key's slot hash, where its key lies in
+    /// the payload, and the row (its id a slice of the payload, so no string is made).
+    /// </summary>
+    public static PayloadEvent Read(ReadOnlySpan<byte> payload, ref int offset, out int hash, out (int Start, int Length) key)
     {
         var span = payload[offset..];
-        var at = ReadVarint(span, out var keyLength);
-        key = span.Slice(at, (int)keyLength);
+        hash = BinaryPrimitives.ReadInt32LittleEndian(span);
+        var at = 4 + ReadVarint(span[4..], out var keyLength);
+        key = (offset + at, (int)keyLength);
         at += (int)keyLength;
         var ticks = BinaryPrimitives.ReadInt64LittleEndian(span[at..]);
         var amount = BinaryPrimitives.ReadDoubleLittleEndian(span[(at + 8)..]);

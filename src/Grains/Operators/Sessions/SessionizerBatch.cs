@@ -1,6 +1,5 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Diagnostics;
 using Sluice.Contracts;
 using Sluice.Processing.BuiltIn;
 using Sluice.State;
@@ -19,17 +18,22 @@ namespace Sluice.Operators.Sessions;
 /// </summary>
 internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store, HotSessions hot) : IStatefulBatch
 {
+    /// <summary>How many events apart <see cref="ApplyPartials"/>'s prefetch steps run (the first this times three ahead of the lookup).</summary>
+    private const int PrefetchDistance = 4;
+
     private static readonly Comparison<(Event Event, int Arrival)> ByTime =
         static (a, b) => a.Event.Ticks != b.Event.Ticks ? a.Event.Ticks.CompareTo(b.Event.Ticks) : a.Arrival.CompareTo(b.Arrival);
 
     // The batch's events in arrival order, each key's chained through _next from its chain's first to last event, so a
-    // key costs a dictionary entry and no list of its own; each event's id token is a slice of _ids. A key's entry also
-    // has its held session, found when the key first comes, so the fold does not look it up again. The dictionary is the
+    // key costs an entry in _keys and no list of its own; each event's id token is a slice of _ids. A key's entry also
+    // has its held session, found when the key first comes, so the fold does not look it up again. The table is the
     // key group's, emptied and kept from batch to batch (its tens of thousands of entries are not allocated again).
-    private readonly Dictionary<byte[], Chain> _keys = hot.TakeKeys();
+    private readonly BatchKeys _keys = hot.TakeKeys();
     private readonly List<object?[]> _output = [];
     private Event[] _events = ArrayPool<Event>.Shared.Rent(256);
     private int[] _next = ArrayPool<int>.Shared.Rent(256);
+    // A payload's rows while its keys are looked up: each row's key hash and where its key lies in the payload.
+    private (int Hash, int KeyStart, int KeyLength)[] _pending = ArrayPool<(int, int, int)>.Shared.Rent(256);
     private byte[] _ids = ArrayPool<byte>.Shared.Rent(4096);
     private int _idBytes;
     private int _count;
@@ -42,52 +46,73 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         foreach (var (key, row) in records)
         {
             var e = input.EventOf(row);
-            var id = AddId(e.Ticks, e.EventId, e.EventId is not null);
-            ref var chain = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var exists);
-            if (!exists)
-            {
-                chain.Held = hot.Find(key);
-            }
-            Add(ref chain, exists, new Event(e.Ticks, e.Amount, id));
+            var at = Add(new Event(e.Ticks, e.Amount, AddId(e.Ticks, e.EventId, e.EventId is not null)));
+            var hash = SlotIndex.Hash(key);
+            var number = _keys.Find(key, hash);
+            Link(ref _keys.ChainOf(number >= 0 ? number : _keys.Add(key, hash, hot.Find(key))), at);
         }
     }
 
+    /// <summary>
+    /// Adds the payload's rows to the batch's events, then finds each row's key by the hash the agent sent with it,
+    /// bringing what a lookup reads into cache in steps (<see cref="BatchKeys.Prefetch"/>) <see cref="PrefetchDistance"/>
+    /// rows apart.
+    /// </summary>
     public void ApplyPartials(ReadOnlyMemory<byte> partials)
     {
-        var lookup = _keys.GetAlternateLookup<ReadOnlySpan<byte>>();
         var payload = partials.Span;
+        var first = _count;
         for (var offset = 0; offset < payload.Length;)
         {
-            var e = SessionPayload.Read(payload, ref offset, out var key);
-            var added = new Event(e.Ticks, e.Amount, AddId(e.Ticks, e.EventId, e.HasEventId));
-            ref var chain = ref CollectionsMarshal.GetValueRefOrNullRef(lookup, key);
-            if (Unsafe.IsNullRef(ref chain))
+            var e = SessionPayload.Read(payload, ref offset, out var hash, out var key);
+            var at = Add(new Event(e.Ticks, e.Amount, AddId(e.Ticks, e.EventId, e.HasEventId)));
+            if (at - first == _pending.Length)
             {
-                // A held session's key array serves as the batch's, so a key met again as bytes is not copied.
-                var held = hot.Find(key, out var heldKey);
-                ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, heldKey ?? key.ToArray(), out _);
-                first.Held = held;
-                Add(ref first, false, added);
+                Grow(ref _pending, at - first);
             }
-            else
+            _pending[at - first] = (hash, key.Start, key.Length);
+        }
+        var rows = _count - first;
+        for (var row = -3 * PrefetchDistance; row < rows; row++)
+        {
+            for (var step = 0; step < 3; step++)
             {
-                Add(ref chain, true, added);
+                var ahead = row + ((3 - step) * PrefetchDistance);
+                if ((uint)ahead < (uint)rows)
+                {
+                    _keys.Prefetch(_pending[ahead].Hash, step);
+                }
+            }
+            if (row >= 0)
+            {
+                var (hash, start, length) = _pending[row];
+                var key = payload.Slice(start, length);
+                Debug.Assert(hash == SlotIndex.Hash(key), "the agent sent the key's slot hash");
+                var number = _keys.Find(key, hash);
+                if (number < 0)
+                {
+                    // A held session's key array serves as the batch's, so a key met again as bytes is not copied.
+                    var held = hot.Find(key, out var heldKey);
+                    number = _keys.Add(heldKey ?? key.ToArray(), hash, held);
+                }
+                Link(ref _keys.ChainOf(number), first + row);
             }
         }
     }
 
     public List<object?[]> Finish(long watermarkMs, long batchTimestampMs)
     {
-        foreach (var (key, chain) in _keys)
+        for (var number = 0; number < _keys.Count; number++)
         {
-            Fold(key, chain.Held, Sorted(chain), watermarkMs);
+            var chain = _keys.ChainOf(number);
+            Fold(_keys.KeyOf(number), chain.Held, Sorted(chain), watermarkMs);
         }
         // Due entries in the general path's order. A key with rows this batch has just been given a timeout at or after
         // the watermark, and an entry is taken only if due before it, so the key's timeout is not the entry's: any entry
         // of it taken here is superseded (its stored session, not held, is not read again to see it).
         while (hot.Timers.TryTakeDue(watermarkMs, out var due, out var key))
         {
-            if ((hot.Find(key) ?? (_keys.ContainsKey(key) ? null : Read(key))) is { } current && current.TimeoutMs == due)
+            if ((hot.Find(key) ?? (_keys.Find(key, SlotIndex.Hash(key)) >= 0 ? null : Read(key))) is { } current && current.TimeoutMs == due)
             {
                 TimeOut(key, current);
             }
@@ -121,7 +146,8 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         return (start, _idBytes - start);
     }
 
-    private void Add(ref Chain chain, bool exists, Event e)
+    /// <summary>Adds an event to the batch's, in no key's chain yet; returns its number.</summary>
+    private int Add(Event e)
     {
         if (_count == _events.Length)
         {
@@ -129,16 +155,21 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
             Grow(ref _next, _count);
         }
         (_events[_count], _next[_count]) = (e, -1);
-        if (exists)
+        return _count++;
+    }
+
+    /// <summary>Appends event <paramref name="at"/> to a key's chain.</summary>
+    private void Link(ref BatchKeys.Chain chain, int at)
+    {
+        if (chain.First < 0)
         {
-            _next[chain.Last] = _count;
-            chain.Last = _count;
+            (chain.First, chain.Last) = (at, at);
         }
         else
         {
-            (chain.First, chain.Last) = (_count, _count);
+            _next[chain.Last] = at;
+            chain.Last = at;
         }
-        _count++;
     }
 
     private static void Grow<T>(ref T[] array, int count)
@@ -154,11 +185,12 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
         ArrayPool<Event>.Shared.Return(_events);
         ArrayPool<int>.Shared.Return(_next);
         ArrayPool<byte>.Shared.Return(_ids);
-        (_events, _next, _ids, _count, _idBytes) = ([], [], [], 0, 0);
+        ArrayPool<(int, int, int)>.Shared.Return(_pending);
+        (_events, _next, _ids, _pending, _count, _idBytes) = ([], [], [], [], 0, 0);
     }
 
     /// <summary>A key's events in event-time order, ties in arrival order (the processor's sort is stable); valid until the next call.</summary>
-    private ReadOnlySpan<(Event Event, int Arrival)> Sorted(Chain chain)
+    private ReadOnlySpan<(Event Event, int Arrival)> Sorted(BatchKeys.Chain chain)
     {
         var n = 0;
         var ordered = true;
@@ -225,12 +257,4 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
 
     /// <summary>One row of the batch: its event time, amount, and its id's token in the batch's ids.</summary>
     private readonly record struct Event(long Ticks, double Amount, (int Start, int Length) Id);
-
-    /// <summary>A key's events this batch (first and last, chained through _next) and its session held when the key first came.</summary>
-    internal struct Chain
-    {
-        public int First;
-        public int Last;
-        public HeldSession? Held;
-    }
 }

@@ -59,12 +59,13 @@ internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, Se
             }
             keyWriter.Prefetch(batch, i);
             var key = keyWriter.Write(r);
-            var group = RowCodec.KeyGroupOf(key, output.KeyGroups);
+            var hash = RowCodec.KeyHashOf(key);
+            var group = RowCodec.KeyGroupOf(hash, output.KeyGroups);
             if (!payloads.TryGetValue(group, out var payload))
             {
                 payloads[group] = payload = new ArrayBufferWriter<byte>(4096);
             }
-            SessionPayload.Write(payload, key, new SessionEvent(Ticks(eventTime, r), Amount(amount, r), eventId is null ? null : eventId.GetValue(r)?.ToString() ?? ""));
+            SessionPayload.Write(payload, SlotIndex.HashOf(hash), key, new SessionEvent(Ticks(eventTime, r), Amount(amount, r), eventId is null ? null : eventId.GetValue(r)?.ToString() ?? ""));
         }
         var lent = false;
         foreach (var (group, payload) in payloads)
