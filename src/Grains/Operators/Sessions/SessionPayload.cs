@@ -11,10 +11,39 @@ namespace Sluice.Operators.Sessions;
 /// the routing hash the agent computed to pick the key group, so the window grain does not hash the key again), the
 /// encoded key (varint length and the <c>RowCodec</c> bytes the row path keys it by), the event time's ticks, the
 /// amount, and the event id (int32 UTF-16 length, -1 for none, then its chars, so every string round-trips exactly).
-/// Only the agent and the window grain of one run read it; it is never stored.
+/// Only the agent and the window grain of one run read it; it is never stored. It starts with <see cref="Header"/>
+/// (its layout's version), so a window grain of this build refuses rows an agent of another build wrote, naming the fix,
+/// instead of misreading them (a cluster whose silos mix builds is upgraded by stopping and starting it).
 /// </summary>
 internal static class SessionPayload
 {
+    /// <summary>"SES" and the layout's version (2: rows carry their key's slot hash).</summary>
+    private const uint Header = 0x02_53_45_53;
+
+    /// <summary>Starts a payload: its header.</summary>
+    public static void Begin(ArrayBufferWriter<byte> writer)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(writer.GetSpan(4), Header);
+        writer.Advance(4);
+    }
+
+    /// <summary>The offset of the payload's first row, after its header; another build's payload is refused.</summary>
+    public static int FirstRow(ReadOnlySpan<byte> payload)
+    {
+        if (payload.IsEmpty)
+        {
+            return 0;
+        }
+        if (payload.Length < 4 || BinaryPrimitives.ReadUInt32LittleEndian(payload) != Header)
+        {
+            throw new InvalidOperationException(
+                "session events of an unknown layout reached this key group: an agent on a silo of another Sluice build sent them. " +
+                "Silos of different builds cannot run one query's batches together: upgrade the cluster by stopping and starting it " +
+                "(queries resume from their checkpoints).");
+        }
+        return 4;
+    }
+
     public static void Write(ArrayBufferWriter<byte> writer, int hash, ReadOnlySpan<byte> key, in SessionEvent e)
     {
         var idChars = e.EventId?.Length ?? 0;

@@ -62,7 +62,7 @@ internal sealed class SessionizerBatch(SessionizerInput input, IStateStore store
     {
         var payload = partials.Span;
         var first = _count;
-        for (var offset = 0; offset < payload.Length;)
+        for (var offset = SessionPayload.FirstRow(payload); offset < payload.Length;)
         {
             var e = SessionPayload.Read(payload, ref offset, out var hash, out var key);
             var at = Add(new Event(e.Ticks, e.Amount, AddId(e.Ticks, e.EventId, e.HasEventId)));

@@ -65,6 +65,11 @@ internal sealed class SessionizerRoute(int[] keyColumns, int watermarkColumn, Se
             {
                 payloads[group] = payload = new ArrayBufferWriter<byte>(4096);
             }
+            if (payload.WrittenCount == 0)
+            {
+                // The group's first row this batch (payloads are reused, emptied, batch after batch).
+                SessionPayload.Begin(payload);
+            }
             SessionPayload.Write(payload, SlotIndex.HashOf(hash), key, new SessionEvent(Ticks(eventTime, r), Amount(amount, r), eventId is null ? null : eventId.GetValue(r)?.ToString() ?? ""));
         }
         var lent = false;
