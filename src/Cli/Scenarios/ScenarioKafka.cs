@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using Sluice.Connectors.Kafka;
 
@@ -44,53 +45,26 @@ internal sealed class ScenarioKafka : IDisposable
             return $"checkKafka of topic '{topic}', which no createTopic step made";
         }
         var expected = step.GetProperty("checkKafka").EnumerateArray().ToList();
-        var actual = Read(topic, count);
-        var unmatched = new List<JsonElement>();
-        foreach (var record in expected)
-        {
-            var at = actual.FindIndex(found => Matches(record, found));
-            if (at < 0)
-            {
-                unmatched.Add(record);
-            }
-            else
-            {
-                actual.RemoveAt(at);
-            }
-        }
-        return unmatched.Count == 0 && actual.Count == 0 ? null
-            : $"topic '{topic}': expected records not found {string.Join(", ", unmatched.Select(r => r.GetRawText()))}; records not expected {string.Join(", ", actual.Select(Describe))}";
+        return RowMatcher.Compare(expected, Read(topic, count).Select(AsRow).ToList()) is { } problem ? $"topic '{topic}': {problem}" : null;
     }
 
-    private static bool Matches(JsonElement expected, ConsumeResult<byte[]?, byte[]?> found)
+    /// <summary>A record as a row for <see cref="RowMatcher"/>: its key, value and partition, and the headers that are not the sink's own.</summary>
+    private static JsonObject AsRow(ConsumeResult<byte[]?, byte[]?> found)
     {
         static string? Utf8(byte[]? bytes) => bytes is null ? null : Encoding.UTF8.GetString(bytes);
-        static bool Same(JsonElement expected, string field, string? actual) =>
-            !expected.TryGetProperty(field, out var value) || (value.ValueKind == JsonValueKind.Null ? actual is null : Text(value) == actual);
-        if (!Same(expected, "value", Utf8(found.Message.Value)) || !Same(expected, "key", Utf8(found.Message.Key)))
+        var headers = new JsonArray();
+        foreach (var header in (found.Message.Headers ?? []).Where(h => !h.Key.StartsWith("sluice.", StringComparison.Ordinal)))
         {
-            return false;
+            headers.Add(new JsonObject { ["key"] = header.Key, ["value"] = Utf8(header.GetValueBytes()) });
         }
-        if (expected.TryGetProperty("partition", out var partition) && partition.GetInt32() != found.Partition.Value)
+        return new JsonObject
         {
-            return false;
-        }
-        if (expected.TryGetProperty("headers", out var headers))
-        {
-            var own = UserHeaders(found).ToList();
-            var wanted = headers.EnumerateArray().Select(h => (h.GetProperty("key").GetString()!, h.TryGetProperty("value", out var v) && v.ValueKind != JsonValueKind.Null ? Text(v) : null)).ToList();
-            return own.SequenceEqual(wanted);
-        }
-        return true;
+            ["key"] = Utf8(found.Message.Key),
+            ["value"] = Utf8(found.Message.Value),
+            ["partition"] = found.Partition.Value,
+            ["headers"] = headers,
+        };
     }
-
-    private static IEnumerable<(string Key, string? Value)> UserHeaders(ConsumeResult<byte[]?, byte[]?> found) =>
-        (found.Message.Headers ?? []).Where(h => !h.Key.StartsWith("sluice.", StringComparison.Ordinal))
-            .Select(h => (h.Key, h.GetValueBytes() is { } v ? Encoding.UTF8.GetString(v) : null));
-
-    private static string Describe(ConsumeResult<byte[]?, byte[]?> found) =>
-        $"{{partition {found.Partition.Value}, key {(found.Message.Key is { } k ? Encoding.UTF8.GetString(k) : "null")}, " +
-        $"value {(found.Message.Value is { } v ? Encoding.UTF8.GetString(v) : "null")}, headers [{string.Join(", ", UserHeaders(found).Select(h => $"{h.Key}={h.Value}"))}]}}";
 
     private List<ConsumeResult<byte[]?, byte[]?>> Read(string topic, int partitions)
     {

@@ -19,7 +19,7 @@ internal sealed class KafkaSinkConnector : ISinkConnector
     public void Validate(SinkSpec spec, string path)
     {
         SinkSettings.RequireKnown(spec, path, this);
-        var raw = new SpecSettings(spec.Settings, path).OneOf("format", KafkaSinkRecords.JsonFormat, KafkaSinkRecords.RawFormat) == KafkaSinkRecords.RawFormat;
+        var raw = KafkaSinkRecords.IsRaw(spec, path);
         // Format raw names a missing topic with the output's columns in view (CheckPlan), as Spark does.
         if (spec.Topic is null && !raw)
         {

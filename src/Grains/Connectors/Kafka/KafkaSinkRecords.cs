@@ -31,9 +31,9 @@ internal abstract class KafkaSinkRecords
             : new Json(schema, sink.Key is { } key ? ExpressionCompiler.Compile(key, schema) : null);
     }
 
-    /// <summary>True for format <c>raw</c>; the format was checked when the spec was (<see cref="Check"/>).</summary>
-    public static bool IsRaw(SinkSpec sink) =>
-        new SpecSettings(sink.Settings, "$.sink").OneOf("format", JsonFormat, RawFormat) == RawFormat;
+    /// <summary>True for format <c>raw</c>; another format than json or raw is a <see cref="SpecException"/> at <paramref name="path"/>.</summary>
+    public static bool IsRaw(SinkSpec sink, string path = "$.sink") =>
+        new SpecSettings(sink.Settings, path).OneOf("format", JsonFormat, RawFormat) == RawFormat;
 
     /// <summary>
     /// Refuses output columns format <c>raw</c> cannot write (Spark's KafkaWriter.validateQuery, its rules and its

@@ -56,6 +56,12 @@ internal static class KafkaSparkOptions
             "(includeHeaders=false): remove the option, and select the columns you need."),
     };
 
+    private const string EndingOffsets = "ending offsets are not valid in streaming queries (as in Spark); remove the option.";
+    private const string ByTimestamp =
+        "Sluice does not look offsets up by timestamp: give startingOffsets as per-partition offsets (JSON), earliest or latest.";
+    private const string OffsetFetch =
+        "Sluice's planner does not use Spark's offset-fetch retries: remove the option (librdkafka settings, with or without the kafka. prefix, tune the consumer).";
+
     private static readonly Dictionary<string, string> Refusals = new(StringComparer.OrdinalIgnoreCase)
     {
         ["subscribe"] = "set the topic as the source's \"topic\" (one topic per kafka source; union sources for several).",
@@ -64,18 +70,18 @@ internal static class KafkaSparkOptions
         ["startingOffsets"] = "set startingOffsets as the source's own field \"startingOffsets\", not in its options.",
         ["maxOffsetsPerTrigger"] = "set maxOffsetsPerTrigger as the source's own field \"maxOffsetsPerTrigger\", not in its options.",
         ["endingOffsets"] = "ending offsets are not valid in streaming queries (as in Spark); remove the option, or use the availableNow trigger to stop at the offsets there at start.",
-        ["endingOffsetsByTimestamp"] = "ending offsets are not valid in streaming queries (as in Spark); remove the option.",
-        ["endingTimestamp"] = "ending offsets are not valid in streaming queries (as in Spark); remove the option.",
-        ["startingTimestamp"] = "Sluice does not look offsets up by timestamp: give startingOffsets as per-partition offsets (JSON), earliest or latest.",
-        ["startingOffsetsByTimestamp"] = "Sluice does not look offsets up by timestamp: give startingOffsets as per-partition offsets (JSON), earliest or latest.",
-        ["startingOffsetsByTimestampStrategy"] = "Sluice does not look offsets up by timestamp: give startingOffsets as per-partition offsets (JSON), earliest or latest.",
+        ["endingOffsetsByTimestamp"] = EndingOffsets,
+        ["endingTimestamp"] = EndingOffsets,
+        ["startingTimestamp"] = ByTimestamp,
+        ["startingOffsetsByTimestamp"] = ByTimestamp,
+        ["startingOffsetsByTimestampStrategy"] = ByTimestamp,
         ["minOffsetsPerTrigger"] = "Sluice does not hold back batches until enough records arrive (minOffsetsPerTrigger): remove it, and use a processingTime trigger interval to batch more per trigger.",
         ["maxTriggerDelay"] = "maxTriggerDelay goes with minOffsetsPerTrigger, which Sluice does not do: remove it, and use a processingTime trigger interval.",
         ["minPartitions"] = "Sluice reads each Kafka partition with one partition agent and does not split partitions (minPartitions): remove the option, or give the topic more partitions.",
         ["maxRecordsPerPartition"] = "Sluice reads each Kafka partition with one partition agent and does not split partitions (maxRecordsPerPartition): remove the option, and bound a batch with maxOffsetsPerTrigger.",
         ["groupIdPrefix"] = "Sluice reads by offset without joining a consumer group; it commits each batch's end offsets to the group named by kafka.group.id (for lag tools): set that instead.",
         ["kafkaConsumer.pollTimeoutMs"] = "Sluice's partition agents do not use Spark's consumer poll timeout: remove the option (librdkafka settings, with or without the kafka. prefix, tune the consumer).",
-        ["fetchOffset.numRetries"] = "Sluice's planner does not use Spark's offset-fetch retries: remove the option (librdkafka settings, with or without the kafka. prefix, tune the consumer).",
-        ["fetchOffset.retryIntervalMs"] = "Sluice's planner does not use Spark's offset-fetch retries: remove the option (librdkafka settings, with or without the kafka. prefix, tune the consumer).",
+        ["fetchOffset.numRetries"] = OffsetFetch,
+        ["fetchOffset.retryIntervalMs"] = OffsetFetch,
     };
 }
