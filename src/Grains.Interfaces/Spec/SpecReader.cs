@@ -155,8 +155,21 @@ public static class SpecReader
         return t.Optional("manual")?.Bool() == true ? TriggerSpec.Manual : TriggerSpec.Default;
     }
 
+    /// <summary>Spark operators a query spec has no counterpart for, and what to write instead.</summary>
+    private static readonly Dictionary<string, string> MissingOps = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["limit"] = "Sluice has no streaming limit (Spark's keeps a count of the rows it has output in state); filter the rows you need, or take the first rows where the sink's output is read",
+        ["orderBy"] = "Sluice has no sort; Spark sorts a streaming DataFrame only after an aggregation in complete mode: sort the result where the sink's output is read",
+        ["sort"] = "Sluice has no sort; Spark sorts a streaming DataFrame only after an aggregation in complete mode: sort the result where the sink's output is read",
+        ["distinct"] = "write distinct() as dropDuplicates with no columns (all columns), or as a groupBy on every column",
+    };
+
     private static OperatorSpec ReadOperator(Node o)
     {
+        if (o.Optional("op") is { } named && named.Element.ValueKind == JsonValueKind.String && MissingOps.TryGetValue(named.Element.GetString()!, out var instead))
+        {
+            throw new SpecException(named.Path, $"the '{named.Element.GetString()}' operator is not supported; {instead}");
+        }
         var op = o.Required("op").OneOf(Ops);
         switch (op)
         {

@@ -69,7 +69,14 @@ internal sealed class PipelineBuilder
                     _ends.ForEach(e => e.Filter(path, f));
                     break;
                 case SelectSpec s:
-                    _ends.ForEach(e => e.Select(path, s));
+                    _ends.ForEach(e =>
+                    {
+                        if (SelectWindows.NullTimeFilter(path, s, e.Schema) is { } nullTime)
+                        {
+                            e.Filter(path, nullTime);
+                        }
+                        e.Select(path, s);
+                    });
                     break;
                 case WithWatermarkSpec w:
                     WithWatermark(operators, i, path, w);

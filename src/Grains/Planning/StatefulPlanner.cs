@@ -26,7 +26,7 @@ internal static class StatefulPlanner
         {
             if (keys.Any(k => k.Window is not null) || keys.Count(k => k.Session is not null) > 1)
             {
-                throw QueryPlanner.Invalid(path + ".keys", "a session_window() key cannot be combined with window() or another session_window()");
+                throw QueryPlanner.Invalid(path + ".keys", SelectWindows.MultipleWindows + "; a session_window() key cannot be combined with window() or another session_window()");
             }
             if (spec.OutputMode == OutputMode.Update)
             {
@@ -45,7 +45,7 @@ internal static class StatefulPlanner
         }
         if (keys.Count(k => k.Window is not null) > 1)
         {
-            throw QueryPlanner.Invalid(path + ".keys", "only one window() key is allowed in a groupBy");
+            throw QueryPlanner.Invalid(path + ".keys", SelectWindows.MultipleWindows + "; group by one window() key");
         }
         var aggregates = g.Aggs.Select((a, i) => QueryPlanner.Compile($"{path}.aggs[{i}]", () => AggregateBinder.Bind(a, input))).ToList();
         return new AggregationOperator(index, keys, new AggregateSet(aggregates), spec.OutputMode, watermark, Describe(g, input));

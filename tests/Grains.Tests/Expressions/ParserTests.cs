@@ -148,6 +148,29 @@ public class ParserTests
     }
 
     [Fact]
+    public void Parse_WindowDurationAsANumber_IsMicroseconds_AsSparksTimeWindow()
+    {
+        // DataFrameTimeWindowingSuite "time window in SQL with three expressions including negative start time".
+        var window = Assert.IsType<WindowExpr>(ExpressionCompiler.Parse("window(time, '10 seconds', 10000000, '-5 seconds')"));
+        Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(-5)), (window.Slide, window.StartOffset));
+        var numeric = Assert.IsType<WindowExpr>(ExpressionCompiler.Parse("window(time, 200000L, 40000, -20000)"));
+        Assert.Equal((TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(40), TimeSpan.FromMilliseconds(-20)),
+            (numeric.Size, numeric.Slide, numeric.StartOffset));
+    }
+
+    [Theory]
+    [InlineData("'x sec'")]
+    [InlineData("'-5 seconds'")]
+    [InlineData("'0 seconds'")]
+    public void Parse_SessionGapLiteralThatIsNotAPositiveDuration_IsAPerRowGap_ThatDropsEveryRow(string gap)
+    {
+        // DataFrameSessionWindowingSuite "SPARK-36465: filter out events with invalid gap duration.": Spark casts the
+        // literal per row and drops rows whose gap is not a positive interval; the query is not refused.
+        var session = Assert.IsType<SessionWindowExpr>(ExpressionCompiler.Parse($"session_window(t, {gap})"));
+        Assert.IsType<Literal>(session.GapExpression);
+    }
+
+    [Fact]
     public void Parse_Alias_WrapsTheExpression()
     {
         var alias = Assert.IsType<AliasExpr>(ExpressionCompiler.Parse("sum(amount) AS revenue"));
@@ -184,8 +207,10 @@ public class ParserTests
 
     [Theory]
     [InlineData("window(ts, 'ten seconds')", "invalid window duration 'ten seconds' at position 11")]
-    [InlineData("window(ts, '5 seconds', '10 seconds')", "the slide duration must be less than or equal to the window duration")]
-    [InlineData("window(ts, '0 seconds')", "window durations must be positive")]
+    [InlineData("window(ts, '5 seconds', '10 seconds')", "The slide duration (10 seconds) must be less than or equal to the windowDuration (5 seconds)")]
+    [InlineData("window(ts, '0 seconds')", "The window duration (0 seconds) must be greater than 0")]
+    [InlineData("window(ts, '10 seconds', '-1 second')", "The slide duration (-1 seconds) must be greater than 0")]
+    [InlineData("window(ts, '10 seconds', '5 seconds', '-5 seconds')", "The absolute value of start time (-5 seconds) must be less than the slideDuration (5 seconds)")]
     [InlineData("window(ts, size)", "expected a window duration as a string such as '10 minutes' at position 11")]
     [InlineData("interval 1 month", "invalid interval '1 month' at position 9 in 'interval 1 month'; months and years are not supported")]
     [InlineData("CAST(x AS decimal(10,2))", "unsupported type 'decimal(10,2)' in CAST at position 10")]

@@ -100,7 +100,7 @@ internal sealed partial class Binder(StreamSchema schema, string? source, string
     {
         if (!window.IsTumbling)
         {
-            throw Error(window, $"sliding {Quote(window, quoted: false)} is only allowed as a groupBy key");
+            throw Error(window, $"sliding {Quote(window, quoted: false)} is only allowed as a groupBy key (Sluice does not expand a row into one row per window, as Spark's select does); group by it, or use a tumbling window here");
         }
         var time = ImplicitCast(Bind(window.TimeColumn), DataType.Timestamp, window.TimeColumn, "the time column of window()");
         var size = window.Size.Ticks;

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Sluice.Data;
+using Sluice.Spec;
 
 namespace Sluice.Expressions.Parsing;
 
@@ -143,23 +145,47 @@ internal sealed partial class Parser
         var timeColumn = ParseExpression();
         Expect(TokenKind.Comma, "',' and a window duration");
         var sizeAt = Current.Start;
-        var size = ParseDuration("window duration");
-        var slide = Accept(TokenKind.Comma) ? ParseDuration("slide duration") : size;
-        var offset = Accept(TokenKind.Comma) ? ParseDuration("start time") : TimeSpan.Zero;
+        var size = ParseWindowDuration("window duration");
+        var slide = Accept(TokenKind.Comma) ? ParseWindowDuration("slide duration") : size;
+        var offset = Accept(TokenKind.Comma) ? ParseWindowDuration("start time") : TimeSpan.Zero;
         Expect(TokenKind.RightParen, "')'");
-        if (size <= TimeSpan.Zero || slide <= TimeSpan.Zero)
+        // Spark's TimeWindow.checkInputDataTypes, its texts first.
+        if (size <= TimeSpan.Zero)
         {
-            throw Error($"window durations must be positive, at position {sizeAt} in '{_text}'", sizeAt);
+            throw Error($"The window duration ({Durations.Format(size)}) must be greater than 0, at position {sizeAt} in '{_text}'", sizeAt);
+        }
+        if (slide <= TimeSpan.Zero)
+        {
+            throw Error($"The slide duration ({Durations.Format(slide)}) must be greater than 0, at position {sizeAt} in '{_text}'", sizeAt);
         }
         if (slide > size)
         {
-            throw Error($"the slide duration must be less than or equal to the window duration, at position {sizeAt} in '{_text}'", sizeAt);
+            throw Error($"The slide duration ({Durations.Format(slide)}) must be less than or equal to the windowDuration ({Durations.Format(size)}), at position {sizeAt} in '{_text}'", sizeAt);
         }
         if (offset.Duration() >= slide)
         {
-            throw Error($"the absolute value of the start time must be less than the slide duration, at position {sizeAt} in '{_text}'", sizeAt);
+            throw Error($"The absolute value of start time ({Durations.Format(offset)}) must be less than the slideDuration ({Durations.Format(slide)}), at position {sizeAt} in '{_text}'", sizeAt);
         }
         return new WindowExpr(timeColumn, size, slide, offset);
+    }
+
+    /// <summary>A duration string or INTERVAL, or as Spark's <c>TimeWindow.parseExpression</c> a whole number of microseconds.</summary>
+    private TimeSpan ParseWindowDuration(string what)
+    {
+        var negative = Current.Kind == TokenKind.Minus && Peek(1).Kind == TokenKind.Integer;
+        if (Current.Kind != TokenKind.Integer && !negative)
+        {
+            return ParseDuration(what);
+        }
+        var start = Current.Start;
+        if (negative)
+        {
+            Advance();
+        }
+        var digits = Advance().Text.TrimEnd('L', 'l');
+        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var micros) && micros <= TimeSpan.MaxValue.Ticks / TimeSpan.TicksPerMicrosecond
+            ? TimeSpan.FromTicks((negative ? -micros : micros) * TimeSpan.TicksPerMicrosecond)
+            : throw Error($"{what} {digits} microseconds at position {start} in '{_text}' is too large", start);
     }
 
     private SessionWindowExpr ParseSessionWindow()
@@ -167,10 +193,13 @@ internal sealed partial class Parser
         var timeColumn = ParseExpression();
         Expect(TokenKind.Comma, "',' and a gap duration");
         var gapAt = Current.Start;
-        var constant = (Current.Kind == TokenKind.String && Peek(1).Kind == TokenKind.RightParen) || IsKeyword(Current, "INTERVAL");
+        var constant = (Current.Kind == TokenKind.String && Peek(1).Kind == TokenKind.RightParen && IsPositiveDuration(Current.Text))
+            || IsKeyword(Current, "INTERVAL");
         if (!constant)
         {
-            // SPARK-36465: a gap computed per row, e.g. CASE WHEN ... THEN '1 second' ELSE '10 seconds' END.
+            // SPARK-36465: a gap computed per row, e.g. CASE WHEN ... THEN '1 second' ELSE '10 seconds' END. A string
+            // literal that is not a positive duration ('x sec', '-5 seconds') is one too: Spark casts it to an interval
+            // per row, so every row is dropped ("filter out events with invalid gap duration"), the query still runs.
             var gapExpression = ParseExpression();
             Expect(TokenKind.RightParen, "')'");
             return new SessionWindowExpr(timeColumn, TimeSpan.Zero, gapExpression);
@@ -180,6 +209,20 @@ internal sealed partial class Parser
         return gap > TimeSpan.Zero
             ? new SessionWindowExpr(timeColumn, gap)
             : throw Error($"the session gap must be positive, at position {gapAt} in '{_text}'", gapAt);
+    }
+
+    private static bool IsPositiveDuration(string text)
+    {
+        var trimmed = text.Trim();
+        try
+        {
+            return !trimmed.StartsWith('-') && Durations.TryParse(trimmed, out var duration) && duration > TimeSpan.Zero;
+        }
+        catch (OverflowException)
+        {
+            // A constant after all, so that ParseDuration reports it as too large.
+            return true;
+        }
     }
 
     private CaseExpr ParseCase(int start)

@@ -1,5 +1,6 @@
 using Sluice.Data;
 using Sluice.Expressions;
+using Sluice.Expressions.Binding;
 using Sluice.State.Encoding;
 
 namespace Sluice.Operators.Join;
@@ -63,7 +64,7 @@ internal sealed class JoinCondition
                 && Side(eq.Left, left, right) is var l && Side(eq.Right, left, right) is var r && l != r && l != 0 && r != 0)
             {
                 var (leftSide, rightSide) = l < 0 ? (eq.Left, eq.Right) : (eq.Right, eq.Left);
-                keys.Add(new JoinKey(ExpressionCompiler.Compile(leftSide, left, text), ExpressionCompiler.Compile(rightSide, right, text), eq.Operator == BinaryOperator.NullSafeEqual));
+                keys.Add(Key(leftSide, rightSide, left, right, eq.Operator == BinaryOperator.NullSafeEqual, text));
                 keySyntax.Add(leftSide);
                 keySyntax.Add(rightSide);
                 continue;
@@ -95,6 +96,23 @@ internal sealed class JoinCondition
             Bounds = bounds,
         };
     }
+
+    /// <summary>
+    /// A key's two sides cast to the type they compare as (Spark's analyzer casts <c>int = bigint</c> to
+    /// <c>cast(int AS bigint) = bigint</c> before <c>ExtractEquiJoinKeys</c> takes the keys apart), so equal values
+    /// encode alike whatever type each side has.
+    /// </summary>
+    private static JoinKey Key(Expr leftSide, Expr rightSide, StreamSchema left, StreamSchema right, bool nullSafe, string text)
+    {
+        var leftKey = ExpressionCompiler.Compile(leftSide, left, text);
+        var rightKey = ExpressionCompiler.Compile(rightSide, right, text);
+        var type = TypeCoercion.ComparisonType(leftKey.Type, rightKey.Type)
+            ?? throw new ExpressionException($"the join key {leftSide} ({leftKey.Type}) cannot be compared with {rightSide} ({rightKey.Type}); cast one side to the other's type", text);
+        return new JoinKey(CastTo(leftKey, left, type, text), CastTo(rightKey, right, type, text), nullSafe);
+    }
+
+    private static CompiledExpression CastTo(CompiledExpression key, StreamSchema schema, DataType type, string text) =>
+        key.Type.Equals(type) || type.Kind == DataTypeKind.Null ? key : ExpressionCompiler.Compile(new CastExpr(key.Syntax, type), schema, text);
 
     /// <summary>The encoded join key of a row of <paramref name="side"/> (0 left, 1 right), or null when a key that is not null-safe is NULL.</summary>
     public byte[]? KeyOf(int side, object?[] row) => KeyOf(side, row, new object?[Keys.Count]);
