@@ -29,7 +29,7 @@ internal sealed class KafkaSinkConnector : ISinkConnector
 
     public SinkSpec Confine(SinkSpec spec, ConnectorGuard guard)
     {
-        guard.Kafka(null, spec.BootstrapServers, $"The kafka sink on topic '{spec.Topic}'");
+        guard.Kafka(null, spec.BootstrapServers, spec.Topic is null ? "The kafka sink" : $"The kafka sink on topic '{spec.Topic}'");
         return spec;
     }
 
@@ -51,5 +51,5 @@ internal sealed class KafkaSinkConnector : ISinkConnector
 
     public string Target(SinkSpec spec, string queryName, Guid queryId) => queryId.ToString("N");
 
-    public string Describe(SinkSpec spec) => $"KafkaSink[{spec.Topic}]";
+    public string Describe(SinkSpec spec) => $"KafkaSink[{spec.Topic ?? "topic column"}]";
 }

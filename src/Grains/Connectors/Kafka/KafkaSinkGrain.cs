@@ -18,7 +18,7 @@ internal sealed class KafkaSinkGrain(IOptions<SluiceOptions> options) : SinkWrit
         var config = RequireConfig("Kafka");
         var bootstrap = config.Sink.BootstrapServers ?? options.Value.KafkaBootstrapServers
             ?? throw new InvalidOperationException("the Kafka sink has no bootstrapServers and the silo has no Kafka configured");
-        var writer = _writer ??= new KafkaSinkWriter(config.Sink.Topic!, bootstrap, config.QueryId, writer: 0);
+        var writer = _writer ??= new KafkaSinkWriter(config.Sink.Topic, bootstrap, config.QueryId, writer: 0);
         var records = KafkaSinkRecords.For(config.Sink, schema);
         try
         {

@@ -12,9 +12,9 @@ namespace Sluice.Connectors.Kafka;
 /// <item><c>json</c> (the default): the value is the row as one JSON object, the key the sink's <c>key</c> expression.</item>
 /// <item><c>raw</c>: Spark's Kafka sink columns. <c>value</c> (string or binary) is the record's value, and the optional
 /// <c>key</c> (string or binary), <c>partition</c> (int; null lets the key choose) and <c>headers</c>
-/// (array&lt;struct&lt;key:string,value:binary&gt;&gt;) columns its key, partition and headers. A <c>topic</c> column is
-/// overridden by the sink's <c>topic</c>, which Sluice requires (each batch's marker lives on it), as Spark's topic option
-/// overrides it; other columns are not written.</item>
+/// (array&lt;struct&lt;key:string,value:binary&gt;&gt;) columns its key, partition and headers. Without the sink's
+/// <c>topic</c>, a string <c>topic</c> column names each record's topic (Spark's "write to kafka with topic field"); with
+/// it, the sink's topic overrides the column, as Spark's topic option does. Other columns are not written.</item>
 /// </list>
 /// </summary>
 internal abstract class KafkaSinkRecords
@@ -27,7 +27,7 @@ internal abstract class KafkaSinkRecords
     {
         ArgumentNullException.ThrowIfNull(sink);
         return IsRaw(sink)
-            ? new Raw(schema)
+            ? new Raw(schema, sink.Topic is null ? schema.IndexOf("topic") : -1)
             : new Json(schema, sink.Key is { } key ? ExpressionCompiler.Compile(key, schema) : null);
     }
 
@@ -49,11 +49,14 @@ internal abstract class KafkaSinkRecords
         }
         if (sink.Topic is null)
         {
-            return Unsupported(output, "topic", "string", t => t == DataType.String)
-                ?? (output.IndexOf("topic") < 0
-                    ? "topic option required when no 'topic' attribute is present: set the sink's \"topic\""
-                    : "topic option required: Sluice's kafka sink writes every record to the sink's \"topic\" (each batch's marker lives there), " +
-                      "so a topic column cannot name it; set \"topic\"");
+            if (Unsupported(output, "topic", "string", t => t == DataType.String) is { } wrongType)
+            {
+                return wrongType;
+            }
+            if (output.IndexOf("topic") < 0)
+            {
+                return "topic option required when no 'topic' attribute is present: set the sink's \"topic\", or select a string topic column";
+            }
         }
         if (sink.Key is not null)
         {
@@ -82,6 +85,12 @@ internal abstract class KafkaSinkRecords
     /// <summary>Sets <paramref name="message"/>'s key, value and headers for <paramref name="row"/>; returns its partition, or null to let the key choose.</summary>
     public abstract int? Fill(object?[] row, Message<byte[]?, byte[]?> message);
 
+    /// <summary>The topic <paramref name="row"/> names, or null when the sink's topic holds every record.</summary>
+    public virtual string? TopicOf(object?[] row) => null;
+
+    /// <summary>True when each row names its topic (format raw with a topic column and no sink topic).</summary>
+    public virtual bool RowsChooseTopics => false;
+
     private sealed class Json(StreamSchema schema, CompiledExpression? key) : KafkaSinkRecords
     {
         public override int? Fill(object?[] row, Message<byte[]?, byte[]?> message)
@@ -92,7 +101,8 @@ internal abstract class KafkaSinkRecords
         }
     }
 
-    private sealed class Raw(StreamSchema schema) : KafkaSinkRecords
+    /// <param name="topic">The topic column when it names each record's topic, else -1.</param>
+    private sealed class Raw(StreamSchema schema, int topic) : KafkaSinkRecords
     {
         private readonly int _value = schema.IndexOf("value");
         private readonly int _key = schema.IndexOf("key");
@@ -117,6 +127,12 @@ internal abstract class KafkaSinkRecords
             }
             return _partition >= 0 && row[_partition] is int partition ? partition : null;
         }
+
+        public override bool RowsChooseTopics => topic >= 0;
+
+        public override string? TopicOf(object?[] row) => topic < 0 ? null
+            : row[topic] as string ?? throw new InvalidOperationException(
+                "null topic present in the data. Use the topic option for setting a default topic: set the sink's \"topic\", or filter out or fill in rows whose topic column is null");
 
         private static byte[]? Bytes(object? value) => value switch
         {
