@@ -56,6 +56,16 @@ public sealed record DataType
 
     public const string ValidNames = "string, int, long, double, boolean, timestamp, binary";
 
+    /// <summary>For a Spark type Sluice does not have, what to use instead (with a leading "; "), else empty.</summary>
+    public static string Instead(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "timestamp_ntz" or "timestamp_ltz" => "; Sluice has one timestamp type, in UTC (Spark's TIMESTAMP with the session time zone UTC, where TIMESTAMP_NTZ values read the same): use timestamp",
+        "date" => "; Sluice has no DATE type: use timestamp, and date_trunc('DAY', t) for the day",
+        "tinyint" or "smallint" or "byte" or "short" => "; use int",
+        _ when name.Trim().StartsWith("decimal", StringComparison.OrdinalIgnoreCase) => "; Sluice has no DECIMAL type: use double, or long for a fixed number of decimal places",
+        _ => "",
+    };
+
     public bool Equals(DataType? other) =>
         other is not null && Kind == other.Kind && Equals(Element, other.Element) && Fields.SequenceEqual(other.Fields);
 

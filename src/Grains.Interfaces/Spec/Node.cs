@@ -128,7 +128,8 @@ public readonly record struct Node(JsonElement Element, string Path)
             var path = $"{Path}.{p.Name}";
             if (p.Value.ValueKind != JsonValueKind.String || !DataType.TryParse(p.Value.GetString()!, out _))
             {
-                throw new SpecException(path, $"unknown type {p.Value.GetRawText()}; expected one of {DataType.ValidNames}");
+                throw new SpecException(path, $"unknown type {p.Value.GetRawText()}; expected one of {DataType.ValidNames}" +
+                    (p.Value.ValueKind == JsonValueKind.String ? DataType.Instead(p.Value.GetString()!) : ""));
             }
             if (columns.Any(c => string.Equals(c.Key, p.Name, StringComparison.OrdinalIgnoreCase)))
             {

@@ -9,7 +9,7 @@ public static class SourceSchema
     /// <summary>The spec's columns as a schema; an unknown type is a <see cref="SpecException"/> naming the column.</summary>
     public static StreamSchema FromSpec(IReadOnlyList<KeyValuePair<string, string>> columns, string path = "$.source") =>
         new(columns.Select(c => new Column(c.Key, DataType.TryParse(c.Value, out var t) ? t
-            : throw new SpecException($"{path}.schema.{c.Key}", $"unknown type '{c.Value}'; use one of {DataType.ValidNames}"))).ToList());
+            : throw new SpecException($"{path}.schema.{c.Key}", $"unknown type '{c.Value}'; use one of {DataType.ValidNames}{DataType.Instead(c.Value)}"))).ToList());
 
     /// <summary>Throws <see cref="SpecException"/> when the spec has no <c>schema</c>.</summary>
     public static void Require(SourceSpec spec, string path, string why) =>

@@ -152,19 +152,19 @@ internal sealed partial class Parser
         // Spark's TimeWindow.checkInputDataTypes, its texts first.
         if (size <= TimeSpan.Zero)
         {
-            throw Error($"The window duration ({Durations.Format(size)}) must be greater than 0, at position {sizeAt} in '{_text}'", sizeAt);
+            throw Error($"The window duration ({Durations.Format(size)}) must be greater than 0. (at position {sizeAt} in '{_text}')", sizeAt);
         }
         if (slide <= TimeSpan.Zero)
         {
-            throw Error($"The slide duration ({Durations.Format(slide)}) must be greater than 0, at position {sizeAt} in '{_text}'", sizeAt);
+            throw Error($"The slide duration ({Durations.Format(slide)}) must be greater than 0. (at position {sizeAt} in '{_text}')", sizeAt);
         }
         if (slide > size)
         {
-            throw Error($"The slide duration ({Durations.Format(slide)}) must be less than or equal to the windowDuration ({Durations.Format(size)}), at position {sizeAt} in '{_text}'", sizeAt);
+            throw Error($"The slide duration ({Durations.Format(slide)}) must be less than or equal to the windowDuration ({Durations.Format(size)}). (at position {sizeAt} in '{_text}')", sizeAt);
         }
         if (offset.Duration() >= slide)
         {
-            throw Error($"The absolute value of start time ({Durations.Format(offset)}) must be less than the slideDuration ({Durations.Format(slide)}), at position {sizeAt} in '{_text}'", sizeAt);
+            throw Error($"The absolute value of start time ({Durations.Format(offset)}) must be less than the slideDuration ({Durations.Format(slide)}). (at position {sizeAt} in '{_text}')", sizeAt);
         }
         return new WindowExpr(timeColumn, size, slide, offset);
     }
@@ -266,7 +266,7 @@ internal sealed partial class Parser
         if (known is null)
         {
             throw Error(
-                $"unsupported type '{typeText}' in CAST at position {typeToken.Start} in '{_text}'; supported types: {DataType.ValidNames}",
+                $"unsupported type '{typeText}' in CAST at position {typeToken.Start} in '{_text}'; supported types: {DataType.ValidNames}{DataType.Instead(typeText)}",
                 typeToken.Start);
         }
         Expect(TokenKind.RightParen, "')'");
