@@ -67,7 +67,7 @@ public class TimeTests
 
     [Theory]
     [InlineData("window(ts, '10 seconds', '5 seconds')", "sliding window(ts, '10 seconds', '5 seconds') is only allowed as a groupBy key (Sluice does not expand a row into one row per window, as Spark's select does); group by it, or use a tumbling window here in 'window(ts, '10 seconds', '5 seconds')'")]
-    [InlineData("session_window(ts, '5 minutes')", "session_window(ts, '5 minutes') is only allowed as a groupBy key in 'session_window(ts, '5 minutes')'")]
+    [InlineData("session_window(ts, '5 minutes')", "session_window(ts, '5 minutes') is only allowed as a groupBy key in 'session_window(ts, '5 minutes')'; group by it and another key (Sluice does not compute a row's own session outside a grouping, as Spark's select does)")]
     [InlineData("window(id, '5 seconds')", "the time column of window() must be of type timestamp, but 'id' is of type int in 'window(id, '5 seconds')'")]
     [InlineData("window.middle", "no field 'middle' in 'window' of type struct<start:timestamp,end:timestamp> in 'window.middle'; available fields: start, end")]
     [InlineData("name.first", "cannot read field 'first' of 'name', which is of type string, not a struct in 'name.first'")]

@@ -32,7 +32,8 @@ internal sealed partial class Binder(StreamSchema schema, string? source, string
         WindowExpr w => BindWindow(w),
         IntervalLiteral i => throw Error(i, $"the interval {Quote(i)} can only be added to or subtracted from a timestamp"),
         AggregateCall a => throw Error(a, $"aggregate function {Quote(a, quoted: false)} is not allowed here", "use a groupBy operator"),
-        SessionWindowExpr s => throw Error(s, $"{Quote(s, quoted: false)} is only allowed as a groupBy key"),
+        SessionWindowExpr s => throw Error(s, $"{Quote(s, quoted: false)} is only allowed as a groupBy key",
+            "group by it and another key (Sluice does not compute a row's own session outside a grouping, as Spark's select does)"),
         AliasExpr a => throw Error(a, $"an alias ('AS {a.Name}') is only allowed at the top of a select column"),
         _ => throw new ArgumentOutOfRangeException(nameof(expr), expr.GetType().Name, "unknown expression node"),
     };
