@@ -253,9 +253,9 @@ internal static class WorkloadsCommand
         return process.PeakWorkingSet64 / (1 << 20);
     }
 
-    /// <summary>A run's later batches' bytes per event (<see cref="BatchAllocations.SteadyBytesPerEvent"/>), or why there is none.</summary>
+    /// <summary>A run's later batches' bytes and CPU per event (<see cref="BatchAllocations"/>), or why there are none.</summary>
     private static string Steady(SluiceRun.Outcome outcome) =>
-        outcome.SteadyBytesPerEvent is { } steady ? $"{steady:N0} B/event" : "too few batches for a figure";
+        outcome is { SteadyBytesPerEvent: { } bytes, SteadyCpuNsPerEvent: { } cpu } ? $"{bytes:N0} B/event, {cpu:N0} CPU ns/event" : "too few batches for a figure";
 
     private static async Task<Measured> MeasureAsync(Func<Task<SluiceRun.Outcome>> run)
     {
