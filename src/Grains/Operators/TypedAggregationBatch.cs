@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Sources.Parsing;
@@ -39,6 +40,9 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private readonly SharedWindow _window;
     private readonly ArrayBufferWriter<byte> _value = new(64);
     private readonly List<int> _reread = [];
+    private readonly List<int> _loads = [];
+    // The string cache pairs of the keys LoadNotHeld prefetches for, by position in its list (a ring of two distances).
+    private readonly int[] _pairs = new int[2 * PrefetchDistance];
     private readonly List<object?> _rest = [];
     private int[] _ordinals = [];
     private WindowOfKeys _lastWindow;
@@ -125,13 +129,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         var changed = _hot.Changed;
         var output = new List<object?[]>(update && columns is null ? changed.Length : 0);
         var row = 0;
-        foreach (var slot in changed)
-        {
-            if (!_hot.IsHeld(slot))
-            {
-                Load(slot);
-            }
-        }
+        LoadNotHeld(changed);
         _hot.MergeBatch();
         // Groups of windows still open after this batch's close are held only once the close has freed its groups' room.
         long? threshold = _closing is null || _op.Mode == OutputMode.Complete ? null : watermarkMs == long.MaxValue ? long.MaxValue : watermarkMs + 1;
@@ -200,6 +198,55 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
             _hot.Admit(_reread);
         }
         _hot.EndBatch();
+    }
+
+    /// <summary>
+    /// <see cref="Load"/>s the slots not held, with what decoding a key's string reads prefetched in steps
+    /// <see cref="PrefetchDistance"/> keys apart: its pair of slots in <see cref="Utf8StringCache.StoredKeys"/>, then the
+    /// strings they hold (a table of 2 MB and strings all over the heap, read once per key in random order).
+    /// </summary>
+    private void LoadNotHeld(ReadOnlySpan<int> changed)
+    {
+        _loads.Clear();
+        foreach (var slot in changed)
+        {
+            if (!_hot.IsHeld(slot))
+            {
+                _loads.Add(slot);
+            }
+        }
+        var loads = CollectionsMarshal.AsSpan(_loads);
+        var strings = Utf8StringCache.StoredKeys;
+        for (var i = -2 * PrefetchDistance; i < loads.Length; i++)
+        {
+            if (i + (2 * PrefetchDistance) is var first && first < loads.Length)
+            {
+                var pair = _pairs[first % _pairs.Length] = PairOfKeyString(loads[first]);
+                strings.Prefetch(pair, step: 0);
+            }
+            if (i + PrefetchDistance is var second && second >= 0 && second < loads.Length)
+            {
+                strings.Prefetch(_pairs[second % _pairs.Length], step: 1);
+            }
+            if (i >= 0)
+            {
+                Load(loads[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The string cache's pair for the slot's key's string after its window, when the key is of the window the batch
+    /// last decoded (the string <see cref="DecodeRest"/> will look up); -1 otherwise.
+    /// </summary>
+    private int PairOfKeyString(int slot)
+    {
+        if (!_split || _lastWindow.Prefix is not { } prefix)
+        {
+            return -1;
+        }
+        var key = _hot.KeyOf(slot).AsSpan();
+        return key.StartsWith(prefix) && new RowReader(key[prefix.Length..]).TryPeekString(out var utf8) ? Utf8StringCache.StoredKeys.PairOf(utf8) : -1;
     }
 
     /// <summary>

@@ -45,6 +45,24 @@ public sealed class Utf8StringCacheTests
     }
 
     [Fact]
+    public void PairOf_IsNoneForStringsItDoesNotHold_AndPrefetchOfNoneOrAnyPairIsHarmless()
+    {
+        var strings = new Utf8StringCache(4);
+        strings.Add("user-1"u8, "user-1");
+
+        Assert.Equal(-1, strings.PairOf(""u8));
+        Assert.Equal(-1, strings.PairOf(new byte[49]));
+        var pair = strings.PairOf("user-1"u8);
+        Assert.True(pair is 0 or 2);
+        foreach (var p in new[] { -1, 0, 2 })
+        {
+            strings.Prefetch(p, step: 0);
+            strings.Prefetch(p, step: 1);
+        }
+        Assert.Equal("user-1", strings.Find("user-1"u8));
+    }
+
+    [Fact]
     public void ASlotCountBelowOnePair_IsRefused() => Assert.Throws<ArgumentOutOfRangeException>(() => new Utf8StringCache(1));
 
     private static (string A, string B) TwoIdsOfOneSlot(int slotBits)

@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Sluice.Columnar;
+using Sluice.Operators;
 using Sluice.State.Encoding;
 
 namespace Sluice.Sources.Parsing;
@@ -64,6 +66,29 @@ internal sealed class Utf8StringCache
             return null;
         }
         return Find(utf8, Pair(utf8));
+    }
+
+    /// <summary>The pair of slots that may hold <paramref name="utf8"/>'s string, for the prefetch steps; -1 when none may.</summary>
+    public int PairOf(ReadOnlySpan<byte> utf8) => utf8.Length > MaxBytes || utf8.IsEmpty ? -1 : Pair(utf8);
+
+    /// <summary>
+    /// Brings into cache what <see cref="Find(ReadOnlySpan{byte})"/> of a string whose <see cref="PairOf"/> is <paramref name="pair"/> will
+    /// read, in two steps each called a few strings before the next: <paramref name="step"/> 0 the pair's slots, 1 the
+    /// strings they hold (a slot read in step 0, or missed: only a hint either way).
+    /// </summary>
+    public void Prefetch(int pair, int step)
+    {
+        if (pair < 0)
+        {
+            return;
+        }
+        if (step == 0)
+        {
+            CacheHint.Prefetch(ref _cache[pair]);
+            return;
+        }
+        PrefetchChars(_cache[pair]);
+        PrefetchChars(_cache[pair + 1]);
     }
 
     /// <summary>Holds <paramref name="value"/>, the string of <paramref name="utf8"/>, when it is short ASCII; returns it.</summary>
@@ -134,6 +159,14 @@ internal sealed class Utf8StringCache
 
     /// <summary>The first slot of the pair that may hold <paramref name="utf8"/>'s string (an even slot).</summary>
     private int Pair(ReadOnlySpan<byte> utf8) => (int)(StableHash64.XxHash64(utf8) & (ulong)(_cache.Length - 2));
+
+    private static void PrefetchChars(string? value)
+    {
+        if (value is not null)
+        {
+            CacheHint.Prefetch(ref Unsafe.AsRef(in value.GetPinnableReference()));
+        }
+    }
 
     private string? Find(ReadOnlySpan<byte> utf8, int pair)
     {
