@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using Sluice.Contracts;
 using Sluice.Data;
 using Sluice.Sources.Parsing;
@@ -40,8 +39,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private readonly SharedWindow _window;
     private readonly ArrayBufferWriter<byte> _value = new(64);
     private readonly List<int> _reread = [];
-    private readonly List<int> _loads = [];
-    // The string cache pairs of the keys LoadNotHeld prefetches for, by position in its list (a ring of two distances).
+    // The string cache pairs of the keys LoadNotHeld prefetches for, by position among the changed slots (a ring of two distances).
     private readonly int[] _pairs = new int[2 * PrefetchDistance];
     private readonly List<object?> _rest = [];
     private int[] _ordinals = [];
@@ -207,30 +205,22 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     /// </summary>
     private void LoadNotHeld(ReadOnlySpan<int> changed)
     {
-        _loads.Clear();
-        foreach (var slot in changed)
-        {
-            if (!_hot.IsHeld(slot))
-            {
-                _loads.Add(slot);
-            }
-        }
-        var loads = CollectionsMarshal.AsSpan(_loads);
+        // Over the changed slots (a list of the ones not held would be one more array per batch: this object is the batch's).
         var strings = Utf8StringCache.StoredKeys;
-        for (var i = -2 * PrefetchDistance; i < loads.Length; i++)
+        for (var i = -2 * PrefetchDistance; i < changed.Length; i++)
         {
-            if (i + (2 * PrefetchDistance) is var first && first < loads.Length)
+            if (i + (2 * PrefetchDistance) is var first && first < changed.Length)
             {
-                var pair = _pairs[first % _pairs.Length] = PairOfKeyString(loads[first]);
+                var pair = _pairs[first % _pairs.Length] = _hot.IsHeld(changed[first]) ? -1 : PairOfKeyString(changed[first]);
                 strings.Prefetch(pair, step: 0);
             }
-            if (i + PrefetchDistance is var second && second >= 0 && second < loads.Length)
+            if (i + PrefetchDistance is var second && second >= 0 && second < changed.Length)
             {
                 strings.Prefetch(_pairs[second % _pairs.Length], step: 1);
             }
-            if (i >= 0)
+            if (i >= 0 && !_hot.IsHeld(changed[i]))
             {
-                Load(loads[i]);
+                Load(changed[i]);
             }
         }
     }
