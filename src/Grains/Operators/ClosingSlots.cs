@@ -10,22 +10,14 @@ namespace Sluice.Operators;
 /// scan as before (<see cref="ClosingGroups.TakeDueGroups"/>). A held slot stays in its time's list until the time
 /// closes, since a held slot leaves the hot state only by closing or by the budget (which marks its time).
 /// </para>
-/// <para>
-/// A closed time's list comes back once its slots are removed (<see cref="Return"/>) and serves the next new time: a
-/// window's list grows to its groups (W1: about 14,000 per key group), and grown afresh for every window it was a
-/// steady allocation of every batch that opens one.
-/// </para>
 /// </summary>
 internal sealed class ClosingSlots
 {
     /// <summary>The closing time of a slot that never closes (or whose time is not known).</summary>
     public const long Never = long.MinValue;
 
-    private const int MaxSpares = 2;
-
     private readonly Dictionary<long, List<int>> _byTime = [];
     private readonly HashSet<long> _partial = [];
-    private readonly Stack<List<int>> _spare = new();
     // The last time added to: a batch holds its new groups a window at a time.
     private long _lastTime = Never;
     private List<int>? _last;
@@ -45,7 +37,7 @@ internal sealed class ClosingSlots
             }
             if (!_byTime.TryGetValue(time, out var slots))
             {
-                _byTime[time] = slots = _spare.Count > 0 ? _spare.Pop() : [];
+                _byTime[time] = slots = [];
             }
             (_lastTime, _last) = (time, slots);
         }
@@ -60,10 +52,7 @@ internal sealed class ClosingSlots
             return;
         }
         _partial.Add(time);
-        if (_byTime.Remove(time, out var slots))
-        {
-            Return(slots);
-        }
+        _byTime.Remove(time);
         if (time == _lastTime)
         {
             _last = null;
@@ -72,8 +61,7 @@ internal sealed class ClosingSlots
 
     /// <summary>
     /// Takes the slots closing at <paramref name="time"/> when the hot state holds every group of it; null when it does
-    /// not (the caller scans the store for them). The time is forgotten either way. Give the list back with
-    /// <see cref="Return"/> once its slots are removed.
+    /// not (the caller scans the store for them). The time is forgotten either way.
     /// </summary>
     public List<int>? Take(long time)
     {
@@ -83,16 +71,5 @@ internal sealed class ClosingSlots
         }
         var partial = _partial.Remove(time);
         return _byTime.Remove(time, out var slots) && !partial ? slots : null;
-    }
-
-    /// <summary>Keeps a list <see cref="Take"/> gave, which its taker no longer reads, for a later time's slots (emptied).</summary>
-    public void Return(List<int> slots)
-    {
-        // Two spares: a batch closes a window or two and opens as many.
-        if (_spare.Count < MaxSpares)
-        {
-            slots.Clear();
-            _spare.Push(slots);
-        }
     }
 }
