@@ -409,6 +409,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
                 StateWrites.Write(_store, _hot.KeyOf(slot), null, _hot.StoredLength(slot));
                 _hot.Remove(slot);
             }
+            _hot.ReturnClosing(slots);
         }
     }
 
