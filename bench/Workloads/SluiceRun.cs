@@ -18,6 +18,12 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
         /// <summary>The process's allocated bytes when the query ended, before the harness read its output.</summary>
         public long AllocatedAtEnd { get; init; }
 
+        /// <summary>Bytes allocated per event by the run's batches after its first few (<see cref="BatchAllocations"/>); null for a short run.</summary>
+        public double? SteadyBytesPerEvent { get; init; }
+
+        /// <summary>CPU ns per event of the same batches as <see cref="SteadyBytesPerEvent"/>; null for a short run.</summary>
+        public double? SteadyCpuNsPerEvent { get; init; }
+
         /// <summary>The process's CPU time (every thread) when the query ended, before the harness read its output.</summary>
         public TimeSpan CpuAtEnd { get; init; }
 
@@ -77,6 +83,7 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
         {
             cluster.CreateTopic(outTopic, 8);
         }
+        var (batches, subscription) = await BatchAllocations.StartAsync(cluster.Client, name);
         var watch = Stopwatch.StartNew();
         var query = await writer.Trigger(Trigger.AvailableNow()).StartAsync(name);
         await query.AwaitTerminationAsync();
@@ -84,6 +91,7 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
         var allocatedAtEnd = GC.GetTotalAllocatedBytes(precise: true);
         var cpuAtEnd = ProcessCpu();
         var faultsAtEnd = ProcessMinorFaults();
+        await subscription.DisposeAsync();
         if (await query.ExceptionAsync() is { } error)
         {
             throw new InvalidOperationException($"{name} failed: {error.Message}");
@@ -97,7 +105,7 @@ internal sealed class SluiceRun(BenchCluster cluster, long events, long batchSiz
         };
         var output = outTopic is not null ? cluster.CountRecords(outTopic, 8) : rows.Count;
         var checkpoint = Path.Combine(cluster.CheckpointRoot, name);
-        return new Outcome(seconds, progress, rows, output, LogBytesPerBatch(checkpoint), FolderBytes(checkpoint)) { AllocatedAtEnd = allocatedAtEnd, CpuAtEnd = cpuAtEnd, MinorFaultsAtEnd = faultsAtEnd };
+        return new Outcome(seconds, progress, rows, output, LogBytesPerBatch(checkpoint), FolderBytes(checkpoint)) { AllocatedAtEnd = allocatedAtEnd, SteadyBytesPerEvent = batches.SteadyBytesPerEvent, SteadyCpuNsPerEvent = batches.SteadyCpuNsPerEvent, CpuAtEnd = cpuAtEnd, MinorFaultsAtEnd = faultsAtEnd };
     }
 
     /// <summary>CPU time of the whole process so far, all threads.</summary>

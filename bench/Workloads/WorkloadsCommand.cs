@@ -106,7 +106,7 @@ internal static class WorkloadsCommand
             var way = Way.Of(engine, events, check);
             Console.WriteLine($"{only} engine alone: {way.EventsPerSecond:N0} events/s in {way.Seconds:F2} s ({Percent(way.EventsPerSecond, foldRate)} of the in-memory fold), " +
                 $"{way.CpuNsPerEvent:N0} CPU ns/event, {way.Batches} batches of mean {way.MeanBatchMs:F0} ms, " +
-                $"{way.AllocatedBytesPerEvent:N0} B/event, gen0/gen2 {way.Gen0Collections}/{way.Gen2Collections}, " +
+                $"{way.AllocatedBytesPerEvent:N0} B/event ({Steady(engine.Outcome)} after the first {BatchAllocations.StartBatches} batches), gen0/gen2 {way.Gen0Collections}/{way.Gen2Collections}, " +
                 $"{way.FaultsPerThousandEvents:F1} page faults/1k events, working set {Environment.WorkingSet / (1 << 20):N0} MB now, {PeakWorkingSetMb():N0} MB peak, {GcMemory()}, state {way.StateRows:N0} rows / {way.StateBytes:N0} B, " +
                 $"checkpoint {way.CheckpointBytesPerBatch:N0} B/batch ({way.CheckpointBytesAtEnd:N0} B at end), " +
                 $"ns/event {string.Join(' ', way.PhaseNsPerEvent.Select(kv => $"{kv.Key}={kv.Value:F0}"))}, " +
@@ -252,6 +252,10 @@ internal static class WorkloadsCommand
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         return process.PeakWorkingSet64 / (1 << 20);
     }
+
+    /// <summary>A run's later batches' bytes and CPU per event (<see cref="BatchAllocations"/>), or why there are none.</summary>
+    private static string Steady(SluiceRun.Outcome outcome) =>
+        outcome is { SteadyBytesPerEvent: { } bytes, SteadyCpuNsPerEvent: { } cpu } ? $"{bytes:N0} B/event, {cpu:N0} CPU ns/event" : "too few batches for a figure";
 
     private static async Task<Measured> MeasureAsync(Func<Task<SluiceRun.Outcome>> run)
     {

@@ -39,6 +39,8 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
     private readonly SharedWindow _window;
     private readonly ArrayBufferWriter<byte> _value = new(64);
     private readonly List<int> _reread = [];
+    // The string cache pairs of the keys LoadNotHeld prefetches for, by position among the changed slots (a ring of two distances).
+    private readonly int[] _pairs = new int[2 * PrefetchDistance];
     private readonly List<object?> _rest = [];
     private int[] _ordinals = [];
     private WindowOfKeys _lastWindow;
@@ -125,13 +127,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
         var changed = _hot.Changed;
         var output = new List<object?[]>(update && columns is null ? changed.Length : 0);
         var row = 0;
-        foreach (var slot in changed)
-        {
-            if (!_hot.IsHeld(slot))
-            {
-                Load(slot);
-            }
-        }
+        LoadNotHeld(changed);
         _hot.MergeBatch();
         // Groups of windows still open after this batch's close are held only once the close has freed its groups' room.
         long? threshold = _closing is null || _op.Mode == OutputMode.Complete ? null : watermarkMs == long.MaxValue ? long.MaxValue : watermarkMs + 1;
@@ -200,6 +196,47 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
             _hot.Admit(_reread);
         }
         _hot.EndBatch();
+    }
+
+    /// <summary>
+    /// <see cref="Load"/>s the slots not held, with what decoding a key's string reads prefetched in steps
+    /// <see cref="PrefetchDistance"/> keys apart: its pair of slots in <see cref="Utf8StringCache.StoredKeys"/>, then the
+    /// strings they hold (a table of 2 MB and strings all over the heap, read once per key in random order).
+    /// </summary>
+    private void LoadNotHeld(ReadOnlySpan<int> changed)
+    {
+        // Over the changed slots (a list of the ones not held would be one more array per batch: this object is the batch's).
+        var strings = Utf8StringCache.StoredKeys;
+        for (var i = -2 * PrefetchDistance; i < changed.Length; i++)
+        {
+            if (i + (2 * PrefetchDistance) is var first && first < changed.Length)
+            {
+                var pair = _pairs[first % _pairs.Length] = _hot.IsHeld(changed[first]) ? -1 : PairOfKeyString(changed[first]);
+                strings.Prefetch(pair, step: 0);
+            }
+            if (i + PrefetchDistance is var second && second >= 0 && second < changed.Length)
+            {
+                strings.Prefetch(_pairs[second % _pairs.Length], step: 1);
+            }
+            if (i >= 0 && !_hot.IsHeld(changed[i]))
+            {
+                Load(changed[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The string cache's pair for the slot's key's string after its window, when the key is of the window the batch
+    /// last decoded (the string <see cref="DecodeRest"/> will look up); -1 otherwise.
+    /// </summary>
+    private int PairOfKeyString(int slot)
+    {
+        if (!_split || _lastWindow.Prefix is not { } prefix)
+        {
+            return -1;
+        }
+        var key = _hot.KeyOf(slot).AsSpan();
+        return key.StartsWith(prefix) && new RowReader(key[prefix.Length..]).TryPeekString(out var utf8) ? Utf8StringCache.StoredKeys.PairOf(utf8) : -1;
     }
 
     /// <summary>
@@ -372,6 +409,7 @@ internal sealed class TypedAggregationBatch : IStatefulBatch
                 StateWrites.Write(_store, _hot.KeyOf(slot), null, _hot.StoredLength(slot));
                 _hot.Remove(slot);
             }
+            _hot.ReturnClosing(slots);
         }
     }
 

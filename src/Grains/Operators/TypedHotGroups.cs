@@ -248,6 +248,9 @@ internal sealed class TypedHotGroups : IDisposable
     /// <inheritdoc cref="ClosingSlots.Take"/>
     public List<int>? TakeClosing(long time) => _closing.Take(time);
 
+    /// <inheritdoc cref="ClosingSlots.Return"/>
+    public void ReturnClosing(List<int> slots) => _closing.Return(slots);
+
     /// <summary>The held slot of <paramref name="key"/>, without marking it used.</summary>
     public bool TryFind(byte[] key, out int slot)
     {

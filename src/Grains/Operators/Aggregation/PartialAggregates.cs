@@ -53,7 +53,9 @@ internal sealed class PartialAggregates
     /// The payload of <paramref name="groups"/> (accumulator group numbers) whose encoded keys, each
     /// LEB128-length-prefixed, are <paramref name="keys"/> and whose keys' <see cref="SlotIndex.Hash"/> are
     /// <paramref name="hashes"/>, written into <paramref name="buffer"/> (replaced by a larger one when too small, so an
-    /// agent's buffer per destination settles at its largest payload): the payload is the returned slice of it.
+    /// agent's buffer per destination settles at its largest payload): the payload is the returned slice of it. A new
+    /// buffer has a quarter more room than the payload: a destination's payloads vary by a few percent from batch to
+    /// batch, and sized exactly, the first was replaced in the next batch or two (a new run's 512 buffers on W1, twice).
     /// </summary>
     public static ReadOnlyMemory<byte> WriteInto(
         ref byte[] buffer, ReadOnlySpan<int> hashes, ReadOnlySpan<byte> keys, ReadOnlySpan<int> groups, TypedAccumulator[] accumulators)
@@ -65,7 +67,7 @@ internal sealed class PartialAggregates
         var size = SizeOf(keys, groups, accumulators);
         if (buffer.Length < size)
         {
-            buffer = new byte[Math.Max(size, buffer.Length + (buffer.Length / 4))];
+            buffer = new byte[Math.Max(size + (size / 4), buffer.Length + (buffer.Length / 4))];
         }
         WriteTo(buffer.AsSpan(0, size), hashes, keys, groups, accumulators);
         return buffer.AsMemory(0, size);

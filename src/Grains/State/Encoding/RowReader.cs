@@ -20,6 +20,23 @@ internal ref struct RowReader(ReadOnlySpan<byte> data)
 
     public readonly bool End => _position >= _data.Length;
 
+    /// <summary>
+    /// The UTF-8 bytes in place of the next value when it is a string (false for any other value, or at the end),
+    /// without reading past it: a look ahead, the next read still starts at that value.
+    /// </summary>
+    public readonly bool TryPeekString(out ReadOnlySpan<byte> utf8)
+    {
+        var reader = this;
+        if (reader.End || (ValueTag)reader._data[reader._position] != ValueTag.String)
+        {
+            utf8 = default;
+            return false;
+        }
+        var at = reader._position++;
+        utf8 = reader.Take(reader.ReadLength(at, "string"));
+        return true;
+    }
+
     /// <summary>A binary value's bytes in place (no copy).</summary>
     public ReadOnlySpan<byte> ReadBinary()
     {
