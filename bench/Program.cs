@@ -13,7 +13,7 @@ using Sluice.Bench.Workloads;
 // (a whole suite at 10M events).
 string[] known =
 [
-    "--batch", "--bootstrap-servers", "--default-trigger", "--engine-only", "--events", "--events-per-second", "--kafka-only",
+    "--batch", "--bootstrap-servers", "--default-trigger", "--engine-only", "--events", "--events-per-second", "--heap-limit-mb", "--kafka-only",
     "--key-groups", "--keys", "--only", "--partitions", "--per-batch", "--quick", "--rate", "--repeat", "--seconds",
     "--seed", "--sink", "--topic", "--warm-seconds", "--windowed-append",
 ];
@@ -41,6 +41,6 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench -- timers [--keys 1000000] [--key-groups 8]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench -- nexmark [--events 10000000] [--only q5] [--quick] [--partitions 8]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench -- nexmark-load --bootstrap-servers HOST:PORT --topic T [--events N] [--partitions 8]");
-    Console.Error.WriteLine("       dotnet run -c Release --project bench -- state [--keys 10000000] [--per-batch 1000000] [--key-groups 8] [--windowed-append 1]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench -- state [--keys 10000000] [--per-batch 1000000] [--key-groups 8] [--windowed-append 1] [--heap-limit-mb 0]");
     return 2;
 }

@@ -9,14 +9,14 @@ using Sluice.Spec;
 namespace Sluice.Bench;
 
 /// <summary>
-/// <c>state [--keys 10000000] [--per-batch 1000000] [--key-groups 8] [--windowed-append 1]</c>: a streaming count grouped
+/// <c>state [--keys 10000000] [--per-batch 1000000] [--key-groups 8] [--windowed-append 1] [--heap-limit-mb 0]</c>: a streaming count grouped
 /// by the rate source's <c>value</c>, so every row is a new key, until the RocksDB state holds <c>--keys</c> keys. The
 /// output goes to a counting foreachBatch handler, so nothing but the engine and its state holds memory. Reports per
 /// batch: duration, state rows, checkpoint bytes written, working set; and the process's peak working set.
 /// With <c>--windowed-append 1</c> the count is grouped by <c>window(timestamp)</c> and <c>value</c> in append mode under
 /// a zero-delay watermark, each window as long as <c>--keys / --per-batch</c> batches, so a window holds <c>--keys</c>
 /// keys when it closes; it runs three windows' worth of batches, and checks that every key is either
-/// still in state or was output once.
+/// still in state or was output once. <c>--heap-limit-mb</c> sets the silo's <c>Sluice:ManagedHeapLimitMb</c> (0: the runtime's).
 /// </summary>
 internal static class StateScale
 {
@@ -26,10 +26,11 @@ internal static class StateScale
         var perBatch = Options.Long(args, "--per-batch", 1_000_000);
         var keyGroups = Options.Long(args, "--key-groups", 8);
         var windowed = Options.Long(args, "--windowed-append", 0) != 0;
+        var heapLimitMb = Options.Long(args, "--heap-limit-mb", 0);
         var windowSeconds = Math.Max(1, keys / perBatch);
         var handler = new CountingHandler();
         CountingHandler.Reset();
-        await using var silo = await ScenarioSilo.StartAsync();
+        await using var silo = await ScenarioSilo.StartAsync($"--Sluice:ManagedHeapLimitMb={heapLimitMb}");
         var spec = new QuerySpec
         {
             Name = "state_scale",
@@ -106,6 +107,7 @@ internal static class StateScale
             perBatch,
             keyGroups,
             windowedAppend = windowed,
+            heapLimitMb,
             inputRows,
             seconds,
             keysPerSecond = keys / seconds,

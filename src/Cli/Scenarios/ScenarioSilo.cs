@@ -25,7 +25,8 @@ internal sealed class ScenarioSilo : IAsyncDisposable
 
     public string CheckpointRoot { get; }
 
-    public static async Task<ScenarioSilo> StartAsync()
+    /// <summary>Starts a silo on free ports; <paramref name="settings"/> are more <c>--Section:Key=value</c> arguments.</summary>
+    public static async Task<ScenarioSilo> StartAsync(params string[] settings)
     {
         var clock = new ManualClock();
         var root = Path.Combine(Path.GetTempPath(), "sluice-scenarios", Guid.NewGuid().ToString("N"));
@@ -40,6 +41,7 @@ internal sealed class ScenarioSilo : IAsyncDisposable
             "--Logging:LogLevel:Default=Error",
             "--Logging:LogLevel:Sluice=Error",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Error",
+            .. settings,
         ];
         var host = SluiceHost.CreateBuilder(args, clock).Build();
         await host.StartAsync();

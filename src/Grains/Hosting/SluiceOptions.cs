@@ -82,6 +82,19 @@ public sealed class SluiceOptions
     /// </summary>
     public long CollectAfterRemovedRows { get; set; }
 
+    /// <summary>
+    /// A hard limit on the silo process's managed heap, in MiB (the runtime's <c>GCHeapHardLimit</c>, set when the silo
+    /// starts): the GC then collects as its committed memory nears the limit instead of keeping, and committing, a
+    /// window's garbage until its own budgets call for a full collection. Server GC otherwise let the 10M-key windowed
+    /// append's committed memory climb to 3.1 GB over a live heap far smaller (BENCHMARKS.md, thirteenth session).
+    /// It holds for the whole process (every silo in it), and a heap whose live data passes it fails with an
+    /// out-of-memory error, so leave room for a batch and a window's close above the state held in memory (hot state,
+    /// <see cref="StateCacheMaxEntries"/>); RocksDB's memory (<see cref="State.StateStoreOptions.BlockCacheMb"/>,
+    /// <see cref="State.StateStoreOptions.WriteBufferMb"/>) is native and not counted. 0 (default) leaves the limit to the
+    /// runtime (the machine's or the container's memory).
+    /// </summary>
+    public long ManagedHeapLimitMb { get; set; }
+
     /// <summary>A folder of assemblies with stateful processors to load at start; empty for none.</summary>
     public string? PluginFolder { get; set; }
 
@@ -113,6 +126,10 @@ public sealed class SluiceOptions
         if (CollectAfterRemovedRows < 0)
         {
             throw new InvalidOperationException("Sluice:CollectAfterRemovedRows must be 0 (collections left to the runtime, the default) or more (e.g. 1000000).");
+        }
+        if (ManagedHeapLimitMb < 0)
+        {
+            throw new InvalidOperationException("Sluice:ManagedHeapLimitMb must be 0 (the runtime's limit, the default) or a size in MiB (e.g. 1536).");
         }
         if (RecentProgressCount < 1)
         {

@@ -34,6 +34,7 @@ public static class SluiceSiloBuilderExtensions
         services.TryAddSingleton<IStateStoreProvider>(sp => StateStoreProviders.Create(sp.GetRequiredService<IOptions<SluiceOptions>>().Value.State));
         // One error boundary for every grain: no caller gets a serializer error in place of the silo's message.
         builder.AddIncomingGrainCallFilter<Errors.ErrorBoundaryFilter>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ManagedHeapLimit>();
         services.AddSingleton<SiloDeathWatch>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDeathWatch>());
         builder.AddMemoryStreams(Contracts.QueryEvents.Provider);
