@@ -11,6 +11,17 @@ internal sealed class RocksDbSharedMemory : IDisposable
 {
     private const ulong MiB = 1024 * 1024;
 
+    /// <summary>
+    /// No compression for level 0 and the level it compacts into, LZ4 below: the database is a spill of state that the
+    /// checkpoint's files already hold (wiped on every open), and its young files are rewritten soon, so compressing
+    /// them at flush and decompressing them at the next compaction or cache miss was 12% of q7's samples at 4M
+    /// (BENCHMARKS.md, thirteenth session). RocksDB's own tuning advice, with dynamic level bytes (its default): entry 1
+    /// is the base level, whichever level that is, so a small database holds no compressed file and a large one
+    /// compresses the levels that hold most of its bytes.
+    /// </summary>
+    private static readonly Compression[] CompressionPerLevel =
+        [Compression.No, Compression.No, Compression.Lz4, Compression.Lz4, Compression.Lz4, Compression.Lz4, Compression.Lz4];
+
     private readonly Cache _cache;
     private IntPtr _writeBufferManager;
 
@@ -73,7 +84,7 @@ internal sealed class RocksDbSharedMemory : IDisposable
             .SetKeepLogFileNum(1)
             .SetWriteBufferSize(Math.Clamp(WriteBufferBytes / 4, MiB, 64 * MiB))
             .SetMaxWriteBufferNumber(2)
-            .SetCompression(Compression.Lz4)
+            .SetCompressionPerLevel(CompressionPerLevel, (ulong)CompressionPerLevel.Length)
             .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount / 2))
             .SetBlockBasedTableFactory(table);
         Native.Instance.rocksdb_options_set_write_buffer_manager(options.Handle, _writeBufferManager);

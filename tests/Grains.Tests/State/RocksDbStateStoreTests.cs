@@ -131,6 +131,30 @@ public sealed class RocksDbStateStoreTests(ITestOutputHelper output) : StateStor
     }
 
     [Fact]
+    public void DbOptions_FlushWritesLevelZeroUncompressed()
+    {
+        using var memory = new RocksDbSharedMemory(blockCacheMb: 8, writeBufferMb: 4);
+        var folder = Directory.CreateDirectory(Path.Combine(Root, "flush-compression")).FullName;
+        using var db = RocksDbSharp.RocksDb.Open(memory.CreateDbOptions(), folder);
+        // Values LZ4 would shrink about 20x: a compressing flush could not go unnoticed.
+        var value = Enumerable.Repeat((byte)'a', 1024).ToArray();
+        for (var i = 0; i < 10_000; i++)
+        {
+            db.Put(Key(i), value);
+        }
+        db.Flush(new RocksDbSharp.FlushOptions().SetWaitForFlush(true));
+
+        var properties = db.GetProperty("rocksdb.aggregated-table-properties");
+        output.WriteLine(properties);
+        Assert.Equal(TableProperty(properties, "# data blocks"), TableProperty(properties, "# data blocks compression bypassed"));
+        Assert.True(TableProperty(properties, "data block size") >= TableProperty(properties, "data uncompressed size"), properties);
+    }
+
+    /// <summary>A number of RocksDB's <c>name=value; ...</c> table properties text.</summary>
+    private static long TableProperty(string properties, string name) =>
+        long.Parse(properties.Split("; ").Single(p => p.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..]);
+
+    [Fact]
     public async Task Open_OfAStoreAlreadyOpen_FailsUntilItIsDisposed()
     {
         var store = await OpenAsync(-1);
